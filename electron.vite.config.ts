@@ -20,7 +20,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } } },
+    build: { minify: true, rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } } },
     plugins: [react()],
   },
 })

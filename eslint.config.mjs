@@ -37,9 +37,18 @@ export default defineConfig(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The engine takes asOf; it never reads the clock.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'The engine takes asOf; it never reads the clock.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'The engine is deterministic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The engine takes asOf; it never reads the clock.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'The engine takes asOf; it never reads the clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'The engine is deterministic.',
+        },
       ],
     },
   },

@@ -3,6 +3,7 @@
 // Each source file belongs to an "area" found from its path. Every import is resolved to the
 // area it points at (relative paths are resolved against the importing file) and checked
 // against the allow-list below. A wrong-way import is a lint error, so it fails CI.
+import fs from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -14,7 +15,7 @@ export const AREAS = [
   { name: 'electron-preload-entry', match: /^electron\/preload\/index\.ts$/ },
   { name: 'electron-main', match: /^electron\/main\// },
   { name: 'electron-preload', match: /^electron\/preload\// },
-  { name: 'electron-api-contract', match: /^electron\/api\/(contract|calls|result)\.ts$/ },
+  { name: 'electron-api-contract', match: /^electron\/api\/(contract|calls|result|schemas)\.ts$/ },
   { name: 'electron-api', match: /^electron\/api\// },
   { name: 'electron-web', match: /^electron\/web\// },
   { name: 'engine', match: /^engine\// },
@@ -23,7 +24,10 @@ export const AREAS = [
 ]
 
 const NODE_BUILTIN = /^node:/
-const pkg = (...names) => (spec) => names.some((n) => spec === n || spec.startsWith(n + '/'))
+const pkg =
+  (...names) =>
+  (spec) =>
+    names.some((n) => spec === n || spec.startsWith(n + '/'))
 
 /**
  * For each area: which areas it may import from (values), which it may import only as types,
@@ -85,6 +89,15 @@ export function areaOf(relPath) {
   return AREAS.find((a) => a.match.test(p))?.name ?? null
 }
 
+/** The area of an import target written without extension (as TypeScript imports are). */
+function resolveArea(root, target) {
+  for (const candidate of [target, target + '.ts', target + '.tsx', target + '/index.ts']) {
+    const abs = path.resolve(root, candidate)
+    if (fs.existsSync(abs) && fs.statSync(abs).isFile()) return areaOf(candidate)
+  }
+  return areaOf(target.endsWith('.ts') || target.endsWith('.tsx') ? target : target + '.ts')
+}
+
 function isTypeOnly(node) {
   if (node.importKind === 'type' || node.exportKind === 'type') return true
   if (node.type === 'ImportDeclaration' && node.specifiers.length > 0) {
@@ -117,7 +130,7 @@ const rule = {
       let why = ''
       if (spec.startsWith('.')) {
         const target = path.relative(root, path.resolve(path.dirname(context.filename), spec))
-        const to = areaOf(target) ?? areaOf(target + '.ts') ?? areaOf(target + '/index.ts')
+        const to = resolveArea(root, target)
         ok = to !== null && (allowed.areas.includes(to) || (typeOnly && allowed.typeOnly.includes(to)))
         if (!ok && to !== null && allowed.typeOnly.includes(to)) why = ' except with `import type`'
         if (!ok) why = why || ` (it is in '${to ?? 'outside the source areas'}')`

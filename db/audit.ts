@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto'
+import type { DB } from './open'
+
+/** Who is acting and when. Handlers build it per call; tests pass a fixed clock. */
+export interface Actor {
+  readonly user: string
+  readonly now: () => Date
+}
+
+export interface AuditEntry {
+  readonly action: string
+  readonly entity: string
+  readonly entityId: number | null
+  readonly before: unknown
+  readonly after: unknown
+}
+
+export interface AuditRow {
+  id: number
+  at: string
+  actor: string
+  action: string
+  entity: string
+  entityId: number | null
+  before: unknown
+  after: unknown
+  prevHash: string
+  hash: string
+}
+
+const GENESIS = '0'.repeat(64)
+
+function rowHash(
+  prev: string,
+  at: string,
+  actor: string,
+  e: AuditEntry,
+  before: string | null,
+  after: string | null,
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify([prev, at, actor, e.action, e.entity, e.entityId, before, after]))
+    .digest('hex')
+}
+
+/**
+ * Appends one audit row, chained to the previous one by hash. Call it inside the same
+ * transaction as the change it records, so neither can exist without the other.
+ */
+export function appendAudit(db: DB, actor: Actor, entry: AuditEntry): void {
+  if (!db.inTransaction)
+    throw new Error('appendAudit must run inside the transaction of the change it records')
+  const prev =
+    (db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string) ?? GENESIS
+  const at = actor.now().toISOString()
+  const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
+  const after = entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after)
+  db.prepare(
+    `INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    at,
+    actor.user,
+    entry.action,
+    entry.entity,
+    entry.entityId,
+    before,
+    after,
+    prev,
+    rowHash(prev, at, actor.user, entry, before, after),
+  )
+}
+
+interface RawAuditRow {
+  id: number
+  at: string
+  actor: string
+  action: string
+  entity: string
+  entity_id: number | null
+  before_json: string | null
+  after_json: string | null
+  prev_hash: string
+  hash: string
+}
+
+function toAuditRow(r: RawAuditRow): AuditRow {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    before: r.before_json === null ? null : JSON.parse(r.before_json),
+    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }
+}
+
+export function auditFor(db: DB, entity: string, entityId: number): AuditRow[] {
+  const rows = db
+    .prepare('SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id')
+    .all(entity, entityId) as RawAuditRow[]
+  return rows.map(toAuditRow)
+}
+
+/** Walks the whole chain; returns the id of the first row that does not match, or null. */
+export function verifyAuditChain(db: DB): number | null {
+  let prev = GENESIS
+  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<RawAuditRow>) {
+    const expected = rowHash(
+      prev,
+      r.at,
+      r.actor,
+      { action: r.action, entity: r.entity, entityId: r.entity_id, before: null, after: null },
+      r.before_json,
+      r.after_json,
+    )
+    if (r.prev_hash !== prev || r.hash !== expected) return r.id
+    prev = r.hash
+  }
+  return null
+}

@@ -1,0 +1,15 @@
+import type { Migration } from './types'
+import { migration0010 } from './0010-domain'
+
+/** Every migration in order. Never edit one that has shipped; append a new one. */
+export const MIGRATIONS: readonly Migration[] = [migration0010]
+
+for (let i = 1; i < MIGRATIONS.length; i++) {
+  const prev = MIGRATIONS[i - 1]!
+  const cur = MIGRATIONS[i]!
+  if (cur.version <= prev.version) {
+    throw new Error(`Migration ${cur.name} (${cur.version}) is not after ${prev.name} (${prev.version})`)
+  }
+}
+
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0

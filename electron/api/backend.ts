@@ -1,0 +1,59 @@
+import os from 'node:os'
+import path from 'node:path'
+import { openDatabase, type DB } from '../../db/open'
+import type { Handlers } from './contract'
+import { createHandlers } from './handlers'
+
+export interface Backend {
+  readonly db: DB
+  readonly handlers: Handlers
+  readonly dataFile: string
+  close(): void
+}
+
+export const DATA_FILE_NAME = 'pnet-followup.sqlite'
+
+/**
+ * Where the follow-up log lives: `--data=FILE` on the command line, else `PNET_DATA_FILE`, else
+ * the default folder (Electron's userData, or the web host's choice).
+ */
+export function resolveDataFile(argv: readonly string[], env: NodeJS.ProcessEnv, defaultDir: string): string {
+  const flag = argv.find((a) => a.startsWith('--data='))
+  const chosen = flag ? flag.slice('--data='.length) : env['PNET_DATA_FILE']
+  return path.resolve(chosen && chosen.trim() ? chosen : path.join(defaultDir, DATA_FILE_NAME))
+}
+
+/** Opens the log and builds the handlers: the same back end behind either transport. */
+export function openBackend(opts: {
+  dataFile: string
+  transport: 'electron' | 'web'
+  version: string
+  now?: () => Date
+  user?: string
+}): Backend {
+  const db = openDatabase(opts.dataFile)
+  const user = opts.user ?? safeUserName()
+  const handlers = createHandlers({
+    db,
+    actor: { user, now: opts.now ?? (() => new Date()) },
+    transport: opts.transport,
+    dataFile: opts.dataFile,
+    version: opts.version,
+  })
+  return {
+    db,
+    handlers,
+    dataFile: opts.dataFile,
+    close: () => {
+      if (db.open) db.close()
+    },
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}

@@ -1,0 +1,23 @@
+// The names of every call between the UI and the back end. No dependencies: the preload script
+// builds `window.pnet` from this list, and `contract.ts` must declare exactly these calls.
+
+export const CALLS = [
+  'app.info',
+  'patients.list',
+  'patients.get',
+  'patients.create',
+  'patients.update',
+] as const
+
+export type CallName = (typeof CALLS)[number]
+
+/** IPC channel names carry an app prefix so they cannot collide with anything else. */
+export const CHANNEL_PREFIX = 'pnet:'
+
+export function channelOf(call: CallName): string {
+  return CHANNEL_PREFIX + call
+}
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && (CALLS as readonly string[]).includes(name)
+}

@@ -1,0 +1,22 @@
+// The answer envelope of every call. Errors cross the transport as data, never as a throw
+// (Electron keeps only the message of an error thrown from a handler).
+
+export type ErrorCode =
+  | 'INVALID_REQUEST'
+  | 'UNKNOWN_CALL'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'DB_BUSY'
+  | 'DB_CONSTRAINT'
+  | 'INTERNAL'
+
+export interface ApiError {
+  code: ErrorCode
+  /** One sentence for the person at the screen. */
+  message: string
+  /** Field path (e.g. `diagnosis.grade`) -> what is wrong with it, for messages next to the field. */
+  fields?: Record<string, string>
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }

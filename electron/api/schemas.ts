@@ -1,0 +1,84 @@
+import { z } from 'zod'
+
+// Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
+// gets a specific message per field and changes nothing.
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+export function isCalendarDate(s: string): boolean {
+  const m = DATE_RE.exec(s)
+  if (!m) return false
+  const y = Number(m[1])
+  const mo = Number(m[2])
+  const d = Number(m[3])
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1) return false
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!
+  return d <= days
+}
+
+export const isoDate = z
+  .string({ error: 'Enter a date as YYYY-MM-DD.' })
+  .refine(isCalendarDate, { error: 'Enter a real calendar date as YYYY-MM-DD.' })
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `Keep this under ${max} characters.` })
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+
+/** null means "unknown"; a checkbox the person left untouched must stay unknown, not false. */
+const tri = z.boolean({ error: 'Choose yes, no or unknown.' }).nullable()
+
+const num = (label: string, min: number, max: number) =>
+  z
+    .number({ error: `${label} must be a number.` })
+    .refine(Number.isFinite, { error: `${label} must be a number.` })
+    .min(min, { error: `${label} must be at least ${min}.` })
+    .max(max, { error: `${label} must be at most ${max}.` })
+    .nullable()
+
+export const patientInput = z.strictObject({
+  mrn: z
+    .string({ error: 'Enter the MRN.' })
+    .trim()
+    .min(1, { error: 'Enter the MRN.' })
+    .max(64, { error: 'The MRN is at most 64 characters.' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, { error: 'The MRN may hold letters, digits and . _ / - only.' }),
+  name: z
+    .string({ error: 'Enter the patient name.' })
+    .trim()
+    .min(1, { error: 'Enter the patient name.' })
+    .max(200, { error: 'The name is at most 200 characters.' }),
+  birthDate: isoDate.nullable(),
+  weightKg: num('Weight (kg)', 0.5, 500),
+  diagnosis: z.strictObject({
+    date: isoDate.nullable(),
+    confirmed: tri,
+    grade: z.enum(['G1', 'G2', 'G3'], { error: 'Grade is G1, G2 or G3.' }).nullable(),
+    functional: tri,
+    primarySizeMm: num('Primary size (mm)', 1, 500),
+  }),
+  stagingComplete: tri,
+  activeSurveillance: tri,
+  burden: z
+    .enum(['liver-dominant', 'non-liver-dominant'], {
+      error: 'Burden is liver-dominant or non-liver-dominant.',
+    })
+    .nullable(),
+  suspectedRecurrence: tri,
+  symptoms: z.array(z.string().trim().min(1).max(64)).max(20),
+  constraints: z.strictObject({
+    mriContraindicated: tri,
+    mriReason: optionalText(200),
+    iodinatedContrastContraindicated: tri,
+    gadoliniumContraindicated: tri,
+    eGFR: num('eGFR', 0, 200),
+  }),
+  requestedProcedure: z.string().max(80).nullable(),
+})
+
+export const id = z.number({ error: 'An id is a whole number.' }).int().positive()

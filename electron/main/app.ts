@@ -1,0 +1,151 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type * as Electron from 'electron'
+import { openBackend, resolveDataFile, type Backend } from '../api/backend'
+import { DEV_CONTENT_SECURITY_POLICY } from '../api/csp'
+import { resolveStatic } from '../api/static-files'
+import { registerIpc, trustedFrameCheck } from './ipc'
+import { buildMenuTemplate } from './menu'
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  hardenWebContents,
+  isAllowedExternal,
+  isAppUrl,
+  mainWindowOptions,
+} from './security'
+
+/** The parts of the `electron` module the app uses; the entry file passes the real ones. */
+export interface ElectronDeps {
+  app: Pick<
+    Electron.App,
+    | 'requestSingleInstanceLock'
+    | 'quit'
+    | 'on'
+    | 'whenReady'
+    | 'getPath'
+    | 'getVersion'
+    | 'getName'
+    | 'enableSandbox'
+    | 'setAboutPanelOptions'
+    | 'showAboutPanel'
+  >
+  BrowserWindow: new (options: Electron.BrowserWindowConstructorOptions) => Electron.BrowserWindow
+  ipcMain: Pick<Electron.IpcMain, 'handle'>
+  Menu: Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>
+  protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'>
+  session: {
+    defaultSession: Pick<
+      Electron.Session,
+      'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'webRequest'
+    >
+  }
+  shell: Pick<Electron.Shell, 'openExternal' | 'showItemInFolder'>
+  dialog: Pick<Electron.Dialog, 'showErrorBox'>
+}
+
+export interface StartOptions {
+  /** Folder holding out/main, out/preload and out/renderer. */
+  outDir: string
+  argv: readonly string[]
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+}
+
+/**
+ * Wires the Electron app: single instance, hardened window, custom scheme for the renderer,
+ * IPC handlers for every contract call, the database in userData, and the menu.
+ * Returns false when another instance already runs (this one quits).
+ */
+export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
+  if (!e.app.requestSingleInstanceLock()) {
+    e.app.quit()
+    return false
+  }
+  e.app.enableSandbox()
+  // Must happen before 'ready': our scheme behaves like https (secure context, fetch, CSP 'self').
+  e.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ])
+
+  const devServerUrl = opts.env['ELECTRON_RENDERER_URL']
+  let mainWindow: Electron.BrowserWindow | null = null
+  let backend: Backend | null = null
+
+  e.app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  e.app.on('window-all-closed', () => e.app.quit())
+  e.app.on('will-quit', () => backend?.close())
+  e.app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, {
+      devServerUrl,
+      openExternal: (url) => void e.shell.openExternal(url),
+      externalAllowed: isAllowedExternal,
+    }),
+  )
+
+  void e.app.whenReady().then(() => {
+    const dataFile = resolveDataFile(opts.argv, opts.env, e.app.getPath('userData'))
+    try {
+      backend = openBackend({ dataFile, transport: 'electron', version: e.app.getVersion() })
+    } catch (err) {
+      e.dialog.showErrorBox(
+        'pNET Follow-up cannot open its log',
+        err instanceof Error ? err.message : String(err),
+      )
+      e.app.quit()
+      return
+    }
+
+    const ses = e.session.defaultSession
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    ses.setPermissionCheckHandler(() => false)
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          'Content-Security-Policy': [devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY],
+        },
+      })
+    })
+
+    const rendererRoot = path.join(opts.outDir, 'renderer')
+    e.protocol.handle(APP_SCHEME, async (request) => {
+      const url = new URL(request.url)
+      const hit = url.host === new URL(APP_ORIGIN).host ? resolveStatic(rendererRoot, url.pathname) : null
+      if (!hit) return new Response('Not found', { status: 404 })
+      return new Response(new Uint8Array(await fs.readFile(hit.file)), {
+        headers: { 'Content-Type': hit.type, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+      })
+    })
+
+    registerIpc(
+      e.ipcMain,
+      backend.handlers,
+      trustedFrameCheck((url) => isAppUrl(url, devServerUrl)),
+    )
+
+    const appName = e.app.getName()
+    e.app.setAboutPanelOptions({ applicationName: appName, applicationVersion: e.app.getVersion() })
+    e.Menu.setApplicationMenu(
+      e.Menu.buildFromTemplate(
+        buildMenuTemplate(opts.platform, appName, {
+          openDataFolder: () => e.shell.showItemInFolder(dataFile),
+          showAbout: () => e.app.showAboutPanel(),
+        }),
+      ),
+    )
+
+    mainWindow = new e.BrowserWindow(mainWindowOptions(path.join(opts.outDir, 'preload', 'index.js')))
+    mainWindow.once('ready-to-show', () => mainWindow?.show())
+    mainWindow.on('closed', () => {
+      mainWindow = null
+    })
+    void mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`)
+  })
+  return true
+}

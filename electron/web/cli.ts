@@ -1,0 +1,59 @@
+// `npm run start:web` (or `npm start` where Electron is unavailable): the loopback web host.
+// Serves the built renderer and the same API on 127.0.0.1, then prints the address to open.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openBackend, resolveDataFile } from '../api/backend'
+import { startWebHost } from './host'
+
+/** Per-user data folder when neither --data nor PNET_DATA_FILE is given (as Electron's userData). */
+function defaultDataDir(): string {
+  const home = os.homedir()
+  if (process.platform === 'win32') return path.join(process.env['APPDATA'] ?? home, 'pNET Follow-up')
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'pNET Follow-up')
+  return path.join(process.env['XDG_CONFIG_HOME'] ?? path.join(home, '.config'), 'pNET Follow-up')
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version?: string
+    }
+    return pkg.version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  const portArg = argv.find((a) => a.startsWith('--port='))
+  const port = portArg ? Number(portArg.slice('--port='.length)) : 0
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got ${portArg}`)
+  const dataFile = resolveDataFile(argv, process.env, defaultDataDir())
+  const backend = openBackend({ dataFile, transport: 'web', version: readVersion() })
+  const host = await startWebHost({
+    handlers: backend.handlers,
+    rendererRoot: path.join(__dirname, '..', 'renderer'),
+    port,
+    ...(process.env['PNET_WEB_TOKEN'] ? { token: process.env['PNET_WEB_TOKEN'] } : {}),
+  })
+  console.log(`pNET Follow-up (browser mode) is serving the log at ${dataFile}`)
+  console.log(`Open this address in Chromium or Chrome on this computer:\n\n  ${host.url}\n`)
+  console.log('Press Ctrl+C to stop.')
+  const stop = (): void => {
+    void host.close().then(() => {
+      backend.close()
+      process.exit(0)
+    })
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e))
+  process.exit(1)
+})

@@ -1,0 +1,41 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Actor } from '../../db/audit'
+import type { PatientInput } from '../../db/types'
+
+/** A fresh folder under the system temp dir, removed by the returned cleanup. */
+export function tempDir(prefix = 'pnet-test-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** An actor with a fixed, advancing clock so audit rows are reproducible. */
+export function testActor(start = '2026-11-24T09:00:00.000Z', user = 'dr.test'): Actor {
+  let t = Date.parse(start)
+  return { user, now: () => new Date((t += 1000)) }
+}
+
+export function patientInput(overrides: Partial<PatientInput> = {}): PatientInput {
+  return {
+    mrn: 'MRN-0001',
+    name: 'Ada Example',
+    birthDate: '1962-05-14',
+    weightKg: 72,
+    diagnosis: { date: '2024-03-01', confirmed: true, grade: 'G2', functional: false, primarySizeMm: 24 },
+    stagingComplete: true,
+    activeSurveillance: false,
+    burden: 'non-liver-dominant',
+    suspectedRecurrence: false,
+    symptoms: [],
+    constraints: {
+      mriContraindicated: false,
+      mriReason: null,
+      iodinatedContrastContraindicated: false,
+      gadoliniumContraindicated: false,
+      eGFR: 80,
+    },
+    requestedProcedure: null,
+    ...overrides,
+  }
+}

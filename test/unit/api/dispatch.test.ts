@@ -1,0 +1,119 @@
+import path from 'node:path'
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openBackend, type Backend } from '../../../electron/api/backend'
+import { CALLS } from '../../../electron/api/calls'
+import { contract } from '../../../electron/api/contract'
+import { dispatch } from '../../../electron/api/dispatch'
+import { patientInput, tempDir } from '../../helpers/db'
+
+let backend: Backend
+let cleanup: () => void
+beforeEach(() => {
+  const t = tempDir()
+  cleanup = t.cleanup
+  backend = openBackend({
+    dataFile: path.join(t.dir, 'log.sqlite'),
+    transport: 'web',
+    version: 'test',
+    now: () => new Date('2026-11-24T10:00:00Z'),
+    user: 'dr.test',
+  })
+})
+afterEach(() => {
+  backend.close()
+  cleanup()
+})
+
+/** Every row of every table: what "nothing changed" is checked against. */
+function snapshot(): string {
+  const tables = backend.db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[]
+  return JSON.stringify(tables.map((t) => [t, backend.db.prepare(`SELECT * FROM "${t}"`).all()]))
+}
+
+const call = (name: unknown, payload: unknown) => dispatch(backend.handlers, name, payload, () => undefined)
+
+describe('the API contract', () => {
+  it('declares exactly the calls the transports expose', () => {
+    expect(Object.keys(contract).sort()).toEqual([...CALLS].sort())
+  })
+
+  it('creates a patient and reads it back through the same path the UI uses', async () => {
+    const created = await call('patients.create', patientInput())
+    expect(created.ok).toBe(true)
+    const list = await call('patients.list', { limit: 10, offset: 0 })
+    expect(list).toMatchObject({
+      ok: true,
+      value: { total: 1, items: [{ mrn: 'MRN-0001', name: 'Ada Example' }] },
+    })
+  })
+
+  it('answers a request that fails its schema with the field and the reason, and changes nothing', async () => {
+    const before = snapshot()
+    const r = await call(
+      'patients.create',
+      patientInput({ mrn: '  ', weightKg: -3, birthDate: '1962-02-30' }),
+    )
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.code).toBe('INVALID_REQUEST')
+    expect(r.error.fields).toMatchObject({
+      mrn: 'Enter the MRN.',
+      weightKg: 'Weight (kg) must be at least 0.5.',
+      birthDate: 'Enter a real calendar date as YYYY-MM-DD.',
+    })
+    expect(snapshot()).toBe(before)
+  })
+
+  it('refuses a birth date after today (the host’s calendar date) and changes nothing', async () => {
+    const before = snapshot()
+    const r = await call('patients.create', patientInput({ birthDate: '2026-11-25' }))
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', fields: { birthDate: 'The birth date is in the future.' } },
+    })
+    expect(snapshot()).toBe(before)
+  })
+
+  it('refuses unknown fields rather than ignoring them', async () => {
+    const r = await call('patients.create', { ...patientInput(), isAdmin: true })
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+  })
+
+  it('reports a duplicate MRN as a conflict', async () => {
+    await call('patients.create', patientInput())
+    const r = await call('patients.create', patientInput({ name: 'Other' }))
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+  })
+
+  it('answers an unknown call name without throwing', async () => {
+    expect(await call('patients.drop', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } })
+    expect(await call(42, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } })
+  })
+
+  it('never throws and never changes the log for arbitrary payloads sent to any call', async () => {
+    await call('patients.create', patientInput())
+    const before = snapshot()
+    const payload = fc.oneof(
+      fc.anything(),
+      fc.record(
+        { id: fc.oneof(fc.integer(), fc.string(), fc.double()), mrn: fc.string(), name: fc.string() },
+        { requiredKeys: [] },
+      ),
+    )
+    const mutating = new Set(['patients.create', 'patients.update'])
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...CALLS), payload, async (name, body) => {
+        const r = await call(name, body)
+        expect(typeof r.ok).toBe('boolean')
+        if (!r.ok) expect(['INVALID_REQUEST', 'NOT_FOUND', 'CONFLICT']).toContain(r.error.code)
+        if (mutating.has(name)) expect(r.ok).toBe(false)
+      }),
+      { numRuns: 1000 },
+    )
+    expect(snapshot()).toBe(before)
+  })
+})

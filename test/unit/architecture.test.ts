@@ -1,0 +1,74 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const root = path.resolve(__dirname, '..', '..')
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name)
+    if (e.isDirectory()) return sourceFiles(rel)
+    return /\.(ts|tsx)$/.test(e.name) ? [rel] : []
+  })
+}
+
+const eslint = new ESLint({ cwd: root })
+
+async function lintAs(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) })
+  return result!.messages.filter((m) => m.ruleId === 'pnet/import-direction').map((m) => m.message)
+}
+
+describe('import directions (docs/architecture.md)', () => {
+  it('only the main and preload entry files import electron as a value', () => {
+    const offenders = ['electron', 'db', 'engine', 'renderer']
+      .flatMap(sourceFiles)
+      .filter((f) =>
+        /^\s*import\s+(?!type\b)[^;]*from\s+['"]electron['"]/m.test(
+          fs.readFileSync(path.join(root, f), 'utf8'),
+        ),
+      )
+    expect(offenders.sort()).toEqual([
+      path.join('electron', 'main', 'index.ts'),
+      path.join('electron', 'preload', 'index.ts'),
+    ])
+  })
+
+  it.each([
+    ['engine/x.ts', "import Database from 'better-sqlite3'"],
+    ['engine/x.ts', "import fs from 'node:fs'"],
+    ['engine/x.ts', "import { openDatabase } from '../db/open'"],
+    ['engine/x.ts', "import React from 'react'"],
+    ['db/x.ts', "import { dispatch } from '../electron/api/dispatch'"],
+    ['db/x.ts', "import { something } from '../engine/index'"],
+    ['renderer/src/x.ts', "import { openDatabase } from '../../db/open'"],
+    ['renderer/src/x.ts', "import fs from 'node:fs'"],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron'"],
+    ['renderer/src/x.ts', "import { contract } from '../../electron/api/contract'"],
+    ['electron/api/x.ts', "import { app } from 'electron'"],
+    ['electron/main/window.ts', "import { BrowserWindow } from 'electron'"],
+    ['electron/preload/x.ts', "import { dispatch } from '../api/dispatch'"],
+    ['electron/web/x.ts', "import { startApp } from '../main/app'"],
+  ])('a wrong-way import in %s fails lint: %s', async (file, code) => {
+    expect(
+      await lintAs(file, `${code}\nexport const used = [${code.match(/import\s+(?:\{\s*)?(\w+)/)![1]}]\n`),
+    ).toHaveLength(1)
+  })
+
+  it.each([
+    ['engine/x.ts', "import { addMonths } from 'date-fns'"],
+    ['db/x.ts', "import type { Case } from '../engine/types'"],
+    ['renderer/src/x.ts', "import type { PnetApi } from '../../electron/api/contract'"],
+    ['electron/main/window.ts', "import type { BrowserWindow } from 'electron'"],
+    ['electron/main/index.ts', "import { app } from 'electron'"],
+    ['electron/api/x.ts', "import { openDatabase } from '../../db/open'"],
+  ])('an allowed import in %s passes: %s', async (file, code) => {
+    expect(
+      await lintAs(
+        file,
+        `${code}\nexport const used = [${code.match(/import\s+(?:type\s+)?(?:\{\s*)?(\w+)/)![1]}]\n`,
+      ),
+    ).toEqual([])
+  })
+})
