@@ -6,6 +6,34 @@ export type IsoDate = string
 
 export type Burden = 'liver-dominant' | 'non-liver-dominant'
 export type Grade = 'G1' | 'G2' | 'G3'
+export type TreatmentKind =
+  | 'resection'
+  | 'prrt'
+  | 'somatostatin-analog'
+  | 'targeted-therapy'
+  | 'chemotherapy'
+  | 'liver-directed'
+  | 'radiation'
+  | 'ablation'
+export type StudyResult = 'response' | 'stable' | 'progression' | 'indeterminate' | 'no-evidence-of-disease'
+export type LesionRole = 'target' | 'non-target' | 'new'
+export type LesionStatus = 'present' | 'absent' | 'unequivocal-progression'
+export type DoseRegion =
+  | 'head'
+  | 'neck'
+  | 'chest'
+  | 'abdomen'
+  | 'pelvis'
+  | 'abdomen-pelvis'
+  | 'chest-abdomen-pelvis'
+export type Agent = 'ga68-dotatate' | 'cu64-dotatate' | 'in111-pentetreotide' | 'f18-fdg'
+
+export interface TreatmentFacts {
+  kind: TreatmentKind
+  date: IsoDate | null
+  /** Only for resection: true when no known residual disease; null when unknown. */
+  completeResection: boolean | null
+}
 
 export interface DiagnosisFacts {
   date: IsoDate | null
@@ -36,6 +64,7 @@ export interface PatientInput {
   suspectedRecurrence: boolean | null
   symptoms: string[]
   constraints: ConstraintFacts
+  treatments: TreatmentFacts[]
   requestedProcedure: string | null
 }
 
@@ -58,4 +87,157 @@ export interface PatientSummary {
 export interface Page<T> {
   items: T[]
   total: number
+}
+
+/** A RECIST 1.1 measurement as read on one study. */
+export interface LesionInput {
+  /** The reader's label, stable across studies (e.g. T1, N2). */
+  id: string
+  organ: string
+  nodal: boolean
+  role: LesionRole
+  /** Long axis; short axis for lymph nodes. null when a status is given instead. */
+  diameterMm: number | null
+  status: LesionStatus | null
+}
+
+/** What was recorded about a study's radiation; every field may be unknown. */
+export interface DoseInput {
+  effectiveMsv: number | null
+  ctdiVolMgy: number | null
+  dlpMgyCm: number | null
+  region: DoseRegion | null
+  activityMbq: number | null
+  agent: Agent | null
+}
+
+export interface StudyInput {
+  date: IsoDate
+  procedure: string
+  /** The reader's impression; null = not read yet. */
+  result: StudyResult | null
+  lesions: LesionInput[]
+  dose: DoseInput
+  note: string | null
+}
+
+export interface StudyRecord extends StudyInput {
+  id: number
+  patientId: number
+  createdAt: string
+}
+
+export type RecommendationTrigger = 'study-recorded' | 'facts-changed' | 'manual'
+
+export interface RecommendationRecord<Output = unknown> {
+  id: number
+  patientId: number
+  createdAt: string
+  asOf: IsoDate
+  trigger: RecommendationTrigger
+  packId: string
+  packVersion: string
+  variant: string | null
+  action: string
+  procedure: string | null
+  intervalMonths: { min: number; max: number } | null
+  due: { from: IsoDate; to: IsoDate } | null
+  /** The case exactly as the engine saw it. */
+  inputs: unknown
+  /** The engine's whole answer: ratings, alerts, rationale with sources. */
+  output: Output
+  supersededBy: number | null
+  supersededAt: string | null
+}
+
+export type FollowUpStatus = 'scheduled' | 'done' | 'cancelled' | 'deferred'
+export type StatusReasonCode =
+  | 'study-recorded'
+  | 'done-elsewhere'
+  | 'patient-declined'
+  | 'patient-request'
+  | 'clinical-change'
+  | 'scheduling'
+  | 'end-of-surveillance'
+  | 'duplicate'
+  | 'other'
+export type OverrideReasonCode = 'clinician-decision' | 'patient-preference' | 'contraindication' | 'other'
+
+export interface FollowUpOverride {
+  procedure: string | null
+  due: { from: IsoDate; to: IsoDate } | null
+  reasonCode: OverrideReasonCode
+  text: string | null
+}
+
+export interface FollowUpItem {
+  id: number
+  patientId: number
+  recommendationId: number | null
+  /** What the engine suggested. */
+  procedure: string | null
+  due: { from: IsoDate; to: IsoDate }
+  reason: string
+  status: FollowUpStatus
+  statusReasonCode: StatusReasonCode | null
+  statusReasonText: string | null
+  fulfilledByStudyId: number | null
+  /** What the radiologist chose instead, with why; null when the suggestion stands. */
+  override: FollowUpOverride | null
+  createdAt: string
+  updatedAt: string
+}
+
+export type WorklistBucket = 'now' | 'overdue' | 'due' | 'upcoming-30' | 'upcoming-90' | 'all'
+export type WorklistSort = 'due' | 'name' | 'mrn' | 'result' | 'dose'
+
+export interface WorklistQuery {
+  bucket: WorklistBucket
+  /** Type-ahead: a prefix of the name or the MRN. When given, every patient can match. */
+  search?: string
+  variant?: string
+  sort: WorklistSort
+  descending: boolean
+  limit: number
+  offset: number
+}
+
+export interface WorklistRow {
+  patientId: number
+  name: string
+  mrn: string
+  isDemo: boolean
+  variant: string | null
+  lastStudyDate: IsoDate | null
+  lastResult: StudyResult | null
+  cumulativeMsv: number | null
+  doseEstimated: boolean
+  doseIncomplete: boolean
+  /** The open follow-up item; null when the patient has none. */
+  item: {
+    id: number
+    procedure: string | null
+    due: { from: IsoDate; to: IsoDate }
+    overridden: boolean
+    reason: string
+  } | null
+}
+
+export interface WorklistCounts {
+  overdue: number
+  due: number
+  upcoming30: number
+  upcoming90: number
+  scheduled: number
+  patients: number
+}
+
+/** What the patient summary columns hold (see db/queries/summary.ts). */
+export interface PatientSummaryFacts {
+  variant: string | null
+  lastStudyDate: IsoDate | null
+  lastResult: StudyResult | null
+  cumulativeMsv: number | null
+  doseEstimated: boolean
+  doseIncomplete: boolean
 }

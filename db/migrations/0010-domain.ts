@@ -25,8 +25,18 @@ export const migration0010: Migration = {
         requested_procedure TEXT,
         is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        -- Summary kept by the same transaction as every change to the patient's studies or
+        -- recommendations, so the worklist reads one row per patient (see db/queries/summary.ts).
+        variant TEXT,
+        last_study_date TEXT ${DATE('last_study_date')},
+        last_result TEXT,
+        cumulative_msv REAL,
+        dose_estimated INTEGER NOT NULL DEFAULT 0 CHECK (dose_estimated IN (0, 1)),
+        dose_incomplete INTEGER NOT NULL DEFAULT 0 CHECK (dose_incomplete IN (0, 1))
       ) STRICT;
+      CREATE INDEX patient_name ON patient(name COLLATE NOCASE, id);
+      CREATE INDEX patient_mrn_nocase ON patient(mrn COLLATE NOCASE);
 
       CREATE TABLE diagnosis (
         patient_id INTEGER PRIMARY KEY REFERENCES patient(id) ON DELETE CASCADE,

@@ -3,7 +3,7 @@ import { DbError } from '../errors'
 import type { DB } from '../open'
 import { fromBool, toBool } from '../rows'
 import { writeTx } from '../tx'
-import type { Page, PatientInput, PatientRecord, PatientSummary } from '../types'
+import type { Page, PatientInput, PatientRecord, PatientSummary, TreatmentFacts } from '../types'
 
 interface PatientRow {
   id: number
@@ -42,7 +42,13 @@ const SELECT_PATIENT = `
   LEFT JOIN patient_constraint c ON c.patient_id = p.id
   WHERE p.id = ?`
 
-function toRecord(r: PatientRow, symptoms: string[]): PatientRecord {
+interface TreatmentRow {
+  kind: TreatmentFacts['kind']
+  date: string | null
+  complete_resection: number | null
+}
+
+function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[]): PatientRecord {
   return {
     id: r.id,
     mrn: r.mrn,
@@ -68,6 +74,7 @@ function toRecord(r: PatientRow, symptoms: string[]): PatientRecord {
       gadoliniumContraindicated: toBool(r.c_gadolinium),
       eGFR: r.c_egfr,
     },
+    treatments,
     requestedProcedure: r.requested_procedure,
     isDemo: r.is_demo === 1,
     createdAt: r.created_at,
@@ -82,7 +89,12 @@ export function getPatient(db: DB, id: number): PatientRecord | null {
     .prepare('SELECT code FROM patient_symptom WHERE patient_id = ? ORDER BY code')
     .pluck()
     .all(id) as string[]
-  return toRecord(row, symptoms)
+  const treatments = (
+    db
+      .prepare('SELECT kind, date, complete_resection FROM treatment WHERE patient_id = ? ORDER BY date, id')
+      .all(id) as TreatmentRow[]
+  ).map((t) => ({ kind: t.kind, date: t.date, completeResection: toBool(t.complete_resection) }))
+  return toRecord(row, symptoms, treatments)
 }
 
 export function requirePatient(db: DB, id: number): PatientRecord {
@@ -126,6 +138,13 @@ function writeFacts(db: DB, id: number, input: PatientInput): void {
   db.prepare('DELETE FROM patient_symptom WHERE patient_id = ?').run(id)
   const addSymptom = db.prepare('INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
   for (const s of new Set(input.symptoms)) addSymptom.run(id, s)
+  db.prepare('DELETE FROM treatment WHERE patient_id = ?').run(id)
+  const addTreatment = db.prepare(
+    'INSERT INTO treatment (patient_id, kind, date, complete_resection) VALUES (?, ?, ?, ?)',
+  )
+  for (const t of input.treatments) {
+    addTreatment.run(id, t.kind, t.date, t.kind === 'resection' ? fromBool(t.completeResection) : null)
+  }
 }
 
 /** Creates a patient with its facts and an audit row, all in one transaction. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { PatientInput } from '../../db/types'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -78,7 +79,19 @@ export const patientInput = z.strictObject({
     gadoliniumContraindicated: tri,
     eGFR: num('eGFR', 0, 200),
   }),
+  treatments: z
+    .array(
+      z.strictObject({
+        kind: z.enum(
+          ['resection', 'prrt', 'somatostatin-analog', 'targeted-therapy', 'chemotherapy', 'liver-directed', 'radiation', 'ablation'],
+          { error: 'Choose a treatment kind from the list.' },
+        ),
+        date: isoDate.nullable(),
+        completeResection: tri,
+      }),
+    )
+    .max(100),
   requestedProcedure: z.string().max(80).nullable(),
-})
+}) satisfies z.ZodType<PatientInput>
 
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()

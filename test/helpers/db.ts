@@ -35,6 +35,7 @@ export function patientInput(overrides: Partial<PatientInput> = {}): PatientInpu
       gadoliniumContraindicated: false,
       eGFR: 80,
     },
+    treatments: [{ kind: 'prrt', date: '2025-01-15', completeResection: null }],
     requestedProcedure: null,
     ...overrides,
   }

@@ -41,8 +41,8 @@ export const RULES = {
     packages: (s) => NODE_BUILTIN.test(s) || pkg('better-sqlite3')(s),
   },
   'electron-api-contract': {
-    areas: ['electron-api-contract'],
-    typeOnly: ['engine', 'db'],
+    areas: ['electron-api-contract', 'engine'],
+    typeOnly: ['db'],
     packages: pkg('zod'),
   },
   'electron-api': {

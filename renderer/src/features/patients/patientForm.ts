@@ -40,6 +40,7 @@ export function draftToInput(d: PatientDraft): { input: PatientInput } | { field
         gadoliniumContraindicated: null,
         eGFR: null,
       },
+      treatments: [],
       requestedProcedure: null,
     },
   }

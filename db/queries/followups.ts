@@ -1,0 +1,148 @@
+import { DbError } from '../errors'
+import type { DB } from '../open'
+import type {
+  FollowUpItem,
+  FollowUpOverride,
+  FollowUpStatus,
+  IsoDate,
+  OverrideReasonCode,
+  StatusReasonCode,
+} from '../types'
+
+interface ItemRow {
+  id: number
+  patient_id: number
+  recommendation_id: number | null
+  procedure: string | null
+  due_from: string
+  due_to: string
+  reason: string
+  status: FollowUpStatus
+  status_reason_code: StatusReasonCode | null
+  status_reason_text: string | null
+  fulfilled_by_study_id: number | null
+  override_procedure: string | null
+  override_due_from: string | null
+  override_due_to: string | null
+  override_reason_code: OverrideReasonCode | null
+  override_text: string | null
+  created_at: string
+  updated_at: string
+}
+
+function toItem(r: ItemRow): FollowUpItem {
+  const override: FollowUpOverride | null = r.override_reason_code
+    ? {
+        procedure: r.override_procedure,
+        due:
+          r.override_due_from !== null && r.override_due_to !== null
+            ? { from: r.override_due_from, to: r.override_due_to }
+            : null,
+        reasonCode: r.override_reason_code,
+        text: r.override_text,
+      }
+    : null
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    recommendationId: r.recommendation_id,
+    procedure: r.procedure,
+    due: { from: r.due_from, to: r.due_to },
+    reason: r.reason,
+    status: r.status,
+    statusReasonCode: r.status_reason_code,
+    statusReasonText: r.status_reason_text,
+    fulfilledByStudyId: r.fulfilled_by_study_id,
+    override,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+export function getItem(db: DB, id: number): FollowUpItem | null {
+  const row = db.prepare('SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
+  return row ? toItem(row) : null
+}
+
+export function requireItem(db: DB, id: number): FollowUpItem {
+  const item = getItem(db, id)
+  if (!item) throw new DbError('NOT_FOUND', `No follow-up item with id ${id}.`)
+  return item
+}
+
+/** The patient's one scheduled item, if any. */
+export function openItem(db: DB, patientId: number): FollowUpItem | null {
+  const row = db
+    .prepare("SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
+    .get(patientId) as ItemRow | undefined
+  return row ? toItem(row) : null
+}
+
+export function listItems(db: DB, patientId: number): FollowUpItem[] {
+  return (
+    db.prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC').all(patientId) as ItemRow[]
+  ).map(toItem)
+}
+
+export interface NewItem {
+  patientId: number
+  recommendationId: number | null
+  procedure: string | null
+  due: { from: IsoDate; to: IsoDate }
+  reason: string
+  at: string
+}
+
+/** Adds a scheduled item. The database allows one scheduled item per patient. */
+export function insertItem(db: DB, item: NewItem): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO followup_item (patient_id, recommendation_id, procedure, due_from, due_to, reason, status,
+           created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
+      )
+      .run(item.patientId, item.recommendationId, item.procedure, item.due.from, item.due.to, item.reason, item.at, item.at)
+      .lastInsertRowid,
+  )
+}
+
+/** Moves a scheduled item to done, cancelled or deferred. Refuses an item that is already closed. */
+export function closeItem(
+  db: DB,
+  id: number,
+  change: { status: Exclude<FollowUpStatus, 'scheduled'>; reasonCode: StatusReasonCode; reasonText: string | null; studyId: number | null; at: string },
+): void {
+  const item = requireItem(db, id)
+  if (item.status !== 'scheduled') {
+    throw new DbError('CONFLICT', `This follow-up item is already ${item.status}; only a scheduled item can change.`)
+  }
+  db.prepare(
+    `UPDATE followup_item SET status = ?, status_reason_code = ?, status_reason_text = ?, fulfilled_by_study_id = ?,
+       updated_at = ? WHERE id = ?`,
+  ).run(change.status, change.reasonCode, change.reasonText, change.studyId, change.at, id)
+}
+
+/** Replaces a scheduled item's suggestion with the radiologist's choice (kept beside the suggestion). */
+export function setOverride(db: DB, id: number, o: FollowUpOverride, at: string): void {
+  const item = requireItem(db, id)
+  if (item.status !== 'scheduled') {
+    throw new DbError('CONFLICT', `This follow-up item is already ${item.status}; only a scheduled item can be changed.`)
+  }
+  db.prepare(
+    `UPDATE followup_item SET override_procedure = ?, override_due_from = ?, override_due_to = ?,
+       override_reason_code = ?, override_text = ?, updated_at = ? WHERE id = ?`,
+  ).run(o.procedure, o.due?.from ?? null, o.due?.to ?? null, o.reasonCode, o.text, at, id)
+}
+
+/** Points a scheduled item at a newer recommendation (after the patient's facts changed). */
+export function retargetItem(
+  db: DB,
+  id: number,
+  next: { recommendationId: number; procedure: string | null; due: { from: IsoDate; to: IsoDate }; reason: string; at: string },
+): void {
+  db.prepare(
+    `UPDATE followup_item SET recommendation_id = ?, procedure = ?, due_from = ?, due_to = ?, reason = ?, updated_at = ?
+     WHERE id = ? AND status = 'scheduled'`,
+  ).run(next.recommendationId, next.procedure, next.due.from, next.due.to, next.reason, next.at, id)
+}

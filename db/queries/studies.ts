@@ -1,0 +1,123 @@
+import type { DB } from '../open'
+import { fromBool, toBool } from '../rows'
+import type { LesionInput, StudyInput, StudyRecord } from '../types'
+
+interface StudyRow {
+  id: number
+  patient_id: number
+  date: string
+  procedure: string
+  result: StudyRecord['result']
+  note: string | null
+  effective_msv: number | null
+  ctdivol_mgy: number | null
+  dlp_mgy_cm: number | null
+  region: StudyRecord['dose']['region']
+  activity_mbq: number | null
+  agent: StudyRecord['dose']['agent']
+  created_at: string
+}
+
+interface LesionRow {
+  study_id: number
+  lesion_key: string
+  organ: string
+  nodal: number
+  role: LesionInput['role']
+  diameter_mm: number | null
+  status: LesionInput['status']
+}
+
+function toLesion(r: LesionRow): LesionInput {
+  return {
+    id: r.lesion_key,
+    organ: r.organ,
+    nodal: toBool(r.nodal) === true,
+    role: r.role,
+    diameterMm: r.diameter_mm,
+    status: r.status,
+  }
+}
+
+function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    date: r.date,
+    procedure: r.procedure,
+    result: r.result,
+    lesions,
+    dose: {
+      effectiveMsv: r.effective_msv,
+      ctdiVolMgy: r.ctdivol_mgy,
+      dlpMgyCm: r.dlp_mgy_cm,
+      region: r.region,
+      activityMbq: r.activity_mbq,
+      agent: r.agent,
+    },
+    note: r.note,
+    createdAt: r.created_at,
+  }
+}
+
+/** Inserts a study and its lesions. Call inside the caller's transaction. */
+export function insertStudy(db: DB, patientId: number, s: StudyInput, createdAt: string): number {
+  const d = s.dose
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
+           region, activity_mbq, agent, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        patientId,
+        s.date,
+        s.procedure,
+        s.result,
+        s.note,
+        d.effectiveMsv,
+        d.ctdiVolMgy,
+        d.dlpMgyCm,
+        d.region,
+        d.activityMbq,
+        d.agent,
+        createdAt,
+      ).lastInsertRowid,
+  )
+  const addLesion = db.prepare(
+    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  for (const l of s.lesions) {
+    addLesion.run(id, l.id, l.organ, fromBool(l.nodal), l.role, l.diameterMm, l.status)
+  }
+  return id
+}
+
+/** A patient's studies, oldest first, each with its lesions. */
+export function listStudies(db: DB, patientId: number): StudyRecord[] {
+  const rows = db
+    .prepare('SELECT * FROM study WHERE patient_id = ? ORDER BY date, id')
+    .all(patientId) as StudyRow[]
+  if (rows.length === 0) return []
+  const lesions = db
+    .prepare(
+      `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
+    )
+    .all(patientId) as LesionRow[]
+  const byStudy = new Map<number, LesionInput[]>()
+  for (const l of lesions) {
+    const list = byStudy.get(l.study_id) ?? []
+    list.push(toLesion(l))
+    byStudy.set(l.study_id, list)
+  }
+  return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
+}
+
+export function getStudy(db: DB, id: number): StudyRecord | null {
+  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  if (!row) return null
+  const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
+  return toStudy(row, lesions.map(toLesion))
+}

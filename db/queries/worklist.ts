@@ -1,0 +1,165 @@
+import type { DB } from '../open'
+import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
+import { cached } from '../stmt'
+import { escapeLike } from './patients'
+
+// The effective window of an item: the radiologist's override when there is one, else the
+// suggestion. The expressions match the partial index `followup_open_due` exactly.
+const EFF_FROM = 'coalesce(f.override_due_from, f.due_from)'
+const EFF_TO = 'coalesce(f.override_due_to, f.due_to)'
+
+const SORT_SQL: Record<WorklistQuery['sort'], string> = {
+  due: `${EFF_FROM}`,
+  name: 'p.name COLLATE NOCASE',
+  mrn: 'p.mrn COLLATE NOCASE',
+  result: 'p.last_result',
+  dose: 'p.cumulative_msv',
+}
+
+interface Row {
+  patient_id: number
+  name: string
+  mrn: string
+  is_demo: number
+  variant: string | null
+  last_study_date: string | null
+  last_result: WorklistRow['lastResult']
+  cumulative_msv: number | null
+  dose_estimated: number
+  dose_incomplete: number
+  item_id: number | null
+  procedure: string | null
+  due_from: string | null
+  due_to: string | null
+  overridden: number | null
+  reason: string | null
+}
+
+function toRow(r: Row): WorklistRow {
+  return {
+    patientId: r.patient_id,
+    name: r.name,
+    mrn: r.mrn,
+    isDemo: r.is_demo === 1,
+    variant: r.variant,
+    lastStudyDate: r.last_study_date,
+    lastResult: r.last_result,
+    cumulativeMsv: r.cumulative_msv,
+    doseEstimated: r.dose_estimated === 1,
+    doseIncomplete: r.dose_incomplete === 1,
+    item:
+      r.item_id !== null && r.due_from !== null && r.due_to !== null
+        ? {
+            id: r.item_id,
+            procedure: r.procedure,
+            due: { from: r.due_from, to: r.due_to },
+            overridden: r.overridden === 1,
+            reason: r.reason ?? '',
+          }
+        : null,
+  }
+}
+
+const COLUMNS = `p.id AS patient_id, p.name, p.mrn, p.is_demo, p.variant, p.last_study_date, p.last_result,
+  p.cumulative_msv, p.dose_estimated, p.dose_incomplete, f.id AS item_id,
+  coalesce(f.override_procedure, f.procedure) AS procedure, ${EFF_FROM} AS due_from, ${EFF_TO} AS due_to,
+  (f.override_reason_code IS NOT NULL) AS overridden, f.reason`
+
+/** Adds `days` to a calendar date (UTC arithmetic, so no time zone can shift it). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000
+  return new Date(t).toISOString().slice(0, 10)
+}
+
+type Params = Record<string, string | number>
+
+/** The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones). */
+function bucketWhere(bucket: WorklistQuery['bucket'], today: IsoDate): { sql: string; params: Params } {
+  switch (bucket) {
+    case 'now':
+      return { sql: `${EFF_FROM} <= :today`, params: { today } }
+    case 'overdue':
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} < :today`, params: { today } }
+    case 'due':
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today } }
+    case 'upcoming-30':
+      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: addDays(today, 30) } }
+    case 'upcoming-90':
+      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: addDays(today, 90) } }
+    case 'all':
+      return { sql: '1', params: {} }
+  }
+}
+
+interface Plan {
+  from: string
+  where: string
+  params: Params
+  /** Tie-breaker: the item path orders by the index's own column so SQLite needs no sort. */
+  tieBreak: string
+}
+
+function plan(q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>, today: IsoDate): Plan {
+  const search = q.search?.trim()
+  let p: Plan
+  if (search) {
+    p = {
+      from: `patient p LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
+      where: `(p.name LIKE :prefix ESCAPE '\\' OR p.mrn LIKE :prefix ESCAPE '\\')`,
+      params: { prefix: escapeLike(search) + '%' },
+      tieBreak: 'p.id',
+    }
+  } else {
+    const bucket = bucketWhere(q.bucket, today)
+    p = {
+      from: `followup_item f JOIN patient p ON p.id = f.patient_id`,
+      where: `f.status = 'scheduled' AND ${bucket.sql}`,
+      params: bucket.params,
+      tieBreak: 'f.patient_id',
+    }
+  }
+  if (q.variant) {
+    p.where += ' AND p.variant = :variant'
+    p.params = { ...p.params, variant: q.variant }
+  }
+  return p
+}
+
+/**
+ * One page of the worklist for `today`. Without a search it lists scheduled items in the bucket,
+ * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
+ * or not they have an item), which is what type-ahead needs.
+ */
+export function worklistPage(db: DB, q: WorklistQuery, today: IsoDate): WorklistRow[] {
+  const p = plan(q, today)
+  const dir = q.descending ? 'DESC' : 'ASC'
+  const order = `${SORT_SQL[q.sort]} ${dir} NULLS LAST, ${p.tieBreak} ${dir}`
+  const rows = cached(db, `SELECT ${COLUMNS} FROM ${p.from} WHERE ${p.where} ORDER BY ${order} LIMIT :limit OFFSET :offset`).all({
+    ...p.params,
+    limit: q.limit,
+    offset: q.offset,
+  }) as Row[]
+  return rows.map(toRow)
+}
+
+/** How many rows the same query has in all (asked once per filter, not per page). */
+export function worklistTotal(db: DB, q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>, today: IsoDate): number {
+  const p = plan(q, today)
+  return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
+}
+
+/** How many scheduled items are in each bucket on `today`. */
+export function worklistCounts(db: DB, today: IsoDate): WorklistCounts {
+  const r = cached(
+    db,
+    `SELECT
+         count(*) FILTER (WHERE ${EFF_FROM} <= :today AND ${EFF_TO} < :today) AS overdue,
+         count(*) FILTER (WHERE ${EFF_FROM} <= :today AND ${EFF_TO} >= :today) AS due,
+         count(*) FILTER (WHERE ${EFF_FROM} > :today AND ${EFF_FROM} <= :plus30) AS upcoming30,
+         count(*) FILTER (WHERE ${EFF_FROM} > :today AND ${EFF_FROM} <= :plus90) AS upcoming90,
+         count(*) AS scheduled
+       FROM followup_item f WHERE f.status = 'scheduled'`,
+  ).get({ today, plus30: addDays(today, 30), plus90: addDays(today, 90) }) as Omit<WorklistCounts, 'patients'>
+  const patients = cached(db, 'SELECT count(*) FROM patient').pluck().get() as number
+  return { ...r, patients }
+}
