@@ -1,32 +1,33 @@
 // Records as the rest of the app sees them (camelCase, booleans, null = unknown).
 // Pure types: the renderer and the API contract import them with `import type`.
 
-/** A calendar date, YYYY-MM-DD: no time, no zone. */
-export type IsoDate = string
+import type {
+  Agent,
+  Burden,
+  DoseRegion,
+  Grade,
+  IsoDate,
+  LesionRole,
+  LesionStatus,
+  ProcedureId,
+  StudyResult,
+  TreatmentKind,
+  VariantId,
+} from '../engine/types'
 
-export type Burden = 'liver-dominant' | 'non-liver-dominant'
-export type Grade = 'G1' | 'G2' | 'G3'
-export type TreatmentKind =
-  | 'resection'
-  | 'prrt'
-  | 'somatostatin-analog'
-  | 'targeted-therapy'
-  | 'chemotherapy'
-  | 'liver-directed'
-  | 'radiation'
-  | 'ablation'
-export type StudyResult = 'response' | 'stable' | 'progression' | 'indeterminate' | 'no-evidence-of-disease'
-export type LesionRole = 'target' | 'non-target' | 'new'
-export type LesionStatus = 'present' | 'absent' | 'unequivocal-progression'
-export type DoseRegion =
-  | 'head'
-  | 'neck'
-  | 'chest'
-  | 'abdomen'
-  | 'pelvis'
-  | 'abdomen-pelvis'
-  | 'chest-abdomen-pelvis'
-export type Agent = 'ga68-dotatate' | 'cu64-dotatate' | 'in111-pentetreotide' | 'f18-fdg'
+export type {
+  Agent,
+  Burden,
+  DoseRegion,
+  Grade,
+  IsoDate,
+  LesionRole,
+  LesionStatus,
+  ProcedureId,
+  StudyResult,
+  TreatmentKind,
+  VariantId,
+}
 
 export interface TreatmentFacts {
   kind: TreatmentKind
@@ -65,7 +66,7 @@ export interface PatientInput {
   symptoms: string[]
   constraints: ConstraintFacts
   treatments: TreatmentFacts[]
-  requestedProcedure: string | null
+  requestedProcedure: ProcedureId | null
 }
 
 export interface PatientRecord extends PatientInput {
@@ -113,7 +114,7 @@ export interface DoseInput {
 
 export interface StudyInput {
   date: IsoDate
-  procedure: string
+  procedure: ProcedureId
   /** The reader's impression; null = not read yet. */
   result: StudyResult | null
   lesions: LesionInput[]
@@ -137,9 +138,9 @@ export interface RecommendationRecord<Output = unknown> {
   trigger: RecommendationTrigger
   packId: string
   packVersion: string
-  variant: string | null
+  variant: VariantId | null
   action: string
-  procedure: string | null
+  procedure: ProcedureId | null
   intervalMonths: { min: number; max: number } | null
   due: { from: IsoDate; to: IsoDate } | null
   /** The case exactly as the engine saw it. */
@@ -150,7 +151,7 @@ export interface RecommendationRecord<Output = unknown> {
   supersededAt: string | null
 }
 
-export type FollowUpStatus = 'scheduled' | 'done' | 'cancelled' | 'deferred'
+export type ItemStatus = 'scheduled' | 'done' | 'cancelled' | 'deferred'
 export type StatusReasonCode =
   | 'study-recorded'
   | 'done-elsewhere'
@@ -164,7 +165,7 @@ export type StatusReasonCode =
 export type OverrideReasonCode = 'clinician-decision' | 'patient-preference' | 'contraindication' | 'other'
 
 export interface FollowUpOverride {
-  procedure: string | null
+  procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate } | null
   reasonCode: OverrideReasonCode
   text: string | null
@@ -175,10 +176,10 @@ export interface FollowUpItem {
   patientId: number
   recommendationId: number | null
   /** What the engine suggested. */
-  procedure: string | null
+  procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
   reason: string
-  status: FollowUpStatus
+  status: ItemStatus
   statusReasonCode: StatusReasonCode | null
   statusReasonText: string | null
   fulfilledByStudyId: number | null
@@ -195,7 +196,7 @@ export interface WorklistQuery {
   bucket: WorklistBucket
   /** Type-ahead: a prefix of the name or the MRN. When given, every patient can match. */
   search?: string
-  variant?: string
+  variant?: VariantId
   sort: WorklistSort
   descending: boolean
   limit: number
@@ -207,7 +208,7 @@ export interface WorklistRow {
   name: string
   mrn: string
   isDemo: boolean
-  variant: string | null
+  variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
   cumulativeMsv: number | null
@@ -216,7 +217,7 @@ export interface WorklistRow {
   /** The open follow-up item; null when the patient has none. */
   item: {
     id: number
-    procedure: string | null
+    procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
     overridden: boolean
     reason: string
@@ -234,7 +235,7 @@ export interface WorklistCounts {
 
 /** What the patient summary columns hold (see db/queries/summary.ts). */
 export interface PatientSummaryFacts {
-  variant: string | null
+  variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
   cumulativeMsv: number | null

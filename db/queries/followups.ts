@@ -3,9 +3,10 @@ import type { DB } from '../open'
 import type {
   FollowUpItem,
   FollowUpOverride,
-  FollowUpStatus,
+  ItemStatus,
   IsoDate,
   OverrideReasonCode,
+  ProcedureId,
   StatusReasonCode,
 } from '../types'
 
@@ -13,15 +14,15 @@ interface ItemRow {
   id: number
   patient_id: number
   recommendation_id: number | null
-  procedure: string | null
+  procedure: ProcedureId | null
   due_from: string
   due_to: string
   reason: string
-  status: FollowUpStatus
+  status: ItemStatus
   status_reason_code: StatusReasonCode | null
   status_reason_text: string | null
   fulfilled_by_study_id: number | null
-  override_procedure: string | null
+  override_procedure: ProcedureId | null
   override_due_from: string | null
   override_due_to: string | null
   override_reason_code: OverrideReasonCode | null
@@ -80,14 +81,16 @@ export function openItem(db: DB, patientId: number): FollowUpItem | null {
 
 export function listItems(db: DB, patientId: number): FollowUpItem[] {
   return (
-    db.prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC').all(patientId) as ItemRow[]
+    db
+      .prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC')
+      .all(patientId) as ItemRow[]
   ).map(toItem)
 }
 
 export interface NewItem {
   patientId: number
   recommendationId: number | null
-  procedure: string | null
+  procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
   reason: string
   at: string
@@ -102,8 +105,16 @@ export function insertItem(db: DB, item: NewItem): number {
            created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
       )
-      .run(item.patientId, item.recommendationId, item.procedure, item.due.from, item.due.to, item.reason, item.at, item.at)
-      .lastInsertRowid,
+      .run(
+        item.patientId,
+        item.recommendationId,
+        item.procedure,
+        item.due.from,
+        item.due.to,
+        item.reason,
+        item.at,
+        item.at,
+      ).lastInsertRowid,
   )
 }
 
@@ -111,11 +122,20 @@ export function insertItem(db: DB, item: NewItem): number {
 export function closeItem(
   db: DB,
   id: number,
-  change: { status: Exclude<FollowUpStatus, 'scheduled'>; reasonCode: StatusReasonCode; reasonText: string | null; studyId: number | null; at: string },
+  change: {
+    status: Exclude<ItemStatus, 'scheduled'>
+    reasonCode: StatusReasonCode
+    reasonText: string | null
+    studyId: number | null
+    at: string
+  },
 ): void {
   const item = requireItem(db, id)
   if (item.status !== 'scheduled') {
-    throw new DbError('CONFLICT', `This follow-up item is already ${item.status}; only a scheduled item can change.`)
+    throw new DbError(
+      'CONFLICT',
+      `This follow-up item is already ${item.status}; only a scheduled item can change.`,
+    )
   }
   db.prepare(
     `UPDATE followup_item SET status = ?, status_reason_code = ?, status_reason_text = ?, fulfilled_by_study_id = ?,
@@ -127,7 +147,10 @@ export function closeItem(
 export function setOverride(db: DB, id: number, o: FollowUpOverride, at: string): void {
   const item = requireItem(db, id)
   if (item.status !== 'scheduled') {
-    throw new DbError('CONFLICT', `This follow-up item is already ${item.status}; only a scheduled item can be changed.`)
+    throw new DbError(
+      'CONFLICT',
+      `This follow-up item is already ${item.status}; only a scheduled item can be changed.`,
+    )
   }
   db.prepare(
     `UPDATE followup_item SET override_procedure = ?, override_due_from = ?, override_due_to = ?,
@@ -139,7 +162,13 @@ export function setOverride(db: DB, id: number, o: FollowUpOverride, at: string)
 export function retargetItem(
   db: DB,
   id: number,
-  next: { recommendationId: number; procedure: string | null; due: { from: IsoDate; to: IsoDate }; reason: string; at: string },
+  next: {
+    recommendationId: number
+    procedure: ProcedureId | null
+    due: { from: IsoDate; to: IsoDate }
+    reason: string
+    at: string
+  },
 ): void {
   db.prepare(
     `UPDATE followup_item SET recommendation_id = ?, procedure = ?, due_from = ?, due_to = ?, reason = ?, updated_at = ?

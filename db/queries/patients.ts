@@ -15,7 +15,7 @@ interface PatientRow {
   active_surveillance: number | null
   burden: PatientRecord['burden']
   suspected_recurrence: number | null
-  requested_procedure: string | null
+  requested_procedure: PatientRecord['requestedProcedure']
   is_demo: number
   created_at: string
   updated_at: string

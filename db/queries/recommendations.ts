@@ -9,9 +9,9 @@ interface RecommendationRow {
   trigger: RecommendationTrigger
   pack_id: string
   pack_version: string
-  variant: string | null
+  variant: RecommendationRecord['variant']
   action: string
-  procedure: string | null
+  procedure: RecommendationRecord['procedure']
   interval_min: number | null
   interval_max: number | null
   due_from: string | null
@@ -35,7 +35,9 @@ function toRecord(r: RecommendationRow): RecommendationRecord {
     action: r.action,
     procedure: r.procedure,
     intervalMonths:
-      r.interval_min !== null && r.interval_max !== null ? { min: r.interval_min, max: r.interval_max } : null,
+      r.interval_min !== null && r.interval_max !== null
+        ? { min: r.interval_min, max: r.interval_max }
+        : null,
     due: r.due_from !== null && r.due_to !== null ? { from: r.due_from, to: r.due_to } : null,
     inputs: JSON.parse(r.inputs_json),
     output: JSON.parse(r.output_json),
@@ -51,9 +53,9 @@ export interface NewRecommendation {
   trigger: RecommendationTrigger
   packId: string
   packVersion: string
-  variant: string | null
+  variant: RecommendationRecord['variant']
   action: string
-  procedure: string | null
+  procedure: RecommendationRecord['procedure']
   intervalMonths: { min: number; max: number } | null
   due: { from: IsoDate; to: IsoDate } | null
   inputs: unknown
@@ -64,9 +66,14 @@ export interface NewRecommendation {
  * Stores a recommendation and marks the patient's earlier current one superseded by it.
  * Call inside the caller's transaction. Returns the new id and the id it superseded.
  */
-export function insertRecommendation(db: DB, r: NewRecommendation): { id: number; superseded: number | null } {
+export function insertRecommendation(
+  db: DB,
+  r: NewRecommendation,
+): { id: number; superseded: number | null } {
   const previous = db
-    .prepare('SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1')
+    .prepare(
+      'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
+    )
     .pluck()
     .get(r.patientId) as number | undefined
   const id = Number(
@@ -103,13 +110,17 @@ export function insertRecommendation(db: DB, r: NewRecommendation): { id: number
 /** Newest first: the current one (superseded_by null) and every earlier one. */
 export function listRecommendations(db: DB, patientId: number): RecommendationRecord[] {
   return (
-    db.prepare('SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC').all(patientId) as RecommendationRow[]
+    db
+      .prepare('SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC')
+      .all(patientId) as RecommendationRow[]
   ).map(toRecord)
 }
 
 export function currentRecommendation(db: DB, patientId: number): RecommendationRecord | null {
   const row = db
-    .prepare('SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1')
+    .prepare(
+      'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
+    )
     .get(patientId) as RecommendationRow | undefined
   return row ? toRecord(row) : null
 }

@@ -6,7 +6,7 @@ interface StudyRow {
   id: number
   patient_id: number
   date: string
-  procedure: string
+  procedure: StudyRecord['procedure']
   result: StudyRecord['result']
   note: string | null
   effective_msv: number | null

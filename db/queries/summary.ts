@@ -20,3 +20,18 @@ export function writeSummary(db: DB, patientId: number, s: PatientSummaryFacts):
     patientId,
   )
 }
+
+/** Only the dose part of the summary (after the dose settings changed). */
+export function writeDoseSummary(
+  db: DB,
+  patientId: number,
+  s: Pick<PatientSummaryFacts, 'cumulativeMsv' | 'doseEstimated' | 'doseIncomplete'>,
+): void {
+  db.prepare(
+    'UPDATE patient SET cumulative_msv = ?, dose_estimated = ?, dose_incomplete = ? WHERE id = ?',
+  ).run(s.cumulativeMsv, s.doseEstimated ? 1 : 0, s.doseIncomplete ? 1 : 0, patientId)
+}
+
+export function allPatientIds(db: DB): number[] {
+  return db.prepare('SELECT id FROM patient ORDER BY id').pluck().all() as number[]
+}

@@ -21,14 +21,14 @@ interface Row {
   name: string
   mrn: string
   is_demo: number
-  variant: string | null
+  variant: WorklistRow['variant']
   last_study_date: string | null
   last_result: WorklistRow['lastResult']
   cumulative_msv: number | null
   dose_estimated: number
   dose_incomplete: number
   item_id: number | null
-  procedure: string | null
+  procedure: NonNullable<WorklistRow['item']>['procedure']
   due_from: string | null
   due_to: string | null
   overridden: number | null
@@ -65,16 +65,21 @@ const COLUMNS = `p.id AS patient_id, p.name, p.mrn, p.is_demo, p.variant, p.last
   coalesce(f.override_procedure, f.procedure) AS procedure, ${EFF_FROM} AS due_from, ${EFF_TO} AS due_to,
   (f.override_reason_code IS NOT NULL) AS overridden, f.reason`
 
-/** Adds `days` to a calendar date (UTC arithmetic, so no time zone can shift it). */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000
-  return new Date(t).toISOString().slice(0, 10)
+/**
+ * The calendar dates the buckets are cut at. The caller computes them (with the engine's date
+ * arithmetic) for the reader's today.
+ */
+export interface WorklistDates {
+  today: IsoDate
+  in30Days: IsoDate
+  in90Days: IsoDate
 }
 
 type Params = Record<string, string | number>
 
 /** The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones). */
-function bucketWhere(bucket: WorklistQuery['bucket'], today: IsoDate): { sql: string; params: Params } {
+function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: string; params: Params } {
+  const today = d.today
   switch (bucket) {
     case 'now':
       return { sql: `${EFF_FROM} <= :today`, params: { today } }
@@ -83,9 +88,9 @@ function bucketWhere(bucket: WorklistQuery['bucket'], today: IsoDate): { sql: st
     case 'due':
       return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today } }
     case 'upcoming-30':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: addDays(today, 30) } }
+      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in30Days } }
     case 'upcoming-90':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: addDays(today, 90) } }
+      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in90Days } }
     case 'all':
       return { sql: '1', params: {} }
   }
@@ -99,7 +104,10 @@ interface Plan {
   tieBreak: string
 }
 
-function plan(q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>, today: IsoDate): Plan {
+function plan(
+  q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
+  dates: WorklistDates,
+): Plan {
   const search = q.search?.trim()
   let p: Plan
   if (search) {
@@ -110,7 +118,7 @@ function plan(q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>
       tieBreak: 'p.id',
     }
   } else {
-    const bucket = bucketWhere(q.bucket, today)
+    const bucket = bucketWhere(q.bucket, dates)
     p = {
       from: `followup_item f JOIN patient p ON p.id = f.patient_id`,
       where: `f.status = 'scheduled' AND ${bucket.sql}`,
@@ -130,11 +138,14 @@ function plan(q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>
  * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
  * or not they have an item), which is what type-ahead needs.
  */
-export function worklistPage(db: DB, q: WorklistQuery, today: IsoDate): WorklistRow[] {
-  const p = plan(q, today)
+export function worklistPage(db: DB, q: WorklistQuery, dates: WorklistDates): WorklistRow[] {
+  const p = plan(q, dates)
   const dir = q.descending ? 'DESC' : 'ASC'
   const order = `${SORT_SQL[q.sort]} ${dir} NULLS LAST, ${p.tieBreak} ${dir}`
-  const rows = cached(db, `SELECT ${COLUMNS} FROM ${p.from} WHERE ${p.where} ORDER BY ${order} LIMIT :limit OFFSET :offset`).all({
+  const rows = cached(
+    db,
+    `SELECT ${COLUMNS} FROM ${p.from} WHERE ${p.where} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+  ).all({
     ...p.params,
     limit: q.limit,
     offset: q.offset,
@@ -143,13 +154,17 @@ export function worklistPage(db: DB, q: WorklistQuery, today: IsoDate): Worklist
 }
 
 /** How many rows the same query has in all (asked once per filter, not per page). */
-export function worklistTotal(db: DB, q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>, today: IsoDate): number {
-  const p = plan(q, today)
+export function worklistTotal(
+  db: DB,
+  q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
+  dates: WorklistDates,
+): number {
+  const p = plan(q, dates)
   return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
 }
 
 /** How many scheduled items are in each bucket on `today`. */
-export function worklistCounts(db: DB, today: IsoDate): WorklistCounts {
+export function worklistCounts(db: DB, dates: WorklistDates): WorklistCounts {
   const r = cached(
     db,
     `SELECT
@@ -159,7 +174,10 @@ export function worklistCounts(db: DB, today: IsoDate): WorklistCounts {
          count(*) FILTER (WHERE ${EFF_FROM} > :today AND ${EFF_FROM} <= :plus90) AS upcoming90,
          count(*) AS scheduled
        FROM followup_item f WHERE f.status = 'scheduled'`,
-  ).get({ today, plus30: addDays(today, 30), plus90: addDays(today, 90) }) as Omit<WorklistCounts, 'patients'>
+  ).get({ today: dates.today, plus30: dates.in30Days, plus90: dates.in90Days }) as Omit<
+    WorklistCounts,
+    'patients'
+  >
   const patients = cached(db, 'SELECT count(*) FROM patient').pluck().get() as number
   return { ...r, patients }
 }

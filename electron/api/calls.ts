@@ -7,6 +7,16 @@ export const CALLS = [
   'patients.get',
   'patients.create',
   'patients.update',
+  'patients.detail',
+  'studies.record',
+  'followup.setStatus',
+  'followup.override',
+  'worklist.page',
+  'worklist.summary',
+  'settings.get',
+  'settings.update',
+  'demo.load',
+  'demo.remove',
 ] as const
 
 export type CallName = (typeof CALLS)[number]

@@ -3,10 +3,23 @@ import type { CallName } from './calls'
 
 export type { CallName }
 import type { Result } from './result'
-import { id, patientInput } from './schemas'
-import type { Page, PatientRecord, PatientSummary } from '../../db/types'
+import { id, isoDate, patientInput, studyInput } from './schemas'
+import type {
+  FollowUpItem,
+  Page,
+  PatientRecord,
+  PatientSummary,
+  RecommendationRecord,
+  StudyRecord,
+  WorklistCounts,
+  WorklistRow,
+} from '../../db/types'
+import type { DoseAvoided, DoseProjection } from '../../engine/dose'
+import type { DoseLedger, Evaluation, KFactorSet } from '../../engine/types'
+import { K_FACTOR_SETS, PROCEDURE_IDS, VARIANT_IDS } from '../../engine/types'
 
 export type * from '../../db/types'
+export type * from '../../engine/types'
 
 // The one contract between the UI and the back end: every call's request schema and result type,
 // declared once. Both transports (Electron IPC and the loopback web host) serve exactly this.
@@ -17,6 +30,54 @@ export interface AppInfo {
   dataFile: string
   schemaVersion: number
   today: string
+}
+
+export type StoredRecommendation = RecommendationRecord<Evaluation>
+
+/** Everything the patient page shows, read in one call. */
+export interface PatientDetail {
+  patient: PatientRecord
+  /** Oldest first. */
+  studies: StudyRecord[]
+  /** Newest first; the first one is current unless superseded. */
+  recommendations: StoredRecommendation[]
+  /** Newest first. */
+  items: FollowUpItem[]
+  dose: DoseView
+}
+
+/** The patient's radiation history and what the current plan would add. */
+export interface DoseView {
+  ledger: DoseLedger
+  /** Typical CT dose avoided by each MRI done while CT was also usually appropriate. */
+  avoided: DoseAvoided
+  projection: {
+    years: number
+    /** The current recommendation's study at its interval; null when it schedules no imaging. */
+    plan: DoseProjection | null
+    mri: DoseProjection
+    ct: DoseProjection
+  }
+  kFactors: KFactorSet
+  cu64DotatateMsvPerMbq: number | null
+}
+
+export interface RecordStudyResult {
+  study: StudyRecord
+  recommendation: StoredRecommendation
+  /** The item this study fulfilled and closed, if one was open. */
+  closedItem: FollowUpItem | null
+  /** The next scheduled item, if the recommendation calls for one. */
+  nextItem: FollowUpItem | null
+}
+
+export interface Settings {
+  theme: 'dark' | 'light'
+  kFactors: KFactorSet
+  /** Site value for Cu-64 DOTATATE, mSv/MBq; null until the site enters one. */
+  cu64DotatateMsvPerMbq: number | null
+  /** The first-run choice (demo log or empty) has been made. */
+  firstRunDone: boolean
 }
 
 interface CallSpec<Req extends z.ZodType, Res> {
@@ -42,6 +103,116 @@ export const contract = {
   'patients.get': spec<PatientRecord>()(z.strictObject({ id })),
   'patients.create': spec<PatientRecord>()(patientInput),
   'patients.update': spec<PatientRecord>()(z.strictObject({ id, patient: patientInput })),
+  'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
+  'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: studyInput })),
+  'followup.setStatus': spec<{ closed: FollowUpItem; next: FollowUpItem | null }>()(
+    z
+      .strictObject({
+        itemId: id,
+        status: z.enum(['done', 'cancelled', 'deferred'], {
+          error: 'Status is done, cancelled or deferred.',
+        }),
+        reasonCode: z.enum(
+          [
+            'done-elsewhere',
+            'patient-declined',
+            'patient-request',
+            'clinical-change',
+            'scheduling',
+            'end-of-surveillance',
+            'duplicate',
+            'other',
+          ],
+          { error: 'Choose a reason from the list.' },
+        ),
+        reasonText: z.string().trim().max(500).nullable(),
+        /** For `deferred`: the new window. */
+        newDue: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
+      })
+      .superRefine((r, ctx) => {
+        if (r.reasonCode === 'other' && !r.reasonText) {
+          ctx.addIssue({ code: 'custom', path: ['reasonText'], message: 'Say why, in a few words.' })
+        }
+        if (r.status === 'deferred' && !r.newDue) {
+          ctx.addIssue({ code: 'custom', path: ['newDue'], message: 'Give the new due window.' })
+        }
+        if (r.status !== 'deferred' && r.newDue) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['newDue'],
+            message: 'A new window is only given when deferring.',
+          })
+        }
+        if (r.newDue && r.newDue.from > r.newDue.to) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['newDue', 'to'],
+            message: 'The window ends before it starts.',
+          })
+        }
+      }),
+  ),
+  'followup.override': spec<FollowUpItem>()(
+    z
+      .strictObject({
+        itemId: id,
+        procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
+        due: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
+        reasonCode: z.enum(['clinician-decision', 'patient-preference', 'contraindication', 'other'], {
+          error: 'Choose a reason from the list.',
+        }),
+        text: z.string().trim().max(500).nullable(),
+      })
+      .superRefine((r, ctx) => {
+        if (r.procedure === null && r.due === null) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['procedure'],
+            message: 'Change the study, the window, or both.',
+          })
+        }
+        if (r.reasonCode === 'other' && !r.text) {
+          ctx.addIssue({ code: 'custom', path: ['text'], message: 'Say why, in a few words.' })
+        }
+        if (r.due && r.due.from > r.due.to) {
+          ctx.addIssue({ code: 'custom', path: ['due', 'to'], message: 'The window ends before it starts.' })
+        }
+      }),
+  ),
+  'worklist.page': spec<WorklistRow[]>()(
+    z.strictObject({
+      bucket: z.enum(['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all']),
+      search: z.string().trim().max(100).optional(),
+      variant: z.enum(VARIANT_IDS).optional(),
+      sort: z.enum(['due', 'name', 'mrn', 'result', 'dose']),
+      descending: z.boolean(),
+      limit: z.number().int().min(1).max(500),
+      offset: z.number().int().min(0),
+    }),
+  ),
+  'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(
+    z.strictObject({
+      bucket: z.enum(['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all']),
+      search: z.string().trim().max(100).optional(),
+      variant: z.enum(VARIANT_IDS).optional(),
+    }),
+  ),
+  'settings.get': spec<Settings>()(z.strictObject({})),
+  'settings.update': spec<Settings>()(
+    z.strictObject({
+      theme: z.enum(['dark', 'light']).optional(),
+      kFactors: z.enum(K_FACTOR_SETS).optional(),
+      cu64DotatateMsvPerMbq: z
+        .number()
+        .min(0.001, { error: 'Use mSv per MBq, e.g. 0.03.' })
+        .max(1)
+        .nullable()
+        .optional(),
+      firstRunDone: z.boolean().optional(),
+    }),
+  ),
+  'demo.load': spec<{ patients: number }>()(z.strictObject({})),
+  'demo.remove': spec<{ removed: number }>()(z.strictObject({})),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }
 
 type Contract = typeof contract

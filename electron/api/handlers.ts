@@ -1,3 +1,7 @@
+import type { Actor } from '../../db/audit'
+import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
+import type { DB } from '../../db/open'
+import { listItems } from '../../db/queries/followups'
 import {
   createPatient,
   getPatient,
@@ -5,12 +9,24 @@ import {
   requirePatient,
   updatePatient,
 } from '../../db/queries/patients'
-import type { Actor } from '../../db/audit'
-import type { DB } from '../../db/open'
-import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
-import type { Handlers } from './contract'
-import { invalid } from './dispatch'
+import { listRecommendations } from '../../db/queries/recommendations'
+import { listStudies } from '../../db/queries/studies'
+import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
+import { writeTx } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
+import { addDays } from '../../engine/dates'
+import type { Handlers, StoredRecommendation } from './contract'
+import { invalid } from './dispatch'
+import { loadDemo, removeDemo } from './services/demo'
+import { doseViewFor, refreshDoseSummaries } from './services/dose'
+import {
+  overrideItem,
+  recordStudy,
+  reevaluateInTx,
+  setItemStatus,
+  type FollowUpContext,
+} from './services/followup'
+import { engineSettingsOf, getSettings, updateSettings } from './services/settings'
 
 export interface HandlerContext {
   readonly db: DB
@@ -38,6 +54,11 @@ function checkPatient(input: PatientInput, today: string): void {
   if (input.birthDate && input.diagnosis.date && input.diagnosis.date < input.birthDate) {
     fields['diagnosis.date'] = 'The diagnosis date is before the birth date.'
   }
+  input.treatments.forEach((t, i) => {
+    if (t.date && t.date > today) fields[`treatments.${i}.date`] = 'The treatment date is in the future.'
+    if (t.date && input.birthDate && t.date < input.birthDate)
+      fields[`treatments.${i}.date`] = 'The treatment date is before the birth date.'
+  })
   if (input.constraints.mriContraindicated !== true && input.constraints.mriReason) {
     fields['constraints.mriReason'] = 'A reason is only kept when MRI is contraindicated.'
   }
@@ -48,6 +69,17 @@ function checkPatient(input: PatientInput, today: string): void {
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { db, actor } = ctx
   const today = (): string => localToday(actor.now())
+  const fu: FollowUpContext = {
+    db,
+    actor,
+    today,
+    engineSettings: () => engineSettingsOf(getSettings(db)),
+  }
+  const worklistDates = (): WorklistDates => {
+    const t = today()
+    return { today: t, in30Days: addDays(t, 30), in90Days: addDays(t, 90) }
+  }
+
   return {
     'app.info': () => ({
       version: ctx.version,
@@ -60,12 +92,52 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'patients.get': (req) => requirePatient(db, req.id),
     'patients.create': (req) => {
       checkPatient(req, today())
-      return createPatient(db, actor, req)
+      return writeTx(db, () => {
+        const p = createPatient(db, actor, req)
+        reevaluateInTx(fu, p.id, 'facts-changed')
+        return p
+      })
     },
     'patients.update': (req) => {
       checkPatient(req.patient, today())
       if (!getPatient(db, req.id)) throw invalid(`No patient with id ${req.id}.`)
-      return updatePatient(db, actor, req.id, req.patient)
+      return writeTx(db, () => {
+        const p = updatePatient(db, actor, req.id, req.patient)
+        reevaluateInTx(fu, p.id, 'facts-changed')
+        return p
+      })
     },
+    'patients.detail': (req) => {
+      const patient = requirePatient(db, req.id)
+      const studies = listStudies(db, req.id)
+      const recommendations = listRecommendations(db, req.id) as StoredRecommendation[]
+      const current = recommendations.find((r) => r.supersededBy === null) ?? null
+      return {
+        patient,
+        studies,
+        recommendations,
+        items: listItems(db, req.id),
+        dose: doseViewFor(patient, studies, current, getSettings(db), today()),
+      }
+    },
+    'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
+    'followup.setStatus': (req) => setItemStatus(fu, req),
+    'followup.override': (req) =>
+      overrideItem(fu, req.itemId, {
+        procedure: req.procedure,
+        due: req.due,
+        reasonCode: req.reasonCode,
+        text: req.text,
+      }),
+    'worklist.page': (req) => worklistPage(db, req, worklistDates()),
+    'worklist.summary': (req) => {
+      const dates = worklistDates()
+      return { counts: worklistCounts(db, dates), total: worklistTotal(db, req, dates) }
+    },
+    'settings.get': () => getSettings(db),
+    'settings.update': (req) =>
+      updateSettings(db, actor, req, () => refreshDoseSummaries(db, engineSettingsOf(getSettings(db)))),
+    'demo.load': () => loadDemo(fu),
+    'demo.remove': () => removeDemo(fu),
   }
 }

@@ -1,5 +1,16 @@
 import { z } from 'zod'
-import type { PatientInput } from '../../db/types'
+import type { PatientInput, StudyInput } from '../../db/types'
+import {
+  AGENTS,
+  BURDENS,
+  DOSE_REGIONS,
+  GRADES,
+  LESION_ROLES,
+  LESION_STATUSES,
+  PROCEDURE_IDS,
+  STUDY_RESULTS,
+  TREATMENT_KINDS,
+} from '../../engine/types'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -59,17 +70,13 @@ export const patientInput = z.strictObject({
   diagnosis: z.strictObject({
     date: isoDate.nullable(),
     confirmed: tri,
-    grade: z.enum(['G1', 'G2', 'G3'], { error: 'Grade is G1, G2 or G3.' }).nullable(),
+    grade: z.enum(GRADES, { error: 'Grade is G1, G2 or G3.' }).nullable(),
     functional: tri,
     primarySizeMm: num('Primary size (mm)', 1, 500),
   }),
   stagingComplete: tri,
   activeSurveillance: tri,
-  burden: z
-    .enum(['liver-dominant', 'non-liver-dominant'], {
-      error: 'Burden is liver-dominant or non-liver-dominant.',
-    })
-    .nullable(),
+  burden: z.enum(BURDENS, { error: 'Burden is liver-dominant or non-liver-dominant.' }).nullable(),
   suspectedRecurrence: tri,
   symptoms: z.array(z.string().trim().min(1).max(64)).max(20),
   constraints: z.strictObject({
@@ -82,16 +89,87 @@ export const patientInput = z.strictObject({
   treatments: z
     .array(
       z.strictObject({
-        kind: z.enum(
-          ['resection', 'prrt', 'somatostatin-analog', 'targeted-therapy', 'chemotherapy', 'liver-directed', 'radiation', 'ablation'],
-          { error: 'Choose a treatment kind from the list.' },
-        ),
+        kind: z.enum(TREATMENT_KINDS, { error: 'Choose a treatment kind from the list.' }),
         date: isoDate.nullable(),
         completeResection: tri,
       }),
     )
     .max(100),
-  requestedProcedure: z.string().max(80).nullable(),
+  requestedProcedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
 }) satisfies z.ZodType<PatientInput>
 
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()
+
+const positive = (label: string, max: number) => num(label, 0, max)
+
+const lesion = z.strictObject({
+  id: z
+    .string({ error: 'Give the lesion a label, e.g. T1.' })
+    .trim()
+    .min(1, { error: 'Give the lesion a label, e.g. T1.' })
+    .max(32, { error: 'A label is at most 32 characters.' }),
+  organ: z
+    .string({ error: 'Name the organ.' })
+    .trim()
+    .min(1, { error: 'Name the organ.' })
+    .max(64, { error: 'An organ name is at most 64 characters.' }),
+  nodal: z.boolean(),
+  role: z.enum(LESION_ROLES, { error: 'Role is target, non-target or new.' }),
+  diameterMm: positive('Size (mm)', 999),
+  status: z
+    .enum(LESION_STATUSES, { error: 'Status is present, absent or unequivocal progression.' })
+    .nullable(),
+})
+
+export const studyInput = z
+  .strictObject({
+    date: isoDate,
+    procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure from the list.' }),
+    result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }).nullable(),
+    lesions: z.array(lesion).max(60, { error: 'At most 60 lesions per study.' }),
+    dose: z.strictObject({
+      effectiveMsv: positive('Effective dose (mSv)', 500),
+      ctdiVolMgy: positive('CTDIvol (mGy)', 500),
+      dlpMgyCm: positive('DLP (mGy·cm)', 50_000),
+      region: z.enum(DOSE_REGIONS, { error: 'Choose a body region from the list.' }).nullable(),
+      activityMbq: positive('Activity (MBq)', 20_000),
+      agent: z.enum(AGENTS, { error: 'Choose a radiopharmaceutical from the list.' }).nullable(),
+    }),
+    note: optionalText(500),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>()
+    s.lesions.forEach((l, i) => {
+      if (seen.has(l.id))
+        ctx.addIssue({ code: 'custom', path: ['lesions', i, 'id'], message: `Label ${l.id} is used twice.` })
+      seen.add(l.id)
+      if (l.role === 'target' && l.diameterMm === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lesions', i, 'diameterMm'],
+          message: 'A target lesion needs a size (0 when it has gone; 5 when too small to measure).',
+        })
+      }
+      if (l.role === 'non-target' && l.diameterMm === null && l.status === null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lesions', i, 'status'],
+          message: 'Give a size or a status for this lesion.',
+        })
+      }
+    })
+    if (s.dose.dlpMgyCm !== null && s.dose.region === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dose', 'region'],
+        message: 'Give the body region the DLP was measured over.',
+      })
+    }
+    if (s.dose.activityMbq !== null && s.dose.agent === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dose', 'agent'],
+        message: 'Name the radiopharmaceutical the activity refers to.',
+      })
+    }
+  }) satisfies z.ZodType<StudyInput>

@@ -1,19 +1,39 @@
-import { useEffect, useState } from 'react'
-import type { AppInfo } from '../../../electron/api/contract'
+import { useCallback, useEffect, useState } from 'react'
+import type { AppInfo, Settings } from '../../../electron/api/contract'
 import { call, isConnected } from '../api'
-import { NewPatientForm } from '../features/patients/NewPatientForm'
-import { PatientList } from '../features/patients/PatientList'
+import { PatientPage } from '../features/patient/PatientPage'
+import { PatientForm } from '../features/patients/PatientForm'
+import { Worklist } from '../features/worklist/Worklist'
+import { FirstRun } from './FirstRun'
+
+type View = { name: 'worklist' } | { name: 'patient'; id: number; record: boolean } | { name: 'new-patient' }
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null)
-  const [adding, setAdding] = useState(false)
-  const [version, setVersion] = useState(0)
+  const [settings, setSettings] = useState<Settings | null>(null)
+  const [view, setView] = useState<View>({ name: 'worklist' })
+  const [refreshKey, setRefreshKey] = useState(0)
   const [notice, setNotice] = useState<string | null>(null)
+  const [hasDemo, setHasDemo] = useState(false)
+
+  const refresh = useCallback(() => setRefreshKey((k) => k + 1), [])
 
   useEffect(() => {
     if (!isConnected()) return
     void call('app.info', {}).then((r) => r.ok && setInfo(r.value))
+    void call('settings.get', {}).then((r) => r.ok && setSettings(r.value))
   }, [])
+
+  useEffect(() => {
+    if (!isConnected()) return
+    void call('worklist.summary', { bucket: 'all', search: 'DEMO-' }).then(
+      (r) => r.ok && setHasDemo(r.value.total > 0),
+    )
+  }, [refreshKey])
+
+  useEffect(() => {
+    if (settings) document.documentElement.dataset['theme'] = settings.theme
+  }, [settings])
 
   if (!isConnected()) {
     return (
@@ -28,37 +48,105 @@ export function App() {
       </main>
     )
   }
+  if (!info || !settings) return <p className="muted">Loading…</p>
+
+  const saveSettings = async (patch: Partial<Settings>) => {
+    const r = await call('settings.update', patch)
+    if (r.ok) setSettings(r.value)
+    return r
+  }
+
+  if (!settings.firstRunDone) {
+    return (
+      <FirstRun
+        onChosen={async (demo) => {
+          if (demo) await call('demo.load', {})
+          await saveSettings({ firstRunDone: true })
+          refresh()
+        }}
+      />
+    )
+  }
+
+  const openPatient = (id: number, record = false) => setView({ name: 'patient', id, record })
+  const toWorklist = () => setView({ name: 'worklist' })
 
   return (
     <div className="shell">
       <header className="topbar">
-        <h1>pNET Follow-up</h1>
-        {info && (
-          <span className="topbar__meta" title={info.dataFile}>
-            Today {info.today}
-          </span>
-        )}
-        <button className="button button--primary" onClick={() => setAdding(true)} disabled={adding}>
+        <h1>
+          <button className="link topbar__home" onClick={toWorklist}>
+            pNET Follow-up
+          </button>
+        </h1>
+        <span className="topbar__meta" title={info.dataFile}>
+          Today {info.today}
+        </span>
+        <button
+          className="button button--quiet"
+          onClick={() => void saveSettings({ theme: settings.theme === 'dark' ? 'light' : 'dark' })}
+          aria-label={`Switch to the ${settings.theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
+          {settings.theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        </button>
+        <button className="button button--primary" onClick={() => setView({ name: 'new-patient' })}>
           Add patient
         </button>
       </header>
+      {hasDemo && (
+        <div className="demo-banner" role="note">
+          <span>
+            <strong>Demo log:</strong> the patients marked “demo” are invented, for trying the app.
+          </span>
+          <button
+            className="button"
+            onClick={async () => {
+              const r = await call('demo.remove', {})
+              if (r.ok) {
+                setNotice(`Removed ${r.value.removed} demo patients.`)
+                toWorklist()
+                refresh()
+              }
+            }}
+          >
+            Remove demo patients
+          </button>
+        </div>
+      )}
       <main className="content">
         {notice && (
           <p className="notice" role="status">
             {notice}
           </p>
         )}
-        {adding && (
-          <NewPatientForm
-            onCancel={() => setAdding(false)}
-            onCreated={(p) => {
-              setAdding(false)
+        {view.name === 'worklist' && (
+          <Worklist
+            today={info.today}
+            refreshKey={refreshKey}
+            onOpen={(id) => openPatient(id)}
+            onRecord={(id) => openPatient(id, true)}
+          />
+        )}
+        {view.name === 'new-patient' && (
+          <PatientForm
+            onCancel={toWorklist}
+            onSaved={(p) => {
               setNotice(`Added ${p.name} (MRN ${p.mrn}).`)
-              setVersion((v) => v + 1)
+              refresh()
+              openPatient(p.id)
             }}
           />
         )}
-        <PatientList version={version} />
+        {view.name === 'patient' && (
+          <PatientPage
+            key={view.id}
+            patientId={view.id}
+            today={info.today}
+            startRecording={view.record}
+            onBack={toWorklist}
+            onChanged={refresh}
+          />
+        )}
       </main>
     </div>
   )

@@ -43,7 +43,8 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
       : await call('patients.create', parsed.input)
     setSaving(false)
     if (result.ok) return onSaved(result.value)
-    const fieldErrors = result.error.code === 'CONFLICT' ? { mrn: result.error.message } : (result.error.fields ?? {})
+    const fieldErrors =
+      result.error.code === 'CONFLICT' ? { mrn: result.error.message } : (result.error.fields ?? {})
     setFields(fieldErrors)
     setMessage(
       Object.keys(fieldErrors).length
@@ -67,8 +68,23 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
       <fieldset>
         <legend>Patient</legend>
         <div className="form__grid">
-          <Field label="MRN" name="mrn" value={draft.mrn} onChange={set('mrn')} error={err('mrn')} autoFocus required />
-          <Field label="Name" name="name" value={draft.name} onChange={set('name')} error={err('name')} required />
+          <Field
+            label="MRN"
+            name="mrn"
+            value={draft.mrn}
+            onChange={set('mrn')}
+            error={err('mrn')}
+            autoFocus
+            required
+          />
+          <Field
+            label="Name"
+            name="name"
+            value={draft.name}
+            onChange={set('name')}
+            error={err('name')}
+            required
+          />
           <Field
             label="Birth date"
             name="birthDate"
@@ -92,16 +108,37 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
       <fieldset>
         <legend>Diagnosis</legend>
         <div className="form__grid">
-          <Field label="Diagnosis date" value={draft.dxDate} onChange={set('dxDate')} error={err('diagnosis.date')} placeholder="YYYY-MM-DD" />
-          <Select label="Histologically confirmed" value={draft.dxConfirmed} onChange={set('dxConfirmed')} options={TRI_OPTIONS} error={err('diagnosis.confirmed')} />
+          <Field
+            label="Diagnosis date"
+            value={draft.dxDate}
+            onChange={set('dxDate')}
+            error={err('diagnosis.date')}
+            placeholder="YYYY-MM-DD"
+          />
+          <Select
+            label="Histologically confirmed"
+            value={draft.dxConfirmed}
+            onChange={set('dxConfirmed')}
+            options={TRI_OPTIONS}
+            error={err('diagnosis.confirmed')}
+          />
           <Select
             label="WHO grade"
             value={draft.grade}
             onChange={set('grade')}
-            options={[{ value: '', label: 'Unknown' }, ...['G1', 'G2', 'G3'].map((g) => ({ value: g, label: g }))]}
+            options={[
+              { value: '', label: 'Unknown' },
+              ...['G1', 'G2', 'G3'].map((g) => ({ value: g, label: g })),
+            ]}
             error={err('diagnosis.grade')}
           />
-          <Select label="Functional (hormone syndrome)" value={draft.functional} onChange={set('functional')} options={TRI_OPTIONS} error={err('diagnosis.functional')} />
+          <Select
+            label="Functional (hormone syndrome)"
+            value={draft.functional}
+            onChange={set('functional')}
+            options={TRI_OPTIONS}
+            error={err('diagnosis.functional')}
+          />
           <Field
             label="Primary size (mm)"
             value={draft.primarySizeMm}
@@ -126,9 +163,27 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
             ]}
             error={err('burden')}
           />
-          <Select label="Baseline staging complete" value={draft.stagingComplete} onChange={set('stagingComplete')} options={TRI_OPTIONS} error={err('stagingComplete')} />
-          <Select label="Active surveillance (untreated)" value={draft.activeSurveillance} onChange={set('activeSurveillance')} options={TRI_OPTIONS} error={err('activeSurveillance')} />
-          <Select label="Recurrence suspected" value={draft.suspectedRecurrence} onChange={set('suspectedRecurrence')} options={TRI_OPTIONS} error={err('suspectedRecurrence')} />
+          <Select
+            label="Baseline staging complete"
+            value={draft.stagingComplete}
+            onChange={set('stagingComplete')}
+            options={TRI_OPTIONS}
+            error={err('stagingComplete')}
+          />
+          <Select
+            label="Active surveillance (untreated)"
+            value={draft.activeSurveillance}
+            onChange={set('activeSurveillance')}
+            options={TRI_OPTIONS}
+            error={err('activeSurveillance')}
+          />
+          <Select
+            label="Recurrence suspected"
+            value={draft.suspectedRecurrence}
+            onChange={set('suspectedRecurrence')}
+            options={TRI_OPTIONS}
+            error={err('suspectedRecurrence')}
+          />
         </div>
         <div className="checks" role="group" aria-label="New symptoms">
           <span className="checks__label">New symptoms</span>
@@ -140,7 +195,9 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
                 onChange={(e) =>
                   setDraft((d) => ({
                     ...d,
-                    symptoms: e.target.checked ? [...d.symptoms, s.value] : d.symptoms.filter((x) => x !== s.value),
+                    symptoms: e.target.checked
+                      ? [...d.symptoms, s.value]
+                      : d.symptoms.filter((x) => x !== s.value),
                   }))
                 }
               />
@@ -162,7 +219,13 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
               options={TREATMENT_OPTIONS}
               error={err(`treatments.${i}.kind`)}
             />
-            <Field label="Date" value={t.date} onChange={(e) => setTreatment(i, { date: e.target.value })} error={err(`treatments.${i}.date`)} placeholder="YYYY-MM-DD" />
+            <Field
+              label="Date"
+              value={t.date}
+              onChange={(e) => setTreatment(i, { date: e.target.value })}
+              error={err(`treatments.${i}.date`)}
+              placeholder="YYYY-MM-DD"
+            />
             {t.kind === 'resection' && (
               <Select
                 label="Complete resection"
@@ -183,7 +246,12 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <button
           type="button"
           className="button"
-          onClick={() => setDraft((d) => ({ ...d, treatments: [...d.treatments, { kind: 'resection', date: '', completeResection: '' }] }))}
+          onClick={() =>
+            setDraft((d) => ({
+              ...d,
+              treatments: [...d.treatments, { kind: 'resection', date: '', completeResection: '' }],
+            }))
+          }
         >
           Add treatment
         </button>
@@ -192,7 +260,13 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
       <fieldset>
         <legend>Constraints</legend>
         <div className="form__grid">
-          <Select label="MRI contraindicated" value={draft.mriContraindicated} onChange={set('mriContraindicated')} options={TRI_OPTIONS} error={err('constraints.mriContraindicated')} />
+          <Select
+            label="MRI contraindicated"
+            value={draft.mriContraindicated}
+            onChange={set('mriContraindicated')}
+            options={TRI_OPTIONS}
+            error={err('constraints.mriContraindicated')}
+          />
           {draft.mriContraindicated === 'yes' && (
             <Field
               label="Reason MRI is contraindicated"
@@ -216,7 +290,13 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
             options={TRI_OPTIONS}
             error={err('constraints.gadoliniumContraindicated')}
           />
-          <Field label="eGFR (mL/min/1.73 m²)" value={draft.eGFR} onChange={set('eGFR')} error={err('constraints.eGFR')} inputMode="decimal" />
+          <Field
+            label="eGFR (mL/min/1.73 m²)"
+            value={draft.eGFR}
+            onChange={set('eGFR')}
+            error={err('constraints.eGFR')}
+            inputMode="decimal"
+          />
           <Select
             label="Requested study"
             value={draft.requestedProcedure}

@@ -1,4 +1,9 @@
-import type { PatientInput, PatientRecord, TreatmentKind } from '../../../../electron/api/contract'
+import type {
+  PatientInput,
+  PatientRecord,
+  ProcedureId,
+  TreatmentKind,
+} from '../../../../electron/api/contract'
 
 /** A yes/no fact that may be unknown: the form never turns "not answered" into "no". */
 export type Tri = '' | 'yes' | 'no'
@@ -31,7 +36,7 @@ export interface PatientDraft {
   iodinatedContrastContraindicated: Tri
   gadoliniumContraindicated: Tri
   eGFR: string
-  requestedProcedure: string
+  requestedProcedure: '' | ProcedureId
 }
 
 export const EMPTY_DRAFT: PatientDraft = {
@@ -78,7 +83,11 @@ export function recordToDraft(p: PatientRecord): PatientDraft {
     activeSurveillance: triOf(p.activeSurveillance),
     suspectedRecurrence: triOf(p.suspectedRecurrence),
     symptoms: [...p.symptoms],
-    treatments: p.treatments.map((t) => ({ kind: t.kind, date: text(t.date), completeResection: triOf(t.completeResection) })),
+    treatments: p.treatments.map((t) => ({
+      kind: t.kind,
+      date: text(t.date),
+      completeResection: triOf(t.completeResection),
+    })),
     mriContraindicated: triOf(p.constraints.mriContraindicated),
     mriReason: text(p.constraints.mriReason),
     iodinatedContrastContraindicated: triOf(p.constraints.iodinatedContrastContraindicated),
@@ -89,7 +98,12 @@ export function recordToDraft(p: PatientRecord): PatientDraft {
 }
 
 /** A number field: '' is unknown (null); anything else must read as a finite number. */
-function numberField(value: string, key: string, label: string, fields: Record<string, string>): number | null {
+function numberField(
+  value: string,
+  key: string,
+  label: string,
+  fields: Record<string, string>,
+): number | null {
   const v = value.trim().replace(',', '.')
   if (v === '') return null
   const n = Number(v)

@@ -1,16 +1,27 @@
 import { useState, type FormEvent } from 'react'
-import type { LesionRole, RecordStudyResult, StudyRecord } from '../../../../electron/api/contract'
+import type {
+  LesionRole,
+  ProcedureId,
+  RecordStudyResult,
+  StudyRecord,
+} from '../../../../electron/api/contract'
 import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
-import { AGENT_OPTIONS, PROCEDURE_OPTIONS, procedureModality, REGION_OPTIONS, RESULT_OPTIONS } from '../../domain/labels'
+import {
+  AGENT_OPTIONS,
+  PROCEDURE_OPTIONS,
+  procedureModality,
+  REGION_OPTIONS,
+  RESULT_OPTIONS,
+} from '../../domain/labels'
 import { carryLesions, draftToStudy, emptyStudy, type LesionDraft, type StudyDraft } from './studyForm'
 
 interface Props {
   patientId: number
   today: string
   /** The study the engine suggested (preselected). */
-  suggestedProcedure: string | null
+  suggestedProcedure: ProcedureId | null
   previous: StudyRecord | null
   onSaved: (result: RecordStudyResult) => void
   onCancel: () => void
@@ -22,7 +33,7 @@ interface Props {
  */
 export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
   const [draft, setDraft] = useState<StudyDraft>(() => ({
-    ...emptyStudy(today, suggestedProcedure ?? PROCEDURE_OPTIONS[0]!.value),
+    ...emptyStudy(today, suggestedProcedure ?? 'mri-abdomen-pelvis-without-and-with-iv-contrast'),
     lesions: previous ? carryLesions(previous.lesions) : [],
   }))
   const [fields, setFields] = useState<Record<string, string>>({})
@@ -67,7 +78,9 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
     setSaving(false)
     if (r.ok) return onSaved(r.value)
     setFields(r.error.fields ?? {})
-    setMessage(`${r.error.fields ? 'Please correct the highlighted fields.' : r.error.message} Nothing was saved.`)
+    setMessage(
+      `${r.error.fields ? 'Please correct the highlighted fields.' : r.error.message} Nothing was saved.`,
+    )
   }
 
   const err = (k: string) => fields[k] ?? fields[`study.${k}`]
@@ -81,24 +94,59 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
         </p>
       )}
       <div className="form__grid">
-        <Field label="Study date" value={draft.date} onChange={set('date')} error={err('date')} placeholder="YYYY-MM-DD" autoFocus />
-        <Select label="Procedure" value={draft.procedure} onChange={set('procedure')} options={PROCEDURE_OPTIONS} error={err('procedure')} />
-        <Select label="Result" value={draft.result} onChange={set('result')} options={RESULT_OPTIONS} error={err('result')} />
+        <Field
+          label="Study date"
+          value={draft.date}
+          onChange={set('date')}
+          error={err('date')}
+          placeholder="YYYY-MM-DD"
+          autoFocus
+        />
+        <Select
+          label="Procedure"
+          value={draft.procedure}
+          onChange={set('procedure')}
+          options={PROCEDURE_OPTIONS}
+          error={err('procedure')}
+        />
+        <Select
+          label="Result"
+          value={draft.result}
+          onChange={set('result')}
+          options={RESULT_OPTIONS}
+          error={err('result')}
+        />
         <Field label="Note" value={draft.note} onChange={set('note')} error={err('note')} />
       </div>
 
       <fieldset>
         <legend>Lesion measurements (RECIST 1.1)</legend>
         <p className="muted">
-          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Leave the result empty to let the
-          app derive it from the measurements.
+          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Leave the result empty
+          to let the app derive it from the measurements.
         </p>
         {draft.lesions.map((l, i) => (
           <div className="form__row" key={i} data-testid="lesion-row">
-            <Field label="Label" value={l.id} onChange={(e) => setLesion(i, { id: e.target.value })} error={err(`lesions.${i}.id`)} size={5} />
-            <Field label="Organ" value={l.organ} onChange={(e) => setLesion(i, { organ: e.target.value })} error={err(`lesions.${i}.organ`)} />
+            <Field
+              label="Label"
+              value={l.id}
+              onChange={(e) => setLesion(i, { id: e.target.value })}
+              error={err(`lesions.${i}.id`)}
+              size={5}
+            />
+            <Field
+              label="Organ"
+              value={l.organ}
+              onChange={(e) => setLesion(i, { organ: e.target.value })}
+              error={err(`lesions.${i}.organ`)}
+            />
             <label className="check">
-              <input type="checkbox" checked={l.nodal} onChange={(e) => setLesion(i, { nodal: e.target.checked })} /> Lymph node
+              <input
+                type="checkbox"
+                checked={l.nodal}
+                onChange={(e) => setLesion(i, { nodal: e.target.checked })}
+              />{' '}
+              Lymph node
             </label>
             <span className="tag">{l.role}</span>
             {l.role === 'non-target' ? (
@@ -152,12 +200,27 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       {ionising && (
         <fieldset>
           <legend>Radiation dose (as recorded)</legend>
-          <p className="muted">Raw indices first. Leave unknown values empty: the app then uses a typical value and marks it as estimated.</p>
+          <p className="muted">
+            Raw indices first. Leave unknown values empty: the app then uses a typical value and marks it as
+            estimated.
+          </p>
           <div className="form__grid">
             {nuclear && (
               <>
-                <Select label="Radiopharmaceutical" value={draft.agent} onChange={set('agent')} options={AGENT_OPTIONS} error={err('dose.agent')} />
-                <Field label="Administered activity (MBq)" value={draft.activityMbq} onChange={set('activityMbq')} error={err('dose.activityMbq')} inputMode="decimal" />
+                <Select
+                  label="Radiopharmaceutical"
+                  value={draft.agent}
+                  onChange={set('agent')}
+                  options={AGENT_OPTIONS}
+                  error={err('dose.agent')}
+                />
+                <Field
+                  label="Administered activity (MBq)"
+                  value={draft.activityMbq}
+                  onChange={set('activityMbq')}
+                  error={err('dose.activityMbq')}
+                  inputMode="decimal"
+                />
               </>
             )}
             <Field
@@ -174,7 +237,13 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
               error={err('dose.dlpMgyCm')}
               inputMode="decimal"
             />
-            <Select label={nuclear ? 'CT part: body region' : 'Body region'} value={draft.region} onChange={set('region')} options={REGION_OPTIONS} error={err('dose.region')} />
+            <Select
+              label={nuclear ? 'CT part: body region' : 'Body region'}
+              value={draft.region}
+              onChange={set('region')}
+              options={REGION_OPTIONS}
+              error={err('dose.region')}
+            />
             <Field
               label="Recorded effective dose (mSv), if the report gives one"
               value={draft.effectiveMsv}

@@ -1,4 +1,12 @@
-import type { Agent, DoseRegion, LesionRole, LesionStatus, StudyInput, StudyResult } from '../../../../electron/api/contract'
+import type {
+  Agent,
+  DoseRegion,
+  LesionRole,
+  LesionStatus,
+  ProcedureId,
+  StudyInput,
+  StudyResult,
+} from '../../../../electron/api/contract'
 
 export interface LesionDraft {
   id: string
@@ -11,7 +19,7 @@ export interface LesionDraft {
 
 export interface StudyDraft {
   date: string
-  procedure: string
+  procedure: ProcedureId
   result: '' | StudyResult
   note: string
   lesions: LesionDraft[]
@@ -23,7 +31,7 @@ export interface StudyDraft {
   agent: '' | Agent
 }
 
-export function emptyStudy(today: string, procedure: string): StudyDraft {
+export function emptyStudy(today: string, procedure: ProcedureId): StudyDraft {
   return {
     date: today,
     procedure,
@@ -43,7 +51,14 @@ export function emptyStudy(today: string, procedure: string): StudyDraft {
 export function carryLesions(previous: StudyInput['lesions']): LesionDraft[] {
   return previous
     .filter((l) => l.role !== 'new')
-    .map((l) => ({ id: l.id, organ: l.organ, nodal: l.nodal, role: l.role, diameterMm: '', status: l.role === 'non-target' ? 'present' : '' }))
+    .map((l) => ({
+      id: l.id,
+      organ: l.organ,
+      nodal: l.nodal,
+      role: l.role,
+      diameterMm: '',
+      status: l.role === 'non-target' ? 'present' : '',
+    }))
 }
 
 function num(v: string, key: string, label: string, fields: Record<string, string>): number | null {

@@ -1,7 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { WorklistBucket, WorklistRow, WorklistSort } from '../../../../electron/api/contract'
-import { formatMsv, procedureShortName, resultLabel, variantLabel, VARIANT_OPTIONS, windowStatus } from '../../domain/labels'
+import type { VariantId, WorklistBucket, WorklistRow, WorklistSort } from '../../../../electron/api/contract'
+import {
+  formatMsv,
+  procedureShortName,
+  resultLabel,
+  variantLabel,
+  VARIANT_OPTIONS,
+  windowStatus,
+} from '../../domain/labels'
 import { useDebounced } from './useDebounced'
 import { useWorklist, type WorklistFilter } from './useWorklist'
 
@@ -12,7 +19,11 @@ interface Props {
   onRecord: (patientId: number) => void
 }
 
-const BUCKETS: Array<{ id: WorklistBucket; label: string; count: (c: NonNullable<ReturnType<typeof useWorklist>['counts']>) => number }> = [
+const BUCKETS: Array<{
+  id: WorklistBucket
+  label: string
+  count: (c: NonNullable<ReturnType<typeof useWorklist>['counts']>) => number
+}> = [
   { id: 'now', label: 'Overdue and due', count: (c) => c.overdue + c.due },
   { id: 'overdue', label: 'Overdue', count: (c) => c.overdue },
   { id: 'due', label: 'Due now', count: (c) => c.due },
@@ -36,16 +47,24 @@ const ROW_HEIGHT = 48
 export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
   const [bucket, setBucket] = useState<WorklistBucket>('now')
   const [searchText, setSearchText] = useState('')
-  const [variant, setVariant] = useState('')
+  const [variant, setVariant] = useState<VariantId | ''>('')
   const [sort, setSort] = useState<WorklistSort>('due')
   const [descending, setDescending] = useState(false)
   const [active, setActive] = useState(0)
   const search = useDebounced(searchText.trim(), 150)
-  const filter: WorklistFilter = { bucket, sort, descending, ...(search ? { search } : {}), ...(variant ? { variant } : {}) }
+  const filter: WorklistFilter = {
+    bucket,
+    sort,
+    descending,
+    ...(search ? { search } : {}),
+    ...(variant ? { variant } : {}),
+  }
   const { counts, total, error, rowAt } = useWorklist(filter, refreshKey)
   const scrollRef = useRef<HTMLDivElement>(null)
   const searchRef = useRef<HTMLInputElement>(null)
 
+  // We do not use the React Compiler; useVirtualizer is TanStack's documented hook.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
@@ -140,7 +159,7 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
           />
           <label className="inline-label">
             Variant
-            <select value={variant} onChange={(e) => setVariant(e.target.value)}>
+            <select value={variant} onChange={(e) => setVariant(e.target.value as VariantId | '')}>
               <option value="">All variants</option>
               {VARIANT_OPTIONS.map((v) => (
                 <option key={v.id} value={v.id}>
@@ -207,7 +226,9 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
           ))}
         </div>
         <div ref={scrollRef} className="grid__body">
-          {total === 0 && counts && <p className="empty">{search ? 'No patient matches.' : 'Nothing in this list.'}</p>}
+          {total === 0 && counts && (
+            <p className="empty">{search ? 'No patient matches.' : 'Nothing in this list.'}</p>
+          )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
               const row = rowAt(v.index)
@@ -219,12 +240,23 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
                   aria-rowindex={v.index + 2}
                   aria-selected={v.index === active}
                   className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${v.start}px)`,
+                  }}
                   onClick={() => setActive(v.index)}
                   onDoubleClick={() => row && onOpen(row.patientId)}
                   data-testid="worklist-row"
                 >
-                  {row ? <Cells row={row} today={today} onOpen={onOpen} /> : <div className="grid__cell">Loading…</div>}
+                  {row ? (
+                    <Cells row={row} today={today} onOpen={onOpen} />
+                  ) : (
+                    <div className="grid__cell">Loading…</div>
+                  )}
                 </div>
               )
             })}
@@ -272,7 +304,8 @@ function Cells({ row, today, onOpen }: { row: WorklistRow; today: string; onOpen
       <div role="gridcell" className="grid__cell grid__cell--due mono">
         {row.item && status ? (
           <>
-            <span className={`status status--${status.status}`}>{status.label}</span> {row.item.due.from} – {row.item.due.to}
+            <span className={`status status--${status.status}`}>{status.label}</span> {row.item.due.from} →{' '}
+            {row.item.due.to}
           </>
         ) : (
           '—'

@@ -1,0 +1,19 @@
+import type { DB } from '../open'
+
+/** A JSON value stored under `key`, or `fallback` when absent or unreadable. */
+export function readSetting<T>(db: DB, key: string, fallback: T): T {
+  const raw = db.prepare('SELECT value FROM setting WHERE key = ?').pluck().get(key) as string | undefined
+  if (raw === undefined) return fallback
+  try {
+    return JSON.parse(raw) as T
+  } catch {
+    return fallback
+  }
+}
+
+/** Stores a JSON value. Call inside the caller's transaction (settings changes are audited). */
+export function writeSetting(db: DB, key: string, value: unknown): void {
+  db.prepare(
+    'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, JSON.stringify(value))
+}

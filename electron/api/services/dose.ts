@@ -1,0 +1,76 @@
+import { toCase } from '../../../db/case'
+import type { DB } from '../../../db/open'
+import { requirePatient } from '../../../db/queries/patients'
+import { listStudies } from '../../../db/queries/studies'
+import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
+import { doseAvoided, doseLedger, projectDose } from '../../../engine/dose'
+import type { DoseLedger, EngineSettings, IsoDate, ProcedureId } from '../../../engine/types'
+import type { PatientRecord, StudyRecord } from '../../../db/types'
+import type { DoseView, Settings, StoredRecommendation } from '../contract'
+import { engineSettingsOf } from './settings'
+
+/** A patient's dose ledger from what is stored, with the current dose settings. */
+export function ledgerFor(db: DB, patientId: number, settings: EngineSettings): DoseLedger {
+  const patient = requirePatient(db, patientId)
+  return doseLedger(toCase(patient, listStudies(db, patientId)).studies, {
+    ...settings,
+    weightKg: patient.weightKg,
+  })
+}
+
+/**
+ * Recomputes every patient's cumulative dose after the conversion settings changed (k-factor set,
+ * site coefficients). Recommendations are not touched: past dose never changes a recommendation.
+ * Call inside the settings transaction.
+ */
+export function refreshDoseSummaries(db: DB, settings: EngineSettings): void {
+  for (const id of allPatientIds(db)) {
+    const l = ledgerFor(db, id, settings)
+    writeDoseSummary(db, id, {
+      cumulativeMsv: l.cumulativeMsv,
+      doseEstimated: l.estimated,
+      doseIncomplete: l.unknownStudies.length > 0 || l.incompleteStudies.length > 0,
+    })
+  }
+}
+
+const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast'
+const CT = 'ct-abdomen-pelvis-with-iv-contrast'
+const PROJECTION_YEARS = 5
+
+/**
+ * The dose view of a patient: the ledger, the dose avoided by MRI where CT was also usually
+ * appropriate, and what 5 more years of the current plan would add with MRI versus CT.
+ */
+export function doseViewFor(
+  patient: PatientRecord,
+  studies: readonly StudyRecord[],
+  current: StoredRecommendation | null,
+  settings: Settings,
+  asOf: IsoDate,
+): DoseView {
+  const engineSettings = engineSettingsOf(settings)
+  const options = { ...engineSettings, weightKg: patient.weightKg, asOf }
+  const caseStudies = toCase(patient, studies).studies
+  const ledger = doseLedger(caseStudies, options)
+  const ratings = current?.output.ratings ?? []
+  const interval = current?.output.next.intervalMonths ?? ROUTINE
+  const planned = current?.output.next.action === 'image' ? current.output.next.procedure : null
+  const project = (procedure: ProcedureId) =>
+    projectDose({ procedure, intervalMonths: interval, years: PROJECTION_YEARS, options })
+  return {
+    ledger,
+    avoided: doseAvoided(caseStudies, ratings, options),
+    projection: {
+      years: PROJECTION_YEARS,
+      plan: planned ? project(planned) : null,
+      mri: project(MRI),
+      ct: project(CT),
+    },
+    kFactors: settings.kFactors,
+    cu64DotatateMsvPerMbq: settings.cu64DotatateMsvPerMbq,
+  }
+}
+
+/** The founding article's routine interval, used for the comparison when the plan has none. */
+const ROUTINE = { min: 6, max: 12 }

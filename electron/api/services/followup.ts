@@ -1,0 +1,330 @@
+import { appendAudit, type Actor } from '../../../db/audit'
+import { toCase } from '../../../db/case'
+import { DbError } from '../../../db/errors'
+import type { DB } from '../../../db/open'
+import {
+  closeItem,
+  getItem,
+  insertItem,
+  openItem,
+  requireItem,
+  retargetItem,
+  setOverride,
+} from '../../../db/queries/followups'
+import { requirePatient } from '../../../db/queries/patients'
+import { insertRecommendation, listRecommendations } from '../../../db/queries/recommendations'
+import { getStudy, insertStudy, listStudies } from '../../../db/queries/studies'
+import { writeSummary } from '../../../db/queries/summary'
+import { writeTx } from '../../../db/tx'
+import type {
+  FollowUpItem,
+  FollowUpOverride,
+  IsoDate,
+  RecommendationTrigger,
+  StatusReasonCode,
+  StudyInput,
+  StudyRecord,
+} from '../../../db/types'
+import { evaluate } from '../../../engine/evaluate'
+import type { EngineSettings, Evaluation, ProcedureId } from '../../../engine/types'
+import type { RecordStudyResult, StoredRecommendation } from '../contract'
+import { invalid } from '../dispatch'
+
+/** What every follow-up operation needs: the log, who acts, their today, and the dose settings. */
+export interface FollowUpContext {
+  db: DB
+  actor: Actor
+  today: () => IsoDate
+  engineSettings: () => EngineSettings
+}
+
+interface NextItem {
+  procedure: ProcedureId | null
+  due: { from: IsoDate; to: IsoDate }
+  reason: string
+}
+
+const ACTION_REASON: Record<string, string> = {
+  'tumor-board': 'Tumour board review',
+  'clinician-review': 'Radiologist review needed',
+}
+
+/**
+ * The follow-up item a recommendation calls for. Imaging has its due window; a tumour board or a
+ * clinician review is due now (the window is today); ending surveillance schedules nothing.
+ */
+export function itemFor(e: Evaluation): NextItem | null {
+  switch (e.next.action) {
+    case 'image':
+      if (!e.next.due) return null
+      return {
+        procedure: e.next.procedure,
+        due: e.next.due,
+        reason: e.next.intervalMonths
+          ? `Next study in ${e.next.intervalMonths.min}–${e.next.intervalMonths.max} months`
+          : 'Baseline study now',
+      }
+    case 'tumor-board':
+    case 'clinician-review':
+      return {
+        procedure: e.next.procedure,
+        due: { from: e.asOf, to: e.asOf },
+        reason: ACTION_REASON[e.next.action]!,
+      }
+    case 'end-surveillance':
+      return null
+  }
+}
+
+function latestStudy(
+  studies: readonly StudyRecord[],
+  e: Evaluation,
+): { date: IsoDate | null; result: StudyRecord['result'] } {
+  const last = studies[studies.length - 1]
+  if (!last) return { date: null, result: null }
+  const derived = e.derivedResults.find((d) => d.date === last.date && d.procedure === last.procedure)
+  return { date: last.date, result: last.result ?? derived?.result ?? null }
+}
+
+/**
+ * Runs the engine on the patient as stored now, keeps its answer (with the pack version and the
+ * exact inputs) as the current recommendation, updates the worklist summary, and makes the open
+ * follow-up item match it. Call inside a transaction.
+ */
+function evaluateAndApply(
+  ctx: FollowUpContext,
+  patientId: number,
+  trigger: RecommendationTrigger,
+  opts: { keepOpenItem?: boolean } = {},
+): { recommendation: StoredRecommendation; nextItem: FollowUpItem | null } {
+  const { db, actor } = ctx
+  const patient = requirePatient(db, patientId)
+  const studies = listStudies(db, patientId)
+  const input = toCase(patient, studies)
+  const asOf = ctx.today()
+  const e = evaluate(input, asOf, undefined, ctx.engineSettings())
+  const at = actor.now().toISOString()
+  const { id: recId, superseded } = insertRecommendation(db, {
+    patientId,
+    createdAt: at,
+    asOf,
+    trigger,
+    packId: e.guideline.id,
+    packVersion: e.guideline.version,
+    variant: e.variant,
+    action: e.next.action,
+    procedure: e.next.procedure,
+    intervalMonths: e.next.intervalMonths,
+    due: e.next.due,
+    inputs: input,
+    output: e,
+  })
+  appendAudit(db, actor, {
+    action: 'recommendation.create',
+    entity: 'recommendation',
+    entityId: recId,
+    before: superseded === null ? null : { supersededRecommendation: superseded },
+    after: { patientId, trigger, pack: e.guideline, variant: e.variant, next: e.next, alerts: e.alerts },
+  })
+
+  const last = latestStudy(studies, e)
+  writeSummary(db, patientId, {
+    variant: e.variant,
+    lastStudyDate: last.date,
+    lastResult: last.result,
+    cumulativeMsv: e.dose.cumulativeMsv,
+    doseEstimated: e.dose.estimated,
+    doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
+  })
+
+  const wanted = itemFor(e)
+  const open = openItem(db, patientId)
+  let nextItem: FollowUpItem | null = open
+  if (open && !opts.keepOpenItem) {
+    if (wanted === null) {
+      closeItem(db, open.id, {
+        status: 'cancelled',
+        reasonCode: 'end-of-surveillance',
+        reasonText: null,
+        studyId: null,
+        at,
+      })
+      appendAudit(db, actor, {
+        action: 'followup.close',
+        entity: 'followup_item',
+        entityId: open.id,
+        before: open,
+        after: getItem(db, open.id),
+      })
+      nextItem = null
+    } else if (!open.override) {
+      retargetItem(db, open.id, { recommendationId: recId, ...wanted, at })
+      const after = getItem(db, open.id)
+      appendAudit(db, actor, {
+        action: 'followup.retarget',
+        entity: 'followup_item',
+        entityId: open.id,
+        before: open,
+        after,
+      })
+      nextItem = after
+    }
+  } else if (!open && wanted) {
+    const id = insertItem(db, { patientId, recommendationId: recId, ...wanted, at })
+    nextItem = getItem(db, id)
+    appendAudit(db, actor, {
+      action: 'followup.create',
+      entity: 'followup_item',
+      entityId: id,
+      before: null,
+      after: nextItem,
+    })
+  }
+  const recommendation = listRecommendations(db, patientId)[0] as StoredRecommendation
+  return { recommendation, nextItem }
+}
+
+/** Re-runs the engine after the patient's facts changed; older suggestions become superseded. */
+export function reevaluate(
+  ctx: FollowUpContext,
+  patientId: number,
+  trigger: RecommendationTrigger,
+): StoredRecommendation {
+  return writeTx(ctx.db, () => evaluateAndApply(ctx, patientId, trigger).recommendation)
+}
+
+/** Same, for use inside a transaction the caller already holds. */
+export function reevaluateInTx(
+  ctx: FollowUpContext,
+  patientId: number,
+  trigger: RecommendationTrigger,
+): void {
+  evaluateAndApply(ctx, patientId, trigger)
+}
+
+function checkStudy(ctx: FollowUpContext, patientId: number, s: StudyInput): void {
+  const patient = requirePatient(ctx.db, patientId)
+  const fields: Record<string, string> = {}
+  if (s.date > ctx.today()) fields['study.date'] = 'The study date is in the future.'
+  if (patient.birthDate && s.date < patient.birthDate)
+    fields['study.date'] = 'The study date is before the birth date.'
+  const first = Object.values(fields)[0]
+  if (first) throw invalid(first, fields)
+}
+
+/**
+ * Records a study and everything that follows from it, in one transaction: the study and its
+ * lesions, the open follow-up item it fulfils (closed as done), the engine's new recommendation,
+ * and the next follow-up item. Either all of it is stored or none of it.
+ */
+export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInput): RecordStudyResult {
+  checkStudy(ctx, patientId, s)
+  const { db, actor } = ctx
+  return writeTx(db, () => {
+    const at = actor.now().toISOString()
+    const studyId = insertStudy(db, patientId, s, at)
+    const study = getStudy(db, studyId)!
+    appendAudit(db, actor, {
+      action: 'study.record',
+      entity: 'study',
+      entityId: studyId,
+      before: null,
+      after: study,
+    })
+
+    const open = openItem(db, patientId)
+    let closedItem: FollowUpItem | null = null
+    // A study dated before the item was made is history being entered, not the study the item
+    // asked for: the item stays open and follows the new recommendation.
+    if (open && s.date >= open.createdAt.slice(0, 10)) {
+      closeItem(db, open.id, { status: 'done', reasonCode: 'study-recorded', reasonText: null, studyId, at })
+      closedItem = getItem(db, open.id)
+      appendAudit(db, actor, {
+        action: 'followup.close',
+        entity: 'followup_item',
+        entityId: open.id,
+        before: open,
+        after: closedItem,
+      })
+    }
+    const { recommendation, nextItem } = evaluateAndApply(ctx, patientId, 'study-recorded')
+    return { study, recommendation, closedItem, nextItem }
+  })
+}
+
+/** Closes a scheduled item by hand (done elsewhere, cancelled, or deferred to a new window). */
+export function setItemStatus(
+  ctx: FollowUpContext,
+  req: {
+    itemId: number
+    status: 'done' | 'cancelled' | 'deferred'
+    reasonCode: StatusReasonCode
+    reasonText: string | null
+    newDue: { from: IsoDate; to: IsoDate } | null
+  },
+): { closed: FollowUpItem; next: FollowUpItem | null } {
+  const { db, actor } = ctx
+  return writeTx(db, () => {
+    const before = requireItem(db, req.itemId)
+    const at = actor.now().toISOString()
+    closeItem(db, req.itemId, {
+      status: req.status,
+      reasonCode: req.reasonCode,
+      reasonText: req.reasonText,
+      studyId: null,
+      at,
+    })
+    const closed = getItem(db, req.itemId)!
+    appendAudit(db, actor, {
+      action: `followup.${req.status}`,
+      entity: 'followup_item',
+      entityId: req.itemId,
+      before,
+      after: closed,
+    })
+    let next: FollowUpItem | null = null
+    if (req.status === 'deferred' && req.newDue) {
+      const id = insertItem(db, {
+        patientId: before.patientId,
+        recommendationId: before.recommendationId,
+        procedure: before.override?.procedure ?? before.procedure,
+        due: req.newDue,
+        reason: `Deferred from ${before.due.from} – ${before.due.to}`,
+        at,
+      })
+      next = getItem(db, id)
+      appendAudit(db, actor, {
+        action: 'followup.create',
+        entity: 'followup_item',
+        entityId: id,
+        before: null,
+        after: next,
+      })
+    }
+    return { closed, next }
+  })
+}
+
+/** Keeps the radiologist's choice of study or window beside the suggestion, with the reason. */
+export function overrideItem(ctx: FollowUpContext, itemId: number, o: FollowUpOverride): FollowUpItem {
+  const { db, actor } = ctx
+  return writeTx(db, () => {
+    const before = requireItem(db, itemId)
+    if (before.status !== 'scheduled') {
+      throw new DbError(
+        'CONFLICT',
+        `This follow-up item is already ${before.status}; only a scheduled item can be changed.`,
+      )
+    }
+    setOverride(db, itemId, o, actor.now().toISOString())
+    const after = getItem(db, itemId)!
+    appendAudit(db, actor, {
+      action: 'followup.override',
+      entity: 'followup_item',
+      entityId: itemId,
+      before,
+      after,
+    })
+    return after
+  })
+}

@@ -1,0 +1,47 @@
+import { appendAudit, type Actor } from '../../../db/audit'
+import type { DB } from '../../../db/open'
+import { readSetting, writeSetting } from '../../../db/queries/settings'
+import { writeTx } from '../../../db/tx'
+import type { EngineSettings } from '../../../engine/types'
+import type { Settings } from '../contract'
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'dark',
+  kFactors: 'aapm96',
+  cu64DotatateMsvPerMbq: null,
+  firstRunDone: false,
+}
+
+export function getSettings(db: DB): Settings {
+  return { ...DEFAULT_SETTINGS, ...readSetting<Partial<Settings>>(db, 'settings', {}) }
+}
+
+/** The part of the settings the engine reads (dose conversion). */
+export function engineSettingsOf(s: Settings): EngineSettings {
+  return {
+    kFactors: s.kFactors,
+    ...(s.cu64DotatateMsvPerMbq !== null
+      ? { siteCoefficients: { 'cu64-dotatate': s.cu64DotatateMsvPerMbq } }
+      : {}),
+  }
+}
+
+/** Changes settings; when the dose conversion changes, `onDoseSettingsChanged` runs in the same transaction. */
+export function updateSettings(
+  db: DB,
+  actor: Actor,
+  patch: Partial<Settings>,
+  onDoseSettingsChanged: () => void,
+): Settings {
+  return writeTx(db, () => {
+    const before = getSettings(db)
+    const after: Settings = { ...before }
+    for (const [k, v] of Object.entries(patch))
+      if (v !== undefined) (after as unknown as Record<string, unknown>)[k] = v
+    writeSetting(db, 'settings', after)
+    appendAudit(db, actor, { action: 'settings.update', entity: 'setting', entityId: null, before, after })
+    if (before.kFactors !== after.kFactors || before.cu64DotatateMsvPerMbq !== after.cu64DotatateMsvPerMbq)
+      onDoseSettingsChanged()
+    return after
+  })
+}

@@ -1,0 +1,140 @@
+// Words and options for the engine's codes, in one place for every screen. The procedure list,
+// names and modalities come from the guideline pack itself, so the UI never disagrees with it.
+import { ACR_PNET } from '../../../engine/guideline'
+import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine/labels'
+import { followUpStatus } from '../../../engine/schedule'
+import {
+  AGENTS,
+  DOSE_REGIONS,
+  STUDY_RESULTS,
+  SYMPTOMS,
+  TREATMENT_KINDS,
+  VARIANT_IDS,
+  type Agent,
+  type DoseRegion,
+  type DueWindow,
+  type Modality,
+  type ProcedureId,
+  type StudyResult,
+  type VariantId,
+} from '../../../engine/types'
+
+export const PACK = ACR_PNET
+
+export const PROCEDURE_OPTIONS = PACK.procedures.map((p) => ({ value: p.id, label: p.acrName }))
+
+export function procedureName(id: ProcedureId | string | null): string {
+  if (!id) return '—'
+  return PACK.procedure[id as ProcedureId]?.acrName ?? id
+}
+
+export function procedureShortName(id: ProcedureId | string | null): string {
+  if (!id) return '—'
+  return PACK.procedure[id as ProcedureId]?.label ?? id
+}
+
+export function procedureModality(id: ProcedureId | string): Modality | null {
+  return PACK.procedure[id as ProcedureId]?.modality ?? null
+}
+
+const VARIANT_SHORT: Record<VariantId, string> = {
+  'initial-staging': 'Initial staging',
+  'follow-up-non-liver-dominant': 'Follow-up, not liver-dominant',
+  'follow-up-liver-dominant': 'Follow-up, liver-dominant',
+  'post-resection-surveillance': 'Surveillance after resection',
+  'untreated-surveillance': 'Untreated, active surveillance',
+}
+
+export const VARIANT_OPTIONS = VARIANT_IDS.map((id) => ({ id, label: VARIANT_SHORT[id] }))
+
+export function variantLabel(id: VariantId | string | null): string {
+  if (!id) return 'Outside the guideline'
+  return VARIANT_SHORT[id as VariantId] ?? id
+}
+
+export function variantTitle(id: VariantId | null): string {
+  return id ? PACK.variants[id].title : 'No variant of the guideline fits this case'
+}
+
+export function resultLabel(r: StudyResult | null): string {
+  if (!r) return 'not read yet'
+  const label = RESULT_LABELS[r]
+  return label.charAt(0).toUpperCase() + label.slice(1)
+}
+
+export const RESULT_OPTIONS = [
+  { value: '', label: 'Not read yet (or derive from measurements)' },
+  ...STUDY_RESULTS.map((r) => ({ value: r, label: resultLabel(r) })),
+]
+
+export function treatmentLabel(k: string): string {
+  const label = TREATMENT_LABELS[k as keyof typeof TREATMENT_LABELS] ?? k
+  return label.charAt(0).toUpperCase() + label.slice(1)
+}
+
+export const TREATMENT_OPTIONS = TREATMENT_KINDS.map((k) => ({ value: k, label: treatmentLabel(k) }))
+
+const SYMPTOM_LABELS: Record<(typeof SYMPTOMS)[number], string> = {
+  'new-localized-bone-pain': 'New localized bone pain',
+  'new-localized-symptoms': 'Other new localized symptoms',
+  'rising-biomarkers': 'Rising biomarkers',
+  jaundice: 'Jaundice',
+  'new-abdominal-pain': 'New abdominal pain',
+  flushing: 'Flushing',
+  diarrhea: 'Diarrhoea',
+}
+
+export const SYMPTOM_OPTIONS = SYMPTOMS.map((s) => ({ value: s, label: SYMPTOM_LABELS[s] }))
+
+export function symptomLabel(s: string): string {
+  return SYMPTOM_LABELS[s as keyof typeof SYMPTOM_LABELS] ?? s
+}
+
+const REGION_LABELS: Record<DoseRegion, string> = {
+  head: 'Head',
+  neck: 'Neck',
+  chest: 'Chest',
+  abdomen: 'Abdomen',
+  pelvis: 'Pelvis',
+  'abdomen-pelvis': 'Abdomen and pelvis',
+  'chest-abdomen-pelvis': 'Chest, abdomen and pelvis',
+}
+
+export const REGION_OPTIONS = [
+  { value: '', label: 'Unknown' },
+  ...DOSE_REGIONS.map((r) => ({ value: r, label: REGION_LABELS[r] })),
+]
+
+const AGENT_LABELS: Record<Agent, string> = {
+  'ga68-dotatate': 'Ga-68 DOTATATE',
+  'cu64-dotatate': 'Cu-64 DOTATATE',
+  'in111-pentetreotide': 'In-111 pentetreotide',
+  'f18-fdg': 'F-18 FDG',
+}
+
+export function agentLabel(a: Agent | null): string {
+  return a ? AGENT_LABELS[a] : '—'
+}
+
+export const AGENT_OPTIONS = [
+  { value: '', label: 'Unknown' },
+  ...AGENTS.map((a) => ({ value: a, label: AGENT_LABELS[a] })),
+]
+
+/** Effective dose for a table cell: value, and what is estimated or missing. */
+export function formatMsv(msv: number | null, estimated: boolean, incomplete: boolean): string {
+  if (msv === null) return '—'
+  const v = msv >= 10 ? msv.toFixed(1) : msv.toFixed(2)
+  return `${incomplete ? '≥ ' : ''}${v} mSv${estimated ? ' (est.)' : ''}`
+}
+
+/** Where today falls relative to a due window, in words for the worklist. */
+export function windowStatus(
+  due: DueWindow,
+  today: string,
+): { status: 'upcoming' | 'due' | 'overdue'; label: string } {
+  const s = followUpStatus(due, today)
+  if (s.status === 'overdue') return { status: 'overdue', label: `overdue ${s.daysOverdue} d` }
+  if (s.status === 'due') return { status: 'due', label: 'due now' }
+  return { status: 'upcoming', label: `in ${s.daysUntilDue} d` }
+}

@@ -1,0 +1,261 @@
+import { useState, type FormEvent } from 'react'
+import type {
+  FollowUpItem,
+  OverrideReasonCode,
+  ProcedureId,
+  StatusReasonCode,
+} from '../../../../electron/api/contract'
+import { call } from '../../api'
+import { Field } from '../../components/Field'
+import { Select } from '../../components/Select'
+import { PROCEDURE_OPTIONS, procedureName, windowStatus } from '../../domain/labels'
+
+const OVERRIDE_REASONS: Array<{ value: OverrideReasonCode; label: string }> = [
+  { value: 'clinician-decision', label: 'Clinician decision' },
+  { value: 'patient-preference', label: 'Patient preference' },
+  { value: 'contraindication', label: 'Contraindication' },
+  { value: 'other', label: 'Other (say why)' },
+]
+
+const STATUS_REASONS: Array<{ value: Exclude<StatusReasonCode, 'study-recorded'>; label: string }> = [
+  { value: 'done-elsewhere', label: 'Done elsewhere' },
+  { value: 'patient-declined', label: 'Patient declined' },
+  { value: 'patient-request', label: 'Patient request' },
+  { value: 'clinical-change', label: 'Clinical change' },
+  { value: 'scheduling', label: 'Scheduling' },
+  { value: 'end-of-surveillance', label: 'End of surveillance' },
+  { value: 'duplicate', label: 'Duplicate' },
+  { value: 'other', label: 'Other (say why)' },
+]
+
+export const REASON_LABEL: Record<string, string> = Object.fromEntries(
+  [...OVERRIDE_REASONS, ...STATUS_REASONS, { value: 'study-recorded', label: 'Study recorded' }].map((r) => [
+    r.value,
+    r.label,
+  ]),
+)
+
+type Mode = null | 'override' | 'done' | 'cancelled' | 'deferred'
+
+interface Props {
+  items: FollowUpItem[]
+  today: string
+  onChanged: (message: string) => void
+}
+
+/** The open follow-up item with its actions, and the history of closed ones. */
+export function FollowUpPanel({ items, today, onChanged }: Props) {
+  const open = items.find((i) => i.status === 'scheduled') ?? null
+  const closed = items.filter((i) => i.status !== 'scheduled')
+  const [mode, setMode] = useState<Mode>(null)
+
+  return (
+    <section className="panel" aria-labelledby="fu-title" data-testid="followup">
+      <h2 id="fu-title">Next follow-up</h2>
+      {!open && <p className="muted">Nothing scheduled.</p>}
+      {open && <OpenItem item={open} today={today} />}
+      {open && mode === null && (
+        <div className="form__actions">
+          <button className="button" onClick={() => setMode('override')}>
+            Change study or window…
+          </button>
+          <button className="button" onClick={() => setMode('done')}>
+            Mark done elsewhere…
+          </button>
+          <button className="button" onClick={() => setMode('deferred')}>
+            Defer…
+          </button>
+          <button className="button button--danger" onClick={() => setMode('cancelled')}>
+            Cancel…
+          </button>
+        </div>
+      )}
+      {open && mode === 'override' && (
+        <OverrideForm item={open} onDone={(m) => (setMode(null), m && onChanged(m))} />
+      )}
+      {open && (mode === 'done' || mode === 'cancelled' || mode === 'deferred') && (
+        <StatusForm item={open} status={mode} onDone={(m) => (setMode(null), m && onChanged(m))} />
+      )}
+      {closed.length > 0 && (
+        <details className="history">
+          <summary>Earlier items ({closed.length})</summary>
+          <ul>
+            {closed.map((i) => (
+              <li key={i.id}>
+                <span className={`tag tag--${i.status}`}>{i.status}</span>{' '}
+                {procedureName(i.override?.procedure ?? i.procedure)} · due {i.due.from} – {i.due.to}
+                {i.statusReasonCode && <> · {REASON_LABEL[i.statusReasonCode] ?? i.statusReasonCode}</>}
+                {i.statusReasonText && <> — “{i.statusReasonText}”</>}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  )
+}
+
+function OpenItem({ item, today }: { item: FollowUpItem; today: string }) {
+  const due = item.override?.due ?? item.due
+  const status = windowStatus(due, today)
+  return (
+    <div className="item" data-testid="open-item">
+      <p>
+        <strong>{procedureName(item.override?.procedure ?? item.procedure)}</strong>{' '}
+        <span className="muted">· {item.reason}</span>
+      </p>
+      <p className="mono" data-testid="open-item-due">
+        {due.from} – {due.to} <span className={`status status--${status.status}`}>{status.label}</span>
+      </p>
+      {item.override && (
+        <p className="override" data-testid="override">
+          Changed by the radiologist ({REASON_LABEL[item.override.reasonCode]}
+          {item.override.text ? `: “${item.override.text}”` : ''}). Suggested: {procedureName(item.procedure)}
+          , {item.due.from} – {item.due.to}.
+        </p>
+      )}
+    </div>
+  )
+}
+
+function OverrideForm({ item, onDone }: { item: FollowUpItem; onDone: (message: string | null) => void }) {
+  const [procedure, setProcedure] = useState<string>(item.override?.procedure ?? item.procedure ?? '')
+  const [from, setFrom] = useState(item.override?.due?.from ?? item.due.from)
+  const [to, setTo] = useState(item.override?.due?.to ?? item.due.to)
+  const [reasonCode, setReasonCode] = useState<OverrideReasonCode>('clinician-decision')
+  const [text, setText] = useState('')
+  const [fields, setFields] = useState<Record<string, string>>({})
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    const sameProcedure = procedure === (item.procedure ?? '')
+    const sameWindow = from === item.due.from && to === item.due.to
+    const r = await call('followup.override', {
+      itemId: item.id,
+      procedure: sameProcedure || procedure === '' ? null : (procedure as ProcedureId),
+      due: sameWindow ? null : { from, to },
+      reasonCode,
+      text: text.trim() === '' ? null : text.trim(),
+    })
+    if (r.ok) return onDone('The change and its reason were saved.')
+    setFields(r.error.fields ?? { procedure: r.error.message })
+  }
+
+  return (
+    <form className="subform" onSubmit={submit} aria-label="Change the suggested study or window" noValidate>
+      <div className="form__grid">
+        <Select
+          label="Study"
+          value={procedure}
+          onChange={(e) => setProcedure(e.target.value)}
+          options={[{ value: '', label: 'As suggested' }, ...PROCEDURE_OPTIONS]}
+          error={fields['procedure']}
+        />
+        <Field
+          label="Due from"
+          value={from}
+          onChange={(e) => setFrom(e.target.value)}
+          error={fields['due.from']}
+        />
+        <Field label="Due to" value={to} onChange={(e) => setTo(e.target.value)} error={fields['due.to']} />
+        <Select
+          label="Reason"
+          value={reasonCode}
+          onChange={(e) => setReasonCode(e.target.value as OverrideReasonCode)}
+          options={OVERRIDE_REASONS}
+          error={fields['reasonCode']}
+        />
+        <Field
+          label="Reason in words"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          error={fields['text']}
+        />
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary">
+          Save change
+        </button>
+        <button type="button" className="button" onClick={() => onDone(null)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function StatusForm({
+  item,
+  status,
+  onDone,
+}: {
+  item: FollowUpItem
+  status: 'done' | 'cancelled' | 'deferred'
+  onDone: (message: string | null) => void
+}) {
+  const [reasonCode, setReasonCode] = useState<Exclude<StatusReasonCode, 'study-recorded'>>(
+    status === 'done' ? 'done-elsewhere' : status === 'deferred' ? 'scheduling' : 'patient-declined',
+  )
+  const [text, setText] = useState('')
+  const [from, setFrom] = useState(item.due.from)
+  const [to, setTo] = useState(item.due.to)
+  const [fields, setFields] = useState<Record<string, string>>({})
+  const verb = status === 'done' ? 'Mark done' : status === 'deferred' ? 'Defer' : 'Cancel item'
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    const r = await call('followup.setStatus', {
+      itemId: item.id,
+      status,
+      reasonCode,
+      reasonText: text.trim() === '' ? null : text.trim(),
+      newDue: status === 'deferred' ? { from, to } : null,
+    })
+    if (r.ok) return onDone(status === 'deferred' ? `Deferred to ${from} – ${to}.` : `Item marked ${status}.`)
+    setFields(r.error.fields ?? { reasonCode: r.error.message })
+  }
+
+  return (
+    <form className="subform" onSubmit={submit} aria-label={verb} noValidate>
+      <div className="form__grid">
+        <Select
+          label="Reason"
+          value={reasonCode}
+          onChange={(e) => setReasonCode(e.target.value as typeof reasonCode)}
+          options={STATUS_REASONS}
+          error={fields['reasonCode']}
+        />
+        <Field
+          label="Reason in words"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          error={fields['reasonText']}
+        />
+        {status === 'deferred' && (
+          <>
+            <Field
+              label="New window from"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+              error={fields['newDue.from'] ?? fields['newDue']}
+            />
+            <Field
+              label="New window to"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              error={fields['newDue.to']}
+            />
+          </>
+        )}
+      </div>
+      <div className="form__actions">
+        <button type="submit" className="button button--primary">
+          {verb}
+        </button>
+        <button type="button" className="button" onClick={() => onDone(null)}>
+          Back
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,145 @@
+import type { PatientDetail } from '../../../../electron/api/contract'
+import { toCaseStudies } from '../../domain/caseOf'
+import { assessRecist } from '../../../../engine/recist'
+import {
+  agentLabel,
+  formatMsv,
+  procedureName,
+  resultLabel,
+  treatmentLabel,
+  variantLabel,
+} from '../../domain/labels'
+
+interface Entry {
+  date: string
+  order: number
+  kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
+  title: string
+  detail: string
+  superseded?: boolean
+  testId?: string
+}
+
+const TRIGGER_TEXT: Record<string, string> = {
+  'study-recorded': 'after a study was recorded',
+  'facts-changed': 'after the record changed',
+  manual: 'on request',
+}
+
+/** One timeline of the patient: diagnosis, treatments, studies (result, response, dose) and recommendations. */
+export function Timeline({ detail }: { detail: PatientDetail }) {
+  const { patient, studies, recommendations } = detail
+  const ledger = detail.dose.ledger
+  const recist = assessRecist(toCaseStudies(studies))
+  const entries: Entry[] = []
+  if (patient.diagnosis.date) {
+    entries.push({
+      date: patient.diagnosis.date,
+      order: 0,
+      kind: 'diagnosis',
+      title: 'Diagnosis',
+      detail: [
+        patient.diagnosis.confirmed === true
+          ? 'histologically confirmed'
+          : patient.diagnosis.confirmed === false
+            ? 'suspected'
+            : null,
+        patient.diagnosis.grade,
+        patient.diagnosis.primarySizeMm ? `primary ${patient.diagnosis.primarySizeMm} mm` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    })
+  }
+  patient.treatments.forEach((t) => {
+    entries.push({
+      date: t.date ?? '',
+      order: 1,
+      kind: 'treatment',
+      title: treatmentLabel(t.kind),
+      detail:
+        t.kind === 'resection'
+          ? t.completeResection
+            ? 'complete'
+            : t.completeResection === false
+              ? 'residual disease'
+              : ''
+          : '',
+    })
+  })
+  studies.forEach((s, i) => {
+    const dose = ledger.studies.find((d) => d.index === i)
+    const tp = recist?.timepoints.find((t) => t.date === s.date)
+    const derived = s.result === null && tp ? ` (derived: ${tp.category})` : ''
+    entries.push({
+      date: s.date,
+      order: 2,
+      kind: 'study',
+      title: procedureName(s.procedure),
+      detail: [
+        `${resultLabel(s.result)}${derived}`,
+        tp ? `RECIST ${tp.category}${tp.sumMm !== null ? `, sum ${tp.sumMm} mm` : ''}` : null,
+        dose && dose.modality !== 'MR' && dose.modality !== 'US'
+          ? `${formatMsv(dose.msv, dose.estimated, dose.incomplete)} (${methodText(dose.method)}${dose.agent ? `, ${agentLabel(dose.agent)}` : ''})`
+          : null,
+        s.note,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      testId: 'timeline-study',
+    })
+  })
+  recommendations.forEach((r) => {
+    entries.push({
+      date: r.asOf,
+      order: 3,
+      kind: 'recommendation',
+      title: `Recommendation ${TRIGGER_TEXT[r.trigger] ?? ''}`,
+      detail: `${variantLabel(r.variant)} · ${r.action}${r.procedure ? `: ${procedureName(r.procedure)}` : ''}${
+        r.due ? ` · due ${r.due.from} – ${r.due.to}` : ''
+      }`,
+      superseded: r.supersededBy !== null,
+      testId: 'timeline-recommendation',
+    })
+  })
+  entries.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1))
+
+  return (
+    <section className="panel" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <ol className="timeline">
+        {entries.map((e, i) => (
+          <li
+            key={i}
+            className={`timeline__entry timeline__entry--${e.kind}${e.superseded ? ' timeline__entry--superseded' : ''}`}
+            data-testid={e.testId}
+          >
+            <span className="timeline__date mono">{e.date || 'date unknown'}</span>
+            <span className="timeline__title">
+              {e.title}
+              {e.superseded && <span className="badge">superseded</span>}
+            </span>
+            {e.detail && <span className="timeline__detail">{e.detail}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+export function methodText(m: string): string {
+  switch (m) {
+    case 'recorded':
+      return 'recorded'
+    case 'dlp-k':
+      return 'DLP × k'
+    case 'activity-coefficient':
+      return 'activity × coefficient + CT part'
+    case 'typical':
+      return 'typical value'
+    case 'non-ionizing':
+      return 'no ionising radiation'
+    default:
+      return 'unknown'
+  }
+}
