@@ -53,7 +53,7 @@ export interface DoseView {
   avoided: DoseAvoided
   projection: {
     years: number
-    /** The current recommendation's study at its interval; null when it schedules no imaging. */
+    /** The current recommendation's study at the variant's routine interval; null when it schedules no imaging. */
     plan: DoseProjection | null
     mri: DoseProjection
     ct: DoseProjection

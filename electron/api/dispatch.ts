@@ -81,7 +81,7 @@ export async function dispatch(
       ok: false,
       error: {
         code: 'INTERNAL',
-        message: 'Something went wrong and nothing was saved. The details are in the log.',
+        message: 'Something went wrong; nothing was changed. The details are in the log.',
       },
     }
   }

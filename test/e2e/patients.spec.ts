@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
+import { startEmpty } from './app'
 import { startHost, tempDataFile, type RunningHost } from './host'
 
 let data: ReturnType<typeof tempDataFile>
@@ -28,10 +29,9 @@ test('a person adds a patient, the row and its audit entry are in the SQLite fil
 }) => {
   host = await startHost(data.file)
   await page.goto(host.url)
-  await expect(page.getByRole('heading', { name: 'pNET Follow-up' })).toBeVisible()
   // The session token is taken out of the address bar once read.
   await expect(page).toHaveURL(`${host.origin}/`)
-  await expect(page.getByText('No patients yet.')).toBeVisible()
+  await startEmpty(page, host.url)
 
   await page.getByRole('button', { name: 'Add patient' }).click()
   await page.getByLabel('MRN', { exact: true }).fill('E2E-0042')
@@ -39,18 +39,13 @@ test('a person adds a patient, the row and its audit entry are in the SQLite fil
   await page.getByLabel('Birth date').fill('1961-07-30')
   await page.getByLabel('Weight (kg)').fill('64')
   await page.getByRole('button', { name: 'Save patient' }).click()
-
-  await expect(page.getByRole('status')).toHaveText('Added Grace Example (MRN E2E-0042).')
-  const row = page.getByTestId('patient-row')
-  await expect(row).toHaveCount(1)
-  await expect(row).toContainText('Grace Example')
-  await expect(row).toContainText('E2E-0042')
+  await expect(page.getByTestId('patient-name')).toContainText('Grace Example')
 
   const stored = readLog((db) => ({
     patient: db.prepare('SELECT id, mrn, name, birth_date, weight_kg FROM patient').all(),
-    audit: db.prepare('SELECT action, entity, entity_id, after_json FROM audit_log').all() as Array<
-      Record<string, unknown>
-    >,
+    audit: db
+      .prepare("SELECT action, entity, entity_id, after_json FROM audit_log WHERE entity = 'patient'")
+      .all() as Array<Record<string, unknown>>,
   }))
   expect(stored.patient).toEqual([
     { id: 1, mrn: 'E2E-0042', name: 'Grace Example', birth_date: '1961-07-30', weight_kg: 64 },
@@ -62,16 +57,20 @@ test('a person adds a patient, the row and its audit entry are in the SQLite fil
   await host.stop()
   host = await startHost(data.file)
   await page.goto(host.url)
-  await expect(page.getByTestId('patient-row')).toContainText('Grace Example')
-  await page.screenshot({ path: 'test-results/patients-after-restart.png', fullPage: true })
+  await page.getByRole('searchbox', { name: 'Find a patient by name or MRN' }).fill('E2E-00')
+  await expect(page.getByTestId('worklist-row')).toContainText('Grace Example')
 })
 
 test('bad input is explained next to its field and nothing is stored', async ({ page }) => {
   host = await startHost(data.file)
-  await page.goto(host.url)
+  await startEmpty(page, host.url)
   await page.getByRole('button', { name: 'Add patient' }).click()
   await page.getByLabel('Name', { exact: true }).fill('No Mrn')
   await page.getByLabel('Birth date').fill('1961-02-30')
+  await page.getByLabel('eGFR (mL/min/1.73 m²)').fill('lots')
+  await page.getByRole('button', { name: 'Save patient' }).click()
+  await expect(page.getByText('eGFR must be a number.')).toBeVisible()
+  await page.getByLabel('eGFR (mL/min/1.73 m²)').fill('')
   await page.getByRole('button', { name: 'Save patient' }).click()
   await expect(page.getByText('Enter the MRN.')).toBeVisible()
   await expect(page.getByText('Enter a real calendar date as YYYY-MM-DD.')).toBeVisible()
@@ -80,14 +79,16 @@ test('bad input is explained next to its field and nothing is stored', async ({ 
   await page.getByLabel('MRN', { exact: true }).fill('DUP-1')
   await page.getByLabel('Birth date').fill('1961-02-28')
   await page.getByRole('button', { name: 'Save patient' }).click()
-  await expect(page.getByTestId('patient-row')).toHaveCount(1)
+  await expect(page.getByTestId('patient-name')).toContainText('No Mrn')
   await page.getByRole('button', { name: 'Add patient' }).click()
   await page.getByLabel('MRN', { exact: true }).fill('DUP-1')
   await page.getByLabel('Name', { exact: true }).fill('Second Person')
   await page.getByRole('button', { name: 'Save patient' }).click()
   await expect(page.getByText('Another patient already has MRN DUP-1. MRNs must be unique.')).toBeVisible()
   expect(readLog((db) => db.prepare('SELECT count(*) FROM patient').pluck().get())).toBe(1)
-  expect(readLog((db) => db.prepare('SELECT count(*) FROM audit_log').pluck().get())).toBe(1)
+  expect(
+    readLog((db) => db.prepare("SELECT count(*) FROM audit_log WHERE entity = 'patient'").pluck().get()),
+  ).toBe(1)
 })
 
 test('a page without the session token cannot reach the data', async ({ page, request }) => {
@@ -96,4 +97,23 @@ test('a page without the session token cannot reach the data', async ({ page, re
   await expect(page.getByText('This page is not connected to the app.')).toBeVisible()
   const r = await request.post(`${host.origin}/api/patients.list`, { data: { limit: 5, offset: 0 } })
   expect(r.status()).toBe(401)
+})
+
+test('the demo log can be loaded on first run and removed without touching real patients', async ({
+  page,
+}) => {
+  host = await startHost(data.file)
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Load the demo log' }).click()
+  await expect(page.getByRole('note')).toContainText('Demo log')
+  await page.getByTestId('bucket-all').click()
+  await expect(page.getByTestId('worklist-row').first()).toContainText('demo')
+  await page.getByRole('button', { name: 'Add patient' }).click()
+  await page.getByLabel('MRN', { exact: true }).fill('REAL-1')
+  await page.getByLabel('Name', { exact: true }).fill('Real Rita')
+  await page.getByRole('button', { name: 'Save patient' }).click()
+  await expect(page.getByTestId('patient-name')).toContainText('Real Rita')
+  await page.getByRole('button', { name: 'Remove demo patients' }).click()
+  await expect(page.getByRole('status')).toContainText('Removed 10 demo patients.')
+  expect(readLog((db) => db.prepare('SELECT mrn FROM patient').pluck().all())).toEqual(['REAL-1'])
 })

@@ -4,6 +4,7 @@ import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
 import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
 import { doseAvoided, doseLedger, projectDose } from '../../../engine/dose'
+import { ACR_PNET } from '../../../engine/guideline'
 import type { DoseLedger, EngineSettings, IsoDate, ProcedureId } from '../../../engine/types'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
 import type { DoseView, Settings, StoredRecommendation } from '../contract'
@@ -54,7 +55,10 @@ export function doseViewFor(
   const caseStudies = toCase(patient, studies).studies
   const ledger = doseLedger(caseStudies, options)
   const ratings = current?.output.ratings ?? []
-  const interval = current?.output.next.intervalMonths ?? ROUTINE
+  // Long-term cadence: the variant's routine interval (a baseline or short interval is one-off).
+  const variant = current?.output.variant ?? null
+  const routine = variant ? ACR_PNET.variants[variant].intervals.routine : null
+  const interval = routine ? { min: routine.min, max: routine.max } : ROUTINE
   const planned = current?.output.next.action === 'image' ? current.output.next.procedure : null
   const project = (procedure: ProcedureId) =>
     projectDose({ procedure, intervalMonths: interval, years: PROJECTION_YEARS, options })
@@ -72,5 +76,5 @@ export function doseViewFor(
   }
 }
 
-/** The founding article's routine interval, used for the comparison when the plan has none. */
+/** The founding article's routine interval, used when the variant has none. */
 const ROUTINE = { min: 6, max: 12 }

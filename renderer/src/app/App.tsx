@@ -6,7 +6,10 @@ import { PatientForm } from '../features/patients/PatientForm'
 import { Worklist } from '../features/worklist/Worklist'
 import { FirstRun } from './FirstRun'
 
-type View = { name: 'worklist' } | { name: 'patient'; id: number; record: boolean } | { name: 'new-patient' }
+type View =
+  | { name: 'worklist' }
+  | { name: 'patient'; id: number; record: boolean; notice?: string }
+  | { name: 'new-patient' }
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null)
@@ -68,8 +71,14 @@ export function App() {
     )
   }
 
-  const openPatient = (id: number, record = false) => setView({ name: 'patient', id, record })
-  const toWorklist = () => setView({ name: 'worklist' })
+  const openPatient = (id: number, record = false, notice?: string) => {
+    setNotice(null)
+    setView({ name: 'patient', id, record, ...(notice ? { notice } : {}) })
+  }
+  const toWorklist = () => {
+    setNotice(null)
+    setView({ name: 'worklist' })
+  }
 
   return (
     <div className="shell">
@@ -89,7 +98,13 @@ export function App() {
         >
           {settings.theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
-        <button className="button button--primary" onClick={() => setView({ name: 'new-patient' })}>
+        <button
+          className="button button--primary"
+          onClick={() => {
+            setNotice(null)
+            setView({ name: 'new-patient' })
+          }}
+        >
           Add patient
         </button>
       </header>
@@ -103,8 +118,8 @@ export function App() {
             onClick={async () => {
               const r = await call('demo.remove', {})
               if (r.ok) {
-                setNotice(`Removed ${r.value.removed} demo patients.`)
                 toWorklist()
+                setNotice(`Removed ${r.value.removed} demo patients.`)
                 refresh()
               }
             }}
@@ -131,9 +146,8 @@ export function App() {
           <PatientForm
             onCancel={toWorklist}
             onSaved={(p) => {
-              setNotice(`Added ${p.name} (MRN ${p.mrn}).`)
               refresh()
-              openPatient(p.id)
+              openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)
             }}
           />
         )}
@@ -143,6 +157,7 @@ export function App() {
             patientId={view.id}
             today={info.today}
             startRecording={view.record}
+            initialNotice={view.notice ?? null}
             onBack={toWorklist}
             onChanged={refresh}
           />

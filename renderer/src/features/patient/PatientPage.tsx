@@ -13,17 +13,19 @@ interface Props {
   today: string
   /** Open straight into "record a study" (the worklist's R shortcut). */
   startRecording: boolean
+  /** A message to show on arrival (e.g. the patient was just added). */
+  initialNotice: string | null
   onBack: () => void
   onChanged: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record'
 
-export function PatientPage({ patientId, today, startRecording, onBack, onChanged }: Props) {
+export function PatientPage({ patientId, today, startRecording, initialNotice, onBack, onChanged }: Props) {
   const [detail, setDetail] = useState<PatientDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [mode, setMode] = useState<Mode>(startRecording ? 'record' : 'view')
-  const [notice, setNotice] = useState<string | null>(null)
+  const [notice, setNotice] = useState<string | null>(initialNotice)
 
   const load = useCallback(() => {
     void call('patients.detail', { id: patientId }).then((r) => {

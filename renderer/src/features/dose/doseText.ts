@@ -1,0 +1,156 @@
+// Words for the radiation ledger: numbers as a reader expects them, each estimate's method in
+// plain words, its assumptions (engine flags) as sentences, and where every coefficient came from.
+// Pure functions, shared by the panel and the CSV export.
+import type { StudyRecord } from '../../../../electron/api/contract'
+import { AGENT_DATA } from '../../../../engine/doseData'
+import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine/types'
+import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'
+
+export const K_FACTOR_SET_LABELS: Record<KFactorSet, string> = {
+  aapm96: 'AAPM Report 96',
+  icrp103: 'ICRP 103',
+}
+
+/** Modalities in the order the panel, the chart's stack and the CSV use. */
+export const MODALITY_ORDER: readonly Modality[] = ['CT', 'PET/CT', 'NM', 'XR', 'MR', 'US']
+
+/** A CSS/test-id friendly name for a modality: `PET/CT` → `pet-ct`. */
+export function modalitySlug(m: Modality): string {
+  return m.toLowerCase().replace('/', '-')
+}
+
+export function regionLabel(r: DoseRegion | null): string {
+  if (!r) return 'region unknown'
+  return (REGION_OPTIONS.find((o) => o.value === r)?.label ?? r).toLowerCase()
+}
+
+/**
+ * Millisieverts to at most two decimals, rounded half up on the decimal value (18.15 → "18.15",
+ * 9 → "9.0"): enough to check the arithmetic, no false precision beyond 10 µSv.
+ */
+export function msvNumber(msv: number): string {
+  // Via whole microsieverts (the engine's resolution), so 1.005 rounds to 1.01, not 1.00.
+  const usv = Math.round(Math.abs(msv) * 1000)
+  const r = (Math.sign(msv) * Math.floor((usv + 5) / 10)) / 100
+  const two = r.toFixed(2)
+  return two.endsWith('0') ? r.toFixed(1) : two
+}
+
+/** `9.15 mSv`, `≥ 3.15 mSv` when part is unknown, `—` when nothing is known. */
+export function msvText(msv: number | null, incomplete = false): string {
+  if (msv === null) return '—'
+  return `${incomplete ? '≥ ' : ''}${msvNumber(msv)} mSv`
+}
+
+/** A raw number as recorded (no rounding: it is the record). */
+function raw(n: number): string {
+  return String(n)
+}
+
+/** The indices recorded for a study, each as one short line. Empty: nothing was recorded. */
+export function recordedIndices(study: StudyRecord | undefined, modality: Modality): string[] {
+  if (!study) return []
+  const d = study.dose
+  const hybrid = modality === 'PET/CT' || modality === 'NM'
+  const ct = hybrid ? 'CT part: ' : ''
+  const lines: string[] = []
+  if (d.agent !== null || d.activityMbq !== null) {
+    lines.push(
+      `${d.agent ? agentLabel(d.agent) : 'Agent not recorded'}${
+        d.activityMbq !== null ? ` ${raw(d.activityMbq)} MBq` : ', activity not recorded'
+      }`,
+    )
+  }
+  if (d.ctdiVolMgy !== null) lines.push(`${ct}CTDIvol ${raw(d.ctdiVolMgy)} mGy`)
+  if (d.dlpMgyCm !== null) lines.push(`${ct}DLP ${raw(d.dlpMgyCm)} mGy·cm, ${regionLabel(d.region)}`)
+  else if (d.region !== null) lines.push(`${ct}region ${regionLabel(d.region)}, no DLP`)
+  if (d.effectiveMsv !== null) lines.push(`Reported effective dose ${raw(d.effectiveMsv)} mSv`)
+  return lines
+}
+
+/** The coefficient (mSv/MBq) an estimate used for its radiopharmaceutical part, if any. */
+export function coefficientUsed(e: StudyDoseEstimate, siteCu64: number | null): number | null {
+  if (e.agent === null || e.radiopharmaceuticalMsv === null) return null
+  const known = AGENT_DATA[e.agent].coefficientMsvPerMbq
+  if (known !== null) return known
+  return e.agent === 'cu64-dotatate' && e.sources.includes('site-setting') ? siteCu64 : null
+}
+
+function kText(e: StudyDoseEstimate, kSet: KFactorSet): string {
+  const set = e.flags.includes('k-factor-from-aapm96') ? 'aapm96' : kSet
+  return `k ${e.kFactor} mSv/(mGy·cm), ${K_FACTOR_SET_LABELS[set]}, ${regionLabel(e.region)}`
+}
+
+/** The method of one estimate in words, with the numbers it multiplied. */
+export function methodWords(e: StudyDoseEstimate, kSet: KFactorSet, siteCu64: number | null): string {
+  const ctPart =
+    e.ctMsv !== null && e.kFactor !== null
+      ? `CT part ${msvNumber(e.ctMsv)} mSv (DLP × k; ${kText(e, kSet)})`
+      : 'CT part not recorded'
+  switch (e.method) {
+    case 'recorded':
+      return 'Recorded effective dose, as reported'
+    case 'non-ionizing':
+      return 'No ionising radiation'
+    case 'dlp-k':
+      return `DLP × k (${kText(e, kSet)})`
+    case 'activity-coefficient':
+    case 'typical': {
+      if (e.radiopharmaceuticalMsv === null) return 'Typical value for the procedure — estimated'
+      const coef = coefficientUsed(e, siteCu64)
+      const activity = `${e.activityMbq} MBq${e.method === 'typical' ? ' (typical activity)' : ''}`
+      const rp = `${activity} × ${coef ?? '?'} mSv/MBq = ${msvNumber(e.radiopharmaceuticalMsv)} mSv`
+      return `${e.method === 'typical' ? 'Typical value — estimated: ' : ''}Activity × coefficient (${rp}) + ${ctPart}`
+    }
+    default:
+      return e.ctMsv !== null ? `Not estimated; ${ctPart} not counted` : 'Not estimated'
+  }
+}
+
+/** An engine flag as a sentence for this study. Unknown flags are shown as they are. */
+export function flagText(flag: string, e: StudyDoseEstimate): string {
+  switch (flag) {
+    case 'coefficient-unknown':
+      return `needs a site coefficient (${agentLabel(e.agent)} has no published value loaded)`
+    case 'typical-value':
+      return 'no DLP recorded: typical value for the procedure'
+    case 'ctdivol-without-length':
+      return 'CTDIvol recorded without DLP: not converted'
+    case 'region-assumed':
+      return `body region not recorded: ${regionLabel(e.region)} assumed`
+    case 'k-factor-from-aapm96':
+      return 'no ICRP 103 factor for this region: AAPM Report 96 value used'
+    case 'agent-assumed':
+      return `radiopharmaceutical not recorded: ${agentLabel(e.agent)} assumed`
+    case 'agent-unknown':
+      return 'radiopharmaceutical not recorded'
+    case 'activity-defaulted':
+      return `activity not recorded: typical ${e.activityMbq ?? '?'} MBq used`
+    case 'weight-unknown':
+      return 'weight unknown: reference-adult activity used'
+    case 'ct-part-unknown':
+      return 'CT part not recorded: not counted, so this is a lower bound'
+    default:
+      return flag
+  }
+}
+
+/** A source key in words (the site's own coefficient is a setting, not a publication). */
+export function sourceTitle(key: string): string {
+  if (key === 'site-setting') return 'Site coefficient entered in the dose settings'
+  return PACK.sources[key]?.title ?? key
+}
+
+export function sourceUrl(key: string): string | null {
+  return PACK.sources[key]?.url ?? null
+}
+
+/** "every 6–12 months" / "every 12 months". */
+export function intervalText(iv: { min: number; max: number }): string {
+  return iv.min === iv.max ? `every ${iv.min} months` : `every ${iv.min}–${iv.max} months`
+}
+
+/** "5–10" or "5". */
+export function rangeText(r: { min: number; max: number }, fmt: (n: number) => string = String): string {
+  return r.min === r.max ? fmt(r.min) : `${fmt(r.min)}–${fmt(r.max)}`
+}
