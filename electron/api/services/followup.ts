@@ -222,6 +222,11 @@ export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInp
   const { db, actor } = ctx
   return writeTx(db, () => {
     const at = actor.now().toISOString()
+    // The study the open item asks for is the next one: newer than every study already recorded.
+    // An older study is history being entered; the item then stays open and follows the new
+    // recommendation.
+    const latestBefore = listStudies(db, patientId).at(-1)?.date ?? null
+    const fulfils = latestBefore === null || s.date > latestBefore
     const studyId = insertStudy(db, patientId, s, at)
     const study = getStudy(db, studyId)!
     appendAudit(db, actor, {
@@ -234,9 +239,7 @@ export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInp
 
     const open = openItem(db, patientId)
     let closedItem: FollowUpItem | null = null
-    // A study dated before the item was made is history being entered, not the study the item
-    // asked for: the item stays open and follows the new recommendation.
-    if (open && s.date >= open.createdAt.slice(0, 10)) {
+    if (open && fulfils) {
       closeItem(db, open.id, { status: 'done', reasonCode: 'study-recorded', reasonText: null, studyId, at })
       closedItem = getItem(db, open.id)
       appendAudit(db, actor, {

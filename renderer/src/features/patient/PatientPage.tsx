@@ -3,6 +3,7 @@ import type { PatientDetail, StoredRecommendation } from '../../../../electron/a
 import { call } from '../../api'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
+import { DoseView } from '../dose/DoseView'
 import { StudyForm } from '../studies/StudyForm'
 import { FollowUpPanel } from './FollowUpPanel'
 import { RecommendationPanel } from './RecommendationPanel'
@@ -130,6 +131,15 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
         <div className="patient__side">
           <FollowUpPanel items={detail.items} today={today} onChanged={changed} />
           <Facts detail={detail} />
+          <DoseView
+            dose={detail.dose}
+            studies={detail.studies}
+            mrn={patient.mrn}
+            today={today}
+            onSettingsSaved={() =>
+              changed('Dose settings saved; every patient’s cumulative dose was recomputed.')
+            }
+          />
         </div>
       </div>
     </div>

@@ -1,0 +1,352 @@
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { verifyAuditChain } from '../../../db/audit'
+import { openBackend, type Backend } from '../../../electron/api/backend'
+import type { RequestOf, ResultOf, CallName } from '../../../electron/api/contract'
+import { dispatch } from '../../../electron/api/dispatch'
+import type { StudyInput } from '../../../db/types'
+import { patientInput, tempDir } from '../../helpers/db'
+
+// The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
+// with the clock fixed at 2026-11-24 10:00 UTC.
+
+let backend: Backend
+let cleanup: () => void
+let now = new Date('2026-11-24T10:00:00Z')
+
+beforeEach(() => {
+  const t = tempDir()
+  cleanup = t.cleanup
+  now = new Date('2026-11-24T10:00:00Z')
+  backend = openBackend({
+    dataFile: path.join(t.dir, 'log.sqlite'),
+    transport: 'web',
+    version: 'test',
+    now: () => now,
+    user: 'dr.test',
+  })
+})
+afterEach(() => {
+  backend.close()
+  cleanup()
+})
+
+async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
+  const r = await dispatch(backend.handlers, name, req, () => undefined)
+  if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
+  return r.value as ResultOf<K>
+}
+
+const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
+const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
+const noDose: StudyInput['dose'] = {
+  effectiveMsv: null,
+  ctdiVolMgy: null,
+  dlpMgyCm: null,
+  region: null,
+  activityMbq: null,
+  agent: null,
+}
+const study = (date: string, result: StudyInput['result'], extra: Partial<StudyInput> = {}): StudyInput => ({
+  date,
+  procedure: MRI,
+  result,
+  lesions: [],
+  dose: noDose,
+  note: null,
+  ...extra,
+})
+const count = (sql: string): number => backend.db.prepare(sql).pluck().get() as number
+
+describe('recording a study', () => {
+  it('stores the study, closes the item it fulfils, keeps the engine’s recommendation and schedules the next study', async () => {
+    const p = await ok('patients.create', patientInput())
+    const before = await ok('patients.detail', { id: p.id })
+    expect(before.items).toHaveLength(1)
+    expect(before.items[0]).toMatchObject({
+      status: 'scheduled',
+      procedure: MRI,
+      due: { from: '2026-11-24', to: '2026-12-24' },
+    })
+
+    const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
+    expect(r.closedItem).toMatchObject({
+      id: before.items[0]!.id,
+      status: 'done',
+      fulfilledByStudyId: r.study.id,
+    })
+    expect(r.recommendation).toMatchObject({
+      variant: 'follow-up-non-liver-dominant',
+      action: 'image',
+      procedure: MRI,
+      intervalMonths: { min: 6, max: 12 },
+      due: { from: '2027-05-20', to: '2027-11-20' },
+      trigger: 'study-recorded',
+      packId: r.recommendation.output.guideline.id,
+    })
+    expect(r.recommendation.inputs).toMatchObject({ studies: [{ date: '2026-11-20', result: 'stable' }] })
+    expect(r.nextItem).toMatchObject({
+      status: 'scheduled',
+      due: { from: '2027-05-20', to: '2027-11-20' },
+      recommendationId: r.recommendation.id,
+    })
+
+    const d = await ok('patients.detail', { id: p.id })
+    expect(d.recommendations.filter((x) => x.supersededBy === null)).toHaveLength(1)
+    expect(d.recommendations.length).toBe(2)
+    expect(verifyAuditChain(backend.db)).toBeNull()
+  })
+
+  it('does not count an older study entered as history as the study the open item asks for', async () => {
+    const p = await ok('patients.create', patientInput())
+    const first = await ok('studies.record', { patientId: p.id, study: study('2026-10-01', 'stable') })
+    const history = await ok('studies.record', { patientId: p.id, study: study('2025-10-01', 'stable') })
+    expect(history.closedItem).toBeNull()
+    expect(history.nextItem).toMatchObject({
+      id: first.nextItem!.id,
+      status: 'scheduled',
+      due: { from: '2027-04-01', to: '2027-10-01' },
+    })
+  })
+
+  it('rolls everything back when any part fails, and refuses a study dated in the future', async () => {
+    const p = await ok('patients.create', patientInput())
+    const snapshot = () => [
+      count('SELECT count(*) FROM study'),
+      count('SELECT count(*) FROM recommendation'),
+      count('SELECT count(*) FROM audit_log'),
+    ]
+    const before = snapshot()
+    const r = await dispatch(
+      backend.handlers,
+      'studies.record',
+      { patientId: p.id, study: study('2026-11-25', 'stable') },
+      () => undefined,
+    )
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', fields: { 'study.date': 'The study date is in the future.' } },
+    })
+    const dup = await dispatch(
+      backend.handlers,
+      'studies.record',
+      {
+        patientId: p.id,
+        study: study('2026-11-20', null, {
+          lesions: [
+            { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: 20, status: null },
+            { id: 'T1', organ: 'liver', nodal: false, role: 'target', diameterMm: 12, status: null },
+          ],
+        }),
+      },
+      () => undefined,
+    )
+    expect(dup).toMatchObject({
+      ok: false,
+      error: { fields: { 'study.lesions.1.id': 'Label T1 is used twice.' } },
+    })
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('derives the result from RECIST measurements when the reader left it empty, and sends progression to the tumour board', async () => {
+    const p = await ok('patients.create', patientInput())
+    const lesions = (a: number, b: number): StudyInput['lesions'] => [
+      { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: a, status: null },
+      { id: 'T2', organ: 'lymph node', nodal: true, role: 'target', diameterMm: b, status: null },
+    ]
+    await ok('studies.record', {
+      patientId: p.id,
+      study: study('2025-06-10', 'stable', { lesions: lesions(34, 18) }),
+    })
+    await ok('studies.record', {
+      patientId: p.id,
+      study: study('2025-12-10', 'response', { lesions: lesions(28, 14) }),
+    })
+    const r = await ok('studies.record', {
+      patientId: p.id,
+      study: study('2026-06-08', null, { lesions: lesions(34, 18) }),
+    })
+    expect(r.recommendation.output.response).toMatchObject({ category: 'PD', sumMm: 52, nadirSumMm: 42 })
+    expect(r.recommendation.action).toBe('tumor-board')
+    expect(r.nextItem).toMatchObject({
+      reason: 'Tumour board review',
+      due: { from: '2026-11-24', to: '2026-11-24' },
+    })
+    const row = (
+      await ok('worklist.page', { bucket: 'due', sort: 'due', descending: false, limit: 10, offset: 0 })
+    )[0]
+    expect(row).toMatchObject({ lastResult: 'progression', item: { reason: 'Tumour board review' } })
+  })
+})
+
+describe('facts changing', () => {
+  it('re-runs the engine, supersedes the older suggestion and moves the open item to CT when MRI becomes contraindicated', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
+    const input = patientInput({
+      constraints: {
+        mriContraindicated: true,
+        mriReason: 'pacemaker',
+        iodinatedContrastContraindicated: false,
+        gadoliniumContraindicated: false,
+        eGFR: 70,
+      },
+    })
+    await ok('patients.update', { id: p.id, patient: input })
+    const d = await ok('patients.detail', { id: p.id })
+    const [current, previous] = d.recommendations
+    expect(current).toMatchObject({ procedure: CT, trigger: 'facts-changed', supersededBy: null })
+    expect(current!.output.alerts).toContain('mri-contraindicated')
+    expect(previous).toMatchObject({ procedure: MRI, supersededBy: current!.id })
+    expect(d.items.find((i) => i.status === 'scheduled')).toMatchObject({
+      procedure: CT,
+      recommendationId: current!.id,
+    })
+  })
+
+  it('leaves an overridden item as the radiologist set it', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
+    const item = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
+    await ok('followup.override', {
+      itemId: item.id,
+      procedure: null,
+      due: { from: '2027-01-01', to: '2027-02-01' },
+      reasonCode: 'patient-preference',
+      text: 'travelling',
+    })
+    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 75 }) })
+    const after = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
+    expect(after.override).toEqual({
+      procedure: null,
+      due: { from: '2027-01-01', to: '2027-02-01' },
+      reasonCode: 'patient-preference',
+      text: 'travelling',
+    })
+  })
+})
+
+describe('follow-up items', () => {
+  it('keeps an override with its coded reason, audited with before and after', async () => {
+    const p = await ok('patients.create', patientInput())
+    const item = (await ok('patients.detail', { id: p.id })).items[0]!
+    const bad = await dispatch(
+      backend.handlers,
+      'followup.override',
+      { itemId: item.id, procedure: CT, due: null, reasonCode: 'other', text: null },
+      () => undefined,
+    )
+    expect(bad).toMatchObject({ ok: false, error: { fields: { text: 'Say why, in a few words.' } } })
+    const o = await ok('followup.override', {
+      itemId: item.id,
+      procedure: CT,
+      due: null,
+      reasonCode: 'contraindication',
+      text: 'claustrophobia',
+    })
+    expect(o.override).toEqual({
+      procedure: CT,
+      due: null,
+      reasonCode: 'contraindication',
+      text: 'claustrophobia',
+    })
+    const audit = backend.db
+      .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'followup.override'")
+      .get() as {
+      before_json: string
+      after_json: string
+    }
+    expect(JSON.parse(audit.before_json).override).toBeNull()
+    expect(JSON.parse(audit.after_json).override.reasonCode).toBe('contraindication')
+  })
+
+  it('defers to a new window, cancels with a reason, and refuses to change a closed item', async () => {
+    const p = await ok('patients.create', patientInput())
+    const item = (await ok('patients.detail', { id: p.id })).items[0]!
+    const d = await ok('followup.setStatus', {
+      itemId: item.id,
+      status: 'deferred',
+      reasonCode: 'patient-request',
+      reasonText: null,
+      newDue: { from: '2027-01-10', to: '2027-02-10' },
+    })
+    expect(d.closed.status).toBe('deferred')
+    expect(d.next).toMatchObject({
+      status: 'scheduled',
+      due: { from: '2027-01-10', to: '2027-02-10' },
+      procedure: item.procedure,
+    })
+    const again = await dispatch(
+      backend.handlers,
+      'followup.setStatus',
+      { itemId: item.id, status: 'cancelled', reasonCode: 'duplicate', reasonText: null, newDue: null },
+      () => undefined,
+    )
+    expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    const c = await ok('followup.setStatus', {
+      itemId: d.next!.id,
+      status: 'cancelled',
+      reasonCode: 'other',
+      reasonText: 'moved abroad',
+      newDue: null,
+    })
+    expect(c.closed).toMatchObject({
+      status: 'cancelled',
+      statusReasonCode: 'other',
+      statusReasonText: 'moved abroad',
+    })
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts.scheduled).toBe(0)
+  })
+
+  it('shows an item as overdue once today is past its window', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2026-01-01', 'stable') })
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
+    now = new Date('2027-01-01T10:00:00Z')
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
+    now = new Date('2027-01-02T10:00:00Z')
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 1, due: 0 })
+    const [row] = await ok('worklist.page', {
+      bucket: 'overdue',
+      sort: 'due',
+      descending: false,
+      limit: 5,
+      offset: 0,
+    })
+    expect(row).toMatchObject({ patientId: p.id, item: { due: { from: '2026-07-01', to: '2027-01-01' } } })
+  })
+})
+
+describe('demo log and settings', () => {
+  it('loads ten marked demo patients with work in every bucket, and removes only them', async () => {
+    const real = await ok('patients.create', patientInput({ mrn: 'REAL-1' }))
+    expect(await ok('demo.load', {})).toEqual({ patients: 10 })
+    expect(await ok('demo.load', {})).toEqual({ patients: 0 })
+    const { counts } = await ok('worklist.summary', { bucket: 'all' })
+    expect(counts.overdue).toBeGreaterThan(0)
+    expect(counts.due).toBeGreaterThan(0)
+    expect(counts.upcoming90).toBeGreaterThan(0)
+    expect(await ok('demo.remove', {})).toEqual({ removed: 10 })
+    expect(backend.db.prepare('SELECT id FROM patient').pluck().all()).toEqual([real.id])
+    expect(verifyAuditChain(backend.db)).toBeNull()
+  })
+
+  it('recomputes cumulative doses when the k-factor set changes, without touching recommendations', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', {
+      patientId: p.id,
+      study: study('2026-09-01', 'stable', {
+        procedure: CT,
+        dose: { ...noDose, dlpMgyCm: 1000, region: 'pelvis' },
+      }),
+    })
+    const dose = () =>
+      backend.db.prepare('SELECT cumulative_msv FROM patient WHERE id = ?').pluck().get(p.id) as number
+    expect(dose()).toBeCloseTo(15, 6)
+    const recs = count('SELECT count(*) FROM recommendation')
+    await ok('settings.update', { kFactors: 'icrp103' })
+    expect(dose()).toBeCloseTo(12.9, 6)
+    expect(count('SELECT count(*) FROM recommendation')).toBe(recs)
+    expect((await ok('patients.detail', { id: p.id })).dose.kFactors).toBe('icrp103')
+  })
+})
