@@ -29,7 +29,10 @@ describe('import directions (docs/architecture.md)', () => {
     const offenders = ['electron', 'db', 'engine', 'renderer']
       .flatMap(sourceFiles)
       .filter((f) => importsElectronValue(fs.readFileSync(path.join(root, f), 'utf8')))
-    expect(offenders.sort()).toEqual([path.join('electron', 'main', 'index.ts'), path.join('electron', 'preload', 'index.ts')])
+    expect(offenders.sort()).toEqual([
+      path.join('electron', 'main', 'index.ts'),
+      path.join('electron', 'preload', 'index.ts'),
+    ])
   })
 
   it.each([

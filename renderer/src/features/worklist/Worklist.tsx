@@ -311,7 +311,11 @@ function Cells({ row, today, onOpen }: { row: WorklistRow; today: string; onOpen
           '—'
         )}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--result" title={row.lastStudyDate ? `Study of ${row.lastStudyDate}` : undefined}>
+      <div
+        role="gridcell"
+        className="grid__cell grid__cell--result"
+        title={row.lastStudyDate ? `Study of ${row.lastStudyDate}` : undefined}
+      >
         {row.lastResult ? resultLabel(row.lastResult) : '—'}
       </div>
       <div role="gridcell" className="grid__cell grid__cell--dose mono">
