@@ -156,8 +156,10 @@ export const migration0010: Migration = {
         CHECK (override_reason_code <> 'other' OR length(trim(coalesce(override_text, ''))) > 0)
       ) STRICT;
       CREATE UNIQUE INDEX followup_one_open ON followup_item(patient_id) WHERE status = 'scheduled';
-      CREATE INDEX followup_open_due ON followup_item(coalesce(override_due_from, due_from), patient_id)
-        WHERE status = 'scheduled';
+      -- The worklist: scheduled items by effective due date (page order), and the end of the window
+      -- so the bucket counts read the index alone.
+      CREATE INDEX followup_open_due ON followup_item(coalesce(override_due_from, due_from), patient_id,
+        coalesce(override_due_to, due_to)) WHERE status = 'scheduled';
       CREATE INDEX followup_patient ON followup_item(patient_id, id);
 
       -- Append-only, hash-chained record of every change: who, when, what, before and after.

@@ -160,24 +160,24 @@ export function worklistTotal(
   dates: WorklistDates,
 ): number {
   const p = plan(q, dates)
-  return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
+  // Without a patient-side condition the count needs no join.
+  const from = !q.search && !q.variant ? 'followup_item f' : p.from
+  return cached(db, `SELECT count(*) FROM ${from} WHERE ${p.where}`).pluck().get(p.params) as number
 }
 
-/** How many scheduled items are in each bucket on `today`. */
+/** How many scheduled items are in each bucket on `dates.today` (each a range of the worklist index). */
 export function worklistCounts(db: DB, dates: WorklistDates): WorklistCounts {
-  const r = cached(
-    db,
-    `SELECT
-         count(*) FILTER (WHERE ${EFF_FROM} <= :today AND ${EFF_TO} < :today) AS overdue,
-         count(*) FILTER (WHERE ${EFF_FROM} <= :today AND ${EFF_TO} >= :today) AS due,
-         count(*) FILTER (WHERE ${EFF_FROM} > :today AND ${EFF_FROM} <= :plus30) AS upcoming30,
-         count(*) FILTER (WHERE ${EFF_FROM} > :today AND ${EFF_FROM} <= :plus90) AS upcoming90,
-         count(*) AS scheduled
-       FROM followup_item f WHERE f.status = 'scheduled'`,
-  ).get({ today: dates.today, plus30: dates.in30Days, plus90: dates.in90Days }) as Omit<
-    WorklistCounts,
-    'patients'
-  >
-  const patients = cached(db, 'SELECT count(*) FROM patient').pluck().get() as number
-  return { ...r, patients }
+  const count = (where: string, params: Params): number =>
+    cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
+      .pluck()
+      .get(params) as number
+  const { today } = dates
+  return {
+    overdue: count(`${EFF_FROM} <= :today AND ${EFF_TO} < :today`, { today }),
+    due: count(`${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, { today }),
+    upcoming30: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in30Days }),
+    upcoming90: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in90Days }),
+    scheduled: count('1', {}),
+    patients: cached(db, 'SELECT count(*) FROM patient').pluck().get() as number,
+  }
 }
