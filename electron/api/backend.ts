@@ -30,8 +30,13 @@ export function openBackend(opts: {
   version: string
   now?: () => Date
   user?: string
+  /** How long a write waits for another program's lock before answering DB_BUSY (default 5 s). */
+  busyTimeoutMs?: number
 }): Backend {
-  const db = openDatabase(opts.dataFile)
+  const db = openDatabase(
+    opts.dataFile,
+    opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {},
+  )
   const user = opts.user ?? safeUserName()
   const handlers = createHandlers({
     db,

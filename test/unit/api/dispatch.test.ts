@@ -1,4 +1,5 @@
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openBackend, type Backend } from '../../../electron/api/backend'
@@ -138,5 +139,36 @@ describe('the API contract', () => {
       { numRuns: 200 },
     )
     expect(snapshot()).toBe(before)
+  })
+})
+
+describe('a log locked by another program', () => {
+  it('answers DB_BUSY after the timeout, changes nothing, and the retry succeeds once the lock is gone', async () => {
+    const t = tempDir()
+    const file = path.join(t.dir, 'locked.sqlite')
+    const b = openBackend({
+      dataFile: file,
+      transport: 'web',
+      version: 'test',
+      busyTimeoutMs: 200,
+      user: 'dr.test',
+    })
+    const other = new Database(file)
+    try {
+      other.exec('BEGIN IMMEDIATE')
+      const started = Date.now()
+      const r = await dispatch(b.handlers, 'patients.create', patientInput(), () => undefined)
+      expect(r).toMatchObject({ ok: false, error: { code: 'DB_BUSY' } })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150)
+      other.exec('ROLLBACK')
+      expect(b.db.prepare('SELECT count(*) FROM patient').pluck().get()).toBe(0)
+      expect(await dispatch(b.handlers, 'patients.create', patientInput(), () => undefined)).toMatchObject({
+        ok: true,
+      })
+    } finally {
+      other.close()
+      b.close()
+      t.cleanup()
+    }
   })
 })
