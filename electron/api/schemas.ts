@@ -11,23 +11,14 @@ import {
   STUDY_RESULTS,
   TREATMENT_KINDS,
 } from '../../engine/types'
+import { isIsoDate } from '../../engine/dates'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
-
-/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not). */
+/** A real calendar date written YYYY-MM-DD, in the years a clinical record can hold. */
 export function isCalendarDate(s: string): boolean {
-  const m = DATE_RE.exec(s)
-  if (!m) return false
-  const y = Number(m[1])
-  const mo = Number(m[2])
-  const d = Number(m[3])
-  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1) return false
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!
-  return d <= days
+  return isIsoDate(s) && s >= '1900-01-01' && s <= '2200-12-31'
 }
 
 export const isoDate = z

@@ -1,3 +1,4 @@
+import { numberField } from '../../domain/numbers'
 import type {
   PatientInput,
   PatientRecord,
@@ -95,23 +96,6 @@ export function recordToDraft(p: PatientRecord): PatientDraft {
     eGFR: text(p.constraints.eGFR),
     requestedProcedure: p.requestedProcedure ?? '',
   }
-}
-
-/** A number field: '' is unknown (null); anything else must read as a finite number. */
-function numberField(
-  value: string,
-  key: string,
-  label: string,
-  fields: Record<string, string>,
-): number | null {
-  const v = value.trim().replace(',', '.')
-  if (v === '') return null
-  const n = Number(v)
-  if (!Number.isFinite(n)) {
-    fields[key] = `${label} must be a number.`
-    return null
-  }
-  return n
 }
 
 const dateOrNull = (s: string): string | null => (s.trim() === '' ? null : s.trim())

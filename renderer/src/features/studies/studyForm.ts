@@ -1,3 +1,4 @@
+import { numberField } from '../../domain/numbers'
 import type {
   Agent,
   DoseRegion,
@@ -61,17 +62,6 @@ export function carryLesions(previous: StudyInput['lesions']): LesionDraft[] {
     }))
 }
 
-function num(v: string, key: string, label: string, fields: Record<string, string>): number | null {
-  const s = v.trim().replace(',', '.')
-  if (s === '') return null
-  const n = Number(s)
-  if (!Number.isFinite(n)) {
-    fields[key] = `${label} must be a number.`
-    return null
-  }
-  return n
-}
-
 export function draftToStudy(d: StudyDraft): { study: StudyInput } | { fields: Record<string, string> } {
   const fields: Record<string, string> = {}
   const lesions = d.lesions.map((l, i) => ({
@@ -79,15 +69,15 @@ export function draftToStudy(d: StudyDraft): { study: StudyInput } | { fields: R
     organ: l.organ.trim(),
     nodal: l.nodal,
     role: l.role,
-    diameterMm: num(l.diameterMm, `lesions.${i}.diameterMm`, 'Size (mm)', fields),
+    diameterMm: numberField(l.diameterMm, `lesions.${i}.diameterMm`, 'Size (mm)', fields),
     status: l.status === '' ? null : l.status,
   }))
   const dose = {
-    effectiveMsv: num(d.effectiveMsv, 'dose.effectiveMsv', 'Effective dose (mSv)', fields),
-    ctdiVolMgy: num(d.ctdiVolMgy, 'dose.ctdiVolMgy', 'CTDIvol (mGy)', fields),
-    dlpMgyCm: num(d.dlpMgyCm, 'dose.dlpMgyCm', 'DLP (mGy·cm)', fields),
+    effectiveMsv: numberField(d.effectiveMsv, 'dose.effectiveMsv', 'Effective dose (mSv)', fields),
+    ctdiVolMgy: numberField(d.ctdiVolMgy, 'dose.ctdiVolMgy', 'CTDIvol (mGy)', fields),
+    dlpMgyCm: numberField(d.dlpMgyCm, 'dose.dlpMgyCm', 'DLP (mGy·cm)', fields),
     region: d.region === '' ? null : d.region,
-    activityMbq: num(d.activityMbq, 'dose.activityMbq', 'Activity (MBq)', fields),
+    activityMbq: numberField(d.activityMbq, 'dose.activityMbq', 'Activity (MBq)', fields),
     agent: d.agent === '' ? null : d.agent,
   }
   if (Object.keys(fields).length) return { fields }
