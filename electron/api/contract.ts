@@ -203,9 +203,9 @@ export const contract = {
       theme: z.enum(['dark', 'light']).optional(),
       kFactors: z.enum(K_FACTOR_SETS).optional(),
       cu64DotatateMsvPerMbq: z
-        .number()
-        .min(0.001, { error: 'Use mSv per MBq, e.g. 0.03.' })
-        .max(1)
+        .number({ error: 'Enter mSv per MBq as a number, e.g. 0.03.' })
+        .min(0.001, { error: 'Use mSv per MBq, e.g. 0.03 (at least 0.001).' })
+        .max(1, { error: 'Use mSv per MBq, e.g. 0.03 (at most 1).' })
         .nullable()
         .optional(),
       firstRunDone: z.boolean().optional(),

@@ -124,7 +124,7 @@ export const AGENT_OPTIONS = [
 /** Effective dose for a table cell: value, and what is estimated or missing. */
 export function formatMsv(msv: number | null, estimated: boolean, incomplete: boolean): string {
   if (msv === null) return '—'
-  const v = msv >= 10 ? msv.toFixed(1) : msv.toFixed(2)
+  const v = msv >= 100 ? msv.toFixed(1) : msv.toFixed(2)
   return `${incomplete ? '≥ ' : ''}${v} mSv${estimated ? ' (est.)' : ''}`
 }
 

@@ -1,14 +1,6 @@
 import type { DoseLedger, IsoDate } from '../../../../engine/types'
 import { modalitySlug, msvNumber, msvText } from './doseText'
-import {
-  bandPath,
-  cumulativeSeries,
-  geometry,
-  niceTicks,
-  stackBands,
-  stackedModalities,
-  timeTicks,
-} from './series'
+import { bandPath, cumulativeSeries, geometry, stackBands, stackedModalities, timeTicks } from './series'
 
 interface Props {
   ledger: DoseLedger
@@ -32,7 +24,6 @@ export function DoseChart({ ledger, today }: Props) {
   }
   const bands = stackBands(points, modalities)
   const g = geometry(points, today)
-  const yTicks = niceTicks(g.maxMsv).filter((t) => t <= g.maxMsv)
   const last = points[points.length - 1]!
   const incomplete = ledger.incompleteStudies.length > 0 || ledger.unknownStudies.length > 0
   const label =
@@ -55,7 +46,7 @@ export function DoseChart({ ledger, today }: Props) {
         aria-label={label}
         data-testid="dose-chart"
       >
-        {yTicks.map((t) => (
+        {g.yTicks.map((t) => (
           <g key={t}>
             <line className="dose-chart__grid" x1={g.plot.left} x2={g.plot.right} y1={g.y(t)} y2={g.y(t)} />
             <text className="dose-chart__label" x={g.plot.left - 6} y={g.y(t) + 4} textAnchor="end">
@@ -63,8 +54,8 @@ export function DoseChart({ ledger, today }: Props) {
             </text>
           </g>
         ))}
-        <text className="dose-chart__label" x={g.plot.left - 6} y={g.plot.top - 2} textAnchor="end">
-          mSv
+        <text className="dose-chart__label" x={4} y={11}>
+          mSv (estimated, cumulative)
         </text>
         {bands.map((b) => (
           <path

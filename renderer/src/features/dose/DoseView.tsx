@@ -12,7 +12,7 @@ import {
   methodWords,
   MODALITY_ORDER,
   modalitySlug,
-  msvNumber,
+  msvShort,
   msvText,
   rangeText,
   recordedIndices,
@@ -94,7 +94,6 @@ export function DoseView({ dose, studies, mrn, today, onSettingsSaved }: Props) 
           <caption>Studies, oldest first: what was recorded, then the estimate and how it was made</caption>
           <thead>
             <tr>
-              <th scope="col">Date</th>
               <th scope="col">Study</th>
               <th scope="col">Recorded indices</th>
               <th scope="col">Estimate</th>
@@ -103,7 +102,7 @@ export function DoseView({ dose, studies, mrn, today, onSettingsSaved }: Props) 
           <tbody>
             {ordered.length === 0 && (
               <tr>
-                <td colSpan={4} className="muted">
+                <td colSpan={3} className="muted">
                   No studies recorded.
                 </td>
               </tr>
@@ -228,13 +227,14 @@ function LedgerRow({
 }) {
   const indices = recordedIndices(study, e.modality)
   const ionising = e.method !== 'non-ionizing'
+  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null)
   return (
     <tr data-testid="dose-row" data-method={e.method}>
-      <td className="mono dose__date">{e.date}</td>
-      <td>
-        {procedureShortName(e.procedure)}
+      <th scope="row" className="dose__study">
+        <span className="mono dose__date">{e.date}</span>
+        <span>{procedureShortName(e.procedure)}</span>
         <span className="dose__modality-tag">{e.modality}</span>
-      </td>
+      </th>
       <td className="dose__indices" data-testid="dose-indices">
         {indices.length ? (
           <ul>
@@ -247,11 +247,18 @@ function LedgerRow({
         )}
       </td>
       <td className="dose__estimate" data-testid="dose-estimate">
-        <span className="dose__msv mono">
+        <span className="dose__msv mono" data-testid="dose-msv">
           {e.msv === null ? 'not estimated' : msvText(e.msv, e.incomplete)}
         </span>{' '}
         <Marks estimated={e.estimated} incomplete={e.incomplete && e.msv !== null} />
-        <span className="dose__method">{methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq)}</span>
+        {e.msv !== null && <span className="dose__method">{how.method}</span>}
+        {how.steps.length > 0 && (
+          <ul className="dose__steps">
+            {how.steps.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ul>
+        )}
         {e.flags.length > 0 && (
           <ul className="dose__flags">
             {e.flags.map((f) => (
@@ -281,11 +288,11 @@ function Avoided({ avoided }: { avoided: DoseData['avoided'] }) {
         </p>
       ) : (
         <p data-testid="dose-avoided">
-          About <strong>{msvNumber(avoided.msv)} mSv</strong> avoided (an estimate from typical values):{' '}
+          About <strong>{msvShort(avoided.msv)} mSv</strong> avoided (an estimate from typical values):{' '}
           {avoided.pairs
             .map((p) => {
               const count = avoided.studies.filter((s) => s.procedure === p.done).length
-              return `${count} ${procedureShortName(p.done)} ${count === 1 ? 'study' : 'studies'} done while ${procedureShortName(p.instead)} was also usually appropriate, each counted as one typical ${msvNumber(p.perStudyMsv)} mSv`
+              return `${count} ${procedureShortName(p.done)} ${count === 1 ? 'study' : 'studies'} done while ${procedureShortName(p.instead)} was also usually appropriate, each counted as one typical ${msvShort(p.perStudyMsv)} mSv`
             })
             .join('; ')}
           .
@@ -297,7 +304,7 @@ function Avoided({ avoided }: { avoided: DoseData['avoided'] }) {
 
 function projectedMsv(p: DoseProjection): string {
   if (p.totalMsv === null) return 'unknown'
-  return `${p.incomplete ? 'at least ' : ''}${rangeText(p.totalMsv, msvNumber)} mSv`
+  return `${p.incomplete ? 'at least ' : ''}${rangeText(p.totalMsv, msvShort)} mSv`
 }
 
 function Projection({ projection }: { projection: DoseData['projection'] }) {
@@ -334,7 +341,7 @@ function Projection({ projection }: { projection: DoseData['projection'] }) {
               <td className="mono">
                 {projectedMsv(p)}
                 {p.perStudyMsv !== null && p.perStudyMsv > 0 && (
-                  <span className="muted small"> ({msvNumber(p.perStudyMsv)} each)</span>
+                  <span className="muted small"> ({msvShort(p.perStudyMsv)} mSv each)</span>
                 )}
               </td>
             </tr>

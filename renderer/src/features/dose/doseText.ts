@@ -26,14 +26,21 @@ export function regionLabel(r: DoseRegion | null): string {
 
 /**
  * Millisieverts to at most two decimals, rounded half up on the decimal value (18.15 → "18.15",
- * 9 → "9.0"): enough to check the arithmetic, no false precision beyond 10 µSv.
+ * 9 → "9.0", 0 → "0"): enough to check the arithmetic, no false precision beyond 10 µSv.
  */
 export function msvNumber(msv: number): string {
   // Via whole microsieverts (the engine's resolution), so 1.005 rounds to 1.01, not 1.00.
   const usv = Math.round(Math.abs(msv) * 1000)
   const r = (Math.sign(msv) * Math.floor((usv + 5) / 10)) / 100
+  if (r === 0) return '0'
   const two = r.toFixed(2)
   return two.endsWith('0') ? r.toFixed(1) : two
+}
+
+/** For ranges and rough figures: as `msvNumber` without a trailing `.0` (50, 100, 12.6, 3.15). */
+export function msvShort(msv: number): string {
+  const text = msvNumber(msv)
+  return text.endsWith('.0') ? text.slice(0, -2) : text
 }
 
 /** `9.15 mSv`, `≥ 3.15 mSv` when part is unknown, `—` when nothing is known. */
@@ -76,34 +83,60 @@ export function coefficientUsed(e: StudyDoseEstimate, siteCu64: number | null): 
   return e.agent === 'cu64-dotatate' && e.sources.includes('site-setting') ? siteCu64 : null
 }
 
-function kText(e: StudyDoseEstimate, kSet: KFactorSet): string {
-  const set = e.flags.includes('k-factor-from-aapm96') ? 'aapm96' : kSet
-  return `k ${e.kFactor} mSv/(mGy·cm), ${K_FACTOR_SET_LABELS[set]}, ${regionLabel(e.region)}`
+function kSetOf(e: StudyDoseEstimate, kSet: KFactorSet): KFactorSet {
+  return e.flags.includes('k-factor-from-aapm96') ? 'aapm96' : kSet
 }
 
-/** The method of one estimate in words, with the numbers it multiplied. */
-export function methodWords(e: StudyDoseEstimate, kSet: KFactorSet, siteCu64: number | null): string {
-  const ctPart =
+export interface MethodWords {
+  /** The method in a few words: "DLP × k", "typical value — estimated". */
+  method: string
+  /** The arithmetic, one line per part, with the factors used. */
+  steps: string[]
+}
+
+/**
+ * How one estimate was made, in words, with the numbers it multiplied. `dlpMgyCm` is the DLP
+ * recorded for the study (the engine keeps only the product).
+ */
+export function methodWords(
+  e: StudyDoseEstimate,
+  kSet: KFactorSet,
+  siteCu64: number | null,
+  dlpMgyCm: number | null,
+): MethodWords {
+  const ctSteps = (prefix: string): string[] =>
     e.ctMsv !== null && e.kFactor !== null
-      ? `CT part ${msvNumber(e.ctMsv)} mSv (DLP × k; ${kText(e, kSet)})`
-      : 'CT part not recorded'
+      ? [
+          `${prefix}${dlpMgyCm ?? '?'} mGy·cm × ${e.kFactor} = ${msvNumber(e.ctMsv)} mSv`,
+          `k: ${K_FACTOR_SET_LABELS[kSetOf(e, kSet)]}, ${regionLabel(e.region)}`,
+        ]
+      : [`${prefix}not recorded, not counted`]
   switch (e.method) {
     case 'recorded':
-      return 'Recorded effective dose, as reported'
+      return { method: 'recorded effective dose, as reported', steps: [] }
     case 'non-ionizing':
-      return 'No ionising radiation'
+      return { method: 'no ionising radiation', steps: [] }
     case 'dlp-k':
-      return `DLP × k (${kText(e, kSet)})`
+      return { method: 'DLP × k', steps: ctSteps('') }
     case 'activity-coefficient':
     case 'typical': {
-      if (e.radiopharmaceuticalMsv === null) return 'Typical value for the procedure — estimated'
+      const typical = e.method === 'typical'
+      if (e.radiopharmaceuticalMsv === null)
+        return { method: 'typical value for the procedure — estimated', steps: [] }
       const coef = coefficientUsed(e, siteCu64)
-      const activity = `${e.activityMbq} MBq${e.method === 'typical' ? ' (typical activity)' : ''}`
-      const rp = `${activity} × ${coef ?? '?'} mSv/MBq = ${msvNumber(e.radiopharmaceuticalMsv)} mSv`
-      return `${e.method === 'typical' ? 'Typical value — estimated: ' : ''}Activity × coefficient (${rp}) + ${ctPart}`
+      return {
+        method: typical
+          ? 'typical value — estimated: typical activity × coefficient + CT part'
+          : 'activity × coefficient + CT part',
+        steps: [
+          `${e.activityMbq} MBq${typical ? ' (typical)' : ''} × ${coef ?? '?'} mSv/MBq = ${msvNumber(e.radiopharmaceuticalMsv)} mSv`,
+          ...ctSteps('CT part: '),
+        ],
+      }
     }
     default:
-      return e.ctMsv !== null ? `Not estimated; ${ctPart} not counted` : 'Not estimated'
+      // No number at all: a partial figure here would read as the study's dose.
+      return { method: 'not estimated', steps: [] }
   }
 }
 

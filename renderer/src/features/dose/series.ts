@@ -74,8 +74,9 @@ export function niceTicks(maxMsv: number, count = 4): number[] {
   const rough = maxMsv / count
   const mag = 10 ** Math.floor(Math.log10(rough))
   const step = ([1, 2, 2.5, 5, 10].find((f) => f * mag >= rough) as number) * mag
-  const ticks: number[] = []
-  for (let v = 0; v < maxMsv + step - 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6)
+  const round = (v: number) => Math.round(v * 1e6) / 1e6
+  const ticks: number[] = [0]
+  for (let i = 1; (ticks[ticks.length - 1] as number) < maxMsv; i++) ticks.push(round(i * step))
   return ticks
 }
 
@@ -86,6 +87,8 @@ export interface ChartGeometry {
   fromDay: number
   toDay: number
   maxMsv: number
+  /** Dose axis ticks, mSv, from 0 to `maxMsv`. */
+  yTicks: number[]
   x: (date: IsoDate) => number
   y: (msv: number) => number
 }
@@ -99,7 +102,7 @@ export function geometry(
   until: IsoDate,
   size = { width: 440, height: 210 },
 ): ChartGeometry {
-  const plot = { left: 44, right: size.width - 12, top: 12, bottom: size.height - 30 }
+  const plot = { left: 40, right: size.width - 12, top: 24, bottom: size.height - 28 }
   const first = points[0] ? toDayNumber(points[0].date) : toDayNumber(until)
   const lastStudy = points.length ? toDayNumber(points[points.length - 1]!.date) : first
   const end = Math.max(lastStudy, toDayNumber(until))
@@ -116,6 +119,7 @@ export function geometry(
     fromDay,
     toDay,
     maxMsv,
+    yTicks: ticks,
     x: (date) => plot.left + ((toDayNumber(date) - fromDay) / (toDay - fromDay)) * (plot.right - plot.left),
     y: (msv) => plot.bottom - (msv / maxMsv) * (plot.bottom - plot.top),
   }

@@ -1,0 +1,90 @@
+// The engine's public API. Pure TypeScript: no I/O, no clock, no Electron, no database.
+// Every function that depends on "today" takes it as `asOf` (a calendar date `YYYY-MM-DD`).
+// See engine/README.md.
+
+export * from './types'
+
+// The whole decision
+export { evaluate } from './evaluate'
+export { classify, type Classification, type LatestRead } from './classify'
+export { recommend, type Recommendation, type RecommendContext } from './recommend'
+export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
+
+// Guideline pack
+export {
+  ACR_PNET,
+  ACR_PNET_DATA,
+  SOURCES,
+  loadPack,
+  validatePack,
+  PackValidationError,
+  type LoadedPack,
+  type LoadedVariant,
+  type SourceKey,
+} from './guideline'
+export type {
+  CellEntry,
+  GuidelinePackData,
+  IntervalEntry,
+  OfferEntry,
+  PackProblem,
+  ProcedureEntry,
+  RrlBand,
+  SourceEntry,
+  SourceKind,
+  TypicalDose,
+  VariantEntry,
+} from './guideline'
+
+// RECIST 1.1 and growth rate
+export {
+  assessRecist,
+  recist,
+  tumourGrowthRate,
+  resultFromCategory,
+  MAX_TARGETS,
+  MAX_TARGETS_PER_ORGAN,
+  type RecistAssessment,
+  type RecistTimepoint,
+} from './recist'
+
+// Scheduling and calendar dates
+export {
+  dueWindow,
+  nthDueDate,
+  scheduleDates,
+  followUpStatus,
+  followUpStatusOf,
+  type FollowUpState,
+} from './schedule'
+export { addMonths, addDays, daysBetween, isIsoDate, parseIsoDate, formatIsoDate, daysInMonth } from './dates'
+
+// Dose
+export {
+  estimateStudyDose,
+  doseLedger,
+  typicalProcedureDose,
+  projectDose,
+  doseAvoided,
+  zeroByModality,
+  type DoseOptions,
+  type DoseProjection,
+  type DoseAvoided,
+} from './dose'
+export { AGENT_DATA, K_FACTORS, DEFAULT_CT_REGION, type AgentData } from './doseData'
+
+// Interchange files
+export {
+  parseCaseFile,
+  toEvaluationFile,
+  evaluateCaseFile,
+  CASE_FORMAT,
+  EVALUATION_FORMAT,
+  type CaseFile,
+  type EvaluationFile,
+  type FileProblem,
+  type ParseResult,
+} from './caseFile'
+
+// Words for codes
+export { TREATMENT_LABELS, RESULT_LABELS } from './labels'

@@ -1,0 +1,21 @@
+// Plain words for the codes, used in reasons and rationale (and available to the UI).
+import type { StudyResult, TreatmentKind } from './types'
+
+export const TREATMENT_LABELS: Readonly<Record<TreatmentKind, string>> = {
+  resection: 'resection',
+  prrt: 'PRRT',
+  'somatostatin-analog': 'somatostatin analogue',
+  'targeted-therapy': 'targeted therapy',
+  chemotherapy: 'chemotherapy',
+  'liver-directed': 'liver-directed therapy',
+  radiation: 'radiation therapy',
+  ablation: 'ablation',
+}
+
+export const RESULT_LABELS: Readonly<Record<StudyResult, string>> = {
+  response: 'responding',
+  stable: 'stable',
+  progression: 'progression',
+  indeterminate: 'indeterminate',
+  'no-evidence-of-disease': 'no evidence of disease',
+}
