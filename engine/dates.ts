@@ -48,9 +48,8 @@ export function parseIsoDate(date: IsoDate): { year: number; month: number; day:
   return { year: Math.floor(p / 10000), month: Math.floor(p / 100) % 100, day: p % 100 }
 }
 
-function pad2(n: number): string {
-  return n < 10 ? '0' + n : '' + n
-}
+/** '00' to '99', so formatting a date is two lookups and a concatenation. */
+const PAD2: readonly string[] = Array.from({ length: 100 }, (_, n) => (n < 10 ? '0' : '') + n)
 
 /**
  * `YYYY-MM-DD` of a year, month (1-12) and day.
@@ -60,7 +59,7 @@ function pad2(n: number): string {
 export function formatIsoDate(year: number, month: number, day: number): IsoDate {
   if (year < 1 || year > 9999) throw new RangeError(`Year out of range: ${year}`)
   const y = year < 1000 ? ('000' + year).slice(-4) : '' + year
-  return y + '-' + pad2(month) + '-' + pad2(day)
+  return y + '-' + (PAD2[month] as string) + '-' + (PAD2[day] as string)
 }
 
 /**
@@ -117,9 +116,11 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   const p = packIso(date)
   if (p < 0) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`)
   if (!Number.isInteger(months)) throw new RangeError(`Months must be a whole number: ${months}`)
-  const year = Math.floor(p / 10000)
-  const month = Math.floor(p / 100) % 100
-  const day = p % 100
+  return monthsAfter(Math.floor(p / 10000), Math.floor(p / 100) % 100, p % 100, months)
+}
+
+/** `addMonths` on an already parsed date (year, month 1-12, day). */
+export function monthsAfter(year: number, month: number, day: number, months: number): IsoDate {
   const total = year * 12 + (month - 1) + months
   const ny = Math.floor(total / 12)
   const nm = total - ny * 12 + 1

@@ -40,7 +40,8 @@ export interface RecistAssessment {
 
 interface Timepoint {
   date: IsoDate
-  lesions: Lesion[]
+  /** The study's own list until a second study on the same date is merged in (then a copy). */
+  lesions: readonly Lesion[]
   procedures: string[]
   merged: boolean
 }
@@ -91,10 +92,9 @@ function timepointsOf(studies: readonly Study[]): Timepoint[] {
         break
       }
     }
-    if (tp === null)
-      list.push({ date: s.date, lesions: lesions.slice(), procedures: [s.procedure], merged: false })
+    if (tp === null) list.push({ date: s.date, lesions, procedures: [s.procedure], merged: false })
     else {
-      for (const l of lesions) tp.lesions.push(l)
+      tp.lesions = tp.lesions.concat(lesions)
       tp.merged = true
       if (!tp.procedures.includes(s.procedure)) {
         tp.procedures.push(s.procedure)
@@ -104,7 +104,7 @@ function timepointsOf(studies: readonly Study[]): Timepoint[] {
   }
   if (list.length > 1) list.sort(byDate)
   // Studies merged into one timepoint come in any order: put their lesions in a canonical order.
-  for (const tp of list) if (tp.merged) tp.lesions.sort(canonical)
+  for (const tp of list) if (tp.merged) tp.lesions = tp.lesions.slice().sort(canonical)
   return list
 }
 
@@ -267,7 +267,7 @@ function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | nu
   for (const t of targets) baselineSum += t.baselineH
 
   const out: RecistTimepoint[] = []
-  let last: RecistTimepoint | null = null
+  let last: RecistResponse | null = null
   let nadir = baselineSum
   let prevDate: IsoDate = baseline.date
   let prevSum = baselineSum
@@ -319,12 +319,13 @@ function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | nu
     else if (tr === 'PR') category = 'PR'
     else category = 'SD'
 
-    if (keepAll || i === tps.length - 1) {
+    const isLast = i === tps.length - 1
+    if (keepAll || isLast) {
       let tgr: number | null = null
       if (!isBaseline && sum !== null) {
         tgr = tumourGrowthRate(prevSum / H, sum / H, daysBetween(prevDate, tp.date) / DAYS_PER_MONTH)
       }
-      last = {
+      const r: RecistResponse = {
         category,
         sumMm: nonTargetOnly || sum === null ? null : sum / H,
         baselineSumMm: nonTargetOnly ? null : baselineSum / H,
@@ -339,10 +340,11 @@ function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | nu
         baselineOnly: isBaseline,
         nonTargetOnly,
         tgrPctPerMonth: tgr === null ? null : Math.round(tgr * 100) / 100,
-        notes: isBaseline ? notes : NO_NOTES,
-        procedures: tp.procedures,
+        // The latest response carries every note; a timepoint, the notes of its own baseline.
+        notes: isLast || isBaseline ? notes : NO_NOTES,
       }
-      if (keepAll) out.push(last)
+      if (keepAll) out.push({ ...r, notes: isBaseline ? notes : NO_NOTES, procedures: tp.procedures })
+      if (isLast) last = r
     }
 
     if (sum !== null) {
@@ -352,24 +354,7 @@ function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | nu
     }
   }
 
-  const l = last as RecistTimepoint
-  const response: RecistResponse = {
-    category: l.category,
-    sumMm: l.sumMm,
-    baselineSumMm: l.baselineSumMm,
-    nadirSumMm: l.nadirSumMm,
-    changeFromBaselinePct: l.changeFromBaselinePct,
-    changeFromNadirPct: l.changeFromNadirPct,
-    date: l.date,
-    baselineDate: l.baselineDate,
-    targetResponse: l.targetResponse,
-    nonTargetResponse: l.nonTargetResponse,
-    newLesions: l.newLesions,
-    baselineOnly: l.baselineOnly,
-    nonTargetOnly: l.nonTargetOnly,
-    tgrPctPerMonth: l.tgrPctPerMonth,
-    notes,
-  }
+  const response = last as RecistResponse
   return { response, timepoints: out }
 }
 

@@ -138,6 +138,11 @@ const S = {
     'acr_nkf_iodine',
     'constraint.egfr',
   ),
+  egfrUnknown: step(
+    'Kidney function is not recorded and the patient is over 60 (or of unknown age): check eGFR before contrast CT.',
+    'acr_manual_risk',
+    'constraint.egfr',
+  ),
   mriUnknown: step(
     'Whether MRI is safe for this patient is not recorded; confirm it before ordering.',
     'app-rule',
@@ -666,6 +671,10 @@ export function recommendInto(
   } else if (egfr !== null && egfr < 45 && proc.contrast === 'iodinated') {
     alerts.push('egfr-30-to-44')
     rationale.push(S.egfr3044Iodinated)
+  } else if (egfr === null && proc.contrast === 'iodinated' && !(ageYears(c.birthDate, asOf) <= 60)) {
+    // Age over 60 (or unknown) is one of the risk factors that call for a kidney check first.
+    inputsMissing.push('constraints.eGFR')
+    rationale.push(S.egfrUnknown)
   }
 
   // The article's pitfalls that apply to this order.
@@ -753,6 +762,13 @@ function hadPrrtOrRadiation(c: Case, asOf: IsoDate): boolean {
     if ((t.kind === 'prrt' || t.kind === 'radiation') && (t.date === null || t.date <= asOf)) return true
   }
   return false
+}
+
+/** Whole years from `birthDate` to `asOf`; NaN when the birth date is unknown. */
+function ageYears(birthDate: IsoDate | null, asOf: IsoDate): number {
+  if (birthDate === null) return Number.NaN
+  const years = Number(asOf.slice(0, 4)) - Number(birthDate.slice(0, 4))
+  return asOf.slice(5) < birthDate.slice(5) ? years - 1 : years
 }
 
 function anchorWords(kind: 'latest-read-study' | 'as-of' | 'resection'): string {

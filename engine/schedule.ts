@@ -1,5 +1,5 @@
 // Follow-up windows and worklist status, on calendar dates only (see ./dates.ts).
-import { addMonths, daysBetween, isIsoDate } from './dates'
+import { addMonths, daysBetween, isIsoDate, monthsAfter, parseIsoDate } from './dates'
 import type { DueWindow, FollowUpStatus, IsoDate, MonthInterval } from './types'
 
 function checkInterval(interval: MonthInterval): void {
@@ -17,7 +17,11 @@ function checkInterval(interval: MonthInterval): void {
  */
 export function dueWindow(anchor: IsoDate, interval: MonthInterval): DueWindow {
   checkInterval(interval)
-  return { from: addMonths(anchor, interval.min), to: addMonths(anchor, interval.max) }
+  const { year, month, day } = parseIsoDate(anchor)
+  return {
+    from: monthsAfter(year, month, day, interval.min),
+    to: monthsAfter(year, month, day, interval.max),
+  }
 }
 
 /**

@@ -67,6 +67,12 @@ export const SOURCES = [
     url: 'https://pmc.ncbi.nlm.nih.gov/articles/PMC7525144',
   },
   {
+    key: 'acr_manual_risk',
+    kind: 'seen',
+    title: 'Risk factors that call for a kidney-function check before iodinated contrast (ACR Manual list)',
+    url: 'https://www.risimaging.com/referring-physicians/resources/',
+  },
+  {
     key: 'acr_nkf_gadolinium',
     kind: 'seen',
     title: 'ACR-NKF consensus on gadolinium-based contrast in kidney disease (Weinreb 2021)',

@@ -216,6 +216,15 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
       'egfr-30-to-44',
     )
     expect(ev(makeCase({ constraints: { eGFR: 40 } })).alerts).not.toContain('egfr-30-to-44')
+    // No eGFR before contrast CT: asked for when over 60 (a risk factor) or age unknown, not otherwise.
+    const older = ev(makeCase({ birthDate: '1960-06-16', constraints: { mriContraindicated: true } }))
+    expect(older.inputsMissing).toContain('constraints.eGFR')
+    expect(older.alerts).toContain('missing-facts')
+    expect(older.rationale.map((r) => r.source)).toContain('acr_manual_risk')
+    const sixty = ev(makeCase({ birthDate: '1966-06-15', constraints: { mriContraindicated: true } }))
+    expect(sixty.inputsMissing).not.toContain('constraints.eGFR')
+    const unknownAge = ev(makeCase({ birthDate: null, constraints: { mriContraindicated: true } }))
+    expect(unknownAge.inputsMissing).toContain('constraints.eGFR')
   })
 
   it('an overdue window is flagged', () => {
