@@ -184,16 +184,10 @@ function evaluateAndApply(
   return { recommendation, nextItem }
 }
 
-/** Re-runs the engine after the patient's facts changed; older suggestions become superseded. */
-export function reevaluate(
-  ctx: FollowUpContext,
-  patientId: number,
-  trigger: RecommendationTrigger,
-): StoredRecommendation {
-  return writeTx(ctx.db, () => evaluateAndApply(ctx, patientId, trigger).recommendation)
-}
-
-/** Same, for use inside a transaction the caller already holds. */
+/**
+ * Re-runs the engine after the patient's facts changed (older suggestions become superseded).
+ * Call inside the transaction that changed the facts.
+ */
 export function reevaluateInTx(
   ctx: FollowUpContext,
   patientId: number,
