@@ -36,7 +36,8 @@ export const migration0010: Migration = {
         dose_incomplete INTEGER NOT NULL DEFAULT 0 CHECK (dose_incomplete IN (0, 1))
       ) STRICT;
       CREATE INDEX patient_name ON patient(name COLLATE NOCASE, id);
-      CREATE INDEX patient_mrn_nocase ON patient(mrn COLLATE NOCASE);
+      -- MRNs are unique whatever their letter case (abc1 and ABC1 are the same patient).
+      CREATE UNIQUE INDEX patient_mrn_nocase ON patient(mrn COLLATE NOCASE);
 
       CREATE TABLE diagnosis (
         patient_id INTEGER PRIMARY KEY REFERENCES patient(id) ON DELETE CASCADE,
@@ -129,6 +130,7 @@ export const migration0010: Migration = {
       ) STRICT;
       CREATE INDEX recommendation_patient ON recommendation(patient_id, id);
       CREATE INDEX recommendation_current ON recommendation(patient_id) WHERE superseded_by IS NULL;
+      CREATE INDEX recommendation_superseded_by ON recommendation(superseded_by);
 
       CREATE TABLE followup_item (
         id INTEGER PRIMARY KEY,
@@ -161,6 +163,8 @@ export const migration0010: Migration = {
       CREATE INDEX followup_open_due ON followup_item(coalesce(override_due_from, due_from), patient_id,
         coalesce(override_due_to, due_to)) WHERE status = 'scheduled';
       CREATE INDEX followup_patient ON followup_item(patient_id, id);
+      CREATE INDEX followup_recommendation ON followup_item(recommendation_id);
+      CREATE INDEX followup_fulfilled_by ON followup_item(fulfilled_by_study_id);
 
       -- Append-only, hash-chained record of every change: who, when, what, before and after.
       CREATE TABLE audit_log (

@@ -104,7 +104,8 @@ export function requirePatient(db: DB, id: number): PatientRecord {
 }
 
 function assertMrnFree(db: DB, mrn: string, exceptId: number | null): void {
-  const other = db.prepare('SELECT id FROM patient WHERE mrn = ?').pluck().get(mrn) as number | undefined
+  const other = db.prepare('SELECT id FROM patient WHERE mrn = ? COLLATE NOCASE').pluck().get(mrn) as
+    number | undefined
   if (other !== undefined && other !== exceptId) {
     throw new DbError('CONFLICT', `Another patient already has MRN ${mrn}. MRNs must be unique.`)
   }

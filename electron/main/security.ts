@@ -1,6 +1,7 @@
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron'
 
 export { CONTENT_SECURITY_POLICY } from '../api/csp'
+import { ACR_PNET } from '../../engine/guideline'
 
 /** The custom scheme the packaged renderer is served from (never file://). */
 export const APP_SCHEME = 'app'
@@ -77,17 +78,14 @@ export function hardenWebContents(
   })
 }
 
-/** Guideline sources may be opened in the system browser; nothing else. */
+/** The guideline pack's cited sources, exactly as listed: the only pages opened outside the app. */
+const SOURCE_URLS: ReadonlySet<string> = new Set(
+  Object.values(ACR_PNET.sources)
+    .map((src) => src.url)
+    .filter((u): u is string => u !== null),
+)
+
+/** Guideline sources open in the system browser; nothing else does. */
 export function isAllowedExternal(url: string): boolean {
-  try {
-    const u = new URL(url)
-    return (
-      u.protocol === 'https:' &&
-      ['acsearch.acr.org', 'gighz.com', 'pmc.ncbi.nlm.nih.gov', 'pubmed.ncbi.nlm.nih.gov'].includes(
-        u.hostname,
-      )
-    )
-  } catch {
-    return false
-  }
+  return SOURCE_URLS.has(url) && /^https?:\/\//.test(url)
 }

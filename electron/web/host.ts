@@ -78,7 +78,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
         return sendJson(415, { ok: false, error: { code: 'INVALID_REQUEST', message: 'Send JSON.' } })
       }
-      const call = decodeURIComponent(url.slice(API_PREFIX.length).split('?')[0]!)
+      let call: string
+      try {
+        call = decodeURIComponent(url.slice(API_PREFIX.length).split('?')[0]!)
+      } catch {
+        return sendJson(400, {
+          ok: false,
+          error: { code: 'UNKNOWN_CALL', message: 'The call name is not valid.' },
+        })
+      }
       const chunks: Buffer[] = []
       let size = 0
       let tooBig = false

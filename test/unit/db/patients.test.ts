@@ -68,6 +68,10 @@ describe('patients', () => {
     expect((error as DbError).code).toBe('CONFLICT')
     expect((error as DbError).message).toMatch(/MRN-0001/)
     expect({ patients: count('patient'), audit: count('audit_log'), dx: count('diagnosis') }).toEqual(before)
+    expect(() => createPatient(db, actor, patientInput({ mrn: 'mrn-0001', name: 'Lower Case' }))).toThrow(
+      /MRN mrn-0001/,
+    )
+    expect(count('patient')).toBe(1)
   })
 
   it('rolls back the patient row when a later part of the same write fails', () => {

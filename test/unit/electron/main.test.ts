@@ -5,6 +5,7 @@ import { CALLS, channelOf } from '../../../electron/api/calls'
 import { startApp } from '../../../electron/main/app'
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security'
 import { buildBridge } from '../../../electron/preload/bridge'
+import { ACR_PNET } from '../../../engine/guideline'
 import { makeElectronStub, makeWebContentsStub } from '../../helpers/electronStub'
 import { tempDir } from '../../helpers/db'
 
@@ -131,9 +132,13 @@ describe('Electron main process wiring', () => {
     expect(wc.fire('will-attach-webview')).toBe(true)
     expect(wc.open('https://evil.example/')).toEqual({ action: 'deny' })
     expect(stub.calls.some((c) => c.startsWith('openExternal'))).toBe(false)
-    // An allowed guideline source opens in the system browser, still never in a new app window.
-    expect(wc.open('https://pmc.ncbi.nlm.nih.gov/articles/PMC6910630')).toEqual({ action: 'deny' })
-    expect(stub.calls).toContain('openExternal https://pmc.ncbi.nlm.nih.gov/articles/PMC6910630')
+    // A source cited by the guideline pack opens in the system browser, still never in a new app
+    // window; any other page on the same site does not.
+    const cited = Object.values(ACR_PNET.sources).find((s) => s.url?.startsWith('https://'))!.url!
+    expect(wc.open(cited)).toEqual({ action: 'deny' })
+    expect(stub.calls).toContain(`openExternal ${cited}`)
+    expect(wc.open(new URL(cited).origin + '/somewhere-else')).toEqual({ action: 'deny' })
+    expect(stub.calls.filter((c) => c.startsWith('openExternal'))).toHaveLength(1)
   })
 
   it('sets an application menu with File, Edit, View, Window and Help', async () => {

@@ -111,6 +111,12 @@ describe('loopback web host', () => {
     expect(JSON.parse(notJson.body).error.message).toMatch(/not valid JSON/)
     const big = await apiCall('patients.list', { query: 'x'.repeat(2 * 1024 * 1024) })
     expect(big.status).toBe(413)
+    const badName = await request('POST', '/api/patients.%E0%A4%A', {
+      headers: { 'content-type': 'application/json', 'x-pnet-token': host.token },
+      body: '{}',
+    })
+    expect(badName.status).toBe(400)
+    expect((await apiCall('patients.list', { limit: 1, offset: 0 })).status).toBe(200)
     const get = await request('GET', '/api/patients.list', { headers: { 'x-pnet-token': host.token } })
     expect(get.status).toBe(405)
   })
