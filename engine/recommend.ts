@@ -9,11 +9,12 @@ import { classify, type Classification } from './classify'
 import { addMonths } from './dates'
 import { gatherFacts, type CaseFacts } from './facts'
 import { ACR_PNET, type IntervalEntry, type LoadedPack, type LoadedVariant } from './guideline'
-import { RESULT_LABELS } from './labels'
+import { RESULT_LABELS, TREATMENT_LABELS } from './labels'
 import { S, step } from './rationaleSteps'
 import { dueWindow, followUpStatusOf } from './schedule'
 import type {
   AlertCode,
+  AnchorKind,
   Case,
   Constraints,
   IsoDate,
@@ -24,6 +25,7 @@ import type {
   Rating,
   Study,
   StudyResult,
+  TreatmentKind,
 } from './types'
 
 export interface Recommendation {
@@ -317,7 +319,9 @@ export function recommendInto(
   const postTreatmentRisk =
     isFollowUp && (result === 'progression' || result === 'indeterminate') && hadPrrtOrRadiation(c, asOf)
 
-  // Progression: tumour board.
+  // Progression: tumour board, unless a new treatment has started since (the board has decided).
+  const newTreatment =
+    result === 'progression' && latest !== null ? treatmentSince(c, latest.date, asOf) : null
   if (result === 'progression') {
     alerts.push('progression')
     if (facts.response !== null && facts.response.newLesions && facts.response.date === latest?.date) {
@@ -331,15 +335,24 @@ export function recommendInto(
       alerts.push('post-treatment-change')
       rationale.push(S.postTreatment)
     }
-    return finish(out, c, pack, cls, {
-      action: 'tumor-board',
-      procedure: null,
-      alternatives: offered,
-      intervalMonths: null,
-      due: null,
-      anchor: null,
-      status: null,
-    })
+    if (newTreatment !== null && v.intervals.routine) {
+      rationale.push(
+        dyn(
+          `A new treatment (${TREATMENT_LABELS[newTreatment.kind]}, ${newTreatment.date}) started after this progression, so the tumour board has acted; the next study assesses response to it.`,
+          'app-rule',
+          'progression.new-treatment',
+        ),
+      )
+    } else
+      return finish(out, c, pack, cls, {
+        action: 'tumor-board',
+        procedure: null,
+        alternatives: offered,
+        intervalMonths: null,
+        due: null,
+        anchor: null,
+        status: null,
+      })
   }
 
   // Untreated tumour above 2 cm: tumour board.
@@ -379,7 +392,17 @@ export function recommendInto(
   let interval: IntervalEntry
   let anchor: NextStep['anchor']
   let front: readonly ProcedureId[] | null = null
-  if (result === 'indeterminate' && v.intervals.short) {
+  if (newTreatment !== null && v.intervals.routine) {
+    interval = v.intervals.routine
+    anchor = { date: newTreatment.date, kind: 'treatment' }
+    rationale.push(
+      dyn(
+        `Response to the new treatment: image ${interval.min} to ${interval.max} months after it started, as for any treated disease under follow-up.`,
+        interval.source,
+        'interval.after-new-treatment',
+      ),
+    )
+  } else if (result === 'indeterminate' && v.intervals.short) {
     interval = v.intervals.short
     anchor = { date: (latest as { date: IsoDate }).date, kind: 'latest-read-study' }
     alerts.push('indeterminate-finding', 'functional-correlation')
@@ -578,12 +601,32 @@ function ageYears(birthDate: IsoDate | null, asOf: IsoDate): number {
   return asOf.slice(5) < birthDate.slice(5) ? years - 1 : years
 }
 
-function anchorWords(kind: 'latest-read-study' | 'as-of' | 'resection'): string {
-  return kind === 'latest-read-study'
-    ? 'the latest read study,'
-    : kind === 'resection'
-      ? 'the resection,'
-      : 'the evaluation date,'
+function anchorWords(kind: AnchorKind): string {
+  switch (kind) {
+    case 'latest-read-study':
+      return 'the latest read study,'
+    case 'resection':
+      return 'the resection,'
+    case 'treatment':
+      return 'the start of the new treatment,'
+    case 'as-of':
+      return 'the evaluation date,'
+  }
+}
+
+/** The latest treatment dated after `after` and not after `asOf` (a new line of treatment). */
+function treatmentSince(
+  c: Case,
+  after: IsoDate,
+  asOf: IsoDate,
+): { kind: TreatmentKind; date: IsoDate } | null {
+  let found: { kind: TreatmentKind; date: IsoDate } | null = null
+  for (const t of c.treatments ?? []) {
+    if (t.date !== null && t.date > after && t.date <= asOf && (found === null || t.date > found.date)) {
+      found = { kind: t.kind, date: t.date }
+    }
+  }
+  return found
 }
 
 function exclusion(pack: LoadedPack, p: ProcedureId, k: Constraints): Exclusion {

@@ -293,6 +293,9 @@ export interface RatingRow {
   source: string | null
 }
 
+/** What a follow-up interval is counted from. */
+export type AnchorKind = 'latest-read-study' | 'as-of' | 'resection' | 'treatment'
+
 export interface NextStep {
   action: NextAction
   procedure: ProcedureId | null
@@ -300,7 +303,7 @@ export interface NextStep {
   intervalMonths: MonthInterval | null
   due: DueWindow | null
   /** What the interval is counted from. */
-  anchor: { date: IsoDate; kind: 'latest-read-study' | 'as-of' | 'resection' } | null
+  anchor: { date: IsoDate; kind: AnchorKind } | null
   /** Where `asOf` falls relative to `due`. */
   status: FollowUpStatus | null
 }

@@ -76,6 +76,45 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
     )
   })
 
+  it('progression followed by a new treatment -> the board has acted: image 6-12 months after the treatment began', () => {
+    const e = ev(
+      makeCase({
+        treatments: [
+          { kind: 'prrt', date: '2025-09-10' },
+          { kind: 'targeted-therapy', date: '2026-05-20' },
+        ],
+        studies: [study('2026-05-01', 'progression')],
+      }),
+    )
+    expect(e.next).toMatchObject({
+      action: 'image',
+      procedure: MRI,
+      intervalMonths: { min: 6, max: 12 },
+      due: { from: '2026-11-20', to: '2027-05-20' },
+      anchor: { date: '2026-05-20', kind: 'treatment' },
+    })
+    expect(e.alerts).toContain('progression')
+    expect(
+      rules(
+        makeCase({
+          treatments: [{ kind: 'prrt', date: '2026-05-20' }],
+          studies: [study('2026-05-01', 'progression')],
+        }),
+      ),
+    ).toEqual(expect.arrayContaining(['progression.new-treatment', 'interval.after-new-treatment']))
+    // A treatment dated after the evaluation day does not count yet.
+    const planned = ev(
+      makeCase({
+        treatments: [
+          { kind: 'prrt', date: '2025-09-10' },
+          { kind: 'prrt', date: '2026-07-01' },
+        ],
+        studies: [study('2026-05-01', 'progression')],
+      }),
+    )
+    expect(planned.next.action).toBe('tumor-board')
+  })
+
   it('progression -> tumour board, DOTATATE PET/CT offered to confirm receptors; PRRT can mimic progression', () => {
     const e = ev(makeCase({ studies: [study('2026-05-01', 'progression')] }))
     expect(e.next).toMatchObject({
