@@ -128,7 +128,7 @@ export interface StudyRecord extends StudyInput {
   createdAt: string
 }
 
-export type RecommendationTrigger = 'study-recorded' | 'facts-changed' | 'manual'
+export type RecommendationTrigger = 'study-recorded' | 'result-entered' | 'facts-changed' | 'manual'
 
 export interface RecommendationRecord<Output = unknown> {
   id: number

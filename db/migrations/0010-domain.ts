@@ -113,7 +113,7 @@ export const migration0010: Migration = {
         patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
         created_at TEXT NOT NULL,
         as_of TEXT NOT NULL ${DATE('as_of')},
-        trigger TEXT NOT NULL CHECK (trigger IN ('study-recorded', 'facts-changed', 'manual')),
+        trigger TEXT NOT NULL CHECK (trigger IN ('study-recorded', 'result-entered', 'facts-changed', 'manual')),
         pack_id TEXT NOT NULL,
         pack_version TEXT NOT NULL,
         variant TEXT,

@@ -121,3 +121,8 @@ export function getStudy(db: DB, id: number): StudyRecord | null {
   const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
   return toStudy(row, lesions.map(toLesion))
 }
+
+/** Sets the reader's result of a stored study. Call inside the caller's transaction. */
+export function setStudyResult(db: DB, id: number, result: StudyRecord['result']): void {
+  db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+}

@@ -9,6 +9,7 @@ export const CALLS = [
   'patients.update',
   'patients.detail',
   'studies.record',
+  'studies.setResult',
   'followup.setStatus',
   'followup.override',
   'worklist.page',

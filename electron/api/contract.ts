@@ -16,7 +16,7 @@ import type {
 } from '../../db/types'
 import type { DoseAvoided, DoseProjection } from '../../engine/dose'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine/types'
-import { K_FACTOR_SETS, PROCEDURE_IDS, VARIANT_IDS } from '../../engine/types'
+import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine/types'
 
 export type * from '../../db/types'
 export type * from '../../engine/types'
@@ -105,6 +105,12 @@ export const contract = {
   'patients.update': spec<PatientRecord>()(z.strictObject({ id, patient: patientInput })),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
   'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: studyInput })),
+  'studies.setResult': spec<RecordStudyResult>()(
+    z.strictObject({
+      studyId: id,
+      result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
+    }),
+  ),
   'followup.setStatus': spec<{ closed: FollowUpItem; next: FollowUpItem | null }>()(
     z
       .strictObject({

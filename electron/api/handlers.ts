@@ -24,6 +24,7 @@ import {
   recordStudy,
   reevaluateInTx,
   setItemStatus,
+  setResult,
   type FollowUpContext,
 } from './services/followup'
 import { engineSettingsOf, getSettings, updateSettings } from './services/settings'
@@ -121,6 +122,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       }
     },
     'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
+    'studies.setResult': (req) => setResult(fu, req.studyId, req.result),
     'followup.setStatus': (req) => setItemStatus(fu, req),
     'followup.override': (req) =>
       overrideItem(fu, req.itemId, {

@@ -121,7 +121,11 @@ test('an indeterminate result gives a 3–4 month window', async ({ page }) => {
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-3003', 'Unsure Ulla'))
   await recordStudy(page, { date: monthsFrom(today, -7), result: 'Stable' })
-  await recordStudy(page, { date: today, result: 'Indeterminate' })
+  await recordStudy(page, { date: today, result: 'Not read yet (or derive from measurements)' })
+  await expect(page.getByTestId('open-item')).toContainText(`Enter the result of the ${today} study`)
+  const entry = page.getByRole('form', { name: `Enter the result of the ${today} study` })
+  await entry.getByLabel('Result').selectOption({ label: 'Indeterminate' })
+  await entry.getByRole('button', { name: 'Save result' }).click()
   await expect(page.getByTestId('next-interval')).toContainText('in 3–4 months')
   await expect(page.getByTestId('next-due')).toContainText(
     `due ${monthsFrom(today, 3)} – ${monthsFrom(today, 4)}`,

@@ -6,6 +6,7 @@ import {
   closeItem,
   getItem,
   insertItem,
+  listItems,
   openItem,
   requireItem,
   retargetItem,
@@ -13,7 +14,7 @@ import {
 } from '../../../db/queries/followups'
 import { requirePatient } from '../../../db/queries/patients'
 import { insertRecommendation, listRecommendations } from '../../../db/queries/recommendations'
-import { getStudy, insertStudy, listStudies } from '../../../db/queries/studies'
+import { getStudy, insertStudy, listStudies, setStudyResult } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
 import { writeTx } from '../../../db/tx'
 import type {
@@ -42,6 +43,8 @@ interface NextItem {
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
   reason: string
+  /** Due from today (a review, a board, a pending read, a baseline): the window opens now. */
+  now: boolean
 }
 
 const ACTION_REASON: Record<string, string> = {
@@ -50,27 +53,42 @@ const ACTION_REASON: Record<string, string> = {
 }
 
 /**
- * The follow-up item a recommendation calls for. Imaging has its due window; a tumour board or a
- * clinician review is due now (the window is today); ending surveillance schedules nothing.
+ * The follow-up item a recommendation calls for. A newest study without a result asks for its
+ * result first (the plan depends on it); imaging has its due window; a tumour board or a clinician
+ * review is due now; ending surveillance schedules nothing.
  */
-export function itemFor(e: Evaluation): NextItem | null {
+export function itemFor(e: Evaluation, unreadLatest: StudyRecord | null): NextItem | null {
+  const today = { from: e.asOf, to: e.asOf }
+  if (unreadLatest) {
+    return {
+      procedure: null,
+      due: today,
+      reason: `Enter the result of the ${unreadLatest.date} study`,
+      now: true,
+    }
+  }
   switch (e.next.action) {
-    case 'image':
+    case 'image': {
       if (!e.next.due) return null
+      const anchor = e.next.anchor?.kind
+      const months = e.next.intervalMonths
+        ? `${e.next.intervalMonths.min}–${e.next.intervalMonths.max} months`
+        : ''
       return {
         procedure: e.next.procedure,
         due: e.next.due,
-        reason: e.next.intervalMonths
-          ? `Next study in ${e.next.intervalMonths.min}–${e.next.intervalMonths.max} months`
-          : 'Baseline study now',
+        reason:
+          anchor === 'as-of'
+            ? 'Study due now'
+            : anchor === 'treatment'
+              ? `Response to the new treatment, ${months} after it began`
+              : `Next study in ${months}`,
+        now: anchor === 'as-of',
       }
+    }
     case 'tumor-board':
     case 'clinician-review':
-      return {
-        procedure: e.next.procedure,
-        due: { from: e.asOf, to: e.asOf },
-        reason: ACTION_REASON[e.next.action]!,
-      }
+      return { procedure: e.next.procedure, due: today, reason: ACTION_REASON[e.next.action]!, now: true }
     case 'end-surveillance':
       return null
   }
@@ -79,11 +97,11 @@ export function itemFor(e: Evaluation): NextItem | null {
 function latestStudy(
   studies: readonly StudyRecord[],
   e: Evaluation,
-): { date: IsoDate | null; result: StudyRecord['result'] } {
-  const last = studies[studies.length - 1]
-  if (!last) return { date: null, result: null }
+): { study: StudyRecord | null; result: StudyRecord['result'] } {
+  const last = studies[studies.length - 1] ?? null
+  if (!last) return { study: null, result: null }
   const derived = e.derivedResults.find((d) => d.date === last.date && d.procedure === last.procedure)
-  return { date: last.date, result: last.result ?? derived?.result ?? null }
+  return { study: last, result: last.result ?? derived?.result ?? null }
 }
 
 /**
@@ -95,7 +113,6 @@ function evaluateAndApply(
   ctx: FollowUpContext,
   patientId: number,
   trigger: RecommendationTrigger,
-  opts: { keepOpenItem?: boolean } = {},
 ): { recommendation: StoredRecommendation; nextItem: FollowUpItem | null } {
   const { db, actor } = ctx
   const patient = requirePatient(db, patientId)
@@ -130,17 +147,17 @@ function evaluateAndApply(
   const last = latestStudy(studies, e)
   writeSummary(db, patientId, {
     variant: e.variant,
-    lastStudyDate: last.date,
+    lastStudyDate: last.study?.date ?? null,
     lastResult: last.result,
     cumulativeMsv: e.dose.cumulativeMsv,
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
 
-  const wanted = itemFor(e)
+  const wanted = itemFor(e, last.study && last.result === null ? last.study : null)
   const open = openItem(db, patientId)
   let nextItem: FollowUpItem | null = open
-  if (open && !opts.keepOpenItem) {
+  if (open) {
     if (wanted === null) {
       closeItem(db, open.id, {
         status: 'cancelled',
@@ -157,20 +174,42 @@ function evaluateAndApply(
         after: getItem(db, open.id),
       })
       nextItem = null
-    } else if (!open.override) {
-      retargetItem(db, open.id, { recommendationId: recId, ...wanted, at })
-      const after = getItem(db, open.id)
-      appendAudit(db, actor, {
-        action: 'followup.retarget',
-        entity: 'followup_item',
-        entityId: open.id,
-        before: open,
-        after,
-      })
-      nextItem = after
+    } else {
+      // The suggestion always follows the engine; a radiologist's override is kept beside it.
+      // A due-now item of the same kind keeps its first window, so it can become overdue.
+      const due = wanted.now && open.reason === wanted.reason ? open.due : wanted.due
+      const changed =
+        open.procedure !== wanted.procedure ||
+        open.reason !== wanted.reason ||
+        open.due.from !== due.from ||
+        open.due.to !== due.to
+      if (changed) {
+        retargetItem(db, open.id, {
+          recommendationId: recId,
+          procedure: wanted.procedure,
+          due,
+          reason: wanted.reason,
+          at,
+        })
+        nextItem = getItem(db, open.id)
+        appendAudit(db, actor, {
+          action: 'followup.retarget',
+          entity: 'followup_item',
+          entityId: open.id,
+          before: open,
+          after: nextItem,
+        })
+      }
     }
-  } else if (!open && wanted) {
-    const id = insertItem(db, { patientId, recommendationId: recId, ...wanted, at })
+  } else if (wanted && !alreadyHandled(db, patientId, wanted, last.study)) {
+    const id = insertItem(db, {
+      patientId,
+      recommendationId: recId,
+      procedure: wanted.procedure,
+      due: wanted.due,
+      reason: wanted.reason,
+      at,
+    })
     nextItem = getItem(db, id)
     appendAudit(db, actor, {
       action: 'followup.create',
@@ -182,6 +221,21 @@ function evaluateAndApply(
   }
   const recommendation = listRecommendations(db, patientId)[0] as StoredRecommendation
   return { recommendation, nextItem }
+}
+
+/**
+ * A due-now item (board, review, pending read) the radiologist already closed since the latest
+ * study was recorded is not opened again just because another fact changed.
+ */
+function alreadyHandled(db: DB, patientId: number, wanted: NextItem, latest: StudyRecord | null): boolean {
+  if (!wanted.now) return false
+  const last = listItems(db, patientId)[0]
+  return (
+    last !== undefined &&
+    last.status !== 'scheduled' &&
+    last.reason === wanted.reason &&
+    (latest === null || last.createdAt >= latest.createdAt)
+  )
 }
 
 /**
@@ -249,6 +303,47 @@ export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInp
   })
 }
 
+const DEFER_REASON: Partial<Record<StatusReasonCode, string>> = {
+  'patient-request': 'patient request',
+  'patient-declined': 'patient declined',
+  'clinical-change': 'clinical change',
+  scheduling: 'scheduling',
+  other: 'other',
+}
+
+const DEFER_OVERRIDE_CODE: Partial<Record<StatusReasonCode, FollowUpOverride['reasonCode']>> = {
+  'patient-request': 'patient-preference',
+  'patient-declined': 'patient-preference',
+  other: 'other',
+}
+
+/**
+ * Enters (or corrects) the reader's result of a stored study, audited with the result before and
+ * after, and re-runs the engine in the same transaction.
+ */
+export function setResult(
+  ctx: FollowUpContext,
+  studyId: number,
+  result: NonNullable<StudyRecord['result']>,
+): RecordStudyResult {
+  const { db, actor } = ctx
+  return writeTx(db, () => {
+    const before = getStudy(db, studyId)
+    if (!before) throw new DbError('NOT_FOUND', `No study with id ${studyId}.`)
+    setStudyResult(db, studyId, result)
+    const study = getStudy(db, studyId)!
+    appendAudit(db, actor, {
+      action: 'study.result',
+      entity: 'study',
+      entityId: studyId,
+      before,
+      after: study,
+    })
+    const { recommendation, nextItem } = evaluateAndApply(ctx, before.patientId, 'result-entered')
+    return { study, recommendation, closedItem: null, nextItem }
+  })
+}
+
 /** Closes a scheduled item by hand (done elsewhere, cancelled, or deferred to a new window). */
 export function setItemStatus(
   ctx: FollowUpContext,
@@ -281,14 +376,28 @@ export function setItemStatus(
     })
     let next: FollowUpItem | null = null
     if (req.status === 'deferred' && req.newDue) {
+      // The new item keeps the engine's suggestion; the chosen window is the radiologist's, kept
+      // as an override so later re-evaluations never move it.
       const id = insertItem(db, {
         patientId: before.patientId,
         recommendationId: before.recommendationId,
-        procedure: before.override?.procedure ?? before.procedure,
-        due: req.newDue,
-        reason: `Deferred from ${before.due.from} – ${before.due.to}`,
+        procedure: before.procedure,
+        due: before.due,
+        reason: before.reason,
         at,
       })
+      const label = DEFER_REASON[req.reasonCode] ?? req.reasonCode
+      setOverride(
+        db,
+        id,
+        {
+          procedure: before.override?.procedure ?? null,
+          due: req.newDue,
+          reasonCode: DEFER_OVERRIDE_CODE[req.reasonCode] ?? 'clinician-decision',
+          text: `Deferred (${label}${req.reasonText ? `: ${req.reasonText}` : ''})`,
+        },
+        at,
+      )
       next = getItem(db, id)
       appendAudit(db, actor, {
         action: 'followup.create',

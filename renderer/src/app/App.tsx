@@ -27,6 +27,26 @@ export function App() {
     void call('settings.get', {}).then((r) => r.ok && setSettings(r.value))
   }, [])
 
+  // The calendar day moves on while the app stays open: re-read it when the window regains focus
+  // and every minute, and refresh the lists when it changes.
+  useEffect(() => {
+    if (!isConnected()) return
+    const check = () =>
+      void call('app.info', {}).then((r) => {
+        if (!r.ok) return
+        setInfo((old) => {
+          if (old && old.today !== r.value.today) setRefreshKey((k) => k + 1)
+          return old && old.today === r.value.today ? old : r.value
+        })
+      })
+    const timer = window.setInterval(check, 60_000)
+    window.addEventListener('focus', check)
+    return () => {
+      window.clearInterval(timer)
+      window.removeEventListener('focus', check)
+    }
+  }, [])
+
   useEffect(() => {
     if (!isConnected()) return
     void call('worklist.summary', { bucket: 'all', search: 'DEMO-' }).then(

@@ -179,6 +179,57 @@ describe('recording a study', () => {
   })
 })
 
+describe('what the open item asks for', () => {
+  it('asks for the result of a newest study recorded without one, due now, instead of an overdue plan', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2025-09-01', 'stable') })
+    const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
+    expect(r.nextItem).toMatchObject({
+      procedure: null,
+      reason: 'Enter the result of the 2026-11-20 study',
+      due: { from: '2026-11-24', to: '2026-11-24' },
+    })
+    expect(r.recommendation.output.alerts).toContain('unread-study')
+  })
+
+  it('keeps the first window of a due-now item when facts change, so it can become overdue', async () => {
+    const p = await ok('patients.create', patientInput())
+    const first = (await ok('patients.detail', { id: p.id })).items[0]!
+    now = new Date('2027-01-10T10:00:00Z')
+    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    const later = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
+    expect(later).toHaveLength(1)
+    expect(later[0]).toMatchObject({ id: first.id, due: first.due })
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts.overdue).toBe(1)
+  })
+
+  it('does not reopen a tumour board the radiologist closed, and a new treatment starts response follow-up', async () => {
+    const p = await ok('patients.create', patientInput())
+    const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-01', 'progression') })
+    expect(r.nextItem?.reason).toBe('Tumour board review')
+    await ok('followup.setStatus', {
+      itemId: r.nextItem!.id,
+      status: 'done',
+      reasonCode: 'done-elsewhere',
+      reasonText: 'discussed 2026-11-23',
+      newDue: null,
+    })
+    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    expect((await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')).toEqual(
+      [],
+    )
+    const withTreatment = patientInput({
+      treatments: [
+        { kind: 'prrt', date: '2025-01-15', completeResection: null },
+        { kind: 'targeted-therapy', date: '2026-11-20', completeResection: null },
+      ],
+    })
+    await ok('patients.update', { id: p.id, patient: withTreatment })
+    const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')
+    expect(open).toMatchObject({ procedure: MRI, due: { from: '2027-05-20', to: '2027-11-20' } })
+  })
+})
+
 describe('facts changing', () => {
   it('re-runs the engine, supersedes the older suggestion and moves the open item to CT when MRI becomes contraindicated', async () => {
     const p = await ok('patients.create', patientInput())
@@ -204,7 +255,7 @@ describe('facts changing', () => {
     })
   })
 
-  it('leaves an overridden item as the radiologist set it', async () => {
+  it('keeps an override as the radiologist set it while the suggestion beside it follows the engine', async () => {
     const p = await ok('patients.create', patientInput())
     await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
     const item = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
@@ -273,9 +324,19 @@ describe('follow-up items', () => {
     expect(d.closed.status).toBe('deferred')
     expect(d.next).toMatchObject({
       status: 'scheduled',
-      due: { from: '2027-01-10', to: '2027-02-10' },
+      due: item.due,
       procedure: item.procedure,
+      override: {
+        procedure: null,
+        due: { from: '2027-01-10', to: '2027-02-10' },
+        reasonCode: 'patient-preference',
+        text: 'Deferred (patient request)',
+      },
     })
+    // A later change of facts re-runs the engine but never moves the deferred window.
+    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
+    expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })
     const again = await dispatch(
       backend.handlers,
       'followup.setStatus',
@@ -348,5 +409,34 @@ describe('demo log and settings', () => {
     expect(dose()).toBeCloseTo(12.9, 6)
     expect(count('SELECT count(*) FROM recommendation')).toBe(recs)
     expect((await ok('patients.detail', { id: p.id })).dose.kFactors).toBe('icrp103')
+  })
+})
+
+describe('entering a result later', () => {
+  it('stores the result with an audit row, re-runs the engine and replaces the pending-read item with the plan', async () => {
+    const p = await ok('patients.create', patientInput())
+    const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
+    expect(r.nextItem?.reason).toBe('Enter the result of the 2026-11-20 study')
+    const s = await ok('studies.setResult', { studyId: r.study.id, result: 'indeterminate' })
+    expect(s.study.result).toBe('indeterminate')
+    expect(s.recommendation).toMatchObject({ trigger: 'result-entered', intervalMonths: { min: 3, max: 4 } })
+    expect(s.nextItem).toMatchObject({ id: r.nextItem!.id, due: { from: '2027-02-20', to: '2027-03-20' } })
+    const audit = backend.db
+      .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'study.result'")
+      .get() as {
+      before_json: string
+      after_json: string
+    }
+    expect([JSON.parse(audit.before_json).result, JSON.parse(audit.after_json).result]).toEqual([
+      null,
+      'indeterminate',
+    ])
+    const missing = await dispatch(
+      backend.handlers,
+      'studies.setResult',
+      { studyId: 999, result: 'stable' },
+      () => undefined,
+    )
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 })

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type {
   FollowUpItem,
+  NextStep,
   OverrideReasonCode,
   ProcedureId,
   StatusReasonCode,
@@ -39,12 +40,14 @@ type Mode = null | 'override' | 'done' | 'cancelled' | 'deferred'
 
 interface Props {
   items: FollowUpItem[]
+  /** The current recommendation's next step, to check an override against. */
+  next: NextStep | null
   today: string
   onChanged: (message: string) => void
 }
 
 /** The open follow-up item with its actions, and the history of closed ones. */
-export function FollowUpPanel({ items, today, onChanged }: Props) {
+export function FollowUpPanel({ items, next, today, onChanged }: Props) {
   const open = items.find((i) => i.status === 'scheduled') ?? null
   const closed = items.filter((i) => i.status !== 'scheduled')
   const [mode, setMode] = useState<Mode>(null)
@@ -53,7 +56,7 @@ export function FollowUpPanel({ items, today, onChanged }: Props) {
     <section className="panel" aria-labelledby="fu-title" data-testid="followup">
       <h2 id="fu-title">Next follow-up</h2>
       {!open && <p className="muted">Nothing scheduled.</p>}
-      {open && <OpenItem item={open} today={today} />}
+      {open && <OpenItem item={open} next={next} today={today} />}
       {open && mode === null && (
         <div className="form__actions">
           <button className="button" onClick={() => setMode('override')}>
@@ -95,9 +98,12 @@ export function FollowUpPanel({ items, today, onChanged }: Props) {
   )
 }
 
-function OpenItem({ item, today }: { item: FollowUpItem; today: string }) {
+function OpenItem({ item, next, today }: { item: FollowUpItem; next: NextStep | null; today: string }) {
   const due = item.override?.due ?? item.due
   const status = windowStatus(due, today)
+  const chosen = item.override?.procedure ?? null
+  const offered = next ? [next.procedure, ...next.alternatives] : []
+  const conflict = chosen !== null && next !== null && !offered.includes(chosen)
   return (
     <div className="item" data-testid="open-item">
       <p>
@@ -112,6 +118,12 @@ function OpenItem({ item, today }: { item: FollowUpItem; today: string }) {
           Changed by the radiologist ({REASON_LABEL[item.override.reasonCode]}
           {item.override.text ? `: “${item.override.text}”` : ''}). Suggested: {procedureName(item.procedure)}
           , {item.due.from} – {item.due.to}.
+        </p>
+      )}
+      {conflict && (
+        <p className="alert alert--warn" role="alert" data-testid="override-conflict">
+          The chosen study is not among those the current recommendation offers (the facts may have changed,
+          e.g. a new contraindication). Check the choice.
         </p>
       )}
     </div>

@@ -40,8 +40,10 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement?.tagName ?? '')
-      if (e.key === 'Escape' && mode !== 'view') setMode('view')
-      else if (e.key === 'Escape' && !typing) onBack()
+      if (e.key === 'Escape' && mode !== 'view') {
+        // Never throw away a half-filled form on a stray key: ask first.
+        if (!typing && window.confirm('Close the form? What you entered is not saved.')) setMode('view')
+      } else if (e.key === 'Escape' && !typing) onBack()
       else if ((e.key === 'r' || e.key === 'R') && !typing && mode === 'view') {
         e.preventDefault()
         setMode('record')
@@ -126,10 +128,15 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
               <p className="muted">No recommendation yet.</p>
             </section>
           )}
-          <Timeline detail={detail} />
+          <Timeline detail={detail} onChanged={changed} />
         </div>
         <div className="patient__side">
-          <FollowUpPanel items={detail.items} today={today} onChanged={changed} />
+          <FollowUpPanel
+            items={detail.items}
+            next={current?.output.next ?? null}
+            today={today}
+            onChanged={changed}
+          />
           <Facts detail={detail} />
           <DoseView
             dose={detail.dose}

@@ -1,4 +1,7 @@
-import type { PatientDetail } from '../../../../electron/api/contract'
+import { useState } from 'react'
+import type { PatientDetail, StudyResult } from '../../../../electron/api/contract'
+import { call } from '../../api'
+import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
 import { assessRecist } from '../../../../engine/recist'
 import {
@@ -11,6 +14,8 @@ import {
 } from '../../domain/labels'
 
 interface Entry {
+  /** For a study still without a result: its id, so the result can be entered here. */
+  unreadStudyId?: number
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -27,7 +32,13 @@ const TRIGGER_TEXT: Record<string, string> = {
 }
 
 /** One timeline of the patient: diagnosis, treatments, studies (result, response, dose) and recommendations. */
-export function Timeline({ detail }: { detail: PatientDetail }) {
+export function Timeline({
+  detail,
+  onChanged,
+}: {
+  detail: PatientDetail
+  onChanged: (message: string) => void
+}) {
   const { patient, studies, recommendations } = detail
   const ledger = detail.dose.ledger
   const recist = assessRecist(toCaseStudies(studies))
@@ -87,6 +98,7 @@ export function Timeline({ detail }: { detail: PatientDetail }) {
         .filter(Boolean)
         .join(' · '),
       testId: 'timeline-study',
+      ...(s.result === null ? { unreadStudyId: s.id } : {}),
     })
   })
   recommendations.forEach((r) => {
@@ -120,6 +132,9 @@ export function Timeline({ detail }: { detail: PatientDetail }) {
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
+            {e.unreadStudyId !== undefined && (
+              <ResultEntry studyId={e.unreadStudyId} date={e.date} onChanged={onChanged} />
+            )}
           </li>
         ))}
       </ol>
@@ -142,4 +157,51 @@ export function methodText(m: string): string {
     default:
       return 'unknown'
   }
+}
+
+/** Enter the reader's result of a study recorded without one; the engine then re-runs. */
+function ResultEntry({
+  studyId,
+  date,
+  onChanged,
+}: {
+  studyId: number
+  date: string
+  onChanged: (m: string) => void
+}) {
+  const [result, setResult] = useState<StudyResult | ''>('')
+  const [error, setError] = useState<string | null>(null)
+  return (
+    <form
+      className="timeline__result"
+      aria-label={`Enter the result of the ${date} study`}
+      onSubmit={async (e) => {
+        e.preventDefault()
+        if (result === '') return setError('Choose a result.')
+        const r = await call('studies.setResult', { studyId, result })
+        if (r.ok) onChanged(`Result of the ${date} study saved; the recommendation was updated.`)
+        else setError(r.error.message)
+      }}
+    >
+      <label>
+        Result
+        <select value={result} onChange={(e) => setResult(e.target.value as StudyResult | '')}>
+          <option value="">Choose…</option>
+          {RESULT_OPTIONS.filter((o) => o.value !== '').map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" className="button">
+        Save result
+      </button>
+      {error && (
+        <span className="field__error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  )
 }

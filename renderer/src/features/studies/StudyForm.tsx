@@ -154,7 +154,9 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
                 label="Status"
                 value={l.status}
                 onChange={(e) => setLesion(i, { status: e.target.value as LesionDraft['status'] })}
+                error={err(`lesions.${i}.status`)}
                 options={[
+                  { value: '', label: 'Not assessed' },
                   { value: 'present', label: 'Present' },
                   { value: 'absent', label: 'Absent' },
                   { value: 'unequivocal-progression', label: 'Unequivocal progression' },

@@ -58,7 +58,7 @@ export function carryLesions(previous: StudyInput['lesions']): LesionDraft[] {
       nodal: l.nodal,
       role: l.role,
       diameterMm: '',
-      status: l.role === 'non-target' ? 'present' : '',
+      status: '',
     }))
 }
 

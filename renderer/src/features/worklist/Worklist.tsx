@@ -150,7 +150,9 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
               if (e.key === 'ArrowDown' || e.key === 'Enter') {
                 e.preventDefault()
                 document.getElementById('worklist-grid')?.focus()
-                if (e.key === 'Enter' && total > 0) {
+                // Open the first match only once the list shows this very search (not the
+                // previous one, still on screen while the typing settles).
+                if (e.key === 'Enter' && total > 0 && search === searchText.trim()) {
                   const row = rowAt(0)
                   if (row) onOpen(row.patientId)
                 }
