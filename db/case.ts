@@ -20,7 +20,7 @@ export function toCase(p: PatientRecord, studies: readonly StudyRecord[]): Case 
     activeSurveillance: p.activeSurveillance,
     burden: p.burden,
     suspectedRecurrence: p.suspectedRecurrence,
-    symptoms: [...p.symptoms],
+    symptoms: p.symptoms === null ? null : [...p.symptoms],
     constraints: {
       mriContraindicated: p.constraints.mriContraindicated,
       iodinatedContrastContraindicated: p.constraints.iodinatedContrastContraindicated,

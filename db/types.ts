@@ -63,7 +63,8 @@ export interface PatientInput {
   activeSurveillance: boolean | null
   burden: Burden | null
   suspectedRecurrence: boolean | null
-  symptoms: string[]
+  /** New symptoms; [] = asked, none; null = not asked (unknown). */
+  symptoms: string[] | null
   constraints: ConstraintFacts
   treatments: TreatmentFacts[]
   requestedProcedure: ProcedureId | null

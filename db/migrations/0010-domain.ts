@@ -22,6 +22,8 @@ export const migration0010: Migration = {
         active_surveillance INTEGER ${BOOL('active_surveillance')},
         burden TEXT CHECK (burden IS NULL OR burden IN ('liver-dominant', 'non-liver-dominant')),
         suspected_recurrence INTEGER ${BOOL('suspected_recurrence')},
+        -- 1 once new symptoms were asked about (the list may then be empty: none); 0 = not asked.
+        symptoms_asked INTEGER NOT NULL DEFAULT 0 CHECK (symptoms_asked IN (0, 1)),
         requested_procedure TEXT,
         is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
         created_at TEXT NOT NULL,

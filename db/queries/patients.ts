@@ -15,6 +15,7 @@ interface PatientRow {
   active_surveillance: number | null
   burden: PatientRecord['burden']
   suspected_recurrence: number | null
+  symptoms_asked: number
   requested_procedure: PatientRecord['requestedProcedure']
   is_demo: number
   created_at: string
@@ -49,6 +50,7 @@ interface TreatmentRow {
 }
 
 function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[]): PatientRecord {
+  const symptomsKnown = r.symptoms_asked === 1
   return {
     id: r.id,
     mrn: r.mrn,
@@ -66,7 +68,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
     activeSurveillance: toBool(r.active_surveillance),
     burden: r.burden,
     suspectedRecurrence: toBool(r.suspected_recurrence),
-    symptoms,
+    symptoms: symptomsKnown ? symptoms : null,
     constraints: {
       mriContraindicated: toBool(r.c_mri),
       mriReason: r.c_mri_reason,
@@ -138,7 +140,8 @@ function writeFacts(db: DB, id: number, input: PatientInput): void {
   )
   db.prepare('DELETE FROM patient_symptom WHERE patient_id = ?').run(id)
   const addSymptom = db.prepare('INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
-  for (const s of new Set(input.symptoms)) addSymptom.run(id, s)
+  for (const s of new Set(input.symptoms ?? [])) addSymptom.run(id, s)
+  db.prepare('UPDATE patient SET symptoms_asked = ? WHERE id = ?').run(input.symptoms === null ? 0 : 1, id)
   db.prepare('DELETE FROM treatment WHERE patient_id = ?').run(id)
   const addTreatment = db.prepare(
     'INSERT INTO treatment (patient_id, kind, date, complete_resection) VALUES (?, ?, ?, ?)',

@@ -15,6 +15,7 @@ import type {
   WorklistRow,
 } from '../../db/types'
 import type { DoseAvoided, DoseProjection } from '../../engine/dose'
+import type { SourceEntry } from '../../engine/guideline/types'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine/types'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine/types'
 
@@ -32,7 +33,12 @@ export interface AppInfo {
   today: string
 }
 
-export type StoredRecommendation = RecommendationRecord<Evaluation>
+/**
+ * The engine's answer as stored: the evaluation plus every source it cites, resolved (title, URL,
+ * kind) at the time, so a past decision reads the same after the guideline pack changes.
+ */
+export type StoredEvaluation = Evaluation & { sources: Record<string, SourceEntry> }
+export type StoredRecommendation = RecommendationRecord<StoredEvaluation>
 
 /** Everything the patient page shows, read in one call. */
 export interface PatientDetail {

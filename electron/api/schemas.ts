@@ -69,7 +69,7 @@ export const patientInput = z.strictObject({
   activeSurveillance: tri,
   burden: z.enum(BURDENS, { error: 'Burden is liver-dominant or non-liver-dominant.' }).nullable(),
   suspectedRecurrence: tri,
-  symptoms: z.array(z.string().trim().min(1).max(64)).max(20),
+  symptoms: z.array(z.string().trim().min(1).max(64)).max(20).nullable(),
   constraints: z.strictObject({
     mriContraindicated: tri,
     mriReason: optionalText(200),

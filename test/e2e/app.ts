@@ -43,6 +43,7 @@ export async function addPatient(page: Page, p: NewPatient): Promise<void> {
   await page.getByLabel('Baseline staging complete').selectOption('yes')
   await page.getByLabel('Active surveillance (untreated)').selectOption('no')
   await page.getByLabel('Recurrence suspected').selectOption('no')
+  await page.getByLabel('New symptoms').selectOption('no')
   if (p.burden) await page.getByLabel('Tumour burden').selectOption({ label: p.burden })
   if (p.treatment) {
     await page.getByRole('button', { name: 'Add treatment' }).click()

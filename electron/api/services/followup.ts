@@ -28,7 +28,8 @@ import type {
 } from '../../../db/types'
 import { evaluate } from '../../../engine/evaluate'
 import type { EngineSettings, Evaluation, ProcedureId } from '../../../engine/types'
-import type { RecordStudyResult, StoredRecommendation } from '../contract'
+import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../contract'
+import { ACR_PNET } from '../../../engine/guideline'
 import { invalid } from '../dispatch'
 
 /** What every follow-up operation needs: the log, who acts, their today, and the dose settings. */
@@ -94,6 +95,20 @@ export function itemFor(e: Evaluation, unreadLatest: StudyRecord | null): NextIt
   }
 }
 
+/** The evaluation with the sources it cites resolved from the pack that produced it. */
+function withSources(e: Evaluation): StoredEvaluation {
+  const keys = new Set<string>()
+  for (const r of e.rationale) keys.add(r.source)
+  for (const r of e.ratings) if (r.source) keys.add(r.source)
+  for (const d of e.studyDoses) for (const k of d.sources) keys.add(k)
+  const sources: StoredEvaluation['sources'] = {}
+  for (const k of keys) {
+    const entry = ACR_PNET.sources[k]
+    if (entry) sources[k] = entry
+  }
+  return { ...e, sources }
+}
+
 function latestStudy(
   studies: readonly StudyRecord[],
   e: Evaluation,
@@ -134,7 +149,7 @@ function evaluateAndApply(
     intervalMonths: e.next.intervalMonths,
     due: e.next.due,
     inputs: input,
-    output: e,
+    output: withSources(e),
   })
   appendAudit(db, actor, {
     action: 'recommendation.create',

@@ -440,3 +440,45 @@ describe('entering a result later', () => {
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
   })
 })
+
+describe('one transaction per command', () => {
+  it('stores nothing of a recorded study when a later step inside the transaction fails', async () => {
+    const p = await ok('patients.create', patientInput())
+    const snapshot = () =>
+      ['study', 'lesion', 'recommendation', 'followup_item', 'audit_log'].map((t) =>
+        count(`SELECT count(*) FROM ${t}`),
+      )
+    const itemsBefore = JSON.stringify((await ok('patients.detail', { id: p.id })).items)
+    const before = snapshot()
+    // Fault injection: the recommendation insert, after the study and its audit row, fails.
+    backend.db.exec(
+      "CREATE TRIGGER fail_recommendation BEFORE INSERT ON recommendation BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    const lesions: StudyInput['lesions'] = [
+      { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: 20, status: null },
+    ]
+    const r = await dispatch(
+      backend.handlers,
+      'studies.record',
+      { patientId: p.id, study: study('2026-11-20', 'stable', { lesions }) },
+      () => undefined,
+    )
+    expect(r.ok).toBe(false)
+    expect(snapshot()).toEqual(before)
+    expect(JSON.stringify((await ok('patients.detail', { id: p.id })).items)).toBe(itemsBefore)
+    backend.db.exec('DROP TRIGGER fail_recommendation')
+    expect(
+      (await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable', { lesions }) }))
+        .study.lesions,
+    ).toHaveLength(1)
+  })
+
+  it('keeps the sources a recommendation cites with it', async () => {
+    const p = await ok('patients.create', patientInput())
+    const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
+    const stored = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    for (const step of r.recommendation.output.rationale)
+      expect(stored.output.sources[step.source]?.title).toBeTruthy()
+    expect(stored.output.sources['seed']?.kind).toBe('seed')
+  })
+})

@@ -39,6 +39,7 @@ describe('patients', () => {
       testActor(),
       patientInput({
         activeSurveillance: null,
+        symptoms: null,
         diagnosis: { date: null, confirmed: null, grade: null, functional: null, primarySizeMm: null },
         constraints: {
           mriContraindicated: null,
@@ -50,6 +51,7 @@ describe('patients', () => {
       }),
     )
     expect(p.activeSurveillance).toBeNull()
+    expect(p.symptoms).toBeNull()
     expect(p.diagnosis.confirmed).toBeNull()
     expect(p.constraints.mriContraindicated).toBeNull()
   })

@@ -35,6 +35,7 @@ describe('patient form', () => {
     expect('input' in r && r.input).toMatchObject({
       stagingComplete: null,
       activeSurveillance: null,
+      symptoms: null,
       suspectedRecurrence: null,
       diagnosis: { confirmed: null, functional: null, grade: null },
       constraints: {

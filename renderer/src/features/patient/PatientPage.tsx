@@ -185,7 +185,13 @@ function Facts({ detail }: { detail: PatientDetail }) {
         <dt>eGFR</dt>
         <dd>{p.constraints.eGFR ?? 'unknown'}</dd>
         <dt>Symptoms</dt>
-        <dd>{p.symptoms.length ? p.symptoms.map(symptomLabel).join(', ') : 'none recorded'}</dd>
+        <dd>
+          {p.symptoms === null
+            ? 'not asked (unknown)'
+            : p.symptoms.length
+              ? p.symptoms.map(symptomLabel).join(', ')
+              : 'none'}
+        </dd>
       </dl>
     </section>
   )

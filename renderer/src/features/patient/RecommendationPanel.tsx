@@ -1,4 +1,4 @@
-import type { Evaluation, StoredRecommendation } from '../../../../electron/api/contract'
+import type { Evaluation, StoredEvaluation, StoredRecommendation } from '../../../../electron/api/contract'
 import { alertText } from '../../domain/alerts'
 import { PACK, procedureName, variantLabel, variantTitle, windowStatus } from '../../domain/labels'
 
@@ -16,9 +16,18 @@ const RATING_TEXT: Record<string, string> = {
   'not-loaded': 'Rating not loaded',
 }
 
-function Source({ sourceKey, short = false }: { sourceKey: string | null; short?: boolean }) {
+function Source({
+  sourceKey,
+  sources,
+  short = false,
+}: {
+  sourceKey: string | null
+  sources: StoredEvaluation['sources']
+  short?: boolean
+}) {
   if (!sourceKey) return <span className="muted">—</span>
-  const s = PACK.sources[sourceKey]
+  // The sources as stored with the recommendation, not the current pack's.
+  const s = sources[sourceKey]
   if (!s) return <span>{sourceKey}</span>
   const label = `${s.title}${s.kind !== 'seen' && s.kind !== 'seed' ? ` (${s.kind})` : ''}`
   if (short) {
@@ -135,7 +144,7 @@ export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation;
               <td className={`rating rating--${r.rating}`}>{RATING_TEXT[r.rating] ?? r.rating}</td>
               <td title={rrlBand(r.rrl)}>{r.rrl ?? '—'}</td>
               <td>
-                {r.provenance} {r.source && <Source sourceKey={r.source} short />}
+                {r.provenance} {r.source && <Source sourceKey={r.source} sources={e.sources} short />}
               </td>
             </tr>
           ))}
@@ -149,7 +158,7 @@ export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation;
             <li key={i}>
               {r.text}{' '}
               <span className="source">
-                — <Source sourceKey={r.source} />
+                — <Source sourceKey={r.source} sources={e.sources} />
               </span>
             </li>
           ))}

@@ -185,26 +185,40 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
             error={err('suspectedRecurrence')}
           />
         </div>
-        <div className="checks" role="group" aria-label="New symptoms">
-          <span className="checks__label">New symptoms</span>
-          {SYMPTOM_OPTIONS.map((s) => (
-            <label key={s.value} className="check">
-              <input
-                type="checkbox"
-                checked={draft.symptoms.includes(s.value)}
-                onChange={(e) =>
-                  setDraft((d) => ({
-                    ...d,
-                    symptoms: e.target.checked
-                      ? [...d.symptoms, s.value]
-                      : d.symptoms.filter((x) => x !== s.value),
-                  }))
-                }
-              />
-              {s.label}
-            </label>
-          ))}
+        <div className="form__grid">
+          <Select
+            label="New symptoms"
+            value={draft.symptomsAsked}
+            onChange={set('symptomsAsked')}
+            options={[
+              { value: '', label: 'Not asked (unknown)' },
+              { value: 'no', label: 'None' },
+              { value: 'yes', label: 'Yes (tick below)' },
+            ]}
+            error={err('symptoms')}
+          />
         </div>
+        {draft.symptomsAsked === 'yes' && (
+          <div className="checks" role="group" aria-label="Which new symptoms">
+            {SYMPTOM_OPTIONS.map((s) => (
+              <label key={s.value} className="check">
+                <input
+                  type="checkbox"
+                  checked={draft.symptoms.includes(s.value)}
+                  onChange={(e) =>
+                    setDraft((d) => ({
+                      ...d,
+                      symptoms: e.target.checked
+                        ? [...d.symptoms, s.value]
+                        : d.symptoms.filter((x) => x !== s.value),
+                    }))
+                  }
+                />
+                {s.label}
+              </label>
+            ))}
+          </div>
+        )}
       </fieldset>
 
       <fieldset>

@@ -30,6 +30,8 @@ export interface PatientDraft {
   stagingComplete: Tri
   activeSurveillance: Tri
   suspectedRecurrence: Tri
+  /** Were new symptoms asked about: '' not asked (unknown), 'no' none, 'yes' some (ticked). */
+  symptomsAsked: Tri
   symptoms: string[]
   treatments: TreatmentDraft[]
   mriContraindicated: Tri
@@ -54,6 +56,7 @@ export const EMPTY_DRAFT: PatientDraft = {
   stagingComplete: '',
   activeSurveillance: '',
   suspectedRecurrence: '',
+  symptomsAsked: '',
   symptoms: [],
   treatments: [],
   mriContraindicated: '',
@@ -83,7 +86,8 @@ export function recordToDraft(p: PatientRecord): PatientDraft {
     stagingComplete: triOf(p.stagingComplete),
     activeSurveillance: triOf(p.activeSurveillance),
     suspectedRecurrence: triOf(p.suspectedRecurrence),
-    symptoms: [...p.symptoms],
+    symptomsAsked: p.symptoms === null ? '' : p.symptoms.length ? 'yes' : 'no',
+    symptoms: [...(p.symptoms ?? [])],
     treatments: p.treatments.map((t) => ({
       kind: t.kind,
       date: text(t.date),
@@ -110,6 +114,9 @@ export function draftToInput(d: PatientDraft): { input: PatientInput } | { field
   const weightKg = numberField(d.weightKg, 'weightKg', 'Weight (kg)', fields)
   const primarySizeMm = numberField(d.primarySizeMm, 'diagnosis.primarySizeMm', 'Primary size (mm)', fields)
   const eGFR = numberField(d.eGFR, 'constraints.eGFR', 'eGFR', fields)
+  if (d.symptomsAsked === 'yes' && d.symptoms.length === 0) {
+    fields['symptoms'] = 'Tick at least one symptom, or choose None.'
+  }
   if (Object.keys(fields).length) return { fields }
   return {
     input: {
@@ -128,7 +135,7 @@ export function draftToInput(d: PatientDraft): { input: PatientInput } | { field
       activeSurveillance: boolOf(d.activeSurveillance),
       burden: d.burden === '' ? null : d.burden,
       suspectedRecurrence: boolOf(d.suspectedRecurrence),
-      symptoms: d.symptoms,
+      symptoms: d.symptomsAsked === '' ? null : d.symptomsAsked === 'no' ? [] : d.symptoms,
       constraints: {
         mriContraindicated: boolOf(d.mriContraindicated),
         mriReason: d.mriContraindicated === 'yes' && d.mriReason.trim() ? d.mriReason.trim() : null,
