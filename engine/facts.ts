@@ -77,7 +77,7 @@ export function gatherFacts(c: Case, asOf: IsoDate): CaseFacts {
   }
   const studies = futureStudies > 0 ? onOrBefore(all, asOf) : all
 
-  const response = hasLesions ? recist(studies) : null
+  const response = hasLesions ? recist(studies, c.treatments) : null
   let latestRead: ReadStudy | null =
     latest === null
       ? null

@@ -13,6 +13,7 @@ import type {
   RecistResponse,
   Study,
   TargetResponse,
+  Treatment,
 } from './types'
 
 /** RECIST allows at most 5 target lesions, at most 2 per organ (all lymph nodes = one organ). */
@@ -215,8 +216,9 @@ function hasRole(lesions: readonly Lesion[], role: Lesion['role']): boolean {
 /**
  * RECIST 1.1 over all the studies of one patient (any order).
  *
- * - Baseline: the first date with a lesion marked `target` (or, without any, the first date
- *   with lesions: non-target disease only).
+ * - Baseline: with `treatments`, the last target timepoint on or before the start of the line of
+ *   treatment being assessed (see `baselineIndex`); otherwise the first date with a lesion
+ *   marked `target` (or, without any, the first date with lesions: non-target disease only).
  * - Targets: measurable ones, at most 5, at most 2 per organ; all lymph nodes count as one
  *   organ; nodes are measured by short axis. Sum of diameters per timepoint.
  * - Target response: CR when every non-nodal target is gone and every nodal target is under
@@ -230,27 +232,58 @@ function hasRole(lesions: readonly Lesion[], role: Lesion['role']): boolean {
  *
  * @example assessRecist(nl04.studies)?.response.category // 'PD' (52 mm vs nadir 42 mm)
  */
-export function assessRecist(studies: readonly Study[]): RecistAssessment | null {
-  return run(studies, true)
+export function assessRecist(
+  studies: readonly Study[],
+  treatments?: readonly Treatment[] | null,
+): RecistAssessment | null {
+  return run(studies, treatments ?? null, true)
 }
 
 /** The response at the latest timepoint, or `null` without lesions. */
-export function recist(studies: readonly Study[]): RecistResponse | null {
-  return run(studies, false)?.response ?? null
+export function recist(
+  studies: readonly Study[],
+  treatments?: readonly Treatment[] | null,
+): RecistResponse | null {
+  return run(studies, treatments ?? null, false)?.response ?? null
 }
 
-function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | null {
+/**
+ * The baseline timepoint. RECIST measures response to one line of treatment: with treatments
+ * given, the line is the latest one started before the latest timepoint, and its baseline is the
+ * last target timepoint on or before that start (else the first one after it). Without
+ * treatments, the first timepoint with targets.
+ */
+function baselineIndex(tps: readonly Timepoint[], treatments: readonly Treatment[] | null): number {
+  const latest = (tps[tps.length - 1] as Timepoint).date
+  let start: IsoDate | null = null
+  for (const t of treatments ?? []) {
+    if (t.date !== null && t.date < latest && (start === null || t.date > start)) start = t.date
+  }
+  let first = -1
+  let before = -1
+  let after = -1
+  for (let i = 0; i < tps.length; i++) {
+    const tp = tps[i] as Timepoint
+    if (!hasRole(tp.lesions, 'target')) continue
+    if (first < 0) first = i
+    if (start !== null && tp.date <= start) before = i
+    else if (start !== null && after < 0) after = i
+  }
+  if (first < 0) return 0
+  if (start === null) return first
+  return before >= 0 ? before : after >= 0 ? after : first
+}
+
+function run(
+  studies: readonly Study[],
+  treatments: readonly Treatment[] | null,
+  keepAll: boolean,
+): RecistAssessment | null {
   const tps = timepointsOf(studies)
   if (tps.length === 0) return null
 
   const notes: string[] = []
-  let baseIdx = 0
-  for (let i = 0; i < tps.length; i++) {
-    if (hasRole((tps[i] as Timepoint).lesions, 'target')) {
-      baseIdx = i
-      break
-    }
-  }
+  const baseIdx = baselineIndex(tps, treatments)
   const baseline = tps[baseIdx] as Timepoint
   const targets = selectTargets(baseline, notes)
   const baselineNonTargetIds: string[] = []
@@ -259,8 +292,11 @@ function run(studies: readonly Study[], keepAll: boolean): RecistAssessment | nu
       baselineNonTargetIds.push(l.id)
     }
   }
-  if (baseIdx > 0)
-    notes.push('Measurements before the first target lesions are not part of the RECIST baseline.')
+  if (baseIdx > 0) {
+    notes.push(
+      'Measurements before the baseline (before the first target lesions, or an earlier line of treatment) are not compared.',
+    )
+  }
   const nonTargetOnly = targets.length === 0
 
   let baselineSum = 0

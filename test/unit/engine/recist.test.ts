@@ -211,6 +211,32 @@ describe('RECIST 1.1', () => {
   })
 })
 
+describe('RECIST baseline and a new line of treatment', () => {
+  const tp = (date: string, mm: number) => study(date, null, { lesions: [target('T1', mm)] })
+  // 40 mm at first, 20 mm at the nadir on the first line, 30 mm before the second line started.
+  const history = [tp('2024-01-10', 40), tp('2024-07-10', 20), tp('2025-01-10', 30), tp('2025-07-10', 33)]
+
+  it('without treatments, compares with the first timepoint and the nadir over all history', () => {
+    expect(recist(history)).toMatchObject({ category: 'PD', baselineSumMm: 40, nadirSumMm: 20 })
+  })
+
+  it('with a new line started after 2025-01-10, takes that timepoint as baseline: 33 vs 30 mm is stable', () => {
+    const r = recist(history, [
+      { kind: 'prrt', date: '2024-01-20' },
+      { kind: 'targeted-therapy', date: '2025-01-20' },
+    ])
+    expect(r).toMatchObject({ category: 'SD', baselineSumMm: 30, nadirSumMm: 30, baselineDate: '2025-01-10' })
+  })
+
+  it('a treatment started after the latest timepoint does not change how that timepoint is judged', () => {
+    const r = recist(history, [
+      { kind: 'prrt', date: '2024-01-20' },
+      { kind: 'chemotherapy', date: '2025-08-01' },
+    ])
+    expect(r).toMatchObject({ category: 'PD', baselineSumMm: 40, nadirSumMm: 20 })
+  })
+})
+
 describe('tumour growth rate', () => {
   it('follows TGR = 100 × (exp(3 ln(D2/D1) / Δt) − 1)', () => {
     expect(tumourGrowthRate(16, 23, 12)).toBeCloseTo(100 * (Math.exp((3 * Math.log(23 / 16)) / 12) - 1), 10)

@@ -41,7 +41,7 @@ export function Timeline({
 }) {
   const { patient, studies, recommendations } = detail
   const ledger = detail.dose.ledger
-  const recist = assessRecist(toCaseStudies(studies))
+  const recist = assessRecist(toCaseStudies(studies), patient.treatments)
   const entries: Entry[] = []
   if (patient.diagnosis.date) {
     entries.push({
