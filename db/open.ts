@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { backupTo } from './backup'
 import { DbError } from './errors'
 import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/types'
@@ -133,17 +134,5 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
 
 function backupBeforeMigration(db: DB, file: string, from: number, to: number): void {
   const target = `${file}.before-v${to}-from-v${from}.sqlite`
-  if (fs.existsSync(target)) return
-  const tmp = `${target}.partial`
-  fs.rmSync(tmp, { force: true })
-  db.prepare('VACUUM INTO ?').run(tmp)
-  const copy = new Database(tmp, { readonly: true })
-  try {
-    const ok = copy.pragma('quick_check', { simple: true })
-    if (ok !== 'ok')
-      throw new DbError('DB_CORRUPT', `The backup taken before upgrading failed its check (${ok}).`)
-  } finally {
-    copy.close()
-  }
-  fs.renameSync(tmp, target)
+  if (!fs.existsSync(target)) backupTo(db, target)
 }

@@ -2,7 +2,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { openDatabase, type DB } from '../../db/open'
 import type { Handlers } from './contract'
-import { createHandlers } from './handlers'
+import { dailyBackup } from '../../db/backup'
+import { createHandlers, localToday } from './handlers'
 
 export interface Backend {
   readonly db: DB
@@ -38,12 +39,25 @@ export function openBackend(opts: {
     opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {},
   )
   const user = opts.user ?? safeUserName()
+  const now = opts.now ?? (() => new Date())
+  const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
+  // A checked copy per day, taken at open. A failed backup is reported, never fatal: the log
+  // itself is untouched by it.
+  let backupError: string | null = null
+  try {
+    dailyBackup(db, backupDir, localToday(now()))
+  } catch (e) {
+    backupError = e instanceof Error ? e.message : String(e)
+    console.error(`[pnet] daily backup failed: ${backupError}`)
+  }
   const handlers = createHandlers({
     db,
-    actor: { user, now: opts.now ?? (() => new Date()) },
+    actor: { user, now },
     transport: opts.transport,
     dataFile: opts.dataFile,
     version: opts.version,
+    backupDir,
+    backupError,
   })
   return {
     db,

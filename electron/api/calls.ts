@@ -3,6 +3,7 @@
 
 export const CALLS = [
   'app.info',
+  'app.backup',
   'patients.list',
   'patients.get',
   'patients.create',

@@ -31,6 +31,9 @@ export interface AppInfo {
   dataFile: string
   schemaVersion: number
   today: string
+  backupDir: string
+  /** Why today's automatic backup failed, if it did. */
+  backupError: string | null
 }
 
 /**
@@ -99,6 +102,7 @@ const spec =
 
 export const contract = {
   'app.info': spec<AppInfo>()(z.strictObject({})),
+  'app.backup': spec<{ file: string; bytes: number }>()(z.strictObject({})),
   'patients.list': spec<Page<PatientSummary>>()(
     z.strictObject({
       query: z.string().max(100).optional(),

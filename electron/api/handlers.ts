@@ -1,4 +1,6 @@
+import path from 'node:path'
 import type { Actor } from '../../db/audit'
+import { backupTo } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
 import type { DB } from '../../db/open'
 import { listItems } from '../../db/queries/followups'
@@ -36,6 +38,10 @@ export interface HandlerContext {
   readonly transport: 'electron' | 'web'
   readonly dataFile: string
   readonly version: string
+  /** Where daily and manual backups go. */
+  readonly backupDir: string
+  /** Why today's automatic backup failed, if it did. */
+  readonly backupError: string | null
 }
 
 /** Today's calendar date where the reader sits (local time), as YYYY-MM-DD. */
@@ -88,7 +94,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       dataFile: ctx.dataFile,
       schemaVersion: LATEST_SCHEMA_VERSION,
       today: today(),
+      backupDir: ctx.backupDir,
+      backupError: ctx.backupError,
     }),
+    'app.backup': () => {
+      const stamp = actor.now().toISOString().replace(/[:.]/g, '-')
+      const made = backupTo(db, path.join(ctx.backupDir, `pnet-followup-manual-${stamp}.sqlite`))
+      return made
+    },
     'patients.list': (req) => listPatients(db, req),
     'patients.get': (req) => requirePatient(db, req.id),
     'patients.create': (req) => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import Database from 'better-sqlite3'
 import { expect, test } from '@playwright/test'
 import { startEmpty } from './app'
@@ -116,4 +118,22 @@ test('the demo log can be loaded on first run and removed without touching real 
   await page.getByRole('button', { name: 'Remove demo patients' }).click()
   await expect(page.getByRole('status')).toContainText('Removed 10 demo patients.')
   expect(readLog((db) => db.prepare('SELECT mrn FROM patient').pluck().all())).toEqual(['REAL-1'])
+})
+
+test('the log is backed up when it is opened, and on request, as checked copies beside it', async ({
+  page,
+}) => {
+  host = await startHost(data.file)
+  await startEmpty(page, host.url)
+  const backups = path.join(path.dirname(data.file), 'backups')
+  expect(
+    fs.readdirSync(backups).filter((f) => /^pnet-followup-\d{4}-\d{2}-\d{2}\.sqlite$/.test(f)),
+  ).toHaveLength(1)
+  await page.getByRole('button', { name: 'Back up now' }).click()
+  await expect(page.getByRole('status')).toContainText('Backup written and checked')
+  const manual = fs.readdirSync(backups).filter((f) => f.startsWith('pnet-followup-manual-'))
+  expect(manual).toHaveLength(1)
+  const copy = new Database(path.join(backups, manual[0]!), { readonly: true })
+  expect(copy.pragma('quick_check', { simple: true })).toBe('ok')
+  copy.close()
 })

@@ -119,6 +119,17 @@ export function App() {
           {settings.theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
         <button
+          className="button button--quiet"
+          onClick={async () => {
+            const r = await call('app.backup', {})
+            setNotice(
+              r.ok ? `Backup written and checked: ${r.value.file}` : `Backup failed: ${r.error.message}`,
+            )
+          }}
+        >
+          Back up now
+        </button>
+        <button
           className="button button--primary"
           onClick={() => {
             setNotice(null)
@@ -128,6 +139,14 @@ export function App() {
           Add patient
         </button>
       </header>
+      {info.backupError && (
+        <div className="demo-banner" role="alert">
+          <span>
+            <strong>Today’s automatic backup failed:</strong> {info.backupError} The log itself is unchanged;
+            use “Back up now” or ask IT to check {info.backupDir}.
+          </span>
+        </div>
+      )}
       {hasDemo && (
         <div className="demo-banner" role="note">
           <span>
