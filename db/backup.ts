@@ -17,7 +17,8 @@ export function backupTo(db: DB, target: string): { file: string; bytes: number 
   const copy = new Database(tmp, { readonly: true })
   try {
     const ok = copy.pragma('quick_check', { simple: true })
-    if (ok !== 'ok') throw new DbError('DB_CORRUPT', `The backup failed its check (${String(ok)}); it was not kept.`)
+    if (ok !== 'ok')
+      throw new DbError('DB_CORRUPT', `The backup failed its check (${String(ok)}); it was not kept.`)
   } catch (e) {
     copy.close()
     fs.rmSync(tmp, { force: true })
@@ -34,7 +35,12 @@ const DAILY = /^pnet-followup-(\d{4}-\d{2}-\d{2})\.sqlite$/
  * One checked backup per calendar day in `dir` (taken when the log is opened), keeping the newest
  * `keep` days. Returns the new backup, or null when today's already exists.
  */
-export function dailyBackup(db: DB, dir: string, today: string, keep = 14): { file: string; bytes: number } | null {
+export function dailyBackup(
+  db: DB,
+  dir: string,
+  today: string,
+  keep = 14,
+): { file: string; bytes: number } | null {
   const target = path.join(dir, `pnet-followup-${today}.sqlite`)
   if (fs.existsSync(target)) return null
   const made = backupTo(db, target)
@@ -42,6 +48,7 @@ export function dailyBackup(db: DB, dir: string, today: string, keep = 14): { fi
     .readdirSync(dir)
     .filter((f) => DAILY.test(f))
     .sort()
-  for (const old of days.slice(0, Math.max(0, days.length - keep))) fs.rmSync(path.join(dir, old), { force: true })
+  for (const old of days.slice(0, Math.max(0, days.length - keep)))
+    fs.rmSync(path.join(dir, old), { force: true })
   return made
 }

@@ -113,6 +113,28 @@ function assertMrnFree(db: DB, mrn: string, exceptId: number | null): void {
   }
 }
 
+/** Writes every fact of `input` to an existing patient row and its tables. */
+function writePatient(db: DB, id: number, input: PatientInput, at: string): void {
+  db.prepare(
+    `UPDATE patient SET mrn = ?, name = ?, birth_date = ?, weight_kg = ?, staging_complete = ?,
+       active_surveillance = ?, burden = ?, suspected_recurrence = ?, requested_procedure = ?, updated_at = ?
+     WHERE id = ?`,
+  ).run(
+    input.mrn,
+    input.name,
+    input.birthDate,
+    input.weightKg,
+    fromBool(input.stagingComplete),
+    fromBool(input.activeSurveillance),
+    input.burden,
+    fromBool(input.suspectedRecurrence),
+    input.requestedProcedure,
+    at,
+    id,
+  )
+  writeFacts(db, id, input)
+}
+
 function writeFacts(db: DB, id: number, input: PatientInput): void {
   const d = input.diagnosis
   db.prepare(
@@ -163,27 +185,10 @@ export function createPatient(
     const at = actor.now().toISOString()
     const id = Number(
       db
-        .prepare(
-          `INSERT INTO patient (mrn, name, birth_date, weight_kg, staging_complete, active_surveillance, burden,
-             suspected_recurrence, requested_procedure, is_demo, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.mrn,
-          input.name,
-          input.birthDate,
-          input.weightKg,
-          fromBool(input.stagingComplete),
-          fromBool(input.activeSurveillance),
-          input.burden,
-          fromBool(input.suspectedRecurrence),
-          input.requestedProcedure,
-          opts.isDemo ? 1 : 0,
-          at,
-          at,
-        ).lastInsertRowid,
+        .prepare('INSERT INTO patient (mrn, name, is_demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .run(input.mrn, input.name, opts.isDemo ? 1 : 0, at, at).lastInsertRowid,
     )
-    writeFacts(db, id, input)
+    writePatient(db, id, input, at)
     const after = requirePatient(db, id)
     appendAudit(db, actor, { action: 'patient.create', entity: 'patient', entityId: id, before: null, after })
     return after
@@ -195,24 +200,7 @@ export function updatePatient(db: DB, actor: Actor, id: number, input: PatientIn
   return writeTx(db, () => {
     const before = requirePatient(db, id)
     assertMrnFree(db, input.mrn, id)
-    db.prepare(
-      `UPDATE patient SET mrn = ?, name = ?, birth_date = ?, weight_kg = ?, staging_complete = ?,
-         active_surveillance = ?, burden = ?, suspected_recurrence = ?, requested_procedure = ?, updated_at = ?
-       WHERE id = ?`,
-    ).run(
-      input.mrn,
-      input.name,
-      input.birthDate,
-      input.weightKg,
-      fromBool(input.stagingComplete),
-      fromBool(input.activeSurveillance),
-      input.burden,
-      fromBool(input.suspectedRecurrence),
-      input.requestedProcedure,
-      actor.now().toISOString(),
-      id,
-    )
-    writeFacts(db, id, input)
+    writePatient(db, id, input, actor.now().toISOString())
     const after = requirePatient(db, id)
     appendAudit(db, actor, { action: 'patient.update', entity: 'patient', entityId: id, before, after })
     return after
