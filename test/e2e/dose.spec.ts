@@ -1,8 +1,8 @@
 import fs from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { formatMsv } from '../../renderer/src/domain/labels'
 import { addPatient, appToday, monthsFrom, startEmpty } from './app'
-import { startHost, tempDataFile, type RunningHost } from './host'
+import { expect, test } from './host'
 
 // The radiation ledger end to end: studies entered with their raw indices through the study form,
 // the estimates and totals in the patient's dose view, the chart, the worklist column, the
@@ -11,18 +11,6 @@ import { startHost, tempDataFile, type RunningHost } from './host'
 const CT = 'CT abdomen and pelvis with IV contrast'
 const PET = 'DOTATATE PET/CT skull base to mid-thigh'
 const MRN = 'DOSE-0001'
-
-let data: ReturnType<typeof tempDataFile>
-let host: RunningHost | null = null
-
-test.beforeEach(() => {
-  data = tempDataFile()
-})
-test.afterEach(async () => {
-  await host?.stop()
-  host = null
-  data.cleanup()
-})
 
 async function recordDosedStudy(
   page: Page,
@@ -54,8 +42,9 @@ async function recordDosedStudy(
 
 test('a CT with its DLP and a DOTATATE PET/CT with activity and CT part: ledger, chart, worklist, settings, CSV', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  const host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, {

@@ -1,25 +1,12 @@
 import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
 import { addPatient, appToday, monthsFrom, recordStudy, startEmpty } from './app'
-import { startHost, tempDataFile, type RunningHost } from './host'
+import { expect, test } from './host'
 
 // The follow-up log end to end: the real renderer, the real handlers and engine, a real SQLite
 // file, through the loopback web host in Chromium.
 
 const MRI = 'MRI abdomen and pelvis without and with IV contrast'
 const CT = 'CT abdomen and pelvis with IV contrast'
-
-let data: ReturnType<typeof tempDataFile>
-let host: RunningHost | null = null
-
-test.beforeEach(() => {
-  data = tempDataFile()
-})
-test.afterEach(async () => {
-  await host?.stop()
-  host = null
-  data.cleanup()
-})
 
 const treatedPatient = (mrn: string, name: string) => ({
   mrn,
@@ -32,8 +19,9 @@ const treatedPatient = (mrn: string, name: string) => ({
 
 test('add a patient, record a study, see the suggestion and due date, and find it on the worklist', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  let host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-1001', 'Stable Sofia'))
@@ -70,14 +58,13 @@ test('add a patient, record a study, see the suggestion and due date, and find i
   await expect(page.getByTestId('patient-name')).toContainText('Stable Sofia')
 
   // Everything is in the file and survives a restart.
-  await host.stop()
-  host = await startHost(data.file)
+  host = await log.restart()
   await page.goto(host.url)
   await page.getByTestId('bucket-all').click()
   await expect(page.getByTestId('worklist-row').filter({ hasText: 'Stable Sofia' })).toContainText(
     monthsFrom(studyDate, 6),
   )
-  const db = new Database(data.file, { readonly: true })
+  const db = new Database(log.file, { readonly: true })
   const actions = db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all()
   db.close()
   expect(actions).toEqual(
@@ -93,8 +80,9 @@ test('add a patient, record a study, see the suggestion and due date, and find i
 
 test('an MRI contraindication turns the suggestion into CT and supersedes the older suggestion', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  const host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-2002', 'Pacer Paul'))
@@ -115,8 +103,8 @@ test('an MRI contraindication turns the suggestion into CT and supersedes the ol
   )
 })
 
-test('an indeterminate result gives a 3–4 month window', async ({ page }) => {
-  host = await startHost(data.file)
+test('an indeterminate result gives a 3–4 month window', async ({ page, log }) => {
+  const host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-3003', 'Unsure Ulla'))
@@ -136,8 +124,9 @@ test('an indeterminate result gives a 3–4 month window', async ({ page }) => {
 
 test('an item past its window is overdue, and an override is kept with its reason across a restart', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  let host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-4004', 'Late Lars'))
@@ -167,8 +156,7 @@ test('an item past its window is overdue, and an override is kept with its reaso
   await expect(page.getByTestId('override')).toContainText('Patient preference: “Claustrophobic; prefers CT”')
   await expect(page.getByTestId('open-item')).toContainText(CT)
 
-  await host.stop()
-  host = await startHost(data.file)
+  host = await log.restart()
   await page.goto(host.url)
   await page.getByTestId('bucket-due').click()
   const dueRow = page.getByTestId('worklist-row').filter({ hasText: 'Late Lars' })

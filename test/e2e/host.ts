@@ -1,3 +1,4 @@
+import { test as base, expect } from '@playwright/test'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -56,3 +57,35 @@ export function tempDataFile(): { file: string; cleanup: () => void } {
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   }
 }
+
+export interface TestLog {
+  /** The test's own SQLite file, in a temporary folder removed after the test. */
+  file: string
+  /** Starts the web host on the file. */
+  start(): Promise<RunningHost>
+  /** Stops the running host and starts a new one on the same file. */
+  restart(): Promise<RunningHost>
+}
+
+/** Playwright's `test` with a fresh log per test and its web host stopped afterwards. */
+export const test = base.extend<{ log: TestLog }>({
+  // Playwright reads the fixture's dependencies from this destructuring; there are none.
+  // eslint-disable-next-line no-empty-pattern
+  log: async ({}, use) => {
+    const data = tempDataFile()
+    const running: { host: RunningHost | null } = { host: null }
+    const start = async (): Promise<RunningHost> => (running.host = await startHost(data.file))
+    await use({
+      file: data.file,
+      start,
+      restart: async () => {
+        await running.host?.stop()
+        return start()
+      },
+    })
+    await running.host?.stop()
+    data.cleanup()
+  },
+})
+
+export { expect }

@@ -1,24 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { expect, test } from '@playwright/test'
 import { startEmpty } from './app'
-import { startHost, tempDataFile, type RunningHost } from './host'
+import { expect, test } from './host'
 
-let data: ReturnType<typeof tempDataFile>
-let host: RunningHost | null = null
-
-test.beforeEach(() => {
-  data = tempDataFile()
-})
-test.afterEach(async () => {
-  await host?.stop()
-  host = null
-  data.cleanup()
-})
-
-function readLog<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(data.file, { readonly: true, fileMustExist: true })
+function readLog<T>(file: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
   try {
     return fn(db)
   } finally {
@@ -28,8 +15,9 @@ function readLog<T>(fn: (db: Database.Database) => T): T {
 
 test('a person adds a patient, the row and its audit entry are in the SQLite file, and both survive a restart', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  let host = await log.start()
   await page.goto(host.url)
   // The session token is taken out of the address bar once read.
   await expect(page).toHaveURL(`${host.origin}/`)
@@ -43,7 +31,7 @@ test('a person adds a patient, the row and its audit entry are in the SQLite fil
   await page.getByRole('button', { name: 'Save patient' }).click()
   await expect(page.getByTestId('patient-name')).toContainText('Grace Example')
 
-  const stored = readLog((db) => ({
+  const stored = readLog(log.file, (db) => ({
     patient: db.prepare('SELECT id, mrn, name, birth_date, weight_kg FROM patient').all(),
     audit: db
       .prepare("SELECT action, entity, entity_id, after_json FROM audit_log WHERE entity = 'patient'")
@@ -56,15 +44,14 @@ test('a person adds a patient, the row and its audit entry are in the SQLite fil
   expect(stored.audit[0]).toMatchObject({ action: 'patient.create', entity: 'patient', entity_id: 1 })
   expect(JSON.parse(String(stored.audit[0]!['after_json']))).toMatchObject({ mrn: 'E2E-0042' })
 
-  await host.stop()
-  host = await startHost(data.file)
+  host = await log.restart()
   await page.goto(host.url)
   await page.getByRole('searchbox', { name: 'Find a patient by name or MRN' }).fill('E2E-00')
   await expect(page.getByTestId('worklist-row')).toContainText('Grace Example')
 })
 
-test('bad input is explained next to its field and nothing is stored', async ({ page }) => {
-  host = await startHost(data.file)
+test('bad input is explained next to its field and nothing is stored', async ({ page, log }) => {
+  const host = await log.start()
   await startEmpty(page, host.url)
   await page.getByRole('button', { name: 'Add patient' }).click()
   await page.getByLabel('Name', { exact: true }).fill('No Mrn')
@@ -87,14 +74,16 @@ test('bad input is explained next to its field and nothing is stored', async ({ 
   await page.getByLabel('Name', { exact: true }).fill('Second Person')
   await page.getByRole('button', { name: 'Save patient' }).click()
   await expect(page.getByText('Another patient already has MRN DUP-1. MRNs must be unique.')).toBeVisible()
-  expect(readLog((db) => db.prepare('SELECT count(*) FROM patient').pluck().get())).toBe(1)
+  expect(readLog(log.file, (db) => db.prepare('SELECT count(*) FROM patient').pluck().get())).toBe(1)
   expect(
-    readLog((db) => db.prepare("SELECT count(*) FROM audit_log WHERE entity = 'patient'").pluck().get()),
+    readLog(log.file, (db) =>
+      db.prepare("SELECT count(*) FROM audit_log WHERE entity = 'patient'").pluck().get(),
+    ),
   ).toBe(1)
 })
 
-test('a page without the session token cannot reach the data', async ({ page, request }) => {
-  host = await startHost(data.file)
+test('a page without the session token cannot reach the data', async ({ page, request, log }) => {
+  const host = await log.start()
   await page.goto(host.origin + '/')
   await expect(page.getByText('This page is not connected to the app.')).toBeVisible()
   const r = await request.post(`${host.origin}/api/patients.list`, { data: { limit: 5, offset: 0 } })
@@ -103,8 +92,9 @@ test('a page without the session token cannot reach the data', async ({ page, re
 
 test('the demo log can be loaded on first run and removed without touching real patients', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  const host = await log.start()
   await page.goto(host.url)
   await page.getByRole('button', { name: 'Load the demo log' }).click()
   await expect(page.getByRole('note')).toContainText('Demo log')
@@ -117,15 +107,16 @@ test('the demo log can be loaded on first run and removed without touching real 
   await expect(page.getByTestId('patient-name')).toContainText('Real Rita')
   await page.getByRole('button', { name: 'Remove demo patients' }).click()
   await expect(page.getByRole('status')).toContainText('Removed 10 demo patients.')
-  expect(readLog((db) => db.prepare('SELECT mrn FROM patient').pluck().all())).toEqual(['REAL-1'])
+  expect(readLog(log.file, (db) => db.prepare('SELECT mrn FROM patient').pluck().all())).toEqual(['REAL-1'])
 })
 
 test('the log is backed up when it is opened, and on request, as checked copies beside it', async ({
   page,
+  log,
 }) => {
-  host = await startHost(data.file)
+  const host = await log.start()
   await startEmpty(page, host.url)
-  const backups = path.join(path.dirname(data.file), 'backups')
+  const backups = path.join(path.dirname(log.file), 'backups')
   expect(
     fs.readdirSync(backups).filter((f) => /^pnet-followup-\d{4}-\d{2}-\d{2}\.sqlite$/.test(f)),
   ).toHaveLength(1)
