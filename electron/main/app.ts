@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type * as Electron from 'electron'
-import { openBackend, resolveDataFile, type Backend } from '../api/backend'
-import { DEV_CONTENT_SECURITY_POLICY } from '../api/csp'
-import { resolveStatic } from '../api/static-files'
+import { openBackend, resolveDataFile, type Backend } from '../backend/backend'
+import { DEV_CONTENT_SECURITY_POLICY } from '../serving/csp'
+import { resolveStatic } from '../serving/static-files'
 import { registerIpc, trustedFrameCheck } from './ipc'
 import { buildMenuTemplate } from './menu'
 import {

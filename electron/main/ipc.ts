@@ -1,8 +1,8 @@
 import type { IpcMain, WebFrameMain } from 'electron'
-import { CALLS, channelOf } from '../api/calls'
-import type { Handlers } from '../api/contract'
-import { dispatch } from '../api/dispatch'
-import type { Result } from '../api/result'
+import { CALLS, channelOf } from '../contract/calls'
+import type { Handlers } from '../contract/contract'
+import { dispatch } from '../contract/dispatch'
+import type { Result } from '../contract/result'
 
 /**
  * Registers one `ipcMain.handle` per contract call. Each checks that the sender is our own

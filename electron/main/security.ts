@@ -1,6 +1,6 @@
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron'
 
-export { CONTENT_SECURITY_POLICY } from '../api/csp'
+export { CONTENT_SECURITY_POLICY } from '../serving/csp'
 import { ACR_PNET } from '../../engine/guideline'
 
 /** The custom scheme the packaged renderer is served from (never file://). */

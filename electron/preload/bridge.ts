@@ -1,4 +1,4 @@
-import { CALLS, channelOf, type CallName } from '../api/calls'
+import { CALLS, channelOf, type CallName } from '../contract/calls'
 
 /**
  * Builds the object exposed as `window.pnet`: one function per contract call, each invoking

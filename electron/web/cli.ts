@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openBackend, resolveDataFile } from '../api/backend'
+import { openBackend, resolveDataFile } from '../backend/backend'
 import { startWebHost } from './host'
 
 /** Per-user data folder when neither --data nor PNET_DATA_FILE is given (as Electron's userData). */

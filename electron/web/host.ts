@@ -2,11 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { Handlers } from '../api/contract'
-import { dispatch } from '../api/dispatch'
-import type { Result } from '../api/result'
-import { resolveStatic } from '../api/static-files'
-import { CONTENT_SECURITY_POLICY } from '../api/csp'
+import type { Handlers } from '../contract/contract'
+import { dispatch } from '../contract/dispatch'
+import type { Result } from '../contract/result'
+import { resolveStatic } from '../serving/static-files'
+import { CONTENT_SECURITY_POLICY } from '../serving/csp'
 
 export interface WebHost {
   readonly port: number

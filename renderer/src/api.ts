@@ -1,5 +1,5 @@
-import type { CallName, PnetApi, RequestOf, ResultOf } from '../../electron/api/contract'
-import type { ApiError, Result } from '../../electron/api/result'
+import type { CallName, PnetApi, RequestOf, ResultOf } from '../../electron/contract/contract'
+import type { ApiError, Result } from '../../electron/contract/result'
 
 declare global {
   interface Window {

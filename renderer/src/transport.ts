@@ -1,4 +1,4 @@
-import type { PnetApi } from '../../electron/api/contract'
+import type { PnetApi } from '../../electron/contract/contract'
 
 // Where `window.pnet` comes from. In Electron the preload script provides it (over IPC). Opened
 // from the loopback web host, there is no preload: this installs an object of the same shape that

@@ -1,7 +1,7 @@
 // Child process for the crash test: creates patients through the real back end, one command per
 // transaction, and prints each MRN only after its command has answered (the acknowledgement).
-import { openBackend } from '../../electron/api/backend'
-import { dispatch } from '../../electron/api/dispatch'
+import { openBackend } from '../../electron/backend/backend'
+import { dispatch } from '../../electron/contract/dispatch'
 import { patientInput } from './db'
 
 const [file, prefix] = process.argv.slice(2) as [string, string]

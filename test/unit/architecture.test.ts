@@ -40,15 +40,15 @@ describe('import directions (docs/architecture.md)', () => {
     ['engine/x.ts', "import fs from 'node:fs'"],
     ['engine/x.ts', "import { openDatabase } from '../db/open'"],
     ['engine/x.ts', "import React from 'react'"],
-    ['db/x.ts', "import { dispatch } from '../electron/api/dispatch'"],
+    ['db/x.ts', "import { dispatch } from '../electron/contract/dispatch'"],
     ['db/x.ts', "import { something } from '../engine/index'"],
     ['renderer/src/x.ts', "import { openDatabase } from '../../db/open'"],
     ['renderer/src/x.ts', "import fs from 'node:fs'"],
     ['renderer/src/x.ts', "import { ipcRenderer } from 'electron'"],
-    ['renderer/src/x.ts', "import { contract } from '../../electron/api/contract'"],
-    ['electron/api/x.ts', "import { app } from 'electron'"],
+    ['renderer/src/x.ts', "import { contract } from '../../electron/contract/contract'"],
+    ['electron/backend/x.ts', "import { app } from 'electron'"],
     ['electron/main/window.ts', "import { BrowserWindow } from 'electron'"],
-    ['electron/preload/x.ts', "import { dispatch } from '../api/dispatch'"],
+    ['electron/preload/x.ts', "import { dispatch } from '../backend/handlers'"],
     ['electron/web/x.ts', "import { startApp } from '../main/app'"],
   ])('a wrong-way import in %s fails lint: %s', async (file, code) => {
     expect(
@@ -59,10 +59,10 @@ describe('import directions (docs/architecture.md)', () => {
   it.each([
     ['engine/x.ts', "import { addMonths } from 'date-fns'"],
     ['db/x.ts', "import type { Case } from '../engine/types'"],
-    ['renderer/src/x.ts', "import type { PnetApi } from '../../electron/api/contract'"],
+    ['renderer/src/x.ts', "import type { PnetApi } from '../../electron/contract/contract'"],
     ['electron/main/window.ts', "import type { BrowserWindow } from 'electron'"],
     ['electron/main/index.ts', "import { app } from 'electron'"],
-    ['electron/api/x.ts', "import { openDatabase } from '../../db/open'"],
+    ['electron/backend/x.ts', "import { openDatabase } from '../../db/open'"],
   ])('an allowed import in %s passes: %s', async (file, code) => {
     expect(
       await lintAs(

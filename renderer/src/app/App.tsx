@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { AppInfo, Settings } from '../../../electron/api/contract'
+import type { AppInfo, Settings } from '../../../electron/contract/contract'
 import { call, isConnected } from '../api'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'

@@ -1,4 +1,4 @@
-import type { StudyRecord } from '../../../electron/api/contract'
+import type { StudyRecord } from '../../../electron/contract/contract'
 import type { Study } from '../../../engine/types'
 
 /** Stored studies in the engine's shape, for display helpers (RECIST timepoints). */

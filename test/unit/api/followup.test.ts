@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
-import { openBackend, type Backend } from '../../../electron/api/backend'
-import type { RequestOf, ResultOf, CallName } from '../../../electron/api/contract'
-import { dispatch } from '../../../electron/api/dispatch'
+import { openBackend, type Backend } from '../../../electron/backend/backend'
+import type { RequestOf, ResultOf, CallName } from '../../../electron/contract/contract'
+import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
 import { patientInput, tempDir } from '../../helpers/db'
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CALLS, channelOf } from '../../../electron/api/calls'
+import { CALLS, channelOf } from '../../../electron/contract/calls'
 import { startApp } from '../../../electron/main/app'
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security'
 import { buildBridge } from '../../../electron/preload/bridge'

@@ -1,6 +1,6 @@
 // A patient's DoseView built with the real engine functions, the way electron/api/services/dose.ts
 // builds it, for the dose panel and CSV tests.
-import type { DoseView, Settings, StudyRecord } from '../../../electron/api/contract'
+import type { DoseView, Settings, StudyRecord } from '../../../electron/contract/contract'
 import type { DoseInput } from '../../../db/types'
 import { doseAvoided, doseLedger, projectDose } from '../../../engine/dose'
 import { ACR_PNET } from '../../../engine/guideline'

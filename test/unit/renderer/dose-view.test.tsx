@@ -2,7 +2,7 @@
 import '@testing-library/jest-dom/vitest'
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { PnetApi } from '../../../electron/api/contract'
+import type { PnetApi } from '../../../electron/contract/contract'
 import { DoseView } from '../../../renderer/src/features/dose/DoseView'
 import { CT, doseViewOf, MRI, STUDIES, studyRecord, TODAY } from './dose-fixture'
 

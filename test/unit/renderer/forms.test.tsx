@@ -3,9 +3,9 @@ import '@testing-library/jest-dom/vitest'
 import { cleanup, render, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PnetApi } from '../../../electron/api/contract'
+import type { PnetApi } from '../../../electron/contract/contract'
 import { PatientForm } from '../../../renderer/src/features/patients/PatientForm'
-import { draftToInput, EMPTY_DRAFT } from '../../../renderer/src/features/patients/patientForm'
+import { draftToInput, EMPTY_DRAFT } from '../../../renderer/src/features/patients/patientDraft'
 import { StudyForm } from '../../../renderer/src/features/studies/StudyForm'
 
 // The forms' own validation, and how they show the back end's per-field errors. The back end

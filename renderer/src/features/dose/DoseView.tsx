@@ -1,4 +1,4 @@
-import type { DoseView as DoseData, StudyRecord } from '../../../../electron/api/contract'
+import type { DoseView as DoseData, StudyRecord } from '../../../../electron/contract/contract'
 import type { DoseProjection } from '../../../../engine/dose'
 import type { Modality, StudyDoseEstimate } from '../../../../engine/types'
 import { procedureShortName } from '../../domain/labels'

@@ -5,7 +5,7 @@
 // neutralised as OWASP's CSV-injection page advises: a text cell that starts with =, +, -, @, tab
 // or carriage return (also after leading spaces) gets a leading single quote and is quoted, so a
 // spreadsheet shows it as text instead of running it.
-import type { DoseView, StudyRecord } from '../../../../electron/api/contract'
+import type { DoseView, StudyRecord } from '../../../../electron/contract/contract'
 import { agentLabel, procedureName } from '../../domain/labels'
 import { methodText } from '../patient/Timeline'
 import {

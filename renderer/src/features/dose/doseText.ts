@@ -1,7 +1,7 @@
 // Words for the radiation ledger: numbers as a reader expects them, each estimate's method in
 // plain words, its assumptions (engine flags) as sentences, and where every coefficient came from.
 // Pure functions, shared by the panel and the CSV export.
-import type { StudyRecord } from '../../../../electron/api/contract'
+import type { StudyRecord } from '../../../../electron/contract/contract'
 import { AGENT_DATA } from '../../../../engine/doseData'
 import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine/types'
 import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'

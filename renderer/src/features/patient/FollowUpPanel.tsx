@@ -5,7 +5,7 @@ import type {
   OverrideReasonCode,
   ProcedureId,
   StatusReasonCode,
-} from '../../../../electron/api/contract'
+} from '../../../../electron/contract/contract'
 import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'

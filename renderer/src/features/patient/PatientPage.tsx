@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { PatientDetail, StoredRecommendation } from '../../../../electron/api/contract'
+import type { PatientDetail, StoredRecommendation } from '../../../../electron/contract/contract'
 import { call } from '../../api'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'

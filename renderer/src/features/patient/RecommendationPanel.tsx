@@ -1,4 +1,8 @@
-import type { Evaluation, StoredEvaluation, StoredRecommendation } from '../../../../electron/api/contract'
+import type {
+  Evaluation,
+  StoredEvaluation,
+  StoredRecommendation,
+} from '../../../../electron/contract/contract'
 import { alertText } from '../../domain/alerts'
 import { PACK, procedureName, variantLabel, variantTitle, windowStatus } from '../../domain/labels'
 

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { PatientDetail, StudyResult } from '../../../../electron/api/contract'
+import type { PatientDetail, StudyResult } from '../../../../electron/contract/contract'
 import { call } from '../../api'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react'
-import type { PatientRecord, TreatmentKind } from '../../../../electron/api/contract'
+import type { PatientRecord, TreatmentKind } from '../../../../electron/contract/contract'
 import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select, TRI_OPTIONS } from '../../components/Select'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
-import { draftToInput, EMPTY_DRAFT, recordToDraft, type PatientDraft, type Tri } from './patientForm'
+import { draftToInput, EMPTY_DRAFT, recordToDraft, type PatientDraft, type Tri } from './patientDraft'
 
 interface Props {
   /** Absent: a new patient. */

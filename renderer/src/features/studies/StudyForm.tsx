@@ -4,7 +4,7 @@ import type {
   ProcedureId,
   RecordStudyResult,
   StudyRecord,
-} from '../../../../electron/api/contract'
+} from '../../../../electron/contract/contract'
 import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
@@ -15,7 +15,7 @@ import {
   REGION_OPTIONS,
   RESULT_OPTIONS,
 } from '../../domain/labels'
-import { carryLesions, draftToStudy, emptyStudy, type LesionDraft, type StudyDraft } from './studyForm'
+import { carryLesions, draftToStudy, emptyStudy, type LesionDraft, type StudyDraft } from './studyDraft'
 
 interface Props {
   patientId: number

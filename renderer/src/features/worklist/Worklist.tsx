@@ -1,6 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { VariantId, WorklistBucket, WorklistRow, WorklistSort } from '../../../../electron/api/contract'
+import type {
+  VariantId,
+  WorklistBucket,
+  WorklistRow,
+  WorklistSort,
+} from '../../../../electron/contract/contract'
 import {
   formatMsv,
   procedureShortName,

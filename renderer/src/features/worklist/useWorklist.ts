@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { WorklistCounts, WorklistQuery, WorklistRow } from '../../../../electron/api/contract'
+import type { WorklistCounts, WorklistQuery, WorklistRow } from '../../../../electron/contract/contract'
 import { call } from '../../api'
 
 export type WorklistFilter = Omit<WorklistQuery, 'limit' | 'offset'>

@@ -4,7 +4,7 @@ import type {
   PatientRecord,
   ProcedureId,
   TreatmentKind,
-} from '../../../../electron/api/contract'
+} from '../../../../electron/contract/contract'
 
 /** A yes/no fact that may be unknown: the form never turns "not answered" into "no". */
 export type Tri = '' | 'yes' | 'no'

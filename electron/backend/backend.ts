@@ -1,7 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { openDatabase, type DB } from '../../db/open'
-import type { Handlers } from './contract'
+import type { Handlers } from '../contract/contract'
 import { dailyBackup } from '../../db/backup'
 import { createHandlers, localToday } from './handlers'
 

@@ -4,10 +4,10 @@ import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
 import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
 import { doseAvoided, doseLedger, projectDose } from '../../../engine/dose'
-import { ACR_PNET } from '../../../engine/guideline'
+import { ACR_PNET } from '../../../engine/guideline/index'
 import type { DoseLedger, EngineSettings, IsoDate, ProcedureId } from '../../../engine/types'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
-import type { DoseView, Settings, StoredRecommendation } from '../contract'
+import type { DoseView, Settings, StoredRecommendation } from '../../contract/contract'
 import { engineSettingsOf } from './settings'
 
 /** A patient's dose ledger from what is stored, with the current dose settings. */

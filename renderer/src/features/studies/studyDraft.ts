@@ -7,7 +7,7 @@ import type {
   ProcedureId,
   StudyInput,
   StudyResult,
-} from '../../../../electron/api/contract'
+} from '../../../../electron/contract/contract'
 
 export interface LesionDraft {
   id: string

@@ -1,7 +1,8 @@
 import path from 'node:path'
 import type { Actor } from '../../db/audit'
 import { backupTo } from '../../db/backup'
-import { LATEST_SCHEMA_VERSION } from '../../db/migrations'
+import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
+import { DbError } from '../../db/errors'
 import type { DB } from '../../db/open'
 import { listItems } from '../../db/queries/followups'
 import {
@@ -17,8 +18,8 @@ import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from 
 import { writeTx } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine/dates'
-import type { Handlers, StoredRecommendation } from './contract'
-import { invalid } from './dispatch'
+import type { Handlers, StoredRecommendation } from '../contract/contract'
+import { ApiFailure, invalid } from '../contract/dispatch'
 import { loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
 import {
@@ -73,7 +74,42 @@ function checkPatient(input: PatientInput, today: string): void {
   if (first) throw invalid(first, fields)
 }
 
+/**
+ * The database's errors that a person can act on become the call's answer (`ApiFailure`); any
+ * other failure stays internal and is logged by `dispatch` without the request.
+ */
+function withPublicErrors(handlers: Handlers): Handlers {
+  const wrapped: Record<string, (req: never) => unknown> = {}
+  for (const [name, handler] of Object.entries(handlers) as [string, (req: never) => unknown][]) {
+    wrapped[name] = async (req: never) => {
+      try {
+        return await handler(req)
+      } catch (e) {
+        throw publicError(e)
+      }
+    }
+  }
+  return wrapped as unknown as Handlers
+}
+
+function publicError(e: unknown): unknown {
+  if (!(e instanceof DbError)) return e
+  switch (e.code) {
+    case 'NOT_FOUND':
+    case 'CONFLICT':
+    case 'DB_BUSY':
+    case 'DB_CONSTRAINT':
+      return new ApiFailure({ code: e.code, message: e.message })
+    default:
+      return e
+  }
+}
+
 export function createHandlers(ctx: HandlerContext): Handlers {
+  return withPublicErrors(buildHandlers(ctx))
+}
+
+function buildHandlers(ctx: HandlerContext): Handlers {
   const { db, actor } = ctx
   const today = (): string => localToday(actor.now())
   const fu: FollowUpContext = {

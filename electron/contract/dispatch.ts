@@ -1,5 +1,4 @@
 import type { z } from 'zod'
-import { DbError } from '../../db/errors'
 import { isCallName } from './calls'
 import { contract, type Handlers } from './contract'
 import type { ApiError, Result } from './result'
@@ -64,17 +63,6 @@ export async function dispatch(
     return { ok: true, value }
   } catch (e) {
     if (e instanceof ApiFailure) return { ok: false, error: e.error }
-    if (e instanceof DbError) {
-      switch (e.code) {
-        case 'NOT_FOUND':
-        case 'CONFLICT':
-        case 'DB_BUSY':
-        case 'DB_CONSTRAINT':
-          return { ok: false, error: { code: e.code, message: e.message } }
-        default:
-          break
-      }
-    }
     // Log the kind of failure, never the request: requests hold patient data.
     log(`[pnet] ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
     return {

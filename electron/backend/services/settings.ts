@@ -3,7 +3,7 @@ import type { DB } from '../../../db/open'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
 import { writeTx } from '../../../db/tx'
 import type { EngineSettings } from '../../../engine/types'
-import type { Settings } from '../contract'
+import type { Settings } from '../../contract/contract'
 
 export const DEFAULT_SETTINGS: Settings = {
   theme: 'dark',

@@ -28,9 +28,9 @@ import type {
 } from '../../../db/types'
 import { evaluate } from '../../../engine/evaluate'
 import type { EngineSettings, Evaluation, ProcedureId } from '../../../engine/types'
-import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../contract'
-import { ACR_PNET } from '../../../engine/guideline'
-import { invalid } from '../dispatch'
+import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
+import { ACR_PNET } from '../../../engine/guideline/index'
+import { invalid } from '../../contract/dispatch'
 
 /** What every follow-up operation needs: the log, who acts, their today, and the dose settings. */
 export interface FollowUpContext {

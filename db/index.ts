@@ -1,6 +1,0 @@
-export { openDatabase, type DB } from './open'
-export { DbError, type DbErrorCode } from './errors'
-export { appendAudit, auditFor, verifyAuditChain, type Actor, type AuditRow } from './audit'
-export { LATEST_SCHEMA_VERSION } from './migrations'
-export * from './queries/patients'
-export type * from './types'
