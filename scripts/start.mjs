@@ -49,14 +49,21 @@ function startElectron() {
 build()
 if (webOnly) {
   startWeb()
-} else if (
-  electronBinaryPresent() ||
-  spawnSync(npx, ['install-electron'], { cwd: root, stdio: 'inherit' }).status === 0
-) {
+} else if (electronBinaryPresent() || downloadElectron()) {
   startElectron()
 } else {
   console.log(
-    '\nThe Electron binary is not installed and cannot be downloaded here; opening the browser version.\n',
+    'The desktop app (Electron) is not installed and cannot be downloaded here; opening the browser version.',
   )
   startWeb()
+}
+
+/**
+ * Tries to fetch the Electron binary. Its downloader's own output (a stack trace when there is no
+ * network) is kept back: the person starting the app needs one plain line, not the trace.
+ */
+function downloadElectron() {
+  console.log('Fetching the desktop app (Electron)…')
+  const r = spawnSync(npx, ['install-electron'], { cwd: root, encoding: 'utf8', stdio: 'pipe' })
+  return r.status === 0
 }
