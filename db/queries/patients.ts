@@ -32,8 +32,11 @@ interface PatientRow {
   c_egfr: number | null
 }
 
+/** 1 when the demo log loaded the patient (the back end's record of it, never a guess from the MRN). */
+export const IS_DEMO = 'EXISTS (SELECT 1 FROM demo_patients dp WHERE dp.patient_id = p.id)'
+
 const SELECT_PATIENT = `
-  SELECT p.*, d.date AS d_date, d.confirmed AS d_confirmed, d.grade AS d_grade,
+  SELECT p.*, ${IS_DEMO} AS is_demo, d.date AS d_date, d.confirmed AS d_confirmed, d.grade AS d_grade,
          d.functional AS d_functional, d.primary_size_mm AS d_primary_size_mm,
          c.mri_contraindicated AS c_mri, c.mri_reason AS c_mri_reason,
          c.iodinated_contrast_contraindicated AS c_iodinated,
@@ -174,19 +177,14 @@ function writeFacts(db: DB, id: number, input: PatientInput): void {
 }
 
 /** Creates a patient with its facts and an audit row, all in one transaction. */
-export function createPatient(
-  db: DB,
-  actor: Actor,
-  input: PatientInput,
-  opts: { isDemo?: boolean } = {},
-): PatientRecord {
+export function createPatient(db: DB, actor: Actor, input: PatientInput): PatientRecord {
   return writeTx(db, () => {
     assertMrnFree(db, input.mrn, null)
     const at = actor.now().toISOString()
     const id = Number(
       db
-        .prepare('INSERT INTO patient (mrn, name, is_demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-        .run(input.mrn, input.name, opts.isDemo ? 1 : 0, at, at).lastInsertRowid,
+        .prepare('INSERT INTO patient (mrn, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        .run(input.mrn, input.name, at, at).lastInsertRowid,
     )
     writePatient(db, id, input, at)
     const after = requirePatient(db, id)
@@ -226,7 +224,7 @@ export function listPatients(
   const params = { prefix: escapeLike(q) + '%', limit: opts.limit, offset: opts.offset }
   const rows = db
     .prepare(
-      `SELECT id, mrn, name, birth_date, is_demo, created_at FROM patient ${where}
+      `SELECT id, mrn, name, birth_date, ${IS_DEMO} AS is_demo, created_at FROM patient p ${where}
        ORDER BY name COLLATE NOCASE, id LIMIT :limit OFFSET :offset`,
     )
     .all(q ? params : { limit: params.limit, offset: params.offset }) as SummaryRow[]

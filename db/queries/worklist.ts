@@ -1,7 +1,7 @@
 import type { DB } from '../open'
 import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
 import { cached } from '../stmt'
-import { escapeLike } from './patients'
+import { escapeLike, IS_DEMO } from './patients'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -60,7 +60,7 @@ function toRow(r: Row): WorklistRow {
   }
 }
 
-const COLUMNS = `p.id AS patient_id, p.name, p.mrn, p.is_demo, p.variant, p.last_study_date, p.last_result,
+const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result,
   p.cumulative_msv, p.dose_estimated, p.dose_incomplete, f.id AS item_id,
   coalesce(f.override_procedure, f.procedure) AS procedure, ${EFF_FROM} AS due_from, ${EFF_TO} AS due_to,
   (f.override_reason_code IS NOT NULL) AS overridden, f.reason`

@@ -20,7 +20,7 @@ import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine/dates'
 import type { Handlers, StoredRecommendation } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
-import { loadDemo, removeDemo } from './services/demo'
+import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
 import {
   overrideItem,
@@ -188,6 +188,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     'settings.get': () => getSettings(db),
     'settings.update': (req) =>
       updateSettings(db, actor, req, () => refreshDoseSummaries(db, engineSettingsOf(getSettings(db)))),
+    'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),
   }

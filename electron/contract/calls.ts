@@ -17,6 +17,7 @@ export const CALLS = [
   'worklist.summary',
   'settings.get',
   'settings.update',
+  'demo.status',
   'demo.load',
   'demo.remove',
 ] as const

@@ -227,6 +227,8 @@ export const contract = {
       firstRunDone: z.boolean().optional(),
     }),
   ),
+  /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */
+  'demo.status': spec<{ patients: number }>()(z.strictObject({})),
   'demo.load': spec<{ patients: number }>()(z.strictObject({})),
   'demo.remove': spec<{ removed: number }>()(z.strictObject({})),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }

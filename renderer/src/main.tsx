@@ -1,12 +1,18 @@
+import { QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
+import { createQueryClient, watchWindowFocus } from './data/client'
 import { installTransport } from './transport'
 import './styles.css'
 
 installTransport()
+watchWindowFocus()
+const queryClient = createQueryClient()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 )

@@ -82,7 +82,14 @@ export const RULES = {
   renderer: {
     areas: ['renderer', 'engine'],
     typeOnly: ['electron-api-contract'],
-    packages: pkg('react', 'react-dom', '@tanstack/react-virtual'),
+    packages: pkg(
+      'react',
+      'react-dom',
+      '@tanstack/react-virtual',
+      '@tanstack/react-query',
+      'react-aria-components',
+      'react-hotkeys-hook',
+    ),
   },
 }
 

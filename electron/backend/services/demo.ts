@@ -1,4 +1,5 @@
 import { appendAudit } from '../../../db/audit'
+import type { DB } from '../../../db/open'
 import { createPatient } from '../../../db/queries/patients'
 import { writeTx } from '../../../db/tx'
 import type { IsoDate, PatientInput, StudyInput } from '../../../db/types'
@@ -6,7 +7,8 @@ import { addDays, addMonths } from '../../../engine/dates'
 import { recordStudy, reevaluateInTx, type FollowUpContext } from './followup'
 
 // A small synthetic log so a new user sees the app working at once. Every name is invented and
-// every patient is flagged `is_demo`; "Remove demo patients" deletes exactly those.
+// every patient it creates is recorded in `demo_patients`; "Remove demo patients" deletes exactly
+// those. The MRN plays no part: a real patient whose MRN starts with "DEMO-" is a real patient.
 
 type Facts = Partial<PatientInput> & Pick<PatientInput, 'mrn' | 'name'>
 
@@ -232,15 +234,23 @@ export function demoPatients(today: IsoDate): Array<{ facts: PatientInput; studi
   ]
 }
 
+/** How many patients the demo log loaded are still in the log (the banner shows while any are). */
+export function demoStatus(db: DB): { patients: number } {
+  return { patients: db.prepare('SELECT count(*) FROM demo_patients').pluck().get() as number }
+}
+
 /** Loads the demo patients (once: refused if any demo patient is already there). */
 export function loadDemo(ctx: FollowUpContext): { patients: number } {
   const { db, actor } = ctx
   return writeTx(db, () => {
-    const existing = db.prepare('SELECT count(*) FROM patient WHERE is_demo = 1').pluck().get() as number
-    if (existing > 0) return { patients: 0 }
+    if (demoStatus(db).patients > 0) return { patients: 0 }
     const list = demoPatients(ctx.today())
+    const mark = db.prepare('INSERT INTO demo_patients (patient_id) VALUES (?)')
+    const ids: number[] = []
     for (const d of list) {
-      const p = createPatient(db, actor, d.facts, { isDemo: true })
+      const p = createPatient(db, actor, d.facts)
+      mark.run(p.id)
+      ids.push(p.id)
       if (d.studies.length === 0) reevaluateInTx(ctx, p.id, 'facts-changed')
       for (const s of d.studies) recordStudy(ctx, p.id, s)
     }
@@ -249,22 +259,25 @@ export function loadDemo(ctx: FollowUpContext): { patients: number } {
       entity: 'patient',
       entityId: null,
       before: null,
-      after: { patients: list.length },
+      after: { patients: list.length, ids },
     })
     return { patients: list.length }
   })
 }
 
-/** Deletes every demo patient and all that hangs off them; real patients are never touched. */
+/** Deletes every patient the demo loaded and all that hangs off them; real patients are never touched. */
 export function removeDemo(ctx: FollowUpContext): { removed: number } {
   const { db, actor } = ctx
   return writeTx(db, () => {
-    const ids = db.prepare('SELECT id, mrn FROM patient WHERE is_demo = 1').all() as Array<{
-      id: number
-      mrn: string
-    }>
-    for (const { id, mrn } of ids) {
-      db.prepare('DELETE FROM patient WHERE id = ? AND is_demo = 1').run(id)
+    const demo = db
+      .prepare('SELECT p.id, p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id ORDER BY p.id')
+      .all() as Array<{ id: number; mrn: string }>
+    // The join makes sure only a patient recorded as demo is deleted; its demo_patients row goes with it.
+    const remove = db.prepare(
+      'DELETE FROM patient WHERE id = ? AND EXISTS (SELECT 1 FROM demo_patients WHERE patient_id = ?)',
+    )
+    for (const { id, mrn } of demo) {
+      remove.run(id, id)
       appendAudit(db, actor, {
         action: 'demo.remove',
         entity: 'patient',
@@ -273,6 +286,6 @@ export function removeDemo(ctx: FollowUpContext): { removed: number } {
         after: null,
       })
     }
-    return { removed: ids.length }
+    return { removed: demo.length }
   })
 }

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useState } from 'react'
-import type { AppInfo, Settings } from '../../../electron/contract/contract'
-import { call, isConnected } from '../api'
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import type { Settings } from '../../../electron/contract/contract'
+import { isConnected } from '../api'
+import { queryKeys } from '../data/keys'
+import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../data/mutations'
+import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { Worklist } from '../features/worklist/Worklist'
@@ -11,54 +15,38 @@ type View =
   | { name: 'patient'; id: number; record: boolean; notice?: string }
   | { name: 'new-patient' }
 
+/** The element the patient page's skip link moves focus to. */
+const MAIN_ID = 'main-content'
+
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null)
-  const [settings, setSettings] = useState<Settings | null>(null)
+  const connected = isConnected()
+  const qc = useQueryClient()
+  const { data: info } = useAppInfo(connected)
+  const { data: settings } = useSettings(connected)
+  const { data: demo } = useDemoStatus(connected && settings?.firstRunDone === true)
+  const updateSettings = useUpdateSettings()
+  const loadDemo = useLoadDemo()
+  const removeDemo = useRemoveDemo()
+  const backup = useBackup()
   const [view, setView] = useState<View>({ name: 'worklist' })
-  const [refreshKey, setRefreshKey] = useState(0)
   const [notice, setNotice] = useState<string | null>(null)
-  const [hasDemo, setHasDemo] = useState(false)
 
-  const refresh = useCallback(() => setRefreshKey((k) => k + 1), [])
-
+  // Lists and pages are "as of today": when the calendar day moves on, read them again.
+  const today = info?.today
+  const lastToday = useRef(today)
   useEffect(() => {
-    if (!isConnected()) return
-    void call('app.info', {}).then((r) => r.ok && setInfo(r.value))
-    void call('settings.get', {}).then((r) => r.ok && setSettings(r.value))
-  }, [])
-
-  // The calendar day moves on while the app stays open: re-read it when the window regains focus
-  // and every minute, and refresh the lists when it changes.
-  useEffect(() => {
-    if (!isConnected()) return
-    const check = () =>
-      void call('app.info', {}).then((r) => {
-        if (!r.ok) return
-        setInfo((old) => {
-          if (old && old.today !== r.value.today) setRefreshKey((k) => k + 1)
-          return old && old.today === r.value.today ? old : r.value
-        })
-      })
-    const timer = window.setInterval(check, 60_000)
-    window.addEventListener('focus', check)
-    return () => {
-      window.clearInterval(timer)
-      window.removeEventListener('focus', check)
+    if (lastToday.current !== undefined && today !== undefined && lastToday.current !== today) {
+      void qc.invalidateQueries({ queryKey: queryKeys.worklist.all })
+      void qc.invalidateQueries({ queryKey: queryKeys.patients.all })
     }
-  }, [])
-
-  useEffect(() => {
-    if (!isConnected()) return
-    void call('worklist.summary', { bucket: 'all', search: 'DEMO-' }).then(
-      (r) => r.ok && setHasDemo(r.value.total > 0),
-    )
-  }, [refreshKey])
+    if (today !== undefined) lastToday.current = today
+  }, [today, qc])
 
   useEffect(() => {
     if (settings) document.documentElement.dataset['theme'] = settings.theme
   }, [settings])
 
-  if (!isConnected()) {
+  if (!connected) {
     return (
       <main className="shell shell--center">
         <div className="panel">
@@ -73,19 +61,14 @@ export function App() {
   }
   if (!info || !settings) return <p className="muted">Loading…</p>
 
-  const saveSettings = async (patch: Partial<Settings>) => {
-    const r = await call('settings.update', patch)
-    if (r.ok) setSettings(r.value)
-    return r
-  }
+  const saveSettings = (patch: Partial<Settings>) => updateSettings.run(patch)
 
   if (!settings.firstRunDone) {
     return (
       <FirstRun
-        onChosen={async (demo) => {
-          if (demo) await call('demo.load', {})
+        onChosen={async (withDemo) => {
+          if (withDemo) await loadDemo.run({})
           await saveSettings({ firstRunDone: true })
-          refresh()
         }}
       />
     )
@@ -102,6 +85,19 @@ export function App() {
 
   return (
     <div className="shell">
+      {view.name === 'patient' && (
+        <a
+          className="skip-link"
+          href={`#${MAIN_ID}`}
+          onClick={(e) => {
+            // Focus moves without touching the address (the app navigates by state, not by URL).
+            e.preventDefault()
+            document.getElementById(MAIN_ID)?.focus()
+          }}
+        >
+          Skip to the patient record
+        </a>
+      )}
       <header className="topbar">
         <h1>
           <button className="link topbar__home" onClick={toWorklist}>
@@ -121,7 +117,7 @@ export function App() {
         <button
           className="button button--quiet"
           onClick={async () => {
-            const r = await call('app.backup', {})
+            const r = await backup.run({})
             setNotice(
               r.ok ? `Backup written and checked: ${r.value.file}` : `Backup failed: ${r.error.message}`,
             )
@@ -147,27 +143,27 @@ export function App() {
           </span>
         </div>
       )}
-      {hasDemo && (
+      {demo && demo.patients > 0 && (
         <div className="demo-banner" role="note">
           <span>
             <strong>Demo log:</strong> the patients marked “demo” are invented, for trying the app.
           </span>
           <button
             className="button"
+            disabled={removeDemo.isPending}
             onClick={async () => {
-              const r = await call('demo.remove', {})
+              const r = await removeDemo.run({})
               if (r.ok) {
                 toWorklist()
                 setNotice(`Removed ${r.value.removed} demo patients.`)
-                refresh()
-              }
+              } else setNotice(`The demo patients were not removed: ${r.error.message}`)
             }}
           >
             Remove demo patients
           </button>
         </div>
       )}
-      <main className="content">
+      <main className="content" id={MAIN_ID} tabIndex={-1}>
         {notice && (
           <p className="notice" role="status">
             {notice}
@@ -176,7 +172,6 @@ export function App() {
         {view.name === 'worklist' && (
           <Worklist
             today={info.today}
-            refreshKey={refreshKey}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
           />
@@ -184,10 +179,7 @@ export function App() {
         {view.name === 'new-patient' && (
           <PatientForm
             onCancel={toWorklist}
-            onSaved={(p) => {
-              refresh()
-              openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)
-            }}
+            onSaved={(p) => openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)}
           />
         )}
         {view.name === 'patient' && (
@@ -198,7 +190,6 @@ export function App() {
             startRecording={view.record}
             initialNotice={view.notice ?? null}
             onBack={toWorklist}
-            onChanged={refresh}
           />
         )}
       </main>

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import '@testing-library/jest-dom/vitest'
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { render } from '../../helpers/render'
 import type { PnetApi } from '../../../electron/contract/contract'
 import { DoseView } from '../../../renderer/src/features/dose/DoseView'
 import { CT, doseViewOf, MRI, STUDIES, studyRecord, TODAY } from './dose-fixture'

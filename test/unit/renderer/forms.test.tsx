@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
 import '@testing-library/jest-dom/vitest'
-import { cleanup, render, screen, waitFor } from '@testing-library/react'
+import { cleanup, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { render } from '../../helpers/render'
 import type { PnetApi } from '../../../electron/contract/contract'
 import { PatientForm } from '../../../renderer/src/features/patients/PatientForm'
 import { draftToInput, EMPTY_DRAFT } from '../../../renderer/src/features/patients/patientDraft'

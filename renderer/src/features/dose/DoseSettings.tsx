@@ -1,14 +1,14 @@
 import { useState, type FormEvent } from 'react'
 import { K_FACTOR_SETS, type KFactorSet } from '../../../../engine/types'
-import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
+import { useUpdateSettings } from '../../data/mutations'
 import { K_FACTOR_SET_LABELS } from './doseText'
 
 interface Props {
   kFactors: KFactorSet
   cu64DotatateMsvPerMbq: number | null
-  /** After a successful save: reload the page's data. */
+  /** After a successful save (the changed data has been read again by then). */
   onSaved: () => void
 }
 
@@ -24,6 +24,7 @@ export function DoseSettings({ kFactors, cu64DotatateMsvPerMbq, onSaved }: Props
   const [coef, setCoef] = useState(cu64DotatateMsvPerMbq === null ? '' : String(cu64DotatateMsvPerMbq))
   const [fields, setFields] = useState<Record<string, string>>({})
   const [message, setMessage] = useState<string | null>(null)
+  const update = useUpdateSettings()
   const [saving, setSaving] = useState(false)
 
   async function submit(e: FormEvent) {
@@ -36,7 +37,7 @@ export function DoseSettings({ kFactors, cu64DotatateMsvPerMbq, onSaved }: Props
       return
     }
     setSaving(true)
-    const r = await call('settings.update', { kFactors: k, cu64DotatateMsvPerMbq: value })
+    const r = await update.run({ kFactors: k, cu64DotatateMsvPerMbq: value })
     setSaving(false)
     if (r.ok) {
       setFields({})

@@ -27,7 +27,7 @@ interface Props {
   studies: readonly StudyRecord[]
   mrn: string
   today: string
-  /** The dose settings were saved: reload the page's data. */
+  /** The dose settings were saved (every dose has been read again by then). */
   onSettingsSaved: () => void
 }
 

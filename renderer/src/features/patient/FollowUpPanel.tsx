@@ -6,9 +6,9 @@ import type {
   ProcedureId,
   StatusReasonCode,
 } from '../../../../electron/contract/contract'
-import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
+import { useOverrideItem, useSetItemStatus } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, procedureName, windowStatus } from '../../domain/labels'
 
 const OVERRIDE_REASONS: Array<{ value: OverrideReasonCode; label: string }> = [
@@ -137,12 +137,13 @@ function OverrideForm({ item, onDone }: { item: FollowUpItem; onDone: (message: 
   const [reasonCode, setReasonCode] = useState<OverrideReasonCode>('clinician-decision')
   const [text, setText] = useState('')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const override = useOverrideItem(item.patientId)
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     const sameProcedure = procedure === (item.procedure ?? '')
     const sameWindow = from === item.due.from && to === item.due.to
-    const r = await call('followup.override', {
+    const r = await override.run({
       itemId: item.id,
       procedure: sameProcedure || procedure === '' ? null : (procedure as ProcedureId),
       due: sameWindow ? null : { from, to },
@@ -212,11 +213,12 @@ function StatusForm({
   const [from, setFrom] = useState(item.due.from)
   const [to, setTo] = useState(item.due.to)
   const [fields, setFields] = useState<Record<string, string>>({})
+  const setStatus = useSetItemStatus(item.patientId)
   const verb = status === 'done' ? 'Mark done' : status === 'deferred' ? 'Defer' : 'Cancel item'
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    const r = await call('followup.setStatus', {
+    const r = await setStatus.run({
       itemId: item.id,
       status,
       reasonCode,

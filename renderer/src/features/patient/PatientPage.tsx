@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { PatientDetail, StoredRecommendation } from '../../../../electron/contract/contract'
-import { call } from '../../api'
+import { useShortcut } from '../../app/shortcuts'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { errorText } from '../../data/fetch'
+import { usePatientDetail } from '../../data/queries'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
@@ -17,50 +20,36 @@ interface Props {
   /** A message to show on arrival (e.g. the patient was just added). */
   initialNotice: string | null
   onBack: () => void
-  onChanged: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record'
 
-export function PatientPage({ patientId, today, startRecording, initialNotice, onBack, onChanged }: Props) {
-  const [detail, setDetail] = useState<PatientDetail | null>(null)
-  const [error, setError] = useState<string | null>(null)
+export function PatientPage({ patientId, today, startRecording, initialNotice, onBack }: Props) {
+  const { data: detail, error } = usePatientDetail(patientId)
   const [mode, setMode] = useState<Mode>(startRecording ? 'record' : 'view')
   const [notice, setNotice] = useState<string | null>(initialNotice)
+  const [confirmClose, setConfirmClose] = useState(false)
 
-  const load = useCallback(() => {
-    void call('patients.detail', { id: patientId }).then((r) => {
-      if (r.ok) setDetail(r.value)
-      else setError(r.error.message)
-    })
-  }, [patientId])
+  // Esc closes an open form (after asking: never throw away a half-filled form on a stray key)
+  // or goes back to the worklist; R records a study. Neither while typing (app/shortcuts.ts).
+  useShortcut(
+    'escape',
+    () => {
+      if (mode !== 'view') setConfirmClose(true)
+      else onBack()
+    },
+    { enabled: !confirmClose },
+  )
+  useShortcut(['r', 'shift+r'], () => mode === 'view' && setMode('record'), { enabled: !confirmClose })
 
-  useEffect(load, [load])
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement?.tagName ?? '')
-      if (e.key === 'Escape' && mode !== 'view') {
-        // Never throw away a half-filled form on a stray key: ask first.
-        if (!typing && window.confirm('Close the form? What you entered is not saved.')) setMode('view')
-      } else if (e.key === 'Escape' && !typing) onBack()
-      else if ((e.key === 'r' || e.key === 'R') && !typing && mode === 'view') {
-        e.preventDefault()
-        setMode('record')
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [mode, onBack])
-
+  // The data was changed (each change invalidates and re-reads this page's query before it
+  // settles, see data/mutations.ts): say what happened and close the form.
   const changed = (message: string) => {
     setNotice(message)
     setMode('view')
-    load()
-    onChanged()
   }
 
-  if (error) return <p role="alert">{error}</p>
+  if (error) return <p role="alert">{errorText(error)}</p>
   if (!detail) return <p className="muted">Loading…</p>
   const { patient } = detail
   const current: StoredRecommendation | null =
@@ -119,6 +108,20 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           }
         />
       )}
+      <ConfirmDialog
+        isOpen={confirmClose}
+        title="Close the form?"
+        confirmLabel={mode === 'edit' ? 'Close without saving the record' : 'Close without saving the study'}
+        cancelLabel="Keep editing"
+        destructive
+        onCancel={() => setConfirmClose(false)}
+        onConfirm={() => {
+          setConfirmClose(false)
+          setMode('view')
+        }}
+      >
+        <p>What you entered in this form is not saved.</p>
+      </ConfirmDialog>
       <div className="patient__grid">
         <div className="patient__main">
           {current ? (

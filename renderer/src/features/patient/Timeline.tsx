@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { PatientDetail, StudyResult } from '../../../../electron/contract/contract'
-import { call } from '../../api'
+import { useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
 import { assessRecist } from '../../../../engine/recist'
@@ -133,7 +133,12 @@ export function Timeline({
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
             {e.unreadStudyId !== undefined && (
-              <ResultEntry studyId={e.unreadStudyId} date={e.date} onChanged={onChanged} />
+              <ResultEntry
+                patientId={patient.id}
+                studyId={e.unreadStudyId}
+                date={e.date}
+                onChanged={onChanged}
+              />
             )}
           </li>
         ))}
@@ -161,16 +166,19 @@ export function methodText(m: string): string {
 
 /** Enter the reader's result of a study recorded without one; the engine then re-runs. */
 function ResultEntry({
+  patientId,
   studyId,
   date,
   onChanged,
 }: {
+  patientId: number
   studyId: number
   date: string
   onChanged: (m: string) => void
 }) {
   const [result, setResult] = useState<StudyResult | ''>('')
   const [error, setError] = useState<string | null>(null)
+  const save = useSetStudyResult(patientId)
   return (
     <form
       className="timeline__result"
@@ -178,7 +186,7 @@ function ResultEntry({
       onSubmit={async (e) => {
         e.preventDefault()
         if (result === '') return setError('Choose a result.')
-        const r = await call('studies.setResult', { studyId, result })
+        const r = await save.run({ studyId, result })
         if (r.ok) onChanged(`Result of the ${date} study saved; the recommendation was updated.`)
         else setError(r.error.message)
       }}

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react'
 import type { PatientRecord, TreatmentKind } from '../../../../electron/contract/contract'
-import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select, TRI_OPTIONS } from '../../components/Select'
+import { useCreatePatient, useUpdatePatient } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
 import { draftToInput, EMPTY_DRAFT, recordToDraft, type PatientDraft, type Tri } from './patientDraft'
 
@@ -22,6 +22,8 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const [fields, setFields] = useState<Record<string, string>>({})
   const [message, setMessage] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
+  const create = useCreatePatient()
+  const update = useUpdatePatient()
 
   const set =
     <K extends keyof PatientDraft>(key: K) =>
@@ -39,8 +41,8 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
     }
     setSaving(true)
     const result = patient
-      ? await call('patients.update', { id: patient.id, patient: parsed.input })
-      : await call('patients.create', parsed.input)
+      ? await update.run({ id: patient.id, patient: parsed.input })
+      : await create.run(parsed.input)
     setSaving(false)
     if (result.ok) return onSaved(result.value)
     const fieldErrors =

@@ -5,9 +5,9 @@ import type {
   RecordStudyResult,
   StudyRecord,
 } from '../../../../electron/contract/contract'
-import { call } from '../../api'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
+import { useRecordStudy } from '../../data/mutations'
 import {
   AGENT_OPTIONS,
   PROCEDURE_OPTIONS,
@@ -32,6 +32,7 @@ interface Props {
  * engine, stores its recommendation and schedules the next study, all in one transaction.
  */
 export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
+  const record = useRecordStudy(patientId)
   const [draft, setDraft] = useState<StudyDraft>(() => ({
     ...emptyStudy(today, suggestedProcedure ?? 'mri-abdomen-pelvis-without-and-with-iv-contrast'),
     lesions: previous ? carryLesions(previous.lesions) : [],
@@ -74,7 +75,7 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       return
     }
     setSaving(true)
-    const r = await call('studies.record', { patientId, study: parsed.study })
+    const r = await record.run({ patientId, study: parsed.study })
     setSaving(false)
     if (r.ok) return onSaved(r.value)
     setFields(r.error.fields ?? {})

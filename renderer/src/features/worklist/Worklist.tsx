@@ -1,11 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components'
 import type {
   VariantId,
   WorklistBucket,
+  WorklistCounts,
   WorklistRow,
   WorklistSort,
 } from '../../../../electron/contract/contract'
+import { useShortcut } from '../../app/shortcuts'
+import { errorText } from '../../data/fetch'
+import type { WorklistFilter, WorklistSummaryFilter } from '../../data/keys'
+import { useWorklistPages, useWorklistSummary, WORKLIST_PAGE } from '../../data/queries'
 import {
   formatMsv,
   procedureShortName,
@@ -15,11 +21,9 @@ import {
   windowStatus,
 } from '../../domain/labels'
 import { useDebounced } from './useDebounced'
-import { useWorklist, type WorklistFilter } from './useWorklist'
 
 interface Props {
   today: string
-  refreshKey: number
   onOpen: (patientId: number) => void
   onRecord: (patientId: number) => void
 }
@@ -27,7 +31,7 @@ interface Props {
 const BUCKETS: Array<{
   id: WorklistBucket
   label: string
-  count: (c: NonNullable<ReturnType<typeof useWorklist>['counts']>) => number
+  count: (c: WorklistCounts) => number
 }> = [
   { id: 'now', label: 'Overdue and due', count: (c) => c.overdue + c.due },
   { id: 'overdue', label: 'Overdue', count: (c) => c.overdue },
@@ -36,6 +40,7 @@ const BUCKETS: Array<{
   { id: 'upcoming-90', label: 'Next 90 days', count: (c) => c.upcoming90 },
   { id: 'all', label: 'All scheduled', count: (c) => c.scheduled },
 ]
+const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id === k)
 
 const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
   { id: 'patient', label: 'Patient', sort: 'name' },
@@ -49,7 +54,7 @@ const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
 
 const ROW_HEIGHT = 48
 
-export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
+export function Worklist({ today, onOpen, onRecord }: Props) {
   const [bucket, setBucket] = useState<WorklistBucket>('now')
   const [searchText, setSearchText] = useState('')
   const [variant, setVariant] = useState<VariantId | ''>('')
@@ -57,14 +62,15 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
   const [descending, setDescending] = useState(false)
   const [active, setActive] = useState(0)
   const search = useDebounced(searchText.trim(), 150)
-  const filter: WorklistFilter = {
+  const summaryFilter: WorklistSummaryFilter = {
     bucket,
-    sort,
-    descending,
     ...(search ? { search } : {}),
     ...(variant ? { variant } : {}),
   }
-  const { counts, total, error, rowAt } = useWorklist(filter, refreshKey)
+  const filter: WorklistFilter = { ...summaryFilter, sort, descending }
+  const summary = useWorklistSummary(summaryFilter)
+  const counts = summary.data?.counts ?? null
+  const total = summary.data?.total ?? 0
   const scrollRef = useRef<HTMLDivElement>(null)
   const searchRef = useRef<HTMLInputElement>(null)
 
@@ -76,19 +82,21 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   })
+  const virtualRows = virtualizer.getVirtualItems()
+  // The pages on screen, the active row's and the first (Enter in the search box opens row 0).
+  const wanted = new Set<number>([0, Math.floor(active / WORKLIST_PAGE)])
+  for (const v of virtualRows) wanted.add(Math.floor(v.index / WORKLIST_PAGE))
+  const pages = useWorklistPages(
+    filter,
+    [...wanted].filter((p) => p * WORKLIST_PAGE < total).sort((x, y) => x - y),
+  )
+  const rowAt = (index: number): WorklistRow | undefined =>
+    pages.loaded.get(Math.floor(index / WORKLIST_PAGE))?.[index % WORKLIST_PAGE]
+  const error = summary.error ?? pages.error
 
   useEffect(() => setActive(0), [bucket, search, variant, sort, descending])
 
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key === '/' && document.activeElement?.tagName !== 'INPUT') {
-        e.preventDefault()
-        searchRef.current?.focus()
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [])
+  useShortcut('/', () => searchRef.current?.focus(), { byCharacter: true })
 
   function move(to: number) {
     const next = Math.max(0, Math.min(total - 1, to))
@@ -96,39 +104,32 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
     virtualizer.scrollToIndex(next, { align: 'auto' })
   }
 
-  function onGridKey(e: KeyboardEvent) {
-    const row = rowAt(active)
-    switch (e.key) {
-      case 'ArrowDown':
-        move(active + 1)
-        break
-      case 'ArrowUp':
-        move(active - 1)
-        break
-      case 'PageDown':
-        move(active + 10)
-        break
-      case 'PageUp':
-        move(active - 10)
-        break
-      case 'Home':
-        move(0)
-        break
-      case 'End':
-        move(total - 1)
-        break
-      case 'Enter':
-        if (row) onOpen(row.patientId)
-        break
-      case 'r':
-      case 'R':
-        if (row) onRecord(row.patientId)
-        break
-      default:
-        return
-    }
-    e.preventDefault()
-  }
+  // The grid's own keys, while focus is on it.
+  const gridKeys = useShortcut<HTMLDivElement>(
+    ['down', 'up', 'pagedown', 'pageup', 'home', 'end', 'enter', 'r', 'shift+r'],
+    (e) => {
+      const row = rowAt(active)
+      switch (e.key) {
+        case 'ArrowDown':
+          return move(active + 1)
+        case 'ArrowUp':
+          return move(active - 1)
+        case 'PageDown':
+          return move(active + 10)
+        case 'PageUp':
+          return move(active - 10)
+        case 'Home':
+          return move(0)
+        case 'End':
+          return move(total - 1)
+        case 'Enter':
+          if (row) onOpen(row.patientId)
+          return
+        default:
+          if (row) onRecord(row.patientId)
+      }
+    },
+  )
 
   function sortBy(s: WorklistSort) {
     if (s === sort) setDescending((d) => !d)
@@ -157,7 +158,12 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
                 document.getElementById('worklist-grid')?.focus()
                 // Open the first match only once the list shows this very search (not the
                 // previous one, still on screen while the typing settles).
-                if (e.key === 'Enter' && total > 0 && search === searchText.trim()) {
+                if (
+                  e.key === 'Enter' &&
+                  total > 0 &&
+                  !summary.isPlaceholderData &&
+                  search === searchText.trim()
+                ) {
                   const row = rowAt(0)
                   if (row) onOpen(row.patientId)
                 }
@@ -178,98 +184,109 @@ export function Worklist({ today, refreshKey, onOpen, onRecord }: Props) {
         </div>
       </div>
 
-      <div className="tabs" role="tablist" aria-label="Due status">
-        {BUCKETS.map((b) => (
-          <button
-            key={b.id}
-            role="tab"
-            aria-selected={bucket === b.id && !search}
-            className={bucket === b.id && !search ? 'tab tab--active' : 'tab'}
-            onClick={() => {
-              setBucket(b.id)
-              setSearchText('')
-            }}
-            data-testid={`bucket-${b.id}`}
-          >
-            {b.label} <span className="tab__count">{counts ? b.count(counts) : '…'}</span>
-          </button>
-        ))}
-      </div>
-      {search && (
-        <p className="worklist__note" role="status">
-          {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled study.
-        </p>
-      )}
-      {error && <p role="alert">{error}</p>}
-
-      <div
-        id="worklist-grid"
-        className="grid"
-        role="grid"
-        aria-label="Worklist"
-        aria-rowcount={total + 1}
-        aria-activedescendant={total > 0 ? `wl-row-${active}` : undefined}
-        tabIndex={0}
-        onKeyDown={onGridKey}
-        data-testid="worklist"
+      <Tabs
+        selectedKey={bucket}
+        onSelectionChange={(key) => {
+          if (!isBucket(key)) return
+          setBucket(key)
+          setSearchText('')
+        }}
       >
-        <div className="grid__row grid__row--head" role="row" aria-rowindex={1}>
-          {COLUMNS.map((c) => (
-            <div
-              key={c.id}
-              role="columnheader"
-              className={`grid__cell grid__cell--${c.id}`}
-              aria-sort={c.sort && c.sort === sort ? (descending ? 'descending' : 'ascending') : undefined}
+        <TabList className="tabs" aria-label="Due status">
+          {BUCKETS.map((b) => (
+            <Tab
+              key={b.id}
+              id={b.id}
+              // A search lists every patient whatever the bucket: no tab is highlighted then,
+              // and choosing one (even the current one) ends the search.
+              className={({ isSelected }) => (isSelected && !search ? 'tab tab--active' : 'tab')}
+              onPress={() => setSearchText('')}
+              data-testid={`bucket-${b.id}`}
             >
-              {c.sort ? (
-                <button className="sort" onClick={() => sortBy(c.sort!)}>
-                  {c.label}
-                  {c.sort === sort ? (descending ? ' ▼' : ' ▲') : ''}
-                </button>
-              ) : (
-                c.label
-              )}
-            </div>
+              {b.label} <span className="tab__count">{counts ? b.count(counts) : '…'}</span>
+            </Tab>
           ))}
-        </div>
-        <div ref={scrollRef} className="grid__body">
-          {total === 0 && counts && (
-            <p className="empty">{search ? 'No patient matches.' : 'Nothing in this list.'}</p>
+        </TabList>
+        <TabPanel id={bucket} className="worklist__panel">
+          {search && (
+            <p className="worklist__note" role="status">
+              {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled study.
+            </p>
           )}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const row = rowAt(v.index)
-              return (
+          {error && <p role="alert">{errorText(error)}</p>}
+
+          <div
+            id="worklist-grid"
+            className="grid"
+            role="grid"
+            aria-label="Worklist"
+            aria-rowcount={total + 1}
+            aria-activedescendant={total > 0 ? `wl-row-${active}` : undefined}
+            tabIndex={0}
+            ref={gridKeys}
+            data-testid="worklist"
+          >
+            <div className="grid__row grid__row--head" role="row" aria-rowindex={1}>
+              {COLUMNS.map((c) => (
                 <div
-                  key={v.key}
-                  id={`wl-row-${v.index}`}
-                  role="row"
-                  aria-rowindex={v.index + 2}
-                  aria-selected={v.index === active}
-                  className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    right: 0,
-                    height: ROW_HEIGHT,
-                    transform: `translateY(${v.start}px)`,
-                  }}
-                  onClick={() => setActive(v.index)}
-                  onDoubleClick={() => row && onOpen(row.patientId)}
-                  data-testid="worklist-row"
+                  key={c.id}
+                  role="columnheader"
+                  className={`grid__cell grid__cell--${c.id}`}
+                  aria-sort={
+                    c.sort && c.sort === sort ? (descending ? 'descending' : 'ascending') : undefined
+                  }
                 >
-                  {row ? (
-                    <Cells row={row} today={today} onOpen={onOpen} />
+                  {c.sort ? (
+                    <button className="sort" onClick={() => sortBy(c.sort!)}>
+                      {c.label}
+                      {c.sort === sort ? (descending ? ' ▼' : ' ▲') : ''}
+                    </button>
                   ) : (
-                    <div className="grid__cell">Loading…</div>
+                    c.label
                   )}
                 </div>
-              )
-            })}
+              ))}
+            </div>
+            <div ref={scrollRef} className="grid__body">
+              {total === 0 && counts && (
+                <p className="empty">{search ? 'No patient matches.' : 'Nothing in this list.'}</p>
+              )}
+              <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+                {virtualRows.map((v) => {
+                  const row = rowAt(v.index)
+                  return (
+                    <div
+                      key={v.key}
+                      id={`wl-row-${v.index}`}
+                      role="row"
+                      aria-rowindex={v.index + 2}
+                      aria-selected={v.index === active}
+                      className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
+                      style={{
+                        position: 'absolute',
+                        top: 0,
+                        left: 0,
+                        right: 0,
+                        height: ROW_HEIGHT,
+                        transform: `translateY(${v.start}px)`,
+                      }}
+                      onClick={() => setActive(v.index)}
+                      onDoubleClick={() => row && onOpen(row.patientId)}
+                      data-testid="worklist-row"
+                    >
+                      {row ? (
+                        <Cells row={row} today={today} onOpen={onOpen} />
+                      ) : (
+                        <div className="grid__cell">Loading…</div>
+                      )}
+                    </div>
+                  )
+                })}
+              </div>
+            </div>
           </div>
-        </div>
-      </div>
+        </TabPanel>
+      </Tabs>
       <p className="keys">
         <kbd>↑</kbd>
         <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>R</kbd> record a result · <kbd>/</kbd> find

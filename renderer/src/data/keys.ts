@@ -1,0 +1,27 @@
+import type { WorklistQuery } from '../../../electron/contract/contract'
+
+/** What selects the rows of the worklist (the paging is added per page). */
+export type WorklistFilter = Omit<WorklistQuery, 'limit' | 'offset'>
+/** What the worklist's counts and total depend on (not the sort order). */
+export type WorklistSummaryFilter = Pick<WorklistQuery, 'bucket' | 'search' | 'variant'>
+
+/**
+ * Every query key of the renderer, in one place. Each read is cached under one of these, and each
+ * change (data/mutations.ts) invalidates the keys of exactly what it changed. Keys are prefixes of
+ * each other where one change touches a family: `worklist.all` covers the summary and every page,
+ * `patients.all` every patient's detail.
+ */
+export const queryKeys = {
+  appInfo: ['app', 'info'] as const,
+  settings: ['settings'] as const,
+  demo: ['demo', 'status'] as const,
+  worklist: {
+    all: ['worklist'] as const,
+    summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,
+    page: (filter: WorklistFilter, page: number) => ['worklist', 'page', filter, page] as const,
+  },
+  patients: {
+    all: ['patient'] as const,
+    detail: (id: number) => ['patient', id, 'detail'] as const,
+  },
+} as const

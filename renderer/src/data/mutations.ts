@@ -1,0 +1,107 @@
+import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query'
+import { useCallback } from 'react'
+import type {
+  CallName,
+  PatientDetail,
+  RequestOf,
+  ResultOf,
+  Settings,
+} from '../../../electron/contract/contract'
+import type { Result } from '../api'
+import { fetchValue, toResult } from './fetch'
+import { queryKeys } from './keys'
+
+// Every change the renderer makes, as a mutation that invalidates exactly what it changed. The
+// `run` of each hook answers with the call's Result (field errors included) for the forms.
+
+export interface CallMutation<K extends CallName> {
+  run: (request: RequestOf<K>) => Promise<Result<ResultOf<K>>>
+  isPending: boolean
+}
+
+function useCallMutation<K extends CallName>(
+  name: K,
+  after: (qc: QueryClient, value: ResultOf<K>, request: RequestOf<K>) => Promise<unknown> | void,
+): CallMutation<K> {
+  const qc = useQueryClient()
+  const { mutateAsync, isPending } = useMutation({
+    mutationKey: [name],
+    mutationFn: (request: RequestOf<K>) => fetchValue(name, request),
+    // Returned, so `run` settles once the data on screen has been read again.
+    onSuccess: (value, request) => after(qc, value, request),
+  })
+  const run = useCallback((request: RequestOf<K>) => toResult(mutateAsync(request)), [mutateAsync])
+  return { run, isPending }
+}
+
+const invalidate = (qc: QueryClient, ...keys: QueryKey[]) =>
+  Promise.all(keys.map((queryKey) => qc.invalidateQueries({ queryKey })))
+
+/** A new patient: the worklist (its search and, once evaluated, its buckets). */
+export function useCreatePatient() {
+  return useCallMutation('patients.create', (qc) => invalidate(qc, queryKeys.worklist.all))
+}
+
+/** Changed facts re-run the engine: that patient's page and the worklist. */
+export function useUpdatePatient() {
+  return useCallMutation('patients.update', (qc, _v, req) =>
+    invalidate(qc, queryKeys.patients.detail(req.id), queryKeys.worklist.all),
+  )
+}
+
+/** A study, a result, an item's status or override: that patient's page and the worklist. */
+export function useRecordStudy(patientId: number) {
+  return useCallMutation('studies.record', (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}
+export function useSetStudyResult(patientId: number) {
+  return useCallMutation('studies.setResult', (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}
+export function useSetItemStatus(patientId: number) {
+  return useCallMutation('followup.setStatus', (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}
+export function useOverrideItem(patientId: number) {
+  return useCallMutation('followup.override', (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}
+
+/**
+ * Settings come back whole and replace the cached ones. The dose settings also recompute every
+ * patient's cumulative dose: the worklist and every patient page. Theme and the first-run choice
+ * change nothing else.
+ */
+export function useUpdateSettings() {
+  return useCallMutation('settings.update', (qc, value: Settings, req) => {
+    qc.setQueryData(queryKeys.settings, value)
+    if (req.kFactors !== undefined || req.cu64DotatateMsvPerMbq !== undefined) {
+      return invalidate(qc, queryKeys.worklist.all, queryKeys.patients.all)
+    }
+  })
+}
+
+/** The demo patients appear: the demo state and the worklist. */
+export function useLoadDemo() {
+  return useCallMutation('demo.load', (qc) => invalidate(qc, queryKeys.demo, queryKeys.worklist.all))
+}
+
+/** The demo patients go: the demo state, the worklist, and the cached pages of those patients. */
+export function useRemoveDemo() {
+  return useCallMutation('demo.remove', (qc) => {
+    qc.removeQueries({
+      queryKey: queryKeys.patients.all,
+      predicate: (q) => (q.state.data as PatientDetail | undefined)?.patient.isDemo === true,
+    })
+    return invalidate(qc, queryKeys.demo, queryKeys.worklist.all)
+  })
+}
+
+/** A backup changes nothing on screen. */
+export function useBackup() {
+  return useCallMutation('app.backup', () => undefined)
+}

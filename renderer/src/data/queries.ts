@@ -1,0 +1,72 @@
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query'
+import type { WorklistRow } from '../../../electron/contract/contract'
+import { fetchValue } from './fetch'
+import { queryKeys, type WorklistFilter, type WorklistSummaryFilter } from './keys'
+
+// Every read of the renderer: a keyed query per call (keys in data/keys.ts).
+
+export function useAppInfo(enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.appInfo,
+    queryFn: () => fetchValue('app.info', {}),
+    enabled,
+    // The calendar day moves on while the app stays open: re-read it every minute and when the
+    // window regains focus (App invalidates the day-dependent lists when it changes).
+    refetchInterval: 60_000,
+    refetchIntervalInBackground: true,
+    refetchOnWindowFocus: 'always',
+  })
+}
+
+export function useSettings(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.settings, queryFn: () => fetchValue('settings.get', {}), enabled })
+}
+
+/** How many patients the demo log loaded are still there, as the back end records it. */
+export function useDemoStatus(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.demo, queryFn: () => fetchValue('demo.status', {}), enabled })
+}
+
+export function usePatientDetail(id: number) {
+  return useQuery({
+    queryKey: queryKeys.patients.detail(id),
+    queryFn: () => fetchValue('patients.detail', { id }),
+  })
+}
+
+/** Rows per `worklist.page` call. */
+export const WORKLIST_PAGE = 100
+
+/**
+ * The worklist's counts and total for a filter. While a new filter is read, the previous answer
+ * stays on screen (`isPlaceholderData`), so the tabs and the list length do not flicker.
+ */
+export function useWorklistSummary(filter: WorklistSummaryFilter) {
+  return useQuery({
+    queryKey: queryKeys.worklist.summary(filter),
+    queryFn: () => fetchValue('worklist.summary', filter),
+    placeholderData: keepPreviousData,
+  })
+}
+
+/**
+ * The worklist pages the virtual list needs now, each a query of its own keyed by filter and page
+ * number: scrolling (or End) reads only the pages that come into view, in any order, and a page
+ * already read is served from the cache.
+ */
+export function useWorklistPages(filter: WorklistFilter, pages: readonly number[]) {
+  return useQueries({
+    queries: pages.map((page) => ({
+      queryKey: queryKeys.worklist.page(filter, page),
+      queryFn: () =>
+        fetchValue('worklist.page', { ...filter, limit: WORKLIST_PAGE, offset: page * WORKLIST_PAGE }),
+    })),
+    combine: (results) => {
+      const loaded = new Map<number, WorklistRow[]>()
+      results.forEach((r, i) => {
+        if (r.data) loaded.set(pages[i]!, r.data)
+      })
+      return { loaded, error: results.find((r) => r.error)?.error ?? null }
+    },
+  })
+}
