@@ -58,6 +58,7 @@ describe('import directions (docs/architecture.md)', () => {
 
   it.each([
     ['engine/x.ts', "import { addMonths } from 'date-fns'"],
+    ['engine/x.ts', "import { z } from 'zod'"],
     ['db/x.ts', "import type { Case } from '../engine/types'"],
     ['renderer/src/x.ts', "import type { PnetApi } from '../../electron/contract/contract'"],
     ['electron/main/window.ts', "import type { BrowserWindow } from 'electron'"],
