@@ -3,6 +3,7 @@
 // See engine/README.md.
 
 export * from './types'
+export * from './codes'
 
 // The whole decision
 export { evaluate } from './evaluate'
