@@ -6,7 +6,9 @@ import type {
   WorklistRow,
   WorklistSort,
 } from '../../../../electron/contract/contract'
+import { WORKLIST_BUCKETS } from '../../../../engine/codes'
 import {
+  BUCKET_LABELS,
   formatMsv,
   procedureShortName,
   resultLabel,
@@ -24,18 +26,18 @@ interface Props {
   onRecord: (patientId: number) => void
 }
 
-const BUCKETS: Array<{
-  id: WorklistBucket
-  label: string
-  count: (c: NonNullable<ReturnType<typeof useWorklist>['counts']>) => number
-}> = [
-  { id: 'now', label: 'Overdue and due', count: (c) => c.overdue + c.due },
-  { id: 'overdue', label: 'Overdue', count: (c) => c.overdue },
-  { id: 'due', label: 'Due now', count: (c) => c.due },
-  { id: 'upcoming-30', label: 'Next 30 days', count: (c) => c.upcoming30 },
-  { id: 'upcoming-90', label: 'Next 90 days', count: (c) => c.upcoming90 },
-  { id: 'all', label: 'All scheduled', count: (c) => c.scheduled },
-]
+type Counts = NonNullable<ReturnType<typeof useWorklist>['counts']>
+
+const BUCKET_COUNT: Record<WorklistBucket, (c: Counts) => number> = {
+  now: (c) => c.overdue + c.due,
+  overdue: (c) => c.overdue,
+  due: (c) => c.due,
+  'upcoming-30': (c) => c.upcoming30,
+  'upcoming-90': (c) => c.upcoming90,
+  all: (c) => c.scheduled,
+}
+
+const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
 
 const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
   { id: 'patient', label: 'Patient', sort: 'name' },
