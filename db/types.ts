@@ -14,11 +14,13 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine/types'
+import type { FollowUpItemKind } from '../engine/codes'
 
 export type {
   Agent,
   Burden,
   DoseRegion,
+  FollowUpItemKind,
   Grade,
   IsoDate,
   LesionRole,
@@ -176,9 +178,12 @@ export interface FollowUpItem {
   id: number
   patientId: number
   recommendationId: number | null
+  /** What the item asks for. Behaviour follows this code, never `reason`. */
+  kind: FollowUpItemKind
   /** What the engine suggested. */
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
+  /** Display text only (e.g. "Next study in 6–12 months"); nothing may compare it. */
   reason: string
   status: ItemStatus
   statusReasonCode: StatusReasonCode | null
@@ -218,6 +223,7 @@ export interface WorklistRow {
   /** The open follow-up item; null when the patient has none. */
   item: {
     id: number
+    kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
     overridden: boolean

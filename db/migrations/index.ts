@@ -1,8 +1,9 @@
 import type { Migration } from './types'
 import { migration0010 } from './0010-domain'
+import { migration0020 } from './0020-item-kind'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
-export const MIGRATIONS: readonly Migration[] = [migration0010]
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {
   const prev = MIGRATIONS[i - 1]!

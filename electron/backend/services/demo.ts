@@ -1,9 +1,10 @@
 import { appendAudit } from '../../../db/audit'
-import { createPatient } from '../../../db/queries/patients'
+import { countDemoPatients, deleteDemoPatient, listDemoPatients } from '../../../db/queries/patients'
 import { writeTx } from '../../../db/tx'
 import type { IsoDate, PatientInput, StudyInput } from '../../../db/types'
 import { addDays, addMonths } from '../../../engine/dates'
-import { recordStudy, reevaluateInTx, type FollowUpContext } from './followup'
+import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
+import { createPatientInTx } from './patients'
 
 // A small synthetic log so a new user sees the app working at once. Every name is invented and
 // every patient is flagged `is_demo`; "Remove demo patients" deletes exactly those.
@@ -232,19 +233,18 @@ export function demoPatients(today: IsoDate): Array<{ facts: PatientInput; studi
   ]
 }
 
-/** Loads the demo patients (once: refused if any demo patient is already there). */
+/** Loads the demo patients (once: refused if any demo patient is already there), in one transaction. */
 export function loadDemo(ctx: FollowUpContext): { patients: number } {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const existing = db.prepare('SELECT count(*) FROM patient WHERE is_demo = 1').pluck().get() as number
-    if (existing > 0) return { patients: 0 }
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    if (countDemoPatients(tx) > 0) return { patients: 0 }
     const list = demoPatients(ctx.today())
     for (const d of list) {
-      const p = createPatient(db, actor, d.facts, { isDemo: true })
-      if (d.studies.length === 0) reevaluateInTx(ctx, p.id, 'facts-changed')
-      for (const s of d.studies) recordStudy(ctx, p.id, s)
+      const p = createPatientInTx(tx, actor, d.facts, { isDemo: true })
+      if (d.studies.length === 0) reevaluateInTx(ctx, tx, p.id, 'facts-changed')
+      for (const s of d.studies) recordStudyInTx(ctx, tx, p.id, s)
     }
-    appendAudit(db, actor, {
+    appendAudit(tx, actor, {
       action: 'demo.load',
       entity: 'patient',
       entityId: null,
@@ -257,15 +257,12 @@ export function loadDemo(ctx: FollowUpContext): { patients: number } {
 
 /** Deletes every demo patient and all that hangs off them; real patients are never touched. */
 export function removeDemo(ctx: FollowUpContext): { removed: number } {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const ids = db.prepare('SELECT id, mrn FROM patient WHERE is_demo = 1').all() as Array<{
-      id: number
-      mrn: string
-    }>
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    const ids = listDemoPatients(tx)
     for (const { id, mrn } of ids) {
-      db.prepare('DELETE FROM patient WHERE id = ? AND is_demo = 1').run(id)
-      appendAudit(db, actor, {
+      deleteDemoPatient(tx, id)
+      appendAudit(tx, actor, {
         action: 'demo.remove',
         entity: 'patient',
         entityId: id,
