@@ -14,6 +14,7 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine/types'
+import type { FollowUpItemKind } from '../engine/codes'
 
 import type {
   ClosingStatus,
@@ -41,6 +42,7 @@ export type {
   Agent,
   Burden,
   DoseRegion,
+  FollowUpItemKind,
   Grade,
   IsoDate,
   LesionRole,
@@ -183,9 +185,12 @@ export interface FollowUpItem {
   id: number
   patientId: number
   recommendationId: number | null
+  /** What the item asks for. Behaviour follows this code, never `reason`. */
+  kind: FollowUpItemKind
   /** What the engine suggested. */
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
+  /** Display text only (e.g. "Next study in 6–12 months"); nothing may compare it. */
   reason: string
   status: ItemStatus
   statusReasonCode: StatusReasonCode | null
@@ -222,6 +227,7 @@ export interface WorklistRow {
   /** The open follow-up item; null when the patient has none. */
   item: {
     id: number
+    kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
     overridden: boolean

@@ -1,5 +1,6 @@
-import type { DB } from '../open'
+import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
+import type { ReadableDb, WritableDb } from '../tx'
 import type { LesionInput, StudyInput, StudyRecord } from '../types'
 
 interface StudyRow {
@@ -60,43 +61,52 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
   }
 }
 
-/** Inserts a study and its lesions. Call inside the caller's transaction. */
-export function insertStudy(db: DB, patientId: number, s: StudyInput, createdAt: string): number {
+/** Inserts a study and its lesions (in the caller's write transaction). Returns the new id. */
+export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, createdAt: string): number {
   const d = s.dose
   const id = Number(
     db
       .prepare(
         `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
            region, activity_mbq, agent, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
+           @region, @activityMbq, @agent, @createdAt)`,
       )
-      .run(
+      .run({
         patientId,
-        s.date,
-        s.procedure,
-        s.result,
-        s.note,
-        d.effectiveMsv,
-        d.ctdiVolMgy,
-        d.dlpMgyCm,
-        d.region,
-        d.activityMbq,
-        d.agent,
+        date: s.date,
+        procedure: s.procedure,
+        result: s.result,
+        note: s.note,
+        effectiveMsv: d.effectiveMsv,
+        ctdiVolMgy: d.ctdiVolMgy,
+        dlpMgyCm: d.dlpMgyCm,
+        region: d.region,
+        activityMbq: d.activityMbq,
+        agent: d.agent,
         createdAt,
-      ).lastInsertRowid,
+      }).lastInsertRowid,
   )
   const addLesion = db.prepare(
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
   for (const l of s.lesions) {
-    addLesion.run(id, l.id, l.organ, fromBool(l.nodal), l.role, l.diameterMm, l.status)
+    addLesion.run({
+      studyId: id,
+      key: l.id,
+      organ: l.organ,
+      nodal: fromBool(l.nodal),
+      role: l.role,
+      diameterMm: l.diameterMm,
+      status: l.status,
+    })
   }
   return id
 }
 
 /** A patient's studies, oldest first, each with its lesions. */
-export function listStudies(db: DB, patientId: number): StudyRecord[] {
+export function listStudies(db: ReadableDb, patientId: number): StudyRecord[] {
   const rows = db
     .prepare('SELECT * FROM study WHERE patient_id = ? ORDER BY date, id')
     .all(patientId) as StudyRow[]
@@ -115,14 +125,20 @@ export function listStudies(db: DB, patientId: number): StudyRecord[] {
   return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
 }
 
-export function getStudy(db: DB, id: number): StudyRecord | null {
+export function getStudy(db: ReadableDb, id: number): StudyRecord | null {
   const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
   const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
   return toStudy(row, lesions.map(toLesion))
 }
 
-/** Sets the reader's result of a stored study. Call inside the caller's transaction. */
-export function setStudyResult(db: DB, id: number, result: StudyRecord['result']): void {
+export function requireStudy(db: ReadableDb, id: number): StudyRecord {
+  const study = getStudy(db, id)
+  if (!study) throw new DbError('NOT_FOUND', `No study with id ${id}.`)
+  return study
+}
+
+/** Sets the reader's result of a stored study (in the caller's write transaction). */
+export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
   db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
 }
