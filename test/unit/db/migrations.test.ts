@@ -175,7 +175,9 @@ describe('migration 20: follow-up item kind', () => {
       expect(db.pragma('foreign_key_check')).toEqual([])
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       // The upgrade kept a checked copy of the schema-10 log.
-      expect(fs.readdirSync(dir).filter((f) => f.includes('.before-v20-from-v10'))).toHaveLength(1)
+      expect(
+        fs.readdirSync(dir).filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`)),
+      ).toHaveLength(1)
     } finally {
       db.close()
     }
