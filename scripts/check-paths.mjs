@@ -14,7 +14,18 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 /** Extensions an import may leave out (TypeScript's and Node's resolution). */
-export const MODULE_EXTENSIONS = ['.d.ts', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json']
+export const MODULE_EXTENSIONS = [
+  '.d.ts',
+  '.ts',
+  '.tsx',
+  '.mts',
+  '.cts',
+  '.js',
+  '.jsx',
+  '.mjs',
+  '.cjs',
+  '.json',
+]
 
 /** The spelling a case-insensitive disk compares: Unicode-normalised (as macOS does) and lower case. */
 const fold = (s) => s.normalize('NFC').toLowerCase()
@@ -88,7 +99,9 @@ function main() {
     console.log(`check-paths: ${paths.length} tracked paths, none differ only in letter case.`)
     return 0
   }
-  console.error('check-paths: these tracked paths differ only in letter case (one file on macOS and Windows):')
+  console.error(
+    'check-paths: these tracked paths differ only in letter case (one file on macOS and Windows):',
+  )
   for (const c of collisions) {
     const why = c.shape === 'path' ? 'same path' : 'same import without extension'
     console.error(`  ${why}: ${c.paths.join(', ')}`)
