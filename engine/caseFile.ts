@@ -1,5 +1,5 @@
 // Reading and writing the interchange files: `pnet-case/1` in, `pnet-evaluation/1` out
-// (../shared/CASE-FORMAT.md). Validation is by hand (the engine depends on nothing but date-fns)
+// (docs/case-format.md). Validation is by hand (the engine depends on nothing but date-fns)
 // and lists every problem with the case id and the field path, e.g.
 // `cases[2].studies[0].procedure`. Unknown fields are warnings, never silently dropped.
 import { isIsoDate } from './dates'
