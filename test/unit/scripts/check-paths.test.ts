@@ -49,7 +49,8 @@ describe('case collisions in tracked paths (scripts/check-paths.mjs)', () => {
     ).toEqual([])
   })
 
-  it('finds none in this repository', () => {
+  // A source archive without git has nothing tracked to check (CI always runs on a clone).
+  it.skipIf(!process.env['CI'] && trackedPaths(root) === null)('finds none in this repository', () => {
     const paths = trackedPaths(root)
     expect(paths).not.toBeNull()
     expect(paths!.length).toBeGreaterThan(50)
