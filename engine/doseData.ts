@@ -1,5 +1,5 @@
 // Dose constants as data, each with its source key (see ./guideline/sources.ts and
-// ../shared/reference/domain-facts.md §3-4). Nothing here is invented: where a value was not
+// docs/sources.md, "Doses"). Nothing here is invented: where a value was not
 // found, it is `null` and the dose code says the estimate is unknown.
 import type { Agent, DoseRegion, KFactorSet, ProcedureId } from './types'
 

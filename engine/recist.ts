@@ -1,6 +1,6 @@
 // RECIST 1.1 over a patient's lesion measurements, and the tumour growth rate.
-// Rules: ../shared/reference/domain-facts.md §5 (sources: recist_thresholds, recist_targets,
-// recist_qa, recist_new_lesions, recist_overall in ./guideline/sources.ts).
+// Rules: RECIST 1.1 (docs/sources.md, "RECIST 1.1 and growth rate"; sources: recist_thresholds,
+// recist_targets, recist_qa, recist_new_lesions, recist_overall in ./guideline/sources.ts).
 //
 // Sums are kept in whole hundredths of a millimetre so every threshold is an exact integer
 // comparison (no floating-point edge at exactly 20 % or 30 %).

@@ -1,5 +1,5 @@
 // The domain types of the engine: what a case is (the `pnet-case/1` interchange format, see
-// ../shared/CASE-FORMAT.md) and what an evaluation says. Every list of allowed values is exported
+// docs/case-format.md) and what an evaluation says. Every list of allowed values is exported
 // as a const array too, so the database, the API schemas and the UI use the same spelling.
 //
 // Honesty rule: a fact we do not have is `null` (or absent), never `false`. The engine reads

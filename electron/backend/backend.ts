@@ -5,11 +5,14 @@ import type { ReadableDb } from '../../db/tx'
 import type { Handlers } from '../contract/contract'
 import { dailyBackup } from '../../db/backup'
 import { createHandlers, localToday } from './handlers'
+import { describeError, logFileFor, openLog, type AppLog } from './log'
 
 export interface Backend {
   readonly db: ReadableDb
   readonly handlers: Handlers
   readonly dataFile: string
+  /** The app's log file (failures only, never patient data), in `logs/` beside the data file. */
+  readonly log: AppLog
   close(): void
 }
 
@@ -34,11 +37,15 @@ export function openBackend(opts: {
   user?: string
   /** How long a write waits for another program's lock before answering DB_BUSY (default 5 s). */
   busyTimeoutMs?: number
+  /** Where failures are written; default `logs/pnet.log` beside the data file. */
+  log?: AppLog
 }): Backend {
+  const log = opts.log ?? openLog(logFileFor(opts.dataFile))
   const db = openDatabase(
     opts.dataFile,
     opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {},
   )
+  log.info(`pNET Follow-up ${opts.version} (${opts.transport}) opened ${opts.dataFile}`)
   const user = opts.user ?? safeUserName()
   const now = opts.now ?? (() => new Date())
   const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
@@ -49,13 +56,14 @@ export function openBackend(opts: {
     dailyBackup(db, backupDir, localToday(now()))
   } catch (e) {
     backupError = e instanceof Error ? e.message : String(e)
-    console.error(`[pnet] daily backup failed: ${backupError}`)
+    log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
   }
   const handlers = createHandlers({
     db,
     actor: { user, now },
     transport: opts.transport,
     dataFile: opts.dataFile,
+    logFile: log.file,
     version: opts.version,
     backupDir,
     backupError,
@@ -64,6 +72,7 @@ export function openBackend(opts: {
     db,
     handlers,
     dataFile: opts.dataFile,
+    log,
     close: () => {
       if (db.open) db.close()
     },

@@ -32,6 +32,8 @@ export interface HandlerContext {
   readonly actor: Actor
   readonly transport: 'electron' | 'web'
   readonly dataFile: string
+  /** The app's log file, shown so a person can find "the details". */
+  readonly logFile: string
   readonly version: string
   /** Where daily and manual backups go. */
   readonly backupDir: string
@@ -127,6 +129,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
       version: ctx.version,
       transport: ctx.transport,
       dataFile: ctx.dataFile,
+      logFile: ctx.logFile,
       schemaVersion: LATEST_SCHEMA_VERSION,
       today: today(),
       backupDir: ctx.backupDir,

@@ -39,6 +39,8 @@ export interface AppInfo {
   version: string
   transport: 'electron' | 'web'
   dataFile: string
+  /** The app's log file (`logs/pnet.log` beside the data file): failures, never patient data. */
+  logFile: string
   schemaVersion: number
   today: string
   backupDir: string

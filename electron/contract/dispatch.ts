@@ -69,7 +69,8 @@ export async function dispatch(
       ok: false,
       error: {
         code: 'INTERNAL',
-        message: 'Something went wrong; nothing was changed. The details are in the log.',
+        message:
+          'Something went wrong; nothing was changed. The details are in the app’s log file (logs/pnet.log beside the follow-up log).',
       },
     }
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import type * as Electron from 'electron'
 import { openBackend, resolveDataFile, type Backend } from '../backend/backend'
+import { describeError, logFileFor, openLog } from '../backend/log'
 import { DEV_CONTENT_SECURITY_POLICY } from '../serving/csp'
 import { resolveStatic } from '../serving/static-files'
 import { registerIpc, trustedFrameCheck } from './ipc'
@@ -90,12 +91,14 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
 
   void e.app.whenReady().then(() => {
     const dataFile = resolveDataFile(opts.argv, opts.env, e.app.getPath('userData'))
+    const log = openLog(logFileFor(dataFile))
     try {
-      backend = openBackend({ dataFile, transport: 'electron', version: e.app.getVersion() })
+      backend = openBackend({ dataFile, transport: 'electron', version: e.app.getVersion(), log })
     } catch (err) {
+      log.error(`cannot open ${dataFile}: ${describeError(err)}`)
       e.dialog.showErrorBox(
         'pNET Follow-up cannot open its log',
-        err instanceof Error ? err.message : String(err),
+        `${err instanceof Error ? err.message : String(err)}\n\nDetails: ${log.file}`,
       )
       e.app.quit()
       return
@@ -127,6 +130,7 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
       e.ipcMain,
       backend.handlers,
       trustedFrameCheck((url) => isAppUrl(url, devServerUrl)),
+      log.error,
     )
 
     const appName = e.app.getName()

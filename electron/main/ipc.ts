@@ -12,6 +12,8 @@ export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle'>,
   handlers: Handlers,
   isTrustedFrame: (frame: Pick<WebFrameMain, 'url' | 'parent'> | null) => boolean,
+  /** Where a call that failed inside is written (the app's log file). */
+  log: (line: string) => void,
 ): string[] {
   const channels: string[] = []
   for (const call of CALLS) {
@@ -23,7 +25,7 @@ export function registerIpc(
           error: { code: 'FORBIDDEN', message: 'This call is only answered for the app’s own window.' },
         }
       }
-      return dispatch(handlers, call, payload)
+      return dispatch(handlers, call, payload, log)
     })
     channels.push(channel)
   }

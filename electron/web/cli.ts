@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openBackend, resolveDataFile } from '../backend/backend'
+import { describeError, logFileFor, openLog, type AppLog } from '../backend/log'
 import { startWebHost } from './host'
 
 /** Per-user data folder when neither --data nor PNET_DATA_FILE is given (as Electron's userData). */
@@ -26,6 +27,9 @@ function readVersion(): string {
   }
 }
 
+/** Set once the data file is known, so a failure after that point is kept in its log file. */
+let log: AppLog | null = null
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
   const portArg = argv.find((a) => a.startsWith('--port='))
@@ -33,14 +37,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${portArg}`)
   const dataFile = resolveDataFile(argv, process.env, defaultDataDir())
-  const backend = openBackend({ dataFile, transport: 'web', version: readVersion() })
+  log = openLog(logFileFor(dataFile))
+  const backend = openBackend({ dataFile, transport: 'web', version: readVersion(), log })
   const host = await startWebHost({
     handlers: backend.handlers,
     rendererRoot: path.join(__dirname, '..', 'renderer'),
     port,
+    log: backend.log.error,
     ...(process.env['PNET_WEB_TOKEN'] ? { token: process.env['PNET_WEB_TOKEN'] } : {}),
   })
   console.log(`pNET Follow-up (browser mode) is serving the log at ${dataFile}`)
+  console.log(`Failures are written to ${backend.log.file}`)
   console.log(`Open this address in Chromium or Chrome on this computer:\n\n  ${host.url}\n`)
   console.log('Press Ctrl+C to stop.')
   const stop = (): void => {
@@ -54,6 +61,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e))
+  if (log) {
+    // Printed on the terminal too (the log's console output), and kept in the file.
+    log.error(`browser mode could not start: ${describeError(e)}`)
+    console.error(`Details: ${log.file}`)
+  } else {
+    console.error(e instanceof Error ? e.message : String(e))
+  }
   process.exit(1)
 })

@@ -1,5 +1,5 @@
-// The pNET guideline pack as data. What is known, and from where, is listed in
-// ../shared/reference/domain-facts.md §1.3: the founding article rates four procedures for
+// The pNET guideline pack as data. What is known, and from where (engine/README.md, "Sources and
+// what the pack holds"; docs/sources.md): the founding article rates four procedures for
 // follow-up of non-liver-dominant disease; for each other variant only the headline study was
 // seen. Every other variant x procedure cell is absent here and therefore `not-loaded`: it is
 // shown as such and never used to choose a study. To extend the pack, add a cell with its

@@ -104,7 +104,10 @@ export function App() {
             pNET Follow-up
           </button>
         </h1>
-        <span className="topbar__meta" title={info.dataFile}>
+        <span
+          className="topbar__meta"
+          title={`Follow-up log: ${info.dataFile}\nError details: ${info.logFile}`}
+        >
           Today {info.today}
         </span>
         <button

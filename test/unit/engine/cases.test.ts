@@ -1,4 +1,4 @@
-// The worked cases of ../shared/cases (copied into test/fixtures/cases): each `.case.json` goes
+// The worked cases in test/fixtures/cases (format: docs/case-format.md): each `.case.json` goes
 // through the command line's `main`, and the printed evaluation is compared with the partial
 // `.expected.json` by the rules of the cases README.
 import { spawnSync } from 'node:child_process'
