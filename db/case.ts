@@ -1,4 +1,4 @@
-import type { Case, Study } from '../engine/types'
+import type { Case, Study } from '../engine'
 import type { PatientRecord, StudyRecord } from './types'
 
 /**

@@ -13,8 +13,8 @@ import type {
   StudyResult,
   TreatmentKind,
   VariantId,
-} from '../engine/types'
-import type { FollowUpItemKind } from '../engine/codes'
+} from '../engine'
+import type { FollowUpItemKind } from '../engine'
 
 import type {
   ClosingStatus,
@@ -25,7 +25,7 @@ import type {
   StatusReasonCode,
   WorklistBucket,
   WorklistSort,
-} from '../engine/codes'
+} from '../engine'
 
 export type {
   ClosingStatus,

@@ -58,7 +58,18 @@ export {
   followUpStatusOf,
   type FollowUpState,
 } from './schedule'
-export { addMonths, addDays, daysBetween, isIsoDate, parseIsoDate, formatIsoDate, daysInMonth } from './dates'
+export {
+  addMonths,
+  addDays,
+  daysBetween,
+  isIsoDate,
+  parseIsoDate,
+  formatIsoDate,
+  daysInMonth,
+  dayNumber,
+  fromDayNumber,
+  toDayNumber,
+} from './dates'
 
 // Dose
 export {

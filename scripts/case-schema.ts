@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { caseFileJsonSchema } from '../engine/caseSchema'
+import { caseFileJsonSchema } from '../engine'
 
 export const CASE_SCHEMA_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

@@ -14,10 +14,10 @@ import type {
   WorklistCounts,
   WorklistRow,
 } from '../../db/types'
-import type { DoseAvoided, DoseProjection } from '../../engine/dose'
-import type { SourceEntry } from '../../engine/guideline/types'
-import type { DoseLedger, Evaluation, KFactorSet } from '../../engine/types'
-import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine/types'
+import type { DoseAvoided, DoseProjection } from '../../engine'
+import type { SourceEntry } from '../../engine'
+import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
+import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
 import {
   CLOSING_STATUSES,
   MANUAL_STATUS_REASON_CODES,
@@ -26,10 +26,10 @@ import {
   WORKLIST_BUCKETS,
   WORKLIST_SORTS,
   type Theme,
-} from '../../engine/codes'
+} from '../../engine'
 
 export type * from '../../db/types'
-export type * from '../../engine/types'
+export type * from '../../engine'
 export type { Theme }
 
 // The one contract between the UI and the back end: every call's request schema and result type,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { PatientInput, StudyInput } from '../../db/types'
-import { calendarDate, patientFactsSchema, studyEntrySchema } from '../../engine/caseSchema'
+import { calendarDate, patientFactsSchema, studyEntrySchema } from '../../engine'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -10,7 +10,7 @@ import { calendarDate, patientFactsSchema, studyEntrySchema } from '../../engine
 // under the field's path in the request, dot-joined with list indexes as numbers
 // (`weightKg`, `treatments.0.date`, `study.lesions.1.diameterMm`): the names a form gives its fields.
 
-export { isCalendarDate } from '../../engine/caseSchema'
+export { isCalendarDate } from '../../engine'
 
 /** A real calendar date written YYYY-MM-DD, in the years a clinical record can hold. */
 export const isoDate = calendarDate

@@ -1,7 +1,7 @@
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron'
 
 export { CONTENT_SECURITY_POLICY } from '../serving/csp'
-import { ACR_PNET } from '../../engine/guideline'
+import { ACR_PNET } from '../../engine'
 
 /** The custom scheme the packaged renderer is served from (never file://). */
 export const APP_SCHEME = 'app'

@@ -3,7 +3,7 @@ import type { ReadableDb } from '../../../db/tx'
 import { countDemoPatients, deleteDemoPatient, listDemoPatients } from '../../../db/queries/patients'
 import { writeTx } from '../../../db/tx'
 import type { IsoDate, PatientInput, StudyInput } from '../../../db/types'
-import { addDays, addMonths } from '../../../engine/dates'
+import { addDays, addMonths } from '../../../engine'
 import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
 import { createPatientInTx } from './patients'
 

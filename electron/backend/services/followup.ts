@@ -25,10 +25,10 @@ import type {
   StudyInput,
   StudyRecord,
 } from '../../../db/types'
-import { evaluate } from '../../../engine/evaluate'
-import type { EngineSettings, Evaluation, NextAction, ProcedureId } from '../../../engine/types'
+import { evaluate } from '../../../engine'
+import type { EngineSettings, Evaluation, NextAction, ProcedureId } from '../../../engine'
 import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
-import { ACR_PNET } from '../../../engine/guideline/index'
+import { ACR_PNET } from '../../../engine'
 import { invalid } from '../../contract/dispatch'
 import { auditedChange, auditedInsert } from './audited'
 

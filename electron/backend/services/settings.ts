@@ -1,7 +1,7 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
 import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
-import type { EngineSettings } from '../../../engine/types'
+import type { EngineSettings } from '../../../engine'
 import type { Settings } from '../../contract/contract'
 
 export const DEFAULT_SETTINGS: Settings = {

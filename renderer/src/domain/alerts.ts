@@ -1,4 +1,4 @@
-import type { AlertCode } from '../../../engine/types'
+import type { AlertCode } from '../../../engine'
 
 type Tone = 'danger' | 'warn' | 'info'
 

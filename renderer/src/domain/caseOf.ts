@@ -1,5 +1,5 @@
 import type { StudyRecord } from '../../../electron/contract/contract'
-import type { Study } from '../../../engine/types'
+import type { Study } from '../../../engine'
 
 /** Stored studies in the engine's shape, for display helpers (RECIST timepoints). */
 export function toCaseStudies(studies: readonly StudyRecord[]): Study[] {

@@ -2,9 +2,9 @@
 // names and modalities come from the guideline pack itself, so the UI never disagrees with it.
 // Every label map is a `Record<Code, string>` over a list declared once (engine/types.ts,
 // engine/codes.ts): a code without words does not compile.
-import { ACR_PNET } from '../../../engine/guideline'
-import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine/labels'
-import { followUpStatus } from '../../../engine/schedule'
+import { ACR_PNET } from '../../../engine'
+import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
+import { followUpStatus } from '../../../engine'
 import {
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
@@ -13,7 +13,7 @@ import {
   type RecommendationTrigger,
   type StatusReasonCode,
   type WorklistBucket,
-} from '../../../engine/codes'
+} from '../../../engine'
 import {
   AGENTS,
   DOSE_REGIONS,
@@ -30,7 +30,7 @@ import {
   type Rating,
   type StudyResult,
   type VariantId,
-} from '../../../engine/types'
+} from '../../../engine'
 
 export const PACK = ACR_PNET
 

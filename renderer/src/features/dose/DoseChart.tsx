@@ -1,4 +1,4 @@
-import type { DoseLedger, IsoDate } from '../../../../engine/types'
+import type { DoseLedger, IsoDate } from '../../../../engine'
 import { modalitySlug, msvNumber, msvText } from './doseText'
 import { bandPath, cumulativeSeries, geometry, stackBands, stackedModalities, timeTicks } from './series'
 

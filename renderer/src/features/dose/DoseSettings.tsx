@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react'
-import { K_FACTOR_SETS, type KFactorSet } from '../../../../engine/types'
+import { K_FACTOR_SETS, type KFactorSet } from '../../../../engine'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
 import { useUpdateSettings } from '../../data/mutations'

@@ -1,6 +1,6 @@
 import type { DoseView as DoseData, StudyRecord } from '../../../../electron/contract/contract'
-import type { DoseProjection } from '../../../../engine/dose'
-import type { Modality, StudyDoseEstimate } from '../../../../engine/types'
+import type { DoseProjection } from '../../../../engine'
+import type { Modality, StudyDoseEstimate } from '../../../../engine'
 import { procedureShortName } from '../../domain/labels'
 import { ledgerCsv, ledgerFileName } from './csv'
 import { DoseChart } from './DoseChart'

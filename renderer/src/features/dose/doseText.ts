@@ -2,8 +2,8 @@
 // plain words, its assumptions (engine flags) as sentences, and where every coefficient came from.
 // Pure functions, shared by the panel and the CSV export.
 import type { StudyRecord } from '../../../../electron/contract/contract'
-import { AGENT_DATA } from '../../../../engine/doseData'
-import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine/types'
+import { AGENT_DATA } from '../../../../engine'
+import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine'
 import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'
 
 export const K_FACTOR_SET_LABELS: Record<KFactorSet, string> = {

@@ -2,8 +2,8 @@
 //
 // Like the engine's ledger, sums are kept in whole microsieverts, so the series ends exactly at the
 // ledger's total and the stacked parts add up to the total at every point (no float drift).
-import { dayNumber, fromDayNumber, toDayNumber } from '../../../../engine/dates'
-import type { DoseLedger, IsoDate, Modality } from '../../../../engine/types'
+import { dayNumber, fromDayNumber, toDayNumber } from '../../../../engine'
+import type { DoseLedger, IsoDate, Modality } from '../../../../engine'
 import { MODALITY_ORDER } from './doseText'
 
 export interface SeriesPoint {

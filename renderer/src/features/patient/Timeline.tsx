@@ -3,7 +3,7 @@ import type { PatientDetail, StudyResult } from '../../../../electron/contract/c
 import { useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
-import { assessRecist } from '../../../../engine/recist'
+import { assessRecist } from '../../../../engine'
 import {
   agentLabel,
   doseMethodLabel,

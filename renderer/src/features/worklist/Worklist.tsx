@@ -8,7 +8,7 @@ import type {
   WorklistRow,
   WorklistSort,
 } from '../../../../electron/contract/contract'
-import { WORKLIST_BUCKETS } from '../../../../engine/codes'
+import { WORKLIST_BUCKETS } from '../../../../engine'
 import { useShortcut } from '../../app/shortcuts'
 import { errorText } from '../../data/fetch'
 import type { WorklistFilter, WorklistSummaryFilter } from '../../data/keys'
