@@ -97,6 +97,8 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
+  /** Goes up by one with every saved change (schema 50); a save names the version it edited. */
+  version: number
   createdAt: string
   updatedAt: string
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { PatientInput, StudyInput } from '../../db/types'
-import { calendarDate, patientFactsSchema, studyEntrySchema } from '../../engine'
+import { calendarDate, patientFactsSchema, safeString, studyEntrySchema } from '../../engine'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -20,3 +20,16 @@ export const patientInput = patientFactsSchema satisfies z.ZodType<PatientInput>
 export const studyInput = studyEntrySchema satisfies z.ZodType<StudyInput>
 
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()
+
+/** Text of a request other than the case's fields: no NUL, no lone surrogate, at most `max` characters. */
+export function safeText(max: number, empty?: string) {
+  const s = safeString().max(max, { error: `Keep this under ${max} characters.` })
+  return empty === undefined ? s : s.min(1, { error: empty })
+}
+
+/** Trimmed free text (reasons, notes, searches). */
+export function trimmedText(max: number) {
+  return safeString()
+    .trim()
+    .max(max, { error: `Keep this under ${max} characters.` })
+}

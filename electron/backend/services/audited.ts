@@ -1,4 +1,5 @@
 import { appendAudit, type Actor } from '../../../db/audit'
+import { guardRecord } from '../../../db/integrity-guard'
 import { requireItem } from '../../../db/queries/followups'
 import { requirePatient } from '../../../db/queries/patients'
 import { requireStudy } from '../../../db/queries/studies'
@@ -50,6 +51,9 @@ export function auditedChange<E extends AuditedEntity>(
   c: { entity: E; id: number; action: string; change: (before: Audited[E]) => void },
 ): { before: Audited[E]; after: Audited[E] } {
   const before = READ[c.entity](tx, c.id)
+  // The record must still be what its last audit row says: a change never builds on a record that
+  // was altered behind the app's back (the log then goes read-only, db/integrity.ts).
+  guardRecord(tx, c.entity, c.id, before)
   c.change(before)
   const after = READ[c.entity](tx, c.id)
   appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })

@@ -85,6 +85,7 @@ describe('the API contract', () => {
     const id = (created.value as { id: number }).id
     const bad = await call('patients.update', {
       id,
+      version: 1,
       patient: patientInput({ weightKg: 700, birthDate: '2026-11-25' }),
     })
     expect(bad).toMatchObject({
@@ -94,7 +95,11 @@ describe('the API contract', () => {
         fields: { 'patient.weightKg': 'Weight (kg) must be less than 700.' },
       },
     })
-    const late = await call('patients.update', { id, patient: patientInput({ birthDate: '2026-11-25' }) })
+    const late = await call('patients.update', {
+      id,
+      version: 1,
+      patient: patientInput({ birthDate: '2026-11-25' }),
+    })
     expect(late).toMatchObject({
       ok: false,
       error: { fields: { 'patient.birthDate': 'The birth date is in the future.' } },

@@ -37,6 +37,9 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
   return r.value as ResultOf<K>
 }
 
+/** The patient's stored version: what a form that just opened the patient sends back. */
+const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
+
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
 const noDose: StudyInput['dose'] = {
@@ -196,7 +199,11 @@ describe('what the open item asks for', () => {
     const p = await ok('patients.create', patientInput())
     const first = (await ok('patients.detail', { id: p.id })).items[0]!
     now = new Date('2027-01-10T10:00:00Z')
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     const later = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
     expect(later).toHaveLength(1)
     expect(later[0]).toMatchObject({ id: first.id, due: first.due })
@@ -214,7 +221,11 @@ describe('what the open item asks for', () => {
       reasonText: 'discussed 2026-11-23',
       newDue: null,
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 81 }),
+    })
     expect((await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')).toEqual(
       [],
     )
@@ -224,7 +235,11 @@ describe('what the open item asks for', () => {
         { kind: 'targeted-therapy', date: '2026-11-20', completeResection: null },
       ],
     })
-    await ok('patients.update', { id: p.id, patient: withTreatment })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: withTreatment,
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')
     expect(open).toMatchObject({ procedure: MRI, due: { from: '2027-05-20', to: '2027-11-20' } })
   })
@@ -243,7 +258,11 @@ describe('facts changing', () => {
         eGFR: 70,
       },
     })
-    await ok('patients.update', { id: p.id, patient: input })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: input,
+    })
     const d = await ok('patients.detail', { id: p.id })
     const [current, previous] = d.recommendations
     expect(current).toMatchObject({ procedure: CT, trigger: 'facts-changed', supersededBy: null })
@@ -266,7 +285,11 @@ describe('facts changing', () => {
       reasonCode: 'patient-preference',
       text: 'travelling',
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 75 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 75 }),
+    })
     const after = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(after.override).toEqual({
       procedure: null,
@@ -334,7 +357,11 @@ describe('follow-up items', () => {
       },
     })
     // A later change of facts re-runs the engine but never moves the deferred window.
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })
     const again = await dispatch(

@@ -37,7 +37,7 @@ function recommendation(id: number, trigger: RecommendationTrigger): StoredRecom
 
 function detail(recommendations: StoredRecommendation[]): PatientDetail {
   return {
-    patient: { ...patientInput(), id: 1, isDemo: false, createdAt: '', updatedAt: '' },
+    patient: { ...patientInput(), id: 1, isDemo: false, version: 1, createdAt: '', updatedAt: '' },
     studies: STUDIES,
     recommendations,
     items: [],

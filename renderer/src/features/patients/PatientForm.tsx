@@ -41,7 +41,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
     }
     setSaving(true)
     const result = patient
-      ? await update.run({ id: patient.id, patient: parsed.input })
+      ? await update.run({ id: patient.id, version: patient.version, patient: parsed.input })
       : await create.run(parsed.input)
     setSaving(false)
     if (result.ok) return onSaved(result.value)
