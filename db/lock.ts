@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { DbError } from './errors'
 import { hostName, lockFileOf, PRIVATE_FILE } from './integrity-files'
+import { translateFsError } from './tx'
 
 // One writer per log, whatever the transport: `<log>.lock` beside the log holds the pid, host and
 // start time of the process that has it open. It is created atomically (a complete temporary file
@@ -93,6 +94,19 @@ function describeHolder(h: LockHolder): string {
  * Takes the log's lock or refuses with LOG_LOCKED naming the process that holds it.
  */
 export function acquireLogLock(file: string, transport: string, now: Date = new Date()): LogLock {
+  try {
+    return acquire(file, transport, now)
+  } catch (e) {
+    const t = translateFsError(e, file)
+    if (t instanceof DbError && t !== e)
+      throw new DbError(t.code, t.message.replace('Nothing was saved. ', 'The log could not be opened. '), {
+        cause: e,
+      })
+    throw e
+  }
+}
+
+function acquire(file: string, transport: string, now: Date): LogLock {
   const lockFile = lockFileOf(file)
   const holder: LockHolder = {
     pid: process.pid,

@@ -26,7 +26,7 @@ import { onDamage } from './integrity-guard'
 import { acquireLogLock, type LogLock } from './lock'
 import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/types'
-import { onCommit, setReadOnly, translateSqliteError, writeTx, type ReadableDb } from './tx'
+import { onCommit, setReadOnly, translateFsError, translateSqliteError, writeTx, type ReadableDb } from './tx'
 
 /** A better-sqlite3 connection (see db/tx.ts for ReadableDb and WritableDb). */
 export type DB = Database.Database
@@ -252,7 +252,11 @@ function lowerFirst(s: string): string {
 export function openLogSession(file: string, opts: SessionOptions): LogSession {
   const migrations = opts.migrations ?? MIGRATIONS
   const now = (): Date => opts.actor.now()
-  ensurePrivateDir(path.dirname(path.resolve(file)))
+  try {
+    ensurePrivateDir(path.dirname(path.resolve(file)))
+  } catch (e) {
+    throw startError(e, file)
+  }
   const lock = opts.lock ?? acquireLogLock(file, opts.transport, now())
   try {
     removeSideTemporaries(file)
@@ -262,8 +266,18 @@ export function openLogSession(file: string, opts: SessionOptions): LogSession {
     return recoverySession(file, probe, lock, now())
   } catch (e) {
     if (!opts.lock) lock.release()
-    throw e
+    throw startError(e, file)
   }
+}
+
+/** A file-system failure while opening, named (full disk, read-only medium). */
+function startError(e: unknown, file: string): unknown {
+  const t = translateFsError(e, file)
+  if (t instanceof DbError && t !== e)
+    return new DbError(t.code, t.message.replace('Nothing was saved. ', 'The log could not be opened. '), {
+      cause: e,
+    })
+  return t
 }
 
 function recoverySession(file: string, probe: ProbeResult, lock: LogLock, at: Date): LogSession {

@@ -145,17 +145,16 @@ export function translateSqliteError(e: unknown, file = ''): unknown {
     )
   }
   if (code === 'SQLITE_FULL') return diskFull(where, cause)
-  if (code === 'SQLITE_READONLY_DBMOVED' || code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_CANTOPEN_'))
+  if (code === 'SQLITE_READONLY_DBMOVED') return moved(file, cause)
+  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_CANTOPEN_')) {
+    if (file && file !== ':memory:' && !fs.existsSync(file)) return moved(file, cause)
+    if (!writable(file)) return readOnlyMedia(where, cause)
+    const free = file ? freeBytes(file) : null
+    if (free !== null && free < NEARLY_FULL) return diskFull(where, cause)
     return moved(file, cause)
-  if (code.startsWith('SQLITE_READONLY') && (code !== 'SQLITE_READONLY' || !writable(file))) {
-    return new DbError(
-      'DB_READ_ONLY_MEDIA',
-      `The follow-up log cannot be written: ${where} is read-only (a locked or read-only disk, share or ` +
-        'folder permissions). Nothing was saved. Make the folder writable, or move the log to a writable ' +
-        'disk, and start the app again.',
-      cause,
-    )
   }
+  if (code.startsWith('SQLITE_READONLY') && (code !== 'SQLITE_READONLY' || !writable(file)))
+    return readOnlyMedia(where, cause)
   if (code.startsWith('SQLITE_IOERR')) {
     if (file && file !== ':memory:' && !fs.existsSync(file)) return moved(file, cause)
     const free = file ? freeBytes(file) : null
@@ -188,6 +187,29 @@ function writable(file: string): boolean {
   } catch {
     return false
   }
+}
+
+function readOnlyMedia(where: string, cause: { cause: unknown }): DbError {
+  return new DbError(
+    'DB_READ_ONLY_MEDIA',
+    `The follow-up log cannot be written: ${where} is read-only (a locked or read-only disk, share or ` +
+      'folder permissions). Nothing was saved. Make the folder writable, or move the log to a writable ' +
+      'disk, and start the app again.',
+    cause,
+  )
+}
+
+/**
+ * A file-system failure (Node's errno codes) as a named DbError: a full disk, a read-only medium
+ * or missing permissions; anything else is returned unchanged.
+ */
+export function translateFsError(e: unknown, file: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code
+  const where = path.dirname(path.resolve(file))
+  const cause = { cause: e }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return diskFull(where, cause)
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return readOnlyMedia(where, cause)
+  return e
 }
 
 function diskFull(where: string, cause: { cause: unknown }): DbError {

@@ -8,7 +8,7 @@ import { recordRestore, restoreFiles, type RestoreDone } from '../../db/integrit
 import { acquireLogLock, type LogLock } from '../../db/lock'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
 import { openLogSession, type LogSession } from '../../db/open'
-import type { ReadableDb } from '../../db/tx'
+import { translateFsError, type ReadableDb } from '../../db/tx'
 import { CALLS } from '../contract/calls'
 import type { Handlers, LogStatusView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
@@ -68,7 +68,11 @@ export function openBackend(opts: {
   const now = opts.now ?? (() => new Date())
   const actor: Actor = { user, now }
   const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
-  ensurePrivateDir(path.dirname(opts.dataFile))
+  try {
+    ensurePrivateDir(path.dirname(opts.dataFile))
+  } catch (e) {
+    throw translateFsError(e, opts.dataFile)
+  }
   const lock: LogLock = acquireLogLock(opts.dataFile, opts.transport, now())
 
   let session: LogSession
