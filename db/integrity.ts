@@ -538,6 +538,16 @@ export function* fullCheckSteps(db: ReadableDb, opts: { batch?: number } = {}): 
       after = r.value.last
     }
   }
+  const chainOfRecs = safely(() => supersessionProblems(db))
+  yield chainOfRecs.ok
+    ? chainOfRecs.value
+    : [
+        {
+          code: 'CORRUPT',
+          message: `The recommendations cannot be read (${chainOfRecs.error}).`,
+          since: null,
+        },
+      ]
   const s = safely(() => settingsAgainstAudit(db))
   yield s.ok
     ? s.value
@@ -668,6 +678,34 @@ function recordsAgainstAudit(
       })
   }
   return { problems, last: ids.length === limit ? ids[ids.length - 1]! : null }
+}
+
+/**
+ * A patient's recommendations form one line: each is superseded by the patient's next one, at that
+ * one's creation time, and only the newest is current (db/queries/recommendations.ts). The
+ * superseded_* columns change after the row's audit, so they are checked by this rule.
+ */
+function supersessionProblems(db: ReadableDb): Problem[] {
+  const bad = db
+    .prepare(
+      `SELECT r.id FROM recommendation r
+       LEFT JOIN recommendation n ON n.id = (
+         SELECT min(x.id) FROM recommendation x WHERE x.patient_id = r.patient_id AND x.id > r.id)
+       WHERE NOT ((n.id IS NULL AND r.superseded_by IS NULL AND r.superseded_at IS NULL)
+              OR (r.superseded_by IS n.id AND r.superseded_at IS n.created_at))
+       LIMIT 1`,
+    )
+    .pluck()
+    .get() as number | undefined
+  return bad === undefined
+    ? []
+    : [
+        {
+          code: 'RECORD_CHANGED',
+          message: `Recommendation ${bad} no longer fits the patient's line of recommendations (changed outside the app).`,
+          since: null,
+        },
+      ]
 }
 
 function settingsAgainstAudit(db: ReadableDb): Problem[] {
