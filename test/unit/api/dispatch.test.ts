@@ -8,6 +8,15 @@ import { contract } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { patientInput, tempDir } from '../../helpers/db'
 
+/**
+ * Noon of a calendar day in the machine's time zone: "today" is the reader's local date, so a
+ * fixture clock at a fixed UTC hour would be another day in Kiritimati (UTC+14) or Pago Pago (UTC-11).
+ */
+function localNoon(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(y, m - 1, d, 12, 0, 0)
+}
+
 let backend: Backend
 let cleanup: () => void
 beforeEach(() => {
@@ -17,7 +26,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24'),
     user: 'dr.test',
   })
 })

@@ -7,17 +7,26 @@ import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
 import { patientInput, tempDir } from '../../helpers/db'
 
+/**
+ * Noon of a calendar day in the machine's time zone: "today" is the reader's local date, so a
+ * fixture clock at a fixed UTC hour would be another day in Kiritimati (UTC+14) or Pago Pago (UTC-11).
+ */
+function localNoon(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(y, m - 1, d, 12, 0, 0)
+}
+
 // The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
-// with the clock fixed at 2026-11-24 10:00 UTC.
+// with the clock fixed at noon local time on 2026-11-24.
 
 let backend: Backend
 let cleanup: () => void
-let now = new Date('2026-11-24T10:00:00Z')
+let now = localNoon('2026-11-24')
 
 beforeEach(() => {
   const t = tempDir()
   cleanup = t.cleanup
-  now = new Date('2026-11-24T10:00:00Z')
+  now = localNoon('2026-11-24')
   backend = openBackend({
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
@@ -198,7 +207,7 @@ describe('what the open item asks for', () => {
   it('keeps the first window of a due-now item when facts change, so it can become overdue', async () => {
     const p = await ok('patients.create', patientInput())
     const first = (await ok('patients.detail', { id: p.id })).items[0]!
-    now = new Date('2027-01-10T10:00:00Z')
+    now = localNoon('2027-01-10')
     await ok('patients.update', {
       id: p.id,
       version: await versionOf(p.id),
@@ -390,9 +399,9 @@ describe('follow-up items', () => {
     const p = await ok('patients.create', patientInput())
     await ok('studies.record', { patientId: p.id, study: study('2026-01-01', 'stable') })
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-01T10:00:00Z')
+    now = localNoon('2027-01-01')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-02T10:00:00Z')
+    now = localNoon('2027-01-02')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 1, due: 0 })
     const [row] = await ok('worklist.page', {
       bucket: 'overdue',
