@@ -99,7 +99,7 @@ export function backupTo(db: DB, target: string, now: Date = new Date()): Backup
     if (t instanceof DbError)
       throw new DbError(
         t.code,
-        `The backup was not written. ${t.message.replace(/ Nothing was saved\./, '')}`,
+        `The backup was not written. ${t.message.replace(/ Nothing was saved\./, '').replace(/then save again: .*$/, 'then back up again.')}`,
         {
           cause: e,
         },

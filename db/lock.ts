@@ -99,9 +99,15 @@ export function acquireLogLock(file: string, transport: string, now: Date = new 
   } catch (e) {
     const t = translateFsError(e, file)
     if (t instanceof DbError && t !== e)
-      throw new DbError(t.code, t.message.replace('Nothing was saved. ', 'The log could not be opened. '), {
-        cause: e,
-      })
+      throw new DbError(
+        t.code,
+        t.message
+          .replace('Nothing was saved. ', 'The log could not be opened. ')
+          .replace('then save again: the app resumes as soon as there is room.', 'then start the app again.'),
+        {
+          cause: e,
+        },
+      )
     throw e
   }
 }

@@ -26,7 +26,15 @@ import { onDamage } from './integrity-guard'
 import { acquireLogLock, type LogLock } from './lock'
 import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/types'
-import { onCommit, setReadOnly, translateFsError, translateSqliteError, writeTx, type ReadableDb } from './tx'
+import {
+  onCommit,
+  rememberFile,
+  setReadOnly,
+  translateFsError,
+  translateSqliteError,
+  writeTx,
+  type ReadableDb,
+} from './tx'
 
 /** A better-sqlite3 connection (see db/tx.ts for ReadableDb and WritableDb). */
 export type DB = Database.Database
@@ -114,7 +122,10 @@ function openChecked(file: string, migrations: readonly Migration[], busyTimeout
       throw openError(e, file)
     }
     migrate(db, migrations, file)
-    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f)
+    if (file !== ':memory:') {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f)
+      rememberFile(db, file)
+    }
     return db
   } catch (e) {
     db.close()
@@ -128,11 +139,16 @@ function openError(e: unknown, file: string): unknown {
     return translateSqliteError(Object.assign(new Error('ENOSPC'), { code: 'SQLITE_FULL' }), file)
   const t = translateSqliteError(e, file)
   if (t instanceof DbError) {
-    return new DbError(t.code, t.message.replace('Nothing was saved. ', 'The log could not be opened. '), {
-      cause: e,
-    })
+    return new DbError(t.code, startMessage(t.message), { cause: e })
   }
   return t
+}
+
+/** A write failure's message, reworded for a log that could not be opened. */
+function startMessage(m: string): string {
+  return m
+    .replace('Nothing was saved. ', 'The log could not be opened. ')
+    .replace('then save again: the app resumes as soon as there is room.', 'then start the app again.')
 }
 
 export function applyPragmas(db: DB, busyTimeoutMs: number): void {
@@ -273,10 +289,7 @@ export function openLogSession(file: string, opts: SessionOptions): LogSession {
 /** A file-system failure while opening, named (full disk, read-only medium). */
 function startError(e: unknown, file: string): unknown {
   const t = translateFsError(e, file)
-  if (t instanceof DbError && t !== e)
-    return new DbError(t.code, t.message.replace('Nothing was saved. ', 'The log could not be opened. '), {
-      cause: e,
-    })
+  if (t instanceof DbError && t !== e) return new DbError(t.code, startMessage(t.message), { cause: e })
   return t
 }
 

@@ -29,6 +29,8 @@ interface ConnectionState {
   readOnly: string | null
   /** Run after each outermost commit (the audit anchor is written here), in order. */
   readonly afterCommit: Array<(db: ReadableDb) => void>
+  /** The log file as opened: a write first checks the path still names it. */
+  identity: { file: string; dev: number; ino: number } | null
 }
 
 const STATE = new WeakMap<ReadableDb, ConnectionState>()
@@ -36,7 +38,7 @@ const STATE = new WeakMap<ReadableDb, ConnectionState>()
 function stateOf(db: ReadableDb): ConnectionState {
   let s = STATE.get(db)
   if (!s) {
-    s = { readOnly: null, afterCommit: [] }
+    s = { readOnly: null, afterCommit: [], identity: null }
     STATE.set(db, s)
   }
   return s
@@ -52,6 +54,26 @@ export function setReadOnly(db: ReadableDb, reason: string | null): void {
 
 export function readOnlyReason(db: ReadableDb): string | null {
   return STATE.get(db)?.readOnly ?? null
+}
+
+/**
+ * Remembers which file the connection has open, so a write after the log was moved, renamed or
+ * deleted is refused (DB_MOVED) instead of going into a -wal beside a path that no longer holds it.
+ */
+export function rememberFile(db: ReadableDb, file: string): void {
+  const st = fs.statSync(file)
+  stateOf(db).identity = { file, dev: st.dev, ino: st.ino }
+}
+
+function assertUnmoved(id: { file: string; dev: number; ino: number }): void {
+  let st: fs.Stats | null = null
+  try {
+    st = fs.statSync(id.file)
+  } catch {
+    st = null
+  }
+  if (!st || st.ino !== id.ino || st.dev !== id.dev)
+    throw moved(id.file, { cause: new Error('the log file at this path is not the one opened') })
 }
 
 /**
@@ -77,6 +99,7 @@ export function writeTx<T>(db: ReadableDb, fn: (tx: WritableDb) => T): T {
   const state = STATE.get(db)
   if (state?.readOnly) throw new DbError('LOG_READ_ONLY', state.readOnly)
   const outermost = !db.inTransaction
+  if (outermost && state?.identity) assertUnmoved(state.identity)
   let result: T
   try {
     result = db.transaction(() => fn(db as WritableDb)).immediate()

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type Database from 'better-sqlite3'
 import { openBackend, type Backend } from '../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../electron/contract/contract'
 import { dispatch } from '../../electron/contract/dispatch'
@@ -78,7 +79,7 @@ export async function populate(b: Backend, n: number, prefix = 'P'): Promise<voi
 }
 
 /** Every row of every table, in rowid order: equal dumps mean equal content. */
-export function dumpContent(db: import('better-sqlite3').Database): string {
+export function dumpContent(db: Database.Database): string {
   const tables = db
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()

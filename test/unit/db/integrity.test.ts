@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -317,7 +318,7 @@ describe('one writer', () => {
     const host = JSON.parse(
       JSON.stringify({
         pid,
-        host: require('node:os').hostname(),
+        host: os.hostname(),
         startedAt: 'x',
         transport: 'web',
         nonce: 'old',
