@@ -7,6 +7,7 @@ import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../dat
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
+import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { Worklist } from '../features/worklist/Worklist'
 import { FirstRun } from './FirstRun'
 
@@ -59,6 +60,7 @@ export function App() {
       </main>
     )
   }
+  if (info?.log.mode === 'unavailable') return <RecoveryScreen info={info} />
   if (!info || !settings) return <p className="muted">Loading…</p>
 
   const saveSettings = (patch: Partial<Settings>) => updateSettings.run(patch)
@@ -138,6 +140,7 @@ export function App() {
           Add patient
         </button>
       </header>
+      <RecoveryBanner log={info.log} />
       {info.backupError && (
         <div className="demo-banner" role="alert">
           <span>
