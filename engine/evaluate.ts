@@ -5,7 +5,7 @@ import { doseSummary } from './dose'
 import { gatherFacts } from './facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from './guideline'
 import { recommendationSteps } from './recommend'
-import { anyMissing, found, mergeFindings, NOTHING, type Findings } from './recommend/findings'
+import { anyMissing, mergeFindings, NOTHING, type Findings } from './recommend/findings'
 import type {
   Case,
   DoseSummary,
@@ -34,16 +34,17 @@ function variantStep(v: LoadedVariant): RationaleStep {
 function doseFindings(dose: DoseSummary): Findings {
   const unknown = dose.unknownStudies.length
   if (unknown === 0) return NOTHING
-  return found(
-    ['dose-unknown'],
-    [
+  return {
+    alerts: ['dose-unknown'],
+    rationale: [
       {
         text: `The dose of ${unknown} ${unknown === 1 ? 'study is' : 'studies are'} unknown (no coefficient for the agent, e.g. Cu-64 DOTATATE); enter a site value to count it.`,
         source: 'detectnet_label',
         rule: 'dose.unknown',
       },
     ],
-  )
+    missing: [],
+  }
 }
 
 /**
@@ -65,11 +66,11 @@ export function evaluate(
     throw new RangeError(`asOf is not a calendar date (YYYY-MM-DD): ${JSON.stringify(asOf)}`)
   const facts = gatherFacts(c, asOf)
   const cls = classify(c, asOf, facts.latestRead)
-  const classification = found(
-    cls.alerts,
-    cls.variant === null ? [] : [variantStep(pack.variants[cls.variant])],
-    cls.inputsMissing,
-  )
+  const classification = {
+    alerts: cls.alerts,
+    rationale: cls.variant === null ? [] : [variantStep(pack.variants[cls.variant])],
+    missing: cls.inputsMissing,
+  }
   const rec = recommendationSteps(c, asOf, pack, cls, facts)
   const studyDoses: StudyDoseEstimate[] = []
   const dose = doseSummary(
@@ -87,7 +88,7 @@ export function evaluate(
     classification,
     ...rec.steps,
     doseFindings(dose),
-    anyMissing(rec.steps) ? found(['missing-facts'], []) : NOTHING,
+    anyMissing(rec.steps) ? { alerts: ['missing-facts'], rationale: [], missing: [] } : NOTHING,
   ])
 
   return {

@@ -3,7 +3,7 @@
 import type { ProcedureEntry } from '../guideline'
 import { RATIONALE } from '../rationaleSteps'
 import type { AlertCode, Constraints, IsoDate, RationaleStep } from '../types'
-import { found, NOTHING, type Findings } from './findings'
+import { NOTHING, type Findings } from './findings'
 
 /**
  * The contraindications recorded for the patient, each an alert and a step saying which studies
@@ -29,7 +29,7 @@ export function contraindicationFindings(constraints: Constraints): Findings {
     alerts.push('iodinated-contrast-contraindicated')
     rationale.push(RATIONALE.iodinatedContraindicated)
   }
-  return found(alerts, rationale)
+  return { alerts: alerts, rationale: rationale, missing: [] }
 }
 
 /**
@@ -71,7 +71,7 @@ export function chosenStudyChecks(
     rationale.push(RATIONALE.egfrUnknown)
   }
   if (alerts.length === 0 && rationale.length === 0 && missing.length === 0) return NOTHING
-  return found(alerts, rationale, missing)
+  return { alerts: alerts, rationale: rationale, missing: missing }
 }
 
 /** Whole years from `birthDate` to `asOf`; NaN when the birth date is unknown. */

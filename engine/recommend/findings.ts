@@ -31,15 +31,6 @@ export const NOTHING: Findings = Object.freeze({ alerts: EMPTY, rationale: EMPTY
 /** A step that settles nothing and says nothing: the pipeline carries on. */
 export const CARRY_ON: Settling = Object.freeze({ findings: NOTHING, next: null })
 
-/** Findings of a step, from the lists it built. */
-export function found(
-  alerts: readonly AlertCode[],
-  rationale: readonly RationaleStep[],
-  missing: readonly string[] = EMPTY,
-): Findings {
-  return { alerts, rationale, missing }
-}
-
 /** A rationale step whose words depend on the case (the fixed ones are in `../rationaleSteps`). */
 export function caseStep(text: string, source: string, rule: string): RationaleStep {
   return { text, source, rule }

@@ -11,7 +11,6 @@ import {
   CARRY_ON,
   caseStep,
   clinicianReview,
-  found,
   NOTHING,
   tumourBoard,
   type Settling,
@@ -26,7 +25,7 @@ import { postTreatmentChangePossible, treatmentSince, type DatedTreatment } from
 export function noVariantStep(cls: Classification): Step & { readonly next: NextStep } {
   const missingFact = cls.inputsMissing.length > 0 && !cls.alerts.includes('outside-topic')
   return {
-    findings: found([], [missingFact ? RATIONALE.missing : RATIONALE.outside]),
+    findings: { alerts: [], rationale: [missingFact ? RATIONALE.missing : RATIONALE.outside], missing: [] },
     next: clinicianReview(),
   }
 }
@@ -75,7 +74,11 @@ export function progressionStep(
   }
   const newTreatment = treatmentSince(c, latest.date, asOf)
   if (newTreatment === null || !v.intervals.routine) {
-    return { findings: found(alerts, rationale), next: tumourBoard(offered), newTreatment: null }
+    return {
+      findings: { alerts: alerts, rationale: rationale, missing: [] },
+      next: tumourBoard(offered),
+      newTreatment: null,
+    }
   }
   rationale.push(
     caseStep(
@@ -84,7 +87,7 @@ export function progressionStep(
       'progression.new-treatment',
     ),
   )
-  return { findings: found(alerts, rationale), next: null, newTreatment }
+  return { findings: { alerts: alerts, rationale: rationale, missing: [] }, next: null, newTreatment }
 }
 
 /**
@@ -94,9 +97,13 @@ export function progressionStep(
 export function untreatedSizeStep(c: Case, v: LoadedVariant, studies: readonly Study[]): Settling {
   if (v.id !== 'untreated-surveillance') return CARRY_ON
   const size = untreatedSizeMm(c, studies)
-  if (size === null) return { findings: found([], [], ['diagnosis.primarySizeMm']), next: null }
+  if (size === null)
+    return { findings: { alerts: [], rationale: [], missing: ['diagnosis.primarySizeMm'] }, next: null }
   if (size <= 20) return CARRY_ON
-  return { findings: found(['size-over-2cm'], [RATIONALE.overTwoCm]), next: tumourBoard([]) }
+  return {
+    findings: { alerts: ['size-over-2cm'], rationale: [RATIONALE.overTwoCm], missing: [] },
+    next: tumourBoard([]),
+  }
 }
 
 /** Largest current size of the untreated primary, mm (latest measured pancreatic lesion, else at diagnosis). */
@@ -121,7 +128,10 @@ function untreatedSizeMm(c: Case, studies: readonly Study[]): number | null {
 /** Initial staging with a read study on file: staging is done, and this variant has no interval (app rule). */
 export function stagingOnFileStep(v: LoadedVariant, latest: ReadStudy | null): Settling {
   if (v.id !== 'initial-staging' || latest === null) return CARRY_ON
-  return { findings: found([], [RATIONALE.stagingOnFile]), next: clinicianReview() }
+  return {
+    findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] },
+    next: clinicianReview(),
+  }
 }
 
 /**
@@ -130,5 +140,8 @@ export function stagingOnFileStep(v: LoadedVariant, latest: ReadStudy | null): S
  */
 export function noFeasibleStudyStep(feasible: readonly ProcedureId[]): Settling {
   if (feasible.length > 0) return CARRY_ON
-  return { findings: found(['no-verified-alternative'], [RATIONALE.noFeasible]), next: clinicianReview() }
+  return {
+    findings: { alerts: ['no-verified-alternative'], rationale: [RATIONALE.noFeasible], missing: [] },
+    next: clinicianReview(),
+  }
 }

@@ -4,7 +4,7 @@ import type { CaseFacts, ReadStudy } from '../facts'
 import type { LoadedPack, LoadedVariant } from '../guideline'
 import { RESULT_LABELS } from '../labels'
 import type { AlertCode, Case, IsoDate, RationaleStep, TreatmentKind } from '../types'
-import { caseStep, found, type Findings } from './findings'
+import { caseStep, type Findings } from './findings'
 
 /**
  * The read study the plan rests on: the latest read one, or none when it is not after the
@@ -72,7 +72,7 @@ export function historyFindings(pack: LoadedPack, facts: CaseFacts, latest: Read
       ),
     )
   }
-  return found(alerts, rationale)
+  return { alerts: alerts, rationale: rationale, missing: [] }
 }
 
 export interface DatedTreatment {

@@ -6,7 +6,7 @@ import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
 import { RATIONALE } from '../rationaleSteps'
 import { dueWindow, followUpStatusOf } from '../schedule'
 import type { AlertCode, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
-import { CARRY_ON, caseStep, found, NOTHING, type Settling, type Step } from './findings'
+import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
 import type { DatedTreatment } from './history'
 import { postTreatmentChangePossible } from './history'
 
@@ -34,11 +34,16 @@ export function surveillanceEndStep(
   asOf: IsoDate,
 ): Settling {
   if (v.id !== 'post-resection-surveillance') return CARRY_ON
-  if (resectionDate === null) return { findings: found([], [], ['treatments.date']), next: null }
+  if (resectionDate === null)
+    return { findings: { alerts: [], rationale: [], missing: ['treatments.date'] }, next: null }
   const stop = v.stopAfterYears
   if (!stop || addMonths(resectionDate, stop.years * 12) > asOf) return CARRY_ON
   return {
-    findings: found(['ten-years-after-resection'], [RATIONALE.endSurveillance, RATIONALE.tenYears]),
+    findings: {
+      alerts: ['ten-years-after-resection'],
+      rationale: [RATIONALE.endSurveillance, RATIONALE.tenYears],
+      missing: [],
+    },
     next: {
       action: 'end-surveillance',
       procedure: null,
@@ -103,7 +108,7 @@ export function intervalStep(
     return planned(['baseline-imaging-now'], [RATIONALE.baselineNow], baseline, { date: asOf, kind: 'as-of' })
   }
   // A read study with no interval for its result in this variant.
-  return { findings: found([], [RATIONALE.stagingOnFile]), plan: null }
+  return { findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] }, plan: null }
 }
 
 function planned(
@@ -113,7 +118,10 @@ function planned(
   anchor: Anchor,
   front: readonly ProcedureId[] | null = null,
 ): Planned {
-  return { findings: found(alerts, rationale), plan: { interval, anchor, front } }
+  return {
+    findings: { alerts: alerts, rationale: rationale, missing: [] },
+    plan: { interval, anchor, front },
+  }
 }
 
 function afterNewTreatmentStep(routine: IntervalEntry): RationaleStep {
@@ -166,7 +174,10 @@ export function suspicionStep(
     front = offer.procedures
     rationale.push(RATIONALE.suspicionSstr)
   }
-  return { findings: found(['clinical-progression-suspected'], rationale), plan: { interval, anchor, front } }
+  return {
+    findings: { alerts: ['clinical-progression-suspected'], rationale: rationale, missing: [] },
+    plan: { interval, anchor, front },
+  }
 }
 
 /**
@@ -185,14 +196,17 @@ export function localizedSymptomsStep(
   const offer = v.offers.localizedSymptoms
   if (offer && anyFeasible(offer.procedures, feasible)) {
     return {
-      findings: found(['extra-abdominal-symptoms'], [RATIONALE.localizedSeed]),
+      findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedSeed], missing: [] },
       plan:
         plan.front === null
           ? { interval: plan.interval, anchor: plan.anchor, front: offer.procedures }
           : plan,
     }
   }
-  return { findings: found(['extra-abdominal-symptoms'], [RATIONALE.localizedOther]), plan }
+  return {
+    findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedOther], missing: [] },
+    plan,
+  }
 }
 
 /**
@@ -216,7 +230,7 @@ export function scheduleStep(
     'schedule.due',
   )
   return {
-    findings: found(alerts, [when]),
+    findings: { alerts: alerts, rationale: [when], missing: [] },
     intervalMonths: { min: interval.min, max: interval.max },
     due,
     anchor,

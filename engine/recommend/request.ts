@@ -4,7 +4,7 @@ import { exclusion } from '../choice'
 import type { LoadedPack, LoadedVariant } from '../guideline'
 import { RATIONALE } from '../rationaleSteps'
 import type { AlertCode, Case, RationaleStep } from '../types'
-import { caseStep, found, NOTHING, type Findings } from './findings'
+import { caseStep, NOTHING, type Findings } from './findings'
 
 /**
  * Does the requested study fit? Not rated, or rated usually not appropriate, for the variant
@@ -62,5 +62,5 @@ export function requestChecks(c: Case, pack: LoadedPack, v: LoadedVariant | null
   ) {
     rationale.push(RATIONALE.petAfterResection)
   }
-  return found(alerts, rationale)
+  return { alerts: alerts, rationale: rationale, missing: [] }
 }

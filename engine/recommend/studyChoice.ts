@@ -3,7 +3,7 @@ import { alternativesTo } from '../choice'
 import type { LoadedPack, LoadedVariant } from '../guideline'
 import { RATIONALE } from '../rationaleSteps'
 import type { AlertCode, Constraints, ProcedureId, RationaleStep, Rating } from '../types'
-import { caseStep, found, type Findings, type Step } from './findings'
+import { caseStep, type Findings, type Step } from './findings'
 
 const MRI: ProcedureId = 'mri-abdomen-pelvis-without-and-with-iv-contrast'
 const CT: ProcedureId = 'ct-abdomen-pelvis-with-iv-contrast'
@@ -23,7 +23,7 @@ export interface StudyChoice extends Step {
 /**
  * The best feasible candidate (the pack ranks them), the other feasible ones as alternatives with
  * `front` listed first, and why: the founding article's MRI, or CT when MRI is contraindicated
- * (`seed`), else the candidate's verified rating and its source. `feasible` is never empty here.
+ * (`seed`), else the candidate's verified rating and its source. Never called with no feasible study.
  */
 export function studyChoiceStep(
   pack: LoadedPack,
@@ -35,7 +35,11 @@ export function studyChoiceStep(
   const procedure = feasible[0] as ProcedureId
   const rationale: RationaleStep[] = [whyThisStudy(pack, v, procedure, constraints)]
   if (v.candidates.length === 1) rationale.push(RATIONALE.onlyVerified)
-  return { findings: found([], rationale), procedure, alternatives: alternativesTo(feasible, front) }
+  return {
+    findings: { alerts: [], rationale: rationale, missing: [] },
+    procedure,
+    alternatives: alternativesTo(feasible, front),
+  }
 }
 
 function whyThisStudy(
@@ -70,5 +74,5 @@ export function pitfallFindings(studiesOnFile: number, procedure: ProcedureId): 
     alerts.push('pancreas-protocol')
     rationale.push(RATIONALE.protocol)
   }
-  return found(alerts, rationale)
+  return { alerts: alerts, rationale: rationale, missing: [] }
 }
