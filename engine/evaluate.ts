@@ -5,7 +5,7 @@ import { doseSummary } from './dose'
 import { gatherFacts } from './facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from './guideline'
 import { recommendationSteps } from './recommend'
-import { anyMissing, mergeFindings, NOTHING, type Findings } from './recommend/findings'
+import { mergeFindings, NOTHING, type Findings } from './recommend/findings'
 import type {
   Case,
   DoseSummary,
@@ -88,7 +88,9 @@ export function evaluate(
     classification,
     ...rec.steps,
     doseFindings(dose),
-    anyMissing(rec.steps) ? { alerts: ['missing-facts'], rationale: [], missing: [] } : NOTHING,
+    rec.steps.some((s) => s.missing.length > 0)
+      ? { alerts: ['missing-facts'], rationale: [], missing: [] }
+      : NOTHING,
   ])
 
   return {

@@ -1,6 +1,6 @@
 // What each step of the recommendation returns, and the one place where the steps' findings are
 // merged. A step never appends to a list it does not own: it returns its own `Findings`.
-import type { AlertCode, NextStep, ProcedureId, RationaleStep } from '../types'
+import type { AlertCode, NextStep, RationaleStep } from '../types'
 
 /** What one step adds to the recommendation: alerts, rationale steps and missing inputs, in order. */
 export interface Findings {
@@ -66,38 +66,4 @@ export function mergeFindings(steps: readonly Findings[]): Merged {
     }
   }
   return { alerts, rationale, inputsMissing }
-}
-
-/** Did any step find a missing input? */
-export function anyMissing(steps: readonly Findings[]): boolean {
-  for (const s of steps) if (s.missing.length > 0) return true
-  return false
-}
-
-// The next steps that are not imaging.
-
-/** A clinician decides: no study is chosen. */
-export function clinicianReview(): NextStep {
-  return {
-    action: 'clinician-review',
-    procedure: null,
-    alternatives: [],
-    intervalMonths: null,
-    due: null,
-    anchor: null,
-    status: null,
-  }
-}
-
-/** The multidisciplinary tumour board, with the studies it is offered (possibly none). */
-export function tumourBoard(offered: readonly ProcedureId[]): NextStep {
-  return {
-    action: 'tumor-board',
-    procedure: null,
-    alternatives: offered,
-    intervalMonths: null,
-    due: null,
-    anchor: null,
-    status: null,
-  }
 }

@@ -7,15 +7,7 @@ import type { LoadedVariant } from '../guideline'
 import { TREATMENT_LABELS } from '../labels'
 import { RATIONALE } from '../rationaleSteps'
 import type { AlertCode, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
-import {
-  CARRY_ON,
-  caseStep,
-  clinicianReview,
-  NOTHING,
-  tumourBoard,
-  type Settling,
-  type Step,
-} from './findings'
+import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
 import { postTreatmentChangePossible, treatmentSince, type DatedTreatment } from './history'
 
 /**
@@ -143,5 +135,33 @@ export function noFeasibleStudyStep(feasible: readonly ProcedureId[]): Settling 
   return {
     findings: { alerts: ['no-verified-alternative'], rationale: [RATIONALE.noFeasible], missing: [] },
     next: clinicianReview(),
+  }
+}
+
+// The next steps that are not imaging.
+
+/** A clinician decides: no study is chosen. */
+export function clinicianReview(): NextStep {
+  return {
+    action: 'clinician-review',
+    procedure: null,
+    alternatives: [],
+    intervalMonths: null,
+    due: null,
+    anchor: null,
+    status: null,
+  }
+}
+
+/** The multidisciplinary tumour board, with the studies it is offered (possibly none). */
+function tumourBoard(offered: readonly ProcedureId[]): NextStep {
+  return {
+    action: 'tumor-board',
+    procedure: null,
+    alternatives: offered,
+    intervalMonths: null,
+    due: null,
+    anchor: null,
+    status: null,
   }
 }

@@ -16,8 +16,9 @@ import { gatherFacts, type CaseFacts } from '../facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from '../guideline'
 import type { AlertCode, Case, IsoDate, NextStep, RationaleStep } from '../types'
 import { chosenStudyChecks, contraindicationFindings } from './constraints'
-import { clinicianReview, mergeFindings, type Findings } from './findings'
+import { mergeFindings, type Findings } from './findings'
 import {
+  clinicianReview,
   noFeasibleStudyStep,
   noVariantStep,
   progressionStep,
