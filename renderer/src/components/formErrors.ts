@@ -119,19 +119,25 @@ export function useErrorSummary<V extends FieldValues>(
   setError: UseFormSetError<V>,
 ) {
   const [summary, setSummary] = useState<string | null>(null)
-  const [focusRequest, setFocusRequest] = useState(0)
   const formRef = useRef<HTMLFormElement>(null)
   const summaryRef = useRef<HTMLParagraphElement>(null)
+  // Focus waits for the errors to be on screen: react-hook-form publishes a refused submit's
+  // errors after `onInvalid` returns, so they may arrive a commit or two after the summary.
+  const pendingFocus = useRef<{ highlighted: number; commits: number } | null>(null)
 
   useEffect(() => {
-    if (focusRequest === 0) return
+    const pending = pendingFocus.current
+    if (!pending) return
     const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')
-    ;(first ?? summaryRef.current)?.focus()
-  }, [focusRequest])
+    if (first || pending.highlighted === 0 || ++pending.commits > 3) {
+      ;(first ?? summaryRef.current)?.focus()
+      pendingFocus.current = null
+    }
+  })
 
-  const show = (text: string) => {
+  const show = (highlighted: number, others: readonly string[], text = summaryText(highlighted, others)) => {
+    pendingFocus.current = { highlighted, commits: 0 }
     setSummary(text)
-    setFocusRequest((n) => n + 1)
   }
 
   /** The resolver refused the form: its errors are on their fields already. */
@@ -143,7 +149,7 @@ export function useErrorSummary<V extends FieldValues>(
       if (fieldFor(path, values)) highlighted++
       else others.push(message)
     }
-    show(summaryText(highlighted, others))
+    show(highlighted, others)
   }
 
   /**
@@ -152,7 +158,7 @@ export function useErrorSummary<V extends FieldValues>(
    */
   const onServerError = (error: ApiError, prefix: string, fields = error.fields) => {
     const entries = Object.entries(fields ?? {})
-    if (entries.length === 0) return show(`${error.message} Nothing was saved.`)
+    if (entries.length === 0) return show(0, [], `${error.message} Nothing was saved.`)
     const values = getValues()
     let highlighted = 0
     const others: string[] = []
@@ -164,7 +170,7 @@ export function useErrorSummary<V extends FieldValues>(
         highlighted++
       } else others.push(message)
     }
-    show(summaryText(highlighted, others))
+    show(highlighted, others)
   }
 
   return { summary, formRef, summaryRef, onInvalid, onServerError }
