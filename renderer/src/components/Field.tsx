@@ -1,6 +1,7 @@
-import { useId, type InputHTMLAttributes } from 'react'
+import { useId, type ComponentPropsWithRef } from 'react'
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+/** An input's props (a `ref` included, e.g. react-hook-form's `register`), less its id. */
+interface FieldProps extends Omit<ComponentPropsWithRef<'input'>, 'id'> {
   label: string
   error?: string | undefined
   hint?: string

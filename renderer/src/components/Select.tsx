@@ -1,6 +1,7 @@
-import { useId, type SelectHTMLAttributes } from 'react'
+import { useId, type ComponentPropsWithRef } from 'react'
 
-interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
+/** A select's props (a `ref` included, e.g. react-hook-form's `register`), less its id. */
+interface SelectProps extends Omit<ComponentPropsWithRef<'select'>, 'id'> {
   label: string
   options: ReadonlyArray<{ value: string; label: string }>
   error?: string | undefined

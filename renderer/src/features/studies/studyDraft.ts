@@ -1,4 +1,5 @@
-import { numberField } from '../../domain/numbers'
+import { zodResolver } from '@hookform/resolvers/zod'
+import { studyEntrySchema, type Modality } from '../../../../engine'
 import type {
   Agent,
   DoseRegion,
@@ -8,6 +9,9 @@ import type {
   StudyInput,
   StudyResult,
 } from '../../../../electron/contract/contract'
+import { caseResolver, type Converted, type FieldFor } from '../../components/formErrors'
+import { procedureModality } from '../../domain/labels'
+import { readNumberAt } from '../../domain/numbers'
 
 export interface LesionDraft {
   id: string
@@ -18,18 +22,24 @@ export interface LesionDraft {
   status: '' | LesionStatus
 }
 
+/**
+ * The form's fields, as typed or chosen, under the names of the request's `study` (`date`,
+ * `lesions.1.diameterMm`, `dose.dlpMgyCm`), so every error lands on its field.
+ */
 export interface StudyDraft {
   date: string
   procedure: ProcedureId
   result: '' | StudyResult
   note: string
   lesions: LesionDraft[]
-  effectiveMsv: string
-  ctdiVolMgy: string
-  dlpMgyCm: string
-  region: '' | DoseRegion
-  activityMbq: string
-  agent: '' | Agent
+  dose: {
+    effectiveMsv: string
+    ctdiVolMgy: string
+    dlpMgyCm: string
+    region: '' | DoseRegion
+    activityMbq: string
+    agent: '' | Agent
+  }
 }
 
 export function emptyStudy(today: string, procedure: ProcedureId): StudyDraft {
@@ -39,12 +49,7 @@ export function emptyStudy(today: string, procedure: ProcedureId): StudyDraft {
     result: '',
     note: '',
     lesions: [],
-    effectiveMsv: '',
-    ctdiVolMgy: '',
-    dlpMgyCm: '',
-    region: '',
-    activityMbq: '',
-    agent: '',
+    dose: { effectiveMsv: '', ctdiVolMgy: '', dlpMgyCm: '', region: '', activityMbq: '', agent: '' },
   }
 }
 
@@ -62,33 +67,86 @@ export function carryLesions(previous: StudyInput['lesions']): LesionDraft[] {
     }))
 }
 
-export function draftToStudy(d: StudyDraft): { study: StudyInput } | { fields: Record<string, string> } {
-  const fields: Record<string, string> = {}
-  const lesions = d.lesions.map((l, i) => ({
-    id: l.id.trim(),
-    organ: l.organ.trim(),
-    nodal: l.nodal,
-    role: l.role,
-    diameterMm: numberField(l.diameterMm, `lesions.${i}.diameterMm`, 'Size (mm)', fields),
-    status: l.status === '' ? null : l.status,
-  }))
-  const dose = {
-    effectiveMsv: numberField(d.effectiveMsv, 'dose.effectiveMsv', 'Effective dose (mSv)', fields),
-    ctdiVolMgy: numberField(d.ctdiVolMgy, 'dose.ctdiVolMgy', 'CTDIvol (mGy)', fields),
-    dlpMgyCm: numberField(d.dlpMgyCm, 'dose.dlpMgyCm', 'DLP (mGy·cm)', fields),
-    region: d.region === '' ? null : d.region,
-    activityMbq: numberField(d.activityMbq, 'dose.activityMbq', 'Activity (MBq)', fields),
-    agent: d.agent === '' ? null : d.agent,
-  }
-  if (Object.keys(fields).length) return { fields }
+/** A lesion added by hand: labelled T1, NT2, N1 ... by role; a non-target starts as present. */
+export function newLesion(role: LesionRole, lesions: readonly LesionDraft[]): LesionDraft {
+  const prefix = role === 'target' ? 'T' : role === 'new' ? 'N' : 'NT'
   return {
-    study: {
-      date: d.date.trim(),
-      procedure: d.procedure,
-      result: d.result === '' ? null : d.result,
-      lesions,
-      dose,
-      note: d.note.trim() === '' ? null : d.note.trim(),
-    },
+    id: `${prefix}${lesions.filter((l) => l.role === role).length + 1}`,
+    organ: '',
+    nodal: false,
+    role,
+    diameterMm: '',
+    status: role === 'non-target' ? 'present' : '',
   }
+}
+
+/** Which dose fields the form shows: the CT indices for ionising studies, activity and agent for nuclear ones. */
+export function doseFieldsOf(modality: Modality | null): { ionising: boolean; nuclear: boolean } {
+  const nuclear = modality === 'PET/CT' || modality === 'NM'
+  return { ionising: nuclear || modality === 'CT', nuclear }
+}
+
+/**
+ * Turns the form into the request's `study`. Only text in a number field is refused here; every
+ * other rule is the case schema's, checked by the resolver and again by the back end. A size is
+ * sent for targets and new lesions, a status for non-targets, and only the dose fields the chosen
+ * procedure shows: nothing hidden is stored.
+ */
+export function draftToStudy(d: StudyDraft): Converted<StudyInput> {
+  const refused: Record<string, string> = {}
+  const { ionising, nuclear } = doseFieldsOf(procedureModality(d.procedure))
+  const shownNumber = (shown: boolean, text: string, path: string) =>
+    shown ? readNumberAt(text, path, refused) : null
+  const input: StudyInput = {
+    date: d.date.trim(),
+    procedure: d.procedure,
+    result: d.result === '' ? null : d.result,
+    lesions: d.lesions.map((l, i) => ({
+      id: l.id.trim(),
+      organ: l.organ.trim(),
+      nodal: l.nodal,
+      role: l.role,
+      diameterMm: shownNumber(l.role !== 'non-target', l.diameterMm, `lesions.${i}.diameterMm`),
+      status: l.role === 'non-target' && l.status !== '' ? l.status : null,
+    })),
+    dose: {
+      effectiveMsv: shownNumber(ionising, d.dose.effectiveMsv, 'dose.effectiveMsv'),
+      ctdiVolMgy: shownNumber(ionising, d.dose.ctdiVolMgy, 'dose.ctdiVolMgy'),
+      dlpMgyCm: shownNumber(ionising, d.dose.dlpMgyCm, 'dose.dlpMgyCm'),
+      region: ionising && d.dose.region !== '' ? d.dose.region : null,
+      activityMbq: shownNumber(nuclear, d.dose.activityMbq, 'dose.activityMbq'),
+      agent: nuclear && d.dose.agent !== '' ? d.dose.agent : null,
+    },
+    note: d.note.trim() === '' ? null : d.note.trim(),
+  }
+  return { input, refused }
+}
+
+/** The form read into a study and checked with the shared `studyEntrySchema`. */
+export const studyResolver = caseResolver(draftToStudy, zodResolver(studyEntrySchema))
+
+const ALWAYS_SHOWN = new Set(['date', 'procedure', 'result', 'note'])
+
+/**
+ * Where the form shows an error for a path of the study, as the form is now; null when it has no
+ * field for it (a hidden dose field, a lesion's role): the summary shows those.
+ */
+export const studyFieldFor: FieldFor<StudyDraft> = (path, d) => {
+  if (ALWAYS_SHOWN.has(path)) return path
+  if (path === 'lesions') return 'lesions.root'
+  const lesion = /^lesions\.(\d+)\.(id|organ|diameterMm|status)$/.exec(path)
+  if (lesion) {
+    const l = d.lesions[Number(lesion[1])]
+    if (!l) return null
+    const field = lesion[2]
+    if (field === 'diameterMm') return l.role !== 'non-target' ? path : null
+    if (field === 'status') return l.role === 'non-target' ? path : null
+    return path
+  }
+  const dose = /^dose\.(effectiveMsv|ctdiVolMgy|dlpMgyCm|region|activityMbq|agent)$/.exec(path)
+  if (dose) {
+    const { ionising, nuclear } = doseFieldsOf(procedureModality(d.procedure))
+    return (dose[1] === 'activityMbq' || dose[1] === 'agent' ? nuclear : ionising) ? path : null
+  }
+  return null
 }
