@@ -4,7 +4,8 @@
 // - the `pnet-case/1` interchange file (`caseFileSchema`; `caseFile.ts` reads files with it and
 //   `npm run schema:case` publishes it as docs/case-format.schema.json);
 // - what a person enters for a patient and a study (`patientFactsSchema`, `studyEntrySchema`): the
-//   API request schemas (electron/contract/schemas.ts) and, later, the forms.
+//   API request schemas (electron/contract/schemas.ts) and the renderer's patient and study forms
+//   (react-hook-form's zod resolver).
 //
 // The numeric limits are the database's CHECK constraints (db/migrations/0010-domain.ts is the truth
 // for stored data): a value the schema accepts is one SQLite stores, and the other way round.
