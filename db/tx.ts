@@ -1,14 +1,38 @@
 import { DbError } from './errors'
 import type { DB } from './open'
 
+// "Needs a write" is a type. Query functions that only read take a `ReadableDb`: any connection
+// to the log (what `openDatabase` returns, or a read-only copy). Query functions that write take a
+// `WritableDb`, and the only way to get one is to be inside `writeTx`, which opens the IMMEDIATE
+// transaction the write (and its audit row) runs in. A write query called with the plain opened
+// database does not compile (test/unit/writable-db.spec.test.ts). The brand exists only for the
+// type checker; at run time it is the same better-sqlite3 connection. Model: Signal-Desktop's
+// ReadableDB/WritableDB (with one connection there is nothing to keep reads away from, so only the
+// writable side carries a brand).
+declare const writableBrand: unique symbol
+
+/** A connection that may be read: every opened log. Nothing can be written through it by a query. */
+export type ReadableDb = DB
+
+/**
+ * A connection inside a write transaction. Only `writeTx` hands one out; queries that write
+ * require it, so a write cannot happen outside a transaction (nor, therefore, without its audit row
+ * in the same transaction). A WritableDb is also a ReadableDb.
+ */
+export type WritableDb = ReadableDb & { readonly [writableBrand]: true }
+
 /**
  * Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so a busy database
  * fails at the start, before any work) and turns SQLite's failure codes into DbErrors with
  * messages a user can act on. Either everything in `fn` is stored or nothing is.
+ *
+ * Services own their transactions: a service calls `writeTx` once per command and passes the
+ * `WritableDb` it receives to every query and to the audit helper. (Called inside another
+ * `writeTx`, better-sqlite3 runs it as a savepoint of the outer transaction.)
  */
-export function writeTx<T>(db: DB, fn: () => T): T {
+export function writeTx<T>(db: ReadableDb, fn: (tx: WritableDb) => T): T {
   try {
-    return db.transaction(fn).immediate()
+    return db.transaction(() => fn(db as WritableDb)).immediate()
   } catch (e) {
     throw translateSqliteError(e)
   }

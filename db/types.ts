@@ -14,7 +14,9 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine/types'
+import type { BoardDecision, DeferralReason, SurveillanceExitReason } from '../engine/followup/types'
 
+export type { BoardDecision, DeferralReason, SurveillanceExitReason }
 export type {
   Agent,
   Burden,
@@ -156,6 +158,12 @@ export type ItemStatus = 'scheduled' | 'done' | 'cancelled' | 'deferred'
 export type StatusReasonCode =
   | 'study-recorded'
   | 'done-elsewhere'
+  | 'result-entered'
+  | 'decision-recorded'
+  | 'superseded'
+  | 'cancelled'
+  | 'deferred'
+  | 'left-surveillance'
   | 'patient-declined'
   | 'patient-request'
   | 'clinical-change'
@@ -186,6 +194,12 @@ export interface FollowUpItem {
   fulfilledByStudyId: number | null
   /** What the radiologist chose instead, with why; null when the suggestion stands. */
   override: FollowUpOverride | null
+  /** For a result step: the study whose result is awaited. */
+  studyId: number | null
+  /** For the successor of a deferral: why it was deferred (a code; the UI shows words). */
+  deferralReason: DeferralReason | null
+  /** For a closed board or review: the decision recorded. */
+  decision: RecordedDecision | null
   createdAt: string
   updatedAt: string
 }
@@ -242,4 +256,45 @@ export interface PatientSummaryFacts {
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
+}
+
+/** Who marked a record as entered in error, when and why. */
+export interface EnteredInError {
+  at: string
+  by: string
+  reason: string
+}
+
+/** A board's or review's decision as stored on the closed item. */
+export interface RecordedDecision {
+  date: IsoDate
+  decision: BoardDecision
+}
+
+/** A patient who left surveillance: reason, person and date; reopening is kept on the record. */
+export interface SurveillanceExitRecord {
+  id: number
+  patientId: number
+  reason: SurveillanceExitReason
+  text: string | null
+  attempts: number | null
+  /** The day the patient left. */
+  date: IsoDate
+  recordedBy: string
+  recordedAt: string
+  reopenedAt: string | null
+  reopenedBy: string | null
+  reopenReason: string | null
+}
+
+/** A treatment with its id (for edits and corrections). */
+export interface TreatmentRecord extends TreatmentFacts {
+  id: number
+  patientId: number
+  enteredInError: EnteredInError | null
+}
+
+/** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
+export interface WithdrawnStudy extends StudyRecord {
+  enteredInError: EnteredInError
 }

@@ -1,7 +1,10 @@
 import { DbError } from '../errors'
 import type { DB } from '../open'
+import type { WritableDb } from '../tx'
 import type {
+  DeferralReason,
   FollowUpItem,
+  RecordedDecision,
   FollowUpOverride,
   ItemStatus,
   IsoDate,
@@ -27,6 +30,9 @@ interface ItemRow {
   override_due_to: string | null
   override_reason_code: OverrideReasonCode | null
   override_text: string | null
+  subject_study_id: number | null
+  deferral_reason_code: DeferralReason | null
+  decision_json: string | null
   created_at: string
   updated_at: string
 }
@@ -55,6 +61,9 @@ function toItem(r: ItemRow): FollowUpItem {
     statusReasonText: r.status_reason_text,
     fulfilledByStudyId: r.fulfilled_by_study_id,
     override,
+    studyId: r.subject_study_id,
+    deferralReason: r.deferral_reason_code,
+    decision: r.decision_json === null ? null : (JSON.parse(r.decision_json) as RecordedDecision),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
@@ -174,4 +183,23 @@ export function retargetItem(
     `UPDATE followup_item SET recommendation_id = ?, procedure = ?, due_from = ?, due_to = ?, reason = ?, updated_at = ?
      WHERE id = ? AND status = 'scheduled'`,
   ).run(next.recommendationId, next.procedure, next.due.from, next.due.to, next.reason, next.at, id)
+}
+
+/** The study a result step waits for, and a deferral successor's reason code. */
+export function setItemSubject(
+  db: WritableDb,
+  id: number,
+  subject: { studyId: number | null; deferralReason: DeferralReason | null },
+): void {
+  db.prepare(
+    'UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason WHERE id = @id',
+  ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
+}
+
+/** Keeps the decision recorded on a board or review item (closed in the same transaction). */
+export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
+  db.prepare('UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
+    id,
+    json: JSON.stringify(decision),
+  })
 }

@@ -1,6 +1,9 @@
+import { DbError } from '../errors'
 import type { DB } from '../open'
+import type { ReadableDb, WritableDb } from '../tx'
+import { errorMark } from './lifecycle'
 import { fromBool, toBool } from '../rows'
-import type { LesionInput, StudyInput, StudyRecord } from '../types'
+import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
 
 interface StudyRow {
   id: number
@@ -16,6 +19,9 @@ interface StudyRow {
   activity_mbq: number | null
   agent: StudyRecord['dose']['agent']
   created_at: string
+  entered_in_error_at: string | null
+  entered_in_error_by: string | null
+  entered_in_error_reason: string | null
 }
 
 interface LesionRow {
@@ -95,10 +101,29 @@ export function insertStudy(db: DB, patientId: number, s: StudyInput, createdAt:
   return id
 }
 
-/** A patient's studies, oldest first, each with its lesions. */
+/**
+ * A patient's studies, oldest first, each with its lesions. Studies marked as entered in error
+ * are left out: views and the engine never see them (see `listWithdrawnStudies`).
+ */
 export function listStudies(db: DB, patientId: number): StudyRecord[] {
+  return studiesWhere(db, patientId, false).map((x) => x.study)
+}
+
+/** The patient's studies marked as entered in error, oldest first (kept, restorable). */
+export function listWithdrawnStudies(db: ReadableDb, patientId: number): WithdrawnStudy[] {
+  return studiesWhere(db, patientId, true).map((x) => ({ ...x.study, enteredInError: x.mark! }))
+}
+
+function studiesWhere(
+  db: ReadableDb,
+  patientId: number,
+  withdrawn: boolean,
+): { study: StudyRecord; mark: EnteredInError | null }[] {
   const rows = db
-    .prepare('SELECT * FROM study WHERE patient_id = ? ORDER BY date, id')
+    .prepare(
+      `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
+       ORDER BY date, id`,
+    )
     .all(patientId) as StudyRow[]
   if (rows.length === 0) return []
   const lesions = db
@@ -112,9 +137,10 @@ export function listStudies(db: DB, patientId: number): StudyRecord[] {
     list.push(toLesion(l))
     byStudy.set(l.study_id, list)
   }
-  return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
+  return rows.map((r) => ({ study: toStudy(r, byStudy.get(r.id) ?? []), mark: errorMark(r) }))
 }
 
+/** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */
 export function getStudy(db: DB, id: number): StudyRecord | null {
   const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
@@ -125,4 +151,55 @@ export function getStudy(db: DB, id: number): StudyRecord | null {
 /** Sets the reader's result of a stored study. Call inside the caller's transaction. */
 export function setStudyResult(db: DB, id: number, result: StudyRecord['result']): void {
   db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+}
+
+export function requireStudy(db: ReadableDb, id: number): StudyRecord {
+  const s = getStudy(db, id)
+  if (!s) throw new DbError('NOT_FOUND', `No study with id ${id}.`)
+  return s
+}
+
+/** Whether (and by whom, when, why) the study is marked as entered in error. */
+export function studyErrorMark(db: ReadableDb, id: number): EnteredInError | null {
+  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  return row ? errorMark(row) : null
+}
+
+/** Replaces a stored study's facts and lesions (an edit; in the caller's write transaction). */
+export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
+  const d = s.dose
+  db.prepare(
+    `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
+       effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
+       activity_mbq = @activityMbq, agent = @agent
+     WHERE id = @id`,
+  ).run({
+    id,
+    date: s.date,
+    procedure: s.procedure,
+    result: s.result,
+    note: s.note,
+    effectiveMsv: d.effectiveMsv,
+    ctdiVolMgy: d.ctdiVolMgy,
+    dlpMgyCm: d.dlpMgyCm,
+    region: d.region,
+    activityMbq: d.activityMbq,
+    agent: d.agent,
+  })
+  db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
+  const addLesion = db.prepare(
+    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
+     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
+  )
+  for (const l of s.lesions) {
+    addLesion.run({
+      studyId: id,
+      key: l.id,
+      organ: l.organ,
+      nodal: fromBool(l.nodal),
+      role: l.role,
+      diameterMm: l.diameterMm,
+      status: l.status,
+    })
+  }
 }

@@ -1,7 +1,8 @@
 import type { DB } from '../open'
 import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
 import { cached } from '../stmt'
-import { escapeLike, IS_DEMO } from './patients'
+import { IS_DEMO } from './patients'
+import { searchCondition } from './search'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -108,20 +109,21 @@ function plan(
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): Plan {
-  const search = q.search?.trim()
+  const search = searchCondition(q.search)
   let p: Plan
   if (search) {
     p = {
       from: `patient p LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
-      where: `(p.name LIKE :prefix ESCAPE '\\' OR p.mrn LIKE :prefix ESCAPE '\\')`,
-      params: { prefix: escapeLike(search) + '%' },
+      where: `p.entered_in_error_at IS NULL AND ${search.sql}`,
+      params: search.params,
       tieBreak: 'p.id',
     }
   } else {
     const bucket = bucketWhere(q.bucket, dates)
     p = {
       from: `followup_item f JOIN patient p ON p.id = f.patient_id`,
-      where: `f.status = 'scheduled' AND ${bucket.sql}`,
+      // A patient entered in error is hidden from every view.
+      where: `f.status = 'scheduled' AND ${bucket.sql} AND p.entered_in_error_at IS NULL`,
       params: bucket.params,
       tieBreak: 'f.patient_id',
     }
@@ -160,17 +162,24 @@ export function worklistTotal(
   dates: WorklistDates,
 ): number {
   const p = plan(q, dates)
-  // Without a patient-side condition the count needs no join.
-  const from = !q.search && !q.variant ? 'followup_item f' : p.from
-  return cached(db, `SELECT count(*) FROM ${from} WHERE ${p.where}`).pluck().get(p.params) as number
+  return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
 }
 
 /** How many scheduled items are in each bucket on `dates.today` (each a range of the worklist index). */
 export function worklistCounts(db: DB, dates: WorklistDates): WorklistCounts {
+  // Each count reads a range of the worklist index; the (rare) patients entered in error are
+  // counted through their own partial index and taken off.
   const count = (where: string, params: Params): number =>
-    cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
+    (cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
       .pluck()
-      .get(params) as number
+      .get(params) as number) -
+    (cached(
+      db,
+      `SELECT count(*) FROM patient p JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
+       WHERE p.entered_in_error_at IS NOT NULL AND ${where}`,
+    )
+      .pluck()
+      .get(params) as number)
   const { today } = dates
   return {
     overdue: count(`${EFF_FROM} <= :today AND ${EFF_TO} < :today`, { today }),
@@ -178,6 +187,10 @@ export function worklistCounts(db: DB, dates: WorklistDates): WorklistCounts {
     upcoming30: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in30Days }),
     upcoming90: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in90Days }),
     scheduled: count('1', {}),
-    patients: cached(db, 'SELECT count(*) FROM patient').pluck().get() as number,
+    patients:
+      (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) -
+      (cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
+        .pluck()
+        .get() as number),
   }
 }
