@@ -17,6 +17,28 @@ import type {
 import type { BoardDecision, DeferralReason, SurveillanceExitReason } from '../engine/followup/types'
 
 export type { BoardDecision, DeferralReason, SurveillanceExitReason }
+import type {
+  ClosingStatus,
+  ItemStatus,
+  ManualStatusReasonCode,
+  OverrideReasonCode,
+  RecommendationTrigger,
+  StatusReasonCode,
+  WorklistBucket,
+  WorklistSort,
+} from '../engine/codes'
+
+export type {
+  ClosingStatus,
+  ItemStatus,
+  ManualStatusReasonCode,
+  OverrideReasonCode,
+  RecommendationTrigger,
+  StatusReasonCode,
+  WorklistBucket,
+  WorklistSort,
+}
+
 export type {
   Agent,
   Burden,
@@ -131,8 +153,6 @@ export interface StudyRecord extends StudyInput {
   createdAt: string
 }
 
-export type RecommendationTrigger = 'study-recorded' | 'result-entered' | 'facts-changed' | 'manual'
-
 export interface RecommendationRecord<Output = unknown> {
   id: number
   patientId: number
@@ -153,25 +173,6 @@ export interface RecommendationRecord<Output = unknown> {
   supersededBy: number | null
   supersededAt: string | null
 }
-
-export type ItemStatus = 'scheduled' | 'done' | 'cancelled' | 'deferred'
-export type StatusReasonCode =
-  | 'study-recorded'
-  | 'done-elsewhere'
-  | 'result-entered'
-  | 'decision-recorded'
-  | 'superseded'
-  | 'cancelled'
-  | 'deferred'
-  | 'left-surveillance'
-  | 'patient-declined'
-  | 'patient-request'
-  | 'clinical-change'
-  | 'scheduling'
-  | 'end-of-surveillance'
-  | 'duplicate'
-  | 'other'
-export type OverrideReasonCode = 'clinician-decision' | 'patient-preference' | 'contraindication' | 'other'
 
 export interface FollowUpOverride {
   procedure: ProcedureId | null
@@ -203,9 +204,6 @@ export interface FollowUpItem {
   createdAt: string
   updatedAt: string
 }
-
-export type WorklistBucket = 'now' | 'overdue' | 'due' | 'upcoming-30' | 'upcoming-90' | 'all'
-export type WorklistSort = 'due' | 'name' | 'mrn' | 'result' | 'dose'
 
 export interface WorklistQuery {
   bucket: WorklistBucket

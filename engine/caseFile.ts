@@ -1,35 +1,32 @@
 // Reading and writing the interchange files: `pnet-case/1` in, `pnet-evaluation/1` out
-// (../shared/CASE-FORMAT.md). Validation is by hand (the engine depends on nothing but date-fns)
-// and lists every problem with the case id and the field path, e.g.
-// `cases[2].studies[0].procedure`. Unknown fields are warnings, never silently dropped.
-import { isIsoDate } from './dates'
+// (docs/case-format.md). The rules are the schema of `caseSchema.ts`; this file words its issues
+// for a file (the value, the allowed ones) and lists every problem with the case id and the field
+// path, e.g. `cases[2].studies[0].procedure`, in the order of the file. Unknown fields are
+// warnings, never silently dropped.
+import { z } from 'zod'
+import {
+  CALENDAR_RANGE,
+  CASE_FORMAT,
+  CODE_NOUNS,
+  calendarDate,
+  caseFileSchema,
+  isCalendarDate,
+} from './caseSchema'
 import { evaluate } from './evaluate'
 import { ACR_PNET, type LoadedPack } from './guideline'
 import {
-  AGENTS,
-  BURDENS,
-  DOSE_REGIONS,
-  GRADES,
-  LESION_ROLES,
-  LESION_STATUSES,
-  PROCEDURE_IDS,
-  STUDY_RESULTS,
   SYMPTOMS,
-  TREATMENT_KINDS,
   type Case,
-  type Constraints,
-  type Diagnosis,
   type EngineSettings,
   type Evaluation,
   type GuidelineRef,
   type IsoDate,
   type Lesion,
   type Study,
-  type StudyDose,
   type Treatment,
 } from './types'
 
-export const CASE_FORMAT = 'pnet-case/1'
+export { CASE_FORMAT }
 export const EVALUATION_FORMAT = 'pnet-evaluation/1'
 
 export interface CaseFile {
@@ -60,336 +57,251 @@ export type ParseResult =
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const FILE_FIELDS = ['format', 'asOf', 'cases']
-const CASE_FIELDS = [
-  'id',
-  'birthDate',
-  'weightKg',
-  'diagnosis',
-  'stagingComplete',
-  'treatments',
-  'activeSurveillance',
-  'burden',
-  'suspectedRecurrence',
-  'symptoms',
-  'constraints',
-  'requestedProcedure',
-  'studies',
-]
-const DIAGNOSIS_FIELDS = ['date', 'confirmed', 'grade', 'functional', 'primarySizeMm']
-const TREATMENT_FIELDS = ['kind', 'date', 'completeResection']
-const CONSTRAINT_FIELDS = [
-  'mriContraindicated',
-  'iodinatedContrastContraindicated',
-  'gadoliniumContraindicated',
-  'eGFR',
-]
-const STUDY_FIELDS = ['date', 'procedure', 'result', 'lesions', 'dose']
-const LESION_FIELDS = ['id', 'organ', 'nodal', 'role', 'diameterMm', 'status']
-const DOSE_FIELDS = ['effectiveMsv', 'ctdiVolMgy', 'dlpMgyCm', 'region', 'activityMbq', 'agent']
+type Path = readonly PropertyKey[]
+interface Located {
+  path: Path
+  message: string
+}
 
-/** Upper limits that catch unit mistakes (they match the database's checks). */
-const LIMITS = {
-  weightKg: 700,
-  primarySizeMm: 1000,
-  eGFR: 300,
-  diameterMm: 1000,
-  effectiveMsv: 1000,
-  ctdiVolMgy: 1000,
-  dlpMgyCm: 100000,
-  activityMbq: 100000,
-} as const
-
-class Reader {
-  readonly problems: FileProblem[] = []
-  readonly warnings: FileProblem[] = []
-  caseId: string | null = null
-
-  error(field: string, message: string): void {
-    this.problems.push({ caseId: this.caseId, field, message })
-  }
-  warn(field: string, message: string): void {
-    this.warnings.push({ caseId: this.caseId, field, message })
-  }
-  unknownFields(o: Obj, known: readonly string[], at: string): void {
-    for (const key of Object.keys(o)) {
-      if (!known.includes(key)) this.warn(at ? `${at}.${key}` : key, 'unknown field, ignored')
-    }
-  }
-  object(v: unknown, field: string): Obj | null {
-    if (v === undefined || v === null) return null
-    if (!isObj(v)) {
-      this.error(field, 'must be an object')
-      return null
-    }
-    return v
-  }
-  list(v: unknown, field: string): unknown[] | null {
-    if (v === undefined || v === null) return null
-    if (!Array.isArray(v)) {
-      this.error(field, 'must be a list')
-      return null
-    }
-    return v
-  }
-  date(v: unknown, field: string, required = false): IsoDate | null {
-    if (v === undefined || v === null) {
-      if (required) this.error(field, 'required: a calendar date YYYY-MM-DD')
-      return null
-    }
-    if (!isIsoDate(v)) {
-      this.error(field, `${JSON.stringify(v)} is not a real calendar date (YYYY-MM-DD)`)
-      return null
-    }
-    return v
-  }
-  bool(v: unknown, field: string, required = false): boolean | null {
-    if (v === undefined || v === null) {
-      if (required) this.error(field, 'required: true or false')
-      return null
-    }
-    if (typeof v !== 'boolean') {
-      this.error(field, `must be true, false or null, not ${JSON.stringify(v)}`)
-      return null
-    }
-    return v
-  }
-  number(v: unknown, field: string, opts: { positive?: boolean; max?: number } = {}): number | null {
-    if (v === undefined || v === null) return null
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      this.error(
-        field,
-        `must be a finite number, not ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`,
-      )
-      return null
-    }
-    if (opts.positive ? v <= 0 : v < 0) {
-      this.error(field, `must be ${opts.positive ? 'greater than 0' : '0 or more'}, not ${v}`)
-      return null
-    }
-    if (opts.max !== undefined && v >= opts.max) {
-      this.error(field, `${v} is out of range (must be under ${opts.max}); check the unit`)
-      return null
-    }
-    return v
-  }
-  oneOf<T extends string>(
-    list: readonly T[],
-    v: unknown,
-    field: string,
-    what: string,
-    required = false,
-  ): T | null {
-    if (v === undefined || v === null) {
-      if (required) this.error(field, `required: one of ${list.join(', ')}`)
-      return null
-    }
-    if (typeof v !== 'string' || !(list as readonly string[]).includes(v)) {
-      this.error(field, `unknown ${what} ${JSON.stringify(v)} (expected one of: ${list.join(', ')})`)
-      return null
-    }
-    return v as T
-  }
-  text(v: unknown, field: string, maxLength: number): string | null {
-    if (typeof v !== 'string' || v.trim().length === 0) {
-      this.error(field, 'required: a non-empty string')
-      return null
-    }
-    if (v.length > maxLength) {
-      this.error(field, `longer than ${maxLength} characters`)
-      return null
-    }
-    return v
+/** The schema inside optional, nullable, default and transform wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s: z.ZodType = schema
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) {
+      s = s.unwrap() as z.ZodType
+    } else if (s instanceof z.ZodPipe) {
+      s = s.in as z.ZodType
+    } else return s
   }
 }
 
-function readDiagnosis(r: Reader, v: unknown, at: string): Diagnosis {
-  const o = r.object(v, at)
-  if (o === null) return { date: null, confirmed: null, grade: null, functional: null, primarySizeMm: null }
-  r.unknownFields(o, DIAGNOSIS_FIELDS, at)
+/** The schema one step down: an object's field or an array's element; null when there is none. */
+function child(schema: z.ZodType | null, key: PropertyKey): z.ZodType | null {
+  if (schema === null) return null
+  const s = unwrap(schema)
+  if (s instanceof z.ZodObject && typeof key === 'string')
+    return (s.shape as Record<string, z.ZodType>)[key] ?? null
+  if (s instanceof z.ZodArray && typeof key === 'number') return s.element as z.ZodType
+  return null
+}
+
+function schemaAt(path: Path): z.ZodType | null {
+  let s: z.ZodType | null = caseFileSchema
+  for (const key of path) s = child(s, key)
+  return s === null ? null : unwrap(s)
+}
+
+/**
+ * Document order: list items by index; an object's unknown fields first (they are reported as the
+ * object is entered), then its fields in the schema's order; a field before what is inside it.
+ */
+function compareLocated(a: Located, b: Located): number {
+  let s: z.ZodType | null = caseFileSchema
+  for (let i = 0; i < Math.min(a.path.length, b.path.length); i++) {
+    const ka = a.path[i]!
+    const kb = b.path[i]!
+    if (ka !== kb) {
+      if (typeof ka === 'number' && typeof kb === 'number') return ka - kb
+      const keys = s === null ? [] : fieldsOf(s)
+      const rank = (k: PropertyKey) => (typeof k === 'string' ? keys.indexOf(k) : -2)
+      return rank(ka) - rank(kb)
+    }
+    s = child(s, ka)
+  }
+  return a.path.length - b.path.length
+}
+
+function fieldsOf(schema: z.ZodType): string[] {
+  const s = unwrap(schema)
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : []
+}
+
+/** `cases[2].studies[0].procedure` */
+function fieldPath(path: Path): string {
+  return path.reduce<string>(
+    (out, k) => (typeof k === 'number' ? `${out}[${k}]` : out === '' ? String(k) : `${out}.${String(k)}`),
+    '',
+  )
+}
+
+const shown = (v: unknown): string => (typeof v === 'number' ? String(v) : String(JSON.stringify(v)))
+
+/** A schema issue in the words of a file reader: what was found and what is allowed. */
+function fileMessage(issue: z.core.$ZodIssue): string {
+  const { path, input } = issue
+  const leaf = schemaAt(path)
+  const absent = input === undefined || input === null
+  const inList = typeof path[path.length - 1] === 'number'
+  const params =
+    issue.code === 'custom' ? (issue.params as { rule?: string; id?: string } | undefined) : undefined
+  if (leaf === calendarDate) {
+    if (params?.rule === 'calendar-range')
+      return `${shown(input)} is outside the dates a record can hold (${CALENDAR_RANGE.from} to ${CALENDAR_RANGE.to})`
+    return absent
+      ? 'required: a calendar date YYYY-MM-DD'
+      : `${shown(input)} is not a real calendar date (YYYY-MM-DD)`
+  }
+  switch (issue.code) {
+    case 'invalid_type':
+      switch (issue.expected) {
+        case 'object':
+          return path.length === 2 && path[0] === 'cases' ? 'a case must be an object' : 'must be an object'
+        case 'array':
+          if (absent && path.length === 1 && path[0] === 'cases') return 'required: a list of cases'
+          return 'must be a list'
+        case 'boolean':
+          return absent ? 'required: true or false' : `must be true, false or null, not ${shown(input)}`
+        case 'number':
+          return `must be a finite number, not ${shown(input)}`
+        case 'string':
+          return inList ? 'must be a non-empty string' : 'required: a non-empty string'
+      }
+      break
+    case 'invalid_value': {
+      if (path.length === 1 && path[0] === 'format') return `must be "${CASE_FORMAT}", not ${shown(input)}`
+      const values = issue.values.map(String).join(', ')
+      if (absent) return `required: one of ${values}`
+      const noun = leaf ? (CODE_NOUNS.get(leaf)?.noun ?? 'value') : 'value'
+      return `unknown ${noun} ${shown(input)} (expected one of: ${values})`
+    }
+    case 'too_small':
+      if (issue.origin === 'number')
+        return `must be ${issue.inclusive ? `${issue.minimum} or more` : `greater than ${issue.minimum}`}, not ${shown(input)}`
+      if (issue.origin === 'string')
+        return inList ? 'must be a non-empty string' : 'required: a non-empty string'
+      break
+    case 'too_big':
+      if (issue.origin === 'number')
+        return `${shown(input)} is out of range (must be under ${issue.maximum}); check the unit`
+      if (issue.origin === 'string') return `longer than ${issue.maximum} characters`
+      if (issue.origin === 'array') return `more than ${issue.maximum} items`
+      break
+    case 'custom':
+      if (params?.rule === 'duplicate-lesion-id') return `duplicate lesion id "${params.id}" in this study`
+      if (params?.rule === 'non-empty') return 'required: a non-empty string'
+      break
+  }
+  return issue.message
+}
+
+/** Every field of the input that the schema does not know, as a warning. */
+function unknownFields(schema: z.ZodType | null, value: unknown, path: Path, out: Located[]): void {
+  if (schema === null) return
+  const s = unwrap(schema)
+  if (s instanceof z.ZodObject && isObj(value)) {
+    const shape = s.shape as Record<string, z.ZodType>
+    for (const [key, v] of Object.entries(value)) {
+      if (!(key in shape)) out.push({ path: [...path, key], message: 'unknown field, ignored' })
+      else unknownFields(shape[key]!, v, [...path, key], out)
+    }
+  } else if (s instanceof z.ZodArray && Array.isArray(value)) {
+    value.forEach((v, i) => unknownFields(s.element as z.ZodType, v, [...path, i], out))
+  }
+}
+
+/** What the schema cannot say on its own: facts across cases, and against `asOf`. */
+function crossChecks(json: Obj, problems: Located[], warnings: Located[]): void {
+  const asOf = isCalendarDate(json.asOf) ? json.asOf : null
+  if (!Array.isArray(json.cases)) return
+  const ids = new Set<string>()
+  json.cases.forEach((c: unknown, i) => {
+    if (!isObj(c)) return
+    const at = ['cases', i]
+    if (typeof c.id === 'string' && c.id.trim() !== '') {
+      if (ids.has(c.id)) problems.push({ path: [...at, 'id'], message: `duplicate case id "${c.id}"` })
+      ids.add(c.id)
+    }
+    if (asOf !== null && isCalendarDate(c.birthDate) && c.birthDate > asOf)
+      problems.push({ path: [...at, 'birthDate'], message: `after asOf ${asOf}` })
+    if (Array.isArray(c.treatments)) {
+      c.treatments.forEach((t: unknown, j) => {
+        if (
+          isObj(t) &&
+          t.kind !== 'resection' &&
+          t.completeResection !== undefined &&
+          t.completeResection !== null
+        )
+          warnings.push({
+            path: [...at, 'treatments', j, 'completeResection'],
+            message: 'only meaningful for a resection; ignored',
+          })
+      })
+    }
+    if (Array.isArray(c.symptoms)) {
+      c.symptoms.forEach((s: unknown, j) => {
+        if (typeof s === 'string' && s.trim() !== '' && !(SYMPTOMS as readonly string[]).includes(s))
+          warnings.push({
+            path: [...at, 'symptoms', j],
+            message: `unknown symptom code "${s}", kept as given`,
+          })
+      })
+    }
+    if (asOf !== null && Array.isArray(c.studies)) {
+      c.studies.forEach((s: unknown, j) => {
+        if (isObj(s) && isCalendarDate(s.date) && s.date > asOf)
+          warnings.push({
+            path: [...at, 'studies', j, 'date'],
+            message: `after asOf ${asOf}; the engine leaves this study out`,
+          })
+      })
+    }
+  })
+}
+
+type ParsedCase = z.output<typeof caseFileSchema>['cases'][number]
+
+/** The engine's `Case`: unknown is null, optional parts absent when the file has none. */
+function toCase(c: ParsedCase): Case {
+  const d = c.diagnosis
+  const k = c.constraints
   return {
-    date: r.date(o.date, `${at}.date`),
-    confirmed: r.bool(o.confirmed, `${at}.confirmed`),
-    grade: r.oneOf(GRADES, o.grade, `${at}.grade`, 'grade'),
-    functional: r.bool(o.functional, `${at}.functional`),
-    primarySizeMm: r.number(o.primarySizeMm, `${at}.primarySizeMm`, {
-      positive: true,
-      max: LIMITS.primarySizeMm,
+    id: c.id,
+    birthDate: c.birthDate,
+    weightKg: c.weightKg,
+    diagnosis: {
+      date: d?.date ?? null,
+      confirmed: d?.confirmed ?? null,
+      grade: d?.grade ?? null,
+      functional: d?.functional ?? null,
+      primarySizeMm: d?.primarySizeMm ?? null,
+    },
+    stagingComplete: c.stagingComplete,
+    treatments:
+      c.treatments?.map((t): Treatment =>
+        t.kind === 'resection'
+          ? { kind: t.kind, date: t.date, completeResection: t.completeResection }
+          : { kind: t.kind, date: t.date },
+      ) ?? null,
+    activeSurveillance: c.activeSurveillance,
+    burden: c.burden,
+    suspectedRecurrence: c.suspectedRecurrence,
+    symptoms: c.symptoms,
+    constraints: {
+      mriContraindicated: k?.mriContraindicated ?? null,
+      iodinatedContrastContraindicated: k?.iodinatedContrastContraindicated ?? null,
+      gadoliniumContraindicated: k?.gadoliniumContraindicated ?? null,
+      eGFR: k?.eGFR ?? null,
+    },
+    requestedProcedure: c.requestedProcedure,
+    studies: (c.studies ?? []).map((s): Study => {
+      const study: Study = { date: s.date, procedure: s.procedure, result: s.result }
+      if (s.lesions) {
+        study.lesions = s.lesions.map((l): Lesion => {
+          const lesion: Lesion = {
+            id: l.id,
+            organ: l.organ,
+            nodal: l.nodal,
+            role: l.role,
+            diameterMm: l.diameterMm,
+          }
+          if (l.status !== null) lesion.status = l.status
+          return lesion
+        })
+      }
+      if (s.dose) study.dose = { ...s.dose }
+      return study
     }),
   }
-}
-
-function readTreatments(r: Reader, v: unknown, at: string): Treatment[] | null {
-  const list = r.list(v, at)
-  if (list === null) return null
-  const out: Treatment[] = []
-  list.forEach((item, i) => {
-    const tat = `${at}[${i}]`
-    const o = r.object(item, tat)
-    if (o === null) {
-      if (item === null || item === undefined) r.error(tat, 'must be an object')
-      return
-    }
-    r.unknownFields(o, TREATMENT_FIELDS, tat)
-    const kind = r.oneOf(TREATMENT_KINDS, o.kind, `${tat}.kind`, 'treatment kind', true)
-    const date = r.date(o.date, `${tat}.date`)
-    const complete = r.bool(o.completeResection, `${tat}.completeResection`)
-    if (kind === null) return
-    if (kind !== 'resection' && o.completeResection !== undefined && o.completeResection !== null) {
-      r.warn(`${tat}.completeResection`, 'only meaningful for a resection; ignored')
-    }
-    out.push(kind === 'resection' ? { kind, date, completeResection: complete } : { kind, date })
-  })
-  return out
-}
-
-function readSymptoms(r: Reader, v: unknown, at: string): string[] | null {
-  const list = r.list(v, at)
-  if (list === null) return null
-  const out: string[] = []
-  list.forEach((s, i) => {
-    if (typeof s !== 'string' || s.trim().length === 0) {
-      r.error(`${at}[${i}]`, 'must be a non-empty string')
-      return
-    }
-    if (!(SYMPTOMS as readonly string[]).includes(s))
-      r.warn(`${at}[${i}]`, `unknown symptom code "${s}", kept as given`)
-    out.push(s)
-  })
-  return out
-}
-
-function readConstraints(r: Reader, v: unknown, at: string): Constraints {
-  const o = r.object(v, at)
-  if (o === null) {
-    return {
-      mriContraindicated: null,
-      iodinatedContrastContraindicated: null,
-      gadoliniumContraindicated: null,
-      eGFR: null,
-    }
-  }
-  r.unknownFields(o, CONSTRAINT_FIELDS, at)
-  return {
-    mriContraindicated: r.bool(o.mriContraindicated, `${at}.mriContraindicated`),
-    iodinatedContrastContraindicated: r.bool(
-      o.iodinatedContrastContraindicated,
-      `${at}.iodinatedContrastContraindicated`,
-    ),
-    gadoliniumContraindicated: r.bool(o.gadoliniumContraindicated, `${at}.gadoliniumContraindicated`),
-    eGFR: r.number(o.eGFR, `${at}.eGFR`, { max: LIMITS.eGFR }),
-  }
-}
-
-function readLesions(r: Reader, v: unknown, at: string): Lesion[] | undefined {
-  const list = r.list(v, at)
-  if (list === null) return undefined
-  const out: Lesion[] = []
-  const ids = new Set<string>()
-  list.forEach((item, i) => {
-    const lat = `${at}[${i}]`
-    const o = r.object(item, lat)
-    if (o === null) {
-      if (item === null || item === undefined) r.error(lat, 'must be an object')
-      return
-    }
-    r.unknownFields(o, LESION_FIELDS, lat)
-    const id = r.text(o.id, `${lat}.id`, 32)
-    if (id !== null) {
-      if (ids.has(id)) r.error(`${lat}.id`, `duplicate lesion id "${id}" in this study`)
-      ids.add(id)
-    }
-    const organ = r.text(o.organ, `${lat}.organ`, 64)
-    const nodal = r.bool(o.nodal, `${lat}.nodal`, true)
-    const role = r.oneOf(LESION_ROLES, o.role, `${lat}.role`, 'lesion role', true)
-    const diameterMm = r.number(o.diameterMm, `${lat}.diameterMm`, { max: LIMITS.diameterMm })
-    const status = r.oneOf(LESION_STATUSES, o.status, `${lat}.status`, 'lesion status')
-    if (id === null || organ === null || nodal === null || role === null) return
-    const lesion: Lesion = { id, organ, nodal, role, diameterMm }
-    if (status !== null) lesion.status = status
-    out.push(lesion)
-  })
-  return out
-}
-
-function readDose(r: Reader, v: unknown, at: string): StudyDose | undefined {
-  const o = r.object(v, at)
-  if (o === null) return undefined
-  r.unknownFields(o, DOSE_FIELDS, at)
-  return {
-    effectiveMsv: r.number(o.effectiveMsv, `${at}.effectiveMsv`, { max: LIMITS.effectiveMsv }),
-    ctdiVolMgy: r.number(o.ctdiVolMgy, `${at}.ctdiVolMgy`, { max: LIMITS.ctdiVolMgy }),
-    dlpMgyCm: r.number(o.dlpMgyCm, `${at}.dlpMgyCm`, { max: LIMITS.dlpMgyCm }),
-    region: r.oneOf(DOSE_REGIONS, o.region, `${at}.region`, 'dose region'),
-    activityMbq: r.number(o.activityMbq, `${at}.activityMbq`, { max: LIMITS.activityMbq }),
-    agent: r.oneOf(AGENTS, o.agent, `${at}.agent`, 'agent'),
-  }
-}
-
-function readStudies(r: Reader, v: unknown, at: string, asOf: IsoDate | null): Study[] {
-  const list = r.list(v, at)
-  if (list === null) return []
-  const out: Study[] = []
-  list.forEach((item, i) => {
-    const sat = `${at}[${i}]`
-    const o = r.object(item, sat)
-    if (o === null) {
-      if (item === null || item === undefined) r.error(sat, 'must be an object')
-      return
-    }
-    r.unknownFields(o, STUDY_FIELDS, sat)
-    const date = r.date(o.date, `${sat}.date`, true)
-    const procedure = r.oneOf(PROCEDURE_IDS, o.procedure, `${sat}.procedure`, 'procedure id', true)
-    const result = r.oneOf(STUDY_RESULTS, o.result, `${sat}.result`, 'study result')
-    const lesions = readLesions(r, o.lesions, `${sat}.lesions`)
-    const dose = readDose(r, o.dose, `${sat}.dose`)
-    if (date === null || procedure === null) return
-    if (asOf !== null && date > asOf)
-      r.warn(`${sat}.date`, `after asOf ${asOf}; the engine leaves this study out`)
-    const study: Study = { date, procedure, result }
-    if (lesions !== undefined) study.lesions = lesions
-    if (dose !== undefined) study.dose = dose
-    out.push(study)
-  })
-  return out
-}
-
-function readCase(r: Reader, v: unknown, at: string, asOf: IsoDate | null, ids: Set<string>): Case | null {
-  r.caseId = null
-  if (!isObj(v)) {
-    r.error(at, 'a case must be an object')
-    return null
-  }
-  const id = typeof v.id === 'string' && v.id.trim().length > 0 ? v.id : null
-  r.caseId = id
-  if (id === null) r.error(`${at}.id`, 'required: a non-empty string')
-  else if (ids.has(id)) r.error(`${at}.id`, `duplicate case id "${id}"`)
-  else ids.add(id)
-  r.unknownFields(v, CASE_FIELDS, at)
-  const before = r.problems.length
-  const c: Case = {
-    id: id ?? '',
-    birthDate: r.date(v.birthDate, `${at}.birthDate`),
-    weightKg: r.number(v.weightKg, `${at}.weightKg`, { positive: true, max: LIMITS.weightKg }),
-    diagnosis: readDiagnosis(r, v.diagnosis, `${at}.diagnosis`),
-    stagingComplete: r.bool(v.stagingComplete, `${at}.stagingComplete`),
-    treatments: readTreatments(r, v.treatments, `${at}.treatments`),
-    activeSurveillance: r.bool(v.activeSurveillance, `${at}.activeSurveillance`),
-    burden: r.oneOf(BURDENS, v.burden, `${at}.burden`, 'burden'),
-    suspectedRecurrence: r.bool(v.suspectedRecurrence, `${at}.suspectedRecurrence`),
-    symptoms: readSymptoms(r, v.symptoms, `${at}.symptoms`),
-    constraints: readConstraints(r, v.constraints, `${at}.constraints`),
-    requestedProcedure: r.oneOf(
-      PROCEDURE_IDS,
-      v.requestedProcedure,
-      `${at}.requestedProcedure`,
-      'procedure id',
-    ),
-    studies: readStudies(r, v.studies, `${at}.studies`, asOf),
-  }
-  if (c.birthDate !== null && asOf !== null && c.birthDate > asOf)
-    r.error(`${at}.birthDate`, `after asOf ${asOf}`)
-  return r.problems.length === before && id !== null ? c : null
 }
 
 /**
@@ -401,30 +313,41 @@ function readCase(r: Reader, v: unknown, at: string, asOf: IsoDate | null, ids: 
  * if (!r.ok) for (const p of r.problems) console.error(`${p.caseId}: ${p.field}: ${p.message}`)
  */
 export function parseCaseFile(json: unknown): ParseResult {
-  const r = new Reader()
   if (!isObj(json)) {
-    r.error('', 'the file must hold a JSON object with format, asOf and cases')
-    return { ok: false, problems: r.problems, warnings: r.warnings }
+    const problem = {
+      caseId: null,
+      field: '',
+      message: 'the file must hold a JSON object with format, asOf and cases',
+    }
+    return { ok: false, problems: [problem], warnings: [] }
   }
-  r.unknownFields(json, FILE_FIELDS, '')
-  if (json.format !== CASE_FORMAT) {
-    r.error('format', `must be "${CASE_FORMAT}", not ${JSON.stringify(json.format)}`)
+  const parsed = caseFileSchema.safeParse(json, { reportInput: true })
+  const problems: Located[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ path: issue.path, message: fileMessage(issue) }))
+  const warnings: Located[] = []
+  unknownFields(caseFileSchema, json, [], warnings)
+  crossChecks(json, problems, warnings)
+
+  const cases = Array.isArray(json.cases) ? (json.cases as unknown[]) : []
+  const caseIdAt = (path: Path): string | null => {
+    if (path[0] !== 'cases' || typeof path[1] !== 'number') return null
+    const c = cases[path[1]]
+    return isObj(c) && typeof c.id === 'string' && c.id.trim() !== '' ? c.id : null
   }
-  const asOf = r.date(json.asOf, 'asOf', true)
-  const cases: Case[] = []
-  const list = r.list(json.cases, 'cases')
-  if (list === null) {
-    if (json.cases === undefined || json.cases === null) r.error('cases', 'required: a list of cases')
-  } else {
-    const ids = new Set<string>()
-    list.forEach((v, i) => {
-      const c = readCase(r, v, `cases[${i}]`, asOf, ids)
-      if (c !== null) cases.push(c)
-    })
-    r.caseId = null
+  const located = (list: Located[]): FileProblem[] =>
+    [...list]
+      .sort(compareLocated)
+      .map((p) => ({ caseId: caseIdAt(p.path), field: fieldPath(p.path), message: p.message }))
+
+  if (!parsed.success || problems.length > 0)
+    return { ok: false, problems: located(problems), warnings: located(warnings) }
+  const { asOf } = parsed.data
+  return {
+    ok: true,
+    file: { format: CASE_FORMAT, asOf, cases: parsed.data.cases.map(toCase) },
+    warnings: located(warnings),
   }
-  if (r.problems.length > 0 || asOf === null) return { ok: false, problems: r.problems, warnings: r.warnings }
-  return { ok: true, file: { format: CASE_FORMAT, asOf, cases }, warnings: r.warnings }
 }
 
 /**

@@ -1,5 +1,85 @@
-// Stable codes shared by the engine, the follow-up log and the UI. Each list is declared once,
-// `as const`, with its type derived from it; the database CHECKs and the contract use the same list.
+// The follow-up log's code lists, each declared once. The database stores these codes, the API
+// contract derives `z.enum(LIST)` from them, db/types.ts takes its types from them, and every label
+// map is a `Record<Code, string>`, so a code without words is a compile error.
+// (The engine's own lists, from the case format, are in types.ts.)
+
+/** What made the engine produce a recommendation. */
+export const RECOMMENDATION_TRIGGERS = [
+  'study-recorded',
+  'result-entered',
+  'facts-changed',
+  'manual',
+] as const
+export type RecommendationTrigger = (typeof RECOMMENDATION_TRIGGERS)[number]
+
+/** How a radiologist closes a scheduled follow-up item by hand. */
+export const CLOSING_STATUSES = ['done', 'cancelled', 'deferred'] as const
+export type ClosingStatus = (typeof CLOSING_STATUSES)[number]
+
+/** Every state of a follow-up item: open (`scheduled`) or closed. */
+export const ITEM_STATUSES = ['scheduled', ...CLOSING_STATUSES] as const
+export type ItemStatus = (typeof ITEM_STATUSES)[number]
+
+/** Why a radiologist closed an item by hand (`followup.setStatus`). */
+export const MANUAL_STATUS_REASON_CODES = [
+  'done-elsewhere',
+  'patient-declined',
+  'patient-request',
+  'clinical-change',
+  'scheduling',
+  'end-of-surveillance',
+  'duplicate',
+  'other',
+] as const
+export type ManualStatusReasonCode = (typeof MANUAL_STATUS_REASON_CODES)[number]
+
+/**
+ * Why the follow-up lifecycle (engine/followup/reconcile.ts) closed an item. Every one but
+ * `left-surveillance` is followed at once by the next step.
+ */
+export const LIFECYCLE_CLOSE_REASONS = [
+  'study-recorded',
+  'done-elsewhere',
+  'result-entered',
+  'decision-recorded',
+  'superseded',
+  'cancelled',
+  'deferred',
+  'left-surveillance',
+] as const
+export type LifecycleCloseReason = (typeof LIFECYCLE_CLOSE_REASONS)[number]
+
+/** Why an item was closed: by the lifecycle, or (in logs written before it) by hand. */
+export const STATUS_REASON_CODES = [
+  'study-recorded',
+  'result-entered',
+  'decision-recorded',
+  'superseded',
+  'cancelled',
+  'deferred',
+  'left-surveillance',
+  ...MANUAL_STATUS_REASON_CODES,
+] as const
+export type StatusReasonCode = (typeof STATUS_REASON_CODES)[number]
+
+/** Why the radiologist changed the suggested study or window. */
+export const OVERRIDE_REASON_CODES = [
+  'clinician-decision',
+  'patient-preference',
+  'contraindication',
+  'other',
+] as const
+export type OverrideReasonCode = (typeof OVERRIDE_REASON_CODES)[number]
+
+/** The worklist's views of the open items (`now` = overdue and due). */
+export const WORKLIST_BUCKETS = ['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all'] as const
+export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number]
+
+export const WORKLIST_SORTS = ['due', 'name', 'mrn', 'result', 'dose'] as const
+export type WorklistSort = (typeof WORKLIST_SORTS)[number]
+
+export const THEMES = ['dark', 'light'] as const
+export type Theme = (typeof THEMES)[number]
 
 /**
  * What a follow-up item asks the radiologist to do. The code, never the item's display text,
@@ -26,3 +106,27 @@ export const FOLLOW_UP_ITEM_KINDS = [
   'clinician-review',
 ] as const
 export type FollowUpItemKind = (typeof FOLLOW_UP_ITEM_KINDS)[number]
+
+/** Why a patient left surveillance (`surveillance_exit.reason_code`, migration 40). */
+export const SURVEILLANCE_EXIT_REASONS = [
+  'surveillance-completed',
+  'discharged-elsewhere',
+  'deceased',
+  'declined-imaging',
+  'lost-to-follow-up',
+  'other',
+] as const
+export type SurveillanceExitReason = (typeof SURVEILLANCE_EXIT_REASONS)[number]
+
+/** Why a step was deferred (`followup_item.deferral_reason_code`, migration 40). */
+export const DEFERRAL_REASONS = ['patient-request', 'clinical-change', 'scheduling', 'other'] as const
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number]
+
+/** What a tumour board or a review decided (engine/followup/types.ts `BoardDecision`). */
+export const DECISION_TYPES = [
+  'new-treatment',
+  'continue-surveillance',
+  'further-imaging',
+  'leave-surveillance',
+] as const
+export type DecisionType = (typeof DECISION_TYPES)[number]

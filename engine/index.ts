@@ -3,6 +3,7 @@
 // See engine/README.md.
 
 export * from './types'
+export * from './codes'
 
 // The whole decision
 export { evaluate } from './evaluate'
@@ -72,6 +73,38 @@ export {
   type DoseAvoided,
 } from './dose'
 export { AGENT_DATA, K_FACTORS, DEFAULT_CT_REGION, type AgentData } from './doseData'
+
+// The case declared once: named limits and the zod schemas of the file, the API and the forms
+export {
+  ACTIVITY_MBQ,
+  CALENDAR_RANGE,
+  CTDIVOL_MGY,
+  DIAMETER_MM,
+  DLP_MGY_CM,
+  EFFECTIVE_MSV,
+  EGFR,
+  LIST_LIMITS,
+  NUMBER_LIMITS,
+  PRIMARY_SIZE_MM,
+  TEXT_LIMITS,
+  WEIGHT_KG,
+  calendarDate,
+  caseFileJsonSchema,
+  caseFileSchema,
+  caseSchema,
+  constraintsSchema,
+  diagnosisSchema,
+  doseSchema,
+  isCalendarDate,
+  lesionSchema,
+  measure,
+  patientFactsSchema,
+  studyEntrySchema,
+  treatmentSchema,
+  type NumberLimit,
+  type PatientFacts,
+  type StudyEntry,
+} from './caseSchema'
 
 // Interchange files
 export {

@@ -53,22 +53,27 @@ export function localToday(now: Date): string {
   return `${y}-${m}-${d}`
 }
 
-/** Checks that need today's date or several fields at once (the schema checks each field alone). */
-function checkPatient(input: PatientInput, today: string): void {
+/**
+ * Checks that need today's date or several fields at once (the schema checks each field alone).
+ * Errors are keyed like the schema's: the field's path in the request (`at` is `patient.` when the
+ * facts are nested in it, as in `patients.update`).
+ */
+function checkPatient(input: PatientInput, today: string, at = ''): void {
   const fields: Record<string, string> = {}
-  if (input.birthDate && input.birthDate > today) fields['birthDate'] = 'The birth date is in the future.'
+  if (input.birthDate && input.birthDate > today)
+    fields[`${at}birthDate`] = 'The birth date is in the future.'
   if (input.diagnosis.date && input.diagnosis.date > today)
-    fields['diagnosis.date'] = 'The diagnosis date is in the future.'
+    fields[`${at}diagnosis.date`] = 'The diagnosis date is in the future.'
   if (input.birthDate && input.diagnosis.date && input.diagnosis.date < input.birthDate) {
-    fields['diagnosis.date'] = 'The diagnosis date is before the birth date.'
+    fields[`${at}diagnosis.date`] = 'The diagnosis date is before the birth date.'
   }
   input.treatments.forEach((t, i) => {
-    if (t.date && t.date > today) fields[`treatments.${i}.date`] = 'The treatment date is in the future.'
+    if (t.date && t.date > today) fields[`${at}treatments.${i}.date`] = 'The treatment date is in the future.'
     if (t.date && input.birthDate && t.date < input.birthDate)
-      fields[`treatments.${i}.date`] = 'The treatment date is before the birth date.'
+      fields[`${at}treatments.${i}.date`] = 'The treatment date is before the birth date.'
   })
   if (input.constraints.mriContraindicated !== true && input.constraints.mriReason) {
-    fields['constraints.mriReason'] = 'A reason is only kept when MRI is contraindicated.'
+    fields[`${at}constraints.mriReason`] = 'A reason is only kept when MRI is contraindicated.'
   }
   const first = Object.values(fields)[0]
   if (first) throw invalid(first, fields)
@@ -149,7 +154,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
       })
     },
     'patients.update': (req) => {
-      checkPatient(req.patient, today())
+      checkPatient(req.patient, today(), 'patient.')
       if (!getPatient(db, req.id)) throw invalid(`No patient with id ${req.id}.`)
       return writeTx(db, () => {
         const p = updatePatient(db, actor, req.id, req.patient)

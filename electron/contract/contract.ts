@@ -18,9 +18,19 @@ import type { DoseAvoided, DoseProjection } from '../../engine/dose'
 import type { SourceEntry } from '../../engine/guideline/types'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine/types'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine/types'
+import {
+  CLOSING_STATUSES,
+  MANUAL_STATUS_REASON_CODES,
+  OVERRIDE_REASON_CODES,
+  THEMES,
+  WORKLIST_BUCKETS,
+  WORKLIST_SORTS,
+  type Theme,
+} from '../../engine/codes'
 
 export type * from '../../db/types'
 export type * from '../../engine/types'
+export type { Theme }
 
 // The one contract between the UI and the back end: every call's request schema and result type,
 // declared once. Both transports (Electron IPC and the loopback web host) serve exactly this.
@@ -81,7 +91,7 @@ export interface RecordStudyResult {
 }
 
 export interface Settings {
-  theme: 'dark' | 'light'
+  theme: Theme
   kFactors: KFactorSet
   /** Site value for Cu-64 DOTATATE, mSv/MBq; null until the site enters one. */
   cu64DotatateMsvPerMbq: number | null
@@ -125,22 +135,8 @@ export const contract = {
     z
       .strictObject({
         itemId: id,
-        status: z.enum(['done', 'cancelled', 'deferred'], {
-          error: 'Status is done, cancelled or deferred.',
-        }),
-        reasonCode: z.enum(
-          [
-            'done-elsewhere',
-            'patient-declined',
-            'patient-request',
-            'clinical-change',
-            'scheduling',
-            'end-of-surveillance',
-            'duplicate',
-            'other',
-          ],
-          { error: 'Choose a reason from the list.' },
-        ),
+        status: z.enum(CLOSING_STATUSES, { error: 'Status is done, cancelled or deferred.' }),
+        reasonCode: z.enum(MANUAL_STATUS_REASON_CODES, { error: 'Choose a reason from the list.' }),
         reasonText: z.string().trim().max(500).nullable(),
         /** For `deferred`: the new window. */
         newDue: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
@@ -174,9 +170,7 @@ export const contract = {
         itemId: id,
         procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
         due: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
-        reasonCode: z.enum(['clinician-decision', 'patient-preference', 'contraindication', 'other'], {
-          error: 'Choose a reason from the list.',
-        }),
+        reasonCode: z.enum(OVERRIDE_REASON_CODES, { error: 'Choose a reason from the list.' }),
         text: z.string().trim().max(500).nullable(),
       })
       .superRefine((r, ctx) => {
@@ -197,10 +191,10 @@ export const contract = {
   ),
   'worklist.page': spec<WorklistRow[]>()(
     z.strictObject({
-      bucket: z.enum(['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all']),
+      bucket: z.enum(WORKLIST_BUCKETS),
       search: z.string().trim().max(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
-      sort: z.enum(['due', 'name', 'mrn', 'result', 'dose']),
+      sort: z.enum(WORKLIST_SORTS),
       descending: z.boolean(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
@@ -208,7 +202,7 @@ export const contract = {
   ),
   'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(
     z.strictObject({
-      bucket: z.enum(['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all']),
+      bucket: z.enum(WORKLIST_BUCKETS),
       search: z.string().trim().max(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
     }),
@@ -216,7 +210,7 @@ export const contract = {
   'settings.get': spec<Settings>()(z.strictObject({})),
   'settings.update': spec<Settings>()(
     z.strictObject({
-      theme: z.enum(['dark', 'light']).optional(),
+      theme: z.enum(THEMES).optional(),
       kFactors: z.enum(K_FACTOR_SETS).optional(),
       cu64DotatateMsvPerMbq: z
         .number({ error: 'Enter mSv per MBq as a number, e.g. 0.03.' })

@@ -7,10 +7,15 @@
 // Only a decision of type `close-with-outcome` leaves a patient without an open step, and it
 // always carries a surveillance exit.
 
-import type { FollowUpItemKind } from '../codes'
+import type { DeferralReason, FollowUpItemKind, LifecycleCloseReason, SurveillanceExitReason } from '../codes'
 import type { DueWindow, IsoDate, ProcedureId, StudyResult, TreatmentKind } from '../types'
 
-export type { FollowUpItemKind }
+export type { DeferralReason, FollowUpItemKind, SurveillanceExitReason }
+export {
+  DEFERRAL_REASONS,
+  SURVEILLANCE_EXIT_REASONS,
+  LIFECYCLE_CLOSE_REASONS as CLOSE_REASONS,
+} from '../codes'
 
 /** Imaging kinds: a study is what fulfils them. */
 export const IMAGING_KINDS = [
@@ -43,17 +48,6 @@ export function isDecisionKind(k: FollowUpItemKind): boolean {
   return (DECISION_KINDS as readonly string[]).includes(k)
 }
 
-/** Why a patient left surveillance (stored as the code; the UI shows words). */
-export const SURVEILLANCE_EXIT_REASONS = [
-  'surveillance-completed',
-  'discharged-elsewhere',
-  'deceased',
-  'declined-imaging',
-  'lost-to-follow-up',
-  'other',
-] as const
-export type SurveillanceExitReason = (typeof SURVEILLANCE_EXIT_REASONS)[number]
-
 export interface SurveillanceExit {
   reason: SurveillanceExitReason
   /** Required for `other`; optional words otherwise. */
@@ -64,25 +58,8 @@ export interface SurveillanceExit {
   date: IsoDate
 }
 
-/** Why a deferral was made (stored as the code). */
-export const DEFERRAL_REASONS = ['patient-request', 'clinical-change', 'scheduling', 'other'] as const
-export type DeferralReason = (typeof DEFERRAL_REASONS)[number]
-
-/**
- * How an item was closed. `status` is what the log has always stored; `reasonCode` says why.
- * Every code but `left-surveillance` is followed at once by the next step.
- */
-export const CLOSE_REASONS = [
-  'study-recorded',
-  'done-elsewhere',
-  'result-entered',
-  'decision-recorded',
-  'superseded',
-  'cancelled',
-  'deferred',
-  'left-surveillance',
-] as const
-export type CloseReason = (typeof CLOSE_REASONS)[number]
+/** How an item was closed (`status`) and why (`reasonCode`). */
+export type CloseReason = LifecycleCloseReason
 export type CloseStatus = 'done' | 'cancelled' | 'deferred'
 
 /** The radiologist's choice kept beside the suggestion. */

@@ -2,6 +2,31 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
+import { migration0010 } from '../../db/migrations/0010-domain'
+import {
+  ITEM_STATUSES,
+  OVERRIDE_REASON_CODES,
+  RECOMMENDATION_TRIGGERS,
+  STATUS_REASON_CODES,
+  WORKLIST_BUCKETS,
+} from '../../engine/codes'
+import {
+  AGENTS,
+  BURDENS,
+  DOSE_REGIONS,
+  GRADES,
+  LESION_ROLES,
+  LESION_STATUSES,
+  STUDY_RESULTS,
+  TREATMENT_KINDS,
+} from '../../engine/types'
+import {
+  BUCKET_LABELS,
+  ITEM_STATUS_LABELS,
+  OVERRIDE_REASON_LABELS,
+  STATUS_REASON_LABELS,
+  TRIGGER_LABELS,
+} from '../../renderer/src/domain/labels'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -58,6 +83,7 @@ describe('import directions (docs/architecture.md)', () => {
 
   it.each([
     ['engine/x.ts', "import { addMonths } from 'date-fns'"],
+    ['engine/x.ts', "import { z } from 'zod'"],
     ['db/x.ts', "import type { Case } from '../engine/types'"],
     ['renderer/src/x.ts', "import type { PnetApi } from '../../electron/contract/contract'"],
     ['electron/main/window.ts', "import type { BrowserWindow } from 'electron'"],
@@ -70,5 +96,78 @@ describe('import directions (docs/architecture.md)', () => {
         `${code}\nexport const used = [${code.match(/import\s+(?:type\s+)?(?:\{\s*)?(\w+)/)![1]}]\n`,
       ),
     ).toEqual([])
+  })
+})
+
+describe('codes declared once (engine/codes.ts, engine/types.ts)', () => {
+  it('a label map missing one code does not compile (tsc -p tsconfig.test.json)', () => {
+    // Each map's declared type, given a map with one code left out: every line must be an error.
+    // @ts-expect-error 'result-entered' has no label
+    const triggers: typeof TRIGGER_LABELS = {
+      'study-recorded': 'x',
+      'facts-changed': 'x',
+      manual: 'x',
+    }
+    // @ts-expect-error 'duplicate' has no label
+    const reasons: typeof STATUS_REASON_LABELS = {
+      'study-recorded': 'x',
+      'done-elsewhere': 'x',
+      'patient-declined': 'x',
+      'patient-request': 'x',
+      'clinical-change': 'x',
+      scheduling: 'x',
+      'end-of-surveillance': 'x',
+      other: 'x',
+    }
+    // @ts-expect-error 'contraindication' has no label
+    const overrides: typeof OVERRIDE_REASON_LABELS = {
+      'clinician-decision': 'x',
+      'patient-preference': 'x',
+      other: 'x',
+    }
+    // @ts-expect-error 'upcoming-90' has no label
+    const buckets: typeof BUCKET_LABELS = {
+      now: 'x',
+      overdue: 'x',
+      due: 'x',
+      'upcoming-30': 'x',
+      all: 'x',
+    }
+    // @ts-expect-error 'deferred' has no label
+    const statuses: typeof ITEM_STATUS_LABELS = { scheduled: 'x', done: 'x', cancelled: 'x' }
+    expect([triggers, reasons, overrides, buckets, statuses].map((m) => Object.keys(m).length)).toEqual([
+      3, 8, 3, 5, 3,
+    ])
+  })
+
+  it('every label map holds exactly its list', () => {
+    const keys = (m: object) => Object.keys(m).sort()
+    expect(keys(TRIGGER_LABELS)).toEqual([...RECOMMENDATION_TRIGGERS].sort())
+    expect(keys(STATUS_REASON_LABELS)).toEqual([...STATUS_REASON_CODES].sort())
+    expect(keys(OVERRIDE_REASON_LABELS)).toEqual([...OVERRIDE_REASON_CODES].sort())
+    expect(keys(BUCKET_LABELS)).toEqual([...WORKLIST_BUCKETS].sort())
+    expect(keys(ITEM_STATUS_LABELS)).toEqual([...ITEM_STATUSES].sort())
+  })
+
+  it('the database CHECK constraints list the same codes', () => {
+    let sql = ''
+    migration0010.up({ exec: (s: string) => (sql += s) } as never)
+    /** The codes of `column IN (...)`; `check` picks the item status over the lesion status. */
+    const listed = (column: string, check = `${column} IN`): string[] => {
+      const m = new RegExp(`${check}\\s*\\(([^)]*)\\)`).exec(sql)
+      if (!m) throw new Error(`no CHECK list for ${column}`)
+      return [...m[1]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!)
+    }
+    expect(listed('trigger')).toEqual([...RECOMMENDATION_TRIGGERS])
+    expect(listed('status', 'CHECK \\(status IN')).toEqual([...ITEM_STATUSES])
+    expect(listed('status', 'status IS NULL OR status IN')).toEqual([...LESION_STATUSES])
+    expect(listed('override_reason_code')).toEqual([...OVERRIDE_REASON_CODES])
+    expect(listed('grade')).toEqual([...GRADES])
+    expect(listed('burden')).toEqual([...BURDENS])
+    expect(listed('kind')).toEqual([...TREATMENT_KINDS])
+    expect(listed('result')).toEqual([...STUDY_RESULTS])
+    expect(listed('region')).toEqual([...DOSE_REGIONS])
+    expect(listed('agent')).toEqual([...AGENTS])
+    expect(listed('role')).toEqual([...LESION_ROLES])
   })
 })

@@ -18,16 +18,17 @@ import { getStudy, insertStudy, listStudies, setStudyResult } from '../../../db/
 import { writeSummary } from '../../../db/queries/summary'
 import { writeTx } from '../../../db/tx'
 import type {
+  ClosingStatus,
   FollowUpItem,
   FollowUpOverride,
   IsoDate,
+  ManualStatusReasonCode,
   RecommendationTrigger,
-  StatusReasonCode,
   StudyInput,
   StudyRecord,
 } from '../../../db/types'
 import { evaluate } from '../../../engine/evaluate'
-import type { EngineSettings, Evaluation, ProcedureId } from '../../../engine/types'
+import type { EngineSettings, Evaluation, NextAction, ProcedureId } from '../../../engine/types'
 import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
 import { ACR_PNET } from '../../../engine/guideline/index'
 import { invalid } from '../../contract/dispatch'
@@ -48,7 +49,7 @@ interface NextItem {
   now: boolean
 }
 
-const ACTION_REASON: Record<string, string> = {
+const ACTION_REASON: Record<Extract<NextAction, 'tumor-board' | 'clinician-review'>, string> = {
   'tumor-board': 'Tumour board review',
   'clinician-review': 'Radiologist review needed',
 }
@@ -89,7 +90,7 @@ export function itemFor(e: Evaluation, unreadLatest: StudyRecord | null): NextIt
     }
     case 'tumor-board':
     case 'clinician-review':
-      return { procedure: e.next.procedure, due: today, reason: ACTION_REASON[e.next.action]!, now: true }
+      return { procedure: e.next.procedure, due: today, reason: ACTION_REASON[e.next.action], now: true }
     case 'end-surveillance':
       return null
   }
@@ -318,15 +319,18 @@ export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInp
   })
 }
 
-const DEFER_REASON: Partial<Record<StatusReasonCode, string>> = {
+const DEFER_REASON: Record<ManualStatusReasonCode, string> = {
+  'done-elsewhere': 'done elsewhere',
   'patient-request': 'patient request',
   'patient-declined': 'patient declined',
   'clinical-change': 'clinical change',
   scheduling: 'scheduling',
+  'end-of-surveillance': 'end of surveillance',
+  duplicate: 'duplicate',
   other: 'other',
 }
 
-const DEFER_OVERRIDE_CODE: Partial<Record<StatusReasonCode, FollowUpOverride['reasonCode']>> = {
+const DEFER_OVERRIDE_CODE: Partial<Record<ManualStatusReasonCode, FollowUpOverride['reasonCode']>> = {
   'patient-request': 'patient-preference',
   'patient-declined': 'patient-preference',
   other: 'other',
@@ -364,8 +368,8 @@ export function setItemStatus(
   ctx: FollowUpContext,
   req: {
     itemId: number
-    status: 'done' | 'cancelled' | 'deferred'
-    reasonCode: StatusReasonCode
+    status: ClosingStatus
+    reasonCode: ManualStatusReasonCode
     reasonText: string | null
     newDue: { from: IsoDate; to: IsoDate } | null
   },
@@ -401,7 +405,7 @@ export function setItemStatus(
         reason: before.reason,
         at,
       })
-      const label = DEFER_REASON[req.reasonCode] ?? req.reasonCode
+      const label = DEFER_REASON[req.reasonCode]
       setOverride(
         db,
         id,

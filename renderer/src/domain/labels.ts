@@ -1,8 +1,19 @@
 // Words and options for the engine's codes, in one place for every screen. The procedure list,
 // names and modalities come from the guideline pack itself, so the UI never disagrees with it.
+// Every label map is a `Record<Code, string>` over a list declared once (engine/types.ts,
+// engine/codes.ts): a code without words does not compile.
 import { ACR_PNET } from '../../../engine/guideline'
 import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine/labels'
 import { followUpStatus } from '../../../engine/schedule'
+import {
+  MANUAL_STATUS_REASON_CODES,
+  OVERRIDE_REASON_CODES,
+  type ItemStatus,
+  type OverrideReasonCode,
+  type RecommendationTrigger,
+  type StatusReasonCode,
+  type WorklistBucket,
+} from '../../../engine/codes'
 import {
   AGENTS,
   DOSE_REGIONS,
@@ -11,10 +22,12 @@ import {
   TREATMENT_KINDS,
   VARIANT_IDS,
   type Agent,
+  type DoseMethod,
   type DoseRegion,
   type DueWindow,
   type Modality,
   type ProcedureId,
+  type Rating,
   type StudyResult,
   type VariantId,
 } from '../../../engine/types'
@@ -137,4 +150,93 @@ export function windowStatus(
   if (s.status === 'overdue') return { status: 'overdue', label: `overdue ${s.daysOverdue} d` }
   if (s.status === 'due') return { status: 'due', label: 'due now' }
   return { status: 'upcoming', label: `in ${s.daysUntilDue} d` }
+}
+
+const RATING_LABELS: Readonly<Record<Rating, string>> = {
+  'usually-appropriate': 'Usually appropriate',
+  'may-be-appropriate': 'May be appropriate',
+  'usually-not-appropriate': 'Usually not appropriate',
+  'not-loaded': 'Rating not loaded',
+}
+
+export function ratingLabel(r: Rating | string): string {
+  return RATING_LABELS[r as Rating] ?? r
+}
+
+const DOSE_METHOD_LABELS: Readonly<Record<DoseMethod, string>> = {
+  recorded: 'recorded',
+  'dlp-k': 'DLP × k',
+  'activity-coefficient': 'activity × coefficient + CT part',
+  typical: 'typical value',
+  'non-ionizing': 'no ionising radiation',
+  unknown: 'unknown',
+}
+
+/** How a study's dose was found, in words (the timeline and the CSV export). */
+export function doseMethodLabel(m: DoseMethod | string): string {
+  return DOSE_METHOD_LABELS[m as DoseMethod] ?? DOSE_METHOD_LABELS.unknown
+}
+
+/** Completes "Recommendation …" on the timeline. */
+export const TRIGGER_LABELS: Readonly<Record<RecommendationTrigger, string>> = {
+  'study-recorded': 'after a study was recorded',
+  'result-entered': 'after a result was entered',
+  'facts-changed': 'after the record changed',
+  manual: 'on request',
+}
+
+export function triggerLabel(t: RecommendationTrigger): string {
+  return TRIGGER_LABELS[t] ?? t
+}
+
+export const ITEM_STATUS_LABELS: Readonly<Record<ItemStatus, string>> = {
+  scheduled: 'scheduled',
+  done: 'done',
+  cancelled: 'cancelled',
+  deferred: 'deferred',
+}
+
+export const STATUS_REASON_LABELS: Readonly<Record<StatusReasonCode, string>> = {
+  'study-recorded': 'Study recorded',
+  'result-entered': 'Result entered',
+  'decision-recorded': 'Decision recorded',
+  superseded: 'Replaced by the next step',
+  cancelled: 'Cancelled',
+  deferred: 'Deferred',
+  'left-surveillance': 'Left surveillance',
+  'done-elsewhere': 'Done elsewhere',
+  'patient-declined': 'Patient declined',
+  'patient-request': 'Patient request',
+  'clinical-change': 'Clinical change',
+  scheduling: 'Scheduling',
+  'end-of-surveillance': 'End of surveillance',
+  duplicate: 'Duplicate',
+  other: 'Other (say why)',
+}
+
+/** The reasons a radiologist can give when closing an item by hand. */
+export const STATUS_REASON_OPTIONS = MANUAL_STATUS_REASON_CODES.map((value) => ({
+  value,
+  label: STATUS_REASON_LABELS[value],
+}))
+
+export const OVERRIDE_REASON_LABELS: Readonly<Record<OverrideReasonCode, string>> = {
+  'clinician-decision': 'Clinician decision',
+  'patient-preference': 'Patient preference',
+  contraindication: 'Contraindication',
+  other: 'Other (say why)',
+}
+
+export const OVERRIDE_REASON_OPTIONS = OVERRIDE_REASON_CODES.map((value) => ({
+  value,
+  label: OVERRIDE_REASON_LABELS[value],
+}))
+
+export const BUCKET_LABELS: Readonly<Record<WorklistBucket, string>> = {
+  now: 'Overdue and due',
+  overdue: 'Overdue',
+  due: 'Due now',
+  'upcoming-30': 'Next 30 days',
+  'upcoming-90': 'Next 90 days',
+  all: 'All scheduled',
 }

@@ -63,7 +63,7 @@ describe('the API contract', () => {
     expect(r.error.code).toBe('INVALID_REQUEST')
     expect(r.error.fields).toMatchObject({
       mrn: 'Enter the MRN.',
-      weightKg: 'Weight (kg) must be at least 0.5.',
+      weightKg: 'Weight (kg) must be more than 0.',
       birthDate: 'Enter a real calendar date as YYYY-MM-DD.',
     })
     expect(snapshot()).toBe(before)
@@ -77,6 +77,28 @@ describe('the API contract', () => {
       error: { code: 'INVALID_REQUEST', fields: { birthDate: 'The birth date is in the future.' } },
     })
     expect(snapshot()).toBe(before)
+  })
+
+  it('keys every field error by its path in the request, from the schema and the handler alike', async () => {
+    const created = await call('patients.create', patientInput())
+    if (!created.ok) throw new Error('not created')
+    const id = (created.value as { id: number }).id
+    const bad = await call('patients.update', {
+      id,
+      patient: patientInput({ weightKg: 700, birthDate: '2026-11-25' }),
+    })
+    expect(bad).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        fields: { 'patient.weightKg': 'Weight (kg) must be less than 700.' },
+      },
+    })
+    const late = await call('patients.update', { id, patient: patientInput({ birthDate: '2026-11-25' }) })
+    expect(late).toMatchObject({
+      ok: false,
+      error: { fields: { 'patient.birthDate': 'The birth date is in the future.' } },
+    })
   })
 
   it('refuses unknown fields rather than ignoring them', async () => {

@@ -4,39 +4,24 @@ import type {
   NextStep,
   OverrideReasonCode,
   ProcedureId,
-  StatusReasonCode,
+  ClosingStatus,
+  ManualStatusReasonCode,
 } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
 import { useOverrideItem, useSetItemStatus } from '../../data/mutations'
-import { PROCEDURE_OPTIONS, procedureName, windowStatus } from '../../domain/labels'
+import {
+  ITEM_STATUS_LABELS,
+  OVERRIDE_REASON_LABELS,
+  OVERRIDE_REASON_OPTIONS,
+  PROCEDURE_OPTIONS,
+  STATUS_REASON_LABELS,
+  STATUS_REASON_OPTIONS,
+  procedureName,
+  windowStatus,
+} from '../../domain/labels'
 
-const OVERRIDE_REASONS: Array<{ value: OverrideReasonCode; label: string }> = [
-  { value: 'clinician-decision', label: 'Clinician decision' },
-  { value: 'patient-preference', label: 'Patient preference' },
-  { value: 'contraindication', label: 'Contraindication' },
-  { value: 'other', label: 'Other (say why)' },
-]
-
-const STATUS_REASONS: Array<{ value: Exclude<StatusReasonCode, 'study-recorded'>; label: string }> = [
-  { value: 'done-elsewhere', label: 'Done elsewhere' },
-  { value: 'patient-declined', label: 'Patient declined' },
-  { value: 'patient-request', label: 'Patient request' },
-  { value: 'clinical-change', label: 'Clinical change' },
-  { value: 'scheduling', label: 'Scheduling' },
-  { value: 'end-of-surveillance', label: 'End of surveillance' },
-  { value: 'duplicate', label: 'Duplicate' },
-  { value: 'other', label: 'Other (say why)' },
-]
-
-export const REASON_LABEL: Record<string, string> = Object.fromEntries(
-  [...OVERRIDE_REASONS, ...STATUS_REASONS, { value: 'study-recorded', label: 'Study recorded' }].map((r) => [
-    r.value,
-    r.label,
-  ]),
-)
-
-type Mode = null | 'override' | 'done' | 'cancelled' | 'deferred'
+type Mode = null | 'override' | ClosingStatus
 
 interface Props {
   items: FollowUpItem[]
@@ -85,9 +70,11 @@ export function FollowUpPanel({ items, next, today, onChanged }: Props) {
           <ul>
             {closed.map((i) => (
               <li key={i.id}>
-                <span className={`tag tag--${i.status}`}>{i.status}</span>{' '}
+                <span className={`tag tag--${i.status}`}>{ITEM_STATUS_LABELS[i.status]}</span>{' '}
                 {procedureName(i.override?.procedure ?? i.procedure)} · due {i.due.from} – {i.due.to}
-                {i.statusReasonCode && <> · {REASON_LABEL[i.statusReasonCode] ?? i.statusReasonCode}</>}
+                {i.statusReasonCode && (
+                  <> · {STATUS_REASON_LABELS[i.statusReasonCode] ?? i.statusReasonCode}</>
+                )}
                 {i.statusReasonText && <> — “{i.statusReasonText}”</>}
               </li>
             ))}
@@ -115,7 +102,7 @@ function OpenItem({ item, next, today }: { item: FollowUpItem; next: NextStep | 
       </p>
       {item.override && (
         <p className="override" data-testid="override">
-          Changed by the radiologist ({REASON_LABEL[item.override.reasonCode]}
+          Changed by the radiologist ({OVERRIDE_REASON_LABELS[item.override.reasonCode]}
           {item.override.text ? `: “${item.override.text}”` : ''}). Suggested: {procedureName(item.procedure)}
           , {item.due.from} – {item.due.to}.
         </p>
@@ -175,7 +162,7 @@ function OverrideForm({ item, onDone }: { item: FollowUpItem; onDone: (message: 
           label="Reason"
           value={reasonCode}
           onChange={(e) => setReasonCode(e.target.value as OverrideReasonCode)}
-          options={OVERRIDE_REASONS}
+          options={OVERRIDE_REASON_OPTIONS}
           error={fields['reasonCode']}
         />
         <Field
@@ -203,10 +190,10 @@ function StatusForm({
   onDone,
 }: {
   item: FollowUpItem
-  status: 'done' | 'cancelled' | 'deferred'
+  status: ClosingStatus
   onDone: (message: string | null) => void
 }) {
-  const [reasonCode, setReasonCode] = useState<Exclude<StatusReasonCode, 'study-recorded'>>(
+  const [reasonCode, setReasonCode] = useState<ManualStatusReasonCode>(
     status === 'done' ? 'done-elsewhere' : status === 'deferred' ? 'scheduling' : 'patient-declined',
   )
   const [text, setText] = useState('')
@@ -236,7 +223,7 @@ function StatusForm({
           label="Reason"
           value={reasonCode}
           onChange={(e) => setReasonCode(e.target.value as typeof reasonCode)}
-          options={STATUS_REASONS}
+          options={STATUS_REASON_OPTIONS}
           error={fields['reasonCode']}
         />
         <Field

@@ -4,20 +4,20 @@ import type {
   StoredRecommendation,
 } from '../../../../electron/contract/contract'
 import { alertText } from '../../domain/alerts'
-import { PACK, procedureName, variantLabel, variantTitle, windowStatus } from '../../domain/labels'
+import {
+  PACK,
+  procedureName,
+  ratingLabel,
+  variantLabel,
+  variantTitle,
+  windowStatus,
+} from '../../domain/labels'
 
 const ACTION_TEXT: Record<Evaluation['next']['action'], string> = {
   image: 'Image',
   'tumor-board': 'Discuss at the neuroendocrine tumour board',
   'clinician-review': 'Radiologist review: the guideline does not decide this case',
   'end-surveillance': 'Routine imaging can stop',
-}
-
-const RATING_TEXT: Record<string, string> = {
-  'usually-appropriate': 'Usually appropriate',
-  'may-be-appropriate': 'May be appropriate',
-  'usually-not-appropriate': 'Usually not appropriate',
-  'not-loaded': 'Rating not loaded',
 }
 
 function Source({
@@ -145,7 +145,7 @@ export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation;
           {e.ratings.map((r) => (
             <tr key={r.procedure} className={r.rating === 'not-loaded' ? 'muted' : undefined}>
               <td>{procedureName(r.procedure)}</td>
-              <td className={`rating rating--${r.rating}`}>{RATING_TEXT[r.rating] ?? r.rating}</td>
+              <td className={`rating rating--${r.rating}`}>{ratingLabel(r.rating)}</td>
               <td title={rrlBand(r.rrl)}>{r.rrl ?? '—'}</td>
               <td>
                 {r.provenance} {r.source && <Source sourceKey={r.source} sources={e.sources} short />}

@@ -6,10 +6,12 @@ import { toCaseStudies } from '../../domain/caseOf'
 import { assessRecist } from '../../../../engine/recist'
 import {
   agentLabel,
+  doseMethodLabel,
   formatMsv,
   procedureName,
   resultLabel,
   treatmentLabel,
+  triggerLabel,
   variantLabel,
 } from '../../domain/labels'
 
@@ -23,12 +25,6 @@ interface Entry {
   detail: string
   superseded?: boolean
   testId?: string
-}
-
-const TRIGGER_TEXT: Record<string, string> = {
-  'study-recorded': 'after a study was recorded',
-  'facts-changed': 'after the record changed',
-  manual: 'on request',
 }
 
 /** One timeline of the patient: diagnosis, treatments, studies (result, response, dose) and recommendations. */
@@ -106,7 +102,7 @@ export function Timeline({
       date: r.asOf,
       order: 3,
       kind: 'recommendation',
-      title: `Recommendation ${TRIGGER_TEXT[r.trigger] ?? ''}`,
+      title: `Recommendation ${triggerLabel(r.trigger)}`,
       detail: `${variantLabel(r.variant)} · ${r.action}${r.procedure ? `: ${procedureName(r.procedure)}` : ''}${
         r.due ? ` · due ${r.due.from} – ${r.due.to}` : ''
       }`,
@@ -147,21 +143,9 @@ export function Timeline({
   )
 }
 
+/** How a study's dose was found, in words. */
 export function methodText(m: string): string {
-  switch (m) {
-    case 'recorded':
-      return 'recorded'
-    case 'dlp-k':
-      return 'DLP × k'
-    case 'activity-coefficient':
-      return 'activity × coefficient + CT part'
-    case 'typical':
-      return 'typical value'
-    case 'non-ionizing':
-      return 'no ionising radiation'
-    default:
-      return 'unknown'
-  }
+  return doseMethodLabel(m)
 }
 
 /** Enter the reader's result of a study recorded without one; the engine then re-runs. */

@@ -29,7 +29,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
     <K extends keyof PatientDraft>(key: K) =>
     (e: { target: { value: string } }) =>
       setDraft((d) => ({ ...d, [key]: e.target.value as PatientDraft[K] }))
-  const err = (key: string) => fields[key]
+  const err = (key: string) => fields[key] ?? fields[`patient.${key}`]
 
   async function submit(e: FormEvent) {
     e.preventDefault()

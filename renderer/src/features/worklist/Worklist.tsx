@@ -8,11 +8,13 @@ import type {
   WorklistRow,
   WorklistSort,
 } from '../../../../electron/contract/contract'
+import { WORKLIST_BUCKETS } from '../../../../engine/codes'
 import { useShortcut } from '../../app/shortcuts'
 import { errorText } from '../../data/fetch'
 import type { WorklistFilter, WorklistSummaryFilter } from '../../data/keys'
 import { useWorklistPages, useWorklistSummary, WORKLIST_PAGE } from '../../data/queries'
 import {
+  BUCKET_LABELS,
   formatMsv,
   procedureShortName,
   resultLabel,
@@ -28,18 +30,16 @@ interface Props {
   onRecord: (patientId: number) => void
 }
 
-const BUCKETS: Array<{
-  id: WorklistBucket
-  label: string
-  count: (c: WorklistCounts) => number
-}> = [
-  { id: 'now', label: 'Overdue and due', count: (c) => c.overdue + c.due },
-  { id: 'overdue', label: 'Overdue', count: (c) => c.overdue },
-  { id: 'due', label: 'Due now', count: (c) => c.due },
-  { id: 'upcoming-30', label: 'Next 30 days', count: (c) => c.upcoming30 },
-  { id: 'upcoming-90', label: 'Next 90 days', count: (c) => c.upcoming90 },
-  { id: 'all', label: 'All scheduled', count: (c) => c.scheduled },
-]
+const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
+  now: (c) => c.overdue + c.due,
+  overdue: (c) => c.overdue,
+  due: (c) => c.due,
+  'upcoming-30': (c) => c.upcoming30,
+  'upcoming-90': (c) => c.upcoming90,
+  all: (c) => c.scheduled,
+}
+
+const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
 const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id === k)
 
 const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
