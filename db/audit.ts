@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { DB } from './open'
+import type { ReadableDb, WritableDb } from './tx'
 
 /** Who is acting and when. Handlers build it per call; tests pass a fixed clock. */
 export interface Actor {
@@ -7,9 +7,12 @@ export interface Actor {
   readonly now: () => Date
 }
 
+/** The tables an audit row can be about (`audit_log.entity`). */
+export type AuditEntity = 'patient' | 'study' | 'recommendation' | 'followup_item' | 'setting'
+
 export interface AuditEntry {
   readonly action: string
-  readonly entity: string
+  readonly entity: AuditEntity
   readonly entityId: number | null
   readonly before: unknown
   readonly after: unknown
@@ -34,7 +37,7 @@ function rowHash(
   prev: string,
   at: string,
   actor: string,
-  e: AuditEntry,
+  e: { readonly action: string; readonly entity: string; readonly entityId: number | null },
   before: string | null,
   after: string | null,
 ): string {
@@ -44,10 +47,12 @@ function rowHash(
 }
 
 /**
- * Appends one audit row, chained to the previous one by hash. Call it inside the same
- * transaction as the change it records, so neither can exist without the other.
+ * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.
+ * It takes the `WritableDb` of the transaction that made the change, so neither can exist without
+ * the other. Services record a change of a patient, study or follow-up item through
+ * `electron/backend/services/audited.ts`, which reads the record before and after and calls this.
  */
-export function appendAudit(db: DB, actor: Actor, entry: AuditEntry): void {
+export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): void {
   if (!db.inTransaction)
     throw new Error('appendAudit must run inside the transaction of the change it records')
   const prev =
@@ -57,18 +62,18 @@ export function appendAudit(db: DB, actor: Actor, entry: AuditEntry): void {
   const after = entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after)
   db.prepare(
     `INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+     VALUES (@at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
+  ).run({
     at,
-    actor.user,
-    entry.action,
-    entry.entity,
-    entry.entityId,
+    actor: actor.user,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
     before,
     after,
     prev,
-    rowHash(prev, at, actor.user, entry, before, after),
-  )
+    hash: rowHash(prev, at, actor.user, entry, before, after),
+  })
 }
 
 interface RawAuditRow {
@@ -99,7 +104,7 @@ function toAuditRow(r: RawAuditRow): AuditRow {
   }
 }
 
-export function auditFor(db: DB, entity: string, entityId: number): AuditRow[] {
+export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number): AuditRow[] {
   const rows = db
     .prepare('SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id')
     .all(entity, entityId) as RawAuditRow[]
@@ -107,14 +112,14 @@ export function auditFor(db: DB, entity: string, entityId: number): AuditRow[] {
 }
 
 /** Walks the whole chain; returns the id of the first row that does not match, or null. */
-export function verifyAuditChain(db: DB): number | null {
+export function verifyAuditChain(db: ReadableDb): number | null {
   let prev = GENESIS
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<RawAuditRow>) {
     const expected = rowHash(
       prev,
       r.at,
       r.actor,
-      { action: r.action, entity: r.entity, entityId: r.entity_id, before: null, after: null },
+      { action: r.action, entity: r.entity, entityId: r.entity_id },
       r.before_json,
       r.after_json,
     )

@@ -5,7 +5,9 @@ import { backupTo } from './backup'
 import { DbError } from './errors'
 import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/types'
+import type { ReadableDb } from './tx'
 
+/** A better-sqlite3 connection (see db/tx.ts for ReadableDb and WritableDb). */
 export type DB = Database.Database
 
 export interface OpenOptions {
@@ -32,8 +34,11 @@ const REQUIRED_PRAGMAS: ReadonlyArray<readonly [string, string | number]> = [
  *
  * Order matters: a file from a newer app version or a damaged file is refused before anything
  * is written to it, so refusing never changes the file.
+ *
+ * The connection comes back as a `ReadableDb`: reads may use it directly; every write goes
+ * through `writeTx`, the only source of a `WritableDb`.
  */
-export function openDatabase(file: string, options: OpenOptions = {}): DB {
+export function openDatabase(file: string, options: OpenOptions = {}): ReadableDb {
   const migrations = options.migrations ?? MIGRATIONS
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })

@@ -15,6 +15,7 @@ import type {
   VariantId,
 } from '../engine/types'
 import type { BoardDecision, DeferralReason, SurveillanceExitReason } from '../engine/followup/types'
+import type { FollowUpItemKind } from '../engine/codes'
 
 export type { BoardDecision, DeferralReason, SurveillanceExitReason }
 import type {
@@ -43,6 +44,7 @@ export type {
   Agent,
   Burden,
   DoseRegion,
+  FollowUpItemKind,
   Grade,
   IsoDate,
   LesionRole,
@@ -185,9 +187,12 @@ export interface FollowUpItem {
   id: number
   patientId: number
   recommendationId: number | null
+  /** What the item asks for. Behaviour follows this code, never `reason`. */
+  kind: FollowUpItemKind
   /** What the engine suggested. */
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
+  /** Display text only (e.g. "Next study in 6–12 months"); nothing may compare it. */
   reason: string
   status: ItemStatus
   statusReasonCode: StatusReasonCode | null
@@ -230,6 +235,7 @@ export interface WorklistRow {
   /** The open follow-up item; null when the patient has none. */
   item: {
     id: number
+    kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
     overridden: boolean

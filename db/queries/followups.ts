@@ -1,9 +1,9 @@
 import { DbError } from '../errors'
-import type { DB } from '../open'
-import type { WritableDb } from '../tx'
+import type { ReadableDb, WritableDb } from '../tx'
 import type {
   DeferralReason,
   FollowUpItem,
+  FollowUpItemKind,
   RecordedDecision,
   FollowUpOverride,
   ItemStatus,
@@ -17,6 +17,7 @@ interface ItemRow {
   id: number
   patient_id: number
   recommendation_id: number | null
+  kind: FollowUpItemKind
   procedure: ProcedureId | null
   due_from: string
   due_to: string
@@ -53,6 +54,7 @@ function toItem(r: ItemRow): FollowUpItem {
     id: r.id,
     patientId: r.patient_id,
     recommendationId: r.recommendation_id,
+    kind: r.kind,
     procedure: r.procedure,
     due: { from: r.due_from, to: r.due_to },
     reason: r.reason,
@@ -69,26 +71,26 @@ function toItem(r: ItemRow): FollowUpItem {
   }
 }
 
-export function getItem(db: DB, id: number): FollowUpItem | null {
+export function getItem(db: ReadableDb, id: number): FollowUpItem | null {
   const row = db.prepare('SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
-export function requireItem(db: DB, id: number): FollowUpItem {
+export function requireItem(db: ReadableDb, id: number): FollowUpItem {
   const item = getItem(db, id)
   if (!item) throw new DbError('NOT_FOUND', `No follow-up item with id ${id}.`)
   return item
 }
 
 /** The patient's one scheduled item, if any. */
-export function openItem(db: DB, patientId: number): FollowUpItem | null {
+export function openItem(db: ReadableDb, patientId: number): FollowUpItem | null {
   const row = db
     .prepare("SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
     .get(patientId) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
-export function listItems(db: DB, patientId: number): FollowUpItem[] {
+export function listItems(db: ReadableDb, patientId: number): FollowUpItem[] {
   return (
     db
       .prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC')
@@ -99,6 +101,7 @@ export function listItems(db: DB, patientId: number): FollowUpItem[] {
 export interface NewItem {
   patientId: number
   recommendationId: number | null
+  kind: FollowUpItemKind
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
   reason: string
@@ -106,30 +109,31 @@ export interface NewItem {
 }
 
 /** Adds a scheduled item. The database allows one scheduled item per patient. */
-export function insertItem(db: DB, item: NewItem): number {
+export function insertItem(db: WritableDb, item: NewItem): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO followup_item (patient_id, recommendation_id, procedure, due_from, due_to, reason, status,
-           created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
+        `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
+           status, created_at, updated_at)
+         VALUES (@patientId, @recommendationId, @kind, @procedure, @dueFrom, @dueTo, @reason, 'scheduled',
+           @at, @at)`,
       )
-      .run(
-        item.patientId,
-        item.recommendationId,
-        item.procedure,
-        item.due.from,
-        item.due.to,
-        item.reason,
-        item.at,
-        item.at,
-      ).lastInsertRowid,
+      .run({
+        patientId: item.patientId,
+        recommendationId: item.recommendationId,
+        kind: item.kind,
+        procedure: item.procedure,
+        dueFrom: item.due.from,
+        dueTo: item.due.to,
+        reason: item.reason,
+        at: item.at,
+      }).lastInsertRowid,
   )
 }
 
 /** Moves a scheduled item to done, cancelled or deferred. Refuses an item that is already closed. */
 export function closeItem(
-  db: DB,
+  db: WritableDb,
   id: number,
   change: {
     status: Exclude<ItemStatus, 'scheduled'>
@@ -147,13 +151,21 @@ export function closeItem(
     )
   }
   db.prepare(
-    `UPDATE followup_item SET status = ?, status_reason_code = ?, status_reason_text = ?, fulfilled_by_study_id = ?,
-       updated_at = ? WHERE id = ?`,
-  ).run(change.status, change.reasonCode, change.reasonText, change.studyId, change.at, id)
+    `UPDATE followup_item SET status = @status, status_reason_code = @reasonCode,
+       status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at
+     WHERE id = @id`,
+  ).run({
+    id,
+    status: change.status,
+    reasonCode: change.reasonCode,
+    reasonText: change.reasonText,
+    studyId: change.studyId,
+    at: change.at,
+  })
 }
 
 /** Replaces a scheduled item's suggestion with the radiologist's choice (kept beside the suggestion). */
-export function setOverride(db: DB, id: number, o: FollowUpOverride, at: string): void {
+export function setOverride(db: WritableDb, id: number, o: FollowUpOverride, at: string): void {
   const item = requireItem(db, id)
   if (item.status !== 'scheduled') {
     throw new DbError(
@@ -162,17 +174,27 @@ export function setOverride(db: DB, id: number, o: FollowUpOverride, at: string)
     )
   }
   db.prepare(
-    `UPDATE followup_item SET override_procedure = ?, override_due_from = ?, override_due_to = ?,
-       override_reason_code = ?, override_text = ?, updated_at = ? WHERE id = ?`,
-  ).run(o.procedure, o.due?.from ?? null, o.due?.to ?? null, o.reasonCode, o.text, at, id)
+    `UPDATE followup_item SET override_procedure = @procedure, override_due_from = @dueFrom,
+       override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at
+     WHERE id = @id`,
+  ).run({
+    id,
+    procedure: o.procedure,
+    dueFrom: o.due?.from ?? null,
+    dueTo: o.due?.to ?? null,
+    reasonCode: o.reasonCode,
+    text: o.text,
+    at,
+  })
 }
 
 /** Points a scheduled item at a newer recommendation (after the patient's facts changed). */
 export function retargetItem(
-  db: DB,
+  db: WritableDb,
   id: number,
   next: {
     recommendationId: number
+    kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
     reason: string
@@ -180,9 +202,19 @@ export function retargetItem(
   },
 ): void {
   db.prepare(
-    `UPDATE followup_item SET recommendation_id = ?, procedure = ?, due_from = ?, due_to = ?, reason = ?, updated_at = ?
-     WHERE id = ? AND status = 'scheduled'`,
-  ).run(next.recommendationId, next.procedure, next.due.from, next.due.to, next.reason, next.at, id)
+    `UPDATE followup_item SET recommendation_id = @recommendationId, kind = @kind, procedure = @procedure,
+       due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at
+     WHERE id = @id AND status = 'scheduled'`,
+  ).run({
+    id,
+    recommendationId: next.recommendationId,
+    kind: next.kind,
+    procedure: next.procedure,
+    dueFrom: next.due.from,
+    dueTo: next.due.to,
+    reason: next.reason,
+    at: next.at,
+  })
 }
 
 /** The study a result step waits for, and a deferral successor's reason code. */

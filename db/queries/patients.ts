@@ -1,8 +1,6 @@
-import { appendAudit, type Actor } from '../audit'
 import { DbError } from '../errors'
-import type { DB } from '../open'
 import { fromBool, toBool } from '../rows'
-import { writeTx } from '../tx'
+import type { ReadableDb, WritableDb } from '../tx'
 import type {
   EnteredInError,
   Page,
@@ -96,7 +94,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
   }
 }
 
-export function getPatient(db: DB, id: number): PatientRecord | null {
+export function getPatient(db: ReadableDb, id: number): PatientRecord | null {
   const row = db.prepare(SELECT_PATIENT).get(id) as PatientRow | undefined
   if (!row) return null
   const symptoms = db
@@ -114,13 +112,14 @@ export function getPatient(db: DB, id: number): PatientRecord | null {
   return toRecord(row, symptoms, treatments)
 }
 
-export function requirePatient(db: DB, id: number): PatientRecord {
+export function requirePatient(db: ReadableDb, id: number): PatientRecord {
   const p = getPatient(db, id)
   if (!p) throw new DbError('NOT_FOUND', `No patient with id ${id}.`)
   return p
 }
 
-function assertMrnFree(db: DB, mrn: string, exceptId: number | null): void {
+/** Refuses (CONFLICT) an MRN another patient already has, whatever its letter case. */
+export function assertMrnFree(db: ReadableDb, mrn: string, exceptId: number | null): void {
   const other = db.prepare('SELECT id FROM patient WHERE mrn = ? COLLATE NOCASE').pluck().get(mrn) as
     number | undefined
   if (other !== undefined && other !== exceptId) {
@@ -128,53 +127,86 @@ function assertMrnFree(db: DB, mrn: string, exceptId: number | null): void {
   }
 }
 
-/** Writes every fact of `input` to an existing patient row and its tables. */
-function writePatient(db: DB, id: number, input: PatientInput, at: string): void {
-  db.prepare(
-    `UPDATE patient SET mrn = ?, name = ?, birth_date = ?, weight_kg = ?, staging_complete = ?,
-       active_surveillance = ?, burden = ?, suspected_recurrence = ?, requested_procedure = ?, updated_at = ?
-     WHERE id = ?`,
-  ).run(
-    input.mrn,
-    input.name,
-    input.birthDate,
-    input.weightKg,
-    fromBool(input.stagingComplete),
-    fromBool(input.activeSurveillance),
-    input.burden,
-    fromBool(input.suspectedRecurrence),
-    input.requestedProcedure,
-    at,
-    id,
+/**
+ * Inserts a patient row with every fact of `input` (in the caller's write transaction) and returns
+ * its id. The caller checks the MRN first (`assertMrnFree`); the unique index refuses a duplicate
+ * anyway.
+ */
+export function insertPatient(
+  db: WritableDb,
+  input: PatientInput,
+  at: string,
+  opts: { isDemo?: boolean } = {},
+): number {
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO patient (mrn, name, created_at, updated_at)
+         VALUES (@mrn, @name, @at, @at)`,
+      )
+      .run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
   )
+  if (opts.isDemo) db.prepare('INSERT INTO demo_patients (patient_id) VALUES (?)').run(id)
+  writePatientFacts(db, id, input, at)
+  return id
+}
+
+/** Writes every fact of `input` to an existing patient row and its tables (in the caller's write transaction). */
+export function writePatientFacts(db: WritableDb, id: number, input: PatientInput, at: string): void {
+  db.prepare(
+    `UPDATE patient SET mrn = @mrn, name = @name, birth_date = @birthDate, weight_kg = @weightKg,
+       staging_complete = @stagingComplete, active_surveillance = @activeSurveillance, burden = @burden,
+       suspected_recurrence = @suspectedRecurrence, requested_procedure = @requestedProcedure,
+       updated_at = @at
+     WHERE id = @id`,
+  ).run({
+    id,
+    mrn: input.mrn,
+    name: input.name,
+    birthDate: input.birthDate,
+    weightKg: input.weightKg,
+    stagingComplete: fromBool(input.stagingComplete),
+    activeSurveillance: fromBool(input.activeSurveillance),
+    burden: input.burden,
+    suspectedRecurrence: fromBool(input.suspectedRecurrence),
+    requestedProcedure: input.requestedProcedure,
+    at,
+  })
   writeFacts(db, id, input)
 }
 
-function writeFacts(db: DB, id: number, input: PatientInput): void {
+function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
   const d = input.diagnosis
   db.prepare(
     `INSERT INTO diagnosis (patient_id, date, confirmed, grade, functional, primary_size_mm)
-     VALUES (?, ?, ?, ?, ?, ?)
+     VALUES (@id, @date, @confirmed, @grade, @functional, @primarySizeMm)
      ON CONFLICT (patient_id) DO UPDATE SET date = excluded.date, confirmed = excluded.confirmed,
        grade = excluded.grade, functional = excluded.functional, primary_size_mm = excluded.primary_size_mm`,
-  ).run(id, d.date, fromBool(d.confirmed), d.grade, fromBool(d.functional), d.primarySizeMm)
+  ).run({
+    id,
+    date: d.date,
+    confirmed: fromBool(d.confirmed),
+    grade: d.grade,
+    functional: fromBool(d.functional),
+    primarySizeMm: d.primarySizeMm,
+  })
   const c = input.constraints
   db.prepare(
     `INSERT INTO patient_constraint (patient_id, mri_contraindicated, mri_reason,
        iodinated_contrast_contraindicated, gadolinium_contraindicated, egfr)
-     VALUES (?, ?, ?, ?, ?, ?)
+     VALUES (@id, @mri, @mriReason, @iodinated, @gadolinium, @egfr)
      ON CONFLICT (patient_id) DO UPDATE SET mri_contraindicated = excluded.mri_contraindicated,
        mri_reason = excluded.mri_reason,
        iodinated_contrast_contraindicated = excluded.iodinated_contrast_contraindicated,
        gadolinium_contraindicated = excluded.gadolinium_contraindicated, egfr = excluded.egfr`,
-  ).run(
+  ).run({
     id,
-    fromBool(c.mriContraindicated),
-    c.mriReason,
-    fromBool(c.iodinatedContrastContraindicated),
-    fromBool(c.gadoliniumContraindicated),
-    c.eGFR,
-  )
+    mri: fromBool(c.mriContraindicated),
+    mriReason: c.mriReason,
+    iodinated: fromBool(c.iodinatedContrastContraindicated),
+    gadolinium: fromBool(c.gadoliniumContraindicated),
+    egfr: c.eGFR,
+  })
   db.prepare('DELETE FROM patient_symptom WHERE patient_id = ?').run(id)
   const addSymptom = db.prepare('INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
   for (const s of new Set(input.symptoms ?? [])) addSymptom.run(id, s)
@@ -189,35 +221,6 @@ function writeFacts(db: DB, id: number, input: PatientInput): void {
   }
 }
 
-/** Creates a patient with its facts and an audit row, all in one transaction. */
-export function createPatient(db: DB, actor: Actor, input: PatientInput): PatientRecord {
-  return writeTx(db, () => {
-    assertMrnFree(db, input.mrn, null)
-    const at = actor.now().toISOString()
-    const id = Number(
-      db
-        .prepare('INSERT INTO patient (mrn, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
-        .run(input.mrn, input.name, at, at).lastInsertRowid,
-    )
-    writePatient(db, id, input, at)
-    const after = requirePatient(db, id)
-    appendAudit(db, actor, { action: 'patient.create', entity: 'patient', entityId: id, before: null, after })
-    return after
-  })
-}
-
-/** Replaces a patient's facts. The audit row keeps the record before and after. */
-export function updatePatient(db: DB, actor: Actor, id: number, input: PatientInput): PatientRecord {
-  return writeTx(db, () => {
-    const before = requirePatient(db, id)
-    assertMrnFree(db, input.mrn, id)
-    writePatient(db, id, input, actor.now().toISOString())
-    const after = requirePatient(db, id)
-    appendAudit(db, actor, { action: 'patient.update', entity: 'patient', entityId: id, before, after })
-    return after
-  })
-}
-
 interface SummaryRow {
   id: number
   mrn: string
@@ -229,7 +232,7 @@ interface SummaryRow {
 
 /** Patients by name, optionally filtered by a prefix of the name or MRN (case-insensitive). */
 export function listPatients(
-  db: DB,
+  db: ReadableDb,
   opts: { query?: string; limit: number; offset: number },
 ): Page<PatientSummary> {
   const search = searchCondition(opts.query)
@@ -258,13 +261,40 @@ export function listPatients(
 }
 
 /** Whether (and by whom, when, why) the patient is marked as entered in error. */
-export function patientErrorMark(db: DB, id: number): EnteredInError | null {
+export function patientErrorMark(db: ReadableDb, id: number): EnteredInError | null {
   const row = db
     .prepare(
       'SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason FROM patient WHERE id = ?',
     )
     .get(id) as Parameters<typeof errorMark>[0] | undefined
   return row ? errorMark(row) : null
+}
+
+/** How many demo patients the log holds. */
+export function countDemoPatients(db: ReadableDb): number {
+  return db.prepare('SELECT count(*) FROM demo_patients').pluck().get() as number
+}
+
+/** The patients the demo loaded (recorded in `demo_patients`, never guessed from an MRN), by id. */
+export function listDemoPatients(db: ReadableDb): Array<{ id: number; mrn: string }> {
+  return db
+    .prepare('SELECT p.id, p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id ORDER BY p.id')
+    .all() as Array<{ id: number; mrn: string }>
+}
+
+/**
+ * Deletes one demo patient and everything that hangs off it (ON DELETE CASCADE), in the caller's
+ * write transaction; its `demo_patients` row goes with it. A patient the demo did not load is never
+ * deleted: returns false.
+ */
+export function deleteDemoPatient(db: WritableDb, id: number): boolean {
+  return (
+    db
+      .prepare(
+        'DELETE FROM patient WHERE id = ? AND EXISTS (SELECT 1 FROM demo_patients WHERE patient_id = ?)',
+      )
+      .run(id, id).changes === 1
+  )
 }
 
 export function escapeLike(s: string): string {

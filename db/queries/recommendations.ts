@@ -1,4 +1,4 @@
-import type { DB } from '../open'
+import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationTrigger } from '../types'
 
 interface RecommendationRow {
@@ -63,11 +63,11 @@ export interface NewRecommendation {
 }
 
 /**
- * Stores a recommendation and marks the patient's earlier current one superseded by it.
- * Call inside the caller's transaction. Returns the new id and the id it superseded.
+ * Stores a recommendation and marks the patient's earlier current one superseded by it, in the
+ * caller's write transaction. Returns the new id and the id it superseded.
  */
 export function insertRecommendation(
-  db: DB,
+  db: WritableDb,
   r: NewRecommendation,
 ): { id: number; superseded: number | null } {
   const previous = db
@@ -81,34 +81,36 @@ export function insertRecommendation(
       .prepare(
         `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
            procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
+           @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson)`,
       )
-      .run(
-        r.patientId,
-        r.createdAt,
-        r.asOf,
-        r.trigger,
-        r.packId,
-        r.packVersion,
-        r.variant,
-        r.action,
-        r.procedure,
-        r.intervalMonths?.min ?? null,
-        r.intervalMonths?.max ?? null,
-        r.due?.from ?? null,
-        r.due?.to ?? null,
-        JSON.stringify(r.inputs),
-        JSON.stringify(r.output),
-      ).lastInsertRowid,
+      .run({
+        patientId: r.patientId,
+        createdAt: r.createdAt,
+        asOf: r.asOf,
+        trigger: r.trigger,
+        packId: r.packId,
+        packVersion: r.packVersion,
+        variant: r.variant,
+        action: r.action,
+        procedure: r.procedure,
+        intervalMin: r.intervalMonths?.min ?? null,
+        intervalMax: r.intervalMonths?.max ?? null,
+        dueFrom: r.due?.from ?? null,
+        dueTo: r.due?.to ?? null,
+        inputsJson: JSON.stringify(r.inputs),
+        outputJson: JSON.stringify(r.output),
+      }).lastInsertRowid,
   )
   db.prepare(
-    'UPDATE recommendation SET superseded_by = ?, superseded_at = ? WHERE patient_id = ? AND superseded_by IS NULL AND id <> ?',
-  ).run(id, r.createdAt, r.patientId, id)
+    `UPDATE recommendation SET superseded_by = @id, superseded_at = @at
+     WHERE patient_id = @patientId AND superseded_by IS NULL AND id <> @id`,
+  ).run({ id, at: r.createdAt, patientId: r.patientId })
   return { id, superseded: previous ?? null }
 }
 
 /** Newest first: the current one (superseded_by null) and every earlier one. */
-export function listRecommendations(db: DB, patientId: number): RecommendationRecord[] {
+export function listRecommendations(db: ReadableDb, patientId: number): RecommendationRecord[] {
   return (
     db
       .prepare('SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC')
@@ -116,7 +118,7 @@ export function listRecommendations(db: DB, patientId: number): RecommendationRe
   ).map(toRecord)
 }
 
-export function currentRecommendation(db: DB, patientId: number): RecommendationRecord | null {
+export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
   const row = db
     .prepare(
       'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',

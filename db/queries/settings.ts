@@ -1,7 +1,7 @@
-import type { DB } from '../open'
+import type { ReadableDb, WritableDb } from '../tx'
 
 /** A JSON value stored under `key`, or `fallback` when absent or unreadable. */
-export function readSetting<T>(db: DB, key: string, fallback: T): T {
+export function readSetting<T>(db: ReadableDb, key: string, fallback: T): T {
   const raw = db.prepare('SELECT value FROM setting WHERE key = ?').pluck().get(key) as string | undefined
   if (raw === undefined) return fallback
   try {
@@ -11,8 +11,8 @@ export function readSetting<T>(db: DB, key: string, fallback: T): T {
   }
 }
 
-/** Stores a JSON value. Call inside the caller's transaction (settings changes are audited). */
-export function writeSetting(db: DB, key: string, value: unknown): void {
+/** Stores a JSON value, in the caller's write transaction (settings changes are audited). */
+export function writeSetting(db: WritableDb, key: string, value: unknown): void {
   db.prepare(
     'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(key, JSON.stringify(value))

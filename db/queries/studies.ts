@@ -1,9 +1,8 @@
 import { DbError } from '../errors'
-import type { DB } from '../open'
-import type { ReadableDb, WritableDb } from '../tx'
-import { errorMark } from './lifecycle'
 import { fromBool, toBool } from '../rows'
+import type { ReadableDb, WritableDb } from '../tx'
 import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
+import { errorMark } from './lifecycle'
 
 interface StudyRow {
   id: number
@@ -66,37 +65,46 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
   }
 }
 
-/** Inserts a study and its lesions. Call inside the caller's transaction. */
-export function insertStudy(db: DB, patientId: number, s: StudyInput, createdAt: string): number {
+/** Inserts a study and its lesions (in the caller's write transaction). Returns the new id. */
+export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, createdAt: string): number {
   const d = s.dose
   const id = Number(
     db
       .prepare(
         `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
            region, activity_mbq, agent, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
+           @region, @activityMbq, @agent, @createdAt)`,
       )
-      .run(
+      .run({
         patientId,
-        s.date,
-        s.procedure,
-        s.result,
-        s.note,
-        d.effectiveMsv,
-        d.ctdiVolMgy,
-        d.dlpMgyCm,
-        d.region,
-        d.activityMbq,
-        d.agent,
+        date: s.date,
+        procedure: s.procedure,
+        result: s.result,
+        note: s.note,
+        effectiveMsv: d.effectiveMsv,
+        ctdiVolMgy: d.ctdiVolMgy,
+        dlpMgyCm: d.dlpMgyCm,
+        region: d.region,
+        activityMbq: d.activityMbq,
+        agent: d.agent,
         createdAt,
-      ).lastInsertRowid,
+      }).lastInsertRowid,
   )
   const addLesion = db.prepare(
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
   for (const l of s.lesions) {
-    addLesion.run(id, l.id, l.organ, fromBool(l.nodal), l.role, l.diameterMm, l.status)
+    addLesion.run({
+      studyId: id,
+      key: l.id,
+      organ: l.organ,
+      nodal: fromBool(l.nodal),
+      role: l.role,
+      diameterMm: l.diameterMm,
+      status: l.status,
+    })
   }
   return id
 }
@@ -105,7 +113,7 @@ export function insertStudy(db: DB, patientId: number, s: StudyInput, createdAt:
  * A patient's studies, oldest first, each with its lesions. Studies marked as entered in error
  * are left out: views and the engine never see them (see `listWithdrawnStudies`).
  */
-export function listStudies(db: DB, patientId: number): StudyRecord[] {
+export function listStudies(db: ReadableDb, patientId: number): StudyRecord[] {
   return studiesWhere(db, patientId, false).map((x) => x.study)
 }
 
@@ -141,22 +149,22 @@ function studiesWhere(
 }
 
 /** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */
-export function getStudy(db: DB, id: number): StudyRecord | null {
+export function getStudy(db: ReadableDb, id: number): StudyRecord | null {
   const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
   const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
   return toStudy(row, lesions.map(toLesion))
 }
 
-/** Sets the reader's result of a stored study. Call inside the caller's transaction. */
-export function setStudyResult(db: DB, id: number, result: StudyRecord['result']): void {
-  db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+export function requireStudy(db: ReadableDb, id: number): StudyRecord {
+  const study = getStudy(db, id)
+  if (!study) throw new DbError('NOT_FOUND', `No study with id ${id}.`)
+  return study
 }
 
-export function requireStudy(db: ReadableDb, id: number): StudyRecord {
-  const s = getStudy(db, id)
-  if (!s) throw new DbError('NOT_FOUND', `No study with id ${id}.`)
-  return s
+/** Sets the reader's result of a stored study (in the caller's write transaction). */
+export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
+  db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
 }
 
 /** Whether (and by whom, when, why) the study is marked as entered in error. */

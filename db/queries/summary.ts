@@ -1,4 +1,4 @@
-import type { DB } from '../open'
+import type { ReadableDb, WritableDb } from '../tx'
 import type { PatientSummaryFacts } from '../types'
 
 /**
@@ -6,24 +6,25 @@ import type { PatientSummaryFacts } from '../types'
  * by the engine and kept on the patient row, in the same transaction as the change that moved it.
  * One row per patient is what lets the worklist page through 100k patients in milliseconds.
  */
-export function writeSummary(db: DB, patientId: number, s: PatientSummaryFacts): void {
+export function writeSummary(db: WritableDb, patientId: number, s: PatientSummaryFacts): void {
   db.prepare(
-    `UPDATE patient SET variant = ?, last_study_date = ?, last_result = ?, cumulative_msv = ?, dose_estimated = ?,
-       dose_incomplete = ? WHERE id = ?`,
-  ).run(
-    s.variant,
-    s.lastStudyDate,
-    s.lastResult,
-    s.cumulativeMsv,
-    s.doseEstimated ? 1 : 0,
-    s.doseIncomplete ? 1 : 0,
+    `UPDATE patient SET variant = @variant, last_study_date = @lastStudyDate, last_result = @lastResult,
+       cumulative_msv = @cumulativeMsv, dose_estimated = @doseEstimated, dose_incomplete = @doseIncomplete
+     WHERE id = @patientId`,
+  ).run({
     patientId,
-  )
+    variant: s.variant,
+    lastStudyDate: s.lastStudyDate,
+    lastResult: s.lastResult,
+    cumulativeMsv: s.cumulativeMsv,
+    doseEstimated: s.doseEstimated ? 1 : 0,
+    doseIncomplete: s.doseIncomplete ? 1 : 0,
+  })
 }
 
 /** Only the dose part of the summary (after the dose settings changed). */
 export function writeDoseSummary(
-  db: DB,
+  db: WritableDb,
   patientId: number,
   s: Pick<PatientSummaryFacts, 'cumulativeMsv' | 'doseEstimated' | 'doseIncomplete'>,
 ): void {
@@ -32,6 +33,6 @@ export function writeDoseSummary(
   ).run(s.cumulativeMsv, s.doseEstimated ? 1 : 0, s.doseIncomplete ? 1 : 0, patientId)
 }
 
-export function allPatientIds(db: DB): number[] {
+export function allPatientIds(db: ReadableDb): number[] {
   return db.prepare('SELECT id FROM patient ORDER BY id').pluck().all() as number[]
 }

@@ -1,4 +1,4 @@
-import type { DB } from '../open'
+import type { ReadableDb } from '../tx'
 import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
@@ -29,6 +29,7 @@ interface Row {
   dose_estimated: number
   dose_incomplete: number
   item_id: number | null
+  kind: NonNullable<WorklistRow['item']>['kind'] | null
   procedure: NonNullable<WorklistRow['item']>['procedure']
   due_from: string | null
   due_to: string | null
@@ -49,9 +50,10 @@ function toRow(r: Row): WorklistRow {
     doseEstimated: r.dose_estimated === 1,
     doseIncomplete: r.dose_incomplete === 1,
     item:
-      r.item_id !== null && r.due_from !== null && r.due_to !== null
+      r.item_id !== null && r.kind !== null && r.due_from !== null && r.due_to !== null
         ? {
             id: r.item_id,
+            kind: r.kind,
             procedure: r.procedure,
             due: { from: r.due_from, to: r.due_to },
             overridden: r.overridden === 1,
@@ -62,7 +64,7 @@ function toRow(r: Row): WorklistRow {
 }
 
 const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result,
-  p.cumulative_msv, p.dose_estimated, p.dose_incomplete, f.id AS item_id,
+  p.cumulative_msv, p.dose_estimated, p.dose_incomplete, f.id AS item_id, f.kind,
   coalesce(f.override_procedure, f.procedure) AS procedure, ${EFF_FROM} AS due_from, ${EFF_TO} AS due_to,
   (f.override_reason_code IS NOT NULL) AS overridden, f.reason`
 
@@ -140,7 +142,7 @@ function plan(
  * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
  * or not they have an item), which is what type-ahead needs.
  */
-export function worklistPage(db: DB, q: WorklistQuery, dates: WorklistDates): WorklistRow[] {
+export function worklistPage(db: ReadableDb, q: WorklistQuery, dates: WorklistDates): WorklistRow[] {
   const p = plan(q, dates)
   const dir = q.descending ? 'DESC' : 'ASC'
   const order = `${SORT_SQL[q.sort]} ${dir} NULLS LAST, ${p.tieBreak} ${dir}`
@@ -157,7 +159,7 @@ export function worklistPage(db: DB, q: WorklistQuery, dates: WorklistDates): Wo
 
 /** How many rows the same query has in all (asked once per filter, not per page). */
 export function worklistTotal(
-  db: DB,
+  db: ReadableDb,
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): number {
@@ -166,7 +168,7 @@ export function worklistTotal(
 }
 
 /** How many scheduled items are in each bucket on `dates.today` (each a range of the worklist index). */
-export function worklistCounts(db: DB, dates: WorklistDates): WorklistCounts {
+export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
   // Each count reads a range of the worklist index; the (rare) patients entered in error are
   // counted through their own partial index and taken off.
   const count = (where: string, params: Params): number =>

@@ -1,12 +1,13 @@
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase, type DB } from '../../db/open'
+import { openDatabase } from '../../db/open'
+import type { ReadableDb } from '../../db/tx'
 import type { Handlers } from '../contract/contract'
 import { dailyBackup } from '../../db/backup'
 import { createHandlers, localToday } from './handlers'
 
 export interface Backend {
-  readonly db: DB
+  readonly db: ReadableDb
   readonly handlers: Handlers
   readonly dataFile: string
   close(): void

@@ -3,19 +3,12 @@ import type { Actor } from '../../db/audit'
 import { backupTo } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
-import type { DB } from '../../db/open'
 import { listItems } from '../../db/queries/followups'
-import {
-  createPatient,
-  getPatient,
-  listPatients,
-  requirePatient,
-  updatePatient,
-} from '../../db/queries/patients'
+import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
 import { listRecommendations } from '../../db/queries/recommendations'
 import { listStudies } from '../../db/queries/studies'
 import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
-import { writeTx } from '../../db/tx'
+import type { ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine/dates'
 import type { Handlers, StoredRecommendation } from '../contract/contract'
@@ -25,15 +18,16 @@ import { doseViewFor, refreshDoseSummaries } from './services/dose'
 import {
   overrideItem,
   recordStudy,
-  reevaluateInTx,
   setItemStatus,
   setResult,
   type FollowUpContext,
 } from './services/followup'
+import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, updateSettings } from './services/settings'
 
 export interface HandlerContext {
-  readonly db: DB
+  /** The log as opened: handlers read through it; every write is a service's `writeTx`. */
+  readonly db: ReadableDb
   /** Who is at the keyboard (the operating-system account) and the clock. */
   readonly actor: Actor
   readonly transport: 'electron' | 'web'
@@ -147,20 +141,12 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     'patients.get': (req) => requirePatient(db, req.id),
     'patients.create': (req) => {
       checkPatient(req, today())
-      return writeTx(db, () => {
-        const p = createPatient(db, actor, req)
-        reevaluateInTx(fu, p.id, 'facts-changed')
-        return p
-      })
+      return createPatient(fu, req)
     },
     'patients.update': (req) => {
       checkPatient(req.patient, today(), 'patient.')
       if (!getPatient(db, req.id)) throw invalid(`No patient with id ${req.id}.`)
-      return writeTx(db, () => {
-        const p = updatePatient(db, actor, req.id, req.patient)
-        reevaluateInTx(fu, p.id, 'facts-changed')
-        return p
-      })
+      return updatePatient(fu, req.id, req.patient)
     },
     'patients.detail': (req) => {
       const patient = requirePatient(db, req.id)
@@ -192,7 +178,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     },
     'settings.get': () => getSettings(db),
     'settings.update': (req) =>
-      updateSettings(db, actor, req, () => refreshDoseSummaries(db, engineSettingsOf(getSettings(db)))),
+      updateSettings(db, actor, req, (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)))),
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),

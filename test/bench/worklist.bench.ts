@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { openDatabase } from '../../db/open'
 import { writeSummary } from '../../db/queries/summary'
 import { worklistCounts, worklistPage, worklistTotal } from '../../db/queries/worklist'
+import { writeTx } from '../../db/tx'
 import { addDays } from '../../engine/dates'
 import type { VariantId } from '../../engine/types'
 
@@ -99,13 +100,14 @@ try {
     'INSERT INTO study (patient_id, date, procedure, result, dlp_mgy_cm, region, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
   const insItem = db.prepare(
-    `INSERT INTO followup_item (patient_id, procedure, due_from, due_to, reason, status, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'scheduled', ?, ?)`,
+    `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, reason, status, created_at,
+       updated_at)
+     VALUES (?, 'imaging', ?, ?, ?, ?, 'scheduled', ?, ?)`,
   )
   const at = `${TODAY}T08:00:00.000Z`
   const CHUNK = 5_000
   for (let start = 1; start <= PATIENTS; start += CHUNK) {
-    db.transaction(() => {
+    writeTx(db, (tx) => {
       for (let id = start; id < start + CHUNK && id <= PATIENTS; id++) {
         const name = `${pickOne(LAST)} ${pickOne(FIRST)} ${id}`
         insPatient.run(id, `MRN${String(id).padStart(7, '0')}`, name, '1960-01-01', 70, at, at)
@@ -122,7 +124,7 @@ try {
           last = date
           date = addDays(date, 150 + Math.floor(rand() * 60))
         }
-        writeSummary(db, id, {
+        writeSummary(tx, id, {
           variant: pickOne(VARIANTS),
           lastStudyDate: last,
           lastResult: result,
@@ -133,7 +135,7 @@ try {
         const from = addDays(TODAY, Math.floor(rand() * 730) - 365)
         insItem.run(id, PROCS[0], from, addDays(from, 180), 'stable: 6-12 months', at, at)
       }
-    })()
+    })
   }
   db.pragma('wal_checkpoint(TRUNCATE)')
   db.exec('ANALYZE')

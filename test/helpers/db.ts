@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Actor } from '../../db/audit'
-import type { PatientInput } from '../../db/types'
+import { writeTx, type ReadableDb } from '../../db/tx'
+import type { PatientInput, PatientRecord } from '../../db/types'
+import { createPatientInTx, updatePatientInTx } from '../../electron/backend/services/patients'
 
 /** A fresh folder under the system temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'pnet-test-'): { dir: string; cleanup: () => void } {
@@ -39,4 +41,17 @@ export function patientInput(overrides: Partial<PatientInput> = {}): PatientInpu
     requestedProcedure: null,
     ...overrides,
   }
+}
+
+/**
+ * Creates a patient the way the patient service does (audited, in its own write transaction),
+ * without running the engine on it.
+ */
+export function addPatient(db: ReadableDb, actor: Actor, input: PatientInput): PatientRecord {
+  return writeTx(db, (tx) => createPatientInTx(tx, actor, input))
+}
+
+/** Replaces a patient's facts the way the patient service does (audited), without running the engine. */
+export function changePatient(db: ReadableDb, actor: Actor, id: number, input: PatientInput): PatientRecord {
+  return writeTx(db, (tx) => updatePatientInTx(tx, actor, id, input))
 }

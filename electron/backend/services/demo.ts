@@ -1,10 +1,11 @@
 import { appendAudit } from '../../../db/audit'
-import type { DB } from '../../../db/open'
-import { createPatient } from '../../../db/queries/patients'
+import type { ReadableDb } from '../../../db/tx'
+import { countDemoPatients, deleteDemoPatient, listDemoPatients } from '../../../db/queries/patients'
 import { writeTx } from '../../../db/tx'
 import type { IsoDate, PatientInput, StudyInput } from '../../../db/types'
 import { addDays, addMonths } from '../../../engine/dates'
-import { recordStudy, reevaluateInTx, type FollowUpContext } from './followup'
+import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
+import { createPatientInTx } from './patients'
 
 // A small synthetic log so a new user sees the app working at once. Every name is invented and
 // every patient it creates is recorded in `demo_patients`; "Remove demo patients" deletes exactly
@@ -235,31 +236,27 @@ export function demoPatients(today: IsoDate): Array<{ facts: PatientInput; studi
 }
 
 /** How many patients the demo log loaded are still in the log (the banner shows while any are). */
-export function demoStatus(db: DB): { patients: number } {
-  return { patients: db.prepare('SELECT count(*) FROM demo_patients').pluck().get() as number }
+export function demoStatus(db: ReadableDb): { patients: number } {
+  return { patients: countDemoPatients(db) }
 }
 
-/** Loads the demo patients (once: refused if any demo patient is already there). */
+/** Loads the demo patients (once: refused if any demo patient is already there), in one transaction. */
 export function loadDemo(ctx: FollowUpContext): { patients: number } {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    if (demoStatus(db).patients > 0) return { patients: 0 }
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    if (countDemoPatients(tx) > 0) return { patients: 0 }
     const list = demoPatients(ctx.today())
-    const mark = db.prepare('INSERT INTO demo_patients (patient_id) VALUES (?)')
-    const ids: number[] = []
     for (const d of list) {
-      const p = createPatient(db, actor, d.facts)
-      mark.run(p.id)
-      ids.push(p.id)
-      if (d.studies.length === 0) reevaluateInTx(ctx, p.id, 'facts-changed')
-      for (const s of d.studies) recordStudy(ctx, p.id, s)
+      const p = createPatientInTx(tx, actor, d.facts, { isDemo: true })
+      if (d.studies.length === 0) reevaluateInTx(ctx, tx, p.id, 'facts-changed')
+      for (const s of d.studies) recordStudyInTx(ctx, tx, p.id, s)
     }
-    appendAudit(db, actor, {
+    appendAudit(tx, actor, {
       action: 'demo.load',
       entity: 'patient',
       entityId: null,
       before: null,
-      after: { patients: list.length, ids },
+      after: { patients: list.length },
     })
     return { patients: list.length }
   })
@@ -267,18 +264,12 @@ export function loadDemo(ctx: FollowUpContext): { patients: number } {
 
 /** Deletes every patient the demo loaded and all that hangs off them; real patients are never touched. */
 export function removeDemo(ctx: FollowUpContext): { removed: number } {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const demo = db
-      .prepare('SELECT p.id, p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id ORDER BY p.id')
-      .all() as Array<{ id: number; mrn: string }>
-    // The join makes sure only a patient recorded as demo is deleted; its demo_patients row goes with it.
-    const remove = db.prepare(
-      'DELETE FROM patient WHERE id = ? AND EXISTS (SELECT 1 FROM demo_patients WHERE patient_id = ?)',
-    )
-    for (const { id, mrn } of demo) {
-      remove.run(id, id)
-      appendAudit(db, actor, {
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    const ids = listDemoPatients(tx)
+    for (const { id, mrn } of ids) {
+      deleteDemoPatient(tx, id)
+      appendAudit(tx, actor, {
         action: 'demo.remove',
         entity: 'patient',
         entityId: id,
@@ -286,6 +277,6 @@ export function removeDemo(ctx: FollowUpContext): { removed: number } {
         after: null,
       })
     }
-    return { removed: demo.length }
+    return { removed: ids.length }
   })
 }

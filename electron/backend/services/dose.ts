@@ -1,5 +1,5 @@
 import { toCase } from '../../../db/case'
-import type { DB } from '../../../db/open'
+import type { ReadableDb, WritableDb } from '../../../db/tx'
 import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
 import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
@@ -11,7 +11,7 @@ import type { DoseView, Settings, StoredRecommendation } from '../../contract/co
 import { engineSettingsOf } from './settings'
 
 /** A patient's dose ledger from what is stored, with the current dose settings. */
-export function ledgerFor(db: DB, patientId: number, settings: EngineSettings): DoseLedger {
+export function ledgerFor(db: ReadableDb, patientId: number, settings: EngineSettings): DoseLedger {
   const patient = requirePatient(db, patientId)
   return doseLedger(toCase(patient, listStudies(db, patientId)).studies, {
     ...settings,
@@ -22,12 +22,12 @@ export function ledgerFor(db: DB, patientId: number, settings: EngineSettings): 
 /**
  * Recomputes every patient's cumulative dose after the conversion settings changed (k-factor set,
  * site coefficients). Recommendations are not touched: past dose never changes a recommendation.
- * Call inside the settings transaction.
+ * Runs in the settings change's write transaction.
  */
-export function refreshDoseSummaries(db: DB, settings: EngineSettings): void {
-  for (const id of allPatientIds(db)) {
-    const l = ledgerFor(db, id, settings)
-    writeDoseSummary(db, id, {
+export function refreshDoseSummaries(tx: WritableDb, settings: EngineSettings): void {
+  for (const id of allPatientIds(tx)) {
+    const l = ledgerFor(tx, id, settings)
+    writeDoseSummary(tx, id, {
       cumulativeMsv: l.cumulativeMsv,
       doseEstimated: l.estimated,
       doseIncomplete: l.unknownStudies.length > 0 || l.incompleteStudies.length > 0,

@@ -1,25 +1,23 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { toCase } from '../../../db/case'
 import { DbError } from '../../../db/errors'
-import type { DB } from '../../../db/open'
 import {
   closeItem,
-  getItem,
   insertItem,
   listItems,
   openItem,
-  requireItem,
   retargetItem,
   setOverride,
 } from '../../../db/queries/followups'
 import { requirePatient } from '../../../db/queries/patients'
 import { insertRecommendation, listRecommendations } from '../../../db/queries/recommendations'
-import { getStudy, insertStudy, listStudies, setStudyResult } from '../../../db/queries/studies'
+import { insertStudy, listStudies, setStudyResult } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
-import { writeTx } from '../../../db/tx'
+import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
 import type {
   ClosingStatus,
   FollowUpItem,
+  FollowUpItemKind,
   FollowUpOverride,
   IsoDate,
   ManualStatusReasonCode,
@@ -32,21 +30,39 @@ import type { EngineSettings, Evaluation, NextAction, ProcedureId } from '../../
 import type { RecordStudyResult, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
 import { ACR_PNET } from '../../../engine/guideline/index'
 import { invalid } from '../../contract/dispatch'
+import { auditedChange, auditedInsert } from './audited'
 
-/** What every follow-up operation needs: the log, who acts, their today, and the dose settings. */
+/**
+ * What every follow-up operation needs: the log (as opened: reads only; writes go through
+ * `writeTx`), who acts, their today, and the dose settings.
+ */
 export interface FollowUpContext {
-  db: DB
+  db: ReadableDb
   actor: Actor
   today: () => IsoDate
   engineSettings: () => EngineSettings
 }
 
-interface NextItem {
+/** The follow-up item a recommendation calls for. `reason` is its display text only. */
+export interface NextItem {
+  kind: FollowUpItemKind
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate }
   reason: string
-  /** Due from today (a review, a board, a pending read, a baseline): the window opens now. */
-  now: boolean
+}
+
+/**
+ * Kinds due from the day they are opened (a pending read, a study due now, a board, a review).
+ * While such an item stays open it keeps its first window, so it can become overdue; and once the
+ * radiologist has closed one it is not reopened by a later change of facts (`alreadyHandled`).
+ */
+const DUE_NOW: Readonly<Record<FollowUpItemKind, boolean>> = {
+  imaging: false,
+  'treatment-response': false,
+  'imaging-now': true,
+  'enter-result': true,
+  'tumor-board': true,
+  'clinician-review': true,
 }
 
 const ACTION_REASON: Record<Extract<NextAction, 'tumor-board' | 'clinician-review'>, string> = {
@@ -56,17 +72,18 @@ const ACTION_REASON: Record<Extract<NextAction, 'tumor-board' | 'clinician-revie
 
 /**
  * The follow-up item a recommendation calls for. A newest study without a result asks for its
- * result first (the plan depends on it); imaging has its due window; a tumour board or a clinician
- * review is due now; ending surveillance schedules nothing.
+ * result first (the plan depends on it); imaging has its due window (a study counted from today is
+ * due now; after a new treatment it assesses the response); a tumour board or a clinician review
+ * is due now; ending surveillance schedules nothing.
  */
 export function itemFor(e: Evaluation, unreadLatest: StudyRecord | null): NextItem | null {
   const today = { from: e.asOf, to: e.asOf }
   if (unreadLatest) {
     return {
+      kind: 'enter-result',
       procedure: null,
       due: today,
       reason: `Enter the result of the ${unreadLatest.date} study`,
-      now: true,
     }
   }
   switch (e.next.action) {
@@ -76,21 +93,28 @@ export function itemFor(e: Evaluation, unreadLatest: StudyRecord | null): NextIt
       const months = e.next.intervalMonths
         ? `${e.next.intervalMonths.min}–${e.next.intervalMonths.max} months`
         : ''
+      const kind: FollowUpItemKind =
+        anchor === 'as-of' ? 'imaging-now' : anchor === 'treatment' ? 'treatment-response' : 'imaging'
       return {
+        kind,
         procedure: e.next.procedure,
         due: e.next.due,
         reason:
-          anchor === 'as-of'
+          kind === 'imaging-now'
             ? 'Study due now'
-            : anchor === 'treatment'
+            : kind === 'treatment-response'
               ? `Response to the new treatment, ${months} after it began`
               : `Next study in ${months}`,
-        now: anchor === 'as-of',
       }
     }
     case 'tumor-board':
     case 'clinician-review':
-      return { procedure: e.next.procedure, due: today, reason: ACTION_REASON[e.next.action], now: true }
+      return {
+        kind: e.next.action,
+        procedure: e.next.procedure,
+        due: today,
+        reason: ACTION_REASON[e.next.action],
+      }
     case 'end-surveillance':
       return null
   }
@@ -123,21 +147,22 @@ function latestStudy(
 /**
  * Runs the engine on the patient as stored now, keeps its answer (with the pack version and the
  * exact inputs) as the current recommendation, updates the worklist summary, and makes the open
- * follow-up item match it. Call inside a transaction.
+ * follow-up item match it, in the caller's write transaction.
  */
 function evaluateAndApply(
   ctx: FollowUpContext,
+  tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
 ): { recommendation: StoredRecommendation; nextItem: FollowUpItem | null } {
-  const { db, actor } = ctx
-  const patient = requirePatient(db, patientId)
-  const studies = listStudies(db, patientId)
+  const { actor } = ctx
+  const patient = requirePatient(tx, patientId)
+  const studies = listStudies(tx, patientId)
   const input = toCase(patient, studies)
   const asOf = ctx.today()
   const e = evaluate(input, asOf, undefined, ctx.engineSettings())
   const at = actor.now().toISOString()
-  const { id: recId, superseded } = insertRecommendation(db, {
+  const { id: recId, superseded } = insertRecommendation(tx, {
     patientId,
     createdAt: at,
     asOf,
@@ -152,7 +177,9 @@ function evaluateAndApply(
     inputs: input,
     output: withSources(e),
   })
-  appendAudit(db, actor, {
+  // The stored recommendation is large (the whole case and evaluation); its audit row keeps what
+  // was decided and what it replaced.
+  appendAudit(tx, actor, {
     action: 'recommendation.create',
     entity: 'recommendation',
     entityId: recId,
@@ -161,7 +188,7 @@ function evaluateAndApply(
   })
 
   const last = latestStudy(studies, e)
-  writeSummary(db, patientId, {
+  writeSummary(tx, patientId, {
     variant: e.variant,
     lastStudyDate: last.study?.date ?? null,
     lastResult: last.result,
@@ -171,103 +198,109 @@ function evaluateAndApply(
   })
 
   const wanted = itemFor(e, last.study && last.result === null ? last.study : null)
-  const open = openItem(db, patientId)
+  const open = openItem(tx, patientId)
   let nextItem: FollowUpItem | null = open
   if (open) {
     if (wanted === null) {
-      closeItem(db, open.id, {
-        status: 'cancelled',
-        reasonCode: 'end-of-surveillance',
-        reasonText: null,
-        studyId: null,
-        at,
-      })
-      appendAudit(db, actor, {
-        action: 'followup.close',
+      auditedChange(tx, actor, {
         entity: 'followup_item',
-        entityId: open.id,
-        before: open,
-        after: getItem(db, open.id),
+        id: open.id,
+        action: 'followup.close',
+        change: () =>
+          closeItem(tx, open.id, {
+            status: 'cancelled',
+            reasonCode: 'end-of-surveillance',
+            reasonText: null,
+            studyId: null,
+            at,
+          }),
       })
       nextItem = null
     } else {
       // The suggestion always follows the engine; a radiologist's override is kept beside it.
-      // A due-now item of the same kind keeps its first window, so it can become overdue.
-      const due = wanted.now && open.reason === wanted.reason ? open.due : wanted.due
+      // A due-now item of the same kind keeps its first window, so it can become overdue. Within
+      // one kind the display text follows from the due window (the interval sets both), so kind,
+      // study and window are what can change.
+      const sameKind = open.kind === wanted.kind
+      const due = sameKind && DUE_NOW[wanted.kind] ? open.due : wanted.due
       const changed =
+        !sameKind ||
         open.procedure !== wanted.procedure ||
-        open.reason !== wanted.reason ||
         open.due.from !== due.from ||
         open.due.to !== due.to
       if (changed) {
-        retargetItem(db, open.id, {
-          recommendationId: recId,
-          procedure: wanted.procedure,
-          due,
-          reason: wanted.reason,
-          at,
-        })
-        nextItem = getItem(db, open.id)
-        appendAudit(db, actor, {
-          action: 'followup.retarget',
+        nextItem = auditedChange(tx, actor, {
           entity: 'followup_item',
-          entityId: open.id,
-          before: open,
-          after: nextItem,
-        })
+          id: open.id,
+          action: 'followup.retarget',
+          change: () =>
+            retargetItem(tx, open.id, {
+              recommendationId: recId,
+              kind: wanted.kind,
+              procedure: wanted.procedure,
+              due,
+              reason: wanted.reason,
+              at,
+            }),
+        }).after
       }
     }
-  } else if (wanted && !alreadyHandled(db, patientId, wanted, last.study)) {
-    const id = insertItem(db, {
-      patientId,
-      recommendationId: recId,
-      procedure: wanted.procedure,
-      due: wanted.due,
-      reason: wanted.reason,
-      at,
-    })
-    nextItem = getItem(db, id)
-    appendAudit(db, actor, {
-      action: 'followup.create',
+  } else if (wanted && !alreadyHandled(tx, patientId, wanted, last.study)) {
+    nextItem = auditedInsert(tx, actor, {
       entity: 'followup_item',
-      entityId: id,
-      before: null,
-      after: nextItem,
+      action: 'followup.create',
+      insert: () =>
+        insertItem(tx, {
+          patientId,
+          recommendationId: recId,
+          kind: wanted.kind,
+          procedure: wanted.procedure,
+          due: wanted.due,
+          reason: wanted.reason,
+          at,
+        }),
     })
   }
-  const recommendation = listRecommendations(db, patientId)[0] as StoredRecommendation
+  const recommendation = listRecommendations(tx, patientId)[0] as StoredRecommendation
   return { recommendation, nextItem }
 }
 
 /**
- * A due-now item (board, review, pending read) the radiologist already closed since the latest
- * study was recorded is not opened again just because another fact changed.
+ * A due-now item (board, review, pending read, study due now) of the kind wanted that the
+ * radiologist already closed since the latest study was recorded is not opened again just because
+ * another fact changed.
  */
-function alreadyHandled(db: DB, patientId: number, wanted: NextItem, latest: StudyRecord | null): boolean {
-  if (!wanted.now) return false
+function alreadyHandled(
+  db: ReadableDb,
+  patientId: number,
+  wanted: NextItem,
+  latest: StudyRecord | null,
+): boolean {
+  if (!DUE_NOW[wanted.kind]) return false
   const last = listItems(db, patientId)[0]
   return (
     last !== undefined &&
     last.status !== 'scheduled' &&
-    last.reason === wanted.reason &&
+    last.kind === wanted.kind &&
     (latest === null || last.createdAt >= latest.createdAt)
   )
 }
 
 /**
- * Re-runs the engine after the patient's facts changed (older suggestions become superseded).
- * Call inside the transaction that changed the facts.
+ * Re-runs the engine after the patient's facts changed (older suggestions become superseded), in
+ * the write transaction that changed the facts.
  */
 export function reevaluateInTx(
   ctx: FollowUpContext,
+  tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
 ): void {
-  evaluateAndApply(ctx, patientId, trigger)
+  evaluateAndApply(ctx, tx, patientId, trigger)
 }
 
-function checkStudy(ctx: FollowUpContext, patientId: number, s: StudyInput): void {
-  const patient = requirePatient(ctx.db, patientId)
+function checkStudy(ctx: FollowUpContext, db: ReadableDb, patientId: number, s: StudyInput): void {
+  const patient = requirePatient(db, patientId)
   const fields: Record<string, string> = {}
   if (s.date > ctx.today()) fields['study.date'] = 'The study date is in the future.'
   if (patient.birthDate && s.date < patient.birthDate)
@@ -282,41 +315,59 @@ function checkStudy(ctx: FollowUpContext, patientId: number, s: StudyInput): voi
  * and the next follow-up item. Either all of it is stored or none of it.
  */
 export function recordStudy(ctx: FollowUpContext, patientId: number, s: StudyInput): RecordStudyResult {
-  checkStudy(ctx, patientId, s)
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const at = actor.now().toISOString()
-    // The study the open item asks for is the next one: newer than every study already recorded.
-    // An older study is history being entered; the item then stays open and follows the new
-    // recommendation.
-    const latestBefore = listStudies(db, patientId).at(-1)?.date ?? null
-    const fulfils = latestBefore === null || s.date > latestBefore
-    const studyId = insertStudy(db, patientId, s, at)
-    const study = getStudy(db, studyId)!
-    appendAudit(db, actor, {
-      action: 'study.record',
-      entity: 'study',
-      entityId: studyId,
-      before: null,
-      after: study,
-    })
+  checkStudy(ctx, ctx.db, patientId, s)
+  return writeTx(ctx.db, (tx) => storeStudy(ctx, tx, patientId, s))
+}
 
-    const open = openItem(db, patientId)
-    let closedItem: FollowUpItem | null = null
-    if (open && fulfils) {
-      closeItem(db, open.id, { status: 'done', reasonCode: 'study-recorded', reasonText: null, studyId, at })
-      closedItem = getItem(db, open.id)
-      appendAudit(db, actor, {
-        action: 'followup.close',
-        entity: 'followup_item',
-        entityId: open.id,
-        before: open,
-        after: closedItem,
-      })
-    }
-    const { recommendation, nextItem } = evaluateAndApply(ctx, patientId, 'study-recorded')
-    return { study, recommendation, closedItem, nextItem }
+/** `recordStudy` as one step of a larger command, in that command's write transaction. */
+export function recordStudyInTx(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  s: StudyInput,
+): RecordStudyResult {
+  checkStudy(ctx, tx, patientId, s)
+  return storeStudy(ctx, tx, patientId, s)
+}
+
+function storeStudy(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  s: StudyInput,
+): RecordStudyResult {
+  const { actor } = ctx
+  const at = actor.now().toISOString()
+  // The study the open item asks for is the next one: newer than every study already recorded.
+  // An older study is history being entered; the item then stays open and follows the new
+  // recommendation.
+  const latestBefore = listStudies(tx, patientId).at(-1)?.date ?? null
+  const fulfils = latestBefore === null || s.date > latestBefore
+  const study = auditedInsert(tx, actor, {
+    entity: 'study',
+    action: 'study.record',
+    insert: () => insertStudy(tx, patientId, s, at),
   })
+
+  const open = openItem(tx, patientId)
+  let closedItem: FollowUpItem | null = null
+  if (open && fulfils) {
+    closedItem = auditedChange(tx, actor, {
+      entity: 'followup_item',
+      id: open.id,
+      action: 'followup.close',
+      change: () =>
+        closeItem(tx, open.id, {
+          status: 'done',
+          reasonCode: 'study-recorded',
+          reasonText: null,
+          studyId: study.id,
+          at,
+        }),
+    }).after
+  }
+  const { recommendation, nextItem } = evaluateAndApply(ctx, tx, patientId, 'study-recorded')
+  return { study, recommendation, closedItem, nextItem }
 }
 
 const DEFER_REASON: Record<ManualStatusReasonCode, string> = {
@@ -345,20 +396,15 @@ export function setResult(
   studyId: number,
   result: NonNullable<StudyRecord['result']>,
 ): RecordStudyResult {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const before = getStudy(db, studyId)
-    if (!before) throw new DbError('NOT_FOUND', `No study with id ${studyId}.`)
-    setStudyResult(db, studyId, result)
-    const study = getStudy(db, studyId)!
-    appendAudit(db, actor, {
-      action: 'study.result',
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    const { before, after: study } = auditedChange(tx, actor, {
       entity: 'study',
-      entityId: studyId,
-      before,
-      after: study,
+      id: studyId,
+      action: 'study.result',
+      change: () => setStudyResult(tx, studyId, result),
     })
-    const { recommendation, nextItem } = evaluateAndApply(ctx, before.patientId, 'result-entered')
+    const { recommendation, nextItem } = evaluateAndApply(ctx, tx, before.patientId, 'result-entered')
     return { study, recommendation, closedItem: null, nextItem }
   })
 }
@@ -374,56 +420,54 @@ export function setItemStatus(
     newDue: { from: IsoDate; to: IsoDate } | null
   },
 ): { closed: FollowUpItem; next: FollowUpItem | null } {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const before = requireItem(db, req.itemId)
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
     const at = actor.now().toISOString()
-    closeItem(db, req.itemId, {
-      status: req.status,
-      reasonCode: req.reasonCode,
-      reasonText: req.reasonText,
-      studyId: null,
-      at,
-    })
-    const closed = getItem(db, req.itemId)!
-    appendAudit(db, actor, {
-      action: `followup.${req.status}`,
+    const { before, after: closed } = auditedChange(tx, actor, {
       entity: 'followup_item',
-      entityId: req.itemId,
-      before,
-      after: closed,
+      id: req.itemId,
+      action: `followup.${req.status}`,
+      change: () =>
+        closeItem(tx, req.itemId, {
+          status: req.status,
+          reasonCode: req.reasonCode,
+          reasonText: req.reasonText,
+          studyId: null,
+          at,
+        }),
     })
     let next: FollowUpItem | null = null
     if (req.status === 'deferred' && req.newDue) {
+      const newDue = req.newDue
       // The new item keeps the engine's suggestion; the chosen window is the radiologist's, kept
       // as an override so later re-evaluations never move it.
-      const id = insertItem(db, {
-        patientId: before.patientId,
-        recommendationId: before.recommendationId,
-        procedure: before.procedure,
-        due: before.due,
-        reason: before.reason,
-        at,
-      })
       const label = DEFER_REASON[req.reasonCode]
-      setOverride(
-        db,
-        id,
-        {
-          procedure: before.override?.procedure ?? null,
-          due: req.newDue,
-          reasonCode: DEFER_OVERRIDE_CODE[req.reasonCode] ?? 'clinician-decision',
-          text: `Deferred (${label}${req.reasonText ? `: ${req.reasonText}` : ''})`,
-        },
-        at,
-      )
-      next = getItem(db, id)
-      appendAudit(db, actor, {
-        action: 'followup.create',
+      next = auditedInsert(tx, actor, {
         entity: 'followup_item',
-        entityId: id,
-        before: null,
-        after: next,
+        action: 'followup.create',
+        insert: () => {
+          const id = insertItem(tx, {
+            patientId: before.patientId,
+            recommendationId: before.recommendationId,
+            kind: before.kind,
+            procedure: before.procedure,
+            due: before.due,
+            reason: before.reason,
+            at,
+          })
+          setOverride(
+            tx,
+            id,
+            {
+              procedure: before.override?.procedure ?? null,
+              due: newDue,
+              reasonCode: DEFER_OVERRIDE_CODE[req.reasonCode] ?? 'clinician-decision',
+              text: `Deferred (${label}${req.reasonText ? `: ${req.reasonText}` : ''})`,
+            },
+            at,
+          )
+          return id
+        },
       })
     }
     return { closed, next }
@@ -432,24 +476,21 @@ export function setItemStatus(
 
 /** Keeps the radiologist's choice of study or window beside the suggestion, with the reason. */
 export function overrideItem(ctx: FollowUpContext, itemId: number, o: FollowUpOverride): FollowUpItem {
-  const { db, actor } = ctx
-  return writeTx(db, () => {
-    const before = requireItem(db, itemId)
-    if (before.status !== 'scheduled') {
-      throw new DbError(
-        'CONFLICT',
-        `This follow-up item is already ${before.status}; only a scheduled item can be changed.`,
-      )
-    }
-    setOverride(db, itemId, o, actor.now().toISOString())
-    const after = getItem(db, itemId)!
-    appendAudit(db, actor, {
-      action: 'followup.override',
+  const { actor } = ctx
+  return writeTx(ctx.db, (tx) => {
+    return auditedChange(tx, actor, {
       entity: 'followup_item',
-      entityId: itemId,
-      before,
-      after,
-    })
-    return after
+      id: itemId,
+      action: 'followup.override',
+      change: (before) => {
+        if (before.status !== 'scheduled') {
+          throw new DbError(
+            'CONFLICT',
+            `This follow-up item is already ${before.status}; only a scheduled item can be changed.`,
+          )
+        }
+        setOverride(tx, itemId, o, actor.now().toISOString())
+      },
+    }).after
   })
 }

@@ -1,7 +1,6 @@
 import { appendAudit, type Actor } from '../../../db/audit'
-import type { DB } from '../../../db/open'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
-import { writeTx } from '../../../db/tx'
+import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
 import type { EngineSettings } from '../../../engine/types'
 import type { Settings } from '../../contract/contract'
 
@@ -12,7 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   firstRunDone: false,
 }
 
-export function getSettings(db: DB): Settings {
+export function getSettings(db: ReadableDb): Settings {
   return { ...DEFAULT_SETTINGS, ...readSetting<Partial<Settings>>(db, 'settings', {}) }
 }
 
@@ -28,20 +27,20 @@ export function engineSettingsOf(s: Settings): EngineSettings {
 
 /** Changes settings; when the dose conversion changes, `onDoseSettingsChanged` runs in the same transaction. */
 export function updateSettings(
-  db: DB,
+  db: ReadableDb,
   actor: Actor,
   patch: Partial<Settings>,
-  onDoseSettingsChanged: () => void,
+  onDoseSettingsChanged: (tx: WritableDb) => void,
 ): Settings {
-  return writeTx(db, () => {
-    const before = getSettings(db)
+  return writeTx(db, (tx) => {
+    const before = getSettings(tx)
     const after: Settings = { ...before }
     for (const [k, v] of Object.entries(patch))
       if (v !== undefined) (after as unknown as Record<string, unknown>)[k] = v
-    writeSetting(db, 'settings', after)
-    appendAudit(db, actor, { action: 'settings.update', entity: 'setting', entityId: null, before, after })
+    writeSetting(tx, 'settings', after)
+    appendAudit(tx, actor, { action: 'settings.update', entity: 'setting', entityId: null, before, after })
     if (before.kFactors !== after.kFactors || before.cu64DotatateMsvPerMbq !== after.cu64DotatateMsvPerMbq)
-      onDoseSettingsChanged()
+      onDoseSettingsChanged(tx)
     return after
   })
 }

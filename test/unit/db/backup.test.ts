@@ -4,8 +4,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { backupTo, dailyBackup } from '../../../db/backup'
 import { openDatabase, type DB } from '../../../db/open'
-import { createPatient } from '../../../db/queries/patients'
-import { patientInput, tempDir, testActor } from '../../helpers/db'
+import { addPatient, patientInput, tempDir, testActor } from '../../helpers/db'
 
 let db: DB
 let dir: string
@@ -13,7 +12,7 @@ let cleanup: () => void
 beforeEach(() => {
   ;({ dir, cleanup } = tempDir())
   db = openDatabase(path.join(dir, 'log.sqlite'))
-  createPatient(db, testActor(), patientInput())
+  addPatient(db, testActor(), patientInput())
 })
 afterEach(() => {
   db.close()

@@ -3,8 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { auditFor, verifyAuditChain } from '../../../db/audit'
 import { DbError } from '../../../db/errors'
 import { openDatabase, type DB } from '../../../db/open'
-import { createPatient, getPatient, listPatients, updatePatient } from '../../../db/queries/patients'
-import { patientInput, tempDir, testActor } from '../../helpers/db'
+import { getPatient, listPatients } from '../../../db/queries/patients'
+import {
+  addPatient as createPatient,
+  changePatient as updatePatient,
+  patientInput,
+  tempDir,
+  testActor,
+} from '../../helpers/db'
 
 let db: DB
 let cleanup: () => void

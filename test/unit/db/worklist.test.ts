@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DbError } from '../../../db/errors'
 import { openDatabase, type DB } from '../../../db/open'
 import { closeItem, insertItem, openItem, setOverride } from '../../../db/queries/followups'
-import { createPatient } from '../../../db/queries/patients'
 import { writeSummary } from '../../../db/queries/summary'
 import { worklistCounts, worklistPage, worklistTotal } from '../../../db/queries/worklist'
-import { patientInput, tempDir, testActor } from '../../helpers/db'
+import { writeTx } from '../../../db/tx'
+import { addPatient, patientInput, tempDir, testActor } from '../../helpers/db'
 
 let db: DB
 let cleanup: () => void
@@ -24,17 +24,18 @@ afterEach(() => {
 })
 
 function patientWithItem(mrn: string, name: string, from: string, to: string, msv = 0): number {
-  const p = createPatient(db, testActor(), patientInput({ mrn, name }))
-  db.transaction(() => {
-    insertItem(db, {
+  const p = addPatient(db, testActor(), patientInput({ mrn, name }))
+  writeTx(db, (tx) => {
+    insertItem(tx, {
       patientId: p.id,
       recommendationId: null,
+      kind: 'imaging',
       procedure: 'mri-abdomen-pelvis-without-and-with-iv-contrast',
       due: { from, to },
       reason: 'stable',
       at: AT,
     })
-    writeSummary(db, p.id, {
+    writeSummary(tx, p.id, {
       variant: 'follow-up-non-liver-dominant',
       lastStudyDate: '2026-05-01',
       lastResult: 'stable',
@@ -42,7 +43,7 @@ function patientWithItem(mrn: string, name: string, from: string, to: string, ms
       doseEstimated: false,
       doseIncomplete: false,
     })
-  })()
+  })
   return p.id
 }
 
@@ -55,7 +56,7 @@ describe('worklist', () => {
     patientWithItem('M-3', 'Soon Sam', '2026-12-10', '2027-06-10', 20)
     patientWithItem('M-4', 'Later Lee', '2027-02-01', '2027-08-01', 0)
     patientWithItem('M-5', 'Far Fay', '2027-09-01', '2028-03-01', 5)
-    createPatient(db, testActor(), patientInput({ mrn: 'M-6', name: 'Nothing Ned' }))
+    addPatient(db, testActor(), patientInput({ mrn: 'M-6', name: 'Nothing Ned' }))
   })
 
   it('puts each scheduled item in its bucket for today', () => {
@@ -95,9 +96,9 @@ describe('worklist', () => {
 
   it('uses the radiologist’s override window instead of the suggestion', () => {
     const id = openItem(db, 4)!.id
-    db.transaction(() =>
+    writeTx(db, (tx) =>
       setOverride(
-        db,
+        tx,
         id,
         {
           procedure: 'ct-abdomen-pelvis-with-iv-contrast',
@@ -107,7 +108,7 @@ describe('worklist', () => {
         },
         AT,
       ),
-    )()
+    )
     const due = worklistPage(db, { ...base, bucket: 'due' }, TODAY)
     expect(due.map((r) => r.name)).toEqual(['Due Dora', 'Later Lee'])
     expect(due[1]!.item).toMatchObject({ procedure: 'ct-abdomen-pelvis-with-iv-contrast', overridden: true })
@@ -115,34 +116,39 @@ describe('worklist', () => {
 
   it('keeps one scheduled item per patient and refuses to change a closed one', () => {
     expect(() =>
-      insertItem(db, {
-        patientId: 1,
-        recommendationId: null,
-        procedure: null,
-        due: { from: '2026-11-24', to: '2026-11-24' },
-        reason: 'x',
-        at: AT,
-      }),
+      writeTx(db, (tx) =>
+        insertItem(tx, {
+          patientId: 1,
+          recommendationId: null,
+          kind: 'clinician-review',
+          procedure: null,
+          due: { from: '2026-11-24', to: '2026-11-24' },
+          reason: 'x',
+          at: AT,
+        }),
+      ),
     ).toThrow(/UNIQUE/)
     const id = openItem(db, 1)!.id
-    db.transaction(() =>
-      closeItem(db, id, {
+    writeTx(db, (tx) =>
+      closeItem(tx, id, {
         status: 'cancelled',
         reasonCode: 'duplicate',
         reasonText: null,
         studyId: null,
         at: AT,
       }),
-    )()
+    )
     expect(worklistCounts(db, TODAY).overdue).toBe(0)
     expect(() =>
-      closeItem(db, id, {
-        status: 'done',
-        reasonCode: 'done-elsewhere',
-        reasonText: null,
-        studyId: null,
-        at: AT,
-      }),
+      writeTx(db, (tx) =>
+        closeItem(tx, id, {
+          status: 'done',
+          reasonCode: 'done-elsewhere',
+          reasonText: null,
+          studyId: null,
+          at: AT,
+        }),
+      ),
     ).toThrow(DbError)
   })
 })

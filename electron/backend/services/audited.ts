@@ -1,0 +1,57 @@
+import { appendAudit, type Actor } from '../../../db/audit'
+import { requireItem } from '../../../db/queries/followups'
+import { requirePatient } from '../../../db/queries/patients'
+import { requireStudy } from '../../../db/queries/studies'
+import type { ReadableDb, WritableDb } from '../../../db/tx'
+import type { FollowUpItem, PatientRecord, StudyRecord } from '../../../db/types'
+
+// The one sequence every service uses to change a stored record: read it, write the change, read it
+// back, and append one audit row with the record before and after, all in the caller's write
+// transaction (the `WritableDb` only `writeTx` hands out). Services never call a write query for
+// one of these records and then `appendAudit` by hand.
+
+/** The records an audited change can be about, by their `audit_log.entity` name. */
+interface Audited {
+  patient: PatientRecord
+  study: StudyRecord
+  followup_item: FollowUpItem
+}
+export type AuditedEntity = keyof Audited
+
+const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] } = {
+  patient: requirePatient,
+  study: requireStudy,
+  followup_item: requireItem,
+}
+
+/**
+ * Creates a record: `insert` writes it and returns its id; the record is read back as stored and
+ * audited with `before: null`. Returns the stored record.
+ */
+export function auditedInsert<E extends AuditedEntity>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { entity: E; action: string; insert: () => number },
+): Audited[E] {
+  const id = c.insert()
+  const after = READ[c.entity](tx, id)
+  appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: id, before: null, after })
+  return after
+}
+
+/**
+ * Changes a record: it is read (a missing one is NOT_FOUND), `change` writes the change (it may
+ * refuse by throwing, and sees the record as it was), the record is read back, and the audit row
+ * keeps both. Returns the record before and after.
+ */
+export function auditedChange<E extends AuditedEntity>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { entity: E; id: number; action: string; change: (before: Audited[E]) => void },
+): { before: Audited[E]; after: Audited[E] } {
+  const before = READ[c.entity](tx, c.id)
+  c.change(before)
+  const after = READ[c.entity](tx, c.id)
+  appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })
+  return { before, after }
+}

@@ -1,0 +1,264 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migration0010 } from '../../../db/migrations/0010-domain'
+import { ITEM_KINDS_V20 } from '../../../db/migrations/0020-item-kind'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
+import { openDatabase } from '../../../db/open'
+import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
+import { openBackend } from '../../../electron/backend/backend'
+import type { ResultOf } from '../../../electron/contract/contract'
+import { dispatch } from '../../../electron/contract/dispatch'
+import { tempDir } from '../../helpers/db'
+
+let dir: string
+let cleanup: () => void
+let file: string
+beforeEach(() => {
+  ;({ dir, cleanup } = tempDir())
+  file = path.join(dir, 'log.sqlite')
+})
+afterEach(() => cleanup())
+
+const AT = '2026-06-01T09:00:00.000Z'
+
+/** The items a schema-10 log can hold: the wording every build wrote, and what each must become. */
+const OLD_ITEMS: Array<{
+  reason: string
+  rec: { action: string; anchor: string | null } | null
+  kind: string
+}> = [
+  {
+    reason: 'Enter the result of the 2026-05-20 study',
+    rec: { action: 'image', anchor: 'latest-read-study' },
+    kind: 'enter-result',
+  },
+  { reason: 'Study due now', rec: { action: 'image', anchor: 'as-of' }, kind: 'imaging-now' },
+  { reason: 'Baseline study now', rec: { action: 'image', anchor: 'as-of' }, kind: 'imaging-now' },
+  {
+    reason: 'Response to the new treatment, 6–12 months after it began',
+    rec: { action: 'image', anchor: 'treatment' },
+    kind: 'treatment-response',
+  },
+  {
+    reason: 'Next study in 6–12 months',
+    rec: { action: 'image', anchor: 'latest-read-study' },
+    kind: 'imaging',
+  },
+  { reason: 'Next study in 3–12 months', rec: { action: 'image', anchor: 'resection' }, kind: 'imaging' },
+  { reason: 'Tumour board review', rec: { action: 'tumor-board', anchor: null }, kind: 'tumor-board' },
+  {
+    reason: 'Radiologist review needed',
+    rec: { action: 'clinician-review', anchor: null },
+    kind: 'clinician-review',
+  },
+  // An early build's deferral wording: the kind comes from the recommendation the item follows.
+  {
+    reason: 'Deferred from 2026-01-01 – 2026-06-01',
+    rec: { action: 'tumor-board', anchor: null },
+    kind: 'tumor-board',
+  },
+  {
+    reason: 'Deferred from 2026-01-02 – 2026-06-02',
+    rec: { action: 'image', anchor: 'as-of' },
+    kind: 'imaging-now',
+  },
+  {
+    reason: 'Deferred from 2026-01-03 – 2026-06-03',
+    rec: { action: 'image', anchor: 'treatment' },
+    kind: 'treatment-response',
+  },
+  {
+    reason: 'Deferred from 2026-01-04 – 2026-06-04',
+    rec: { action: 'image', anchor: 'latest-read-study' },
+    kind: 'imaging',
+  },
+  {
+    reason: 'Deferred from 2026-01-05 – 2026-06-05',
+    rec: { action: 'clinician-review', anchor: null },
+    kind: 'clinician-review',
+  },
+  // Nothing to go on: a radiologist looks at it now.
+  { reason: 'Deferred from 2026-01-06 – 2026-06-06', rec: null, kind: 'clinician-review' },
+]
+
+/** A log at schema 10 holding one patient whose items carry every old wording; the last one is open. */
+function schema10Log(): void {
+  const db = openDatabase(file, { migrations: [migration0010] })
+  expect(db.pragma('user_version', { simple: true })).toBe(10)
+  db.prepare(
+    `INSERT INTO patient (id, mrn, name, birth_date, created_at, updated_at)
+     VALUES (1, 'OLD-1', 'Old Olga', '1960-01-01', @at, @at)`,
+  ).run({ at: AT })
+  db.prepare(
+    `INSERT INTO study (id, patient_id, date, procedure, result, created_at)
+     VALUES (1, 1, '2026-05-20', 'mri-abdomen-pelvis-without-and-with-iv-contrast', 'stable', @at)`,
+  ).run({ at: AT })
+  const addRec = db.prepare(
+    `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, action,
+       inputs_json, output_json)
+     VALUES (1, @at, '2026-06-01', 'facts-changed', 'acr-pnet', '1', @action, '{}', @output)`,
+  )
+  const addItem = db.prepare(
+    `INSERT INTO followup_item (patient_id, recommendation_id, procedure, due_from, due_to, reason, status,
+       status_reason_code, fulfilled_by_study_id, override_procedure, override_due_from, override_due_to,
+       override_reason_code, override_text, created_at, updated_at)
+     VALUES (1, @rec, @procedure, @from, @to, @reason, @status, @statusCode, @study, @oProcedure, @oFrom, @oTo,
+       @oCode, @oText, @at, @at)`,
+  )
+  OLD_ITEMS.forEach((item, i) => {
+    const rec = item.rec
+      ? Number(
+          addRec.run({
+            at: AT,
+            action: item.rec.action,
+            output: JSON.stringify({
+              next: {
+                action: item.rec.action,
+                anchor: item.rec.anchor && { kind: item.rec.anchor, date: '2026-05-20' },
+              },
+            }),
+          }).lastInsertRowid,
+        )
+      : null
+    const open = i === OLD_ITEMS.length - 1
+    addItem.run({
+      rec,
+      procedure: i % 2 ? 'mri-abdomen-pelvis-without-and-with-iv-contrast' : null,
+      from: '2026-06-01',
+      to: `2026-06-${String(2 + i).padStart(2, '0')}`,
+      reason: item.reason,
+      status: open ? 'scheduled' : 'done',
+      statusCode: open ? null : 'done-elsewhere',
+      study: i === 0 ? 1 : null,
+      oProcedure: i === 3 ? 'ct-abdomen-pelvis-with-iv-contrast' : null,
+      oFrom: i === 3 ? '2026-07-01' : null,
+      oTo: i === 3 ? '2026-08-01' : null,
+      oCode: i === 3 ? 'other' : null,
+      oText: i === 3 ? 'patient travels' : null,
+      at: AT,
+    })
+  })
+  db.close()
+}
+
+const itemColumns = (db: Database.Database): unknown[] =>
+  db
+    .prepare(
+      `SELECT id, patient_id, recommendation_id, procedure, due_from, due_to, reason, status, status_reason_code,
+         status_reason_text, fulfilled_by_study_id, override_procedure, override_due_from, override_due_to,
+         override_reason_code, override_text, created_at, updated_at
+       FROM followup_item ORDER BY id`,
+    )
+    .all()
+
+describe('migration 20: follow-up item kind', () => {
+  it('declares exactly the kinds of engine/codes.ts (a new kind needs a new migration)', () => {
+    expect([...ITEM_KINDS_V20]).toEqual([...FOLLOW_UP_ITEM_KINDS])
+    expect(MIGRATIONS.map((m) => m.version)).toContain(20)
+    expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(20)
+  })
+
+  it('backfills every old item’s kind from its stored data and keeps everything else as it was', () => {
+    schema10Log()
+    const old = new Database(file, { readonly: true })
+    const before = itemColumns(old)
+    old.close()
+
+    const db = openDatabase(file)
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+      const kinds = db.prepare('SELECT kind FROM followup_item ORDER BY id').pluck().all()
+      expect(kinds).toEqual(OLD_ITEMS.map((i) => i.kind))
+      expect(itemColumns(db)).toEqual(before)
+      expect(db.pragma('foreign_key_check')).toEqual([])
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+      // The upgrade kept a checked copy of the schema-10 log.
+      expect(fs.readdirSync(dir).filter((f) => f.includes('.before-v20-from-v10'))).toHaveLength(1)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('leaves the table, its CHECKs and its indexes as a new log has them', () => {
+    schema10Log()
+    const migrated = openDatabase(file)
+    const fresh = openDatabase(path.join(dir, 'fresh.sqlite'))
+    try {
+      const schema = (db: Database.Database): unknown[] =>
+        db
+          .prepare(
+            "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'followup_item' ORDER BY type, name",
+          )
+          .all()
+      expect(schema(migrated)).toEqual(schema(fresh))
+      expect((schema(fresh) as Array<{ name: string }>).map((r) => r.name)).toEqual([
+        'followup_fulfilled_by',
+        'followup_one_open',
+        'followup_open_due',
+        'followup_patient',
+        'followup_recommendation',
+        'followup_item',
+      ])
+      const insert = (kind: string | null) => () =>
+        migrated
+          .prepare(
+            `INSERT INTO followup_item (patient_id, kind, due_from, due_to, reason, status, created_at, updated_at)
+             VALUES (1, ?, '2026-06-01', '2026-06-01', 'x', 'done', ?, ?)`,
+          )
+          .run(kind, AT, AT)
+      expect(insert('bogus')).toThrow(/CHECK constraint failed/)
+      expect(insert(null)).toThrow(/NOT NULL constraint failed: followup_item.kind/)
+      expect(() =>
+        migrated
+          .prepare(
+            `INSERT INTO followup_item (patient_id, due_from, due_to, reason, created_at, updated_at)
+             VALUES (1, '2026-06-01', '2026-06-01', 'x', ?, ?)`,
+          )
+          .run(AT, AT),
+      ).toThrow(/NOT NULL constraint failed: followup_item.kind/)
+      // Still one scheduled item per patient.
+      expect(insert('imaging-now')).not.toThrow()
+      expect(() =>
+        migrated
+          .prepare(
+            `INSERT INTO followup_item (patient_id, kind, due_from, due_to, reason, created_at, updated_at)
+             VALUES (1, 'imaging', '2026-06-01', '2026-06-01', 'x', ?, ?)`,
+          )
+          .run(AT, AT),
+      ).toThrow(/UNIQUE constraint failed/)
+    } finally {
+      migrated.close()
+      fresh.close()
+    }
+  })
+
+  it('serves the migrated items with their kind through the contract', async () => {
+    schema10Log()
+    const backend = openBackend({
+      dataFile: file,
+      transport: 'web',
+      version: 'test',
+      now: () => new Date('2026-06-03T10:00:00Z'),
+      user: 'dr.test',
+    })
+    try {
+      const detail = await dispatch(backend.handlers, 'patients.detail', { id: 1 }, () => undefined)
+      if (!detail.ok) throw new Error(JSON.stringify(detail.error))
+      expect((detail.value as ResultOf<'patients.detail'>).items.map((i) => i.kind)).toEqual(
+        OLD_ITEMS.map((i) => i.kind).reverse(),
+      )
+      const page = await dispatch(
+        backend.handlers,
+        'worklist.page',
+        { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 },
+        () => undefined,
+      )
+      if (!page.ok) throw new Error(JSON.stringify(page.error))
+      expect((page.value as ResultOf<'worklist.page'>).map((r) => r.item?.kind)).toEqual(['clinician-review'])
+    } finally {
+      backend.close()
+    }
+  })
+})
