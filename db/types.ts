@@ -99,6 +99,8 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
+  /** Set when the patient was marked as entered in error (then every view skips them). */
+  enteredInError: EnteredInError | null
   createdAt: string
   updatedAt: string
 }
@@ -153,6 +155,8 @@ export interface StudyRecord extends StudyInput {
   id: number
   patientId: number
   createdAt: string
+  /** Set when the study was marked as entered in error (then views and the engine skip it). */
+  enteredInError: EnteredInError | null
 }
 
 export interface RecommendationRecord<Output = unknown> {
@@ -249,6 +253,10 @@ export interface WorklistCounts {
   upcoming30: number
   upcoming90: number
   scheduled: number
+  /** Open steps that are not a plain scheduled study (see db/queries/worklist.ts `NEEDS_ATTENTION`). */
+  attention: number
+  /** Patients who left surveillance. */
+  left: number
   patients: number
 }
 
@@ -299,6 +307,4 @@ export interface TreatmentRecord extends TreatmentFacts {
 }
 
 /** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
-export interface WithdrawnStudy extends StudyRecord {
-  enteredInError: EnteredInError
-}
+export type WithdrawnStudy = StudyRecord & { enteredInError: EnteredInError }

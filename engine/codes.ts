@@ -72,7 +72,15 @@ export const OVERRIDE_REASON_CODES = [
 export type OverrideReasonCode = (typeof OVERRIDE_REASON_CODES)[number]
 
 /** The worklist's views of the open items (`now` = overdue and due). */
-export const WORKLIST_BUCKETS = ['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all'] as const
+export const WORKLIST_BUCKETS = [
+  'now',
+  'overdue',
+  'due',
+  'upcoming-30',
+  'upcoming-90',
+  'all',
+  'attention',
+] as const
 export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number]
 
 export const WORKLIST_SORTS = ['due', 'name', 'mrn', 'result', 'dose'] as const

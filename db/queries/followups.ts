@@ -193,7 +193,7 @@ export function retargetItem(
   db: WritableDb,
   id: number,
   next: {
-    recommendationId: number
+    recommendationId: number | null
     kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
@@ -234,4 +234,13 @@ export function setItemDecision(db: WritableDb, id: number, decision: RecordedDe
     id,
     json: JSON.stringify(decision),
   })
+}
+
+/** Items a study closed as their fulfilment. */
+export function itemsFulfilledBy(db: ReadableDb, studyId: number): FollowUpItem[] {
+  return (
+    db
+      .prepare('SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id')
+      .all(studyId) as ItemRow[]
+  ).map(toItem)
 }

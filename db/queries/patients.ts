@@ -37,6 +37,9 @@ interface PatientRow {
   c_iodinated: number | null
   c_gadolinium: number | null
   c_egfr: number | null
+  entered_in_error_at: string | null
+  entered_in_error_by: string | null
+  entered_in_error_reason: string | null
 }
 
 /** 1 when the demo log loaded the patient (the back end's record of it, never a guess from the MRN). */
@@ -89,6 +92,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
     treatments,
     requestedProcedure: r.requested_procedure,
     isDemo: r.is_demo === 1,
+    enteredInError: errorMark(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }

@@ -45,6 +45,7 @@ function toLesion(r: LesionRow): LesionInput {
 }
 
 function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
+  const enteredInError = errorMark(r)
   return {
     id: r.id,
     patientId: r.patient_id,
@@ -62,6 +63,7 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
     },
     note: r.note,
     createdAt: r.created_at,
+    enteredInError,
   }
 }
 
@@ -114,19 +116,15 @@ export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, cr
  * are left out: views and the engine never see them (see `listWithdrawnStudies`).
  */
 export function listStudies(db: ReadableDb, patientId: number): StudyRecord[] {
-  return studiesWhere(db, patientId, false).map((x) => x.study)
+  return studiesWhere(db, patientId, false)
 }
 
 /** The patient's studies marked as entered in error, oldest first (kept, restorable). */
 export function listWithdrawnStudies(db: ReadableDb, patientId: number): WithdrawnStudy[] {
-  return studiesWhere(db, patientId, true).map((x) => ({ ...x.study, enteredInError: x.mark! }))
+  return studiesWhere(db, patientId, true) as WithdrawnStudy[]
 }
 
-function studiesWhere(
-  db: ReadableDb,
-  patientId: number,
-  withdrawn: boolean,
-): { study: StudyRecord; mark: EnteredInError | null }[] {
+function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): StudyRecord[] {
   const rows = db
     .prepare(
       `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
@@ -145,7 +143,7 @@ function studiesWhere(
     list.push(toLesion(l))
     byStudy.set(l.study_id, list)
   }
-  return rows.map((r) => ({ study: toStudy(r, byStudy.get(r.id) ?? []), mark: errorMark(r) }))
+  return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
 }
 
 /** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */

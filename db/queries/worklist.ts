@@ -3,6 +3,7 @@ import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../typ
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
 import { searchCondition } from './search'
+import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -96,8 +97,22 @@ function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: 
       return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in90Days } }
     case 'all':
       return { sql: '1', params: {} }
+    case 'attention':
+      return { sql: NEEDS_ATTENTION, params: {} }
   }
 }
+
+/**
+ * The open step needs a person, not just a booking: a result to enter, a tumour board or a
+ * review; the radiologist's choice of study conflicts with the current suggestion, or their window
+ * does not meet the suggested one (a deferral's later window is not a conflict); or the patient
+ * has new symptoms recorded.
+ */
+export const NEEDS_ATTENTION = `(f.kind IN ('enter-result', 'tumor-board', 'clinician-review')
+  OR (f.override_procedure IS NOT NULL AND f.override_procedure IS NOT f.procedure)
+  OR (f.override_due_from IS NOT NULL AND f.deferral_reason_code IS NULL
+      AND (f.override_due_to < f.due_from OR f.override_due_from > f.due_to))
+  OR EXISTS (SELECT 1 FROM patient_symptom ps WHERE ps.patient_id = f.patient_id))`
 
 interface Plan {
   from: string
@@ -189,6 +204,8 @@ export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCo
     upcoming30: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in30Days }),
     upcoming90: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in90Days }),
     scheduled: count('1', {}),
+    attention: count(NEEDS_ATTENTION, {}),
+    left: leftCount(db),
     patients:
       (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) -
       (cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')

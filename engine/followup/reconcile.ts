@@ -100,7 +100,7 @@ export function reconcile(i: ReconcileInput): Decision {
     case 'cancel':
       return {
         type: 'close-and-open',
-        close: { status: 'cancelled', reasonCode: 'cancelled', studyId: null, text: null },
+        close: { status: 'cancelled', reasonCode: event.reasonCode, studyId: null, text: event.text },
         open: wanted,
         guard: 'cancel-reopens-guideline-step',
         reason: `Cancelled. The next step follows the guideline again: ${KIND_WORDS[wanted.kind]}. To stop following the patient, choose “Leave surveillance” with a reason.`,

@@ -7,7 +7,13 @@
 // Only a decision of type `close-with-outcome` leaves a patient without an open step, and it
 // always carries a surveillance exit.
 
-import type { DeferralReason, FollowUpItemKind, LifecycleCloseReason, SurveillanceExitReason } from '../codes'
+import type {
+  DeferralReason,
+  FollowUpItemKind,
+  LifecycleCloseReason,
+  ManualStatusReasonCode,
+  SurveillanceExitReason,
+} from '../codes'
 import type { DueWindow, IsoDate, ProcedureId, StudyResult, TreatmentKind } from '../types'
 
 export type { DeferralReason, FollowUpItemKind, SurveillanceExitReason }
@@ -116,8 +122,8 @@ export type LifecycleEvent =
   | { type: 'result-entered'; study: StudyFact }
   /** Facts changed: patient edited, a study or treatment corrected or withdrawn, an undo. */
   | { type: 'facts-changed' }
-  /** The radiologist cancels the open step (its successor opens at once). */
-  | { type: 'cancel' }
+  /** The radiologist cancels the open step (its successor opens at once), with the reason. */
+  | { type: 'cancel'; reasonCode: ManualStatusReasonCode; text: string | null }
   /** The radiologist moves the open step to a later window. */
   | { type: 'defer'; due: DueWindow; reason: DeferralReason; text: string | null }
   /** The board's (or review's) decision on the open decision step. */
@@ -214,7 +220,8 @@ export type Guard = (typeof GUARDS)[number]
 /** What to close, and how. */
 export interface Close {
   status: CloseStatus
-  reasonCode: CloseReason
+  /** A lifecycle code, or for a cancellation the reason the person gave. */
+  reasonCode: CloseReason | ManualStatusReasonCode
   /** The study that fulfilled it (done by a study). */
   studyId: number | null
   text: string | null

@@ -35,6 +35,8 @@ import {
 export const PACK = ACR_PNET
 
 export const PROCEDURE_OPTIONS = PACK.procedures.map((p) => ({ value: p.id, label: p.acrName }))
+/** The procedures with a first "Choose…" entry, for a form that must not preselect one. */
+export const PROCEDURE_CHOICES = [{ value: '', label: 'Choose…' }, ...PROCEDURE_OPTIONS]
 
 export function procedureName(id: ProcedureId | string | null): string {
   if (!id) return '—'
@@ -75,8 +77,10 @@ export function resultLabel(r: StudyResult | null): string {
   return label.charAt(0).toUpperCase() + label.slice(1)
 }
 
+/** The result must be chosen; "not read yet" is a choice too (never what an untouched form sends). */
 export const RESULT_OPTIONS = [
-  { value: '', label: 'Not read yet (or derive from measurements)' },
+  { value: '', label: 'Choose…' },
+  { value: 'not-read-yet', label: 'Not read yet (or derive from measurements)' },
   ...STUDY_RESULTS.map((r) => ({ value: r, label: resultLabel(r) })),
 ]
 
@@ -239,4 +243,5 @@ export const BUCKET_LABELS: Readonly<Record<WorklistBucket, string>> = {
   'upcoming-30': 'Next 30 days',
   'upcoming-90': 'Next 90 days',
   all: 'All scheduled',
+  attention: 'Needs attention',
 }

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { RequestOf, ResultOf, CallName } from '../../../electron/contract/contract'
+import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
 import { patientInput, tempDir } from '../../helpers/db'
@@ -47,10 +47,14 @@ const noDose: StudyInput['dose'] = {
   activityMbq: null,
   agent: null,
 }
-const study = (date: string, result: StudyInput['result'], extra: Partial<StudyInput> = {}): StudyInput => ({
+const study = (
+  date: string,
+  result: StudyInput['result'],
+  extra: Partial<StudyRequest> = {},
+): StudyRequest => ({
   date,
   procedure: MRI,
-  result,
+  result: result ?? 'not-read-yet',
   lesions: [],
   dose: noDose,
   note: null,

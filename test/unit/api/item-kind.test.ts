@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { auditFor, type AuditEntity } from '../../../db/audit'
 import type { StudyInput } from '../../../db/types'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
+import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
 import { patientInput, tempDir } from '../../helpers/db'
@@ -40,10 +40,10 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
 }
 
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
-const study = (date: string, result: StudyInput['result']): StudyInput => ({
+const study = (date: string, result: StudyInput['result']): StudyRequest => ({
   date,
   procedure: MRI,
-  result,
+  result: result ?? 'not-read-yet',
   lesions: [],
   dose: {
     effectiveMsv: null,

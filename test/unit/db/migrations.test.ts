@@ -174,8 +174,10 @@ describe('migration 20: follow-up item kind', () => {
       expect(itemColumns(db)).toEqual(before)
       expect(db.pragma('foreign_key_check')).toEqual([])
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
-      // The upgrade kept a checked copy of the schema-10 log.
-      expect(fs.readdirSync(dir).filter((f) => f.includes('.before-v20-from-v10'))).toHaveLength(1)
+      // The upgrade (to the latest version, through 20) kept a checked copy of the schema-10 log.
+      expect(
+        fs.readdirSync(dir).filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`)),
+      ).toHaveLength(1)
     } finally {
       db.close()
     }
@@ -199,6 +201,8 @@ describe('migration 20: follow-up item kind', () => {
         'followup_open_due',
         'followup_patient',
         'followup_recommendation',
+        // migration 40: the study a result step waits for
+        'followup_subject_study',
         'followup_item',
       ])
       const insert = (kind: string | null) => () =>

@@ -284,7 +284,7 @@ describe('reconcile: results and facts', () => {
 
 describe('reconcile: commands', () => {
   it('cancel closes and opens the guideline’s step at once (never nothing)', () => {
-    const d = decide({ event: { type: 'cancel' } })
+    const d = decide({ event: { type: 'cancel', reasonCode: 'scheduling', text: null } })
     expect(d).toMatchObject({
       type: 'close-and-open',
       guard: 'cancel-reopens-guideline-step',
@@ -479,13 +479,18 @@ describe('reconcile: commands', () => {
       type: 'none',
       guard: 'left-surveillance',
     })
-    expect(decide({ left: true, open: null, event: { type: 'cancel' } }).guard).toBe('nothing-open')
+    expect(
+      decide({ left: true, open: null, event: { type: 'cancel', reasonCode: 'scheduling', text: null } })
+        .guard,
+    ).toBe('nothing-open')
     expect(decide({ left: true, open: null, event: { type: 'reopen' } })).toMatchObject({
       type: 'open',
       guard: 'surveillance-reopened',
     })
     expect(decide({ event: { type: 'reopen' } }).guard).toBe('already-under-surveillance')
-    expect(decide({ open: null, event: { type: 'cancel' } }).guard).toBe('nothing-open')
+    expect(
+      decide({ open: null, event: { type: 'cancel', reasonCode: 'scheduling', text: null } }).guard,
+    ).toBe('nothing-open')
   })
 })
 
@@ -524,7 +529,7 @@ describe('the invariant, for any input', () => {
     arbStudy.map((s) => ({ type: 'done-elsewhere' as const, study: s })),
     arbStudy.map((s) => ({ type: 'result-entered' as const, study: s })),
     fc.constant({ type: 'facts-changed' as const }),
-    fc.constant({ type: 'cancel' as const }),
+    fc.constant({ type: 'cancel' as const, reasonCode: 'duplicate' as const, text: null }),
     fc.constant({ type: 'reopen' as const }),
     arbWindow.map((due) => ({ type: 'defer' as const, due, reason: 'scheduling' as const, text: null })),
     arbExit.map((exit) => ({ type: 'leave' as const, exit })),

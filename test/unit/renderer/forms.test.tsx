@@ -147,6 +147,7 @@ describe('study form', () => {
       id: 1,
       patientId: 7,
       createdAt: '',
+      enteredInError: null,
       date: '2026-05-01',
       procedure: 'ct-abdomen-pelvis-with-iv-contrast' as const,
       result: 'stable' as const,

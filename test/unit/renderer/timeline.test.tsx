@@ -37,11 +37,16 @@ function recommendation(id: number, trigger: RecommendationTrigger): StoredRecom
 
 function detail(recommendations: StoredRecommendation[]): PatientDetail {
   return {
-    patient: { ...patientInput(), id: 1, isDemo: false, createdAt: '', updatedAt: '' },
+    patient: { ...patientInput(), id: 1, isDemo: false, enteredInError: null, createdAt: '', updatedAt: '' },
     studies: STUDIES,
     recommendations,
     items: [],
     dose: doseViewOf(),
+    exit: null,
+    exits: [],
+    treatments: [],
+    withdrawnStudies: [],
+    undo: null,
   }
 }
 

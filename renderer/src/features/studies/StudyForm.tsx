@@ -10,7 +10,7 @@ import { Select } from '../../components/Select'
 import { useRecordStudy } from '../../data/mutations'
 import {
   AGENT_OPTIONS,
-  PROCEDURE_OPTIONS,
+  PROCEDURE_CHOICES,
   procedureModality,
   REGION_OPTIONS,
   RESULT_OPTIONS,
@@ -34,7 +34,7 @@ interface Props {
 export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
   const record = useRecordStudy(patientId)
   const [draft, setDraft] = useState<StudyDraft>(() => ({
-    ...emptyStudy(today, suggestedProcedure ?? 'mri-abdomen-pelvis-without-and-with-iv-contrast'),
+    ...emptyStudy(),
     lesions: previous ? carryLesions(previous.lesions) : [],
   }))
   const [fields, setFields] = useState<Record<string, string>>({})
@@ -107,7 +107,7 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
           label="Procedure"
           value={draft.procedure}
           onChange={set('procedure')}
-          options={PROCEDURE_OPTIONS}
+          options={PROCEDURE_CHOICES}
           error={err('procedure')}
         />
         <Select
@@ -123,8 +123,8 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       <fieldset>
         <legend>Lesion measurements (RECIST 1.1)</legend>
         <p className="muted">
-          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Leave the result empty
-          to let the app derive it from the measurements.
+          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Choose “Not read yet”
+          as the result to let the app derive it from the measurements.
         </p>
         {draft.lesions.map((l, i) => (
           <div className="form__row" key={i} data-testid="lesion-row">

@@ -37,6 +37,7 @@ const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
   'upcoming-30': (c) => c.upcoming30,
   'upcoming-90': (c) => c.upcoming90,
   all: (c) => c.scheduled,
+  attention: (c) => c.attention,
 }
 
 const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
