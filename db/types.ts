@@ -287,7 +287,7 @@ export interface RecordedDecision {
 export interface SurveillanceExitRecord {
   id: number
   patientId: number
-  reason: SurveillanceExitReason
+  reasonCode: SurveillanceExitReason
   text: string | null
   attempts: number | null
   /** The day the patient left. */

@@ -31,7 +31,7 @@ function toExit(r: ExitRow): SurveillanceExitRecord {
   return {
     id: r.id,
     patientId: r.patient_id,
-    reason: r.reason_code,
+    reasonCode: r.reason_code,
     text: r.reason_text,
     attempts: r.attempts,
     date: r.left_on,
@@ -74,7 +74,7 @@ export function listExits(db: ReadableDb, patientId: number): SurveillanceExitRe
 export function insertExit(
   db: WritableDb,
   patientId: number,
-  e: { reason: SurveillanceExitReason; text: string | null; attempts: number | null; date: IsoDate },
+  e: { reasonCode: SurveillanceExitReason; text: string | null; attempts: number | null; date: IsoDate },
   by: string,
   at: string,
 ): number {
@@ -85,7 +85,7 @@ export function insertExit(
            recorded_at)
          VALUES (@patientId, @reason, @text, @attempts, @date, @by, @at)`,
       )
-      .run({ patientId, reason: e.reason, text: e.text, attempts: e.attempts, date: e.date, by, at })
+      .run({ patientId, reason: e.reasonCode, text: e.text, attempts: e.attempts, date: e.date, by, at })
       .lastInsertRowid,
   )
 }

@@ -14,7 +14,7 @@ export interface LeftRowData {
   isDemo: boolean
   exit: {
     id: number
-    reason: SurveillanceExitReason
+    reasonCode: SurveillanceExitReason
     text: string | null
     attempts: number | null
     date: IsoDate
@@ -62,7 +62,7 @@ export function leftPage(
       isDemo: r.is_demo === 1,
       exit: {
         id: r.exit_id,
-        reason: r.reason_code,
+        reasonCode: r.reason_code,
         text: r.reason_text,
         attempts: r.attempts,
         date: r.left_on,

@@ -55,16 +55,16 @@ const window = z
 /** Leaving surveillance: the reason code, words (required for `other`), attempts, the date. */
 export const surveillanceExit = z
   .strictObject({
-    reason: z.enum(SURVEILLANCE_EXIT_REASONS, { error: 'Choose why the patient leaves surveillance.' }),
+    reasonCode: z.enum(SURVEILLANCE_EXIT_REASONS, { error: 'Choose why the patient leaves surveillance.' }),
     text: z.string().trim().max(500).nullable(),
     attempts: z.number().int().min(1, { error: 'At least one attempt.' }).max(99).nullable(),
     date: isoDate,
   })
   .transform((e) => ({ ...e, text: e.text === '' ? null : e.text }))
   .superRefine((e, ctx) => {
-    if (e.reason === 'other' && !e.text)
+    if (e.reasonCode === 'other' && !e.text)
       ctx.addIssue({ code: 'custom', path: ['text'], message: 'Say why the patient leaves surveillance.' })
-    if (e.reason === 'lost-to-follow-up' && e.attempts === null)
+    if (e.reasonCode === 'lost-to-follow-up' && e.attempts === null)
       ctx.addIssue({
         code: 'custom',
         path: ['attempts'],

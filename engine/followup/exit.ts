@@ -13,9 +13,9 @@ export const EXIT_REASON_LABELS: Readonly<Record<SurveillanceExitReason, string>
 
 /** The exit in words, e.g. "lost to follow-up after 3 attempts". */
 export function describeExit(exit: SurveillanceExit): string {
-  const label = EXIT_REASON_LABELS[exit.reason]
+  const label = EXIT_REASON_LABELS[exit.reasonCode]
   const attempts =
-    exit.reason === 'lost-to-follow-up' && exit.attempts !== null
+    exit.reasonCode === 'lost-to-follow-up' && exit.attempts !== null
       ? ` after ${exit.attempts} attempt${exit.attempts === 1 ? '' : 's'}`
       : ''
   const text = exit.text ? `: ${exit.text}` : ''
@@ -27,9 +27,9 @@ export function exitProblem(
   exit: SurveillanceExit,
   asOf: string,
 ): { guard: Guard; message: string; field: string } | null {
-  if (exit.reason === 'other' && !exit.text?.trim())
+  if (exit.reasonCode === 'other' && !exit.text?.trim())
     return { guard: 'exit-needs-text', message: 'Say why the patient leaves surveillance.', field: 'text' }
-  if (exit.reason === 'lost-to-follow-up' && (exit.attempts === null || exit.attempts < 1)) {
+  if (exit.reasonCode === 'lost-to-follow-up' && (exit.attempts === null || exit.attempts < 1)) {
     return {
       guard: 'exit-needs-attempts',
       message: 'Give how many attempts to reach the patient were made.',

@@ -284,7 +284,7 @@ function defer(open: OpenStep, e: Extract<LifecycleEvent, { type: 'defer' }>, as
       'newDue.to',
     )
   }
-  if (e.reason === 'other' && !e.text)
+  if (e.reasonCode === 'other' && !e.text)
     return refuse('deferral-window-invalid', 'INVALID', 'Say why, in a few words.', 'reasonText')
   return {
     type: 'close-and-open',
@@ -298,10 +298,10 @@ function defer(open: OpenStep, e: Extract<LifecycleEvent, { type: 'defer' }>, as
       override: {
         procedure: open.override?.procedure ?? null,
         due: e.due,
-        reasonCode: DEFER_OVERRIDE_CODE[e.reason],
+        reasonCode: DEFER_OVERRIDE_CODE[e.reasonCode],
         text: e.text,
       },
-      deferralReason: e.reason,
+      deferralReason: e.reasonCode,
     },
     guard: 'deferred',
     reason: `Deferred to ${e.due.from} – ${e.due.to}; the chosen window stays when the suggestion moves.`,

@@ -55,7 +55,7 @@ export function isDecisionKind(k: FollowUpItemKind): boolean {
 }
 
 export interface SurveillanceExit {
-  reason: SurveillanceExitReason
+  reasonCode: SurveillanceExitReason
   /** Required for `other`; optional words otherwise. */
   text: string | null
   /** For `lost-to-follow-up`: how many attempts to reach the patient were made. */
@@ -125,7 +125,7 @@ export type LifecycleEvent =
   /** The radiologist cancels the open step (its successor opens at once), with the reason. */
   | { type: 'cancel'; reasonCode: ManualStatusReasonCode; text: string | null }
   /** The radiologist moves the open step to a later window. */
-  | { type: 'defer'; due: DueWindow; reason: DeferralReason; text: string | null }
+  | { type: 'defer'; due: DueWindow; reasonCode: DeferralReason; text: string | null }
   /** The board's (or review's) decision on the open decision step. */
   | { type: 'decision'; date: IsoDate; decision: BoardDecision }
   /** The patient leaves surveillance. */

@@ -187,7 +187,7 @@ export function setItemStatus(
       event = {
         type: 'defer',
         due: req.newDue,
-        reason: req.reasonCode as DeferralReason,
+        reasonCode: req.reasonCode as DeferralReason,
         text: req.reasonText,
       }
     } else if (req.status === 'cancelled') {

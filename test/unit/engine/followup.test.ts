@@ -296,7 +296,7 @@ describe('reconcile: commands', () => {
       event: {
         type: 'defer',
         due: { from: '2027-08-01', to: '2027-09-01' },
-        reason: 'patient-request',
+        reasonCode: 'patient-request',
         text: null,
       },
     })
@@ -316,7 +316,7 @@ describe('reconcile: commands', () => {
       event: {
         type: 'defer',
         due: { from: '2026-01-01', to: '2026-02-01' },
-        reason: 'scheduling',
+        reasonCode: 'scheduling',
         text: null,
       },
     })
@@ -327,7 +327,7 @@ describe('reconcile: commands', () => {
         event: {
           type: 'defer',
           due: { from: '2027-02-01', to: '2027-01-01' },
-          reason: 'scheduling',
+          reasonCode: 'scheduling',
           text: null,
         },
       }).guard,
@@ -414,7 +414,7 @@ describe('reconcile: commands', () => {
     })
   })
   it('board decision: leave surveillance closes with the outcome and an exit', () => {
-    const exit = { reason: 'deceased' as const, text: null, attempts: null, date: TODAY }
+    const exit = { reasonCode: 'deceased' as const, text: null, attempts: null, date: TODAY }
     const d = decide({
       open: board,
       event: { type: 'decision', date: TODAY, decision: { type: 'leave-surveillance', exit } },
@@ -455,7 +455,7 @@ describe('reconcile: commands', () => {
     ).toBe('treatment-date-in-future')
   })
   it('leave surveillance: close with outcome; "other" needs words, lost to follow-up the attempts', () => {
-    const exit = { reason: 'lost-to-follow-up' as const, text: null, attempts: 3, date: TODAY }
+    const exit = { reasonCode: 'lost-to-follow-up' as const, text: null, attempts: 3, date: TODAY }
     expect(decide({ event: { type: 'leave', exit } })).toMatchObject({
       type: 'close-with-outcome',
       guard: 'leave-surveillance',
@@ -464,7 +464,7 @@ describe('reconcile: commands', () => {
     expect(decide({ event: { type: 'leave', exit: { ...exit, attempts: null } } }).guard).toBe(
       'exit-needs-attempts',
     )
-    expect(decide({ event: { type: 'leave', exit: { ...exit, reason: 'other' } } }).guard).toBe(
+    expect(decide({ event: { type: 'leave', exit: { ...exit, reasonCode: 'other' } } }).guard).toBe(
       'exit-needs-text',
     )
     expect(decide({ event: { type: 'leave', exit: { ...exit, date: '2027-01-01' } } }).guard).toBe(
@@ -519,7 +519,7 @@ describe('the invariant, for any input', () => {
     result: fc.constantFrom('stable' as const, 'progression' as const, null),
   })
   const arbExit = fc.record({
-    reason: fc.constantFrom('deceased' as const, 'other' as const, 'lost-to-follow-up' as const),
+    reasonCode: fc.constantFrom('deceased' as const, 'other' as const, 'lost-to-follow-up' as const),
     text: fc.option(fc.constant('moved'), { nil: null }),
     attempts: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }),
     date: arbDate,
@@ -531,7 +531,7 @@ describe('the invariant, for any input', () => {
     fc.constant({ type: 'facts-changed' as const }),
     fc.constant({ type: 'cancel' as const, reasonCode: 'duplicate' as const, text: null }),
     fc.constant({ type: 'reopen' as const }),
-    arbWindow.map((due) => ({ type: 'defer' as const, due, reason: 'scheduling' as const, text: null })),
+    arbWindow.map((due) => ({ type: 'defer' as const, due, reasonCode: 'scheduling' as const, text: null })),
     arbExit.map((exit) => ({ type: 'leave' as const, exit })),
     fc.tuple(arbDate, arbWindow, fc.constantFrom(MRI, DOTATATE)).map(([date, due, procedure]) => ({
       type: 'decision' as const,

@@ -7,36 +7,66 @@ import type {
 } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
 import { Select } from '../../components/Select'
-import { useRecordStudy } from '../../data/mutations'
+import { usePatientCommand, useRecordStudy } from '../../data/mutations'
 import {
   AGENT_OPTIONS,
   PROCEDURE_CHOICES,
   procedureModality,
+  procedureName,
   REGION_OPTIONS,
   RESULT_OPTIONS,
 } from '../../domain/labels'
-import { carryLesions, draftToStudy, emptyStudy, type LesionDraft, type StudyDraft } from './studyDraft'
+import {
+  carryLesions,
+  draftToStudy,
+  emptyStudy,
+  studyToDraft,
+  type LesionDraft,
+  type StudyDraft,
+} from './studyDraft'
+
+/** What the form saves: a new study, an edit of a stored one, or the outside study of an open step. */
+export type StudyFormMode =
+  { kind: 'record' } | { kind: 'edit'; study: StudyRecord } | { kind: 'done-elsewhere'; itemId: number }
 
 interface Props {
   patientId: number
   today: string
-  /** The study the engine suggested (preselected). */
+  /** The study the engine suggested (named as a hint; the reader chooses). */
   suggestedProcedure: ProcedureId | null
   previous: StudyRecord | null
+  mode?: StudyFormMode
   onSaved: (result: RecordStudyResult) => void
   onCancel: () => void
+}
+
+const TITLES: Record<StudyFormMode['kind'], string> = {
+  record: 'Record a study',
+  edit: 'Edit the study',
+  'done-elsewhere': 'Done elsewhere: the outside study',
 }
 
 /**
  * Records one imaging study: its result, RECIST measurements and dose. Saving runs the guideline
  * engine, stores its recommendation and schedules the next study, all in one transaction.
  */
-export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
+export function StudyForm({
+  patientId,
+  today,
+  suggestedProcedure,
+  previous,
+  mode = { kind: 'record' },
+  onSaved,
+  onCancel,
+}: Props) {
   const record = useRecordStudy(patientId)
-  const [draft, setDraft] = useState<StudyDraft>(() => ({
-    ...emptyStudy(),
-    lesions: previous ? carryLesions(previous.lesions) : [],
-  }))
+  const edit = usePatientCommand('studies.update', patientId)
+  const elsewhere = usePatientCommand('followup.doneElsewhere', patientId)
+  const [draft, setDraft] = useState<StudyDraft>(() =>
+    mode.kind === 'edit'
+      ? studyToDraft(mode.study)
+      : { ...emptyStudy(), lesions: previous ? carryLesions(previous.lesions) : [] },
+  )
   const [fields, setFields] = useState<Record<string, string>>({})
   const [message, setMessage] = useState<string | null>(null)
   const [saving, setSaving] = useState(false)
@@ -75,7 +105,12 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       return
     }
     setSaving(true)
-    const r = await record.run({ patientId, study: parsed.study })
+    const r =
+      mode.kind === 'edit'
+        ? await edit.run({ studyId: mode.study.id, study: parsed.study })
+        : mode.kind === 'done-elsewhere'
+          ? await elsewhere.run({ itemId: mode.itemId, study: parsed.study })
+          : await record.run({ patientId, study: parsed.study })
     setSaving(false)
     if (r.ok) return onSaved(r.value)
     setFields(r.error.fields ?? {})
@@ -88,7 +123,12 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
 
   return (
     <form className="panel form" onSubmit={submit} aria-labelledby="study-form-title" noValidate>
-      <h2 id="study-form-title">Record a study</h2>
+      <h2 id="study-form-title">{TITLES[mode.kind]}</h2>
+      {suggestedProcedure && mode.kind !== 'edit' && (
+        <p className="muted" data-testid="suggested-procedure">
+          Suggested: {procedureName(suggestedProcedure)}
+        </p>
+      )}
       {message && (
         <p className="form__message" role="status">
           {message}
@@ -100,7 +140,7 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
           value={draft.date}
           onChange={set('date')}
           error={err('date')}
-          placeholder="YYYY-MM-DD"
+          placeholder={`YYYY-MM-DD, e.g. ${today}`}
           autoFocus
         />
         <Select
