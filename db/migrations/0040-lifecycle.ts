@@ -69,6 +69,11 @@ export const migration0040: Migration = {
       ALTER TABLE followup_item ADD COLUMN decision_json TEXT
         CHECK (decision_json IS NULL OR json_valid(decision_json));
       CREATE INDEX followup_subject_study ON followup_item(subject_study_id);
+      -- The worklist's "needs attention" (db/queries/worklist.ts): open steps by kind, and open steps
+      -- with a radiologist's override.
+      CREATE INDEX followup_open_kind ON followup_item(kind, patient_id) WHERE status = 'scheduled';
+      CREATE INDEX followup_open_override ON followup_item(patient_id)
+        WHERE status = 'scheduled' AND override_reason_code IS NOT NULL;
 
       CREATE TABLE undo_entry (
         id INTEGER PRIMARY KEY,

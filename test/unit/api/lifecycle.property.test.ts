@@ -14,7 +14,13 @@ import { verifyAuditChain } from '../../../db/audit'
 import Database from 'better-sqlite3'
 import { applyPragmas, openDatabase, type DB } from '../../../db/open'
 import { createHandlers } from '../../../electron/backend/handlers'
-import type { CallName, Handlers, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
+import type {
+  CallName,
+  Handlers,
+  RequestOf,
+  ResultOf,
+  StudyRequest,
+} from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { addDays } from '../../../engine/dates'
 import { patientInput } from '../../helpers/db'
@@ -26,7 +32,13 @@ const PROCS = [
   'dotatate-pet-ct-skull-base-to-mid-thigh',
 ] as const
 const RESULTS = ['stable', 'progression', 'response', 'indeterminate', 'not-read-yet'] as const
-const EXITS = ['surveillance-completed', 'deceased', 'lost-to-follow-up', 'other', 'discharged-elsewhere'] as const
+const EXITS = [
+  'surveillance-completed',
+  'deceased',
+  'lost-to-follow-up',
+  'other',
+  'discharged-elsewhere',
+] as const
 
 /** One step of a sequence; numbers pick among what exists when it runs (modulo). */
 type Command =
@@ -52,13 +64,30 @@ type Command =
 const n = (max: number) => fc.nat({ max })
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ c: fc.constant('create' as const), variant: n(3) }),
-  { weight: 4, arbitrary: fc.record({ c: fc.constant('record' as const), p: n(9), daysAgo: fc.oneof(n(400), fc.constant(46000)), proc: n(2), result: n(4) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      c: fc.constant('record' as const),
+      p: n(9),
+      daysAgo: fc.oneof(n(400), fc.constant(46000)),
+      proc: n(2),
+      result: n(4),
+    }),
+  },
   fc.record({ c: fc.constant('result' as const), p: n(9), s: n(9), result: n(3) }),
   fc.record({ c: fc.constant('cancel' as const), p: n(9) }),
-  fc.record({ c: fc.constant('defer' as const), p: n(9), fromIn: fc.integer({ min: -60, max: 200 }), length: n(60) }),
+  fc.record({
+    c: fc.constant('defer' as const),
+    p: n(9),
+    fromIn: fc.integer({ min: -60, max: 200 }),
+    length: n(60),
+  }),
   fc.record({ c: fc.constant('elsewhere' as const), p: n(9), daysAgo: n(200), proc: n(2), result: n(4) }),
   fc.record({ c: fc.constant('override' as const), p: n(9), proc: n(2) }),
-  { weight: 2, arbitrary: fc.record({ c: fc.constant('decision' as const), p: n(9), kind: n(3), days: n(200) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ c: fc.constant('decision' as const), p: n(9), kind: n(3), days: n(200) }),
+  },
   fc.record({ c: fc.constant('editStudy' as const), p: n(9), s: n(9), daysAgo: n(500), result: n(4) }),
   fc.record({ c: fc.constant('studyError' as const), p: n(9), s: n(9) }),
   fc.record({ c: fc.constant('studyRestore' as const), p: n(9) }),
@@ -71,7 +100,14 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ c: fc.constant('time' as const), days: n(400) }),
 )
 
-const noDose = { effectiveMsv: null, ctdiVolMgy: null, dlpMgyCm: null, region: null, activityMbq: null, agent: null }
+const noDose = {
+  effectiveMsv: null,
+  ctdiVolMgy: null,
+  dlpMgyCm: null,
+  region: null,
+  activityMbq: null,
+  agent: null,
+}
 const studyReq = (date: string, proc: number, result: number): StudyRequest => ({
   date,
   procedure: PROCS[proc % PROCS.length]!,
@@ -121,7 +157,10 @@ async function call<K extends CallName>(w: World, name: K, req: RequestOf<K>): P
 }
 
 const ids = (w: World, sql: string, ...params: unknown[]): number[] =>
-  w.db.prepare(sql).pluck().all(...params) as number[]
+  w.db
+    .prepare(sql)
+    .pluck()
+    .all(...params) as number[]
 const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined)
 
 async function run(w: World, cmd: Command): Promise<void> {
@@ -129,9 +168,9 @@ async function run(w: World, cmd: Command): Promise<void> {
   const all = ids(w, 'SELECT id FROM patient ORDER BY id')
   const p = 'p' in cmd ? pick(cmd.c === 'undo' ? all : patients, cmd.p) : undefined
   const open = (pid: number) =>
-    w.db.prepare("SELECT id, kind FROM followup_item WHERE patient_id = ? AND status = 'scheduled'").get(pid) as
-      | { id: number; kind: string }
-      | undefined
+    w.db
+      .prepare("SELECT id, kind FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
+      .get(pid) as { id: number; kind: string } | undefined
   const t = today(w)
   switch (cmd.c) {
     case 'create':
@@ -151,12 +190,20 @@ async function run(w: World, cmd: Command): Promise<void> {
       return
     case 'result': {
       const s = pick(ids(w, 'SELECT id FROM study WHERE patient_id = ? ORDER BY id', p), cmd.s)
-      if (s !== undefined) await call(w, 'studies.setResult', { studyId: s, result: RESULTS[cmd.result % 4]! as 'stable' })
+      if (s !== undefined)
+        await call(w, 'studies.setResult', { studyId: s, result: RESULTS[cmd.result % 4]! as 'stable' })
       return
     }
     case 'cancel': {
       const o = open(p)
-      if (o) await call(w, 'followup.setStatus', { itemId: o.id, status: 'cancelled', reasonCode: 'scheduling', reasonText: null, newDue: null })
+      if (o)
+        await call(w, 'followup.setStatus', {
+          itemId: o.id,
+          status: 'cancelled',
+          reasonCode: 'scheduling',
+          reasonText: null,
+          newDue: null,
+        })
       return
     }
     case 'defer': {
@@ -174,7 +221,11 @@ async function run(w: World, cmd: Command): Promise<void> {
     }
     case 'elsewhere': {
       const o = open(p)
-      if (o) await call(w, 'followup.doneElsewhere', { itemId: o.id, study: studyReq(addDays(t, -cmd.daysAgo), cmd.proc, cmd.result) })
+      if (o)
+        await call(w, 'followup.doneElsewhere', {
+          itemId: o.id,
+          study: studyReq(addDays(t, -cmd.daysAgo), cmd.proc, cmd.result),
+        })
       return
     }
     case 'override': {
@@ -193,21 +244,41 @@ async function run(w: World, cmd: Command): Promise<void> {
       const o = open(p)
       if (!o) return
       const decisions = [
-        { type: 'continue-surveillance' as const, procedure: PROCS[0], due: { from: addDays(t, cmd.days), to: addDays(t, cmd.days + 30) } },
+        {
+          type: 'continue-surveillance' as const,
+          procedure: PROCS[0],
+          due: { from: addDays(t, cmd.days), to: addDays(t, cmd.days + 30) },
+        },
         { type: 'further-imaging' as const, procedure: PROCS[2], due: { from: t, to: addDays(t, 30) } },
-        { type: 'new-treatment' as const, treatment: { kind: 'somatostatin-analog' as const, date: addDays(t, -(cmd.days % 30)) } },
-        { type: 'leave-surveillance' as const, exit: { reasonCode: 'deceased' as const, text: null, attempts: null, date: t } },
+        {
+          type: 'new-treatment' as const,
+          treatment: { kind: 'somatostatin-analog' as const, date: addDays(t, -(cmd.days % 30)) },
+        },
+        {
+          type: 'leave-surveillance' as const,
+          exit: { reasonCode: 'deceased' as const, text: null, attempts: null, date: t },
+        },
       ]
       await call(w, 'followup.recordDecision', { itemId: o.id, date: t, decision: decisions[cmd.kind % 4]! })
       return
     }
     case 'editStudy': {
-      const s = pick(ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY id', p), cmd.s)
-      if (s !== undefined) await call(w, 'studies.update', { studyId: s, study: studyReq(addDays(t, -cmd.daysAgo), cmd.s, cmd.result) })
+      const s = pick(
+        ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY id', p),
+        cmd.s,
+      )
+      if (s !== undefined)
+        await call(w, 'studies.update', {
+          studyId: s,
+          study: studyReq(addDays(t, -cmd.daysAgo), cmd.s, cmd.result),
+        })
       return
     }
     case 'studyError': {
-      const s = pick(ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY id', p), cmd.s)
+      const s = pick(
+        ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY id', p),
+        cmd.s,
+      )
       if (s !== undefined) await call(w, 'studies.markError', { studyId: s, reason: 'wrong patient' })
       return
     }
@@ -270,9 +341,10 @@ function checkInvariant(w: World, after: Command): void {
   for (const r of rows) {
     const underSurveillance = r.open === 1 && r.exit_id === null
     const left = r.open === 0 && r.exit_id !== null && !!r.reason_code && !!r.recorded_by && !!r.left_on
-    expect(underSurveillance !== left, `patient ${r.id} after ${JSON.stringify(after)}: ${JSON.stringify(r)}`).toBe(
-      true,
-    )
+    expect(
+      underSurveillance !== left,
+      `patient ${r.id} after ${JSON.stringify(after)}: ${JSON.stringify(r)}`,
+    ).toBe(true)
   }
 }
 
@@ -298,7 +370,12 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
         // more than the sequence itself), with the connection settings every log has.
         const db = new Database(template.serialize()) as DB
         applyPragmas(db, 1000)
-        const w: World = { db, handlers: null as unknown as Handlers, now: new Date('2026-11-24T10:00:00Z'), mrn: 0 }
+        const w: World = {
+          db,
+          handlers: null as unknown as Handlers,
+          now: new Date('2026-11-24T10:00:00Z'),
+          mrn: 0,
+        }
         w.handlers = createHandlers({
           db,
           actor: { user: 'dr.prop', now: () => w.now },
