@@ -122,6 +122,16 @@ describe('study form', () => {
     expect(sent).toEqual([])
   })
 
+  it('an untouched form asks for the date, the procedure and the result first, and sends nothing', async () => {
+    const user = userEvent.setup()
+    render(<StudyForm {...props} suggestedProcedure="mri-abdomen-pelvis-without-and-with-iv-contrast" />)
+    await user.click(screen.getByRole('button', { name: 'Save study' }))
+    expect(screen.getByText('Enter the study date.')).toBeInTheDocument()
+    expect(screen.getByText('Choose the procedure.')).toBeInTheDocument()
+    expect(screen.getByText('Choose the result, or “Not read yet”.')).toBeInTheDocument()
+    expect(sent).toEqual([])
+  })
+
   it('asks for CT dose indices for a CT, and activity and agent for a PET/CT', async () => {
     const user = userEvent.setup()
     render(<StudyForm {...props} />)
@@ -168,6 +178,9 @@ describe('study form', () => {
       <StudyForm {...props} suggestedProcedure="ct-abdomen-pelvis-with-iv-contrast" previous={previous} />,
     )
     expect(screen.getByLabelText('Label')).toHaveValue('T1')
+    await user.type(screen.getByLabelText('Study date'), '2026-11-24')
+    await user.selectOptions(screen.getByLabelText('Procedure'), 'ct-abdomen-pelvis-with-iv-contrast')
+    await user.selectOptions(screen.getByLabelText('Result'), 'not-read-yet')
     await user.type(screen.getByLabelText('Size (mm)'), '19')
     await user.type(screen.getByLabelText('DLP (mGy·cm)'), '640')
     await user.click(screen.getByRole('button', { name: 'Save study' }))
@@ -181,7 +194,7 @@ describe('study form', () => {
         study: {
           date: '2026-11-24',
           procedure: 'ct-abdomen-pelvis-with-iv-contrast',
-          result: null,
+          result: 'not-read-yet',
           lesions: [
             { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: 19, status: null },
           ],
