@@ -8,7 +8,8 @@ export interface Actor {
 }
 
 /** The tables an audit row can be about (`audit_log.entity`). */
-export type AuditEntity = 'patient' | 'study' | 'recommendation' | 'followup_item' | 'setting'
+export type AuditEntity =
+  'patient' | 'study' | 'treatment' | 'recommendation' | 'followup_item' | 'surveillance_exit' | 'setting'
 
 export interface AuditEntry {
   readonly action: string

@@ -11,6 +11,9 @@ export { classify, type Classification, type LatestRead } from './classify'
 export { recommend, type Recommendation, type RecommendContext } from './recommend'
 export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
 
+// The follow-up lifecycle: state machine, fulfilment, next step, exits, adherence
+export * from './followup'
+
 // Guideline pack
 export {
   ACR_PNET,

@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import type { PatientInput, StudyInput } from '../../db/types'
-import { calendarDate, patientFactsSchema, studyEntrySchema } from '../../engine'
+import type { PatientInput, StudyInput, TreatmentFacts } from '../../db/types'
+import { calendarDate, patientFactsSchema, studyEntrySchema, treatmentSchema } from '../../engine'
+import { SURVEILLANCE_EXIT_REASONS } from '../../engine'
+import { PROCEDURE_IDS, TREATMENT_KINDS } from '../../engine'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -20,3 +22,78 @@ export const patientInput = patientFactsSchema satisfies z.ZodType<PatientInput>
 export const studyInput = studyEntrySchema satisfies z.ZodType<StudyInput>
 
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()
+
+/**
+ * The result field of a study request, deliberately chosen: a result, or `not-read-yet`. A request
+ * without it (or with `null`) is refused with the other missing fields, so an untouched form never
+ * records a study as unread by accident.
+ */
+export const NOT_READ_YET = 'not-read-yet' as const
+export type StudyRequest = Omit<StudyInput, 'result'> & {
+  result: NonNullable<StudyInput['result']> | typeof NOT_READ_YET
+}
+export const explicitStudy = z.preprocess((v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
+  const r = (v as { result?: unknown }).result
+  // `null` is not a choice here: it is refused like a missing result.
+  return { ...v, result: r === NOT_READ_YET ? null : r === null || r === undefined ? '' : r }
+}, studyInput) as unknown as z.ZodType<StudyInput, StudyRequest>
+
+export const treatmentInput = treatmentSchema satisfies z.ZodType<TreatmentFacts>
+
+/** Words saying why (entered in error, reopened): required, at most 500 characters. */
+export const reasonText = z
+  .string({ error: 'Say why, in a few words.' })
+  .trim()
+  .min(1, { error: 'Say why, in a few words.' })
+  .max(500, { error: 'Keep this under 500 characters.' })
+
+const window = z
+  .strictObject({ from: isoDate, to: isoDate })
+  .refine((w) => w.from <= w.to, { error: 'The window ends before it starts.', path: ['to'] })
+
+/** Leaving surveillance: the reason code, words (required for `other`), attempts, the date. */
+export const surveillanceExit = z
+  .strictObject({
+    reasonCode: z.enum(SURVEILLANCE_EXIT_REASONS, { error: 'Choose why the patient leaves surveillance.' }),
+    text: z.string().trim().max(500).nullable(),
+    attempts: z.number().int().min(1, { error: 'At least one attempt.' }).max(99).nullable(),
+    date: isoDate,
+  })
+  .transform((e) => ({ ...e, text: e.text === '' ? null : e.text }))
+  .superRefine((e, ctx) => {
+    if (e.reasonCode === 'other' && !e.text)
+      ctx.addIssue({ code: 'custom', path: ['text'], message: 'Say why the patient leaves surveillance.' })
+    if (e.reasonCode === 'lost-to-follow-up' && e.attempts === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attempts'],
+        message: 'Give how many attempts to reach the patient were made.',
+      })
+  })
+
+/** A tumour board's (or review's) decision. */
+export const boardDecision = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('new-treatment'),
+      treatment: z.strictObject({
+        kind: z.enum(TREATMENT_KINDS, { error: 'Choose a treatment kind from the list.' }),
+        date: isoDate,
+      }),
+    }),
+    z.strictObject({
+      type: z.literal('continue-surveillance'),
+      procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }),
+      due: window,
+    }),
+    z.strictObject({
+      type: z.literal('further-imaging'),
+      procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }),
+      due: window,
+    }),
+    z.strictObject({ type: z.literal('leave-surveillance'), exit: surveillanceExit }),
+  ],
+  { error: 'Choose the decision from the list.' },
+)

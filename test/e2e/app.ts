@@ -65,9 +65,19 @@ export async function recordStudy(
   s: { date: string; procedure?: string; result: string },
 ): Promise<void> {
   await page.getByRole('button', { name: 'Record study (R)' }).click()
-  await page.getByLabel('Study date').fill(s.date)
-  if (s.procedure) await page.getByLabel('Procedure', { exact: true }).selectOption({ label: s.procedure })
-  await page.getByLabel('Result', { exact: true }).selectOption({ label: s.result })
+  await fillStudy(page, s)
   await page.getByRole('button', { name: 'Save study' }).click()
   await expect(page.getByRole('status')).toContainText('Study saved.')
+}
+
+/** Fills the open study form: date, procedure (MRI unless named) and result, all three chosen. */
+export async function fillStudy(
+  page: Page,
+  s: { date: string; procedure?: string; result: string },
+): Promise<void> {
+  await page.getByLabel('Study date').fill(s.date)
+  await page
+    .getByLabel('Procedure', { exact: true })
+    .selectOption({ label: s.procedure ?? 'MRI abdomen and pelvis without and with IV contrast' })
+  await page.getByLabel('Result', { exact: true }).selectOption({ label: s.result })
 }

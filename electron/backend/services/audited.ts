@@ -1,9 +1,16 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { requireItem } from '../../../db/queries/followups'
+import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
 import { requireStudy } from '../../../db/queries/studies'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
-import type { FollowUpItem, PatientRecord, StudyRecord } from '../../../db/types'
+import type {
+  FollowUpItem,
+  PatientRecord,
+  StudyRecord,
+  SurveillanceExitRecord,
+  TreatmentRecord,
+} from '../../../db/types'
 
 // The one sequence every service uses to change a stored record: read it, write the change, read it
 // back, and append one audit row with the record before and after, all in the caller's write
@@ -14,14 +21,18 @@ import type { FollowUpItem, PatientRecord, StudyRecord } from '../../../db/types
 interface Audited {
   patient: PatientRecord
   study: StudyRecord
+  treatment: TreatmentRecord
   followup_item: FollowUpItem
+  surveillance_exit: SurveillanceExitRecord
 }
 export type AuditedEntity = keyof Audited
 
 const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] } = {
   patient: requirePatient,
   study: requireStudy,
+  treatment: requireTreatment,
   followup_item: requireItem,
+  surveillance_exit: requireExit,
 }
 
 /**

@@ -4,6 +4,7 @@ import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientInput, PatientRecord } from '../../../db/types'
 import { auditedChange, auditedInsert } from './audited'
 import { reevaluateInTx, type FollowUpContext } from './followup'
+import { keepUndo } from './lifecycle'
 
 /** Creates a patient with its facts, audited, in the caller's write transaction. */
 export function createPatientInTx(
@@ -52,6 +53,7 @@ export function createPatient(ctx: FollowUpContext, input: PatientInput): Patien
 /** Replaces a patient's facts and re-runs the engine: one transaction, audited. */
 export function updatePatient(ctx: FollowUpContext, id: number, input: PatientInput): PatientRecord {
   return writeTx(ctx.db, (tx) => {
+    keepUndo(ctx, tx, id, 'patient.update')
     const p = updatePatientInTx(tx, ctx.actor, id, input)
     reevaluateInTx(ctx, tx, p.id, 'facts-changed')
     return p

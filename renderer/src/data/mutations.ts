@@ -105,3 +105,27 @@ export function useRemoveDemo() {
 export function useBackup() {
   return useCallMutation('app.backup', () => undefined)
 }
+
+/**
+ * The follow-up lifecycle's commands on one patient (corrections, decisions, exits, undo): each
+ * changes that patient's page and the worklist (its buckets, counts and the left list).
+ */
+export type PatientCommand =
+  | 'studies.update'
+  | 'studies.markError'
+  | 'studies.restore'
+  | 'treatments.update'
+  | 'treatments.markError'
+  | 'treatments.restore'
+  | 'patients.markError'
+  | 'patients.restore'
+  | 'patients.undo'
+  | 'followup.doneElsewhere'
+  | 'followup.recordDecision'
+  | 'surveillance.leave'
+  | 'surveillance.reopen'
+export function usePatientCommand<K extends PatientCommand>(name: K, patientId: number) {
+  return useCallMutation(name, (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}

@@ -4,10 +4,15 @@
 // engine/codes.ts): a code without words does not compile.
 import { ACR_PNET } from '../../../engine'
 import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
+import { describeExit, EXIT_REASON_LABELS } from '../../../engine'
+import type { BoardDecision, SurveillanceExit } from '../../../engine'
 import { followUpStatus } from '../../../engine'
 import {
+  DEFERRAL_REASONS,
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
+  SURVEILLANCE_EXIT_REASONS,
+  type DeferralReason,
   type ItemStatus,
   type OverrideReasonCode,
   type RecommendationTrigger,
@@ -35,6 +40,8 @@ import {
 export const PACK = ACR_PNET
 
 export const PROCEDURE_OPTIONS = PACK.procedures.map((p) => ({ value: p.id, label: p.acrName }))
+/** The procedures with a first "Choose…" entry, for a form that must not preselect one. */
+export const PROCEDURE_CHOICES = [{ value: '', label: 'Choose…' }, ...PROCEDURE_OPTIONS]
 
 export function procedureName(id: ProcedureId | string | null): string {
   if (!id) return '—'
@@ -75,8 +82,10 @@ export function resultLabel(r: StudyResult | null): string {
   return label.charAt(0).toUpperCase() + label.slice(1)
 }
 
+/** The result must be chosen; "not read yet" is a choice too (never what an untouched form sends). */
 export const RESULT_OPTIONS = [
-  { value: '', label: 'Not read yet (or derive from measurements)' },
+  { value: '', label: 'Choose…' },
+  { value: 'not-read-yet', label: 'Not read yet (or derive from measurements)' },
   ...STUDY_RESULTS.map((r) => ({ value: r, label: resultLabel(r) })),
 ]
 
@@ -198,6 +207,12 @@ export const ITEM_STATUS_LABELS: Readonly<Record<ItemStatus, string>> = {
 
 export const STATUS_REASON_LABELS: Readonly<Record<StatusReasonCode, string>> = {
   'study-recorded': 'Study recorded',
+  'result-entered': 'Result entered',
+  'decision-recorded': 'Decision recorded',
+  superseded: 'Replaced by the next step',
+  cancelled: 'Cancelled',
+  deferred: 'Deferred',
+  'left-surveillance': 'Left surveillance',
   'done-elsewhere': 'Done elsewhere',
   'patient-declined': 'Patient declined',
   'patient-request': 'Patient request',
@@ -213,6 +228,72 @@ export const STATUS_REASON_OPTIONS = MANUAL_STATUS_REASON_CODES.map((value) => (
   value,
   label: STATUS_REASON_LABELS[value],
 }))
+
+/**
+ * The reasons for cancelling a step (its successor opens at once). Leaving surveillance, or a
+ * patient who declines further imaging, is "Leave surveillance", not a cancellation.
+ */
+export const CANCEL_REASON_OPTIONS = MANUAL_STATUS_REASON_CODES.filter(
+  (c) => c !== 'end-of-surveillance' && c !== 'patient-declined' && c !== 'done-elsewhere',
+).map((value) => ({ value, label: STATUS_REASON_LABELS[value] }))
+
+export const DEFERRAL_REASON_LABELS: Readonly<Record<DeferralReason, string>> = {
+  'patient-request': 'Patient request',
+  'clinical-change': 'Clinical change',
+  scheduling: 'Scheduling',
+  other: 'Other (say why)',
+}
+export const DEFERRAL_REASON_OPTIONS = DEFERRAL_REASONS.map((value) => ({
+  value,
+  label: DEFERRAL_REASON_LABELS[value],
+}))
+
+const capital = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1)
+export const EXIT_REASON_OPTIONS = SURVEILLANCE_EXIT_REASONS.map((value) => ({
+  value,
+  label: capital(EXIT_REASON_LABELS[value]),
+}))
+
+/** Why a patient left surveillance, in words ("lost to follow-up after 3 attempts: …"). */
+export function exitText(e: Pick<SurveillanceExit, 'reasonCode' | 'text' | 'attempts'>): string {
+  return describeExit({ ...e, date: '' })
+}
+
+/** A board's or review's decision in words. */
+export function decisionText(d: BoardDecision): string {
+  switch (d.type) {
+    case 'new-treatment':
+      return `new treatment: ${treatmentLabel(d.treatment.kind)} from ${d.treatment.date}`
+    case 'continue-surveillance':
+      return `continue surveillance: ${procedureName(d.procedure)}, ${d.due.from} – ${d.due.to}`
+    case 'further-imaging':
+      return `further imaging: ${procedureName(d.procedure)}, ${d.due.from} – ${d.due.to}`
+    case 'leave-surveillance':
+      return `leave surveillance (${exitText(d.exit)})`
+  }
+}
+
+/** The change `patients.undo` would reverse, in words. */
+export const UNDO_COMMAND_LABELS: Readonly<Record<string, string>> = {
+  'study.record': 'recording the study',
+  'study.result': 'entering the result',
+  'study.update': 'editing the study',
+  'study.markError': 'marking the study as entered in error',
+  'study.restore': 'restoring the study',
+  'treatment.update': 'editing the treatment',
+  'treatment.markError': 'marking the treatment as entered in error',
+  'treatment.restore': 'restoring the treatment',
+  'patient.update': 'editing the record',
+  'patient.markError': 'marking the patient as entered in error',
+  'patient.restore': 'restoring the patient',
+  'followup.cancelled': 'cancelling the step',
+  'followup.deferred': 'deferring the step',
+  'followup.override': 'changing the study or window',
+  'followup.doneElsewhere': 'recording the study done elsewhere',
+  'followup.decision': 'recording the decision',
+  'surveillance.leave': 'leaving surveillance',
+  'surveillance.reopen': 'reopening surveillance',
+}
 
 export const OVERRIDE_REASON_LABELS: Readonly<Record<OverrideReasonCode, string>> = {
   'clinician-decision': 'Clinician decision',
@@ -233,4 +314,5 @@ export const BUCKET_LABELS: Readonly<Record<WorklistBucket, string>> = {
   'upcoming-30': 'Next 30 days',
   'upcoming-90': 'Next 90 days',
   all: 'All scheduled',
+  attention: 'Needs attention',
 }

@@ -74,6 +74,8 @@ describe('worklist', () => {
       upcoming30: 1,
       upcoming90: 2,
       scheduled: 5,
+      attention: 0,
+      left: 0,
       patients: 6,
     })
   })

@@ -205,6 +205,7 @@ describe('DoseView settings', () => {
         kFactors: req.kFactors ?? 'aapm96',
         cu64DotatateMsvPerMbq: req.cu64DotatateMsvPerMbq ?? null,
         firstRunDone: true,
+        fulfilmentMarginDays: 30,
       },
     }))
     stubApi(update)
@@ -222,7 +223,13 @@ describe('DoseView settings', () => {
   it('an empty coefficient is saved as unknown (null), never as a number', async () => {
     const update = vi.fn<PnetApi['settings.update']>(async () => ({
       ok: true,
-      value: { theme: 'dark', kFactors: 'aapm96', cu64DotatateMsvPerMbq: null, firstRunDone: true },
+      value: {
+        theme: 'dark',
+        kFactors: 'aapm96',
+        cu64DotatateMsvPerMbq: null,
+        firstRunDone: true,
+        fulfilmentMarginDays: 30,
+      },
     }))
     stubApi(update)
     show(doseViewOf(STUDIES, { kFactors: 'aapm96', cu64DotatateMsvPerMbq: 0.03 }))

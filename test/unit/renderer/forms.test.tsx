@@ -71,6 +71,7 @@ function describedText(el: HTMLElement): string {
 const stored: PatientRecord = {
   id: 12,
   isDemo: false,
+  enteredInError: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
   mrn: 'P-12',
@@ -114,7 +115,7 @@ describe('patient form', () => {
   })
 
   it('reads a stored record back unchanged (record → form → request)', () => {
-    const { id: _id, isDemo: _d, createdAt: _c, updatedAt: _u, ...facts } = stored
+    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
     expect(draftToInput(recordToDraft(stored))).toEqual({ input: facts, refused: {} })
   })
 
@@ -211,7 +212,7 @@ describe('patient form', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       'Please correct the highlighted fields. Nothing was saved.',
     )
-    const { id: _id, isDemo: _d, createdAt: _c, updatedAt: _u, ...facts } = stored
+    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
     expect(sent).toEqual([['patients.update', { id: 12, patient: facts }]])
   })
 
@@ -310,6 +311,15 @@ describe('study form', () => {
     onSaved: vi.fn(),
     onCancel: vi.fn(),
   }
+  /** Date, procedure and result are the reader's choices: an untouched form saves nothing. */
+  async function fillBasics(
+    user: ReturnType<typeof userEvent.setup>,
+    procedure = 'ct-abdomen-pelvis-with-iv-contrast',
+  ): Promise<void> {
+    await user.type(screen.getByLabelText('Study date'), '2026-11-24')
+    await user.selectOptions(screen.getByLabelText('Procedure'), procedure)
+    await user.selectOptions(screen.getByLabelText('Result'), 'not-read-yet')
+  }
   const noDose = {
     effectiveMsv: null,
     ctdiVolMgy: null,
@@ -322,6 +332,7 @@ describe('study form', () => {
     id: 1,
     patientId: 7,
     createdAt: '',
+    enteredInError: null,
     date: '2026-05-01',
     procedure: 'ct-abdomen-pelvis-with-iv-contrast',
     result: 'stable',
@@ -337,6 +348,7 @@ describe('study form', () => {
   it('refuses a lesion size that is not a number, and sends nothing', async () => {
     const user = userEvent.setup()
     render(<StudyForm {...props} />)
+    await fillBasics(user)
     await user.click(screen.getByRole('button', { name: 'Add target' }))
     await user.type(screen.getByLabelText('Organ'), 'pancreas')
     await user.type(screen.getByLabelText('Size (mm)'), '2,5,1')
@@ -345,6 +357,16 @@ describe('study form', () => {
     await waitFor(() => expect(size).toHaveAttribute('aria-invalid', 'true'))
     expect(describedText(size)).toBe('Size (mm) must be a number, at least 0 and below 1000.')
     expect(size).toHaveFocus()
+    expect(sent).toEqual([])
+  })
+
+  it('an untouched form asks for the date, the procedure and the result first, and sends nothing', async () => {
+    const user = userEvent.setup()
+    render(<StudyForm {...props} suggestedProcedure="mri-abdomen-pelvis-without-and-with-iv-contrast" />)
+    await user.click(screen.getByRole('button', { name: 'Save study' }))
+    expect(screen.getByText('Enter the study date.')).toBeInTheDocument()
+    expect(screen.getByText('Choose the procedure.')).toBeInTheDocument()
+    expect(screen.getByText('Choose the result, or “Not read yet”.')).toBeInTheDocument()
     expect(sent).toEqual([])
   })
 
@@ -362,6 +384,9 @@ describe('study form', () => {
   it('checks the whole study with the shared schema before sending: a DLP needs its body region', async () => {
     const user = userEvent.setup()
     render(<StudyForm {...props} suggestedProcedure="ct-abdomen-pelvis-with-iv-contrast" />)
+    await user.type(screen.getByLabelText('Study date'), '2026-11-24')
+    await user.selectOptions(screen.getByLabelText('Procedure'), 'ct-abdomen-pelvis-with-iv-contrast')
+    await user.selectOptions(screen.getByLabelText('Result'), 'not-read-yet')
     await user.type(screen.getByLabelText('DLP (mGy·cm)'), '640')
     await user.click(screen.getByRole('button', { name: 'Save study' }))
     const region = screen.getByLabelText('Body region')
@@ -381,6 +406,7 @@ describe('study form', () => {
         previous={previous}
       />,
     )
+    await fillBasics(user)
     const rows = screen.getAllByTestId('lesion-row')
     expect(rows).toHaveLength(2)
     expect(within(rows[0]!).getByLabelText('Label')).toHaveValue('T1')
@@ -404,7 +430,7 @@ describe('study form', () => {
           study: {
             date: '2026-11-24',
             procedure: 'ct-abdomen-pelvis-with-iv-contrast',
-            result: null,
+            result: 'not-read-yet',
             lesions: [
               { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: 19, status: null },
               { id: 'T2', organ: 'liver', nodal: false, role: 'target', diameterMm: 0, status: null },
@@ -429,6 +455,7 @@ describe('study form', () => {
     answer = () => refused({ 'study.lesions.1.diameterMm': 'Size (mm) must be less than 1000.' })
     const user = userEvent.setup()
     render(<StudyForm {...props} previous={previous} />)
+    await fillBasics(user, 'mri-abdomen-pelvis-without-and-with-iv-contrast')
     const rows = screen.getAllByTestId('lesion-row')
     await user.type(within(rows[0]!).getByLabelText('Size (mm)'), '19')
     await user.type(within(rows[1]!).getByLabelText('Size (mm)'), '11')
@@ -446,6 +473,7 @@ describe('study form', () => {
   it('sends no dose the chosen procedure does not ask for', async () => {
     const user = userEvent.setup()
     render(<StudyForm {...props} suggestedProcedure="ct-abdomen-pelvis-with-iv-contrast" />)
+    await fillBasics(user)
     await user.type(screen.getByLabelText('DLP (mGy·cm)'), 'lots')
     await user.selectOptions(
       screen.getByLabelText('Procedure'),

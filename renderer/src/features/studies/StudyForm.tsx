@@ -9,11 +9,12 @@ import type {
 import { Field } from '../../components/Field'
 import { messageAt, useErrorSummary } from '../../components/formErrors'
 import { Select } from '../../components/Select'
-import { useRecordStudy } from '../../data/mutations'
+import { usePatientCommand, useRecordStudy } from '../../data/mutations'
 import {
   AGENT_OPTIONS,
-  PROCEDURE_OPTIONS,
+  PROCEDURE_CHOICES,
   procedureModality,
+  procedureName,
   REGION_OPTIONS,
   RESULT_OPTIONS,
 } from '../../domain/labels'
@@ -24,17 +25,30 @@ import {
   newLesion,
   studyFieldFor,
   studyResolver,
+  studyToDraft,
+  toStudyRequest,
   type StudyDraft,
 } from './studyDraft'
+
+/** What the form saves: a new study, an edit of a stored one, or the outside study of an open step. */
+export type StudyFormMode =
+  { kind: 'record' } | { kind: 'edit'; study: StudyRecord } | { kind: 'done-elsewhere'; itemId: number }
 
 interface Props {
   patientId: number
   today: string
-  /** The study the engine suggested (preselected). */
+  /** The study the engine suggested (named as a hint; the reader chooses). */
   suggestedProcedure: ProcedureId | null
   previous: StudyRecord | null
+  mode?: StudyFormMode
   onSaved: (result: RecordStudyResult) => void
   onCancel: () => void
+}
+
+const TITLES: Record<StudyFormMode['kind'], string> = {
+  record: 'Record a study',
+  edit: 'Edit the study',
+  'done-elsewhere': 'Done elsewhere: the outside study',
 }
 
 const STATUS_OPTIONS = [
@@ -48,24 +62,34 @@ const STATUS_OPTIONS = [
  * Records one imaging study: its result, RECIST measurements and dose. Saving runs the guideline
  * engine, stores its recommendation and schedules the next study, all in one transaction.
  */
-export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
+export function StudyForm({
+  patientId,
+  today,
+  suggestedProcedure,
+  previous,
+  mode = { kind: 'record' },
+  onSaved,
+  onCancel,
+}: Props) {
   const record = useRecordStudy(patientId)
+  const edit = usePatientCommand('studies.update', patientId)
+  const elsewhere = usePatientCommand('followup.doneElsewhere', patientId)
   const { control, register, handleSubmit, getValues, setError, formState } = useForm<
     StudyDraft,
     unknown,
     StudyInput
   >({
-    defaultValues: {
-      ...emptyStudy(today, suggestedProcedure ?? 'mri-abdomen-pelvis-without-and-with-iv-contrast'),
-      lesions: previous ? carryLesions(previous.lesions) : [],
-    },
+    defaultValues:
+      mode.kind === 'edit'
+        ? studyToDraft(mode.study)
+        : { ...emptyStudy(), lesions: previous ? carryLesions(previous.lesions) : [] },
     resolver: studyResolver,
     shouldFocusError: false,
   })
   // The lesions' own `id` is their label: the rows' keys are under `key`.
   const lesions = useFieldArray({ control, name: 'lesions', keyName: 'key' })
   const procedure = useWatch({ control, name: 'procedure' })
-  const { ionising, nuclear } = doseFieldsOf(procedureModality(procedure))
+  const { ionising, nuclear } = doseFieldsOf(procedure === '' ? null : procedureModality(procedure))
   const { summary, formRef, summaryRef, onInvalid, onServerError } = useErrorSummary(
     studyFieldFor,
     getValues,
@@ -75,8 +99,14 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
   const addLesion = (role: LesionRole) =>
     lesions.append(newLesion(role, getValues('lesions')), { shouldFocus: false })
 
-  async function save(study: StudyInput) {
-    const r = await record.run({ patientId, study })
+  async function save(checked: StudyInput) {
+    const study = toStudyRequest(checked)
+    const r =
+      mode.kind === 'edit'
+        ? await edit.run({ studyId: mode.study.id, study })
+        : mode.kind === 'done-elsewhere'
+          ? await elsewhere.run({ itemId: mode.itemId, study })
+          : await record.run({ patientId, study })
     if (r.ok) return onSaved(r.value)
     onServerError(r.error, 'study.')
   }
@@ -89,7 +119,12 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       aria-labelledby="study-form-title"
       noValidate
     >
-      <h2 id="study-form-title">Record a study</h2>
+      <h2 id="study-form-title">{TITLES[mode.kind]}</h2>
+      {suggestedProcedure && mode.kind !== 'edit' && (
+        <p className="muted" data-testid="suggested-procedure">
+          Suggested: {procedureName(suggestedProcedure)}
+        </p>
+      )}
       {summary && (
         <p ref={summaryRef} className="form__message" role="status" tabIndex={-1}>
           {summary}
@@ -100,13 +135,13 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
           label="Study date"
           {...register('date')}
           error={err('date')}
-          placeholder="YYYY-MM-DD"
+          placeholder={`YYYY-MM-DD, e.g. ${today}`}
           autoFocus
         />
         <Select
           label="Procedure"
           {...register('procedure')}
-          options={PROCEDURE_OPTIONS}
+          options={PROCEDURE_CHOICES}
           error={err('procedure')}
         />
         <Select label="Result" {...register('result')} options={RESULT_OPTIONS} error={err('result')} />
@@ -116,8 +151,8 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       <fieldset>
         <legend>Lesion measurements (RECIST 1.1)</legend>
         <p className="muted">
-          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Leave the result empty
-          to let the app derive it from the measurements.
+          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Choose “Not read yet”
+          as the result to let the app derive it from the measurements.
         </p>
         {lesions.fields.map((l, i) => (
           <div className="form__row" key={l.key} data-testid="lesion-row">

@@ -7,11 +7,16 @@ import type {
   LesionStatus,
   ProcedureId,
   StudyInput,
+  StudyRecord,
+  StudyRequest,
   StudyResult,
 } from '../../../../electron/contract/contract'
 import { caseResolver, type Converted, type FieldFor } from '../../components/formErrors'
 import { procedureModality } from '../../domain/labels'
 import { readNumberAt } from '../../domain/numbers'
+
+/** The deliberate "not read yet" choice of the result field (the contract's value). */
+export const NOT_READ_YET = 'not-read-yet' satisfies StudyRequest['result']
 
 export interface LesionDraft {
   id: string
@@ -28,8 +33,10 @@ export interface LesionDraft {
  */
 export interface StudyDraft {
   date: string
-  procedure: ProcedureId
-  result: '' | StudyResult
+  /** '' until the reader chooses one. */
+  procedure: '' | ProcedureId
+  /** '' until the reader chooses: a result, or "not read yet". */
+  result: '' | StudyResult | typeof NOT_READ_YET
   note: string
   lesions: LesionDraft[]
   dose: {
@@ -42,10 +49,14 @@ export interface StudyDraft {
   }
 }
 
-export function emptyStudy(today: string, procedure: ProcedureId): StudyDraft {
+/**
+ * An untouched form: date, procedure and result are empty, so saving it asks for all three (the
+ * engine's suggestion is shown beside the form, never chosen for the reader).
+ */
+export function emptyStudy(): StudyDraft {
   return {
-    date: today,
-    procedure,
+    date: '',
+    procedure: '',
     result: '',
     note: '',
     lesions: [],
@@ -65,6 +76,38 @@ export function carryLesions(previous: StudyInput['lesions']): LesionDraft[] {
       diameterMm: '',
       status: '',
     }))
+}
+
+/** A stored study as the form's fields, for editing it. */
+export function studyToDraft(s: StudyRecord): StudyDraft {
+  const num = (n: number | null) => (n === null ? '' : String(n))
+  return {
+    date: s.date,
+    procedure: s.procedure,
+    result: s.result ?? NOT_READ_YET,
+    note: s.note ?? '',
+    lesions: s.lesions.map((l) => ({
+      id: l.id,
+      organ: l.organ,
+      nodal: l.nodal,
+      role: l.role,
+      diameterMm: num(l.diameterMm),
+      status: l.status ?? '',
+    })),
+    dose: {
+      effectiveMsv: num(s.dose.effectiveMsv),
+      ctdiVolMgy: num(s.dose.ctdiVolMgy),
+      dlpMgyCm: num(s.dose.dlpMgyCm),
+      region: s.dose.region ?? '',
+      activityMbq: num(s.dose.activityMbq),
+      agent: s.dose.agent ?? '',
+    },
+  }
+}
+
+/** The request's `study`: a checked study with its result chosen deliberately (null = not read yet). */
+export function toStudyRequest(study: StudyInput): StudyRequest {
+  return { ...study, result: study.result ?? NOT_READ_YET }
 }
 
 /** A lesion added by hand: labelled T1, NT2, N1 ... by role; a non-target starts as present. */
@@ -94,13 +137,19 @@ export function doseFieldsOf(modality: Modality | null): { ionising: boolean; nu
  */
 export function draftToStudy(d: StudyDraft): Converted<StudyInput> {
   const refused: Record<string, string> = {}
-  const { ionising, nuclear } = doseFieldsOf(procedureModality(d.procedure))
+  // Date, procedure and result are chosen by the reader: an untouched form saves nothing.
+  if (d.date.trim() === '') refused['date'] = 'Enter the study date.'
+  if (d.procedure === '') refused['procedure'] = 'Choose the procedure.'
+  if (d.result === '') refused['result'] = 'Choose the result, or “Not read yet”.'
+  const modality = d.procedure === '' ? null : procedureModality(d.procedure)
+  const { ionising, nuclear } = doseFieldsOf(modality)
   const shownNumber = (shown: boolean, text: string, path: string) =>
     shown ? readNumberAt(text, path, refused) : null
   const input: StudyInput = {
     date: d.date.trim(),
-    procedure: d.procedure,
-    result: d.result === '' ? null : d.result,
+    // An unchosen procedure or result is refused above; the schema sees a value of its type.
+    procedure: d.procedure as ProcedureId,
+    result: d.result === '' || d.result === NOT_READ_YET ? null : d.result,
     lesions: d.lesions.map((l, i) => ({
       id: l.id.trim(),
       organ: l.organ.trim(),
@@ -145,7 +194,7 @@ export const studyFieldFor: FieldFor<StudyDraft> = (path, d) => {
   }
   const dose = /^dose\.(effectiveMsv|ctdiVolMgy|dlpMgyCm|region|activityMbq|agent)$/.exec(path)
   if (dose) {
-    const { ionising, nuclear } = doseFieldsOf(procedureModality(d.procedure))
+    const { ionising, nuclear } = doseFieldsOf(d.procedure === '' ? null : procedureModality(d.procedure))
     return (dose[1] === 'activityMbq' || dose[1] === 'agent' ? nuclear : ionising) ? path : null
   }
   return null

@@ -23,6 +23,8 @@ import {
   windowStatus,
 } from '../../domain/labels'
 import { useDebounced } from './useDebounced'
+import { useLeftSurveillance } from '../../data/queries'
+import { exitText } from '../../domain/labels'
 
 interface Props {
   today: string
@@ -37,6 +39,7 @@ const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
   'upcoming-30': (c) => c.upcoming30,
   'upcoming-90': (c) => c.upcoming90,
   all: (c) => c.scheduled,
+  attention: (c) => c.attention,
 }
 
 const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
@@ -291,6 +294,7 @@ export function Worklist({ today, onOpen, onRecord }: Props) {
         <kbd>↑</kbd>
         <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>R</kbd> record a result · <kbd>/</kbd> find
       </p>
+      <LeftSurveillance count={counts?.left ?? null} search={search} onOpen={onOpen} />
     </section>
   )
 }
@@ -346,5 +350,44 @@ function Cells({ row, today, onOpen }: { row: WorklistRow; today: string; onOpen
         {formatMsv(row.cumulativeMsv, row.doseEstimated, row.doseIncomplete)}
       </div>
     </>
+  )
+}
+
+/** Patients who left surveillance, with why, who and when: they are never just gone from the lists. */
+function LeftSurveillance({
+  count,
+  search,
+  onOpen,
+}: {
+  count: number | null
+  search: string
+  onOpen: (patientId: number) => void
+}) {
+  const [open, setOpen] = useState(false)
+  const left = useLeftSurveillance(search, open)
+  return (
+    <details
+      className="history"
+      data-testid="left-list"
+      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+    >
+      <summary data-testid="left-summary">
+        Left surveillance <span className="tab__count">{count ?? '…'}</span>
+      </summary>
+      {left.data && left.data.items.length === 0 && (
+        <p className="muted">No patient has left surveillance.</p>
+      )}
+      <ul>
+        {left.data?.items.map((r) => (
+          <li key={r.patientId} data-testid="left-row">
+            <button className="button button--quiet" onClick={() => onOpen(r.patientId)}>
+              {r.name}
+            </button>{' '}
+            <span className="mono muted">{r.mrn}</span> · left {r.exit.date}: {exitText(r.exit)} · recorded by{' '}
+            {r.exit.recordedBy}
+          </li>
+        ))}
+      </ul>
+    </details>
   )
 }
