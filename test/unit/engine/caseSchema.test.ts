@@ -21,7 +21,8 @@ type Field = keyof typeof NUMBER_LIMITS
 
 const study = (overrides: Partial<StudyInput> = {}): StudyInput => ({
   date: '2026-01-10',
-  procedure: 'ct-abdomen-pelvis-with-iv-contrast',
+  // A PET/CT: every dose field (the CT part's DLP and the tracer's activity) belongs to it.
+  procedure: 'dotatate-pet-ct-skull-base-to-mid-thigh',
   result: 'stable',
   lesions: [{ id: 'T1', organ: 'liver', nodal: false, role: 'target', diameterMm: 12, status: null }],
   dose: {
