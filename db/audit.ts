@@ -8,7 +8,8 @@ export interface Actor {
 }
 
 /** The tables an audit row can be about (`audit_log.entity`). */
-export type AuditEntity = 'patient' | 'study' | 'recommendation' | 'followup_item' | 'setting'
+export type AuditEntity =
+  'patient' | 'study' | 'recommendation' | 'followup_item' | 'setting' | 'biomarker' | 'patient_note'
 
 export interface AuditEntry {
   readonly action: string

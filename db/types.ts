@@ -14,7 +14,7 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine'
-import type { FollowUpItemKind } from '../engine'
+import type { Biomarker, FollowUpItemKind } from '../engine'
 
 import type {
   ClosingStatus,
@@ -233,6 +233,18 @@ export interface WorklistRow {
     overridden: boolean
     reason: string
   } | null
+  /** What the reader should know before opening the record (the flags column). */
+  flags: WorklistFlags
+}
+
+/** The worklist's flags for a patient (the override is `item.overridden`). */
+export interface WorklistFlags {
+  /** MRI is recorded as contraindicated. */
+  mriContraindicated: boolean
+  /** New symptoms were recorded (any symptom code). */
+  newSymptoms: boolean
+  /** The current recommendation says the requested study is not appropriate or ruled out. */
+  requestNotAppropriate: boolean
 }
 
 export interface WorklistCounts {
@@ -252,4 +264,25 @@ export interface PatientSummaryFacts {
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
+}
+
+/** One biomarker value as entered (`biomarkers.add`). The engine reads none of them. */
+export interface BiomarkerInput {
+  date: IsoDate
+  marker: Biomarker
+  value: number
+  unit: string
+}
+
+export interface BiomarkerRecord extends BiomarkerInput {
+  id: number
+  patientId: number
+  createdAt: string
+}
+
+/** The patient's free-text note (one per patient). */
+export interface PatientNote {
+  patientId: number
+  text: string
+  updatedAt: string
 }

@@ -2,9 +2,10 @@ import type { Migration } from './types'
 import { migration0010 } from './0010-domain'
 import { migration0020 } from './0020-item-kind'
 import { migration0030 } from './0030-demo-patients'
+import { migration0060 } from './0060-biomarkers-notes'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030]
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030, migration0060]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {
   const prev = MIGRATIONS[i - 1]!

@@ -3,9 +3,11 @@ import type { CallName } from './calls'
 
 export type { CallName }
 import type { Result } from './result'
-import { id, isoDate, patientInput, studyInput } from './schemas'
+import { biomarkerInput, id, isoDate, noteText, patientInput, studyInput } from './schemas'
 import type {
+  BiomarkerRecord,
   FollowUpItem,
+  PatientNote,
   Page,
   PatientRecord,
   PatientSummary,
@@ -65,6 +67,10 @@ export interface PatientDetail {
   /** Newest first. */
   items: FollowUpItem[]
   dose: DoseView
+  /** Biomarker values by marker, oldest first within each (the engine reads none). */
+  biomarkers: BiomarkerRecord[]
+  /** The radiologist's free-text note, or null. */
+  note: PatientNote | null
 }
 
 /** The patient's radiation history and what the current plan would add. */
@@ -133,6 +139,9 @@ export const contract = {
       result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
     }),
   ),
+  'biomarkers.add': spec<BiomarkerRecord>()(z.strictObject({ patientId: id, biomarker: biomarkerInput })),
+  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id })),
+  'notes.set': spec<{ note: PatientNote | null }>()(z.strictObject({ patientId: id, text: noteText })),
   'followup.setStatus': spec<{ closed: FollowUpItem; next: FollowUpItem | null }>()(
     z
       .strictObject({

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
-import { MIGRATIONS } from '../../../db/migrations'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations'
 import { openDatabase } from '../../../db/open'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
@@ -103,7 +103,7 @@ describe('migration 30 (demo_patients)', () => {
     old.close()
 
     const db = openDatabase(file)
-    expect(db.pragma('user_version', { simple: true })).toBe(30)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(
       db.prepare('SELECT p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id').pluck().all(),
     ).toEqual(['DEMO-0001'])
