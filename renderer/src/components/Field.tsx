@@ -6,13 +6,38 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   hint?: string
 }
 
+/**
+ * A field's label and, for a required field, a visible "required" marker beside it. The marker is
+ * outside the label (the field's name stays its label); screen readers hear "required" from the
+ * input's own `required` state.
+ */
+export function FieldLabel({
+  htmlFor,
+  label,
+  required,
+}: {
+  htmlFor: string
+  label: string
+  required: boolean
+}) {
+  if (!required) return <label htmlFor={htmlFor}>{label}</label>
+  return (
+    <span className="field__label">
+      <label htmlFor={htmlFor}>{label}</label>
+      <span className="field__required" aria-hidden="true">
+        required
+      </span>
+    </span>
+  )
+}
+
 /** A labelled input whose error is announced and tied to it (aria-describedby). */
 export function Field({ label, error, hint, ...input }: FieldProps) {
   const id = useId()
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ')
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} label={label} required={input.required === true} />
       <input
         id={id}
         aria-invalid={error ? true : undefined}

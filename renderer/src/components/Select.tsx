@@ -1,4 +1,5 @@
 import { useId, type SelectHTMLAttributes } from 'react'
+import { FieldLabel } from './Field'
 
 interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
   label: string
@@ -11,7 +12,7 @@ export function Select({ label, options, error, ...select }: SelectProps) {
   const id = useId()
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} label={label} required={select.required === true} />
       <select
         id={id}
         aria-invalid={error ? true : undefined}

@@ -42,6 +42,8 @@ function detail(recommendations: StoredRecommendation[]): PatientDetail {
     recommendations,
     items: [],
     dose: doseViewOf(),
+    biomarkers: [],
+    note: null,
   }
 }
 

@@ -4,11 +4,15 @@ import { useShortcut } from '../../app/shortcuts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
+import { bornText } from '../../domain/age'
+import { studyToCarryFrom } from '../../domain/carryOver'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
 import { StudyForm } from '../studies/StudyForm'
+import { BiomarkersPanel } from './BiomarkersPanel'
 import { FollowUpPanel } from './FollowUpPanel'
+import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { Timeline } from './Timeline'
 
@@ -20,14 +24,29 @@ interface Props {
   /** A message to show on arrival (e.g. the patient was just added). */
   initialNotice: string | null
   onBack: () => void
+  /** Opens the Settings screen (the dose conversion settings are there). */
+  onOpenSettings: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record'
 
-export function PatientPage({ patientId, today, startRecording, initialNotice, onBack }: Props) {
+export function PatientPage({
+  patientId,
+  today,
+  startRecording,
+  initialNotice,
+  onBack,
+  onOpenSettings,
+}: Props) {
   const { data: detail, error } = usePatientDetail(patientId)
-  const [mode, setMode] = useState<Mode>(startRecording ? 'record' : 'view')
+  const [mode, setModeState] = useState<Mode>(startRecording ? 'record' : 'view')
   const [notice, setNotice] = useState<string | null>(initialNotice)
+  // Opening a form clears the last message: a green "Study saved" must not stay above the
+  // next form's "Nothing was saved".
+  const setMode = (next: Mode) => {
+    if (next !== 'view') setNotice(null)
+    setModeState(next)
+  }
   const [confirmClose, setConfirmClose] = useState(false)
 
   // Esc closes an open form (after asking: never throw away a half-filled form on a stray key)
@@ -65,7 +84,9 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           {patient.name} {patient.isDemo && <span className="badge">demo</span>}
         </h2>
         <span className="mono muted">MRN {patient.mrn}</span>
-        <span className="muted">born {patient.birthDate ?? 'unknown'}</span>
+        <span className="muted" data-testid="patient-born">
+          {bornText(patient.birthDate, today)}
+        </span>
         {patient.weightKg !== null && <span className="muted">{patient.weightKg} kg</span>}
         <span className="patient__actions">
           <button className="button" onClick={() => setMode('edit')} disabled={mode !== 'view'}>
@@ -97,7 +118,7 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           patientId={patient.id}
           today={today}
           suggestedProcedure={current?.procedure ?? null}
-          previous={detail.studies[detail.studies.length - 1] ?? null}
+          previous={studyToCarryFrom(detail.studies)}
           onCancel={() => setMode('view')}
           onSaved={(r) =>
             changed(
@@ -132,6 +153,12 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
             </section>
           )}
           <Timeline detail={detail} onChanged={changed} />
+          <BiomarkersPanel
+            patientId={patient.id}
+            values={detail.biomarkers}
+            today={today}
+            onChanged={changed}
+          />
         </div>
         <div className="patient__side">
           <FollowUpPanel
@@ -140,15 +167,19 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
             today={today}
             onChanged={changed}
           />
+          <NotePanel
+            key={detail.note?.updatedAt ?? 'none'}
+            patientId={patient.id}
+            note={detail.note}
+            onChanged={changed}
+          />
           <Facts detail={detail} />
           <DoseView
             dose={detail.dose}
             studies={detail.studies}
             mrn={patient.mrn}
             today={today}
-            onSettingsSaved={() =>
-              changed('Dose settings saved; every patient’s cumulative dose was recomputed.')
-            }
+            onOpenSettings={onOpenSettings}
           />
         </div>
       </div>
