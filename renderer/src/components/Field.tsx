@@ -31,9 +31,14 @@ export function FieldLabel({
   )
 }
 
-/** A labelled input whose error is announced and tied to it (aria-describedby). */
-export function Field({ label, error, hint, ...input }: FieldProps) {
+/**
+ * A labelled input whose error is announced and tied to it (aria-describedby). A placeholder
+ * (such as the date format, YYYY-MM-DD) is also shown as a visible hint under the field: a
+ * placeholder disappears as soon as something is typed, so it cannot be the only hint.
+ */
+export function Field({ label, error, hint: hintText, ...input }: FieldProps) {
   const id = useId()
+  const hint = hintText ?? input.placeholder
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ')
   return (
     <div className={error ? 'field field--invalid' : 'field'}>

@@ -236,7 +236,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
               error={err(`treatments.${i}.kind`)}
             />
             <Field
-              label="Date"
+              label="Start date"
               value={t.date}
               onChange={(e) => setTreatment(i, { date: e.target.value })}
               error={err(`treatments.${i}.date`)}
