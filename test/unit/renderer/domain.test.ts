@@ -107,3 +107,16 @@ describe('biomarker trends', () => {
     expect(changeText(-3)).toBe('−3.0 %')
   })
 })
+
+describe('a reason in a sentence', () => {
+  it('gives the words typed for "Other (say why)", never the option’s instruction', async () => {
+    const { reasonText, OVERRIDE_REASON_LABELS } = await import('../../../renderer/src/domain/labels')
+    expect(reasonText(OVERRIDE_REASON_LABELS.other, 'other', 'Claustrophobic')).toBe('“Claustrophobic”')
+    expect(reasonText(OVERRIDE_REASON_LABELS.contraindication, 'contraindication', null)).toBe(
+      'Contraindication',
+    )
+    expect(reasonText('Clinician decision', 'clinician-decision', 'board')).toBe(
+      'Clinician decision: “board”',
+    )
+  })
+})

@@ -80,7 +80,7 @@ describe('patient form', () => {
     await user.type(screen.getByLabelText('Name'), 'Test Person')
     await user.type(screen.getByLabelText('Birth date'), '2099-01-01')
     await user.click(screen.getByRole('button', { name: 'Add treatment' }))
-    await user.type(screen.getByLabelText('Date'), '2099-01-01')
+    await user.type(screen.getByLabelText('Start date'), '2099-01-01')
     await user.click(screen.getByRole('button', { name: 'Save patient' }))
     await waitFor(() => expect(screen.getByText('The birth date is in the future.')).toBeInTheDocument())
     expect(screen.getByText('The treatment date is in the future.')).toBeInTheDocument()
