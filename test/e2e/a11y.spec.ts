@@ -47,6 +47,7 @@ async function scanBothThemes(page: Page, screen: string): Promise<void> {
 }
 
 test('first run and the empty worklist, in both themes', async ({ page, log }) => {
+  test.setTimeout(120_000)
   const host = await log.start()
   await page.goto(host.url)
   await expect(page.getByRole('button', { name: 'Start with an empty log' })).toBeVisible()
@@ -67,6 +68,7 @@ test('first run and the empty worklist, in both themes', async ({ page, log }) =
 })
 
 test('the worklist with every tab, and the demo banner, in both themes', async ({ page, log }) => {
+  test.setTimeout(180_000)
   const host = await log.start()
   await page.goto(host.url)
   await page.getByRole('button', { name: 'Load the demo log' }).click()
@@ -236,6 +238,7 @@ test('a patient page with a long history, its forms with errors, and the dialogs
 })
 
 test('the settings screen, with an error, in both themes', async ({ page, log }) => {
+  test.setTimeout(120_000)
   const host = await log.start()
   await startEmpty(page, host.url)
   await page.getByRole('button', { name: 'Settings', exact: true }).click()
