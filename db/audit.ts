@@ -9,7 +9,15 @@ export interface Actor {
 
 /** The tables an audit row can be about (`audit_log.entity`). */
 export type AuditEntity =
-  'patient' | 'study' | 'treatment' | 'recommendation' | 'followup_item' | 'surveillance_exit' | 'setting'
+  | 'patient'
+  | 'study'
+  | 'treatment'
+  | 'recommendation'
+  | 'followup_item'
+  | 'surveillance_exit'
+  | 'setting'
+  | 'biomarker'
+  | 'patient_note'
 
 export interface AuditEntry {
   readonly action: string

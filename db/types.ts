@@ -14,7 +14,13 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine'
-import type { BoardDecision, DeferralReason, FollowUpItemKind, SurveillanceExitReason } from '../engine'
+import type {
+  Biomarker,
+  BoardDecision,
+  DeferralReason,
+  FollowUpItemKind,
+  SurveillanceExitReason,
+} from '../engine'
 
 export type { BoardDecision, DeferralReason, SurveillanceExitReason }
 import type {
@@ -244,6 +250,18 @@ export interface WorklistRow {
     overridden: boolean
     reason: string
   } | null
+  /** What the reader should know before opening the record (the flags column). */
+  flags: WorklistFlags
+}
+
+/** The worklist's flags for a patient (the override is `item.overridden`). */
+export interface WorklistFlags {
+  /** MRI is recorded as contraindicated. */
+  mriContraindicated: boolean
+  /** New symptoms were recorded (any symptom code). */
+  newSymptoms: boolean
+  /** The current recommendation says the requested study is not appropriate or ruled out. */
+  requestNotAppropriate: boolean
 }
 
 export interface WorklistCounts {
@@ -307,3 +325,23 @@ export interface TreatmentRecord extends TreatmentFacts {
 
 /** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
 export type WithdrawnStudy = StudyRecord & { enteredInError: EnteredInError }
+/** One biomarker value as entered (`biomarkers.add`). The engine reads none of them. */
+export interface BiomarkerInput {
+  date: IsoDate
+  marker: Biomarker
+  value: number
+  unit: string
+}
+
+export interface BiomarkerRecord extends BiomarkerInput {
+  id: number
+  patientId: number
+  createdAt: string
+}
+
+/** The patient's free-text note (one per patient). */
+export interface PatientNote {
+  patientId: number
+  text: string
+  updatedAt: string
+}

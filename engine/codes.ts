@@ -138,3 +138,21 @@ export const DECISION_TYPES = [
   'leave-surveillance',
 ] as const
 export type DecisionType = (typeof DECISION_TYPES)[number]
+/**
+ * The biomarkers a radiologist can record for a patient (`biomarker.marker`, migration 60). The
+ * values are kept and shown as a trend; the engine reads none of them and infers nothing (a rise
+ * the radiologist judges relevant is recorded as the `rising-biomarkers` symptom).
+ */
+export const BIOMARKERS = [
+  'chromogranin-a',
+  'pancreastatin',
+  'nse',
+  'urine-5-hiaa',
+  'plasma-5-hiaa',
+  'serotonin',
+  'gastrin',
+  'insulin',
+  'glucagon',
+  'vip',
+] as const
+export type Biomarker = (typeof BIOMARKERS)[number]

@@ -1,5 +1,5 @@
 import type { ReadableDb } from '../tx'
-import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
+import type { IsoDate, WorklistCounts, WorklistFlags, WorklistQuery, WorklistRow } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
 import { searchCondition } from './search'
@@ -38,7 +38,13 @@ interface Row {
   reason: string | null
 }
 
-function toRow(r: Row): WorklistRow {
+const NO_FLAGS: WorklistFlags = Object.freeze({
+  mriContraindicated: false,
+  newSymptoms: false,
+  requestNotAppropriate: false,
+})
+
+function toRow(r: Row, flags: WorklistFlags = NO_FLAGS): WorklistRow {
   return {
     patientId: r.patient_id,
     name: r.name,
@@ -61,7 +67,44 @@ function toRow(r: Row): WorklistRow {
             reason: r.reason ?? '',
           }
         : null,
+    flags,
   }
+}
+
+interface FlagRow {
+  patient_id: number
+  mri: number | null
+  symptoms: number
+  request: number
+}
+
+/**
+ * The flags of the patients on one page, read after the page is cut (a handful of index lookups
+ * per row, never a scan of every patient): MRI contraindicated, new symptoms recorded, and the
+ * current recommendation's alert that the requested study is not appropriate or ruled out.
+ */
+function flagsOf(db: ReadableDb, ids: readonly number[]): Map<number, WorklistFlags> {
+  const out = new Map<number, WorklistFlags>()
+  if (ids.length === 0) return out
+  const rows = db
+    .prepare(
+      `SELECT p.id AS patient_id, c.mri_contraindicated AS mri,
+         EXISTS (SELECT 1 FROM patient_symptom s WHERE s.patient_id = p.id) AS symptoms,
+         EXISTS (SELECT 1 FROM recommendation r, json_each(r.output_json, '$.alerts') a
+                 WHERE r.patient_id = p.id AND r.superseded_by IS NULL
+                   AND a.value IN ('requested-study-not-appropriate', 'requested-study-contraindicated')) AS request
+       FROM patient p LEFT JOIN patient_constraint c ON c.patient_id = p.id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as FlagRow[]
+  for (const r of rows) {
+    out.set(r.patient_id, {
+      mriContraindicated: r.mri === 1,
+      newSymptoms: r.symptoms === 1,
+      requestNotAppropriate: r.request === 1,
+    })
+  }
+  return out
 }
 
 const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result,
@@ -178,7 +221,11 @@ export function worklistPage(db: ReadableDb, q: WorklistQuery, dates: WorklistDa
     limit: q.limit,
     offset: q.offset,
   }) as Row[]
-  return rows.map(toRow)
+  const flags = flagsOf(
+    db,
+    rows.map((r) => r.patient_id),
+  )
+  return rows.map((r) => toRow(r, flags.get(r.patient_id)))
 }
 
 /** How many rows the same query has in all (asked once per filter, not per page). */

@@ -3,6 +3,7 @@ import type { Actor } from '../../db/audit'
 import { backupTo } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
+import { getNote, listBiomarkers } from '../../db/queries/biomarkers'
 import { listItems } from '../../db/queries/followups'
 import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
 import { listRecommendations } from '../../db/queries/recommendations'
@@ -13,6 +14,7 @@ import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
 import type { Handlers, StoredRecommendation } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
+import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
 import {
@@ -190,8 +192,17 @@ function buildHandlers(ctx: HandlerContext): Handlers {
         undo: undo
           ? { command: undo.command, at: undo.at, actor: undo.actor, mine: undo.actor === actor.user }
           : null,
+        biomarkers: listBiomarkers(db, req.id),
+        note: getNote(db, req.id),
       }
     },
+    'biomarkers.add': (req) => {
+      if (req.biomarker.date > today())
+        throw invalid('The date is in the future.', { 'biomarker.date': 'The date is in the future.' })
+      return addBiomarker({ db, actor }, req.patientId, req.biomarker)
+    },
+    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id),
+    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.text) }),
     'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
     'studies.setResult': (req) => setResult(fu, req.studyId, req.result),
     'studies.update': (req) => updateStudy(fu, req.studyId, req.study),

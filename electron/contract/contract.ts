@@ -4,17 +4,21 @@ import type { CallName } from './calls'
 export type { CallName }
 import type { Result } from './result'
 import {
+  biomarkerInput,
   boardDecision,
   explicitStudy,
   id,
   isoDate,
+  noteText,
   patientInput,
   reasonText,
   surveillanceExit,
   treatmentInput,
 } from './schemas'
 import type {
+  BiomarkerRecord,
   FollowUpItem,
+  PatientNote,
   Page,
   PatientRecord,
   PatientSummary,
@@ -93,6 +97,10 @@ export interface PatientDetail {
   withdrawnStudies: WithdrawnStudy[]
   /** The last change that `patients.undo` would reverse, if any. */
   undo: { command: string; at: string; actor: string; mine: boolean } | null
+  /** Biomarker values by marker, oldest first within each (the engine reads none). */
+  biomarkers: BiomarkerRecord[]
+  /** The radiologist's free-text note, or null. */
+  note: PatientNote | null
 }
 
 /** What the follow-up lifecycle decided (engine/followup/reconcile.ts), in words. */
@@ -222,6 +230,9 @@ export const contract = {
       result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
     }),
   ),
+  'biomarkers.add': spec<BiomarkerRecord>()(z.strictObject({ patientId: id, biomarker: biomarkerInput })),
+  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id })),
+  'notes.set': spec<{ note: PatientNote | null }>()(z.strictObject({ patientId: id, text: noteText })),
   /**
    * Cancels the open step (the guideline's next step opens at once) or defers it to a new window
    * (today or later; the reason a DEFERRAL_REASONS code). `done` is not a status a person sets

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import type { PatientInput, StudyInput, TreatmentFacts } from '../../db/types'
-import { calendarDate, patientFactsSchema, studyEntrySchema, treatmentSchema } from '../../engine'
+import type { BiomarkerInput, PatientInput, StudyInput, TreatmentFacts } from '../../db/types'
+import { BIOMARKERS, calendarDate, patientFactsSchema, studyEntrySchema, treatmentSchema } from '../../engine'
 import { SURVEILLANCE_EXIT_REASONS } from '../../engine'
 import { PROCEDURE_IDS, TREATMENT_KINDS } from '../../engine'
 
@@ -97,3 +97,27 @@ export const boardDecision = z.discriminatedUnion(
   ],
   { error: 'Choose the decision from the list.' },
 )
+/** The limits of a biomarker value: the database's CHECKs (db/migrations/0060-biomarkers-notes.ts). */
+export const BIOMARKER_LIMITS = { valueBelow: 1_000_000_000, unit: 32, note: 4000 } as const
+
+/** One biomarker value as entered: date, which marker, the value and its unit. */
+export const biomarkerInput = z.strictObject({
+  date: calendarDate,
+  marker: z.enum(BIOMARKERS, { error: 'Choose a biomarker from the list.' }),
+  value: z
+    .number({ error: 'Enter the value as a number.' })
+    .min(0, { error: 'A value is at least 0.' })
+    .lt(BIOMARKER_LIMITS.valueBelow, { error: 'That value is too large: check the unit.' }),
+  unit: z
+    .string({ error: 'Give the unit, e.g. ng/mL.' })
+    .trim()
+    .min(1, { error: 'Give the unit, e.g. ng/mL.' })
+    .max(BIOMARKER_LIMITS.unit, { error: `A unit is at most ${BIOMARKER_LIMITS.unit} characters.` }),
+}) satisfies z.ZodType<BiomarkerInput>
+
+/** The patient's note: free text; empty removes it. */
+export const noteText = z
+  .string({ error: 'The note is text.' })
+  .trim()
+  .max(BIOMARKER_LIMITS.note, { error: `Keep the note under ${BIOMARKER_LIMITS.note} characters.` })
+  .transform((s) => (s === '' ? null : s))

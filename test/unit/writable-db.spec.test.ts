@@ -237,6 +237,9 @@ describe('services own the transaction and the audit (electron/backend/services)
       (read(f).match(/appendAudit\(/g) ?? []).map(() => f),
     )
     expect(calls.sort()).toEqual([
+      // auditedInsert, auditedChange, auditedDelete, auditedNote
+      'electron/backend/services/audited.ts',
+      'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/demo.ts',

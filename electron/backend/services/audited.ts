@@ -1,11 +1,14 @@
 import { appendAudit, type Actor } from '../../../db/audit'
+import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
 import { requireItem } from '../../../db/queries/followups'
 import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
 import { requireStudy } from '../../../db/queries/studies'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
+  BiomarkerRecord,
   FollowUpItem,
+  PatientNote,
   PatientRecord,
   StudyRecord,
   SurveillanceExitRecord,
@@ -24,6 +27,7 @@ interface Audited {
   treatment: TreatmentRecord
   followup_item: FollowUpItem
   surveillance_exit: SurveillanceExitRecord
+  biomarker: BiomarkerRecord
 }
 export type AuditedEntity = keyof Audited
 
@@ -33,6 +37,7 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   treatment: requireTreatment,
   followup_item: requireItem,
   surveillance_exit: requireExit,
+  biomarker: requireBiomarker,
 }
 
 /**
@@ -64,5 +69,36 @@ export function auditedChange<E extends AuditedEntity>(
   c.change(before)
   const after = READ[c.entity](tx, c.id)
   appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })
+  return { before, after }
+}
+
+/**
+ * Deletes a record: it is read (a missing one is NOT_FOUND), `remove` deletes it, and the audit row
+ * keeps the record as it was with `after: null`. Returns the deleted record.
+ */
+export function auditedDelete<E extends AuditedEntity>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { entity: E; id: number; action: string; remove: (before: Audited[E]) => void },
+): Audited[E] {
+  const before = READ[c.entity](tx, c.id)
+  c.remove(before)
+  appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after: null })
+  return before
+}
+
+/**
+ * Sets the patient's note (one per patient, keyed by the patient's id): read before (null when
+ * there was none), `put` writes or removes it, read back, one audit row with both.
+ */
+export function auditedNote(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; put: () => void },
+): { before: PatientNote | null; after: PatientNote | null } {
+  const before = getNote(tx, c.patientId)
+  c.put()
+  const after = getNote(tx, c.patientId)
+  appendAudit(tx, actor, { action: c.action, entity: 'patient_note', entityId: c.patientId, before, after })
   return { before, after }
 }

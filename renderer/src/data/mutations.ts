@@ -72,6 +72,20 @@ export function useOverrideItem(patientId: number) {
 }
 
 /**
+ * Biomarker values and the note are the radiologist's record beside the guideline: the engine
+ * reads neither, so only that patient's page changes (no recommendation, no worklist row).
+ */
+export function useAddBiomarker(patientId: number) {
+  return useCallMutation('biomarkers.add', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+export function useRemoveBiomarker(patientId: number) {
+  return useCallMutation('biomarkers.remove', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+export function useSetNote(patientId: number) {
+  return useCallMutation('notes.set', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+
+/**
  * Settings come back whole and replace the cached ones. The dose settings also recompute every
  * patient's cumulative dose: the worklist and every patient page. Theme and the first-run choice
  * change nothing else.

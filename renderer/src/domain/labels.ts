@@ -9,6 +9,8 @@ import type { BoardDecision, SurveillanceExit } from '../../../engine'
 import { followUpStatus } from '../../../engine'
 import {
   DEFERRAL_REASONS,
+  BIOMARKERS,
+  type Biomarker,
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
   SURVEILLANCE_EXIT_REASONS,
@@ -36,6 +38,7 @@ import {
   type StudyResult,
   type VariantId,
 } from '../../../engine'
+import { msvText } from './msv'
 
 export const PACK = ACR_PNET
 
@@ -143,11 +146,13 @@ export const AGENT_OPTIONS = [
   ...AGENTS.map((a) => ({ value: a, label: AGENT_LABELS[a] })),
 ]
 
-/** Effective dose for a table cell: value, and what is estimated or missing. */
+/**
+ * Effective dose for a table cell: the value as `msvText` writes it everywhere (one rounding
+ * rule, domain/msv.ts), and what is estimated or missing.
+ */
 export function formatMsv(msv: number | null, estimated: boolean, incomplete: boolean): string {
   if (msv === null) return '—'
-  const v = msv >= 100 ? msv.toFixed(1) : msv.toFixed(2)
-  return `${incomplete ? '≥ ' : ''}${v} mSv${estimated ? ' (est.)' : ''}`
+  return `${msvText(msv, incomplete)}${estimated ? ' (est.)' : ''}`
 }
 
 /** Where today falls relative to a due window, in words for the worklist. */
@@ -315,4 +320,46 @@ export const BUCKET_LABELS: Readonly<Record<WorklistBucket, string>> = {
   'upcoming-90': 'Next 90 days',
   all: 'All scheduled',
   attention: 'Needs attention',
+}
+
+const BIOMARKER_LABELS: Readonly<Record<Biomarker, string>> = {
+  'chromogranin-a': 'Chromogranin A',
+  pancreastatin: 'Pancreastatin',
+  nse: 'Neuron-specific enolase (NSE)',
+  'urine-5-hiaa': '5-HIAA (24-hour urine)',
+  'plasma-5-hiaa': '5-HIAA (plasma)',
+  serotonin: 'Serotonin',
+  gastrin: 'Gastrin',
+  insulin: 'Insulin',
+  glucagon: 'Glucagon',
+  vip: 'VIP',
+}
+
+/** The unit a new value of each marker starts with (the laboratory's own unit may differ: edit it). */
+export const BIOMARKER_DEFAULT_UNITS: Readonly<Record<Biomarker, string>> = {
+  'chromogranin-a': 'ng/mL',
+  pancreastatin: 'pmol/L',
+  nse: 'ng/mL',
+  'urine-5-hiaa': 'mg/24 h',
+  'plasma-5-hiaa': 'nmol/L',
+  serotonin: 'ng/mL',
+  gastrin: 'pg/mL',
+  insulin: 'µU/mL',
+  glucagon: 'pg/mL',
+  vip: 'pg/mL',
+}
+
+export function biomarkerLabel(m: Biomarker): string {
+  return BIOMARKER_LABELS[m]
+}
+
+export const BIOMARKER_OPTIONS = BIOMARKERS.map((value) => ({ value, label: BIOMARKER_LABELS[value] }))
+
+/**
+ * A closing or override reason in a sentence: the words the radiologist typed for "Other (say
+ * why)" (the option's label is an instruction, not a reason), else the reason's label and any text.
+ */
+export function reasonText(label: string, code: string, text: string | null): string {
+  if (code === 'other') return text ? `“${text}”` : 'no reason given'
+  return text ? `${label}: “${text}”` : label
 }

@@ -72,9 +72,9 @@ describe('recording a study', () => {
     expect(unread.nextItem).toMatchObject({ kind: 'enter-result', studyId: unread.study.id })
   })
 
-  it('an unread 1900 study is history; a DOTATATE PET/CT does not close the result step of another study', async () => {
+  it('an unread 1971 study is history; a DOTATATE PET/CT does not close the result step of another study', async () => {
     const p = await ok('patients.create', patientInput())
-    const old = await ok('studies.record', { patientId: p.id, study: study('1963-01-01', 'not-read-yet') })
+    const old = await ok('studies.record', { patientId: p.id, study: study('1971-01-01', 'not-read-yet') })
     expect(old.closedItem).toBeNull()
     expect(old.lifecycle).toMatchObject({
       guard: 'history-does-not-replace-step',

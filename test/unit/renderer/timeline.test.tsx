@@ -48,6 +48,8 @@ function detail(recommendations: StoredRecommendation[]): PatientDetail {
     treatments: [],
     withdrawnStudies: [],
     undo: null,
+    biomarkers: [],
+    note: null,
   }
 }
 

@@ -4,6 +4,8 @@ import { useShortcut } from '../../app/shortcuts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
+import { bornText } from '../../domain/age'
+import { studyToCarryFrom } from '../../domain/carryOver'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
@@ -11,7 +13,9 @@ import { StudyForm, type StudyFormMode } from '../studies/StudyForm'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand } from '../../data/mutations'
 import { UNDO_COMMAND_LABELS } from '../../domain/labels'
+import { BiomarkersPanel } from './BiomarkersPanel'
 import { FollowUpPanel } from './FollowUpPanel'
+import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { Timeline } from './Timeline'
 
@@ -23,14 +27,29 @@ interface Props {
   /** A message to show on arrival (e.g. the patient was just added). */
   initialNotice: string | null
   onBack: () => void
+  /** Opens the Settings screen (the dose conversion settings are there). */
+  onOpenSettings: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record' | 'study'
 
-export function PatientPage({ patientId, today, startRecording, initialNotice, onBack }: Props) {
+export function PatientPage({
+  patientId,
+  today,
+  startRecording,
+  initialNotice,
+  onBack,
+  onOpenSettings,
+}: Props) {
   const { data: detail, error } = usePatientDetail(patientId)
-  const [mode, setMode] = useState<Mode>(startRecording ? 'record' : 'view')
+  const [mode, setModeState] = useState<Mode>(startRecording ? 'record' : 'view')
   const [notice, setNotice] = useState<string | null>(initialNotice)
+  // Opening a form clears the last message: a green "Study saved" must not stay above the
+  // next form's "Nothing was saved".
+  const setMode = (next: Mode) => {
+    if (next !== 'view') setNotice(null)
+    setModeState(next)
+  }
   const [confirmClose, setConfirmClose] = useState(false)
   const [studyMode, setStudyMode] = useState<StudyFormMode>({ kind: 'record' })
   const [errorFor, setErrorFor] = useState<boolean>(false)
@@ -79,7 +98,9 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           {patient.name} {patient.isDemo && <span className="badge">demo</span>}
         </h2>
         <span className="mono muted">MRN {patient.mrn}</span>
-        <span className="muted">born {patient.birthDate ?? 'unknown'}</span>
+        <span className="muted" data-testid="patient-born">
+          {bornText(patient.birthDate, today)}
+        </span>
         {patient.weightKg !== null && <span className="muted">{patient.weightKg} kg</span>}
         <span className="patient__actions">
           <button className="button" onClick={() => setMode('edit')} disabled={mode !== 'view'}>
@@ -168,7 +189,7 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           patientId={patient.id}
           today={today}
           suggestedProcedure={current?.procedure ?? null}
-          previous={detail.studies[detail.studies.length - 1] ?? null}
+          previous={studyToCarryFrom(detail.studies)}
           mode={mode === 'record' ? { kind: 'record' } : studyMode}
           onCancel={() => setMode('view')}
           onSaved={(r) =>
@@ -210,6 +231,12 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
             onChanged={changed}
             onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
           />
+          <BiomarkersPanel
+            patientId={patient.id}
+            values={detail.biomarkers}
+            today={today}
+            onChanged={changed}
+          />
         </div>
         <div className="patient__side">
           <FollowUpPanel
@@ -221,15 +248,19 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
             onDoneElsewhere={(itemId) => openStudyForm({ kind: 'done-elsewhere', itemId })}
             onChanged={changed}
           />
+          <NotePanel
+            key={detail.note?.updatedAt ?? 'none'}
+            patientId={patient.id}
+            note={detail.note}
+            onChanged={changed}
+          />
           <Facts detail={detail} />
           <DoseView
             dose={detail.dose}
             studies={detail.studies}
             mrn={patient.mrn}
             today={today}
-            onSettingsSaved={() =>
-              changed('Dose settings saved; every patient’s cumulative dose was recomputed.')
-            }
+            onOpenSettings={onOpenSettings}
           />
         </div>
       </div>

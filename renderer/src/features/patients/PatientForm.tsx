@@ -203,7 +203,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
               error={err(`treatments.${i}.kind`)}
             />
             <Field
-              label="Date"
+              label="Start date"
               {...register(`treatments.${i}.date`)}
               error={err(`treatments.${i}.date`)}
               placeholder="YYYY-MM-DD"
