@@ -28,6 +28,7 @@ import {
   exitText,
   TREATMENT_OPTIONS,
   procedureName,
+  reasonText,
   windowStatus,
 } from '../../domain/labels'
 
@@ -108,9 +109,17 @@ export function FollowUpPanel({ items, next, today, exit, patientId, onDoneElsew
                 <span className={`tag tag--${i.status}`}>{ITEM_STATUS_LABELS[i.status]}</span>{' '}
                 {procedureName(i.override?.procedure ?? i.procedure)} · due {i.due.from} – {i.due.to}
                 {i.statusReasonCode && (
-                  <> · {STATUS_REASON_LABELS[i.statusReasonCode] ?? i.statusReasonCode}</>
+                  <>
+                    {' '}
+                    ·{' '}
+                    {reasonText(
+                      STATUS_REASON_LABELS[i.statusReasonCode],
+                      i.statusReasonCode,
+                      i.statusReasonText,
+                    )}
+                  </>
                 )}
-                {i.statusReasonText && <> — “{i.statusReasonText}”</>}
+                {!i.statusReasonCode && i.statusReasonText && <> — “{i.statusReasonText}”</>}
                 {i.decision && <> · {decisionText(i.decision.decision)}</>}
               </li>
             ))}
@@ -143,9 +152,13 @@ function OpenItem({ item, next, today }: { item: FollowUpItem; next: NextStep | 
       )}
       {item.override && (
         <p className="override" data-testid="override">
-          Changed by the radiologist ({OVERRIDE_REASON_LABELS[item.override.reasonCode]}
-          {item.override.text ? `: “${item.override.text}”` : ''}). Suggested: {procedureName(item.procedure)}
-          , {item.due.from} – {item.due.to}.
+          Changed by the radiologist (
+          {reasonText(
+            OVERRIDE_REASON_LABELS[item.override.reasonCode],
+            item.override.reasonCode,
+            item.override.text,
+          )}
+          ). Suggested: {procedureName(item.procedure)}, {item.due.from} – {item.due.to}.
         </p>
       )}
       {conflict && (
