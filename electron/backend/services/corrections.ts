@@ -62,22 +62,7 @@ export function updateStudy(ctx: FollowUpContext, studyId: number, s: StudyInput
 
 /** Marks a study as entered in error (who, when, why); views and the engine stop seeing it. */
 export function markStudyError(ctx: FollowUpContext, studyId: number, reason: string): StepResult {
-  return writeTx(ctx.db, (tx) => {
-    const before = liveStudy(tx, studyId)
-    keepUndo(ctx, tx, before.patientId, 'study.markError')
-    auditedChange(tx, ctx.actor, {
-      entity: 'study',
-      id: studyId,
-      action: 'study.markError',
-      change: () =>
-        setEnteredInError(tx, 'study', studyId, {
-          at: ctx.actor.now().toISOString(),
-          by: ctx.actor.user,
-          reason,
-        }),
-    })
-    return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
-  })
+  return markEntryError(ctx, 'study', studyId, reason, (tx) => liveStudy(tx, studyId).patientId)
 }
 
 export function restoreStudy(ctx: FollowUpContext, studyId: number): StepResult {
@@ -139,21 +124,38 @@ export function updateTreatment(ctx: FollowUpContext, treatmentId: number, t: Tr
 }
 
 export function markTreatmentError(ctx: FollowUpContext, treatmentId: number, reason: string): StepResult {
+  return markEntryError(
+    ctx,
+    'treatment',
+    treatmentId,
+    reason,
+    (tx) => liveTreatment(tx, treatmentId).patientId,
+  )
+}
+
+/**
+ * Marks a study or a treatment as entered in error (who, when, why) with its undo record and audit
+ * row, then re-runs the engine on the patient, in one transaction.
+ */
+function markEntryError(
+  ctx: FollowUpContext,
+  entity: 'study' | 'treatment',
+  id: number,
+  reason: string,
+  patientOf: (tx: WritableDb) => number,
+): StepResult {
   return writeTx(ctx.db, (tx) => {
-    const before = liveTreatment(tx, treatmentId)
-    keepUndo(ctx, tx, before.patientId, 'treatment.markError')
+    const patientId = patientOf(tx)
+    const action = `${entity}.markError` as const
+    keepUndo(ctx, tx, patientId, action)
     auditedChange(tx, ctx.actor, {
-      entity: 'treatment',
-      id: treatmentId,
-      action: 'treatment.markError',
+      entity,
+      id,
+      action,
       change: () =>
-        setEnteredInError(tx, 'treatment', treatmentId, {
-          at: ctx.actor.now().toISOString(),
-          by: ctx.actor.user,
-          reason,
-        }),
+        setEnteredInError(tx, entity, id, { at: ctx.actor.now().toISOString(), by: ctx.actor.user, reason }),
     })
-    return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
+    return result(reevaluateInTx(ctx, tx, patientId, 'facts-changed'))
   })
 }
 
