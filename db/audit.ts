@@ -8,7 +8,17 @@ export interface Actor {
 }
 
 /** The tables an audit row can be about (`audit_log.entity`). */
-export type AuditEntity = 'patient' | 'study' | 'recommendation' | 'followup_item' | 'setting' | 'log'
+export type AuditEntity =
+  | 'patient'
+  | 'study'
+  | 'treatment'
+  | 'recommendation'
+  | 'followup_item'
+  | 'surveillance_exit'
+  | 'setting'
+  | 'biomarker'
+  | 'patient_note'
+  | 'log'
 
 export interface AuditEntry {
   readonly action: string

@@ -1,5 +1,5 @@
 import { DbError } from './errors'
-import { recordProblem, type Problem } from './integrity'
+import { recordProblem, type CheckedEntity, type Problem } from './integrity'
 import type { ReadableDb } from './tx'
 
 // Damage found while the log is in use (by the write-time guard or the background check) is
@@ -20,12 +20,7 @@ export function reportDamage(db: ReadableDb, p: Problem): void {
  * Before a change builds on a record: it must still be what its last audit row says. If not, the
  * damage is reported (the log goes read-only) and the write refused with LOG_READ_ONLY.
  */
-export function guardRecord(
-  db: ReadableDb,
-  entity: 'patient' | 'study' | 'followup_item',
-  id: number,
-  current: unknown,
-): void {
+export function guardRecord(db: ReadableDb, entity: CheckedEntity, id: number, current: unknown): void {
   const p = recordProblem(db, entity, id, current)
   if (!p) return
   reportDamage(db, p)

@@ -17,7 +17,9 @@ import { anchorSigned, PRIVATE_DIR, readAnchor, readKey, type Anchor } from './i
 import { scanWal } from './integrity-wal'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import type { Migration } from './migrations/types'
+import { getBiomarker, getNote } from './queries/biomarkers'
 import { getItem } from './queries/followups'
+import { getExit } from './queries/lifecycle'
 import { getPatient } from './queries/patients'
 import { readSetting } from './queries/settings'
 import { getStudy } from './queries/studies'
@@ -523,7 +525,7 @@ export function* fullCheckSteps(db: ReadableDb, opts: { batch?: number } = {}): 
   // Records are read with this version's queries: only a log at the latest schema (a log about to
   // be migrated, e.g. its pre-migration copy, is checked by SQLite and its chain only).
   if (db.pragma('user_version', { simple: true }) !== LATEST_SCHEMA_VERSION) return
-  for (const entity of ['patient', 'study', 'followup_item', 'recommendation'] as const) {
+  for (const entity of Object.keys(TABLE) as (keyof typeof TABLE)[]) {
     let after = 0
     for (;;) {
       const r = safely(() => recordsAgainstAudit(db, entity, after, batch))
@@ -565,17 +567,31 @@ function quoteId(name: string): string {
   return `"${name.replace(/"/g, '""')}"`
 }
 
-const TABLE: Record<'patient' | 'study' | 'followup_item' | 'recommendation', string> = {
-  patient: 'patient',
-  study: 'study',
-  followup_item: 'followup_item',
-  recommendation: 'recommendation',
-}
+/**
+ * The records checked against their last audit row, each with the query listing its ids. A
+ * treatment is checked as part of its patient's record (PatientRecord.treatments): a facts edit
+ * rewrites the patient's treatments whole.
+ */
+const TABLE = {
+  patient: 'SELECT id FROM patient',
+  study: 'SELECT id FROM study',
+  followup_item: 'SELECT id FROM followup_item',
+  surveillance_exit: 'SELECT id FROM surveillance_exit',
+  biomarker: 'SELECT id FROM biomarker',
+  patient_note: 'SELECT patient_id AS id FROM patient_note',
+  recommendation: 'SELECT id FROM recommendation',
+} as const satisfies Partial<Record<AuditEntity, string>>
+
+/** The records a change is guarded on before it builds on them. */
+export type CheckedEntity = Exclude<keyof typeof TABLE, 'recommendation'>
 
 const LABEL: Record<keyof typeof TABLE, string> = {
   patient: 'Patient record',
   study: 'Study',
   followup_item: 'Follow-up item',
+  surveillance_exit: 'Surveillance exit',
+  biomarker: 'Biomarker value',
+  patient_note: 'Patient note',
   recommendation: 'Recommendation',
 }
 
@@ -587,6 +603,12 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
       return getStudy(db, id)
     case 'followup_item':
       return getItem(db, id)
+    case 'surveillance_exit':
+      return getExit(db, id)
+    case 'biomarker':
+      return getBiomarker(db, id)
+    case 'patient_note':
+      return getNote(db, id)
     case 'recommendation':
       return recommendationDigest(db, id)
   }
@@ -613,7 +635,7 @@ function recordsAgainstAudit(
 ): { problems: Problem[]; last: number | null } {
   const ids = db
     .prepare(
-      `SELECT id FROM (SELECT id FROM ${TABLE[entity]} WHERE id > @after
+      `SELECT id FROM (SELECT id FROM (${TABLE[entity]}) WHERE id > @after
          UNION SELECT entity_id AS id FROM audit_log WHERE entity = @entity AND entity_id > @after)
        ORDER BY id LIMIT @limit`,
     )
@@ -735,7 +757,7 @@ function settingsAgainstAudit(db: ReadableDb): Problem[] {
  */
 export function recordProblem(
   db: ReadableDb,
-  entity: 'patient' | 'study' | 'followup_item',
+  entity: CheckedEntity,
   id: number,
   current: unknown,
 ): Problem | null {

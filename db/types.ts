@@ -14,8 +14,15 @@ import type {
   TreatmentKind,
   VariantId,
 } from '../engine'
-import type { FollowUpItemKind } from '../engine'
+import type {
+  Biomarker,
+  BoardDecision,
+  DeferralReason,
+  FollowUpItemKind,
+  SurveillanceExitReason,
+} from '../engine'
 
+export type { BoardDecision, DeferralReason, SurveillanceExitReason }
 import type {
   ClosingStatus,
   ItemStatus,
@@ -97,8 +104,10 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
-  /** Goes up by one with every saved change (schema 50); a save names the version it edited. */
+  /** Goes up by one with every saved change (schema 65); a save names the version it edited. */
   version: number
+  /** Set when the patient was marked as entered in error (then every view skips them). */
+  enteredInError: EnteredInError | null
   createdAt: string
   updatedAt: string
 }
@@ -153,6 +162,8 @@ export interface StudyRecord extends StudyInput {
   id: number
   patientId: number
   createdAt: string
+  /** Set when the study was marked as entered in error (then views and the engine skip it). */
+  enteredInError: EnteredInError | null
 }
 
 export interface RecommendationRecord<Output = unknown> {
@@ -200,6 +211,12 @@ export interface FollowUpItem {
   fulfilledByStudyId: number | null
   /** What the radiologist chose instead, with why; null when the suggestion stands. */
   override: FollowUpOverride | null
+  /** For a result step: the study whose result is awaited. */
+  studyId: number | null
+  /** For the successor of a deferral: why it was deferred (a code; the UI shows words). */
+  deferralReason: DeferralReason | null
+  /** For a closed board or review: the decision recorded. */
+  decision: RecordedDecision | null
   createdAt: string
   updatedAt: string
 }
@@ -235,6 +252,18 @@ export interface WorklistRow {
     overridden: boolean
     reason: string
   } | null
+  /** What the reader should know before opening the record (the flags column). */
+  flags: WorklistFlags
+}
+
+/** The worklist's flags for a patient (the override is `item.overridden`). */
+export interface WorklistFlags {
+  /** MRI is recorded as contraindicated. */
+  mriContraindicated: boolean
+  /** New symptoms were recorded (any symptom code). */
+  newSymptoms: boolean
+  /** The current recommendation says the requested study is not appropriate or ruled out. */
+  requestNotAppropriate: boolean
 }
 
 export interface WorklistCounts {
@@ -243,6 +272,10 @@ export interface WorklistCounts {
   upcoming30: number
   upcoming90: number
   scheduled: number
+  /** Open steps that are not a plain scheduled study (see db/queries/worklist.ts `NEEDS_ATTENTION`). */
+  attention: number
+  /** Patients who left surveillance. */
+  left: number
   patients: number
 }
 
@@ -254,4 +287,63 @@ export interface PatientSummaryFacts {
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
+}
+
+/** Who marked a record as entered in error, when and why. */
+export interface EnteredInError {
+  at: string
+  by: string
+  reason: string
+}
+
+/** A board's or review's decision as stored on the closed item. */
+export interface RecordedDecision {
+  date: IsoDate
+  decision: BoardDecision
+}
+
+/** A patient who left surveillance: reason, person and date; reopening is kept on the record. */
+export interface SurveillanceExitRecord {
+  id: number
+  patientId: number
+  reasonCode: SurveillanceExitReason
+  text: string | null
+  attempts: number | null
+  /** The day the patient left. */
+  date: IsoDate
+  recordedBy: string
+  recordedAt: string
+  reopenedAt: string | null
+  reopenedBy: string | null
+  reopenReason: string | null
+}
+
+/** A treatment with its id (for edits and corrections). */
+export interface TreatmentRecord extends TreatmentFacts {
+  id: number
+  patientId: number
+  enteredInError: EnteredInError | null
+}
+
+/** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
+export type WithdrawnStudy = StudyRecord & { enteredInError: EnteredInError }
+/** One biomarker value as entered (`biomarkers.add`). The engine reads none of them. */
+export interface BiomarkerInput {
+  date: IsoDate
+  marker: Biomarker
+  value: number
+  unit: string
+}
+
+export interface BiomarkerRecord extends BiomarkerInput {
+  id: number
+  patientId: number
+  createdAt: string
+}
+
+/** The patient's free-text note (one per patient). */
+export interface PatientNote {
+  patientId: number
+  text: string
+  updatedAt: string
 }

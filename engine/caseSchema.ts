@@ -4,7 +4,8 @@
 // - the `pnet-case/1` interchange file (`caseFileSchema`; `caseFile.ts` reads files with it and
 //   `npm run schema:case` publishes it as docs/case-format.schema.json);
 // - what a person enters for a patient and a study (`patientFactsSchema`, `studyEntrySchema`): the
-//   API request schemas (electron/contract/schemas.ts) and, later, the forms.
+//   API request schemas (electron/contract/schemas.ts) and the renderer's patient and study forms
+//   (react-hook-form's zod resolver).
 //
 // The numeric limits are the database's CHECK constraints (db/migrations/0010-domain.ts is the truth
 // for stored data): a value the schema accepts is one SQLite stores, and the other way round.
@@ -14,8 +15,10 @@
 // messages from the structured issues (code, limits, input), so both share the rules, not the words.
 import { z } from 'zod'
 import { isIsoDate } from './dates'
+import { PROCEDURE_AGENTS } from './doseData'
 import {
   AGENTS,
+  type Agent,
   BURDENS,
   DOSE_REGIONS,
   GRADES,
@@ -99,6 +102,13 @@ export const LIST_LIMITS = { symptoms: 20, treatments: 100, lesions: 60 } as con
 
 /** The calendar dates a clinical record can hold. */
 export const CALENDAR_RANGE = { from: '1900-01-01', to: '2200-12-31' } as const
+
+/**
+ * The earliest date a recorded imaging study can plausibly have: clinical CT began in the 1970s
+ * and every procedure of the pack is younger. An earlier date is a typing slip (a year such as
+ * 1900 or 1019), refused with a message even when the birth and diagnosis dates are unknown.
+ */
+export const STUDY_DATE_FROM = '1970-01-01'
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
@@ -208,6 +218,14 @@ const lesionStatus = code(
 )
 const doseRegion = code(DOSE_REGIONS, 'dose region', 'Choose a body region from the list.')
 const agent = code(AGENTS, 'agent', 'Choose a radiopharmaceutical from the list.')
+
+/** Radiopharmaceuticals by name, for messages (the renderer has the same words in its labels). */
+const AGENT_NAMES: Record<Agent, string> = {
+  'ga68-dotatate': 'Ga-68 DOTATATE',
+  'cu64-dotatate': 'Cu-64 DOTATATE',
+  'in111-pentetreotide': 'In-111 pentetreotide',
+  'f18-fdg': 'F-18 FDG',
+}
 
 const symptomCode = text(
   TEXT_LIMITS.symptom,
@@ -321,7 +339,9 @@ export const constraintsSchema = z.strictObject({
 export const patientFactsSchema = z.strictObject({
   mrn: text(TEXT_LIMITS.mrn, 'Enter the MRN.', `The MRN is at most ${TEXT_LIMITS.mrn} characters.`).regex(
     /^[A-Za-z0-9][A-Za-z0-9._/-]*$/,
-    { error: 'The MRN may hold letters, digits and . _ / - only.' },
+    {
+      error: 'The MRN starts with a letter or a digit, then holds only letters, digits and the signs . _ / -',
+    },
   ),
   name: text(
     TEXT_LIMITS.name,
@@ -356,22 +376,36 @@ export const studyEntrySchema = z
     note: optionalText(TEXT_LIMITS.note),
   })
   .superRefine((s, ctx) => {
-    s.lesions.forEach((l, i) => {
-      if (l.role === 'target' && l.diameterMm === null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['lesions', i, 'diameterMm'],
-          message: 'A target lesion needs a size (0 when it has gone; 5 when too small to measure).',
-        })
-      }
-      if (l.role === 'non-target' && l.diameterMm === null && l.status === null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['lesions', i, 'status'],
-          message: 'Give a size or a status for this lesion.',
-        })
-      }
-    })
+    // A lesion may be left unmeasured: a study that did not measure it (a DOTATATE PET/CT after an
+    // MRI, say) leaves its size empty, and RECIST calls that timepoint not evaluable (NE).
+    if (s.date < STUDY_DATE_FROM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['date'],
+        message: `A study before ${STUDY_DATE_FROM.slice(0, 4)} is not plausible (before clinical CT, MRI and PET): check the year.`,
+        params: { rule: 'study-date-plausible' },
+      })
+    }
+    const agents: readonly string[] = PROCEDURE_AGENTS[s.procedure]
+    if (s.dose.agent !== null && !agents.includes(s.dose.agent)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dose', 'agent'],
+        message:
+          agents.length === 0
+            ? 'This procedure uses no radiopharmaceutical: leave it empty.'
+            : `This procedure uses ${agents.map((a) => AGENT_NAMES[a as Agent]).join(' or ')}, not ${AGENT_NAMES[s.dose.agent]}.`,
+        params: { rule: 'agent-fits-procedure' },
+      })
+    }
+    if (s.dose.activityMbq !== null && agents.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dose', 'activityMbq'],
+        message: 'This procedure uses no radiopharmaceutical: leave the activity empty.',
+        params: { rule: 'agent-fits-procedure' },
+      })
+    }
     if (s.dose.dlpMgyCm !== null && s.dose.region === null) {
       ctx.addIssue({
         code: 'custom',

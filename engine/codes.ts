@@ -33,8 +33,33 @@ export const MANUAL_STATUS_REASON_CODES = [
 ] as const
 export type ManualStatusReasonCode = (typeof MANUAL_STATUS_REASON_CODES)[number]
 
-/** Why an item was closed: by hand, or by the study that fulfilled it. */
-export const STATUS_REASON_CODES = ['study-recorded', ...MANUAL_STATUS_REASON_CODES] as const
+/**
+ * Why the follow-up lifecycle (engine/followup/reconcile.ts) closed an item. Every one but
+ * `left-surveillance` is followed at once by the next step.
+ */
+export const LIFECYCLE_CLOSE_REASONS = [
+  'study-recorded',
+  'done-elsewhere',
+  'result-entered',
+  'decision-recorded',
+  'superseded',
+  'cancelled',
+  'deferred',
+  'left-surveillance',
+] as const
+export type LifecycleCloseReason = (typeof LIFECYCLE_CLOSE_REASONS)[number]
+
+/** Why an item was closed: by the lifecycle, or (in logs written before it) by hand. */
+export const STATUS_REASON_CODES = [
+  'study-recorded',
+  'result-entered',
+  'decision-recorded',
+  'superseded',
+  'cancelled',
+  'deferred',
+  'left-surveillance',
+  ...MANUAL_STATUS_REASON_CODES,
+] as const
 export type StatusReasonCode = (typeof STATUS_REASON_CODES)[number]
 
 /** Why the radiologist changed the suggested study or window. */
@@ -47,7 +72,15 @@ export const OVERRIDE_REASON_CODES = [
 export type OverrideReasonCode = (typeof OVERRIDE_REASON_CODES)[number]
 
 /** The worklist's views of the open items (`now` = overdue and due). */
-export const WORKLIST_BUCKETS = ['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all'] as const
+export const WORKLIST_BUCKETS = [
+  'now',
+  'overdue',
+  'due',
+  'upcoming-30',
+  'upcoming-90',
+  'all',
+  'attention',
+] as const
 export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number]
 
 export const WORKLIST_SORTS = ['due', 'name', 'mrn', 'result', 'dose'] as const
@@ -81,3 +114,45 @@ export const FOLLOW_UP_ITEM_KINDS = [
   'clinician-review',
 ] as const
 export type FollowUpItemKind = (typeof FOLLOW_UP_ITEM_KINDS)[number]
+
+/** Why a patient left surveillance (`surveillance_exit.reason_code`, migration 40). */
+export const SURVEILLANCE_EXIT_REASONS = [
+  'surveillance-completed',
+  'discharged-elsewhere',
+  'deceased',
+  'declined-imaging',
+  'lost-to-follow-up',
+  'other',
+] as const
+export type SurveillanceExitReason = (typeof SURVEILLANCE_EXIT_REASONS)[number]
+
+/** Why a step was deferred (`followup_item.deferral_reason_code`, migration 40). */
+export const DEFERRAL_REASONS = ['patient-request', 'clinical-change', 'scheduling', 'other'] as const
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number]
+
+/** What a tumour board or a review decided (engine/followup/types.ts `BoardDecision`). */
+export const DECISION_TYPES = [
+  'new-treatment',
+  'continue-surveillance',
+  'further-imaging',
+  'leave-surveillance',
+] as const
+export type DecisionType = (typeof DECISION_TYPES)[number]
+/**
+ * The biomarkers a radiologist can record for a patient (`biomarker.marker`, migration 60). The
+ * values are kept and shown as a trend; the engine reads none of them and infers nothing (a rise
+ * the radiologist judges relevant is recorded as the `rising-biomarkers` symptom).
+ */
+export const BIOMARKERS = [
+  'chromogranin-a',
+  'pancreastatin',
+  'nse',
+  'urine-5-hiaa',
+  'plasma-5-hiaa',
+  'serotonin',
+  'gastrin',
+  'insulin',
+  'glucagon',
+  'vip',
+] as const
+export type Biomarker = (typeof BIOMARKERS)[number]

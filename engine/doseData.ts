@@ -51,6 +51,25 @@ export const AGENT_DATA: Readonly<Record<Agent, AgentData>> = {
 }
 
 /**
+ * The radiopharmaceuticals each procedure can be done with (its label and the pack's typical
+ * agent): a DOTATATE PET/CT is Ga-68 or Cu-64 DOTATATE, never F-18 FDG. Procedures without a
+ * radiopharmaceutical have none. `studyEntrySchema` refuses an agent that does not fit, so a study
+ * is never dosed with another tracer's coefficient.
+ */
+export const PROCEDURE_AGENTS: Readonly<Record<ProcedureId, readonly Agent[]>> = {
+  'mri-abdomen-pelvis-without-and-with-iv-contrast': [],
+  'ct-abdomen-pelvis-with-iv-contrast': [],
+  'dotatate-pet-ct-skull-base-to-mid-thigh': ['ga68-dotatate', 'cu64-dotatate'],
+  'endoscopic-us': [],
+  'fdg-pet-ct-skull-base-to-mid-thigh': ['f18-fdg'],
+  'in111-pentetreotide-spect-ct': ['in111-pentetreotide'],
+  'ct-chest-with-iv-contrast': [],
+  'ct-chest-without-iv-contrast': [],
+  'us-abdomen': [],
+  'mri-targeted-region': [],
+}
+
+/**
  * CT effective dose per DLP, mSv/(mGy·cm), by region (domain-facts §4, radclass table).
  * `abdomen-pelvis` uses the abdomen and pelvis value of the AAPM 96 column (both 0.015); the
  * ICRP 103 column has no combined abdomen-pelvis value, so it is `null` there and the AAPM 96

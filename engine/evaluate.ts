@@ -4,9 +4,11 @@ import { isIsoDate } from './dates'
 import { doseSummary } from './dose'
 import { gatherFacts } from './facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from './guideline'
-import { recommendInto } from './recommend'
+import { recommendationSteps } from './recommend'
+import { mergeFindings, NOTHING, type Findings } from './recommend/findings'
 import type {
   Case,
+  DoseSummary,
   EngineSettings,
   Evaluation,
   IsoDate,
@@ -28,6 +30,23 @@ function variantStep(v: LoadedVariant): RationaleStep {
   return s
 }
 
+/** The dose ledger's word when some study's dose is unknown (`detectnet_label`). */
+function doseFindings(dose: DoseSummary): Findings {
+  const unknown = dose.unknownStudies.length
+  if (unknown === 0) return NOTHING
+  return {
+    alerts: ['dose-unknown'],
+    rationale: [
+      {
+        text: `The dose of ${unknown} ${unknown === 1 ? 'study is' : 'studies are'} unknown (no coefficient for the agent, e.g. Cu-64 DOTATATE); enter a site value to count it.`,
+        source: 'detectnet_label',
+        rule: 'dose.unknown',
+      },
+    ],
+    missing: [],
+  }
+}
+
 /**
  * Evaluate one case as of a day with a guideline pack. Pure and deterministic: the same case,
  * `asOf`, pack and settings always give a deep-equal result, and the case is never modified.
@@ -47,11 +66,12 @@ export function evaluate(
     throw new RangeError(`asOf is not a calendar date (YYYY-MM-DD): ${JSON.stringify(asOf)}`)
   const facts = gatherFacts(c, asOf)
   const cls = classify(c, asOf, facts.latestRead)
-  // One alerts list and one rationale list, filled in order: classification, then decision.
-  const alerts = cls.alerts
-  const rationale: RationaleStep[] = []
-  if (cls.variant !== null) rationale.push(variantStep(pack.variants[cls.variant]))
-  const rec = recommendInto(c, asOf, pack, cls, facts, alerts, rationale)
+  const classification = {
+    alerts: cls.alerts,
+    rationale: cls.variant === null ? [] : [variantStep(pack.variants[cls.variant])],
+    missing: cls.inputsMissing,
+  }
+  const rec = recommendationSteps(c, asOf, pack, cls, facts)
   const studyDoses: StudyDoseEstimate[] = []
   const dose = doseSummary(
     c.studies,
@@ -62,19 +82,16 @@ export function evaluate(
     settings.siteCoefficients?.['cu64-dotatate'],
     studyDoses,
   )
-  if (dose.unknownStudies.length > 0) {
-    alerts.push('dose-unknown')
-    rationale.push({
-      text: `The dose of ${dose.unknownStudies.length} ${dose.unknownStudies.length === 1 ? 'study is' : 'studies are'} unknown (no coefficient for the agent, e.g. Cu-64 DOTATATE); enter a site value to count it.`,
-      source: 'detectnet_label',
-      rule: 'dose.unknown',
-    })
-  }
-  const inputsMissing = cls.inputsMissing
-  if (rec.inputsMissing.length > 0) {
-    for (const f of rec.inputsMissing) if (!inputsMissing.includes(f)) inputsMissing.push(f)
-    if (!alerts.includes('missing-facts')) alerts.push('missing-facts')
-  }
+  // One merge, in order: classification, decision, dose; then `missing-facts` when the decision
+  // found a missing input.
+  const { alerts, rationale, inputsMissing } = mergeFindings([
+    classification,
+    ...rec.steps,
+    doseFindings(dose),
+    rec.steps.some((s) => s.missing.length > 0)
+      ? { alerts: ['missing-facts'], rationale: [], missing: [] }
+      : NOTHING,
+  ])
 
   return {
     id: c.id,

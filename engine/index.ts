@@ -11,6 +11,9 @@ export { classify, type Classification, type LatestRead } from './classify'
 export { recommend, type Recommendation, type RecommendContext } from './recommend'
 export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
 
+// The follow-up lifecycle: state machine, fulfilment, next step, exits, adherence
+export * from './followup'
+
 // Guideline pack
 export {
   ACR_PNET,
@@ -83,12 +86,13 @@ export {
   type DoseProjection,
   type DoseAvoided,
 } from './dose'
-export { AGENT_DATA, K_FACTORS, DEFAULT_CT_REGION, type AgentData } from './doseData'
+export { AGENT_DATA, K_FACTORS, DEFAULT_CT_REGION, PROCEDURE_AGENTS, type AgentData } from './doseData'
 
 // The case declared once: named limits and the zod schemas of the file, the API and the forms
 export {
   ACTIVITY_MBQ,
   CALENDAR_RANGE,
+  STUDY_DATE_FROM,
   CTDIVOL_MGY,
   DIAMETER_MM,
   DLP_MGY_CM,

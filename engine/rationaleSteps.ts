@@ -1,196 +1,196 @@
-// The constant steps of the recommendation's rationale: our own words, each with its source
-// (a key of the guideline pack's sources) and the rule that fires it. Built once, frozen, and
-// shared by every evaluation.
+// The fixed steps of the recommendation's rationale (those whose words do not depend on the
+// case): our own words, each with its source (a key of the guideline pack's sources) and the rule
+// that fires it. Built once, frozen, and shared by every evaluation.
 import type { RationaleStep } from './types'
 
-/** A constant step, shared by every evaluation (frozen). */
-export function step(text: string, source: string, rule: string): RationaleStep {
+/** A fixed rationale step, shared by every evaluation (frozen). */
+function fixedStep(text: string, source: string, rule: string): RationaleStep {
   return Object.freeze({ text, source, rule })
 }
 
-// Constant steps: our own words, each with its source. Built once.
-export const S = {
-  outside: step(
+/** The fixed rationale steps, by name. */
+export const RATIONALE = {
+  outside: fixedStep(
     'No variant of the guideline pack fits these facts, so the engine does not choose a study: a clinician decides the next step.',
     'app-rule',
     'outside-topic',
   ),
-  missing: step(
+  missing: fixedStep(
     'A fact that decides the variant is unknown. Once it is recorded the case can be placed; until then a clinician decides.',
     'app-rule',
     'missing-facts',
   ),
-  endSurveillance: step(
+  endSurveillance: fixedStep(
     'Ten years or more have passed since the complete resection: routine imaging stops, and further studies are ordered only when clinically indicated.',
     'nccn_digest_b',
     'post-resection.stop',
   ),
-  tenYears: step(
+  tenYears: fixedStep(
     'Consensus advice is to follow a resected pancreatic NET for at least 10 years.',
     'commnets_jama',
     'post-resection.stop',
   ),
-  progressionSeed: step(
+  progressionSeed: fixedStep(
     'The latest study shows progression (a clear new lesion or clear growth): the next step is a multidisciplinary neuroendocrine tumour board, not another routine scan.',
     'seed',
     'progression.tumor-board',
   ),
-  progressionOther: step(
+  progressionOther: fixedStep(
     'The latest study shows progression: the case goes to the tumour board. The source for this variant gives no next step, so this is an engine rule.',
     'app-rule',
     'progression.tumor-board',
   ),
-  progressionOffer: step(
+  progressionOffer: fixedStep(
     'DOTATATE PET/CT, also usually appropriate here, can show whether the progressing disease still carries somatostatin receptors, which matters before more PRRT.',
     'seed',
     'progression.offer',
   ),
-  noFeasible: step(
+  noFeasible: fixedStep(
     'Every study with a verified rating for this variant is ruled out by the patient\u2019s constraints. A study without a verified rating is never put in its place: the radiologist chooses.',
     'app-rule',
     'no-verified-alternative',
   ),
-  onlyVerified: step(
+  onlyVerified: fixedStep(
     'The other studies have no verified rating for this variant, so they are not offered.',
     'app-rule',
     'candidates.verified-only',
   ),
-  bestMri: step(
+  bestMri: fixedStep(
     'MRI of the abdomen and pelvis without and with contrast is the preferred study: usually appropriate, free of ionising radiation over years of follow-up, and the sharpest soft-tissue view of pancreas, nodes and peritoneum.',
     'seed',
     'choose.mri',
   ),
-  ctWhenNoMri: step(
+  ctWhenNoMri: fixedStep(
     'MRI cannot be done for this patient; CT of the abdomen and pelvis with contrast is also usually appropriate and is the named fallback (it adds ionising radiation, RRL 1-10 mSv).',
     'seed',
     'choose.ct-when-mri-contraindicated',
   ),
-  mriContraindicated: step(
+  mriContraindicated: fixedStep(
     'MRI is contraindicated for this patient (for example an MR-unsafe implant), so MRI studies are left out.',
     'bmj_cied',
     'constraint.mri',
   ),
-  gadoliniumContraindicated: step(
+  gadoliniumContraindicated: fixedStep(
     'Gadolinium contrast is contraindicated, so contrast-enhanced MRI is left out.',
     'app-rule',
     'constraint.gadolinium',
   ),
-  iodinatedContraindicated: step(
+  iodinatedContraindicated: fixedStep(
     'Iodinated contrast is contraindicated, so contrast-enhanced CT is left out; premedication or another approach is the radiologist\u2019s call.',
     'premed',
     'constraint.iodinated',
   ),
-  egfr30Iodinated: step(
+  egfr30Iodinated: fixedStep(
     'eGFR below 30: a needed contrast CT is not withheld on kidney grounds alone, but IV saline prophylaxis is indicated unless the patient is on dialysis.',
     'acr_nkf_iodine',
     'constraint.egfr',
   ),
-  egfr30Gadolinium: step(
+  egfr30Gadolinium: fixedStep(
     'eGFR below 30: contrast MRI remains possible with a group II gadolinium agent.',
     'acr_nkf_gadolinium',
     'constraint.egfr',
   ),
-  egfr3044Iodinated: step(
+  egfr3044Iodinated: fixedStep(
     'eGFR 30 to 44: saline prophylaxis before contrast CT is decided case by case when the risk is high.',
     'acr_nkf_iodine',
     'constraint.egfr',
   ),
-  egfrUnknown: step(
+  egfrUnknown: fixedStep(
     'Kidney function is not recorded and the patient is over 60 (or of unknown age): check eGFR before contrast CT.',
     'acr_manual_risk',
     'constraint.egfr',
   ),
-  mriUnknown: step(
+  mriUnknown: fixedStep(
     'Whether MRI is safe for this patient is not recorded; confirm it before ordering.',
     'app-rule',
     'constraint.unknown',
   ),
-  contrastUnknown: step(
+  contrastUnknown: fixedStep(
     'Whether the needed contrast agent is safe for this patient is not recorded; confirm it before ordering.',
     'app-rule',
     'constraint.unknown',
   ),
-  baselineNow: step(
+  baselineNow: fixedStep(
     'No read study is on file, so the first (baseline) study is due now, counted from the evaluation date.',
     'app-rule',
     'interval.baseline',
   ),
-  afterResection: step(
+  afterResection: fixedStep(
     'First study after a complete resection: from about 3 months (12 weeks) to 12 months after surgery.',
     'nccn_digest_b',
     'interval.after-resection',
   ),
-  postResectionRoutine: step(
+  postResectionRoutine: fixedStep(
     'Routine surveillance after resection: one study every 6 to 12 months. Digests of the NCCN guideline disagree (some say every 1 to 2 years after the first year), so clinicians should confirm.',
     'nccn_digest_a',
     'interval.routine',
   ),
-  priors: step(
+  priors: fixedStep(
     'No earlier study is on file: make sure the radiologist has all prior imaging, which is what separates true progression from post-treatment change or long-standing findings.',
     'seed',
     'pitfall.priors',
   ),
-  protocol: step(
+  protocol: fixedStep(
     'Ask for a dedicated multiphasic pancreas protocol (arterial-phase and portal-venous-phase imaging), not a routine abdominal study: these tumours are hypervascular.',
     'seed',
     'pitfall.protocol',
   ),
-  functionalSeed: step(
+  functionalSeed: fixedStep(
     'An equivocal finding is hard to settle on anatomy alone (fibrosis and tumour can look alike); if it could change management, DOTATATE PET/CT is the alternative, and strong uptake would mark it as tumour.',
     'seed',
     'indeterminate.functional',
   ),
-  functionalSnmmi: step(
+  functionalSnmmi: fixedStep(
     'SSTR PET is rated appropriate by the SNMMI for a new indeterminate lesion, but this variant has no verified ACR rating for it; the radiologist decides whether to add it.',
     'snmmi_auc',
     'indeterminate.functional',
   ),
-  localizedSeed: step(
+  localizedSeed: fixedStep(
     'New localized symptoms such as bone pain can mean disease outside the abdomen: image that region directly or do a whole-body somatostatin-receptor PET.',
     'seed',
     'pitfall.extra-abdominal',
   ),
-  localizedOther: step(
+  localizedOther: fixedStep(
     'New localized symptoms such as bone pain can mean disease outside the abdomen; studies of other regions have no verified rating here, so the radiologist decides.',
     'app-rule',
     'pitfall.extra-abdominal',
   ),
-  postTreatment: step(
+  postTreatment: fixedStep(
     'PRRT and radiation can leave inflammation and fibrosis that look like progression; compare carefully with the priors.',
     'seed',
     'pitfall.post-treatment-change',
   ),
-  suspicion: step(
+  suspicion: fixedStep(
     'Progression is suspected on clinical or biochemical grounds: image now rather than waiting for the routine interval.',
     'app-rule',
     'suspicion.now',
   ),
-  suspicionSstr: step(
+  suspicionSstr: fixedStep(
     'Somatostatin-receptor PET is appropriate for restaging when progression is suspected clinically or biochemically but not seen on conventional imaging.',
     'snmmi_auc',
     'suspicion.sstr-pet',
   ),
-  overTwoCm: step(
+  overTwoCm: fixedStep(
     'The untreated tumour now measures more than 2 cm; surgery is generally advised above that size, so the tumour board should review it.',
     'small_pnet_review',
     'untreated.size',
   ),
-  stagingOnFile: step(
+  stagingOnFile: fixedStep(
     'Staging imaging has already been read: record staging as complete so the case moves to its follow-up pathway.',
     'app-rule',
     'staging.on-file',
   ),
-  in111: step(
+  in111: fixedStep(
     'SSTR PET should replace In-111 pentetreotide scintigraphy wherever the latter would be used.',
     'snmmi_auc',
     'request.in111',
   ),
-  petAfterResection: step(
+  petAfterResection: fixedStep(
     'SSTR PET and FDG PET are not advised for routine surveillance after a definitive resection.',
     'nccn_digest_a',
     'request.pet-after-resection',
   ),
-  eusNotAppropriate: step(
+  eusNotAppropriate: fixedStep(
     'Endoscopic ultrasound is rated usually not appropriate in this setting: it is invasive and sees neither nodes, peritoneum nor distant disease.',
     'seed',
     'request.eus',

@@ -1,8 +1,10 @@
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type {
+  DeferralReason,
   FollowUpItem,
   FollowUpItemKind,
+  RecordedDecision,
   FollowUpOverride,
   ItemStatus,
   IsoDate,
@@ -29,6 +31,9 @@ interface ItemRow {
   override_due_to: string | null
   override_reason_code: OverrideReasonCode | null
   override_text: string | null
+  subject_study_id: number | null
+  deferral_reason_code: DeferralReason | null
+  decision_json: string | null
   created_at: string
   updated_at: string
 }
@@ -58,6 +63,9 @@ function toItem(r: ItemRow): FollowUpItem {
     statusReasonText: r.status_reason_text,
     fulfilledByStudyId: r.fulfilled_by_study_id,
     override,
+    studyId: r.subject_study_id,
+    deferralReason: r.deferral_reason_code,
+    decision: r.decision_json === null ? null : (JSON.parse(r.decision_json) as RecordedDecision),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
@@ -185,7 +193,7 @@ export function retargetItem(
   db: WritableDb,
   id: number,
   next: {
-    recommendationId: number
+    recommendationId: number | null
     kind: FollowUpItemKind
     procedure: ProcedureId | null
     due: { from: IsoDate; to: IsoDate }
@@ -207,4 +215,32 @@ export function retargetItem(
     reason: next.reason,
     at: next.at,
   })
+}
+
+/** The study a result step waits for, and a deferral successor's reason code. */
+export function setItemSubject(
+  db: WritableDb,
+  id: number,
+  subject: { studyId: number | null; deferralReason: DeferralReason | null },
+): void {
+  db.prepare(
+    'UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason WHERE id = @id',
+  ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
+}
+
+/** Keeps the decision recorded on a board or review item (closed in the same transaction). */
+export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
+  db.prepare('UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
+    id,
+    json: JSON.stringify(decision),
+  })
+}
+
+/** Items a study closed as their fulfilment. */
+export function itemsFulfilledBy(db: ReadableDb, studyId: number): FollowUpItem[] {
+  return (
+    db
+      .prepare('SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id')
+      .all(studyId) as ItemRow[]
+  ).map(toItem)
 }

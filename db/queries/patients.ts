@@ -1,7 +1,16 @@
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
-import type { Page, PatientInput, PatientRecord, PatientSummary, TreatmentFacts } from '../types'
+import type {
+  EnteredInError,
+  Page,
+  PatientInput,
+  PatientRecord,
+  PatientSummary,
+  TreatmentFacts,
+} from '../types'
+import { errorMark } from './lifecycle'
+import { searchCondition } from './search'
 
 interface PatientRow {
   id: number
@@ -29,6 +38,9 @@ interface PatientRow {
   c_iodinated: number | null
   c_gadolinium: number | null
   c_egfr: number | null
+  entered_in_error_at: string | null
+  entered_in_error_by: string | null
+  entered_in_error_reason: string | null
 }
 
 /** 1 when the demo log loaded the patient (the back end's record of it, never a guess from the MRN). */
@@ -82,6 +94,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
     requestedProcedure: r.requested_procedure,
     isDemo: r.is_demo === 1,
     version: r.version,
+    enteredInError: errorMark(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
@@ -96,7 +109,10 @@ export function getPatient(db: ReadableDb, id: number): PatientRecord | null {
     .all(id) as string[]
   const treatments = (
     db
-      .prepare('SELECT kind, date, complete_resection FROM treatment WHERE patient_id = ? ORDER BY date, id')
+      .prepare(
+        `SELECT kind, date, complete_resection FROM treatment
+         WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY date, id`,
+      )
       .all(id) as TreatmentRow[]
   ).map((t) => ({ kind: t.kind, date: t.date, completeResection: toBool(t.complete_resection) }))
   return toRecord(row, symptoms, treatments)
@@ -201,7 +217,8 @@ function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
   const addSymptom = db.prepare('INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
   for (const s of new Set(input.symptoms ?? [])) addSymptom.run(id, s)
   db.prepare('UPDATE patient SET symptoms_asked = ? WHERE id = ?').run(input.symptoms === null ? 0 : 1, id)
-  db.prepare('DELETE FROM treatment WHERE patient_id = ?').run(id)
+  // Treatments marked as entered in error stay (kept in the log, restorable); the form edits the rest.
+  db.prepare('DELETE FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL').run(id)
   const addTreatment = db.prepare(
     'INSERT INTO treatment (patient_id, kind, date, complete_resection) VALUES (?, ?, ?, ?)',
   )
@@ -224,19 +241,18 @@ export function listPatients(
   db: ReadableDb,
   opts: { query?: string; limit: number; offset: number },
 ): Page<PatientSummary> {
-  const q = opts.query?.trim() ?? ''
-  const where = q ? `WHERE name LIKE :prefix ESCAPE '\\' OR mrn LIKE :prefix ESCAPE '\\'` : ''
-  const params = { prefix: escapeLike(q) + '%', limit: opts.limit, offset: opts.offset }
+  const search = searchCondition(opts.query)
+  const where = `WHERE p.entered_in_error_at IS NULL${search ? ` AND ${search.sql}` : ''}`
   const rows = db
     .prepare(
-      `SELECT id, mrn, name, birth_date, ${IS_DEMO} AS is_demo, created_at FROM patient p ${where}
-       ORDER BY name COLLATE NOCASE, id LIMIT :limit OFFSET :offset`,
+      `SELECT p.id, p.mrn, p.name, p.birth_date, ${IS_DEMO} AS is_demo, p.created_at FROM patient p ${where}
+       ORDER BY p.name COLLATE NOCASE, p.id LIMIT :limit OFFSET :offset`,
     )
-    .all(q ? params : { limit: params.limit, offset: params.offset }) as SummaryRow[]
+    .all({ ...search?.params, limit: opts.limit, offset: opts.offset }) as SummaryRow[]
   const total = db
-    .prepare(`SELECT count(*) FROM patient ${where}`)
+    .prepare(`SELECT count(*) FROM patient p ${where}`)
     .pluck()
-    .get(q ? { prefix: params.prefix } : {}) as number
+    .get({ ...search?.params }) as number
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -248,6 +264,16 @@ export function listPatients(
     })),
     total,
   }
+}
+
+/** Whether (and by whom, when, why) the patient is marked as entered in error. */
+export function patientErrorMark(db: ReadableDb, id: number): EnteredInError | null {
+  const row = db
+    .prepare(
+      'SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason FROM patient WHERE id = ?',
+    )
+    .get(id) as Parameters<typeof errorMark>[0] | undefined
+  return row ? errorMark(row) : null
 }
 
 /** How many demo patients the log holds. */

@@ -1,7 +1,8 @@
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
-import type { LesionInput, StudyInput, StudyRecord } from '../types'
+import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
+import { errorMark } from './lifecycle'
 
 interface StudyRow {
   id: number
@@ -17,6 +18,9 @@ interface StudyRow {
   activity_mbq: number | null
   agent: StudyRecord['dose']['agent']
   created_at: string
+  entered_in_error_at: string | null
+  entered_in_error_by: string | null
+  entered_in_error_reason: string | null
 }
 
 interface LesionRow {
@@ -41,6 +45,7 @@ function toLesion(r: LesionRow): LesionInput {
 }
 
 function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
+  const enteredInError = errorMark(r)
   return {
     id: r.id,
     patientId: r.patient_id,
@@ -58,6 +63,7 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
     },
     note: r.note,
     createdAt: r.created_at,
+    enteredInError,
   }
 }
 
@@ -105,10 +111,25 @@ export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, cr
   return id
 }
 
-/** A patient's studies, oldest first, each with its lesions. */
+/**
+ * A patient's studies, oldest first, each with its lesions. Studies marked as entered in error
+ * are left out: views and the engine never see them (see `listWithdrawnStudies`).
+ */
 export function listStudies(db: ReadableDb, patientId: number): StudyRecord[] {
+  return studiesWhere(db, patientId, false)
+}
+
+/** The patient's studies marked as entered in error, oldest first (kept, restorable). */
+export function listWithdrawnStudies(db: ReadableDb, patientId: number): WithdrawnStudy[] {
+  return studiesWhere(db, patientId, true) as WithdrawnStudy[]
+}
+
+function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): StudyRecord[] {
   const rows = db
-    .prepare('SELECT * FROM study WHERE patient_id = ? ORDER BY date, id')
+    .prepare(
+      `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
+       ORDER BY date, id`,
+    )
     .all(patientId) as StudyRow[]
   if (rows.length === 0) return []
   const lesions = db
@@ -125,6 +146,7 @@ export function listStudies(db: ReadableDb, patientId: number): StudyRecord[] {
   return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
 }
 
+/** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */
 export function getStudy(db: ReadableDb, id: number): StudyRecord | null {
   const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
@@ -141,4 +163,49 @@ export function requireStudy(db: ReadableDb, id: number): StudyRecord {
 /** Sets the reader's result of a stored study (in the caller's write transaction). */
 export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
   db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+}
+
+/** Whether (and by whom, when, why) the study is marked as entered in error. */
+export function studyErrorMark(db: ReadableDb, id: number): EnteredInError | null {
+  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  return row ? errorMark(row) : null
+}
+
+/** Replaces a stored study's facts and lesions (an edit; in the caller's write transaction). */
+export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
+  const d = s.dose
+  db.prepare(
+    `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
+       effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
+       activity_mbq = @activityMbq, agent = @agent
+     WHERE id = @id`,
+  ).run({
+    id,
+    date: s.date,
+    procedure: s.procedure,
+    result: s.result,
+    note: s.note,
+    effectiveMsv: d.effectiveMsv,
+    ctdiVolMgy: d.ctdiVolMgy,
+    dlpMgyCm: d.dlpMgyCm,
+    region: d.region,
+    activityMbq: d.activityMbq,
+    agent: d.agent,
+  })
+  db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
+  const addLesion = db.prepare(
+    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
+     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
+  )
+  for (const l of s.lesions) {
+    addLesion.run({
+      studyId: id,
+      key: l.id,
+      organ: l.organ,
+      nodal: fromBool(l.nodal),
+      role: l.role,
+      diameterMm: l.diameterMm,
+      status: l.status,
+    })
+  }
 }

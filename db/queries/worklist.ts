@@ -1,7 +1,9 @@
 import type { ReadableDb } from '../tx'
-import type { IsoDate, WorklistCounts, WorklistQuery, WorklistRow } from '../types'
+import type { IsoDate, WorklistCounts, WorklistFlags, WorklistQuery, WorklistRow } from '../types'
 import { cached } from '../stmt'
-import { escapeLike, IS_DEMO } from './patients'
+import { IS_DEMO } from './patients'
+import { searchCondition } from './search'
+import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -36,7 +38,13 @@ interface Row {
   reason: string | null
 }
 
-function toRow(r: Row): WorklistRow {
+const NO_FLAGS: WorklistFlags = Object.freeze({
+  mriContraindicated: false,
+  newSymptoms: false,
+  requestNotAppropriate: false,
+})
+
+function toRow(r: Row, flags: WorklistFlags = NO_FLAGS): WorklistRow {
   return {
     patientId: r.patient_id,
     name: r.name,
@@ -59,7 +67,44 @@ function toRow(r: Row): WorklistRow {
             reason: r.reason ?? '',
           }
         : null,
+    flags,
   }
+}
+
+interface FlagRow {
+  patient_id: number
+  mri: number | null
+  symptoms: number
+  request: number
+}
+
+/**
+ * The flags of the patients on one page, read after the page is cut (a handful of index lookups
+ * per row, never a scan of every patient): MRI contraindicated, new symptoms recorded, and the
+ * current recommendation's alert that the requested study is not appropriate or ruled out.
+ */
+function flagsOf(db: ReadableDb, ids: readonly number[]): Map<number, WorklistFlags> {
+  const out = new Map<number, WorklistFlags>()
+  if (ids.length === 0) return out
+  const rows = db
+    .prepare(
+      `SELECT p.id AS patient_id, c.mri_contraindicated AS mri,
+         EXISTS (SELECT 1 FROM patient_symptom s WHERE s.patient_id = p.id) AS symptoms,
+         EXISTS (SELECT 1 FROM recommendation r, json_each(r.output_json, '$.alerts') a
+                 WHERE r.patient_id = p.id AND r.superseded_by IS NULL
+                   AND a.value IN ('requested-study-not-appropriate', 'requested-study-contraindicated')) AS request
+       FROM patient p LEFT JOIN patient_constraint c ON c.patient_id = p.id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as FlagRow[]
+  for (const r of rows) {
+    out.set(r.patient_id, {
+      mriContraindicated: r.mri === 1,
+      newSymptoms: r.symptoms === 1,
+      requestNotAppropriate: r.request === 1,
+    })
+  }
+  return out
 }
 
 const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result,
@@ -95,13 +140,35 @@ function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: 
       return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in90Days } }
     case 'all':
       return { sql: '1', params: {} }
+    case 'attention':
+      return { sql: NEEDS_ATTENTION, params: {} }
   }
 }
+
+/**
+ * The open step needs a person, not just a booking: a result to enter, a tumour board or a
+ * review; the radiologist's choice of study conflicts with the current suggestion, or their window
+ * does not meet the suggested one (a deferral's later window is not a conflict); or the patient
+ * has new symptoms recorded.
+ */
+// Each part is read from its own index (a patient has at most one open step, so the patient id
+// names the step): the kinds, the overrides, and the patients with symptoms.
+const ATTENTION_PATIENTS = `SELECT a.patient_id FROM followup_item a INDEXED BY followup_open_kind
+    WHERE a.status = 'scheduled' AND a.kind IN ('enter-result', 'tumor-board', 'clinician-review')
+  UNION SELECT o.patient_id FROM followup_item o INDEXED BY followup_open_override
+    WHERE o.status = 'scheduled' AND o.override_reason_code IS NOT NULL
+      AND ((o.override_procedure IS NOT NULL AND o.override_procedure IS NOT o.procedure)
+        OR (o.override_due_from IS NOT NULL AND o.deferral_reason_code IS NULL
+          AND (o.override_due_to < o.due_from OR o.override_due_from > o.due_to)))
+  UNION SELECT ps.patient_id FROM patient_symptom ps`
+export const NEEDS_ATTENTION = `f.patient_id IN (${ATTENTION_PATIENTS})`
 
 interface Plan {
   from: string
   where: string
   params: Params
+  /** The item path's condition on the items alone (the patient-side checks left out). */
+  itemWhere?: string
   /** Tie-breaker: the item path orders by the index's own column so SQLite needs no sort. */
   tieBreak: string
 }
@@ -110,20 +177,22 @@ function plan(
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): Plan {
-  const search = q.search?.trim()
+  const search = searchCondition(q.search)
   let p: Plan
   if (search) {
     p = {
       from: `patient p LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
-      where: `(p.name LIKE :prefix ESCAPE '\\' OR p.mrn LIKE :prefix ESCAPE '\\')`,
-      params: { prefix: escapeLike(search) + '%' },
+      where: `p.entered_in_error_at IS NULL AND ${search.sql}`,
+      params: search.params,
       tieBreak: 'p.id',
     }
   } else {
     const bucket = bucketWhere(q.bucket, dates)
     p = {
       from: `followup_item f JOIN patient p ON p.id = f.patient_id`,
-      where: `f.status = 'scheduled' AND ${bucket.sql}`,
+      // A patient entered in error is hidden from every view.
+      where: `f.status = 'scheduled' AND ${bucket.sql} AND p.entered_in_error_at IS NULL`,
+      itemWhere: `f.status = 'scheduled' AND ${bucket.sql}`,
       params: bucket.params,
       tieBreak: 'f.patient_id',
     }
@@ -152,7 +221,11 @@ export function worklistPage(db: ReadableDb, q: WorklistQuery, dates: WorklistDa
     limit: q.limit,
     offset: q.offset,
   }) as Row[]
-  return rows.map(toRow)
+  const flags = flagsOf(
+    db,
+    rows.map((r) => r.patient_id),
+  )
+  return rows.map((r) => toRow(r, flags.get(r.patient_id)))
 }
 
 /** How many rows the same query has in all (asked once per filter, not per page). */
@@ -162,17 +235,39 @@ export function worklistTotal(
   dates: WorklistDates,
 ): number {
   const p = plan(q, dates)
-  // Without a patient-side condition the count needs no join.
-  const from = !q.search && !q.variant ? 'followup_item f' : p.from
-  return cached(db, `SELECT count(*) FROM ${from} WHERE ${p.where}`).pluck().get(p.params) as number
+  if (!q.search && !q.variant) {
+    // Without a patient-side condition the count reads the item index alone; the (rare) patients
+    // entered in error are counted through their partial index and taken off.
+    const where = p.itemWhere ?? p.where
+    return (
+      (cached(db, `SELECT count(*) FROM followup_item f WHERE ${where}`).pluck().get(p.params) as number) -
+      (cached(
+        db,
+        `SELECT count(*) FROM patient p JOIN followup_item f ON f.patient_id = p.id
+         WHERE p.entered_in_error_at IS NOT NULL AND ${where}`,
+      )
+        .pluck()
+        .get(p.params) as number)
+    )
+  }
+  return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
 }
 
 /** How many scheduled items are in each bucket on `dates.today` (each a range of the worklist index). */
 export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
+  // Each count reads a range of the worklist index; the (rare) patients entered in error are
+  // counted through their own partial index and taken off.
   const count = (where: string, params: Params): number =>
-    cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
+    (cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
       .pluck()
-      .get(params) as number
+      .get(params) as number) -
+    (cached(
+      db,
+      `SELECT count(*) FROM patient p JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
+       WHERE p.entered_in_error_at IS NOT NULL AND ${where}`,
+    )
+      .pluck()
+      .get(params) as number)
   const { today } = dates
   return {
     overdue: count(`${EFF_FROM} <= :today AND ${EFF_TO} < :today`, { today }),
@@ -180,6 +275,12 @@ export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCo
     upcoming30: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in30Days }),
     upcoming90: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in90Days }),
     scheduled: count('1', {}),
-    patients: cached(db, 'SELECT count(*) FROM patient').pluck().get() as number,
+    attention: count(NEEDS_ATTENTION, {}),
+    left: leftCount(db),
+    patients:
+      (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) -
+      (cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
+        .pluck()
+        .get() as number),
   }
 }

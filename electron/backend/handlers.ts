@@ -2,19 +2,36 @@ import type { Actor } from '../../db/audit'
 import { manualBackup } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
+import { getNote, listBiomarkers } from '../../db/queries/biomarkers'
 import { listItems } from '../../db/queries/followups'
 import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
 import { listRecommendations } from '../../db/queries/recommendations'
-import { listStudies } from '../../db/queries/studies'
+import { listStudies, listWithdrawnStudies } from '../../db/queries/studies'
 import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
 import type { ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
 import type { Handlers, LogStatusView, StoredRecommendation } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
+import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
 import {
+  markPatientError,
+  markStudyError,
+  markTreatmentError,
+  restorePatient,
+  restoreStudy,
+  restoreTreatment,
+  undoLastChange,
+  updateStudy,
+  updateTreatment,
+} from './services/corrections'
+import {
+  doneElsewhere,
+  leaveSurveillance,
+  recordDecision,
+  reopenSurveillance,
   overrideItem,
   recordStudy,
   setItemStatus,
@@ -22,7 +39,11 @@ import {
   type FollowUpContext,
 } from './services/followup'
 import { createPatient, updatePatient } from './services/patients'
-import { engineSettingsOf, getSettings, updateSettings } from './services/settings'
+import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
+import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
+import { fulfilledSteps, leftPage } from '../../db/queries/surveillance'
+import { lastUndo } from '../../db/queries/undo'
+import { stepTiming, summarizeAdherence } from '../../engine'
 
 export interface HandlerContext {
   /** The log as opened: handlers read through it; every write is a service's `writeTx`. */
@@ -128,6 +149,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     actor,
     today,
     engineSettings: () => engineSettingsOf(getSettings(db)),
+    lifecycleSettings: () => lifecycleSettingsOf(getSettings(db)),
   }
   const worklistDates = (): WorklistDates => {
     const t = today()
@@ -166,16 +188,56 @@ function buildHandlers(ctx: HandlerContext): Handlers {
       const studies = listStudies(db, req.id)
       const recommendations = listRecommendations(db, req.id) as StoredRecommendation[]
       const current = recommendations.find((r) => r.supersededBy === null) ?? null
+      const undo = lastUndo(db, req.id)
       return {
         patient,
         studies,
         recommendations,
         items: listItems(db, req.id),
         dose: doseViewFor(patient, studies, current, getSettings(db), today()),
+        exit: currentExit(db, req.id),
+        exits: listExits(db, req.id),
+        treatments: listTreatmentRecords(db, req.id),
+        withdrawnStudies: listWithdrawnStudies(db, req.id),
+        undo: undo
+          ? { command: undo.command, at: undo.at, actor: undo.actor, mine: undo.actor === actor.user }
+          : null,
+        biomarkers: listBiomarkers(db, req.id),
+        note: getNote(db, req.id),
       }
     },
+    'biomarkers.add': (req) => {
+      if (req.biomarker.date > today())
+        throw invalid('The date is in the future.', { 'biomarker.date': 'The date is in the future.' })
+      return addBiomarker({ db, actor }, req.patientId, req.biomarker)
+    },
+    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id),
+    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.text) }),
     'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
     'studies.setResult': (req) => setResult(fu, req.studyId, req.result),
+    'studies.update': (req) => updateStudy(fu, req.studyId, req.study),
+    'studies.markError': (req) => markStudyError(fu, req.studyId, req.reason),
+    'studies.restore': (req) => restoreStudy(fu, req.studyId),
+    'treatments.update': (req) => updateTreatment(fu, req.treatmentId, req.treatment),
+    'treatments.markError': (req) => markTreatmentError(fu, req.treatmentId, req.reason),
+    'treatments.restore': (req) => restoreTreatment(fu, req.treatmentId),
+    'patients.markError': (req) => markPatientError(fu, req.id, req.reason),
+    'patients.restore': (req) => restorePatient(fu, req.id),
+    'patients.undo': (req) => undoLastChange(fu, req.patientId),
+    'followup.doneElsewhere': (req) => doneElsewhere(fu, req.itemId, req.study),
+    'followup.recordDecision': (req) => recordDecision(fu, req),
+    'surveillance.leave': (req) => leaveSurveillance(fu, req.patientId, req.exit),
+    'surveillance.reopen': (req) => reopenSurveillance(fu, req.patientId, req.reason),
+    'worklist.left': (req) => leftPage(db, req),
+    'followup.adherence': (req) => {
+      const steps = fulfilledSteps(db, req.from, req.to)
+      return {
+        from: req.from,
+        to: req.to,
+        summary: summarizeAdherence(steps),
+        items: steps.slice(0, 500).map((s) => ({ ...s, timing: stepTiming(s.window, s.studyDate) })),
+      }
+    },
     'followup.setStatus': (req) => setItemStatus(fu, req),
     'followup.override': (req) =>
       overrideItem(fu, req.itemId, {

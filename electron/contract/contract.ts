@@ -3,23 +3,45 @@ import type { CallName } from './calls'
 
 export type { CallName }
 import type { Result } from './result'
-import { id, isoDate, patientInput, safeText, studyInput, trimmedText } from './schemas'
+import {
+  biomarkerInput,
+  boardDecision,
+  explicitStudy,
+  id,
+  isoDate,
+  noteText,
+  patientInput,
+  reasonText,
+  safeText,
+  surveillanceExit,
+  treatmentInput,
+  trimmedText,
+} from './schemas'
 import type {
+  BiomarkerRecord,
   FollowUpItem,
+  PatientNote,
   Page,
   PatientRecord,
   PatientSummary,
   RecommendationRecord,
   StudyRecord,
+  SurveillanceExitRecord,
+  TreatmentRecord,
+  WithdrawnStudy,
   WorklistCounts,
   WorklistRow,
 } from '../../db/types'
+import type { LeftRowData } from '../../db/queries/surveillance'
+import type { AdherenceSummary, StepTiming } from '../../engine'
+import type { Decision, Fulfilment, Guard } from '../../engine'
 import type { DoseAvoided, DoseProjection } from '../../engine'
 import type { SourceEntry } from '../../engine'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
 import {
   CLOSING_STATUSES,
+  DEFERRAL_REASONS,
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
   THEMES,
@@ -30,6 +52,8 @@ import {
 
 export type * from '../../db/types'
 export type * from '../../engine'
+export type { AdherenceSummary, StepTiming, Fulfilment, Guard }
+export type { StudyRequest } from './schemas'
 export type { Theme }
 
 // The one contract between the UI and the back end: every call's request schema and result type,
@@ -100,6 +124,59 @@ export interface PatientDetail {
   /** Newest first. */
   items: FollowUpItem[]
   dose: DoseView
+  /** The current exit from surveillance, if the patient left (then no item is open). */
+  exit: SurveillanceExitRecord | null
+  /** Every exit, reopened ones included, newest first. */
+  exits: SurveillanceExitRecord[]
+  /** Treatments with their ids, the ones entered in error included (see `enteredInError`). */
+  treatments: TreatmentRecord[]
+  /** Studies marked as entered in error (kept, hidden from the engine, restorable). */
+  withdrawnStudies: WithdrawnStudy[]
+  /** The last change that `patients.undo` would reverse, if any. */
+  undo: { command: string; at: string; actor: string; mine: boolean } | null
+  /** Biomarker values by marker, oldest first within each (the engine reads none). */
+  biomarkers: BiomarkerRecord[]
+  /** The radiologist's free-text note, or null. */
+  note: PatientNote | null
+}
+
+/** What the follow-up lifecycle decided (engine/followup/reconcile.ts), in words. */
+export interface LifecycleOutcome {
+  type: Decision['type']
+  guard: Guard
+  reason: string
+  /** Why the study did or did not fulfil the open step (when a study was stored). */
+  fulfilment: Fulfilment | null
+}
+
+/** The answer of a command on a patient's follow-up (a correction, a decision, an exit). */
+export interface StepResult {
+  /** The item the command closed, if any. */
+  closed: FollowUpItem | null
+  /** The open item now; null only when the patient left surveillance. */
+  next: FollowUpItem | null
+  lifecycle: LifecycleOutcome
+}
+
+/** A patient who left surveillance, for the worklist's list (with the reason, person and date). */
+export type LeftRow = LeftRowData
+
+export interface AdherenceItem {
+  itemId: number
+  patientId: number
+  name: string
+  mrn: string
+  window: { from: string; to: string }
+  studyDate: string
+  timing: StepTiming
+}
+
+export interface AdherenceReport {
+  from: string
+  to: string
+  summary: AdherenceSummary
+  /** The closed imaging steps counted, oldest study first (at most 500). */
+  items: AdherenceItem[]
 }
 
 /** The patient's radiation history and what the current plan would add. */
@@ -123,8 +200,10 @@ export interface RecordStudyResult {
   recommendation: StoredRecommendation
   /** The item this study fulfilled and closed, if one was open. */
   closedItem: FollowUpItem | null
-  /** The next scheduled item, if the recommendation calls for one. */
+  /** The open item now; null only when the patient has left surveillance. */
   nextItem: FollowUpItem | null
+  /** What the lifecycle decided, with why the study did or did not fulfil the open step. */
+  lifecycle: LifecycleOutcome
 }
 
 export interface Settings {
@@ -134,6 +213,11 @@ export interface Settings {
   cu64DotatateMsvPerMbq: number | null
   /** The first-run choice (demo log or empty) has been made. */
   firstRunDone: boolean
+  /**
+   * A study fulfils the open imaging step when dated no earlier than this many days before the
+   * step's window opens (default 30); an earlier study is history.
+   */
+  fulfilmentMarginDays: number
 }
 
 interface CallSpec<Req extends z.ZodType, Res> {
@@ -168,14 +252,38 @@ export const contract = {
     }),
   ),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
-  'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: studyInput })),
+  /** `study.result` must be chosen: a result, or `not-read-yet`. */
+  'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: explicitStudy })),
+  /** Edits a stored study (date, procedure, result, lesions, dose, note); re-runs the engine. */
+  'studies.update': spec<RecordStudyResult>()(z.strictObject({ studyId: id, study: explicitStudy })),
+  /** Marks a study as entered in error: kept in the log and audit, hidden from views and the engine. */
+  'studies.markError': spec<StepResult>()(z.strictObject({ studyId: id, reason: reasonText })),
+  'studies.restore': spec<StepResult>()(z.strictObject({ studyId: id })),
+  'treatments.update': spec<StepResult>()(z.strictObject({ treatmentId: id, treatment: treatmentInput })),
+  'treatments.markError': spec<StepResult>()(z.strictObject({ treatmentId: id, reason: reasonText })),
+  'treatments.restore': spec<StepResult>()(z.strictObject({ treatmentId: id })),
+  'patients.markError': spec<PatientRecord>()(z.strictObject({ id, reason: reasonText })),
+  'patients.restore': spec<PatientRecord>()(z.strictObject({ id })),
+  /** Reverses the most recent change of the patient, when this actor made it. */
+  'patients.undo': spec<StepResult & { undone: { command: string; at: string } }>()(
+    z.strictObject({ patientId: id }),
+  ),
   'studies.setResult': spec<RecordStudyResult>()(
     z.strictObject({
       studyId: id,
       result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
     }),
   ),
-  'followup.setStatus': spec<{ closed: FollowUpItem; next: FollowUpItem | null }>()(
+  'biomarkers.add': spec<BiomarkerRecord>()(z.strictObject({ patientId: id, biomarker: biomarkerInput })),
+  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id })),
+  'notes.set': spec<{ note: PatientNote | null }>()(z.strictObject({ patientId: id, text: noteText })),
+  /**
+   * Cancels the open step (the guideline's next step opens at once) or defers it to a new window
+   * (today or later; the reason a DEFERRAL_REASONS code). `done` is not a status a person sets
+   * here: an imaging step done elsewhere records the outside study (`followup.doneElsewhere`), a
+   * board or review records its decision (`followup.recordDecision`).
+   */
+  'followup.setStatus': spec<StepResult & { closed: FollowUpItem }>()(
     z
       .strictObject({
         itemId: id,
@@ -188,6 +296,32 @@ export const contract = {
       .superRefine((r, ctx) => {
         if (r.reasonCode === 'other' && !r.reasonText) {
           ctx.addIssue({ code: 'custom', path: ['reasonText'], message: 'Say why, in a few words.' })
+        }
+        if (r.status === 'done') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['status'],
+            message:
+              'Say what was done: “Done elsewhere” records the outside study; a tumour board or review records its decision.',
+          })
+        }
+        if (r.status === 'deferred' && !(DEFERRAL_REASONS as readonly string[]).includes(r.reasonCode)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reasonCode'],
+            message: 'Choose why it is deferred: patient request, clinical change, scheduling or other.',
+          })
+        }
+        if (
+          r.status === 'cancelled' &&
+          (r.reasonCode === 'end-of-surveillance' || r.reasonCode === 'patient-declined')
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reasonCode'],
+            message:
+              'To stop following the patient, choose “Leave surveillance” with the reason and date; a cancelled step is replaced by the next one.',
+          })
         }
         if (r.status === 'deferred' && !r.newDue) {
           ctx.addIssue({ code: 'custom', path: ['newDue'], message: 'Give the new due window.' })
@@ -207,6 +341,32 @@ export const contract = {
           })
         }
       }),
+  ),
+  /** The open imaging step was done at another centre: the outside study is recorded as any study. */
+  'followup.doneElsewhere': spec<RecordStudyResult>()(z.strictObject({ itemId: id, study: explicitStudy })),
+  /** A tumour board's or review's decision on the open step; sets the next step. */
+  'followup.recordDecision': spec<StepResult>()(
+    z.strictObject({ itemId: id, date: isoDate, decision: boardDecision }),
+  ),
+  /** The patient leaves surveillance (reason, words, attempts, date); the open step closes. */
+  'surveillance.leave': spec<StepResult>()(z.strictObject({ patientId: id, exit: surveillanceExit })),
+  /** A patient who had left is followed again: the guideline's next step opens. */
+  'surveillance.reopen': spec<StepResult>()(
+    z.strictObject({ patientId: id, reason: trimmedText(500).nullable() }),
+  ),
+  /** Patients who left surveillance, with the reason, newest exit first. */
+  'worklist.left': spec<Page<LeftRow>>()(
+    z.strictObject({
+      search: trimmedText(100).optional(),
+      limit: z.number().int().min(1).max(500),
+      offset: z.number().int().min(0),
+    }),
+  ),
+  /** On time / early / late per closed imaging step whose study falls in the period. */
+  'followup.adherence': spec<AdherenceReport>()(
+    z
+      .strictObject({ from: isoDate, to: isoDate })
+      .refine((r) => r.from <= r.to, { error: 'The period ends before it starts.', path: ['to'] }),
   ),
   'followup.override': spec<FollowUpItem>()(
     z
@@ -263,6 +423,12 @@ export const contract = {
         .nullable()
         .optional(),
       firstRunDone: z.boolean().optional(),
+      fulfilmentMarginDays: z
+        .number({ error: 'Enter the margin as a whole number of days.' })
+        .int({ error: 'Enter the margin as a whole number of days.' })
+        .min(0, { error: 'The margin is at least 0 days.' })
+        .max(365, { error: 'The margin is at most 365 days.' })
+        .optional(),
     }),
   ),
   /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */

@@ -65,9 +65,86 @@ export async function recordStudy(
   s: { date: string; procedure?: string; result: string },
 ): Promise<void> {
   await page.getByRole('button', { name: 'Record study (R)' }).click()
-  await page.getByLabel('Study date').fill(s.date)
-  if (s.procedure) await page.getByLabel('Procedure', { exact: true }).selectOption({ label: s.procedure })
-  await page.getByLabel('Result', { exact: true }).selectOption({ label: s.result })
+  await fillStudy(page, s)
   await page.getByRole('button', { name: 'Save study' }).click()
   await expect(page.getByRole('status')).toContainText('Study saved.')
+}
+
+/** Fills the open study form: date, procedure (MRI unless named) and result, all three chosen. */
+export async function fillStudy(
+  page: Page,
+  s: { date: string; procedure?: string; result: string },
+): Promise<void> {
+  await page.getByLabel('Study date').fill(s.date)
+  await page
+    .getByLabel('Procedure', { exact: true })
+    .selectOption({ label: s.procedure ?? 'MRI abdomen and pelvis without and with IV contrast' })
+  await page.getByLabel('Result', { exact: true }).selectOption({ label: s.result })
+}
+
+type Call = (request: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }>
+
+/** Calls the back end from the page, through the same transport the renderer uses (fast set-up). */
+export async function api<T = unknown>(page: Page, name: string, request: unknown): Promise<T> {
+  return (await page.evaluate(
+    async ([n, r]) => {
+      const pnet = (window as unknown as { pnet: Record<string, Call> }).pnet
+      const res = await pnet[n as string]!(r)
+      if (!res.ok) throw new Error(`${n as string}: ${JSON.stringify(res.error)}`)
+      return res.value
+    },
+    [name, request] as const,
+  )) as T
+}
+
+/** A patient's facts as the API takes them (every question answered; override what a test needs). */
+export function patientFacts(mrn: string, name: string, overrides: Record<string, unknown> = {}) {
+  return {
+    mrn,
+    name,
+    birthDate: '1960-01-01',
+    weightKg: 70,
+    diagnosis: { date: '2020-03-01', confirmed: true, grade: 'G2', functional: false, primarySizeMm: 24 },
+    stagingComplete: true,
+    activeSurveillance: false,
+    burden: 'non-liver-dominant',
+    suspectedRecurrence: false,
+    symptoms: [],
+    constraints: {
+      mriContraindicated: false,
+      mriReason: null,
+      iodinatedContrastContraindicated: false,
+      gadoliniumContraindicated: false,
+      eGFR: 80,
+    },
+    treatments: [{ kind: 'somatostatin-analog', date: '2020-06-01', completeResection: null }],
+    requestedProcedure: null,
+    ...overrides,
+  }
+}
+
+export const NO_DOSE = {
+  effectiveMsv: null,
+  ctdiVolMgy: null,
+  dlpMgyCm: null,
+  region: null,
+  activityMbq: null,
+  agent: null,
+}
+
+/** A study as the API takes it. */
+export function studyEntry(date: string, procedure: string, overrides: Record<string, unknown> = {}) {
+  return { date, procedure, result: 'stable', lesions: [], dose: NO_DOSE, note: null, ...overrides }
+}
+
+export const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast'
+export const CT = 'ct-abdomen-pelvis-with-iv-contrast'
+export const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh'
+
+/** Opens a patient's page from the worklist search. */
+export async function openByMrn(page: Page, mrn: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'pNET Follow-up' }).click()
+  await page.getByLabel('Find a patient by name or MRN').fill(mrn)
+  await page.getByTestId('worklist-row').filter({ hasText: mrn }).getByRole('button', { name }).click()
+  await expect(page.getByTestId('patient-name')).toContainText(name)
 }

@@ -148,10 +148,11 @@ test('a CT with its DLP and a DOTATATE PET/CT with activity and CT part: ledger,
   await expect(doseCell).toHaveText(formatMsv(18.15, false, false))
   await expect(doseCell).toHaveText(/^18\.\d+ mSv$/)
 
-  // Settings: a bad coefficient is refused next to its field; ICRP 103 recomputes every patient.
+  // Settings (the Settings screen: they apply to every patient): a bad coefficient is refused next
+  // to its field; ICRP 103 recomputes every patient.
   await row.getByRole('button', { name: 'Dora Dose' }).click()
-  const settings = view.getByRole('form', { name: 'Dose conversion settings' })
-  await view.getByText(/^Conversion settings:/).click()
+  await view.getByRole('button', { name: 'Change in Settings' }).click()
+  const settings = page.getByRole('form', { name: 'Dose conversion settings' })
   const coefficient = settings.getByLabel('Cu-64 DOTATATE site coefficient (mSv/MBq)')
   await coefficient.fill('5')
   await settings.getByRole('button', { name: 'Save dose settings' }).click()
@@ -161,6 +162,13 @@ test('a CT with its DLP and a DOTATATE PET/CT with activity and CT part: ledger,
   await settings.getByLabel('CT k-factor set').selectOption({ label: 'ICRP 103' })
   await settings.getByRole('button', { name: 'Save dose settings' }).click()
   await expect(page.getByRole('status')).toContainText('Dose settings saved')
+  await page.getByRole('button', { name: '← Worklist' }).click()
+  await page.getByLabel('Find a patient by name or MRN').fill(MRN)
+  await page
+    .getByTestId('worklist-row')
+    .filter({ hasText: MRN })
+    .getByRole('button', { name: 'Dora Dose' })
+    .click()
   // Abdomen-pelvis has no ICRP 103 factor (AAPM 96 used, said so); trunk is 0.0152: 400 × 0.0152 = 6.08.
   await expect(rows.nth(0).getByTestId('dose-estimate')).toContainText('9.0 mSv')
   await expect(rows.nth(0).getByTestId('dose-estimate')).toContainText(
@@ -170,7 +178,7 @@ test('a CT with its DLP and a DOTATATE PET/CT with activity and CT part: ledger,
   await expect(rows.nth(1).getByText('CT part: 400 mGy·cm × 0.0152 = 6.08 mSv')).toBeVisible()
   await expect(rows.nth(1).getByText('k: ICRP 103, chest, abdomen and pelvis')).toBeVisible()
   await expect(view.getByTestId('dose-total')).toContainText('18.23 mSv')
-  await expect(view.getByText(/^Conversion settings: ICRP 103 k-factors/)).toBeVisible()
+  await expect(view.getByText(/^Conversion settings \(for every patient\): ICRP 103 k-factors/)).toBeVisible()
 
   // The same view in the light theme, for a look.
   await page.getByRole('button', { name: 'Switch to the light theme' }).click()

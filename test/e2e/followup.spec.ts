@@ -73,7 +73,7 @@ test('add a patient, record a study, see the suggestion and due date, and find i
       'study.record',
       'recommendation.create',
       'followup.create',
-      'followup.close',
+      'followup.done',
     ]),
   )
 })

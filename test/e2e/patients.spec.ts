@@ -58,7 +58,10 @@ test('bad input is explained next to its field and nothing is stored', async ({ 
   await page.getByLabel('Birth date').fill('1961-02-30')
   await page.getByLabel('eGFR (mL/min/1.73 m²)').fill('lots')
   await page.getByRole('button', { name: 'Save patient' }).click()
-  await expect(page.getByText('eGFR must be a number.')).toBeVisible()
+  // Every problem in one pass: the number (type and range in one message) and the schema's rules.
+  await expect(page.getByText('eGFR must be a number, at least 0 and below 300.')).toBeVisible()
+  await expect(page.getByText('Enter the MRN.')).toBeVisible()
+  await expect(page.getByLabel('MRN', { exact: true })).toBeFocused()
   await page.getByLabel('eGFR (mL/min/1.73 m²)').fill('')
   await page.getByRole('button', { name: 'Save patient' }).click()
   await expect(page.getByText('Enter the MRN.')).toBeVisible()

@@ -12,7 +12,7 @@ test('the due-status tabs move with the arrow keys, Home and End, and show the c
   const host = await log.start()
   await startEmpty(page, host.url)
   const tabs = page.getByRole('tablist', { name: 'Due status' })
-  await expect(tabs.getByRole('tab')).toHaveCount(6)
+  await expect(tabs.getByRole('tab')).toHaveCount(7)
   const now = page.getByTestId('bucket-now')
   await expect(now).toHaveAttribute('aria-selected', 'true')
 
@@ -28,10 +28,10 @@ test('the due-status tabs move with the arrow keys, Home and End, and show the c
   await expect(panel.getByTestId('worklist')).toBeVisible()
 
   await page.keyboard.press('End')
-  await expect(page.getByTestId('bucket-all')).toBeFocused()
-  await expect(page.getByTestId('bucket-all')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('bucket-attention')).toBeFocused()
+  await expect(page.getByTestId('bucket-attention')).toHaveAttribute('aria-selected', 'true')
   await page.keyboard.press('ArrowLeft')
-  await expect(page.getByTestId('bucket-upcoming-90')).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByTestId('bucket-all')).toHaveAttribute('aria-selected', 'true')
   await page.keyboard.press('Home')
   await expect(now).toBeFocused()
   await expect(now).toHaveAttribute('aria-selected', 'true')

@@ -6,7 +6,7 @@ import { openBackend, type Backend } from '../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../electron/contract/contract'
 import { dispatch } from '../../electron/contract/dispatch'
 import type { Result } from '../../electron/contract/result'
-import type { StudyInput } from '../../db/types'
+import type { StudyRequest } from '../../electron/contract/schemas'
 import { patientInput } from './db'
 
 /** The log, its -wal and -shm: name -> sha256 (absent files are left out). */
@@ -44,7 +44,7 @@ export async function ok<K extends CallName>(b: Backend, name: K, req: RequestOf
   return r.value
 }
 
-export const mriStudy = (date: string): StudyInput => ({
+export const mriStudy = (date: string): StudyRequest => ({
   date,
   procedure: 'mri-abdomen-pelvis-without-and-with-iv-contrast',
   result: 'stable',

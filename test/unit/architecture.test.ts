@@ -3,7 +3,9 @@ import path from 'node:path'
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 import { migration0010 } from '../../db/migrations/0010-domain'
+import { migration0060 } from '../../db/migrations/0060-biomarkers-notes'
 import {
+  BIOMARKERS,
   ITEM_STATUSES,
   OVERRIDE_REASON_CODES,
   RECOMMENDATION_TRIGGERS,
@@ -199,5 +201,9 @@ describe('codes declared once (engine/codes.ts, engine/types.ts)', () => {
     expect(listed('region')).toEqual([...DOSE_REGIONS])
     expect(listed('agent')).toEqual([...AGENTS])
     expect(listed('role')).toEqual([...LESION_ROLES])
+    let sql60 = ''
+    migration0060.up({ exec: (s: string) => (sql60 += s) } as never)
+    const markers = /marker IN\s*\(([^)]*)\)/.exec(sql60)
+    expect([...markers![1]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!)).toEqual([...BIOMARKERS])
   })
 })

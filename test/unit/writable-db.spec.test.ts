@@ -230,18 +230,21 @@ describe('services own the transaction and the audit (electron/backend/services)
     expect(direct.sort()).toEqual([
       'electron/backend/services/demo.ts: demo.load patient',
       'electron/backend/services/demo.ts: demo.remove patient',
-      'electron/backend/services/followup.ts: recommendation.create recommendation',
+      'electron/backend/services/lifecycle.ts: recommendation.create recommendation',
       'electron/backend/services/settings.ts: settings.update setting',
     ])
     const calls = sourceFiles('electron/backend').flatMap((f) =>
       (read(f).match(/appendAudit\(/g) ?? []).map(() => f),
     )
     expect(calls.sort()).toEqual([
+      // auditedInsert, auditedChange, auditedDelete, auditedNote
+      'electron/backend/services/audited.ts',
+      'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/demo.ts',
       'electron/backend/services/demo.ts',
-      'electron/backend/services/followup.ts',
+      'electron/backend/services/lifecycle.ts',
       'electron/backend/services/settings.ts',
     ])
   })

@@ -1,10 +1,20 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { guardRecord } from '../../../db/integrity-guard'
+import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
 import { requireItem } from '../../../db/queries/followups'
+import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
 import { requireStudy } from '../../../db/queries/studies'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
-import type { FollowUpItem, PatientRecord, StudyRecord } from '../../../db/types'
+import type {
+  BiomarkerRecord,
+  FollowUpItem,
+  PatientNote,
+  PatientRecord,
+  StudyRecord,
+  SurveillanceExitRecord,
+  TreatmentRecord,
+} from '../../../db/types'
 
 // The one sequence every service uses to change a stored record: read it, write the change, read it
 // back, and append one audit row with the record before and after, all in the caller's write
@@ -15,14 +25,20 @@ import type { FollowUpItem, PatientRecord, StudyRecord } from '../../../db/types
 interface Audited {
   patient: PatientRecord
   study: StudyRecord
+  treatment: TreatmentRecord
   followup_item: FollowUpItem
+  surveillance_exit: SurveillanceExitRecord
+  biomarker: BiomarkerRecord
 }
 export type AuditedEntity = keyof Audited
 
 const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] } = {
   patient: requirePatient,
   study: requireStudy,
+  treatment: requireTreatment,
   followup_item: requireItem,
+  surveillance_exit: requireExit,
+  biomarker: requireBiomarker,
 }
 
 /**
@@ -52,10 +68,115 @@ export function auditedChange<E extends AuditedEntity>(
 ): { before: Audited[E]; after: Audited[E] } {
   const before = READ[c.entity](tx, c.id)
   // The record must still be what its last audit row says: a change never builds on a record that
-  // was altered behind the app's back (the log then goes read-only, db/integrity.ts).
-  guardRecord(tx, c.entity, c.id, before)
+  // was altered behind the app's back (the log then goes read-only, db/integrity.ts). A treatment
+  // is checked as part of its patient's record (see `auditedTreatment`).
+  if (c.entity !== 'treatment') guardRecord(tx, c.entity as Exclude<E, 'treatment'>, c.id, before)
   c.change(before)
   const after = READ[c.entity](tx, c.id)
   appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })
+  return { before, after }
+}
+
+/**
+ * A change of one of the patient's treatments. The live treatments are part of the patient's record
+ * (`PatientRecord.treatments`, rewritten whole by a facts edit), so the change is audited twice in
+ * the same transaction: the treatment's own row, and the patient's record before and after. That
+ * keeps every patient record equal to its last audit row (db/integrity.ts).
+ */
+export function auditedTreatment<T>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; change: () => T },
+): T {
+  let out: T | undefined
+  auditedChange(tx, actor, {
+    entity: 'patient',
+    id: c.patientId,
+    action: c.action,
+    change: () => {
+      out = c.change()
+    },
+  })
+  return out as T
+}
+
+/** The records of a patient an undo may put back, each audited on its own. */
+const UNDONE = {
+  study: 'SELECT id FROM study WHERE patient_id = ?',
+  followup_item: 'SELECT id FROM followup_item WHERE patient_id = ?',
+  surveillance_exit: 'SELECT id FROM surveillance_exit WHERE patient_id = ?',
+} as const satisfies Partial<Record<AuditedEntity, string>>
+
+/**
+ * Puts a patient's state back (undo): `restore` rewrites the rows; the patient's record is audited
+ * before and after, and so is every study, follow-up item and exit of the patient whose stored
+ * content the restore changed, added or removed — so no record is left differing from its last
+ * audit row.
+ */
+export function auditedRestore(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; restore: () => void },
+): void {
+  const ids = (entity: keyof typeof UNDONE) => tx.prepare(UNDONE[entity]).pluck().all(c.patientId) as number[]
+  const read = (entity: keyof typeof UNDONE, id: number): unknown => {
+    try {
+      return READ[entity](tx, id)
+    } catch {
+      return null
+    }
+  }
+  const before = new Map<string, unknown>()
+  for (const entity of Object.keys(UNDONE) as (keyof typeof UNDONE)[]) {
+    for (const id of ids(entity)) {
+      const record = read(entity, id)
+      guardRecord(tx, entity, id, record)
+      before.set(`${entity}:${id}`, record)
+    }
+  }
+  auditedChange(tx, actor, { entity: 'patient', id: c.patientId, action: c.action, change: c.restore })
+  for (const entity of Object.keys(UNDONE) as (keyof typeof UNDONE)[]) {
+    const seen = new Set<number>(ids(entity))
+    for (const key of before.keys()) {
+      const [e, id] = key.split(':')
+      if (e === entity) seen.add(Number(id))
+    }
+    for (const id of [...seen].sort((a, b) => a - b)) {
+      const was = before.get(`${entity}:${id}`) ?? null
+      const now = read(entity, id)
+      if (JSON.stringify(was) === JSON.stringify(now)) continue
+      appendAudit(tx, actor, { action: c.action, entity, entityId: id, before: was, after: now })
+    }
+  }
+}
+
+/**
+ * Deletes a record: it is read (a missing one is NOT_FOUND), `remove` deletes it, and the audit row
+ * keeps the record as it was with `after: null`. Returns the deleted record.
+ */
+export function auditedDelete<E extends AuditedEntity>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { entity: E; id: number; action: string; remove: (before: Audited[E]) => void },
+): Audited[E] {
+  const before = READ[c.entity](tx, c.id)
+  c.remove(before)
+  appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after: null })
+  return before
+}
+
+/**
+ * Sets the patient's note (one per patient, keyed by the patient's id): read before (null when
+ * there was none), `put` writes or removes it, read back, one audit row with both.
+ */
+export function auditedNote(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; put: () => void },
+): { before: PatientNote | null; after: PatientNote | null } {
+  const before = getNote(tx, c.patientId)
+  c.put()
+  const after = getNote(tx, c.patientId)
+  appendAudit(tx, actor, { action: c.action, entity: 'patient_note', entityId: c.patientId, before, after })
   return { before, after }
 }

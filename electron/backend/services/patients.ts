@@ -5,6 +5,7 @@ import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientInput, PatientRecord } from '../../../db/types'
 import { auditedChange, auditedInsert } from './audited'
 import { reevaluateInTx, type FollowUpContext } from './followup'
+import { keepUndo } from './lifecycle'
 
 /** Creates a patient with its facts, audited, in the caller's write transaction. */
 export function createPatientInTx(
@@ -73,6 +74,7 @@ export function updatePatient(
   version: number,
 ): PatientRecord {
   return writeTx(ctx.db, (tx) => {
+    keepUndo(ctx, tx, id, 'patient.update')
     const p = updatePatientInTx(tx, ctx.actor, id, input, version)
     reevaluateInTx(ctx, tx, p.id, 'facts-changed')
     return p

@@ -1,7 +1,7 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
 import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
-import type { EngineSettings } from '../../../engine'
+import { DEFAULT_LIFECYCLE_SETTINGS, type EngineSettings, type LifecycleSettings } from '../../../engine'
 import type { Settings } from '../../contract/contract'
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   kFactors: 'aapm96',
   cu64DotatateMsvPerMbq: null,
   firstRunDone: false,
+  fulfilmentMarginDays: DEFAULT_LIFECYCLE_SETTINGS.fulfilmentMarginDays,
 }
 
 export function getSettings(db: ReadableDb): Settings {
@@ -23,6 +24,11 @@ export function engineSettingsOf(s: Settings): EngineSettings {
       ? { siteCoefficients: { 'cu64-dotatate': s.cu64DotatateMsvPerMbq } }
       : {}),
   }
+}
+
+/** The part of the settings the follow-up lifecycle reads (when a study fulfils a step). */
+export function lifecycleSettingsOf(s: Settings): LifecycleSettings {
+  return { fulfilmentMarginDays: s.fulfilmentMarginDays }
 }
 
 /** Changes settings; when the dose conversion changes, `onDoseSettingsChanged` runs in the same transaction. */

@@ -8,13 +8,15 @@ import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
+import { SettingsPage } from '../features/settings/SettingsPage'
 import { Worklist } from '../features/worklist/Worklist'
 import { FirstRun } from './FirstRun'
 
 type View =
   | { name: 'worklist' }
   | { name: 'patient'; id: number; record: boolean; notice?: string }
-  | { name: 'new-patient' }
+  | { name: 'new-patient'; form: number }
+  | { name: 'settings' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -84,6 +86,21 @@ export function App() {
     setNotice(null)
     setView({ name: 'worklist' })
   }
+  // Each press of Add patient starts a fresh form, even over one already open.
+  const addPatient = () => {
+    setNotice(null)
+    setView((v) => ({ name: 'new-patient', form: v.name === 'new-patient' ? v.form + 1 : 0 }))
+  }
+  const openSettings = () => {
+    setNotice(null)
+    setView({ name: 'settings' })
+  }
+  const startDemo = async () => {
+    const r = await loadDemo.run({})
+    setNotice(
+      r.ok ? `Loaded ${r.value.patients} demo patients.` : `The demo was not loaded: ${r.error.message}`,
+    )
+  }
 
   return (
     <div className="shell">
@@ -100,75 +117,78 @@ export function App() {
           Skip to the patient record
         </a>
       )}
-      <header className="topbar">
-        <h1>
-          <button className="link topbar__home" onClick={toWorklist}>
-            pNET Follow-up
-          </button>
-        </h1>
-        <span
-          className="topbar__meta"
-          title={`Follow-up log: ${info.dataFile}\nError details: ${info.logFile}`}
-        >
-          Today {info.today}
-        </span>
-        <button
-          className="button button--quiet"
-          onClick={() => void saveSettings({ theme: settings.theme === 'dark' ? 'light' : 'dark' })}
-          aria-label={`Switch to the ${settings.theme === 'dark' ? 'light' : 'dark'} theme`}
-        >
-          {settings.theme === 'dark' ? 'Light theme' : 'Dark theme'}
-        </button>
-        <button
-          className="button button--quiet"
-          onClick={async () => {
-            const r = await backup.run({})
-            setNotice(
-              r.ok ? `Backup written and checked: ${r.value.file}` : `Backup failed: ${r.error.message}`,
-            )
-          }}
-        >
-          Back up now
-        </button>
-        <button
-          className="button button--primary"
-          onClick={() => {
-            setNotice(null)
-            setView({ name: 'new-patient' })
-          }}
-        >
-          Add patient
-        </button>
-      </header>
-      <RecoveryBanner log={info.log} />
-      {info.backupError && (
-        <div className="demo-banner" role="alert">
-          <span>
-            <strong>Today’s automatic backup failed:</strong> {info.backupError} The log itself is unchanged;
-            use “Back up now” or ask IT to check {info.backupDir}.
-          </span>
-        </div>
-      )}
-      {demo && demo.patients > 0 && (
-        <div className="demo-banner" role="note">
-          <span>
-            <strong>Demo log:</strong> the patients marked “demo” are invented, for trying the app.
+      <header className="masthead">
+        <div className="topbar">
+          <h1>
+            <button className="link topbar__home" onClick={toWorklist}>
+              pNET Follow-up
+            </button>
+          </h1>
+          <span
+            className="topbar__meta"
+            title={`Follow-up log: ${info.dataFile}\nError details: ${info.logFile}`}
+          >
+            Today {info.today}
           </span>
           <button
-            className="button"
-            disabled={removeDemo.isPending}
+            className="button button--quiet"
+            onClick={() => void saveSettings({ theme: settings.theme === 'dark' ? 'light' : 'dark' })}
+            aria-label={`Switch to the ${settings.theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
+            {settings.theme === 'dark' ? 'Light theme' : 'Dark theme'}
+          </button>
+          <button
+            className="button button--quiet"
             onClick={async () => {
-              const r = await removeDemo.run({})
-              if (r.ok) {
-                toWorklist()
-                setNotice(`Removed ${r.value.removed} demo patients.`)
-              } else setNotice(`The demo patients were not removed: ${r.error.message}`)
+              const r = await backup.run({})
+              setNotice(
+                r.ok ? `Backup written and checked: ${r.value.file}` : `Backup failed: ${r.error.message}`,
+              )
             }}
           >
-            Remove demo patients
+            Back up now
+          </button>
+          <button
+            className="button button--quiet"
+            onClick={openSettings}
+            aria-current={view.name === 'settings' ? 'page' : undefined}
+          >
+            Settings
+          </button>
+          <button className="button button--primary" onClick={addPatient}>
+            Add patient
           </button>
         </div>
-      )}
+        <RecoveryBanner log={info.log} />
+        {info.backupError && (
+          <div className="demo-banner" role="alert">
+            <span>
+              <strong>Today’s automatic backup failed:</strong> {info.backupError} The log itself is
+              unchanged; use “Back up now” or ask IT to check {info.backupDir}.
+            </span>
+          </div>
+        )}
+        {demo && demo.patients > 0 && (
+          <div className="demo-banner" role="note">
+            <span>
+              <strong>Demo log:</strong> the patients marked “demo” are invented, for trying the app.
+            </span>
+            <button
+              className="button"
+              disabled={removeDemo.isPending}
+              onClick={async () => {
+                const r = await removeDemo.run({})
+                if (r.ok) {
+                  toWorklist()
+                  setNotice(`Removed ${r.value.removed} demo patients.`)
+                } else setNotice(`The demo patients were not removed: ${r.error.message}`)
+              }}
+            >
+              Remove demo patients
+            </button>
+          </div>
+        )}
+      </header>
       <main className="content" id={MAIN_ID} tabIndex={-1}>
         {notice && (
           <p className="notice" role="status">
@@ -180,10 +200,13 @@ export function App() {
             today={info.today}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
+            onAddPatient={addPatient}
+            onLoadDemo={startDemo}
           />
         )}
         {view.name === 'new-patient' && (
           <PatientForm
+            key={view.form}
             onCancel={toWorklist}
             onSaved={(p) => openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)}
           />
@@ -196,7 +219,11 @@ export function App() {
             startRecording={view.record}
             initialNotice={view.notice ?? null}
             onBack={toWorklist}
+            onOpenSettings={openSettings}
           />
+        )}
+        {view.name === 'settings' && (
+          <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
         )}
       </main>
     </div>

@@ -1,6 +1,8 @@
-import { useId, type SelectHTMLAttributes } from 'react'
+import { useId, type ComponentPropsWithRef } from 'react'
+import { FieldLabel } from './Field'
 
-interface SelectProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
+/** A select's props (a `ref` included, e.g. react-hook-form's `register`), less its id. */
+interface SelectProps extends Omit<ComponentPropsWithRef<'select'>, 'id'> {
   label: string
   options: ReadonlyArray<{ value: string; label: string }>
   error?: string | undefined
@@ -11,7 +13,7 @@ export function Select({ label, options, error, ...select }: SelectProps) {
   const id = useId()
   return (
     <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
+      <FieldLabel htmlFor={id} label={label} required={select.required === true} />
       <select
         id={id}
         aria-invalid={error ? true : undefined}

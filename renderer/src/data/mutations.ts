@@ -72,6 +72,20 @@ export function useOverrideItem(patientId: number) {
 }
 
 /**
+ * Biomarker values and the note are the radiologist's record beside the guideline: the engine
+ * reads neither, so only that patient's page changes (no recommendation, no worklist row).
+ */
+export function useAddBiomarker(patientId: number) {
+  return useCallMutation('biomarkers.add', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+export function useRemoveBiomarker(patientId: number) {
+  return useCallMutation('biomarkers.remove', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+export function useSetNote(patientId: number) {
+  return useCallMutation('notes.set', (qc) => invalidate(qc, queryKeys.patients.detail(patientId)))
+}
+
+/**
  * Settings come back whole and replace the cached ones. The dose settings also recompute every
  * patient's cumulative dose: the worklist and every patient page. Theme and the first-run choice
  * change nothing else.
@@ -104,4 +118,28 @@ export function useRemoveDemo() {
 /** A backup changes nothing on screen. */
 export function useBackup() {
   return useCallMutation('app.backup', () => undefined)
+}
+
+/**
+ * The follow-up lifecycle's commands on one patient (corrections, decisions, exits, undo): each
+ * changes that patient's page and the worklist (its buckets, counts and the left list).
+ */
+export type PatientCommand =
+  | 'studies.update'
+  | 'studies.markError'
+  | 'studies.restore'
+  | 'treatments.update'
+  | 'treatments.markError'
+  | 'treatments.restore'
+  | 'patients.markError'
+  | 'patients.restore'
+  | 'patients.undo'
+  | 'followup.doneElsewhere'
+  | 'followup.recordDecision'
+  | 'surveillance.leave'
+  | 'surveillance.reopen'
+export function usePatientCommand<K extends PatientCommand>(name: K, patientId: number) {
+  return useCallMutation(name, (qc) =>
+    invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
 }

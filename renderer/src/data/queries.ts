@@ -70,3 +70,13 @@ export function useWorklistPages(filter: WorklistFilter, pages: readonly number[
     },
   })
 }
+
+/** Patients who left surveillance, with the reason (the worklist's "Left surveillance" tab). */
+export function useLeftSurveillance(search: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...queryKeys.worklist.all, 'left', search] as const,
+    queryFn: () => fetchValue('worklist.left', { ...(search ? { search } : {}), limit: 200, offset: 0 }),
+    enabled,
+    placeholderData: keepPreviousData,
+  })
+}

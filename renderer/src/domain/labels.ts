@@ -4,10 +4,17 @@
 // engine/codes.ts): a code without words does not compile.
 import { ACR_PNET } from '../../../engine'
 import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
+import { describeExit, EXIT_REASON_LABELS } from '../../../engine'
+import type { BoardDecision, SurveillanceExit } from '../../../engine'
 import { followUpStatus } from '../../../engine'
 import {
+  DEFERRAL_REASONS,
+  BIOMARKERS,
+  type Biomarker,
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
+  SURVEILLANCE_EXIT_REASONS,
+  type DeferralReason,
   type ItemStatus,
   type OverrideReasonCode,
   type RecommendationTrigger,
@@ -31,10 +38,13 @@ import {
   type StudyResult,
   type VariantId,
 } from '../../../engine'
+import { msvText } from './msv'
 
 export const PACK = ACR_PNET
 
 export const PROCEDURE_OPTIONS = PACK.procedures.map((p) => ({ value: p.id, label: p.acrName }))
+/** The procedures with a first "Choose…" entry, for a form that must not preselect one. */
+export const PROCEDURE_CHOICES = [{ value: '', label: 'Choose…' }, ...PROCEDURE_OPTIONS]
 
 export function procedureName(id: ProcedureId | string | null): string {
   if (!id) return '—'
@@ -75,8 +85,10 @@ export function resultLabel(r: StudyResult | null): string {
   return label.charAt(0).toUpperCase() + label.slice(1)
 }
 
+/** The result must be chosen; "not read yet" is a choice too (never what an untouched form sends). */
 export const RESULT_OPTIONS = [
-  { value: '', label: 'Not read yet (or derive from measurements)' },
+  { value: '', label: 'Choose…' },
+  { value: 'not-read-yet', label: 'Not read yet (or derive from measurements)' },
   ...STUDY_RESULTS.map((r) => ({ value: r, label: resultLabel(r) })),
 ]
 
@@ -134,11 +146,13 @@ export const AGENT_OPTIONS = [
   ...AGENTS.map((a) => ({ value: a, label: AGENT_LABELS[a] })),
 ]
 
-/** Effective dose for a table cell: value, and what is estimated or missing. */
+/**
+ * Effective dose for a table cell: the value as `msvText` writes it everywhere (one rounding
+ * rule, domain/msv.ts), and what is estimated or missing.
+ */
 export function formatMsv(msv: number | null, estimated: boolean, incomplete: boolean): string {
   if (msv === null) return '—'
-  const v = msv >= 100 ? msv.toFixed(1) : msv.toFixed(2)
-  return `${incomplete ? '≥ ' : ''}${v} mSv${estimated ? ' (est.)' : ''}`
+  return `${msvText(msv, incomplete)}${estimated ? ' (est.)' : ''}`
 }
 
 /** Where today falls relative to a due window, in words for the worklist. */
@@ -198,6 +212,12 @@ export const ITEM_STATUS_LABELS: Readonly<Record<ItemStatus, string>> = {
 
 export const STATUS_REASON_LABELS: Readonly<Record<StatusReasonCode, string>> = {
   'study-recorded': 'Study recorded',
+  'result-entered': 'Result entered',
+  'decision-recorded': 'Decision recorded',
+  superseded: 'Replaced by the next step',
+  cancelled: 'Cancelled',
+  deferred: 'Deferred',
+  'left-surveillance': 'Left surveillance',
   'done-elsewhere': 'Done elsewhere',
   'patient-declined': 'Patient declined',
   'patient-request': 'Patient request',
@@ -213,6 +233,72 @@ export const STATUS_REASON_OPTIONS = MANUAL_STATUS_REASON_CODES.map((value) => (
   value,
   label: STATUS_REASON_LABELS[value],
 }))
+
+/**
+ * The reasons for cancelling a step (its successor opens at once). Leaving surveillance, or a
+ * patient who declines further imaging, is "Leave surveillance", not a cancellation.
+ */
+export const CANCEL_REASON_OPTIONS = MANUAL_STATUS_REASON_CODES.filter(
+  (c) => c !== 'end-of-surveillance' && c !== 'patient-declined' && c !== 'done-elsewhere',
+).map((value) => ({ value, label: STATUS_REASON_LABELS[value] }))
+
+export const DEFERRAL_REASON_LABELS: Readonly<Record<DeferralReason, string>> = {
+  'patient-request': 'Patient request',
+  'clinical-change': 'Clinical change',
+  scheduling: 'Scheduling',
+  other: 'Other (say why)',
+}
+export const DEFERRAL_REASON_OPTIONS = DEFERRAL_REASONS.map((value) => ({
+  value,
+  label: DEFERRAL_REASON_LABELS[value],
+}))
+
+const capital = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1)
+export const EXIT_REASON_OPTIONS = SURVEILLANCE_EXIT_REASONS.map((value) => ({
+  value,
+  label: capital(EXIT_REASON_LABELS[value]),
+}))
+
+/** Why a patient left surveillance, in words ("lost to follow-up after 3 attempts: …"). */
+export function exitText(e: Pick<SurveillanceExit, 'reasonCode' | 'text' | 'attempts'>): string {
+  return describeExit({ ...e, date: '' })
+}
+
+/** A board's or review's decision in words. */
+export function decisionText(d: BoardDecision): string {
+  switch (d.type) {
+    case 'new-treatment':
+      return `new treatment: ${treatmentLabel(d.treatment.kind)} from ${d.treatment.date}`
+    case 'continue-surveillance':
+      return `continue surveillance: ${procedureName(d.procedure)}, ${d.due.from} – ${d.due.to}`
+    case 'further-imaging':
+      return `further imaging: ${procedureName(d.procedure)}, ${d.due.from} – ${d.due.to}`
+    case 'leave-surveillance':
+      return `leave surveillance (${exitText(d.exit)})`
+  }
+}
+
+/** The change `patients.undo` would reverse, in words. */
+export const UNDO_COMMAND_LABELS: Readonly<Record<string, string>> = {
+  'study.record': 'recording the study',
+  'study.result': 'entering the result',
+  'study.update': 'editing the study',
+  'study.markError': 'marking the study as entered in error',
+  'study.restore': 'restoring the study',
+  'treatment.update': 'editing the treatment',
+  'treatment.markError': 'marking the treatment as entered in error',
+  'treatment.restore': 'restoring the treatment',
+  'patient.update': 'editing the record',
+  'patient.markError': 'marking the patient as entered in error',
+  'patient.restore': 'restoring the patient',
+  'followup.cancelled': 'cancelling the step',
+  'followup.deferred': 'deferring the step',
+  'followup.override': 'changing the study or window',
+  'followup.doneElsewhere': 'recording the study done elsewhere',
+  'followup.decision': 'recording the decision',
+  'surveillance.leave': 'leaving surveillance',
+  'surveillance.reopen': 'reopening surveillance',
+}
 
 export const OVERRIDE_REASON_LABELS: Readonly<Record<OverrideReasonCode, string>> = {
   'clinician-decision': 'Clinician decision',
@@ -233,4 +319,47 @@ export const BUCKET_LABELS: Readonly<Record<WorklistBucket, string>> = {
   'upcoming-30': 'Next 30 days',
   'upcoming-90': 'Next 90 days',
   all: 'All scheduled',
+  attention: 'Needs attention',
+}
+
+const BIOMARKER_LABELS: Readonly<Record<Biomarker, string>> = {
+  'chromogranin-a': 'Chromogranin A',
+  pancreastatin: 'Pancreastatin',
+  nse: 'Neuron-specific enolase (NSE)',
+  'urine-5-hiaa': '5-HIAA (24-hour urine)',
+  'plasma-5-hiaa': '5-HIAA (plasma)',
+  serotonin: 'Serotonin',
+  gastrin: 'Gastrin',
+  insulin: 'Insulin',
+  glucagon: 'Glucagon',
+  vip: 'VIP',
+}
+
+/** The unit a new value of each marker starts with (the laboratory's own unit may differ: edit it). */
+export const BIOMARKER_DEFAULT_UNITS: Readonly<Record<Biomarker, string>> = {
+  'chromogranin-a': 'ng/mL',
+  pancreastatin: 'pmol/L',
+  nse: 'ng/mL',
+  'urine-5-hiaa': 'mg/24 h',
+  'plasma-5-hiaa': 'nmol/L',
+  serotonin: 'ng/mL',
+  gastrin: 'pg/mL',
+  insulin: 'µU/mL',
+  glucagon: 'pg/mL',
+  vip: 'pg/mL',
+}
+
+export function biomarkerLabel(m: Biomarker): string {
+  return BIOMARKER_LABELS[m]
+}
+
+export const BIOMARKER_OPTIONS = BIOMARKERS.map((value) => ({ value, label: BIOMARKER_LABELS[value] }))
+
+/**
+ * A closing or override reason in a sentence: the words the radiologist typed for "Other (say
+ * why)" (the option's label is an instruction, not a reason), else the reason's label and any text.
+ */
+export function reasonText(label: string, code: string, text: string | null): string {
+  if (code === 'other') return text ? `“${text}”` : 'no reason given'
+  return text ? `${label}: “${text}”` : label
 }

@@ -2,7 +2,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { RequestOf, ResultOf, CallName } from '../../../electron/contract/contract'
+import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
 import { patientInput, tempDir } from '../../helpers/db'
@@ -59,10 +59,14 @@ const noDose: StudyInput['dose'] = {
   activityMbq: null,
   agent: null,
 }
-const study = (date: string, result: StudyInput['result'], extra: Partial<StudyInput> = {}): StudyInput => ({
+const study = (
+  date: string,
+  result: StudyInput['result'],
+  extra: Partial<StudyRequest> = {},
+): StudyRequest => ({
   date,
   procedure: MRI,
-  result,
+  result: result ?? 'not-read-yet',
   lesions: [],
   dose: noDose,
   note: null,
@@ -219,25 +223,48 @@ describe('what the open item asks for', () => {
     expect((await ok('worklist.summary', { bucket: 'all' })).counts.overdue).toBe(1)
   })
 
-  it('does not reopen a tumour board the radiologist closed, and a new treatment starts response follow-up', async () => {
+  it('closes a tumour board only with its decision, keeps the step it chose, and a new treatment starts response follow-up', async () => {
     const p = await ok('patients.create', patientInput())
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-01', 'progression') })
-    expect(r.nextItem?.reason).toBe('Tumour board review')
-    await ok('followup.setStatus', {
+    expect(r.nextItem).toMatchObject({ kind: 'tumor-board', reason: 'Tumour board review' })
+    // "Mark done" without saying what the board decided is refused; the board stays open.
+    const done = await dispatch(
+      backend.handlers,
+      'followup.setStatus',
+      {
+        itemId: r.nextItem!.id,
+        status: 'done',
+        reasonCode: 'done-elsewhere',
+        reasonText: null,
+        newDue: null,
+      },
+      () => undefined,
+    )
+    expect(done).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    const decided = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
-      status: 'done',
-      reasonCode: 'done-elsewhere',
-      reasonText: 'discussed 2026-11-23',
-      newDue: null,
+      date: '2026-11-23',
+      decision: {
+        type: 'continue-surveillance',
+        procedure: MRI,
+        due: { from: '2027-02-01', to: '2027-03-01' },
+      },
     })
+    expect(decided.closed).toMatchObject({ status: 'done', statusReasonCode: 'decision-recorded' })
+    expect(decided.closed!.decision).toMatchObject({
+      date: '2026-11-23',
+      decision: { type: 'continue-surveillance' },
+    })
+    expect(decided.next).toMatchObject({ kind: 'imaging', override: { due: { from: '2027-02-01' } } })
+    // The engine still sees the progression; the board's decision already answers it.
     await ok('patients.update', {
       id: p.id,
       version: await versionOf(p.id),
       patient: patientInput({ weightKg: 81 }),
     })
-    expect((await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')).toEqual(
-      [],
-    )
+    const kept = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
+    expect(kept).toHaveLength(1)
+    expect(kept[0]).toMatchObject({ id: decided.next!.id, override: { due: { from: '2027-02-01' } } })
     const withTreatment = patientInput({
       treatments: [
         { kind: 'prrt', date: '2025-01-15', completeResection: null },
@@ -250,7 +277,11 @@ describe('what the open item asks for', () => {
       patient: withTreatment,
     })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')
-    expect(open).toMatchObject({ procedure: MRI, due: { from: '2027-05-20', to: '2027-11-20' } })
+    expect(open).toMatchObject({
+      kind: 'treatment-response',
+      procedure: MRI,
+      due: { from: '2027-05-20', to: '2027-11-20' },
+    })
   })
 })
 
@@ -343,9 +374,29 @@ describe('follow-up items', () => {
     expect(JSON.parse(audit.after_json).override.reasonCode).toBe('contraindication')
   })
 
-  it('defers to a new window, cancels with a reason, and refuses to change a closed item', async () => {
+  it('defers to a new window, cancels with a reason (the next step opens), and refuses to change a closed item', async () => {
     const p = await ok('patients.create', patientInput())
     const item = (await ok('patients.detail', { id: p.id })).items[0]!
+    const past = await dispatch(
+      backend.handlers,
+      'followup.setStatus',
+      {
+        itemId: item.id,
+        status: 'deferred',
+        reasonCode: 'scheduling',
+        reasonText: null,
+        newDue: { from: '2026-10-01', to: '2026-11-01' },
+      },
+      () => undefined,
+    )
+    expect(past).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('before today (2026-11-24)') as unknown,
+        fields: { 'newDue.to': expect.any(String) as unknown },
+      },
+    })
     const d = await ok('followup.setStatus', {
       itemId: item.id,
       status: 'deferred',
@@ -362,8 +413,9 @@ describe('follow-up items', () => {
         procedure: null,
         due: { from: '2027-01-10', to: '2027-02-10' },
         reasonCode: 'patient-preference',
-        text: 'Deferred (patient request)',
+        text: null,
       },
+      deferralReason: 'patient-request',
     })
     // A later change of facts re-runs the engine but never moves the deferred window.
     await ok('patients.update', {
@@ -392,7 +444,24 @@ describe('follow-up items', () => {
       statusReasonCode: 'other',
       statusReasonText: 'moved abroad',
     })
-    expect((await ok('worklist.summary', { bucket: 'all' })).counts.scheduled).toBe(0)
+    // A cancelled step is replaced by the guideline's step at once: the patient stays on the list.
+    expect(c.lifecycle.guard).toBe('cancel-reopens-guideline-step')
+    expect(c.next).toMatchObject({ status: 'scheduled', kind: 'imaging-now' })
+    expect((await ok('worklist.summary', { bucket: 'all' })).counts.scheduled).toBe(1)
+    // Only leaving surveillance, with a reason, person and date, leaves no open step.
+    const left = await ok('surveillance.leave', {
+      patientId: p.id,
+      exit: { reasonCode: 'discharged-elsewhere', text: 'Oslo', attempts: null, date: '2026-11-24' },
+    })
+    expect(left.next).toBeNull()
+    expect(left.closed).toMatchObject({ status: 'cancelled', statusReasonCode: 'left-surveillance' })
+    const counts = (await ok('worklist.summary', { bucket: 'all' })).counts
+    expect(counts).toMatchObject({ scheduled: 0, left: 1 })
+    const list = await ok('worklist.left', { limit: 10, offset: 0 })
+    expect(list.items[0]).toMatchObject({
+      patientId: p.id,
+      exit: { reasonCode: 'discharged-elsewhere', text: 'Oslo', recordedBy: 'dr.test', date: '2026-11-24' },
+    })
   })
 
   it('shows an item as overdue once today is past its window', async () => {
@@ -456,7 +525,14 @@ describe('entering a result later', () => {
     const s = await ok('studies.setResult', { studyId: r.study.id, result: 'indeterminate' })
     expect(s.study.result).toBe('indeterminate')
     expect(s.recommendation).toMatchObject({ trigger: 'result-entered', intervalMonths: { min: 3, max: 4 } })
-    expect(s.nextItem).toMatchObject({ id: r.nextItem!.id, due: { from: '2027-02-20', to: '2027-03-20' } })
+    // The result step closes as done (its result is in) and the plan opens as the next step.
+    expect(s.closedItem).toMatchObject({
+      id: r.nextItem!.id,
+      status: 'done',
+      statusReasonCode: 'result-entered',
+    })
+    expect(s.lifecycle.guard).toBe('result-entered')
+    expect(s.nextItem).toMatchObject({ kind: 'imaging', due: { from: '2027-02-20', to: '2027-03-20' } })
     const audit = backend.db
       .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'study.result'")
       .get() as {

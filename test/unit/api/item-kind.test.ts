@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { auditFor, type AuditEntity } from '../../../db/audit'
 import type { StudyInput } from '../../../db/types'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
+import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
 import { patientInput, tempDir } from '../../helpers/db'
@@ -43,10 +43,10 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
 const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
 
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
-const study = (date: string, result: StudyInput['result']): StudyInput => ({
+const study = (date: string, result: StudyInput['result']): StudyRequest => ({
   date,
   procedure: MRI,
-  result,
+  result: result ?? 'not-read-yet',
   lesions: [],
   dose: {
     effectiveMsv: null,
@@ -153,15 +153,17 @@ describe('follow-up item kind', () => {
     expect((await ok('worklist.summary', { bucket: 'all' })).counts.overdue).toBe(1)
   })
 
-  it('does not reopen a closed tumour board by its kind, whatever its display text says', async () => {
+  it('does not ask again for a tumour board that decided, by its kind, whatever its display text says', async () => {
     const p = await ok('patients.create', patientInput())
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-01', 'progression') })
-    await ok('followup.setStatus', {
+    const d = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
-      status: 'done',
-      reasonCode: 'done-elsewhere',
-      reasonText: null,
-      newDue: null,
+      date: '2026-11-23',
+      decision: {
+        type: 'further-imaging',
+        procedure: 'dotatate-pet-ct-skull-base-to-mid-thigh',
+        due: { from: '2026-11-24', to: '2026-12-24' },
+      },
     })
     backend.db.prepare("UPDATE followup_item SET reason = 'MDT' WHERE id = ?").run(r.nextItem!.id)
     await ok('patients.update', {
@@ -169,7 +171,11 @@ describe('follow-up item kind', () => {
       version: await versionOf(p.id),
       patient: patientInput({ weightKg: 81 }),
     })
-    expect(await openItemOf(p.id)).toBeNull()
+    expect(await openItemOf(p.id)).toMatchObject({
+      id: d.next!.id,
+      kind: 'imaging-now',
+      procedure: 'dotatate-pet-ct-skull-base-to-mid-thigh',
+    })
   })
 
   it('a deferred item keeps the kind of the item it replaces', async () => {
@@ -265,8 +271,11 @@ describe('every change is audited with the record before and after (services/aud
       expect(rows.at(-1)!.after, `${entity} ${id} ends as stored`).toEqual(current)
     }
     const actions = (entity: AuditEntity, id: number) => auditFor(backend.db, entity, id).map((r) => r.action)
+    // The 2026-09-01 study is older than the baseline step's window (minus the margin): history,
+    // so the step was retargeted to the next study counted from it, not closed.
     expect(actions('followup_item', open.id)).toEqual([
       'followup.create',
+      'followup.retarget',
       'followup.override',
       'followup.deferred',
     ])

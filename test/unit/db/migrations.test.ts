@@ -201,8 +201,13 @@ describe('migration 20: follow-up item kind', () => {
         'followup_fulfilled_by',
         'followup_one_open',
         'followup_open_due',
+        // migration 40: the worklist's "needs attention"
+        'followup_open_kind',
+        'followup_open_override',
         'followup_patient',
         'followup_recommendation',
+        // migration 40: the study a result step waits for
+        'followup_subject_study',
         'followup_item',
       ])
       const insert = (kind: string | null) => () =>

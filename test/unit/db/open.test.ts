@@ -40,7 +40,7 @@ describe('openDatabase', () => {
     const db = openDatabase(path.join(dir, 'log.sqlite'))
     const tables = db
       .prepare(
-        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'",
       )
       .all() as Array<{ name: string; strict: number }>
     expect(tables.length).toBeGreaterThanOrEqual(10)

@@ -74,6 +74,8 @@ describe('worklist', () => {
       upcoming30: 1,
       upcoming90: 2,
       scheduled: 5,
+      attention: 0,
+      left: 0,
       patients: 6,
     })
   })
@@ -150,5 +152,25 @@ describe('worklist', () => {
         }),
       ),
     ).toThrow(DbError)
+  })
+})
+
+describe('worklist flags', () => {
+  it('reads MRI contraindicated and new symptoms for the rows of the page only', () => {
+    const flagged = patientWithItem('F-1', 'Flag, One', '2026-11-01', '2026-12-01')
+    patientWithItem('F-2', 'Plain, Two', '2026-11-02', '2026-12-02')
+    writeTx(db, (tx) => {
+      tx.prepare('UPDATE patient_constraint SET mri_contraindicated = 1 WHERE patient_id = ?').run(flagged)
+      tx.prepare("INSERT INTO patient_symptom (patient_id, code) VALUES (?, 'jaundice')").run(flagged)
+    })
+    const rows = worklistPage(
+      db,
+      { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 },
+      TODAY,
+    )
+    expect(rows.map((r) => [r.mrn, r.flags])).toEqual([
+      ['F-1', { mriContraindicated: true, newSymptoms: true, requestNotAppropriate: false }],
+      ['F-2', { mriContraindicated: false, newSymptoms: false, requestNotAppropriate: false }],
+    ])
   })
 })

@@ -21,7 +21,8 @@ type Field = keyof typeof NUMBER_LIMITS
 
 const study = (overrides: Partial<StudyInput> = {}): StudyInput => ({
   date: '2026-01-10',
-  procedure: 'ct-abdomen-pelvis-with-iv-contrast',
+  // A PET/CT: every dose field (the CT part's DLP and the tracer's activity) belongs to it.
+  procedure: 'dotatate-pet-ct-skull-base-to-mid-thigh',
   result: 'stable',
   lesions: [{ id: 'T1', organ: 'liver', nodal: false, role: 'target', diameterMm: 12, status: null }],
   dose: {
@@ -295,5 +296,68 @@ describe('the JSON Schema of pnet-case/1', () => {
       expect(text).toContain(`"exclusiveMaximum":${limit.below}`)
     expect(text).toContain('"const":"pnet-case/1"')
     expect(text).toContain('"mri-abdomen-pelvis-without-and-with-iv-contrast"')
+  })
+})
+
+describe('study entry: the agent fits the procedure, the date is plausible, lesions may be unmeasured', () => {
+  const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh' as const
+  const dose = {
+    effectiveMsv: null,
+    ctdiVolMgy: null,
+    dlpMgyCm: null,
+    region: null,
+    activityMbq: 150,
+    agent: 'ga68-dotatate' as const,
+  }
+  const issues = (s: StudyInput) => {
+    const r = studyEntrySchema.safeParse(s)
+    return r.success ? {} : Object.fromEntries(r.error.issues.map((i) => [i.path.join('.'), i.message]))
+  }
+
+  it('refuses F-18 FDG as the agent of a DOTATATE PET/CT (it would be dosed with the FDG coefficient)', () => {
+    expect(issues(study({ procedure: DOTATATE, dose }))).toEqual({})
+    expect(issues(study({ procedure: DOTATATE, dose: { ...dose, agent: 'cu64-dotatate' } }))).toEqual({})
+    expect(issues(study({ procedure: DOTATATE, dose: { ...dose, agent: 'f18-fdg' } }))).toEqual({
+      'dose.agent': 'This procedure uses Ga-68 DOTATATE or Cu-64 DOTATATE, not F-18 FDG.',
+    })
+    expect(
+      issues(
+        study({ procedure: 'fdg-pet-ct-skull-base-to-mid-thigh', dose: { ...dose, agent: 'ga68-dotatate' } }),
+      ),
+    ).toEqual({ 'dose.agent': 'This procedure uses F-18 FDG, not Ga-68 DOTATATE.' })
+    expect(issues(study({ procedure: 'ct-abdomen-pelvis-with-iv-contrast', dose }))).toEqual({
+      'dose.agent': 'This procedure uses no radiopharmaceutical: leave it empty.',
+      'dose.activityMbq': 'This procedure uses no radiopharmaceutical: leave the activity empty.',
+    })
+  })
+
+  it('refuses a study dated 1900-01-01 even with no birth or diagnosis date to compare with', () => {
+    expect(issues(study({ date: '1900-01-01' }))).toEqual({
+      date: 'A study before 1970 is not plausible (before clinical CT, MRI and PET): check the year.',
+    })
+    expect(issues(study({ date: '1970-01-01' }))).toEqual({})
+  })
+
+  it('takes a target or non-target lesion left unmeasured (RECIST: not evaluable)', () => {
+    const lesions = [
+      { id: 'T1', organ: 'liver', nodal: false, role: 'target' as const, diameterMm: null, status: null },
+      {
+        id: 'NT1',
+        organ: 'liver',
+        nodal: false,
+        role: 'non-target' as const,
+        diameterMm: null,
+        status: null,
+      },
+    ]
+    expect(issues(study({ procedure: DOTATATE, dose, lesions }))).toEqual({})
+  })
+
+  it('says plainly that an MRN starts with a letter or a digit', () => {
+    const r = patientFactsSchema.safeParse({ ...somePatient(), mrn: '-123' })
+    expect(r.success).toBe(false)
+    expect(r.error?.issues[0]?.message).toBe(
+      'The MRN starts with a letter or a digit, then holds only letters, digits and the signs . _ / -',
+    )
   })
 })

@@ -29,6 +29,7 @@ export function studyRecord(
     id: index + 1,
     patientId: 1,
     createdAt: `${date}T10:00:00.000Z`,
+    enteredInError: null,
     date,
     procedure,
     result: 'stable',

@@ -4,6 +4,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { render } from '../../helpers/render'
 import type { PnetApi } from '../../../electron/contract/contract'
+import { DoseSettings } from '../../../renderer/src/features/dose/DoseSettings'
 import { DoseView } from '../../../renderer/src/features/dose/DoseView'
 import { CT, doseViewOf, MRI, STUDIES, studyRecord, TODAY } from './dose-fixture'
 
@@ -13,9 +14,20 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-function show(dose = doseViewOf(), studies = STUDIES, onSettingsSaved = () => {}) {
+function show(dose = doseViewOf(), studies = STUDIES, onOpenSettings = () => {}) {
   return render(
-    <DoseView dose={dose} studies={studies} mrn="MRN-7" today={TODAY} onSettingsSaved={onSettingsSaved} />,
+    <DoseView dose={dose} studies={studies} mrn="MRN-7" today={TODAY} onOpenSettings={onOpenSettings} />,
+  )
+}
+
+/** The dose conversion settings form, as the Settings screen shows it. */
+function showSettings(dose = doseViewOf(), onSaved = () => {}) {
+  return render(
+    <DoseSettings
+      kFactors={dose.kFactors}
+      cu64DotatateMsvPerMbq={dose.cu64DotatateMsvPerMbq}
+      onSaved={onSaved}
+    />,
   )
 }
 
@@ -92,8 +104,16 @@ describe('DoseView', () => {
     expect(estimate).toHaveTextContent('needs a site coefficient')
     expect(estimate).toHaveTextContent('not estimated')
     expect(estimate.textContent).not.toMatch(/\d\s*mSv/)
-    // The settings open by themselves so the coefficient can be entered.
-    expect(screen.getByText(/^Conversion settings:/).closest('details')).toHaveAttribute('open')
+    // The settings summary says the coefficient is missing and leads to the Settings screen,
+    // where the settings of every patient live (no settings form inside a patient's panel).
+    const summary = screen.getByTestId('dose-settings-summary')
+    expect(summary).toHaveTextContent('Cu-64 DOTATATE coefficient not set')
+    expect(screen.queryByLabelText('CT k-factor set')).not.toBeInTheDocument()
+    const open = vi.fn()
+    cleanup()
+    show(doseViewOf(), STUDIES, open)
+    fireEvent.click(screen.getByRole('button', { name: 'Change in Settings' }))
+    expect(open).toHaveBeenCalledTimes(1)
   })
 
   it('uses the site coefficient once it is set', () => {
@@ -192,7 +212,7 @@ describe('DoseView', () => {
   })
 })
 
-describe('DoseView settings', () => {
+describe('Dose conversion settings (Settings screen)', () => {
   function stubApi(update: PnetApi['settings.update']) {
     window.pnet = { 'settings.update': update } as unknown as PnetApi
   }
@@ -205,11 +225,12 @@ describe('DoseView settings', () => {
         kFactors: req.kFactors ?? 'aapm96',
         cu64DotatateMsvPerMbq: req.cu64DotatateMsvPerMbq ?? null,
         firstRunDone: true,
+        fulfilmentMarginDays: 30,
       },
     }))
     stubApi(update)
     const saved = vi.fn()
-    show(doseViewOf(), STUDIES, saved)
+    showSettings(doseViewOf(), saved)
     fireEvent.change(screen.getByLabelText('CT k-factor set'), { target: { value: 'icrp103' } })
     fireEvent.change(screen.getByLabelText('Cu-64 DOTATATE site coefficient (mSv/MBq)'), {
       target: { value: '0,03' },
@@ -222,10 +243,16 @@ describe('DoseView settings', () => {
   it('an empty coefficient is saved as unknown (null), never as a number', async () => {
     const update = vi.fn<PnetApi['settings.update']>(async () => ({
       ok: true,
-      value: { theme: 'dark', kFactors: 'aapm96', cu64DotatateMsvPerMbq: null, firstRunDone: true },
+      value: {
+        theme: 'dark',
+        kFactors: 'aapm96',
+        cu64DotatateMsvPerMbq: null,
+        firstRunDone: true,
+        fulfilmentMarginDays: 30,
+      },
     }))
     stubApi(update)
-    show(doseViewOf(STUDIES, { kFactors: 'aapm96', cu64DotatateMsvPerMbq: 0.03 }))
+    showSettings(doseViewOf(STUDIES, { kFactors: 'aapm96', cu64DotatateMsvPerMbq: 0.03 }))
     const field = screen.getByLabelText('Cu-64 DOTATATE site coefficient (mSv/MBq)')
     expect(field).toHaveValue('0.03')
     fireEvent.change(field, { target: { value: ' ' } })
@@ -246,7 +273,7 @@ describe('DoseView settings', () => {
     }))
     stubApi(update)
     const saved = vi.fn()
-    show(doseViewOf(), STUDIES, saved)
+    showSettings(doseViewOf(), saved)
     const field = screen.getByLabelText('Cu-64 DOTATATE site coefficient (mSv/MBq)')
 
     fireEvent.change(field, { target: { value: 'abc' } })

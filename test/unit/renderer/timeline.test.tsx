@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import '@testing-library/jest-dom/vitest'
-import { cleanup, render, screen } from '@testing-library/react'
+import { cleanup, screen } from '@testing-library/react'
+import { render } from '../../helpers/render'
 import { afterEach, describe, expect, it } from 'vitest'
 import type {
   PatientDetail,
@@ -37,11 +38,26 @@ function recommendation(id: number, trigger: RecommendationTrigger): StoredRecom
 
 function detail(recommendations: StoredRecommendation[]): PatientDetail {
   return {
-    patient: { ...patientInput(), id: 1, isDemo: false, version: 1, createdAt: '', updatedAt: '' },
+    patient: {
+      ...patientInput(),
+      id: 1,
+      isDemo: false,
+      version: 1,
+      enteredInError: null,
+      createdAt: '',
+      updatedAt: '',
+    },
     studies: STUDIES,
     recommendations,
     items: [],
     dose: doseViewOf(),
+    exit: null,
+    exits: [],
+    treatments: [],
+    withdrawnStudies: [],
+    undo: null,
+    biomarkers: [],
+    note: null,
   }
 }
 

@@ -4,7 +4,6 @@ import type { Modality, StudyDoseEstimate } from '../../../../engine'
 import { procedureShortName } from '../../domain/labels'
 import { ledgerCsv, ledgerFileName } from './csv'
 import { DoseChart } from './DoseChart'
-import { DoseSettings } from './DoseSettings'
 import {
   flagText,
   intervalText,
@@ -27,8 +26,8 @@ interface Props {
   studies: readonly StudyRecord[]
   mrn: string
   today: string
-  /** The dose settings were saved (every dose has been read again by then). */
-  onSettingsSaved: () => void
+  /** Opens the Settings screen, where the dose conversion settings (for every patient) are changed. */
+  onOpenSettings: () => void
 }
 
 /**
@@ -37,7 +36,7 @@ interface Props {
  * method, the dose avoided by MRI, what the plan adds, the conversion settings and a CSV export.
  * Nothing here feeds the recommendation: past dose never changes what the engine suggests.
  */
-export function DoseView({ dose, studies, mrn, today, onSettingsSaved }: Props) {
+export function DoseView({ dose, studies, mrn, today, onOpenSettings }: Props) {
   const { ledger } = dose
   const ordered = [...ledger.studies].sort((a, b) =>
     a.date === b.date ? a.index - b.index : a.date < b.date ? -1 : 1,
@@ -139,18 +138,16 @@ export function DoseView({ dose, studies, mrn, today, onSettingsSaved }: Props) 
         </details>
       )}
 
-      <details className="dose__details" open={needsCoefficient}>
-        <summary>
-          Conversion settings: {K_FACTOR_SET_LABELS[dose.kFactors]} k-factors; Cu-64 DOTATATE coefficient{' '}
-          {dose.cu64DotatateMsvPerMbq === null ? 'not set' : `${dose.cu64DotatateMsvPerMbq} mSv/MBq`}
-        </summary>
-        <DoseSettings
-          key={`${dose.kFactors}:${dose.cu64DotatateMsvPerMbq}`}
-          kFactors={dose.kFactors}
-          cu64DotatateMsvPerMbq={dose.cu64DotatateMsvPerMbq}
-          onSaved={onSettingsSaved}
-        />
-      </details>
+      <div className="dose__settings" data-testid="dose-settings-summary">
+        <p className={needsCoefficient ? 'dose__warn' : 'muted small'}>
+          Conversion settings (for every patient): {K_FACTOR_SET_LABELS[dose.kFactors]} k-factors; Cu-64
+          DOTATATE coefficient{' '}
+          {dose.cu64DotatateMsvPerMbq === null ? 'not set' : `${dose.cu64DotatateMsvPerMbq} mSv/MBq`}.
+        </p>
+        <button type="button" className="button button--quiet" onClick={onOpenSettings}>
+          Change in Settings
+        </button>
+      </div>
     </section>
   )
 }

@@ -5,6 +5,10 @@ import type { StudyRecord } from '../../../../electron/contract/contract'
 import { AGENT_DATA } from '../../../../engine'
 import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine'
 import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'
+import { msvNumber } from '../../domain/msv'
+
+// The one dose formatter (renderer/src/domain/msv.ts), re-exported for the ledger's modules.
+export { msvNumber, msvShort, msvText } from '../../domain/msv'
 
 export const K_FACTOR_SET_LABELS: Record<KFactorSet, string> = {
   aapm96: 'AAPM Report 96',
@@ -22,31 +26,6 @@ export function modalitySlug(m: Modality): string {
 export function regionLabel(r: DoseRegion | null): string {
   if (!r) return 'region unknown'
   return (REGION_OPTIONS.find((o) => o.value === r)?.label ?? r).toLowerCase()
-}
-
-/**
- * Millisieverts to at most two decimals, rounded half up on the decimal value (18.15 → "18.15",
- * 9 → "9.0", 0 → "0"): enough to check the arithmetic, no false precision beyond 10 µSv.
- */
-export function msvNumber(msv: number): string {
-  // Via whole microsieverts (the engine's resolution), so 1.005 rounds to 1.01, not 1.00.
-  const usv = Math.round(Math.abs(msv) * 1000)
-  const r = (Math.sign(msv) * Math.floor((usv + 5) / 10)) / 100
-  if (r === 0) return '0'
-  const two = r.toFixed(2)
-  return two.endsWith('0') ? r.toFixed(1) : two
-}
-
-/** For ranges and rough figures: as `msvNumber` without a trailing `.0` (50, 100, 12.6, 3.15). */
-export function msvShort(msv: number): string {
-  const text = msvNumber(msv)
-  return text.endsWith('.0') ? text.slice(0, -2) : text
-}
-
-/** `9.15 mSv`, `≥ 3.15 mSv` when part is unknown, `—` when nothing is known. */
-export function msvText(msv: number | null, incomplete = false): string {
-  if (msv === null) return '—'
-  return `${incomplete ? '≥ ' : ''}${msvNumber(msv)} mSv`
 }
 
 /** A raw number as recorded (no rounding: it is the record). */

@@ -4,11 +4,18 @@ import { useShortcut } from '../../app/shortcuts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
+import { bornText } from '../../domain/age'
+import { studyToCarryFrom } from '../../domain/carryOver'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
-import { StudyForm } from '../studies/StudyForm'
+import { StudyForm, type StudyFormMode } from '../studies/StudyForm'
+import { ReasonDialog } from '../../components/ReasonDialog'
+import { usePatientCommand } from '../../data/mutations'
+import { UNDO_COMMAND_LABELS } from '../../domain/labels'
+import { BiomarkersPanel } from './BiomarkersPanel'
 import { FollowUpPanel } from './FollowUpPanel'
+import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { Timeline } from './Timeline'
 
@@ -20,15 +27,35 @@ interface Props {
   /** A message to show on arrival (e.g. the patient was just added). */
   initialNotice: string | null
   onBack: () => void
+  /** Opens the Settings screen (the dose conversion settings are there). */
+  onOpenSettings: () => void
 }
 
-type Mode = 'view' | 'edit' | 'record'
+type Mode = 'view' | 'edit' | 'record' | 'study'
 
-export function PatientPage({ patientId, today, startRecording, initialNotice, onBack }: Props) {
+export function PatientPage({
+  patientId,
+  today,
+  startRecording,
+  initialNotice,
+  onBack,
+  onOpenSettings,
+}: Props) {
   const { data: detail, error } = usePatientDetail(patientId)
-  const [mode, setMode] = useState<Mode>(startRecording ? 'record' : 'view')
+  const [mode, setModeState] = useState<Mode>(startRecording ? 'record' : 'view')
   const [notice, setNotice] = useState<string | null>(initialNotice)
+  // Opening a form clears the last message: a green "Study saved" must not stay above the
+  // next form's "Nothing was saved".
+  const setMode = (next: Mode) => {
+    if (next !== 'view') setNotice(null)
+    setModeState(next)
+  }
   const [confirmClose, setConfirmClose] = useState(false)
+  const [studyMode, setStudyMode] = useState<StudyFormMode>({ kind: 'record' })
+  const [errorFor, setErrorFor] = useState<boolean>(false)
+  const undo = usePatientCommand('patients.undo', patientId)
+  const markError = usePatientCommand('patients.markError', patientId)
+  const restore = usePatientCommand('patients.restore', patientId)
 
   // Esc closes an open form (after asking: never throw away a half-filled form on a stray key)
   // or goes back to the worklist; R records a study. Neither while typing (app/shortcuts.ts).
@@ -40,7 +67,13 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
     },
     { enabled: !confirmClose },
   )
-  useShortcut(['r', 'shift+r'], () => mode === 'view' && setMode('record'), { enabled: !confirmClose })
+  const openStudyForm = (m: StudyFormMode) => {
+    setStudyMode(m)
+    setMode('study')
+  }
+  useShortcut(['r', 'shift+r'], () => mode === 'view' && openStudyForm({ kind: 'record' }), {
+    enabled: !confirmClose,
+  })
 
   // The data was changed (each change invalidates and re-reads this page's query before it
   // settles, see data/mutations.ts): say what happened and close the form.
@@ -65,7 +98,9 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           {patient.name} {patient.isDemo && <span className="badge">demo</span>}
         </h2>
         <span className="mono muted">MRN {patient.mrn}</span>
-        <span className="muted">born {patient.birthDate ?? 'unknown'}</span>
+        <span className="muted" data-testid="patient-born">
+          {bornText(patient.birthDate, today)}
+        </span>
         {patient.weightKg !== null && <span className="muted">{patient.weightKg} kg</span>}
         <span className="patient__actions">
           <button className="button" onClick={() => setMode('edit')} disabled={mode !== 'view'}>
@@ -73,13 +108,69 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           </button>
           <button
             className="button button--primary"
-            onClick={() => setMode('record')}
+            onClick={() => openStudyForm({ kind: 'record' })}
             disabled={mode !== 'view'}
           >
             Record study (R)
           </button>
+          {detail.undo?.mine && (
+            <button
+              className="button"
+              data-testid="undo"
+              disabled={mode !== 'view' || undo.isPending}
+              onClick={async () => {
+                const r = await undo.run({ patientId })
+                changed(
+                  r.ok
+                    ? `Undone: ${UNDO_COMMAND_LABELS[r.value.undone.command] ?? r.value.undone.command}.`
+                    : r.error.message,
+                )
+              }}
+            >
+              Undo {UNDO_COMMAND_LABELS[detail.undo.command] ?? 'the last change'}
+            </button>
+          )}
+          {!patient.enteredInError && (
+            <button
+              className="button button--quiet"
+              onClick={() => setErrorFor(true)}
+              disabled={mode !== 'view'}
+            >
+              Patient entered in error…
+            </button>
+          )}
         </span>
       </div>
+      {patient.enteredInError && (
+        <p className="alert alert--warn" role="alert" data-testid="patient-in-error">
+          This patient was marked as entered in error by {patient.enteredInError.by} (“
+          {patient.enteredInError.reason}”); they are hidden from every list.{' '}
+          <button
+            className="button"
+            onClick={async () => {
+              const r = await restore.run({ id: patientId })
+              changed(r.ok ? 'The patient is back in the lists.' : r.error.message)
+            }}
+          >
+            Restore patient
+          </button>
+        </p>
+      )}
+      <ReasonDialog
+        isOpen={errorFor}
+        title="Mark the patient as entered in error?"
+        confirmLabel="Mark as entered in error"
+        onCancel={() => setErrorFor(false)}
+        onConfirm={async (reason) => {
+          const r = await markError.run({ id: patientId, reason })
+          if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
+          setErrorFor(false)
+          changed('The patient is marked as entered in error and hidden from every list; it can be restored.')
+          return null
+        }}
+      >
+        <p>The record stays in the log and its audit trail; it is hidden from the worklist and the engine.</p>
+      </ReasonDialog>
       {notice && (
         <p className="notice" role="status">
           {notice}
@@ -92,17 +183,21 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
           onSaved={() => changed('Record saved; the recommendation was updated.')}
         />
       )}
-      {mode === 'record' && (
+      {(mode === 'record' || mode === 'study') && (
         <StudyForm
+          key={studyMode.kind === 'edit' ? `edit-${studyMode.study.id}` : studyMode.kind}
           patientId={patient.id}
           today={today}
           suggestedProcedure={current?.procedure ?? null}
-          previous={detail.studies[detail.studies.length - 1] ?? null}
+          previous={studyToCarryFrom(detail.studies)}
+          mode={mode === 'record' ? { kind: 'record' } : studyMode}
           onCancel={() => setMode('view')}
           onSaved={(r) =>
             changed(
-              `Study saved.${r.closedItem ? ' The scheduled item it fulfils was closed.' : ''}${
-                r.nextItem ? ` Next: due ${r.nextItem.due.from} – ${r.nextItem.due.to}.` : ''
+              `Study saved. ${r.lifecycle.fulfilment ? `${r.lifecycle.fulfilment.reason} ` : ''}${
+                r.nextItem
+                  ? `Next: ${r.nextItem.reason}, due ${r.nextItem.due.from} – ${r.nextItem.due.to}.`
+                  : ''
               }`,
             )
           }
@@ -131,13 +226,32 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
               <p className="muted">No recommendation yet.</p>
             </section>
           )}
-          <Timeline detail={detail} onChanged={changed} />
+          <Timeline
+            detail={detail}
+            onChanged={changed}
+            onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
+          />
+          <BiomarkersPanel
+            patientId={patient.id}
+            values={detail.biomarkers}
+            today={today}
+            onChanged={changed}
+          />
         </div>
         <div className="patient__side">
           <FollowUpPanel
             items={detail.items}
             next={current?.output.next ?? null}
             today={today}
+            exit={detail.exit}
+            patientId={patient.id}
+            onDoneElsewhere={(itemId) => openStudyForm({ kind: 'done-elsewhere', itemId })}
+            onChanged={changed}
+          />
+          <NotePanel
+            key={detail.note?.updatedAt ?? 'none'}
+            patientId={patient.id}
+            note={detail.note}
             onChanged={changed}
           />
           <Facts detail={detail} />
@@ -146,9 +260,7 @@ export function PatientPage({ patientId, today, startRecording, initialNotice, o
             studies={detail.studies}
             mrn={patient.mrn}
             today={today}
-            onSettingsSaved={() =>
-              changed('Dose settings saved; every patient’s cumulative dose was recomputed.')
-            }
+            onOpenSettings={onOpenSettings}
           />
         </div>
       </div>

@@ -118,6 +118,19 @@ export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation;
       {e.response && (
         <p data-testid="recist">
           RECIST 1.1 ({e.response.date}): <strong>{e.response.category}</strong>
+          {e.response.category === 'NE' && !e.response.baselineOnly && (
+            <span data-testid="recist-ne">
+              {' '}
+              — not evaluable:{' '}
+              {e.response.targetResponse === 'NE'
+                ? 'a target lesion was not measured at this study, so the sum of diameters cannot be compared.'
+                : 'not every lesion followed was assessed at this study.'}{' '}
+              The next study that measures them is compared with the baseline.
+            </span>
+          )}
+          {e.response.category === 'NE' && e.response.baselineOnly && (
+            <span className="muted"> — baseline: later studies are compared with it</span>
+          )}
           {e.response.sumMm !== null && <> · sum {e.response.sumMm} mm</>}
           {e.response.changeFromBaselinePct !== null && (
             <> · {fmtPct(e.response.changeFromBaselinePct)} from baseline</>

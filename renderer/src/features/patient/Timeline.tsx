@@ -1,6 +1,7 @@
 import { useState } from 'react'
-import type { PatientDetail, StudyResult } from '../../../../electron/contract/contract'
-import { useSetStudyResult } from '../../data/mutations'
+import type { PatientDetail, StudyRecord, StudyResult } from '../../../../electron/contract/contract'
+import { ReasonDialog } from '../../components/ReasonDialog'
+import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
 import { assessRecist } from '../../../../engine'
@@ -18,6 +19,10 @@ import {
 interface Entry {
   /** For a study still without a result: its id, so the result can be entered here. */
   unreadStudyId?: number
+  /** For a study: the record, so it can be edited or marked as entered in error. */
+  study?: StudyRecord
+  /** For a treatment: its id, so it can be marked as entered in error. */
+  treatmentId?: number
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -31,10 +36,17 @@ interface Entry {
 export function Timeline({
   detail,
   onChanged,
+  onEditStudy,
 }: {
   detail: PatientDetail
   onChanged: (message: string) => void
+  onEditStudy?: (study: StudyRecord) => void
 }) {
+  const [withdraw, setWithdraw] = useState<{ kind: 'study' | 'treatment'; id: number } | null>(null)
+  const markStudy = usePatientCommand('studies.markError', detail.patient.id)
+  const markTreatment = usePatientCommand('treatments.markError', detail.patient.id)
+  const restoreStudy = usePatientCommand('studies.restore', detail.patient.id)
+  const restoreTreatment = usePatientCommand('treatments.restore', detail.patient.id)
   const { patient, studies, recommendations } = detail
   const ledger = detail.dose.ledger
   const recist = assessRecist(toCaseStudies(studies), patient.treatments)
@@ -58,8 +70,11 @@ export function Timeline({
         .join(' · '),
     })
   }
-  patient.treatments.forEach((t) => {
+  const treatmentIds = detail.treatments.filter((t) => t.enteredInError === null)
+  patient.treatments.forEach((t, i) => {
+    const id = treatmentIds[i]?.id
     entries.push({
+      ...(id !== undefined ? { treatmentId: id } : {}),
       date: t.date ?? '',
       order: 1,
       kind: 'treatment',
@@ -94,6 +109,7 @@ export function Timeline({
         .filter(Boolean)
         .join(' · '),
       testId: 'timeline-study',
+      study: s,
       ...(s.result === null ? { unreadStudyId: s.id } : {}),
     })
   })
@@ -128,6 +144,25 @@ export function Timeline({
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
+            {(e.study || e.treatmentId !== undefined) && (
+              <span className="timeline__actions">
+                {e.study && onEditStudy && (
+                  <button className="button button--quiet" onClick={() => onEditStudy(e.study!)}>
+                    Edit
+                  </button>
+                )}
+                <button
+                  className="button button--quiet"
+                  onClick={() =>
+                    setWithdraw(
+                      e.study ? { kind: 'study', id: e.study.id } : { kind: 'treatment', id: e.treatmentId! },
+                    )
+                  }
+                >
+                  Entered in error…
+                </button>
+              </span>
+            )}
             {e.unreadStudyId !== undefined && (
               <ResultEntry
                 patientId={patient.id}
@@ -139,6 +174,65 @@ export function Timeline({
           </li>
         ))}
       </ol>
+      {(detail.withdrawnStudies.length > 0 || detail.treatments.some((t) => t.enteredInError)) && (
+        <details className="history" data-testid="withdrawn">
+          <summary>
+            Entered in error (
+            {detail.withdrawnStudies.length + detail.treatments.filter((t) => t.enteredInError).length})
+          </summary>
+          <ul>
+            {detail.withdrawnStudies.map((s) => (
+              <li key={`s${s.id}`}>
+                {s.date} {procedureName(s.procedure)} — “{s.enteredInError.reason}” ({s.enteredInError.by}){' '}
+                <button
+                  className="button button--quiet"
+                  onClick={async () => {
+                    const r = await restoreStudy.run({ studyId: s.id })
+                    onChanged(r.ok ? `Study restored. ${r.value.lifecycle.reason}` : r.error.message)
+                  }}
+                >
+                  Restore
+                </button>
+              </li>
+            ))}
+            {detail.treatments
+              .filter((t) => t.enteredInError)
+              .map((t) => (
+                <li key={`t${t.id}`}>
+                  {t.date ?? 'date unknown'} {treatmentLabel(t.kind)} — “{t.enteredInError!.reason}”{' '}
+                  <button
+                    className="button button--quiet"
+                    onClick={async () => {
+                      const r = await restoreTreatment.run({ treatmentId: t.id })
+                      onChanged(r.ok ? `Treatment restored. ${r.value.lifecycle.reason}` : r.error.message)
+                    }}
+                  >
+                    Restore
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </details>
+      )}
+      <ReasonDialog
+        isOpen={withdraw !== null}
+        title={withdraw?.kind === 'treatment' ? 'Treatment entered in error?' : 'Study entered in error?'}
+        confirmLabel="Mark as entered in error"
+        onCancel={() => setWithdraw(null)}
+        onConfirm={async (reason) => {
+          if (!withdraw) return null
+          const r =
+            withdraw.kind === 'study'
+              ? await markStudy.run({ studyId: withdraw.id, reason })
+              : await markTreatment.run({ treatmentId: withdraw.id, reason })
+          if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
+          setWithdraw(null)
+          onChanged(`Marked as entered in error; the plan was re-run. ${r.value.lifecycle.reason}`)
+          return null
+        }}
+      >
+        <p>It stays in the log and its audit trail, hidden from views and the engine, and can be restored.</p>
+      </ReasonDialog>
     </section>
   )
 }
@@ -179,7 +273,7 @@ function ResultEntry({
         Result
         <select value={result} onChange={(e) => setResult(e.target.value as StudyResult | '')}>
           <option value="">Choose…</option>
-          {RESULT_OPTIONS.filter((o) => o.value !== '').map((o) => (
+          {RESULT_OPTIONS.filter((o) => o.value !== '' && o.value !== 'not-read-yet').map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>

@@ -1,10 +1,18 @@
-import { useState, type FormEvent } from 'react'
-import type { PatientRecord, TreatmentKind } from '../../../../electron/contract/contract'
+import { useFieldArray, useForm, useWatch } from 'react-hook-form'
+import type { PatientInput, PatientRecord } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
+import { messageAt, useErrorSummary } from '../../components/formErrors'
 import { Select, TRI_OPTIONS } from '../../components/Select'
 import { useCreatePatient, useUpdatePatient } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
-import { draftToInput, EMPTY_DRAFT, recordToDraft, type PatientDraft, type Tri } from './patientDraft'
+import {
+  EMPTY_DRAFT,
+  NEW_TREATMENT,
+  patientFieldFor,
+  patientResolver,
+  recordToDraft,
+  type PatientDraft,
+} from './patientDraft'
 
 interface Props {
   /** Absent: a new patient. */
@@ -15,91 +23,74 @@ interface Props {
 
 /**
  * Create or edit a patient and every fact the guideline engine reads. Errors appear next to their
- * field; nothing is stored unless the whole record is valid.
+ * field (the form's and the back end's alike); nothing is stored unless the whole record is valid.
  */
 export function PatientForm({ patient, onSaved, onCancel }: Props) {
-  const [draft, setDraft] = useState<PatientDraft>(patient ? recordToDraft(patient) : EMPTY_DRAFT)
-  const [fields, setFields] = useState<Record<string, string>>({})
-  const [message, setMessage] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
   const create = useCreatePatient()
   const update = useUpdatePatient()
+  const { control, register, handleSubmit, getValues, setError, formState } = useForm<
+    PatientDraft,
+    unknown,
+    PatientInput
+  >({
+    defaultValues: patient ? recordToDraft(patient) : EMPTY_DRAFT,
+    resolver: patientResolver,
+    shouldFocusError: false,
+  })
+  const treatments = useFieldArray({ control, name: 'treatments' })
+  const symptomsAsked = useWatch({ control, name: 'symptomsAsked' })
+  const mriContraindicated = useWatch({ control, name: 'constraints.mriContraindicated' })
+  const treatmentValues = useWatch({ control, name: 'treatments' })
+  const { summary, formRef, summaryRef, onInvalid, onServerError } = useErrorSummary(
+    patientFieldFor,
+    getValues,
+    setError,
+  )
+  const err = (path: string) => messageAt(formState.errors, path)
 
-  const set =
-    <K extends keyof PatientDraft>(key: K) =>
-    (e: { target: { value: string } }) =>
-      setDraft((d) => ({ ...d, [key]: e.target.value as PatientDraft[K] }))
-  const err = (key: string) => fields[key] ?? fields[`patient.${key}`]
-
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    const parsed = draftToInput(draft)
-    if ('fields' in parsed) {
-      setFields(parsed.fields)
-      setMessage('Please correct the highlighted fields. Nothing was saved.')
-      return
-    }
-    setSaving(true)
+  async function save(input: PatientInput) {
     const result = patient
-      ? await update.run({ id: patient.id, version: patient.version, patient: parsed.input })
-      : await create.run(parsed.input)
-    setSaving(false)
+      ? await update.run({ id: patient.id, version: patient.version, patient: input })
+      : await create.run(input)
     if (result.ok) return onSaved(result.value)
-    const fieldErrors =
-      result.error.code === 'CONFLICT' ? { mrn: result.error.message } : (result.error.fields ?? {})
-    setFields(fieldErrors)
-    setMessage(
-      Object.keys(fieldErrors).length
-        ? 'Please correct the highlighted fields. Nothing was saved.'
-        : `${result.error.message} Nothing was saved.`,
+    const { error } = result
+    // A taken MRN is the back end's CONFLICT: said next to the MRN.
+    onServerError(
+      error,
+      patient ? 'patient.' : '',
+      error.code === 'CONFLICT' ? { mrn: error.message } : error.fields,
     )
   }
 
-  const setTreatment = (i: number, patch: Partial<PatientDraft['treatments'][number]>) =>
-    setDraft((d) => ({ ...d, treatments: d.treatments.map((t, j) => (j === i ? { ...t, ...patch } : t)) }))
-
   return (
-    <form className="panel form" onSubmit={submit} aria-labelledby="patient-form-title" noValidate>
+    <form
+      ref={formRef}
+      className="panel form"
+      onSubmit={handleSubmit(save, onInvalid)}
+      aria-labelledby="patient-form-title"
+      noValidate
+    >
       <h2 id="patient-form-title">{patient ? `Edit ${patient.name}` : 'New patient'}</h2>
-      {message && (
-        <p className="form__message" role="status">
-          {message}
+      {summary && (
+        <p ref={summaryRef} className="form__message" role="status" tabIndex={-1}>
+          {summary}
         </p>
       )}
 
       <fieldset>
         <legend>Patient</legend>
         <div className="form__grid">
-          <Field
-            label="MRN"
-            name="mrn"
-            value={draft.mrn}
-            onChange={set('mrn')}
-            error={err('mrn')}
-            autoFocus
-            required
-          />
-          <Field
-            label="Name"
-            name="name"
-            value={draft.name}
-            onChange={set('name')}
-            error={err('name')}
-            required
-          />
+          <Field label="MRN" {...register('mrn')} error={err('mrn')} autoFocus required />
+          <Field label="Name" {...register('name')} error={err('name')} required />
           <Field
             label="Birth date"
-            name="birthDate"
-            value={draft.birthDate}
-            onChange={set('birthDate')}
+            {...register('birthDate')}
             error={err('birthDate')}
             placeholder="YYYY-MM-DD"
           />
           <Field
             label="Weight (kg)"
-            name="weightKg"
-            value={draft.weightKg}
-            onChange={set('weightKg')}
+            {...register('weightKg')}
             error={err('weightKg')}
             inputMode="decimal"
             hint="Used for weight-based tracer activity."
@@ -112,22 +103,19 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <div className="form__grid">
           <Field
             label="Diagnosis date"
-            value={draft.dxDate}
-            onChange={set('dxDate')}
+            {...register('diagnosis.date')}
             error={err('diagnosis.date')}
             placeholder="YYYY-MM-DD"
           />
           <Select
             label="Histologically confirmed"
-            value={draft.dxConfirmed}
-            onChange={set('dxConfirmed')}
+            {...register('diagnosis.confirmed')}
             options={TRI_OPTIONS}
             error={err('diagnosis.confirmed')}
           />
           <Select
             label="WHO grade"
-            value={draft.grade}
-            onChange={set('grade')}
+            {...register('diagnosis.grade')}
             options={[
               { value: '', label: 'Unknown' },
               ...['G1', 'G2', 'G3'].map((g) => ({ value: g, label: g })),
@@ -136,15 +124,13 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
           />
           <Select
             label="Functional (hormone syndrome)"
-            value={draft.functional}
-            onChange={set('functional')}
+            {...register('diagnosis.functional')}
             options={TRI_OPTIONS}
             error={err('diagnosis.functional')}
           />
           <Field
             label="Primary size (mm)"
-            value={draft.primarySizeMm}
-            onChange={set('primarySizeMm')}
+            {...register('diagnosis.primarySizeMm')}
             error={err('diagnosis.primarySizeMm')}
             inputMode="decimal"
           />
@@ -156,8 +142,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <div className="form__grid">
           <Select
             label="Tumour burden"
-            value={draft.burden}
-            onChange={set('burden')}
+            {...register('burden')}
             options={[
               { value: '', label: 'Unknown' },
               { value: 'non-liver-dominant', label: 'Not liver-dominant' },
@@ -167,22 +152,19 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
           />
           <Select
             label="Baseline staging complete"
-            value={draft.stagingComplete}
-            onChange={set('stagingComplete')}
+            {...register('stagingComplete')}
             options={TRI_OPTIONS}
             error={err('stagingComplete')}
           />
           <Select
             label="Active surveillance (untreated)"
-            value={draft.activeSurveillance}
-            onChange={set('activeSurveillance')}
+            {...register('activeSurveillance')}
             options={TRI_OPTIONS}
             error={err('activeSurveillance')}
           />
           <Select
             label="Recurrence suspected"
-            value={draft.suspectedRecurrence}
-            onChange={set('suspectedRecurrence')}
+            {...register('suspectedRecurrence')}
             options={TRI_OPTIONS}
             error={err('suspectedRecurrence')}
           />
@@ -190,8 +172,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <div className="form__grid">
           <Select
             label="New symptoms"
-            value={draft.symptomsAsked}
-            onChange={set('symptomsAsked')}
+            {...register('symptomsAsked')}
             options={[
               { value: '', label: 'Not asked (unknown)' },
               { value: 'no', label: 'None' },
@@ -200,22 +181,11 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
             error={err('symptoms')}
           />
         </div>
-        {draft.symptomsAsked === 'yes' && (
+        {symptomsAsked === 'yes' && (
           <div className="checks" role="group" aria-label="Which new symptoms">
             {SYMPTOM_OPTIONS.map((s) => (
               <label key={s.value} className="check">
-                <input
-                  type="checkbox"
-                  checked={draft.symptoms.includes(s.value)}
-                  onChange={(e) =>
-                    setDraft((d) => ({
-                      ...d,
-                      symptoms: e.target.checked
-                        ? [...d.symptoms, s.value]
-                        : d.symptoms.filter((x) => x !== s.value),
-                    }))
-                  }
-                />
+                <input type="checkbox" value={s.value} {...register('symptoms')} />
                 {s.label}
               </label>
             ))}
@@ -225,36 +195,30 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
 
       <fieldset>
         <legend>Treatments</legend>
-        {draft.treatments.length === 0 && <p className="muted">No treatment recorded.</p>}
-        {draft.treatments.map((t, i) => (
-          <div className="form__row" key={i} data-testid="treatment-row">
+        {treatments.fields.length === 0 && <p className="muted">No treatment recorded.</p>}
+        {treatments.fields.map((row, i) => (
+          <div className="form__row" key={row.id} data-testid="treatment-row">
             <Select
               label={`Treatment ${i + 1}`}
-              value={t.kind}
-              onChange={(e) => setTreatment(i, { kind: e.target.value as TreatmentKind })}
+              {...register(`treatments.${i}.kind`)}
               options={TREATMENT_OPTIONS}
               error={err(`treatments.${i}.kind`)}
             />
             <Field
-              label="Date"
-              value={t.date}
-              onChange={(e) => setTreatment(i, { date: e.target.value })}
+              label="Start date"
+              {...register(`treatments.${i}.date`)}
               error={err(`treatments.${i}.date`)}
               placeholder="YYYY-MM-DD"
             />
-            {t.kind === 'resection' && (
+            {(treatmentValues[i]?.kind ?? row.kind) === 'resection' && (
               <Select
                 label="Complete resection"
-                value={t.completeResection}
-                onChange={(e) => setTreatment(i, { completeResection: e.target.value as Tri })}
+                {...register(`treatments.${i}.completeResection`)}
                 options={TRI_OPTIONS}
+                error={err(`treatments.${i}.completeResection`)}
               />
             )}
-            <button
-              type="button"
-              className="button button--quiet"
-              onClick={() => setDraft((d) => ({ ...d, treatments: d.treatments.filter((_, j) => j !== i) }))}
-            >
+            <button type="button" className="button button--quiet" onClick={() => treatments.remove(i)}>
               Remove
             </button>
           </div>
@@ -262,12 +226,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <button
           type="button"
           className="button"
-          onClick={() =>
-            setDraft((d) => ({
-              ...d,
-              treatments: [...d.treatments, { kind: 'resection', date: '', completeResection: '' }],
-            }))
-          }
+          onClick={() => treatments.append({ ...NEW_TREATMENT }, { shouldFocus: false })}
         >
           Add treatment
         </button>
@@ -278,45 +237,39 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
         <div className="form__grid">
           <Select
             label="MRI contraindicated"
-            value={draft.mriContraindicated}
-            onChange={set('mriContraindicated')}
+            {...register('constraints.mriContraindicated')}
             options={TRI_OPTIONS}
             error={err('constraints.mriContraindicated')}
           />
-          {draft.mriContraindicated === 'yes' && (
+          {mriContraindicated === 'yes' && (
             <Field
               label="Reason MRI is contraindicated"
-              value={draft.mriReason}
-              onChange={set('mriReason')}
+              {...register('constraints.mriReason')}
               error={err('constraints.mriReason')}
               placeholder="e.g. MR-unsafe pacemaker"
             />
           )}
           <Select
             label="Iodinated contrast contraindicated"
-            value={draft.iodinatedContrastContraindicated}
-            onChange={set('iodinatedContrastContraindicated')}
+            {...register('constraints.iodinatedContrastContraindicated')}
             options={TRI_OPTIONS}
             error={err('constraints.iodinatedContrastContraindicated')}
           />
           <Select
             label="Gadolinium contraindicated"
-            value={draft.gadoliniumContraindicated}
-            onChange={set('gadoliniumContraindicated')}
+            {...register('constraints.gadoliniumContraindicated')}
             options={TRI_OPTIONS}
             error={err('constraints.gadoliniumContraindicated')}
           />
           <Field
             label="eGFR (mL/min/1.73 m²)"
-            value={draft.eGFR}
-            onChange={set('eGFR')}
+            {...register('constraints.eGFR')}
             error={err('constraints.eGFR')}
             inputMode="decimal"
           />
           <Select
             label="Requested study"
-            value={draft.requestedProcedure}
-            onChange={set('requestedProcedure')}
+            {...register('requestedProcedure')}
             options={[{ value: '', label: 'None' }, ...PROCEDURE_OPTIONS]}
             error={err('requestedProcedure')}
           />
@@ -324,8 +277,8 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
       </fieldset>
 
       <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={saving}>
-          {saving ? 'Saving…' : patient ? 'Save changes' : 'Save patient'}
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? 'Saving…' : patient ? 'Save changes' : 'Save patient'}
         </button>
         <button type="button" className="button" onClick={onCancel}>
           Cancel

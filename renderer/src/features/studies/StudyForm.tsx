@@ -1,183 +1,184 @@
-import { useState, type FormEvent } from 'react'
+import { useFieldArray, useForm, useWatch } from 'react-hook-form'
 import type {
   LesionRole,
   ProcedureId,
   RecordStudyResult,
+  StudyInput,
   StudyRecord,
 } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
+import { messageAt, useErrorSummary } from '../../components/formErrors'
 import { Select } from '../../components/Select'
-import { useRecordStudy } from '../../data/mutations'
+import { usePatientCommand, useRecordStudy } from '../../data/mutations'
 import {
   AGENT_OPTIONS,
-  PROCEDURE_OPTIONS,
+  PROCEDURE_CHOICES,
   procedureModality,
+  procedureName,
   REGION_OPTIONS,
   RESULT_OPTIONS,
 } from '../../domain/labels'
-import { carryLesions, draftToStudy, emptyStudy, type LesionDraft, type StudyDraft } from './studyDraft'
+import {
+  carryLesions,
+  doseFieldsOf,
+  emptyStudy,
+  newLesion,
+  studyFieldFor,
+  studyResolver,
+  studyToDraft,
+  toStudyRequest,
+  type StudyDraft,
+} from './studyDraft'
+
+/** What the form saves: a new study, an edit of a stored one, or the outside study of an open step. */
+export type StudyFormMode =
+  { kind: 'record' } | { kind: 'edit'; study: StudyRecord } | { kind: 'done-elsewhere'; itemId: number }
 
 interface Props {
   patientId: number
   today: string
-  /** The study the engine suggested (preselected). */
+  /** The study the engine suggested (named as a hint; the reader chooses). */
   suggestedProcedure: ProcedureId | null
   previous: StudyRecord | null
+  mode?: StudyFormMode
   onSaved: (result: RecordStudyResult) => void
   onCancel: () => void
 }
+
+const TITLES: Record<StudyFormMode['kind'], string> = {
+  record: 'Record a study',
+  edit: 'Edit the study',
+  'done-elsewhere': 'Done elsewhere: the outside study',
+}
+
+const STATUS_OPTIONS = [
+  { value: '', label: 'Not assessed' },
+  { value: 'present', label: 'Present' },
+  { value: 'absent', label: 'Absent' },
+  { value: 'unequivocal-progression', label: 'Unequivocal progression' },
+]
 
 /**
  * Records one imaging study: its result, RECIST measurements and dose. Saving runs the guideline
  * engine, stores its recommendation and schedules the next study, all in one transaction.
  */
-export function StudyForm({ patientId, today, suggestedProcedure, previous, onSaved, onCancel }: Props) {
+export function StudyForm({
+  patientId,
+  today,
+  suggestedProcedure,
+  previous,
+  mode = { kind: 'record' },
+  onSaved,
+  onCancel,
+}: Props) {
   const record = useRecordStudy(patientId)
-  const [draft, setDraft] = useState<StudyDraft>(() => ({
-    ...emptyStudy(today, suggestedProcedure ?? 'mri-abdomen-pelvis-without-and-with-iv-contrast'),
-    lesions: previous ? carryLesions(previous.lesions) : [],
-  }))
-  const [fields, setFields] = useState<Record<string, string>>({})
-  const [message, setMessage] = useState<string | null>(null)
-  const [saving, setSaving] = useState(false)
-  const modality = procedureModality(draft.procedure)
-  const ionising = modality === 'CT' || modality === 'PET/CT' || modality === 'NM'
-  const nuclear = modality === 'PET/CT' || modality === 'NM'
-
-  const set =
-    <K extends keyof StudyDraft>(key: K) =>
-    (e: { target: { value: string } }) =>
-      setDraft((d) => ({ ...d, [key]: e.target.value as StudyDraft[K] }))
-  const setLesion = (i: number, patch: Partial<LesionDraft>) =>
-    setDraft((d) => ({ ...d, lesions: d.lesions.map((l, j) => (j === i ? { ...l, ...patch } : l)) }))
+  const edit = usePatientCommand('studies.update', patientId)
+  const elsewhere = usePatientCommand('followup.doneElsewhere', patientId)
+  const { control, register, handleSubmit, getValues, setError, formState } = useForm<
+    StudyDraft,
+    unknown,
+    StudyInput
+  >({
+    defaultValues:
+      mode.kind === 'edit'
+        ? studyToDraft(mode.study)
+        : { ...emptyStudy(), lesions: previous ? carryLesions(previous.lesions) : [] },
+    resolver: studyResolver,
+    shouldFocusError: false,
+  })
+  // The lesions' own `id` is their label: the rows' keys are under `key`.
+  const lesions = useFieldArray({ control, name: 'lesions', keyName: 'key' })
+  const procedure = useWatch({ control, name: 'procedure' })
+  const { ionising, nuclear } = doseFieldsOf(procedure === '' ? null : procedureModality(procedure))
+  const { summary, formRef, summaryRef, onInvalid, onServerError } = useErrorSummary(
+    studyFieldFor,
+    getValues,
+    setError,
+  )
+  const err = (path: string) => messageAt(formState.errors, path)
   const addLesion = (role: LesionRole) =>
-    setDraft((d) => ({
-      ...d,
-      lesions: [
-        ...d.lesions,
-        {
-          id: `${role === 'target' ? 'T' : role === 'new' ? 'N' : 'NT'}${d.lesions.filter((l) => l.role === role).length + 1}`,
-          organ: '',
-          nodal: false,
-          role,
-          diameterMm: '',
-          status: role === 'non-target' ? 'present' : '',
-        },
-      ],
-    }))
+    lesions.append(newLesion(role, getValues('lesions')), { shouldFocus: false })
 
-  async function submit(e: FormEvent) {
-    e.preventDefault()
-    const parsed = draftToStudy(draft)
-    if ('fields' in parsed) {
-      setFields(parsed.fields)
-      setMessage('Please correct the highlighted fields. Nothing was saved.')
-      return
-    }
-    setSaving(true)
-    const r = await record.run({ patientId, study: parsed.study })
-    setSaving(false)
+  async function save(checked: StudyInput) {
+    const study = toStudyRequest(checked)
+    const r =
+      mode.kind === 'edit'
+        ? await edit.run({ studyId: mode.study.id, study })
+        : mode.kind === 'done-elsewhere'
+          ? await elsewhere.run({ itemId: mode.itemId, study })
+          : await record.run({ patientId, study })
     if (r.ok) return onSaved(r.value)
-    setFields(r.error.fields ?? {})
-    setMessage(
-      `${r.error.fields ? 'Please correct the highlighted fields.' : r.error.message} Nothing was saved.`,
-    )
+    onServerError(r.error, 'study.')
   }
 
-  const err = (k: string) => fields[k] ?? fields[`study.${k}`]
-
   return (
-    <form className="panel form" onSubmit={submit} aria-labelledby="study-form-title" noValidate>
-      <h2 id="study-form-title">Record a study</h2>
-      {message && (
-        <p className="form__message" role="status">
-          {message}
+    <form
+      ref={formRef}
+      className="panel form"
+      onSubmit={handleSubmit(save, onInvalid)}
+      aria-labelledby="study-form-title"
+      noValidate
+    >
+      <h2 id="study-form-title">{TITLES[mode.kind]}</h2>
+      {suggestedProcedure && mode.kind !== 'edit' && (
+        <p className="muted" data-testid="suggested-procedure">
+          Suggested: {procedureName(suggestedProcedure)}
+        </p>
+      )}
+      {summary && (
+        <p ref={summaryRef} className="form__message" role="status" tabIndex={-1}>
+          {summary}
         </p>
       )}
       <div className="form__grid">
         <Field
           label="Study date"
-          value={draft.date}
-          onChange={set('date')}
+          {...register('date')}
           error={err('date')}
-          placeholder="YYYY-MM-DD"
+          placeholder={`YYYY-MM-DD, e.g. ${today}`}
           autoFocus
         />
         <Select
           label="Procedure"
-          value={draft.procedure}
-          onChange={set('procedure')}
-          options={PROCEDURE_OPTIONS}
+          {...register('procedure')}
+          options={PROCEDURE_CHOICES}
           error={err('procedure')}
         />
-        <Select
-          label="Result"
-          value={draft.result}
-          onChange={set('result')}
-          options={RESULT_OPTIONS}
-          error={err('result')}
-        />
-        <Field label="Note" value={draft.note} onChange={set('note')} error={err('note')} />
+        <Select label="Result" {...register('result')} options={RESULT_OPTIONS} error={err('result')} />
+        <Field label="Note" {...register('note')} error={err('note')} />
       </div>
 
       <fieldset>
         <legend>Lesion measurements (RECIST 1.1)</legend>
         <p className="muted">
-          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Leave the result empty
-          to let the app derive it from the measurements.
+          Long axis in mm; short axis for lymph nodes. At most 5 targets, 2 per organ. Choose “Not read yet”
+          as the result to let the app derive it from the measurements.
         </p>
-        {draft.lesions.map((l, i) => (
-          <div className="form__row" key={i} data-testid="lesion-row">
-            <Field
-              label="Label"
-              value={l.id}
-              onChange={(e) => setLesion(i, { id: e.target.value })}
-              error={err(`lesions.${i}.id`)}
-              size={5}
-            />
-            <Field
-              label="Organ"
-              value={l.organ}
-              onChange={(e) => setLesion(i, { organ: e.target.value })}
-              error={err(`lesions.${i}.organ`)}
-            />
+        {lesions.fields.map((l, i) => (
+          <div className="form__row" key={l.key} data-testid="lesion-row">
+            <Field label="Label" {...register(`lesions.${i}.id`)} error={err(`lesions.${i}.id`)} size={5} />
+            <Field label="Organ" {...register(`lesions.${i}.organ`)} error={err(`lesions.${i}.organ`)} />
             <label className="check">
-              <input
-                type="checkbox"
-                checked={l.nodal}
-                onChange={(e) => setLesion(i, { nodal: e.target.checked })}
-              />{' '}
-              Lymph node
+              <input type="checkbox" {...register(`lesions.${i}.nodal`)} /> Lymph node
             </label>
             <span className="tag">{l.role}</span>
             {l.role === 'non-target' ? (
               <Select
                 label="Status"
-                value={l.status}
-                onChange={(e) => setLesion(i, { status: e.target.value as LesionDraft['status'] })}
+                {...register(`lesions.${i}.status`)}
                 error={err(`lesions.${i}.status`)}
-                options={[
-                  { value: '', label: 'Not assessed' },
-                  { value: 'present', label: 'Present' },
-                  { value: 'absent', label: 'Absent' },
-                  { value: 'unequivocal-progression', label: 'Unequivocal progression' },
-                ]}
+                options={STATUS_OPTIONS}
               />
             ) : (
               <Field
                 label="Size (mm)"
-                value={l.diameterMm}
-                onChange={(e) => setLesion(i, { diameterMm: e.target.value })}
+                {...register(`lesions.${i}.diameterMm`)}
                 error={err(`lesions.${i}.diameterMm`)}
                 inputMode="decimal"
                 size={6}
               />
             )}
-            <button
-              type="button"
-              className="button button--quiet"
-              onClick={() => setDraft((d) => ({ ...d, lesions: d.lesions.filter((_, j) => j !== i) }))}
-            >
+            <button type="button" className="button button--quiet" onClick={() => lesions.remove(i)}>
               Remove
             </button>
           </div>
@@ -212,15 +213,13 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
               <>
                 <Select
                   label="Radiopharmaceutical"
-                  value={draft.agent}
-                  onChange={set('agent')}
+                  {...register('dose.agent')}
                   options={AGENT_OPTIONS}
                   error={err('dose.agent')}
                 />
                 <Field
                   label="Administered activity (MBq)"
-                  value={draft.activityMbq}
-                  onChange={set('activityMbq')}
+                  {...register('dose.activityMbq')}
                   error={err('dose.activityMbq')}
                   inputMode="decimal"
                 />
@@ -228,29 +227,25 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
             )}
             <Field
               label={nuclear ? 'CT part: CTDIvol (mGy)' : 'CTDIvol (mGy)'}
-              value={draft.ctdiVolMgy}
-              onChange={set('ctdiVolMgy')}
+              {...register('dose.ctdiVolMgy')}
               error={err('dose.ctdiVolMgy')}
               inputMode="decimal"
             />
             <Field
               label={nuclear ? 'CT part: DLP (mGy·cm)' : 'DLP (mGy·cm)'}
-              value={draft.dlpMgyCm}
-              onChange={set('dlpMgyCm')}
+              {...register('dose.dlpMgyCm')}
               error={err('dose.dlpMgyCm')}
               inputMode="decimal"
             />
             <Select
               label={nuclear ? 'CT part: body region' : 'Body region'}
-              value={draft.region}
-              onChange={set('region')}
+              {...register('dose.region')}
               options={REGION_OPTIONS}
               error={err('dose.region')}
             />
             <Field
               label="Recorded effective dose (mSv), if the report gives one"
-              value={draft.effectiveMsv}
-              onChange={set('effectiveMsv')}
+              {...register('dose.effectiveMsv')}
               error={err('dose.effectiveMsv')}
               inputMode="decimal"
             />
@@ -259,8 +254,8 @@ export function StudyForm({ patientId, today, suggestedProcedure, previous, onSa
       )}
 
       <div className="form__actions">
-        <button type="submit" className="button button--primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save study'}
+        <button type="submit" className="button button--primary" disabled={formState.isSubmitting}>
+          {formState.isSubmitting ? 'Saving…' : 'Save study'}
         </button>
         <button type="button" className="button" onClick={onCancel}>
           Cancel

@@ -23,11 +23,16 @@ import {
   windowStatus,
 } from '../../domain/labels'
 import { useDebounced } from './useDebounced'
+import { useLeftSurveillance } from '../../data/queries'
+import { exitText } from '../../domain/labels'
 
 interface Props {
   today: string
   onOpen: (patientId: number) => void
   onRecord: (patientId: number) => void
+  /** The empty worklist points to these: add the first patient, or try the demo log. */
+  onAddPatient: () => void
+  onLoadDemo: () => Promise<void>
 }
 
 const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
@@ -37,6 +42,7 @@ const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
   'upcoming-30': (c) => c.upcoming30,
   'upcoming-90': (c) => c.upcoming90,
   all: (c) => c.scheduled,
+  attention: (c) => c.attention,
 }
 
 const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
@@ -45,6 +51,7 @@ const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id =
 const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
   { id: 'patient', label: 'Patient', sort: 'name' },
   { id: 'mrn', label: 'MRN', sort: 'mrn' },
+  { id: 'flags', label: 'Flags' },
   { id: 'variant', label: 'Variant' },
   { id: 'next', label: 'Next study' },
   { id: 'due', label: 'Due window', sort: 'due' },
@@ -53,8 +60,10 @@ const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
 ]
 
 const ROW_HEIGHT = 48
+/** The sticky header row's height (px, as in styles.css `.grid__row--head`). */
+const HEAD_HEIGHT = 44
 
-export function Worklist({ today, onOpen, onRecord }: Props) {
+export function Worklist({ today, onOpen, onRecord, onAddPatient, onLoadDemo }: Props) {
   const [bucket, setBucket] = useState<WorklistBucket>('now')
   const [searchText, setSearchText] = useState('')
   const [variant, setVariant] = useState<VariantId | ''>('')
@@ -81,6 +90,9 @@ export function Worklist({ today, onOpen, onRecord }: Props) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
+    // The rows scroll under the sticky header row, inside the same scrolling grid.
+    scrollMargin: HEAD_HEIGHT,
+    scrollPaddingStart: HEAD_HEIGHT,
   })
   const virtualRows = virtualizer.getVirtualItems()
   // The pages on screen, the active row's and the first (Enter in the search box opens row 0).
@@ -93,6 +105,9 @@ export function Worklist({ today, onOpen, onRecord }: Props) {
   const rowAt = (index: number): WorklistRow | undefined =>
     pages.loaded.get(Math.floor(index / WORKLIST_PAGE))?.[index % WORKLIST_PAGE]
   const error = summary.error ?? pages.error
+  // The active row is named as the grid's active descendant only while it is rendered.
+  const activeRendered = virtualRows.some((v) => v.index === active) && rowAt(active) !== undefined
+  const [loadingDemo, setLoadingDemo] = useState(false)
 
   useEffect(() => setActive(0), [bucket, search, variant, sort, descending])
 
@@ -207,7 +222,9 @@ export function Worklist({ today, onOpen, onRecord }: Props) {
             </Tab>
           ))}
         </TabList>
-        <TabPanel id={bucket} className="worklist__panel">
+        {/* Keyed by the bucket: React Aria names a panel once, so each tab gets its own (the
+            tab's aria-controls then points at the panel on screen). */}
+        <TabPanel key={bucket} id={bucket} className="worklist__panel">
           {search && (
             <p className="worklist__note" role="status">
               {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled study.
@@ -217,119 +234,245 @@ export function Worklist({ today, onOpen, onRecord }: Props) {
 
           <div
             id="worklist-grid"
-            className="grid"
+            className={total === 0 && counts ? 'grid grid--empty' : 'grid'}
             role="grid"
             aria-label="Worklist"
             aria-rowcount={total + 1}
-            aria-activedescendant={total > 0 ? `wl-row-${active}` : undefined}
+            aria-colcount={COLUMNS.length}
+            aria-activedescendant={total > 0 && activeRendered ? `wl-row-${active}` : undefined}
             tabIndex={0}
-            ref={gridKeys}
+            ref={(el) => {
+              gridKeys(el)
+              scrollRef.current = el
+            }}
             data-testid="worklist"
           >
-            <div className="grid__row grid__row--head" role="row" aria-rowindex={1}>
-              {COLUMNS.map((c) => (
-                <div
-                  key={c.id}
-                  role="columnheader"
-                  className={`grid__cell grid__cell--${c.id}`}
-                  aria-sort={
-                    c.sort && c.sort === sort ? (descending ? 'descending' : 'ascending') : undefined
-                  }
-                >
-                  {c.sort ? (
-                    <button className="sort" onClick={() => sortBy(c.sort!)}>
-                      {c.label}
-                      {c.sort === sort ? (descending ? ' ▼' : ' ▲') : ''}
-                    </button>
-                  ) : (
-                    c.label
-                  )}
-                </div>
-              ))}
-            </div>
-            <div ref={scrollRef} className="grid__body">
-              {total === 0 && counts && (
-                <p className="empty">{search ? 'No patient matches.' : 'Nothing in this list.'}</p>
-              )}
-              <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-                {virtualRows.map((v) => {
-                  const row = rowAt(v.index)
-                  return (
-                    <div
-                      key={v.key}
-                      id={`wl-row-${v.index}`}
-                      role="row"
-                      aria-rowindex={v.index + 2}
-                      aria-selected={v.index === active}
-                      className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
-                      style={{
-                        position: 'absolute',
-                        top: 0,
-                        left: 0,
-                        right: 0,
-                        height: ROW_HEIGHT,
-                        transform: `translateY(${v.start}px)`,
-                      }}
-                      onClick={() => setActive(v.index)}
-                      onDoubleClick={() => row && onOpen(row.patientId)}
-                      data-testid="worklist-row"
-                    >
-                      {row ? (
-                        <Cells row={row} today={today} onOpen={onOpen} />
-                      ) : (
-                        <div className="grid__cell">Loading…</div>
-                      )}
-                    </div>
-                  )
-                })}
+            <div className="grid__head" role="rowgroup">
+              <div className="grid__row grid__row--head" role="row" aria-rowindex={1}>
+                {COLUMNS.map((c, i) => (
+                  <div
+                    key={c.id}
+                    role="columnheader"
+                    aria-colindex={i + 1}
+                    className={`grid__cell grid__cell--${c.id}`}
+                    aria-sort={
+                      c.sort && c.sort === sort ? (descending ? 'descending' : 'ascending') : undefined
+                    }
+                  >
+                    {c.sort ? (
+                      <button className="sort" onClick={() => sortBy(c.sort!)}>
+                        {c.label}
+                        <span aria-hidden="true">{c.sort === sort ? (descending ? ' ▼' : ' ▲') : ''}</span>
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </div>
+                ))}
               </div>
             </div>
+            <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualRows.map((v) => {
+                const row = rowAt(v.index)
+                return (
+                  <div
+                    key={v.key}
+                    id={`wl-row-${v.index}`}
+                    role="row"
+                    aria-rowindex={v.index + 2}
+                    aria-selected={v.index === active}
+                    className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${v.start - HEAD_HEIGHT}px)`,
+                    }}
+                    onClick={() => setActive(v.index)}
+                    onDoubleClick={() => row && onOpen(row.patientId)}
+                    data-testid="worklist-row"
+                  >
+                    {row ? (
+                      <Cells row={row} today={today} onOpen={onOpen} />
+                    ) : (
+                      <div role="gridcell" aria-colindex={1} className="grid__cell">
+                        Loading…
+                      </div>
+                    )}
+                  </div>
+                )
+              })}
+            </div>
           </div>
+          {total === 0 && counts && (
+            <EmptyState
+              searching={search !== ''}
+              bucket={bucket}
+              patients={counts.patients}
+              scheduled={counts.scheduled}
+              onAddPatient={onAddPatient}
+              loadingDemo={loadingDemo}
+              onLoadDemo={async () => {
+                setLoadingDemo(true)
+                await onLoadDemo()
+                setLoadingDemo(false)
+              }}
+              onShowAll={() => setBucket('all')}
+            />
+          )}
         </TabPanel>
       </Tabs>
       <p className="keys">
         <kbd>↑</kbd>
         <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>R</kbd> record a result · <kbd>/</kbd> find
       </p>
+      <LeftSurveillance count={counts?.left ?? null} search={search} onOpen={onOpen} />
     </section>
+  )
+}
+
+interface EmptyProps {
+  searching: boolean
+  bucket: WorklistBucket
+  patients: number
+  scheduled: number
+  loadingDemo: boolean
+  onAddPatient: () => void
+  onLoadDemo: () => Promise<void>
+  onShowAll: () => void
+}
+
+/** What an empty list means, and what to do next. */
+function EmptyState(p: EmptyProps) {
+  if (p.searching) {
+    return (
+      <div className="empty" data-testid="worklist-empty">
+        <p>No patient matches. Check the spelling, or add the patient with “Add patient” above.</p>
+      </div>
+    )
+  }
+  if (p.patients === 0) {
+    return (
+      <div className="empty" data-testid="worklist-empty">
+        <p>
+          <strong>The log has no patients yet.</strong> Add your first patient: the app then recommends the
+          next study and puts it on this list when it falls due. Or load ten invented demo patients to see the
+          worklist at work (they can be removed with one button).
+        </p>
+        <div className="form__actions">
+          <button type="button" className="button button--primary" onClick={p.onAddPatient}>
+            Add the first patient
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={p.loadingDemo}
+            onClick={() => void p.onLoadDemo()}
+          >
+            {p.loadingDemo ? 'Loading the demo…' : 'Load the demo patients'}
+          </button>
+        </div>
+      </div>
+    )
+  }
+  return (
+    <div className="empty" data-testid="worklist-empty">
+      <p>
+        No patient in “{BUCKET_LABELS[p.bucket]}”.{' '}
+        {p.scheduled > 0
+          ? `${p.scheduled} ${p.scheduled === 1 ? 'study is' : 'studies are'} scheduled in all.`
+          : 'No study is scheduled for any patient.'}{' '}
+        Find a patient by name or MRN above, or add one.
+      </p>
+      <div className="form__actions">
+        {p.bucket !== 'all' && p.scheduled > 0 && (
+          <button type="button" className="button" onClick={p.onShowAll}>
+            Show all scheduled
+          </button>
+        )}
+        <button type="button" className="button" onClick={p.onAddPatient}>
+          Add a patient
+        </button>
+      </div>
+    </div>
+  )
+}
+
+/** The flags a reader should see before opening the record, as short badges with their full words. */
+function Flags({ row }: { row: WorklistRow }) {
+  const flags: Array<{ key: string; short: string; long: string; tone: string }> = []
+  if (row.flags.mriContraindicated)
+    flags.push({ key: 'mri', short: 'no MRI', long: 'MRI contraindicated', tone: 'danger' })
+  if (row.flags.newSymptoms)
+    flags.push({ key: 'symptoms', short: 'symptoms', long: 'New symptoms recorded', tone: 'warn' })
+  if (row.flags.requestNotAppropriate)
+    flags.push({
+      key: 'request',
+      short: 'request',
+      long: 'The requested study is not appropriate',
+      tone: 'warn',
+    })
+  if (row.item?.overridden)
+    flags.push({
+      key: 'override',
+      short: 'override',
+      long: 'The radiologist changed the suggestion',
+      tone: 'info',
+    })
+  if (flags.length === 0) return <span className="visually-hidden">none</span>
+  return (
+    <ul className="flags">
+      {flags.map((f) => (
+        <li key={f.key} className={`badge badge--${f.tone}`} title={f.long} data-flag={f.key}>
+          <span aria-hidden="true">{f.short}</span>
+          <span className="visually-hidden">{f.long}</span>
+        </li>
+      ))}
+    </ul>
   )
 }
 
 function Cells({ row, today, onOpen }: { row: WorklistRow; today: string; onOpen: (id: number) => void }) {
   const status = row.item ? windowStatus(row.item.due, today) : null
+  const next = row.item
+    ? row.item.procedure
+      ? procedureShortName(row.item.procedure)
+      : row.item.reason
+    : null
   return (
     <>
-      <div role="gridcell" className="grid__cell grid__cell--patient">
+      <div role="gridcell" aria-colindex={1} className="grid__cell grid__cell--patient">
         <button className="link" tabIndex={-1} onClick={() => onOpen(row.patientId)}>
           {row.name}
         </button>
         {row.isDemo && <span className="badge">demo</span>}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--mrn mono">
+      <div role="gridcell" aria-colindex={2} className="grid__cell grid__cell--mrn mono">
         {row.mrn}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--variant">
+      <div role="gridcell" aria-colindex={3} className="grid__cell grid__cell--flags" data-testid="flags">
+        <Flags row={row} />
+      </div>
+      <div role="gridcell" aria-colindex={4} className="grid__cell grid__cell--variant">
         {variantLabel(row.variant)}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--next">
-        {row.item ? (
-          <>
-            {row.item.procedure ? procedureShortName(row.item.procedure) : row.item.reason}
-            {row.item.overridden && (
-              <span className="badge badge--info" title="The radiologist changed the suggestion">
-                override
-              </span>
-            )}
-          </>
-        ) : (
-          <span className="muted">none scheduled</span>
-        )}
+      <div
+        role="gridcell"
+        aria-colindex={5}
+        className="grid__cell grid__cell--next"
+        title={next ?? undefined}
+      >
+        {next ?? <span className="muted">none scheduled</span>}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--due mono">
+      <div role="gridcell" aria-colindex={6} className="grid__cell grid__cell--due mono">
         {row.item && status ? (
           <>
-            <span className={`status status--${status.status}`}>{status.label}</span> {row.item.due.from} →{' '}
-            {row.item.due.to}
+            <span className={`status status--${status.status}`}>{status.label}</span>{' '}
+            <span className="due__dates">
+              {row.item.due.from} → {row.item.due.to}
+            </span>
           </>
         ) : (
           '—'
@@ -337,14 +480,54 @@ function Cells({ row, today, onOpen }: { row: WorklistRow; today: string; onOpen
       </div>
       <div
         role="gridcell"
+        aria-colindex={7}
         className="grid__cell grid__cell--result"
         title={row.lastStudyDate ? `Study of ${row.lastStudyDate}` : undefined}
       >
         {row.lastResult ? resultLabel(row.lastResult) : '—'}
       </div>
-      <div role="gridcell" className="grid__cell grid__cell--dose mono">
+      <div role="gridcell" aria-colindex={8} className="grid__cell grid__cell--dose mono">
         {formatMsv(row.cumulativeMsv, row.doseEstimated, row.doseIncomplete)}
       </div>
     </>
+  )
+}
+
+/** Patients who left surveillance, with why, who and when: they are never just gone from the lists. */
+function LeftSurveillance({
+  count,
+  search,
+  onOpen,
+}: {
+  count: number | null
+  search: string
+  onOpen: (patientId: number) => void
+}) {
+  const [open, setOpen] = useState(false)
+  const left = useLeftSurveillance(search, open)
+  return (
+    <details
+      className="history"
+      data-testid="left-list"
+      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
+    >
+      <summary data-testid="left-summary">
+        Left surveillance <span className="tab__count">{count ?? '…'}</span>
+      </summary>
+      {left.data && left.data.items.length === 0 && (
+        <p className="muted">No patient has left surveillance.</p>
+      )}
+      <ul>
+        {left.data?.items.map((r) => (
+          <li key={r.patientId} data-testid="left-row">
+            <button className="button button--quiet" onClick={() => onOpen(r.patientId)}>
+              {r.name}
+            </button>{' '}
+            <span className="mono muted">{r.mrn}</span> · left {r.exit.date}: {exitText(r.exit)} · recorded by{' '}
+            {r.exit.recordedBy}
+          </li>
+        ))}
+      </ul>
+    </details>
   )
 }

@@ -1,0 +1,145 @@
+import type { ReadableDb, WritableDb } from '../tx'
+
+// Undo (issue 8.5): before each change of a patient, the patient's whole follow-up state (facts,
+// studies and lesions, treatments, follow-up items, surveillance exits) is kept as the rows as
+// stored; undoing the last change puts those rows back. Recommendations are not rows of the state:
+// they stay as history, and the engine is run again after an undo.
+
+type Row = Record<string, unknown>
+
+/** A patient's follow-up state as stored: every row, table by table. */
+export interface PatientSnapshot {
+  patient: Row
+  tables: Record<(typeof CHILD_TABLES)[number], Row[]>
+}
+
+/** Child tables in insert order (a row only refers to rows of tables before it). */
+const CHILD_TABLES = [
+  'diagnosis',
+  'patient_constraint',
+  'patient_symptom',
+  'treatment',
+  'study',
+  'lesion',
+  'followup_item',
+  'surveillance_exit',
+] as const
+type ChildTable = (typeof CHILD_TABLES)[number]
+
+const SELECT: Record<ChildTable, string> = {
+  diagnosis: 'SELECT * FROM diagnosis WHERE patient_id = ?',
+  patient_constraint: 'SELECT * FROM patient_constraint WHERE patient_id = ?',
+  patient_symptom: 'SELECT * FROM patient_symptom WHERE patient_id = ? ORDER BY code',
+  treatment: 'SELECT * FROM treatment WHERE patient_id = ? ORDER BY id',
+  study: 'SELECT * FROM study WHERE patient_id = ? ORDER BY id',
+  lesion: 'SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.id',
+  followup_item: 'SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id',
+  surveillance_exit: 'SELECT * FROM surveillance_exit WHERE patient_id = ? ORDER BY id',
+}
+
+const DELETE: Record<ChildTable, string> = {
+  diagnosis: 'DELETE FROM diagnosis WHERE patient_id = ?',
+  patient_constraint: 'DELETE FROM patient_constraint WHERE patient_id = ?',
+  patient_symptom: 'DELETE FROM patient_symptom WHERE patient_id = ?',
+  treatment: 'DELETE FROM treatment WHERE patient_id = ?',
+  study: 'DELETE FROM study WHERE patient_id = ?',
+  lesion: 'DELETE FROM lesion WHERE study_id IN (SELECT id FROM study WHERE patient_id = ?)',
+  followup_item: 'DELETE FROM followup_item WHERE patient_id = ?',
+  surveillance_exit: 'DELETE FROM surveillance_exit WHERE patient_id = ?',
+}
+
+const NAME = /^[a-z_][a-z0-9_]*$/
+
+export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
+  const patient = db.prepare('SELECT * FROM patient WHERE id = ?').get(patientId) as Row
+  const tables = {} as PatientSnapshot['tables']
+  for (const t of CHILD_TABLES) tables[t] = db.prepare(SELECT[t]).all(patientId) as Row[]
+  return { patient, tables }
+}
+
+/** Puts the patient's state back exactly as in `snap` (same ids), in the caller's transaction. */
+export function restorePatient(db: WritableDb, patientId: number, snap: PatientSnapshot): void {
+  for (const t of [...CHILD_TABLES].reverse()) db.prepare(DELETE[t]).run(patientId)
+  // The record version never goes back: an undo is one more change, so a form opened before it is
+  // stale (db/migrations/0065-record-version.ts).
+  const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && c !== 'version' && NAME.test(c))
+  const set = [...cols.map((c) => `${c} = @${c}`), 'version = version + 1'].join(', ')
+  db.prepare(`UPDATE patient SET ${set} WHERE id = @id`).run({
+    ...pick(snap.patient, cols),
+    id: patientId,
+  })
+  for (const t of CHILD_TABLES) {
+    for (const row of snap.tables[t]) {
+      const names = Object.keys(row).filter((c) => NAME.test(c))
+      db.prepare(
+        `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,
+      ).run(pick(row, names))
+    }
+  }
+}
+
+function pick(row: Row, cols: readonly string[]): Row {
+  const out: Row = {}
+  for (const c of cols) out[c] = row[c]
+  return out
+}
+
+export interface UndoEntry {
+  id: number
+  patientId: number
+  actor: string
+  at: string
+  command: string
+  snapshot: PatientSnapshot
+}
+
+interface UndoRow {
+  id: number
+  patient_id: number
+  actor: string
+  at: string
+  command: string
+  snapshot_json: string
+}
+
+/** Keeps the state before a change (call before making it, in the same transaction). */
+export function insertUndo(
+  db: WritableDb,
+  e: { patientId: number; actor: string; at: string; command: string; snapshot: PatientSnapshot },
+): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
+         VALUES (@patientId, @actor, @at, @command, @json)`,
+      )
+      .run({
+        patientId: e.patientId,
+        actor: e.actor,
+        at: e.at,
+        command: e.command,
+        json: JSON.stringify(e.snapshot),
+      }).lastInsertRowid,
+  )
+}
+
+/** The most recent change of the patient not undone yet, by anyone. */
+export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
+  const r = db
+    .prepare('SELECT * FROM undo_entry WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
+    .get(patientId) as UndoRow | undefined
+  return r
+    ? {
+        id: r.id,
+        patientId: r.patient_id,
+        actor: r.actor,
+        at: r.at,
+        command: r.command,
+        snapshot: JSON.parse(r.snapshot_json) as PatientSnapshot,
+      }
+    : null
+}
+
+export function markUndone(db: WritableDb, id: number, at: string): void {
+  db.prepare('UPDATE undo_entry SET undone_at = @at WHERE id = @id').run({ id, at })
+}

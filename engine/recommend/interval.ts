@@ -1,0 +1,261 @@
+// When the next study is due: the end of post-resection surveillance, the interval and what it
+// counts from, the changes clinical suspicion and new localized symptoms make, and the due window.
+import { addMonths } from '../dates'
+import type { ReadStudy } from '../facts'
+import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
+import { RATIONALE } from '../rationaleSteps'
+import { dueWindow, followUpStatusOf } from '../schedule'
+import type { AlertCode, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
+import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
+import type { DatedTreatment } from './history'
+import { postTreatmentChangePossible } from './history'
+
+export type Anchor = NonNullable<NextStep['anchor']>
+
+/** The interval, what it counts from, and the studies put first among the alternatives. */
+export interface Plan {
+  readonly interval: IntervalEntry
+  readonly anchor: Anchor
+  /** Offered studies to list first among the alternatives, or `null`. */
+  readonly front: readonly ProcedureId[] | null
+}
+
+export interface Planned extends Step {
+  readonly plan: Plan
+}
+
+/**
+ * Post-resection surveillance: ten years after the resection routine imaging ends
+ * (`nccn_digest_b`, `commnets_jama`); an unknown resection date is a missing input.
+ */
+export function surveillanceEndStep(
+  v: LoadedVariant,
+  resectionDate: IsoDate | null,
+  asOf: IsoDate,
+): Settling {
+  if (v.id !== 'post-resection-surveillance') return CARRY_ON
+  if (resectionDate === null)
+    return { findings: { alerts: [], rationale: [], missing: ['treatments.date'] }, next: null }
+  const stop = v.stopAfterYears
+  if (!stop || addMonths(resectionDate, stop.years * 12) > asOf) return CARRY_ON
+  return {
+    findings: {
+      alerts: ['ten-years-after-resection'],
+      rationale: [RATIONALE.endSurveillance, RATIONALE.tenYears],
+      missing: [],
+    },
+    next: {
+      action: 'end-surveillance',
+      procedure: null,
+      alternatives: [],
+      intervalMonths: null,
+      due: null,
+      anchor: { date: resectionDate, kind: 'resection' },
+      status: null,
+    },
+  }
+}
+
+/**
+ * The interval and its anchor, from the variant's intervals in the pack (each with its source):
+ * response to a new treatment; a short interval for an indeterminate finding, with DOTATATE PET/CT
+ * in front when the variant offers it (`seed`, else the SNMMI note `snmmi_auc`); the routine
+ * interval after a stable or responding study; the first study after a resection; a baseline
+ * study now when nothing is read. `plan: null` when a read study has no interval in this variant.
+ */
+export function intervalStep(
+  c: Case,
+  asOf: IsoDate,
+  v: LoadedVariant,
+  latest: ReadStudy | null,
+  resectionDate: IsoDate | null,
+  newTreatment: DatedTreatment | null,
+  feasible: readonly ProcedureId[],
+): Step & { readonly plan: Plan | null } {
+  const { routine, short, baseline, afterResection } = v.intervals
+  const result = latest === null ? null : latest.result
+  if (newTreatment !== null && routine) {
+    return planned([], [afterNewTreatmentStep(routine)], routine, {
+      date: newTreatment.date,
+      kind: 'treatment',
+    })
+  }
+  if (latest !== null && result === 'indeterminate' && short) {
+    const alerts: AlertCode[] = ['indeterminate-finding', 'functional-correlation']
+    const rationale: RationaleStep[] = [shortIntervalStep(short)]
+    const offer = v.offers.indeterminate
+    let front: readonly ProcedureId[] | null = null
+    if (offer && anyFeasible(offer.procedures, feasible)) {
+      front = offer.procedures
+      rationale.push(RATIONALE.functionalSeed)
+    } else rationale.push(RATIONALE.functionalSnmmi)
+    if (postTreatmentChangePossible(c, asOf, v)) {
+      alerts.push('post-treatment-change')
+      rationale.push(RATIONALE.postTreatment)
+    }
+    return planned(alerts, rationale, short, { date: latest.date, kind: 'latest-read-study' }, front)
+  }
+  if (latest !== null && result !== 'indeterminate' && routine) {
+    return planned([], [routineIntervalStep(v, routine)], routine, {
+      date: latest.date,
+      kind: 'latest-read-study',
+    })
+  }
+  if (latest === null && resectionDate !== null && afterResection) {
+    return planned([], [RATIONALE.afterResection], afterResection, { date: resectionDate, kind: 'resection' })
+  }
+  if (latest === null) {
+    return planned(['baseline-imaging-now'], [RATIONALE.baselineNow], baseline, { date: asOf, kind: 'as-of' })
+  }
+  // A read study with no interval for its result in this variant.
+  return { findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] }, plan: null }
+}
+
+function planned(
+  alerts: readonly AlertCode[],
+  rationale: readonly RationaleStep[],
+  interval: IntervalEntry,
+  anchor: Anchor,
+  front: readonly ProcedureId[] | null = null,
+): Planned {
+  return {
+    findings: { alerts: alerts, rationale: rationale, missing: [] },
+    plan: { interval, anchor, front },
+  }
+}
+
+function afterNewTreatmentStep(routine: IntervalEntry): RationaleStep {
+  return caseStep(
+    `Response to the new treatment: image ${routine.min} to ${routine.max} months after it started, as for any treated disease under follow-up.`,
+    routine.source,
+    'interval.after-new-treatment',
+  )
+}
+
+function shortIntervalStep(short: IntervalEntry): RationaleStep {
+  return caseStep(
+    `Indeterminate finding: a short-interval study ${short.min} to ${short.max} months after it shows whether it changes.`,
+    short.source,
+    'interval.short',
+  )
+}
+
+function routineIntervalStep(v: LoadedVariant, routine: IntervalEntry): RationaleStep {
+  if (v.id === 'post-resection-surveillance') return RATIONALE.postResectionRoutine
+  return caseStep(
+    `Stable or responding disease: repeat imaging ${routine.min} to ${routine.max} months after the latest read study.`,
+    routine.source,
+    'interval.routine',
+  )
+}
+
+/**
+ * Progression suspected on clinical or biochemical grounds (`suspectedRecurrence`, rising
+ * biomarkers): image now, from the baseline interval (app rule), with SSTR PET in front when the
+ * variant offers it (`snmmi_auc`).
+ */
+export function suspicionStep(
+  c: Case,
+  asOf: IsoDate,
+  v: LoadedVariant,
+  feasible: readonly ProcedureId[],
+  plan: Plan,
+): Planned {
+  if (c.suspectedRecurrence !== true && !hasSymptom(c, 'rising-biomarkers'))
+    return { findings: NOTHING, plan }
+  const rationale: RationaleStep[] = [RATIONALE.suspicion]
+  let { interval, anchor, front } = plan
+  if (anchor.kind !== 'as-of') {
+    interval = v.intervals.baseline
+    anchor = { date: asOf, kind: 'as-of' }
+  }
+  const offer = v.offers.clinicalSuspicion
+  if (offer && anyFeasible(offer.procedures, feasible)) {
+    front = offer.procedures
+    rationale.push(RATIONALE.suspicionSstr)
+  }
+  return {
+    findings: { alerts: ['clinical-progression-suspected'], rationale: rationale, missing: [] },
+    plan: { interval, anchor, front },
+  }
+}
+
+/**
+ * New localized symptoms (bone pain or others) can mean disease outside the abdomen (founding
+ * article pitfall, `seed`): the variant's offer goes in front unless an offer is there already;
+ * without one the radiologist decides (app rule).
+ */
+export function localizedSymptomsStep(
+  c: Case,
+  v: LoadedVariant,
+  feasible: readonly ProcedureId[],
+  plan: Plan,
+): Planned {
+  if (!hasSymptom(c, 'new-localized-bone-pain') && !hasSymptom(c, 'new-localized-symptoms'))
+    return { findings: NOTHING, plan }
+  const offer = v.offers.localizedSymptoms
+  if (offer && anyFeasible(offer.procedures, feasible)) {
+    return {
+      findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedSeed], missing: [] },
+      plan:
+        plan.front === null
+          ? { interval: plan.interval, anchor: plan.anchor, front: offer.procedures }
+          : plan,
+    }
+  }
+  return {
+    findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedOther], missing: [] },
+    plan,
+  }
+}
+
+/**
+ * The due window (calendar months from the anchor, computed) and where `asOf` falls in it; an
+ * alert when the interval rests on a secondary source or the study is overdue.
+ */
+export function scheduleStep(
+  pack: LoadedPack,
+  asOf: IsoDate,
+  plan: Plan,
+): Step & Pick<NextStep, 'intervalMonths' | 'due' | 'anchor' | 'status'> {
+  const { interval, anchor } = plan
+  const due = dueWindow(anchor.date, interval)
+  const status = followUpStatusOf(due, asOf)
+  const alerts: AlertCode[] = []
+  if (pack.sources[interval.source]?.kind === 'secondary') alerts.push('interval-secondary-source')
+  if (status === 'overdue') alerts.push('follow-up-overdue')
+  const when = caseStep(
+    `Due between ${due.from} and ${due.to} (${interval.min}-${interval.max} months from ${anchorWords(anchor.kind)} ${anchor.date}); ${status} on ${asOf}.`,
+    'computed',
+    'schedule.due',
+  )
+  return {
+    findings: { alerts: alerts, rationale: [when], missing: [] },
+    intervalMonths: { min: interval.min, max: interval.max },
+    due,
+    anchor,
+    status,
+  }
+}
+
+function hasSymptom(c: Case, code: string): boolean {
+  return c.symptoms !== null && c.symptoms.includes(code)
+}
+
+function anyFeasible(offered: readonly ProcedureId[], feasible: readonly ProcedureId[]): boolean {
+  for (const p of offered) if (feasible.includes(p)) return true
+  return false
+}
+
+function anchorWords(kind: AnchorKind): string {
+  switch (kind) {
+    case 'latest-read-study':
+      return 'the latest read study,'
+    case 'resection':
+      return 'the resection,'
+    case 'treatment':
+      return 'the start of the new treatment,'
+    case 'as-of':
+      return 'the evaluation date,'
+  }
+}

@@ -1,0 +1,258 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Page } from '@playwright/test'
+import {
+  api,
+  appToday,
+  CT,
+  DOTATATE,
+  monthsFrom,
+  MRI,
+  openByMrn,
+  patientFacts,
+  startEmpty,
+  studyEntry,
+} from './app'
+import { expect, test } from './host'
+
+// WCAG 2.2 AA on every screen, in both themes, with axe-core: the first run, the worklist with
+// every tab (and empty), the patient page with a long history, every form with its errors, the
+// dialogs and the settings. Contrast is axe's, from the rendered colours. Each scan must find no
+// violation; the figures are printed for the record.
+
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
+
+async function scan(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  )
+  const theme = await page.locator('html').getAttribute('data-theme')
+  console.log(
+    `axe ${screen} [${theme ?? 'dark'}]: ${result.violations.length} violations, ${result.passes.length} rules passed`,
+  )
+  expect(found, `${screen} in the ${theme ?? 'dark'} theme`).toEqual([])
+}
+
+/** Scans in the theme on screen, switches theme, scans again and switches back. */
+async function scanBothThemes(page: Page, screen: string): Promise<void> {
+  await scan(page, screen)
+  const html = page.locator('html')
+  const before = (await html.getAttribute('data-theme')) ?? 'dark'
+  const other = before === 'dark' ? 'light' : 'dark'
+  await page.getByRole('button', { name: `Switch to the ${other} theme` }).click()
+  await expect(html).toHaveAttribute('data-theme', other)
+  await scan(page, screen)
+  await page.getByRole('button', { name: `Switch to the ${before} theme` }).click()
+  await expect(html).toHaveAttribute('data-theme', before)
+}
+
+test('first run and the empty worklist, in both themes', async ({ page, log }) => {
+  test.setTimeout(120_000)
+  const host = await log.start()
+  await page.goto(host.url)
+  await expect(page.getByRole('button', { name: 'Start with an empty log' })).toBeVisible()
+  await scan(page, 'first run')
+  // The first run in the light theme (chosen before, e.g. by another user of the same log).
+  await api(page, 'settings.update', { theme: 'light' })
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light')
+  await scan(page, 'first run')
+  await api(page, 'settings.update', { theme: 'dark' })
+  await page.reload()
+  await startEmpty(page, host.url)
+  await expect(page.getByTestId('worklist-empty')).toBeVisible()
+  await scanBothThemes(page, 'empty worklist')
+  await page.getByLabel('Find a patient by name or MRN').fill('nobody')
+  await expect(page.getByTestId('worklist-empty')).toContainText('No patient matches')
+  await scanBothThemes(page, 'search without a match')
+})
+
+test('the worklist with every tab, and the demo banner, in both themes', async ({ page, log }) => {
+  test.setTimeout(180_000)
+  const host = await log.start()
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Load the demo log' }).click()
+  await expect(page.getByTestId('worklist-row').first()).toBeVisible()
+  for (const bucket of ['now', 'overdue', 'due', 'upcoming-30', 'upcoming-90', 'all']) {
+    await page.getByTestId(`bucket-${bucket}`).click()
+    await expect(page.getByTestId(`bucket-${bucket}`)).toHaveAttribute('aria-selected', 'true')
+    await expect(
+      page.getByTestId('worklist-row').first().or(page.getByTestId('worklist-empty')),
+    ).toBeVisible()
+    await scanBothThemes(page, `worklist tab ${bucket}`)
+  }
+  // Every row the virtual grid renders has the grid's roles (rowgroup > row > gridcell), and the
+  // active descendant is a rendered row.
+  const grid = page.getByRole('grid', { name: 'Worklist' })
+  await grid.focus()
+  await page.keyboard.press('End')
+  const active = await grid.getAttribute('aria-activedescendant')
+  expect(active).not.toBeNull()
+  await expect(page.locator(`#${active}`)).toHaveAttribute('role', 'row')
+  await expect(grid.getByRole('row').nth(1).getByRole('gridcell')).toHaveCount(8)
+  await scanBothThemes(page, 'worklist at the end')
+})
+
+test('a patient page with a long history, its forms with errors, and the dialogs', async ({ page, log }) => {
+  test.setTimeout(240_000)
+  const host = await log.start()
+  await startEmpty(page, host.url)
+  const today = await appToday(page)
+  const p = await api<{ id: number }>(page, 'patients.create', patientFacts('LONG-1', 'Long, History'))
+  // Five years of studies, with lesions and dose, each re-evaluated (and superseding the last).
+  let lastItem: { id: number } | null = null
+  for (let i = 10; i >= 1; i--) {
+    const procedure = i % 3 === 0 ? DOTATATE : i % 2 === 0 ? CT : MRI
+    const r = await api<{ nextItem: { id: number } | null }>(page, 'studies.record', {
+      patientId: p.id,
+      study: studyEntry(monthsFrom(today, -6 * i), procedure, {
+        result: i === 4 ? 'indeterminate' : 'stable',
+        lesions: [
+          {
+            id: 'T1',
+            organ: 'liver',
+            nodal: false,
+            role: 'target',
+            diameterMm: procedure === DOTATATE ? null : 20 + (i % 3),
+            status: null,
+          },
+          {
+            id: 'NT1',
+            organ: 'lymph node',
+            nodal: true,
+            role: 'non-target',
+            diameterMm: null,
+            status: procedure === DOTATATE ? null : 'present',
+          },
+        ],
+        dose:
+          procedure === CT
+            ? {
+                effectiveMsv: null,
+                ctdiVolMgy: 11,
+                dlpMgyCm: 600,
+                region: 'abdomen-pelvis',
+                activityMbq: null,
+                agent: null,
+              }
+            : procedure === DOTATATE
+              ? {
+                  effectiveMsv: null,
+                  ctdiVolMgy: null,
+                  dlpMgyCm: 400,
+                  region: 'chest-abdomen-pelvis',
+                  activityMbq: 150,
+                  agent: 'ga68-dotatate',
+                }
+              : studyEntry('', '').dose,
+      }),
+    })
+    lastItem = r.nextItem
+  }
+  await api(page, 'biomarkers.add', {
+    patientId: p.id,
+    biomarker: { date: monthsFrom(today, -12), marker: 'chromogranin-a', value: 120, unit: 'ng/mL' },
+  })
+  await api(page, 'biomarkers.add', {
+    patientId: p.id,
+    biomarker: { date: monthsFrom(today, -1), marker: 'chromogranin-a', value: 150, unit: 'ng/mL' },
+  })
+  await api(page, 'notes.set', { patientId: p.id, text: 'Prefers afternoon appointments.' })
+  await api(page, 'followup.override', {
+    itemId: lastItem!.id,
+    procedure: CT,
+    due: null,
+    reasonCode: 'other',
+    text: 'Claustrophobic',
+  })
+  await page.reload()
+  await openByMrn(page, 'LONG-1', 'Long, History')
+  await expect(
+    page.getByRole('region', { name: 'Timeline' }).or(page.locator('.timeline')).first(),
+  ).toBeVisible()
+  await scanBothThemes(page, 'patient page, long history')
+
+  // The record form with errors.
+  await page.getByRole('button', { name: 'Edit record' }).click()
+  await page.getByLabel('MRN', { exact: true }).fill('-bad')
+  await page.getByLabel('Name', { exact: true }).fill('')
+  await page.getByRole('button', { name: 'Save changes' }).click()
+  await expect(
+    page.getByText('The MRN starts with a letter or a digit', { exact: false }).first(),
+  ).toBeVisible()
+  await scanBothThemes(page, 'patient form with errors')
+  // Esc asks before closing a half-filled form: the dialog.
+  await page.getByRole('button', { name: 'Add treatment' }).focus()
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('alertdialog', { name: 'Close the form?' })).toBeVisible()
+  await scan(page, 'dialog: close the form?')
+  await page.getByRole('button', { name: 'Close without saving the record' }).click()
+
+  // The study form with errors.
+  await page.getByRole('button', { name: 'Record study (R)' }).click()
+  await page.getByLabel('Study date').fill('1900-01-01')
+  await page
+    .getByLabel('Procedure', { exact: true })
+    .selectOption({ label: 'DOTATATE PET/CT skull base to mid-thigh' })
+  await page.getByLabel('Radiopharmaceutical').selectOption({ label: 'F-18 FDG' })
+  await page.getByRole('button', { name: 'Save study' }).click()
+  await expect(page.getByText('Nothing was saved', { exact: false }).first()).toBeVisible()
+  await scanBothThemes(page, 'study form with errors')
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+
+  // The follow-up forms with errors.
+  await page.getByRole('button', { name: 'Change study or window…' }).click()
+  const override = page.getByRole('form', { name: 'Change the suggested study or window' })
+  await override.getByLabel('Due from').fill('2026-13-01')
+  await override.getByLabel('Reason', { exact: true }).selectOption({ label: 'Other (say why)' })
+  await override
+    .getByRole('button', { name: /Save|Change|Keep/ })
+    .first()
+    .click()
+  await expect(override.getByRole('alert').first()).toBeVisible()
+  await scanBothThemes(page, 'override form with errors')
+  await override.getByRole('button', { name: /Cancel|Back/ }).click()
+  await page.getByRole('button', { name: 'Defer…' }).click()
+  const defer = page.getByRole('form', { name: 'Defer' })
+  await defer.getByLabel('Reason', { exact: true }).selectOption({ label: 'Other (say why)' })
+  await defer.getByLabel('New window from').fill('2026-13-01')
+  await defer.getByRole('button', { name: 'Defer', exact: true }).click()
+  await expect(defer.getByRole('alert').first()).toBeVisible()
+  await scanBothThemes(page, 'defer form with errors')
+  await defer.getByRole('button', { name: 'Back' }).click()
+
+  // The biomarker form with errors.
+  const biomarkers = page.getByTestId('biomarkers')
+  await biomarkers.getByLabel('Date of the sample').fill('2026-02-30')
+  await biomarkers.getByRole('button', { name: 'Record value' }).click()
+  await expect(biomarkers.getByRole('alert').first()).toBeVisible()
+  await scanBothThemes(page, 'biomarker form with errors')
+  // The removal dialog.
+  await biomarkers
+    .getByRole('button', { name: /^Remove Chromogranin A/ })
+    .first()
+    .click()
+  await expect(page.getByRole('alertdialog', { name: 'Remove this value?' })).toBeVisible()
+  await scan(page, 'dialog: remove a biomarker value')
+  await page.getByRole('button', { name: 'Keep it' }).click()
+})
+
+test('the settings screen, with an error, in both themes', async ({ page, log }) => {
+  test.setTimeout(120_000)
+  const host = await log.start()
+  await startEmpty(page, host.url)
+  await page.getByRole('button', { name: 'Settings', exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
+  await scanBothThemes(page, 'settings')
+  await page.getByLabel('Cu-64 DOTATATE site coefficient (mSv/MBq)').fill('5')
+  await page.getByRole('button', { name: 'Save dose settings' }).click()
+  await expect(page.getByLabel('Cu-64 DOTATATE site coefficient (mSv/MBq)')).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  )
+  await scanBothThemes(page, 'settings with an error')
+  await page.getByRole('button', { name: 'Add patient' }).click()
+  await page.getByRole('button', { name: 'Save patient' }).click()
+  await expect(page.getByText('Enter the MRN.').first()).toBeVisible()
+  await scanBothThemes(page, 'new patient form with errors')
+})
