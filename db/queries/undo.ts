@@ -50,6 +50,18 @@ const DELETE: Record<ChildTable, string> = {
 
 const NAME = /^[a-z_][a-z0-9_]*$/
 
+/** The ids of a patient's studies, follow-up items or exits (for auditing what an undo put back). */
+export function patientRecordIds(
+  db: ReadableDb,
+  table: 'study' | 'followup_item' | 'surveillance_exit',
+  patientId: number,
+): number[] {
+  return db
+    .prepare(`${SELECT[table].replace('SELECT *', 'SELECT id')}`)
+    .pluck()
+    .all(patientId) as number[]
+}
+
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
   const patient = db.prepare('SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']

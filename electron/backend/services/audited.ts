@@ -1,10 +1,11 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
-import { requireItem } from '../../../db/queries/followups'
-import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
+import { getItem, requireItem } from '../../../db/queries/followups'
+import { getExit, requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
-import { requireStudy } from '../../../db/queries/studies'
+import { getStudy, requireStudy } from '../../../db/queries/studies'
+import { patientRecordIds } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   BiomarkerRecord,
@@ -100,12 +101,14 @@ export function auditedTreatment<T>(
   return out as T
 }
 
-/** The records of a patient an undo may put back, each audited on its own. */
+/** The records of a patient an undo may put back, each audited on its own (null: not there). */
 const UNDONE = {
-  study: 'SELECT id FROM study WHERE patient_id = ?',
-  followup_item: 'SELECT id FROM followup_item WHERE patient_id = ?',
-  surveillance_exit: 'SELECT id FROM surveillance_exit WHERE patient_id = ?',
-} as const satisfies Partial<Record<AuditedEntity, string>>
+  study: getStudy,
+  followup_item: getItem,
+  surveillance_exit: getExit,
+} as const satisfies { [E in AuditedEntity]?: (db: ReadableDb, id: number) => Audited[E] | null }
+type Undone = keyof typeof UNDONE
+const UNDONE_ENTITIES = Object.keys(UNDONE) as Undone[]
 
 /**
  * Puts a patient's state back (undo): `restore` rewrites the rows; the patient's record is audited
@@ -118,16 +121,10 @@ export function auditedRestore(
   actor: Actor,
   c: { patientId: number; action: string; restore: () => void },
 ): void {
-  const ids = (entity: keyof typeof UNDONE) => tx.prepare(UNDONE[entity]).pluck().all(c.patientId) as number[]
-  const read = (entity: keyof typeof UNDONE, id: number): unknown => {
-    try {
-      return READ[entity](tx, id)
-    } catch {
-      return null
-    }
-  }
+  const ids = (entity: Undone) => patientRecordIds(tx, entity, c.patientId)
+  const read = (entity: Undone, id: number): unknown => UNDONE[entity](tx, id)
   const before = new Map<string, unknown>()
-  for (const entity of Object.keys(UNDONE) as (keyof typeof UNDONE)[]) {
+  for (const entity of UNDONE_ENTITIES) {
     for (const id of ids(entity)) {
       const record = read(entity, id)
       guardRecord(tx, entity, id, record)
@@ -135,7 +132,7 @@ export function auditedRestore(
     }
   }
   auditedChange(tx, actor, { entity: 'patient', id: c.patientId, action: c.action, change: c.restore })
-  for (const entity of Object.keys(UNDONE) as (keyof typeof UNDONE)[]) {
+  for (const entity of UNDONE_ENTITIES) {
     const seen = new Set<number>(ids(entity))
     for (const key of before.keys()) {
       const [e, id] = key.split(':')

@@ -4,6 +4,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
+import { fullCheck } from '../../../db/integrity'
 import { patientInput, tempDir } from '../../helpers/db'
 
 // The issue-8 behaviours through the contract, on a real SQLite file, clock at 2026-11-24.
@@ -157,6 +158,35 @@ describe('corrections', () => {
       scheduled: 1,
       patients: 1,
     })
+  })
+})
+
+describe('corrections and the log check', () => {
+  it('an undo is one more change: the version goes on, a form opened before it is stale, the log check passes', async () => {
+    const p = await ok('patients.create', patientInput())
+    const edited = await ok('patients.update', {
+      id: p.id,
+      version: p.version,
+      patient: patientInput({ weightKg: 90 }),
+    })
+    expect(edited.version).toBe(p.version + 1)
+    const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
+    await ok('treatments.markError', { treatmentId: t.id, reason: 'wrong kind' })
+    await ok('patients.undo', { patientId: p.id })
+    await ok('patients.undo', { patientId: p.id })
+    const back = await ok('patients.get', { id: p.id })
+    expect(back.weightKg).toBe(patientInput().weightKg)
+    expect(back.treatments).toHaveLength(1)
+    expect(back.version).toBeGreaterThan(edited.version)
+    // The form still holding the version it opened with is refused, not saved over the undo.
+    const stale = await fails('patients.update', {
+      id: p.id,
+      version: edited.version,
+      patient: patientInput({ weightKg: 95 }),
+    })
+    expect(stale).toMatchObject({ ok: false, error: { code: 'STALE' } })
+    // Every record the corrections and undos touched still equals its last audit row.
+    expect(fullCheck(backend.db)).toEqual([])
   })
 })
 
