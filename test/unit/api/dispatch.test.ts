@@ -6,16 +6,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import { CALLS } from '../../../electron/contract/calls'
 import { contract } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { patientInput, tempDir } from '../../helpers/db'
-
-/**
- * Noon of a calendar day in the machine's time zone: "today" is the reader's local date, so a
- * fixture clock at a fixed UTC hour would be another day in Kiritimati (UTC+14) or Pago Pago (UTC-11).
- */
-function localNoon(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  return new Date(y, m - 1, d, 12, 0, 0)
-}
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 let backend: Backend
 let cleanup: () => void

@@ -5,16 +5,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
-import { patientInput, tempDir } from '../../helpers/db'
-
-/**
- * Noon of a calendar day in the machine's time zone: "today" is the reader's local date, so a
- * fixture clock at a fixed UTC hour would be another day in Kiritimati (UTC+14) or Pago Pago (UTC-11).
- */
-function localNoon(day: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  return new Date(y, m - 1, d, 12, 0, 0)
-}
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
 // with the clock fixed at noon local time on 2026-11-24.

@@ -24,7 +24,7 @@ import type {
 } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { addDays } from '../../../engine/dates'
-import { patientInput } from '../../helpers/db'
+import { patientInput, localNoon } from '../../helpers/db'
 
 const SEQUENCES = Number(process.env['LIFECYCLE_SEQUENCES'] ?? 1000)
 const PROCS = [
@@ -375,7 +375,7 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
         const w: World = {
           db,
           handlers: null as unknown as Handlers,
-          now: new Date('2026-11-24T10:00:00Z'),
+          now: localNoon('2026-11-24', 10),
           mrn: 0,
         }
         w.handlers = createHandlers({

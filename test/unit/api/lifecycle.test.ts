@@ -5,7 +5,7 @@ import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../elect
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
 import { fullCheck } from '../../../db/integrity'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // The issue-8 behaviours through the contract, on a real SQLite file, clock at 2026-11-24.
 
@@ -18,7 +18,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24', 10),
     user: 'dr.test',
   })
 })
@@ -110,7 +110,7 @@ describe('corrections', () => {
     const other = createHandlers({
       db: backend.db,
       logFile: '',
-      actor: { user: 'dr.other', now: () => new Date('2026-11-24T11:00:00Z') },
+      actor: { user: 'dr.other', now: () => localNoon('2026-11-24', 11) },
       transport: 'web',
       dataFile: '',
       version: 'test',
