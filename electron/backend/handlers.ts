@@ -211,23 +211,24 @@ function buildHandlers(ctx: HandlerContext): Handlers {
         throw invalid('The date is in the future.', { 'biomarker.date': 'The date is in the future.' })
       return addBiomarker({ db, actor }, req.patientId, req.biomarker)
     },
-    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id),
-    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.text) }),
+    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id, req.version),
+    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.version, req.text) }),
     'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
-    'studies.setResult': (req) => setResult(fu, req.studyId, req.result),
-    'studies.update': (req) => updateStudy(fu, req.studyId, req.study),
-    'studies.markError': (req) => markStudyError(fu, req.studyId, req.reason),
-    'studies.restore': (req) => restoreStudy(fu, req.studyId),
-    'treatments.update': (req) => updateTreatment(fu, req.treatmentId, req.treatment),
-    'treatments.markError': (req) => markTreatmentError(fu, req.treatmentId, req.reason),
-    'treatments.restore': (req) => restoreTreatment(fu, req.treatmentId),
-    'patients.markError': (req) => markPatientError(fu, req.id, req.reason),
-    'patients.restore': (req) => restorePatient(fu, req.id),
+    'studies.setResult': (req) => setResult(fu, req.studyId, req.version, req.result),
+    'studies.update': (req) => updateStudy(fu, req.studyId, req.version, req.study),
+    'studies.markError': (req) => markStudyError(fu, req.studyId, req.version, req.reason),
+    'studies.restore': (req) => restoreStudy(fu, req.studyId, req.version),
+    'treatments.update': (req) => updateTreatment(fu, req.treatmentId, req.version, req.treatment),
+    'treatments.markError': (req) => markTreatmentError(fu, req.treatmentId, req.version, req.reason),
+    'treatments.restore': (req) => restoreTreatment(fu, req.treatmentId, req.version),
+    'patients.markError': (req) => markPatientError(fu, req.id, req.version, req.reason),
+    'patients.restore': (req) => restorePatient(fu, req.id, req.version),
     'patients.undo': (req) => undoLastChange(fu, req.patientId),
-    'followup.doneElsewhere': (req) => doneElsewhere(fu, req.itemId, req.study),
+    'followup.doneElsewhere': (req) => doneElsewhere(fu, req.itemId, req.version, req.study),
     'followup.recordDecision': (req) => recordDecision(fu, req),
     'surveillance.leave': (req) => leaveSurveillance(fu, req.patientId, req.exit),
-    'surveillance.reopen': (req) => reopenSurveillance(fu, req.patientId, req.reason),
+    'surveillance.reopen': (req) =>
+      reopenSurveillance(fu, req.patientId, { exitId: req.exitId, version: req.version }, req.reason),
     'worklist.left': (req) => leftPage(db, req),
     'followup.adherence': (req) => {
       const steps = fulfilledSteps(db, req.from, req.to)
@@ -240,7 +241,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     },
     'followup.setStatus': (req) => setItemStatus(fu, req),
     'followup.override': (req) =>
-      overrideItem(fu, req.itemId, {
+      overrideItem(fu, req.itemId, req.version, {
         procedure: req.procedure,
         due: req.due,
         reasonCode: req.reasonCode,

@@ -1,4 +1,5 @@
-import { appendAudit, type Actor } from '../../../db/audit'
+import { appendAudit, lastAuditAbout, type Actor } from '../../../db/audit'
+import { DbError } from '../../../db/errors'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
 import { getItem, requireItem } from '../../../db/queries/followups'
@@ -40,6 +41,71 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   followup_item: requireItem,
   surveillance_exit: requireExit,
   biomarker: requireBiomarker,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimistic versions (migration 65, db/queries/version.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** How a STALE answer names the record. */
+const WHAT: { [E in AuditedEntity]: (r: Audited[E]) => string } = {
+  patient: (p) => `${p.name} (MRN ${p.mrn})`,
+  study: (s) => `The study of ${s.date}`,
+  treatment: (t) => `The treatment (${t.kind}, ${t.date ? `started ${t.date}` : 'start date unknown'})`,
+  followup_item: (i) => `The follow-up step due ${i.due.from} – ${i.due.to}`,
+  surveillance_exit: (e) => `The patient's exit from surveillance of ${e.date}`,
+  biomarker: (b) => `The ${b.marker} value of ${b.date}`,
+}
+const NOUN: Record<AuditedEntity | 'patient_note', string> = {
+  patient: 'patient',
+  study: 'study',
+  treatment: 'treatment',
+  followup_item: 'follow-up step',
+  surveillance_exit: 'exit from surveillance',
+  biomarker: 'biomarker value',
+  patient_note: 'note',
+}
+
+const AGAIN = 'Nothing was saved: look at their change, then enter yours again if it is still needed.'
+
+function stale(what: string, how: 'changed' | 'removed' | 'added'): DbError {
+  return new DbError('STALE', `${what} was ${how} by someone else since you opened it. ${AGAIN}`)
+}
+
+/**
+ * The record as stored, when it is still the version the person saw (`seen`); otherwise the change
+ * is refused with STALE ("changed by someone else since you opened it") before anything is written.
+ * A record the app removed since (its last audit row says so) is STALE too; an id the log never
+ * had is NOT_FOUND.
+ */
+export function requireSeen<E extends AuditedEntity>(
+  db: ReadableDb,
+  entity: E,
+  id: number,
+  seen: number,
+): Audited[E] {
+  let record: Audited[E]
+  try {
+    record = READ[entity](db, id)
+  } catch (e) {
+    const last = e instanceof DbError && e.code === 'NOT_FOUND' ? lastAuditAbout(db, entity, id) : null
+    if (last && last.after === null) throw stale(`The ${NOUN[entity]}`, 'removed')
+    throw e
+  }
+  if (record.version !== seen) throw stale(WHAT[entity](record), 'changed')
+  return record
+}
+
+/**
+ * The patient's note as stored, when it is still what the person saw: the version of the note
+ * they saw, or null when they saw none. Otherwise STALE, before anything is written.
+ */
+export function requireSeenNote(db: ReadableDb, patientId: number, seen: number | null): PatientNote | null {
+  const note = getNote(db, patientId)
+  if (seen === null && note !== null) throw stale('A note', 'added')
+  if (seen !== null && note === null) throw stale('The note', 'removed')
+  if (note !== null && note.version !== seen) throw stale('The note', 'changed')
+  return note
 }
 
 /**

@@ -352,6 +352,7 @@ describe('study form', () => {
     patientId: 7,
     createdAt: '',
     enteredInError: null,
+    version: 1,
     date: '2026-05-01',
     procedure: 'ct-abdomen-pelvis-with-iv-contrast',
     result: 'stable',

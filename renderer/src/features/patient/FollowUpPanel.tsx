@@ -42,12 +42,18 @@ interface Props {
   /** The current exit from surveillance, if the patient left. */
   exit: SurveillanceExitRecord | null
   patientId: number
-  /** Opens the study form for the outside study of the open imaging step. */
-  onDoneElsewhere: (itemId: number) => void
+  /** Opens the study form for the outside study of the open imaging step (as shown now). */
+  onDoneElsewhere: (item: FollowUpItem) => void
   onChanged: (message: string) => void
 }
 
 const IMAGING = new Set<FollowUpItemKind>(['imaging', 'imaging-now', 'treatment-response'])
+
+/**
+ * The step a form acts on, as it was when the form opened: a change made since (by someone else)
+ * is refused (STALE), and the form keeps what was typed even when the page reads the newer step.
+ */
+const seenOf = (item: FollowUpItem) => ({ itemId: item.id, version: item.version })
 const DECISION = new Set<FollowUpItemKind>(['tumor-board', 'clinician-review'])
 
 /**
@@ -73,7 +79,7 @@ export function FollowUpPanel({ items, next, today, exit, patientId, onDoneElsew
               <button className="button" onClick={() => setMode('override')}>
                 Change study or window…
               </button>
-              <button className="button" onClick={() => onDoneElsewhere(open.id)}>
+              <button className="button" onClick={() => onDoneElsewhere(open)}>
                 Done elsewhere…
               </button>
             </>
@@ -178,6 +184,7 @@ function OverrideForm({ item, onDone }: { item: FollowUpItem; onDone: (message: 
   const [reasonCode, setReasonCode] = useState<OverrideReasonCode>('clinician-decision')
   const [text, setText] = useState('')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const override = useOverrideItem(item.patientId)
 
   async function submit(e: FormEvent) {
@@ -185,7 +192,7 @@ function OverrideForm({ item, onDone }: { item: FollowUpItem; onDone: (message: 
     const sameProcedure = procedure === (item.procedure ?? '')
     const sameWindow = from === item.due.from && to === item.due.to
     const r = await override.run({
-      itemId: item.id,
+      ...seen,
       procedure: sameProcedure || procedure === '' ? null : (procedure as ProcedureId),
       due: sameWindow ? null : { from, to },
       reasonCode,
@@ -256,13 +263,14 @@ function StatusForm({
   const [from, setFrom] = useState(item.due.from < today ? today : item.due.from)
   const [to, setTo] = useState(item.due.to < today ? today : item.due.to)
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const setStatus = useSetItemStatus(item.patientId)
   const verb = status === 'deferred' ? 'Defer' : 'Cancel step'
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     const r = await setStatus.run({
-      itemId: item.id,
+      ...seen,
       status,
       reasonCode,
       reasonText: text.trim() === '' ? null : text.trim(),
@@ -341,7 +349,7 @@ function ExitView({
         <button
           className="button"
           onClick={async () => {
-            const r = await reopen.run({ patientId, reason: null })
+            const r = await reopen.run({ patientId, exitId: exit.id, version: exit.version, reason: null })
             if (r.ok) onChanged(r.value.lifecycle.reason)
             else setError(r.error.message)
           }}
@@ -457,6 +465,7 @@ function DecisionForm({
   const [exitReason, setExitReason] = useState<SurveillanceExitReason>('surveillance-completed')
   const [exitText, setExitText] = useState('')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const record = usePatientCommand('followup.recordDecision', item.patientId)
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -474,7 +483,7 @@ function DecisionForm({
               },
             }
           : { type, procedure: procedure as ProcedureId, due: { from, to } }
-    const r = await record.run({ itemId: item.id, date, decision })
+    const r = await record.run({ ...seen, date, decision })
     if (r.ok) return onDone(r.value.lifecycle.reason)
     setFields(
       Object.fromEntries(

@@ -1,5 +1,10 @@
 import { useState } from 'react'
-import type { PatientDetail, StudyRecord, StudyResult } from '../../../../electron/contract/contract'
+import type {
+  PatientDetail,
+  StudyRecord,
+  StudyResult,
+  TreatmentRecord,
+} from '../../../../electron/contract/contract'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
@@ -17,12 +22,12 @@ import {
 } from '../../domain/labels'
 
 interface Entry {
-  /** For a study still without a result: its id, so the result can be entered here. */
-  unreadStudyId?: number
+  /** For a study still without a result: the record, so the result can be entered here. */
+  unread?: StudyRecord
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord
-  /** For a treatment: its id, so it can be marked as entered in error. */
-  treatmentId?: number
+  /** For a treatment: the record, so it can be marked as entered in error. */
+  treatment?: TreatmentRecord
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -42,7 +47,12 @@ export function Timeline({
   onChanged: (message: string) => void
   onEditStudy?: (study: StudyRecord) => void
 }) {
-  const [withdraw, setWithdraw] = useState<{ kind: 'study' | 'treatment'; id: number } | null>(null)
+  // The record as shown when "entered in error" was asked: the dialog's save names its version.
+  const [withdraw, setWithdraw] = useState<{
+    kind: 'study' | 'treatment'
+    id: number
+    version: number
+  } | null>(null)
   const markStudy = usePatientCommand('studies.markError', detail.patient.id)
   const markTreatment = usePatientCommand('treatments.markError', detail.patient.id)
   const restoreStudy = usePatientCommand('studies.restore', detail.patient.id)
@@ -70,11 +80,11 @@ export function Timeline({
         .join(' · '),
     })
   }
-  const treatmentIds = detail.treatments.filter((t) => t.enteredInError === null)
+  const live = detail.treatments.filter((t) => t.enteredInError === null)
   patient.treatments.forEach((t, i) => {
-    const id = treatmentIds[i]?.id
+    const record = live[i]
     entries.push({
-      ...(id !== undefined ? { treatmentId: id } : {}),
+      ...(record !== undefined ? { treatment: record } : {}),
       date: t.date ?? '',
       order: 1,
       kind: 'treatment',
@@ -110,7 +120,7 @@ export function Timeline({
         .join(' · '),
       testId: 'timeline-study',
       study: s,
-      ...(s.result === null ? { unreadStudyId: s.id } : {}),
+      ...(s.result === null ? { unread: s } : {}),
     })
   })
   recommendations.forEach((r) => {
@@ -144,7 +154,7 @@ export function Timeline({
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
-            {(e.study || e.treatmentId !== undefined) && (
+            {(e.study || e.treatment) && (
               <span className="timeline__actions">
                 {e.study && onEditStudy && (
                   <button className="button button--quiet" onClick={() => onEditStudy(e.study!)}>
@@ -155,7 +165,9 @@ export function Timeline({
                   className="button button--quiet"
                   onClick={() =>
                     setWithdraw(
-                      e.study ? { kind: 'study', id: e.study.id } : { kind: 'treatment', id: e.treatmentId! },
+                      e.study
+                        ? { kind: 'study', id: e.study.id, version: e.study.version }
+                        : { kind: 'treatment', id: e.treatment!.id, version: e.treatment!.version },
                     )
                   }
                 >
@@ -163,13 +175,8 @@ export function Timeline({
                 </button>
               </span>
             )}
-            {e.unreadStudyId !== undefined && (
-              <ResultEntry
-                patientId={patient.id}
-                studyId={e.unreadStudyId}
-                date={e.date}
-                onChanged={onChanged}
-              />
+            {e.unread && (
+              <ResultEntry patientId={patient.id} study={e.unread} date={e.date} onChanged={onChanged} />
             )}
           </li>
         ))}
@@ -187,7 +194,7 @@ export function Timeline({
                 <button
                   className="button button--quiet"
                   onClick={async () => {
-                    const r = await restoreStudy.run({ studyId: s.id })
+                    const r = await restoreStudy.run({ studyId: s.id, version: s.version })
                     onChanged(r.ok ? `Study restored. ${r.value.lifecycle.reason}` : r.error.message)
                   }}
                 >
@@ -203,7 +210,7 @@ export function Timeline({
                   <button
                     className="button button--quiet"
                     onClick={async () => {
-                      const r = await restoreTreatment.run({ treatmentId: t.id })
+                      const r = await restoreTreatment.run({ treatmentId: t.id, version: t.version })
                       onChanged(r.ok ? `Treatment restored. ${r.value.lifecycle.reason}` : r.error.message)
                     }}
                   >
@@ -223,8 +230,8 @@ export function Timeline({
           if (!withdraw) return null
           const r =
             withdraw.kind === 'study'
-              ? await markStudy.run({ studyId: withdraw.id, reason })
-              : await markTreatment.run({ treatmentId: withdraw.id, reason })
+              ? await markStudy.run({ studyId: withdraw.id, version: withdraw.version, reason })
+              : await markTreatment.run({ treatmentId: withdraw.id, version: withdraw.version, reason })
           if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
           setWithdraw(null)
           onChanged(`Marked as entered in error; the plan was re-run. ${r.value.lifecycle.reason}`)
@@ -245,12 +252,13 @@ export function methodText(m: string): string {
 /** Enter the reader's result of a study recorded without one; the engine then re-runs. */
 function ResultEntry({
   patientId,
-  studyId,
+  study,
   date,
   onChanged,
 }: {
   patientId: number
-  studyId: number
+  /** The study as shown: the save names its version. */
+  study: StudyRecord
   date: string
   onChanged: (m: string) => void
 }) {
@@ -264,7 +272,7 @@ function ResultEntry({
       onSubmit={async (e) => {
         e.preventDefault()
         if (result === '') return setError('Choose a result.')
-        const r = await save.run({ studyId, result })
+        const r = await save.run({ studyId: study.id, version: study.version, result })
         if (r.ok) onChanged(`Result of the ${date} study saved; the recommendation was updated.`)
         else setError(r.error.message)
       }}
