@@ -104,7 +104,7 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
   /** Set when the patient was marked as entered in error (then every view skips them). */
   enteredInError: EnteredInError | null
@@ -164,7 +164,7 @@ export interface StudyRecord extends StudyInput {
   createdAt: string
   /** Set when the study was marked as entered in error (then views and the engine skip it). */
   enteredInError: EnteredInError | null
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
 
@@ -221,7 +221,7 @@ export interface FollowUpItem {
   decision: RecordedDecision | null
   createdAt: string
   updatedAt: string
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
 
@@ -320,7 +320,7 @@ export interface SurveillanceExitRecord {
   reopenedAt: string | null
   reopenedBy: string | null
   reopenReason: string | null
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
 
@@ -329,7 +329,7 @@ export interface TreatmentRecord extends TreatmentFacts {
   id: number
   patientId: number
   enteredInError: EnteredInError | null
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
 
@@ -347,7 +347,7 @@ export interface BiomarkerRecord extends BiomarkerInput {
   id: number
   patientId: number
   createdAt: string
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
 
@@ -356,6 +356,6 @@ export interface PatientNote {
   patientId: number
   text: string
   updatedAt: string
-  /** Moves on with every change of the record (db/queries/version.ts); a change names the version it saw. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }

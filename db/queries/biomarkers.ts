@@ -1,7 +1,7 @@
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { BiomarkerInput, BiomarkerRecord, PatientNote } from '../types'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 // Biomarker values and the patient's note (migration 60). Reads take any connection; writes the
 // `WritableDb` of the service's transaction, which also writes their audit rows.

@@ -12,7 +12,7 @@ import type {
   ProcedureId,
   StatusReasonCode,
 } from '../types'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 interface ItemRow {
   id: number

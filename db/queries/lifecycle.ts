@@ -8,7 +8,7 @@ import type {
   TreatmentFacts,
   TreatmentRecord,
 } from '../types'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 // The follow-up lifecycle's records (migration 40): surveillance exits, "entered in error" marks
 // on studies, treatments and patients, and treatments by id. Reads take any connection; writes

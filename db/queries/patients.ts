@@ -11,7 +11,7 @@ import type {
 } from '../types'
 import { errorMark } from './lifecycle'
 import { searchCondition } from './search'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 interface PatientRow {
   id: number

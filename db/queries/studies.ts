@@ -3,7 +3,7 @@ import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
 import { errorMark } from './lifecycle'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 interface StudyRow {
   id: number

@@ -1,5 +1,5 @@
 import type { ReadableDb, WritableDb } from '../tx'
-import { NEXT_VERSION } from './version'
+import { NEXT_VERSION } from '../audit'
 
 // Undo (issue 8.5): before each change of a patient, the patient's whole follow-up state (facts,
 // studies and lesions, treatments, follow-up items, surveillance exits) is kept as the rows as
@@ -70,7 +70,7 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
   return { patient, tables }
 }
 
-/** The child tables whose rows are records with a version (db/queries/version.ts). */
+/** The child tables whose rows are records with a version (db/audit.ts, NEXT_VERSION). */
 const VERSIONED = new Set<ChildTable>(['treatment', 'study', 'followup_item', 'surveillance_exit'])
 
 /**

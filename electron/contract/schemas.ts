@@ -33,7 +33,7 @@ export const id = z.number({ error: 'An id is a whole number.' }).int().positive
 
 /**
  * The version of a record the person saw (its `version` as read): a change of a record names it,
- * and one changed by someone else since is refused (STALE, db/queries/version.ts).
+ * and one changed by someone else since is refused (STALE, db/audit.ts, NEXT_VERSION).
  */
 export const version = z
   .number({ error: 'The record version is a whole number.' })

@@ -1,4 +1,4 @@
-import { appendAudit, lastAuditAbout, type Actor } from '../../../db/audit'
+import { appendAudit, lastAuditAbout, undoEntryDigest, type Actor } from '../../../db/audit'
 import { DbError } from '../../../db/errors'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
@@ -44,7 +44,7 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Optimistic versions (migration 65, db/queries/version.ts)
+// Optimistic versions (migration 65, db/audit.ts, NEXT_VERSION)
 // ---------------------------------------------------------------------------------------------
 
 /** How a STALE answer names the record. */
@@ -92,6 +92,8 @@ export function requireSeen<E extends AuditedEntity>(
     if (last && last.after === null) throw stale(`The ${NOUN[entity]}`, 'removed')
     throw e
   }
+  // Damage first: a record altered behind the app's back is named as such, not as someone's change.
+  if (entity !== 'treatment') guardRecord(db, entity as Exclude<E, 'treatment'>, id, record)
   if (record.version !== seen) throw stale(WHAT[entity](record), 'changed')
   return record
 }
@@ -211,6 +213,31 @@ export function auditedRestore(
       appendAudit(tx, actor, { action: c.action, entity, entityId: id, before: was, after: now })
     }
   }
+}
+
+/**
+ * An undo entry was kept (`undo.keep`, before a change) or used (`undo.done`): audited with a digest
+ * of the row as stored (db/audit.ts), so a kept state damaged or changed behind the app's back is
+ * found by the log check, and an undo never writes one back (it is guarded first: `guardUndoEntry`).
+ */
+export function auditUndoEntry(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: 'undo.keep' | 'undo.done'; id: number; patientId: number; command: string },
+): void {
+  const record = { patientId: c.patientId, command: c.command }
+  appendAudit(tx, actor, {
+    action: c.action,
+    entity: 'undo_entry',
+    entityId: c.id,
+    before: c.action === 'undo.keep' ? null : { ...record, undone: false },
+    after: { ...record, undone: c.action === 'undo.done' },
+  })
+}
+
+/** Before an undo writes a kept state back: the entry must be as its last audit row recorded it. */
+export function guardUndoEntry(db: ReadableDb, id: number): void {
+  guardRecord(db, 'undo_entry', id, undoEntryDigest(db, id))
 }
 
 /**

@@ -14,7 +14,14 @@ import type { PatientRecord, StudyInput, StudyRecord, TreatmentFacts } from '../
 import type { LifecycleEvent } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange, auditedRestore, auditedTreatment, requireSeen } from './audited'
+import {
+  auditedChange,
+  auditedRestore,
+  auditedTreatment,
+  auditUndoEntry,
+  guardUndoEntry,
+  requireSeen,
+} from './audited'
 import { checkStudy, liveStudy, reevaluateInTx } from './followup'
 import { keepUndo, studyFact, type FollowUpContext } from './lifecycle'
 
@@ -290,12 +297,19 @@ export function undoLastChange(
         `The last change of this patient was made by ${entry.actor}; only they can undo it.`,
       )
     }
+    guardUndoEntry(tx, entry.id)
     auditedRestore(tx, ctx.actor, {
       patientId,
       action: `undo.${entry.command}`,
       restore: () => {
         restoreRows(tx, patientId, entry.snapshot)
         markUndone(tx, entry.id, ctx.actor.now().toISOString())
+        auditUndoEntry(tx, ctx.actor, {
+          action: 'undo.done',
+          id: entry.id,
+          patientId,
+          command: entry.command,
+        })
       },
     })
     return {

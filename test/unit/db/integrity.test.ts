@@ -155,6 +155,17 @@ describe('tampering behind the app’s back is found at the next open', () => {
     await expectReadOnly('RECORD_CHANGED')
   })
 
+  it('a kept state of an undo entry edited (an undo would write it back)', async () => {
+    raw((db) =>
+      db
+        .prepare(
+          "UPDATE undo_entry SET snapshot_json = json_set(snapshot_json, '$.patient.weight_kg', 99) WHERE id = (SELECT max(id) FROM undo_entry)",
+        )
+        .run(),
+    )
+    await expectReadOnly('RECORD_CHANGED')
+  })
+
   it('the last audit rows deleted (the append-only triggers dropped and put back)', async () => {
     raw((db) => {
       const max = db.prepare('SELECT max(id) FROM audit_log').pluck().get() as number
