@@ -9,6 +9,7 @@ import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { Worklist } from '../features/worklist/Worklist'
+import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { FirstRun } from './FirstRun'
 
 type View =
@@ -32,6 +33,8 @@ export function App() {
   const backup = useBackup()
   const [view, setView] = useState<View>({ name: 'worklist' })
   const [notice, setNotice] = useState<string | null>(null)
+  // The worklist's tab, search, filter, sort and selected row outlive a visit to a patient.
+  const [worklistView, setWorklistView] = useState<WorklistView>(INITIAL_WORKLIST_VIEW)
 
   // Lists and pages are "as of today": when the calendar day moves on, read them again.
   const today = info?.today
@@ -195,6 +198,8 @@ export function App() {
         {view.name === 'worklist' && (
           <Worklist
             today={info.today}
+            view={worklistView}
+            onView={setWorklistView}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
             onAddPatient={addPatient}
