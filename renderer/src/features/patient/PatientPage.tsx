@@ -229,7 +229,7 @@ export function PatientPage({
           onSaved={(r) =>
             changed(
               `Treatment saved; the plan was worked out again. ${r.lifecycle.reason}${
-                r.next ? ` Next: ${r.next.reason}, due ${r.next.due.from} – ${r.next.due.to}.` : ''
+                r.next ? ` Next follow-up: ${r.next.reason} (${r.next.due.from} – ${r.next.due.to}).` : ''
               }`,
             )
           }

@@ -4,7 +4,7 @@ import { Field } from '../../components/Field'
 import { messageAt, useErrorSummary } from '../../components/formErrors'
 import { Select, TRI_OPTIONS } from '../../components/Select'
 import { usePatientCommand } from '../../data/mutations'
-import { TREATMENT_OPTIONS } from '../../domain/labels'
+import { TREATMENT_OPTIONS, treatmentLabel } from '../../domain/labels'
 import { treatmentFieldFor, treatmentResolver, treatmentToDraft, type TreatmentDraft } from './treatmentDraft'
 
 interface Props {
@@ -52,7 +52,12 @@ export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
       aria-labelledby="treatment-form-title"
       noValidate
     >
-      <h2 id="treatment-form-title">Edit the treatment</h2>
+      <h2 id="treatment-form-title">
+        Edit the treatment{' '}
+        <span className="muted">
+          ({treatmentLabel(treatment.kind)}, {treatment.date ?? 'date unknown'})
+        </span>
+      </h2>
       <p className="muted">
         A correction of the record: it is kept in the audit trail, can be undone, and the plan is worked out
         again from the corrected treatment.

@@ -29,14 +29,14 @@ export function LeftSurveillance({ count, search, open, onToggle, onOpen }: Prop
             : 'No patient has left surveillance.'}
         </p>
       )}
-      <ul>
+      <ul className="left-list">
         {left.data?.items.map((r) => (
           <li key={r.patientId} data-testid="left-row">
-            <button className="button button--quiet" onClick={() => onOpen(r.patientId)}>
+            <button className="link" onClick={() => onOpen(r.patientId)}>
               {r.name}
             </button>{' '}
-            <span className="mono muted">{r.mrn}</span> · left {r.exit.date}: {exitText(r.exit)} · recorded by{' '}
-            {r.exit.recordedBy}
+            <span className="mono muted">{r.mrn}</span> · left {r.exit.date}: {exitText(r.exit)}{' '}
+            <span className="muted">· recorded by {r.exit.recordedBy}</span>
           </li>
         ))}
       </ul>

@@ -9,8 +9,9 @@ import {
 } from '../../../domain/labels'
 
 /**
- * The closed steps, newest first as stored: how each closed and why; an imaging step closed by its
- * study says whether the study was on time, early or late (the engine's timing).
+ * The closed steps, newest first as stored: the study and window in force (the radiologist's, if
+ * changed), how each closed and why; an imaging step closed by its study says whether the study was
+ * on time, early or late against that window (the engine's timing).
  */
 export function ItemHistory({ closed, timed }: { closed: FollowUpItem[]; timed: readonly AdherenceItem[] }) {
   if (closed.length === 0) return null
@@ -24,7 +25,9 @@ export function ItemHistory({ closed, timed }: { closed: FollowUpItem[]; timed: 
           return (
             <li key={i.id} data-testid="earlier-item">
               <span className={`tag tag--${i.status}`}>{ITEM_STATUS_LABELS[i.status]}</span>{' '}
-              {procedureName(i.override?.procedure ?? i.procedure)} · due {i.due.from} – {i.due.to}
+              {procedureName(i.override?.procedure ?? i.procedure)} · due {(i.override?.due ?? i.due).from} –{' '}
+              {(i.override?.due ?? i.due).to}
+              {i.override && <span className="muted"> (changed by the radiologist)</span>}
               {i.statusReasonCode && (
                 <>
                   {' '}
