@@ -104,6 +104,8 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
+  /** Goes up by one with every saved change (schema 65); a save names the version it edited. */
+  version: number
   /** Set when the patient was marked as entered in error (then every view skips them). */
   enteredInError: EnteredInError | null
   createdAt: string

@@ -7,6 +7,7 @@ import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../dat
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
+import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { Worklist } from '../features/worklist/Worklist'
 import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
@@ -64,6 +65,7 @@ export function App() {
       </main>
     )
   }
+  if (info?.log.mode === 'unavailable') return <RecoveryScreen info={info} />
   if (!info || !settings) return <p className="muted">Loading…</p>
 
   const saveSettings = (patch: Partial<Settings>) => updateSettings.run(patch)
@@ -160,6 +162,7 @@ export function App() {
             Add patient
           </button>
         </div>
+        <RecoveryBanner log={info.log} />
         {info.backupError && (
           <div className="demo-banner" role="alert">
             <span>

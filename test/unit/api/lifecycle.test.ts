@@ -4,7 +4,8 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
-import { patientInput, tempDir } from '../../helpers/db'
+import { fullCheck } from '../../../db/integrity'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // The issue-8 behaviours through the contract, on a real SQLite file, clock at 2026-11-24.
 
@@ -17,7 +18,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24', 10),
     user: 'dr.test',
   })
 })
@@ -109,12 +110,20 @@ describe('corrections', () => {
     const other = createHandlers({
       db: backend.db,
       logFile: '',
-      actor: { user: 'dr.other', now: () => new Date('2026-11-24T11:00:00Z') },
+      actor: { user: 'dr.other', now: () => localNoon('2026-11-24', 11) },
       transport: 'web',
       dataFile: '',
       version: 'test',
       backupDir: '',
-      backupError: null,
+      backupError: () => null,
+      logStatus: () => ({
+        mode: 'writable',
+        problems: [],
+        since: '',
+        checking: false,
+        checkedAt: null,
+        restored: null,
+      }),
     })
     const refused = await dispatch(other, 'patients.undo', { patientId: p.id }, () => undefined)
     expect(refused).toMatchObject({
@@ -184,8 +193,12 @@ describe('editing a treatment', () => {
     const current = after.recommendations.find((x) => x.supersededBy === null)!
     expect(current.trigger).toBe('facts-changed')
     expect(current.due).toEqual({ from: '2027-01-01', to: '2027-10-01' })
+    // One row for the treatment and one for its patient's record, which lists the treatment.
     const audit = auditRows('treatment.update')
-    expect(audit).toHaveLength(1)
+    expect(audit.map((a) => a.entity).sort()).toEqual(['patient', 'treatment'])
+    const patientRow = audit.find((a) => a.entity === 'patient')!
+    expect(JSON.parse(patientRow.after_json)).toMatchObject({ treatments: [{ date: '2026-10-01' }] })
+    audit.splice(audit.indexOf(patientRow), 1)
     expect(audit[0]).toMatchObject({ entity: 'treatment', entity_id: t.id })
     expect(JSON.parse(audit[0]!.before_json)).toMatchObject({ date: '2025-01-15' })
     expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ date: '2026-10-01' })
@@ -257,6 +270,35 @@ describe('editing a treatment', () => {
     const d = await ok('patients.detail', { id: p.id })
     expect(d.treatments[0]).toMatchObject({ kind: 'prrt', date: '2025-01-15' })
     expect(auditRows('treatment.update')).toHaveLength(0)
+  })
+})
+
+describe('corrections and the log check', () => {
+  it('an undo is one more change: the version goes on, a form opened before it is stale, the log check passes', async () => {
+    const p = await ok('patients.create', patientInput())
+    const edited = await ok('patients.update', {
+      id: p.id,
+      version: p.version,
+      patient: patientInput({ weightKg: 90 }),
+    })
+    expect(edited.version).toBe(p.version + 1)
+    const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
+    await ok('treatments.markError', { treatmentId: t.id, reason: 'wrong kind' })
+    await ok('patients.undo', { patientId: p.id })
+    await ok('patients.undo', { patientId: p.id })
+    const back = await ok('patients.get', { id: p.id })
+    expect(back.weightKg).toBe(patientInput().weightKg)
+    expect(back.treatments).toHaveLength(1)
+    expect(back.version).toBeGreaterThan(edited.version)
+    // The form still holding the version it opened with is refused, not saved over the undo.
+    const stale = await fails('patients.update', {
+      id: p.id,
+      version: edited.version,
+      patient: patientInput({ weightKg: 95 }),
+    })
+    expect(stale).toMatchObject({ ok: false, error: { code: 'STALE' } })
+    // Every record the corrections and undos touched still equals its last audit row.
+    expect(fullCheck(backend.db)).toEqual([])
   })
 })
 

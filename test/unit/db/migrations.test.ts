@@ -176,7 +176,9 @@ describe('migration 20: follow-up item kind', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       // The upgrade kept a checked copy of the schema-10 log.
       expect(
-        fs.readdirSync(dir).filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`)),
+        fs
+          .readdirSync(dir)
+          .filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`) && f.endsWith('.sqlite')),
       ).toHaveLength(1)
     } finally {
       db.close()

@@ -129,7 +129,7 @@ describe('worklist', () => {
           at: AT,
         }),
       ),
-    ).toThrow(/UNIQUE/)
+    ).toThrow(/a record with the same identifying value already exists/)
     const id = openItem(db, 1)!.id
     writeTx(db, (tx) =>
       closeItem(tx, id, {

@@ -77,6 +77,7 @@ function describedText(el: HTMLElement): string {
 const stored: PatientRecord = {
   id: 12,
   isDemo: false,
+  version: 3,
   enteredInError: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -121,7 +122,15 @@ describe('patient form', () => {
   })
 
   it('reads a stored record back unchanged (record → form → request)', () => {
-    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
+    const {
+      id: _id,
+      isDemo: _d,
+      version: _v,
+      enteredInError: _e,
+      createdAt: _c,
+      updatedAt: _u,
+      ...facts
+    } = stored
     expect(draftToInput(recordToDraft(stored))).toEqual({ input: facts, refused: {} })
   })
 
@@ -220,8 +229,16 @@ describe('patient form', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       'Please correct the highlighted fields. Nothing was saved.',
     )
-    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
-    expect(sent).toEqual([['patients.update', { id: 12, patient: facts }]])
+    const {
+      id: _id,
+      isDemo: _d,
+      version: _v,
+      enteredInError: _e,
+      createdAt: _c,
+      updatedAt: _u,
+      ...facts
+    } = stored
+    expect(sent).toEqual([['patients.update', { id: 12, version: 3, patient: facts }]])
   })
 
   it('says in the summary what no field shows, and never speaks of highlighted fields then', async () => {

@@ -56,7 +56,15 @@ const NO_ADHERENCE: AdherenceReport = {
 
 function detail(recommendations: StoredRecommendation[], over: Partial<PatientDetail> = {}): PatientDetail {
   return {
-    patient: { ...patientInput(), id: 1, isDemo: false, enteredInError: null, createdAt: '', updatedAt: '' },
+    patient: {
+      ...patientInput(),
+      id: 1,
+      isDemo: false,
+      version: 1,
+      enteredInError: null,
+      createdAt: '',
+      updatedAt: '',
+    },
     studies: STUDIES,
     recommendations,
     items: [],

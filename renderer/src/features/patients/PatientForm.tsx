@@ -49,7 +49,9 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const err = (path: string) => messageAt(formState.errors, path)
 
   async function save(input: PatientInput) {
-    const result = patient ? await update.run({ id: patient.id, patient: input }) : await create.run(input)
+    const result = patient
+      ? await update.run({ id: patient.id, version: patient.version, patient: input })
+      : await create.run(input)
     if (result.ok) return onSaved(result.value)
     const { error } = result
     // A taken MRN is the back end's CONFLICT: said next to the MRN.
