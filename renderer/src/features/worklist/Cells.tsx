@@ -91,9 +91,14 @@ export function Cells({
         role="gridcell"
         aria-colindex={7}
         className="grid__cell grid__cell--result"
-        title={row.lastStudyDate ? `Study of ${row.lastStudyDate}` : undefined}
+        title={
+          row.lastStudyDate
+            ? `Study of ${row.lastStudyDate}${row.lastResultDerived ? ': not read; derived from its RECIST measurements' : ''}`
+            : undefined
+        }
       >
         {row.lastResult ? resultLabel(row.lastResult) : '—'}
+        {row.lastResult && row.lastResultDerived && <span className="muted"> (derived, not read)</span>}
       </div>
       <div role="gridcell" aria-colindex={8} className="grid__cell grid__cell--dose mono">
         {formatMsv(row.cumulativeMsv, row.doseEstimated, row.doseIncomplete)}
