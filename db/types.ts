@@ -244,6 +244,8 @@ export interface WorklistRow {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
@@ -288,6 +290,8 @@ export interface PatientSummaryFacts {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean

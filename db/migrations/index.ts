@@ -5,6 +5,7 @@ import { migration0030 } from './0030-demo-patients'
 import { migration0040 } from './0040-lifecycle'
 import { migration0060 } from './0060-biomarkers-notes'
 import { migration0065 } from './0065-record-version'
+import { migration0068 } from './0068-derived-result'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0040,
   migration0060,
   migration0065,
+  migration0068,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

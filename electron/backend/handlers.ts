@@ -13,6 +13,7 @@ import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
 import type { Handlers, LogStatusView, StoredRecommendation } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
+import { adherenceReport, patientAdherence } from './services/adherence'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
@@ -41,9 +42,8 @@ import {
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
-import { fulfilledSteps, leftPage } from '../../db/queries/surveillance'
+import { leftPage } from '../../db/queries/surveillance'
 import { lastUndo } from '../../db/queries/undo'
-import { stepTiming, summarizeAdherence } from '../../engine'
 
 export interface HandlerContext {
   /** The log as opened: handlers read through it; every write is a service's `writeTx`. */
@@ -204,6 +204,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
           : null,
         biomarkers: listBiomarkers(db, req.id),
         note: getNote(db, req.id),
+        adherence: patientAdherence(db, req.id),
       }
     },
     'biomarkers.add': (req) => {
@@ -230,15 +231,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     'surveillance.reopen': (req) =>
       reopenSurveillance(fu, req.patientId, { exitId: req.exitId, version: req.version }, req.reason),
     'worklist.left': (req) => leftPage(db, req),
-    'followup.adherence': (req) => {
-      const steps = fulfilledSteps(db, req.from, req.to)
-      return {
-        from: req.from,
-        to: req.to,
-        summary: summarizeAdherence(steps),
-        items: steps.slice(0, 500).map((s) => ({ ...s, timing: stepTiming(s.window, s.studyDate) })),
-      }
-    },
+    'followup.adherence': (req) => adherenceReport(db, req),
     'followup.setStatus': (req) => setItemStatus(fu, req),
     'followup.override': (req) =>
       overrideItem(fu, req.itemId, req.version, {

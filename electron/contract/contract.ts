@@ -139,6 +139,8 @@ export interface PatientDetail {
   biomarkers: BiomarkerRecord[]
   /** The radiologist's free-text note, or null. */
   note: PatientNote | null
+  /** On time / early / late of each of the patient's closed imaging steps, whenever done. */
+  adherence: AdherenceReport
 }
 
 /** What the follow-up lifecycle decided (engine/followup/reconcile.ts), in words. */
@@ -162,12 +164,16 @@ export interface StepResult {
 /** A patient who left surveillance, for the worklist's list (with the reason, person and date). */
 export type LeftRow = LeftRowData
 
+/** One closed imaging step and how its study fell against the window in force. */
 export interface AdherenceItem {
   itemId: number
   patientId: number
   name: string
   mrn: string
+  /** The window in force when it closed (the radiologist's override, else the suggestion). */
   window: { from: string; to: string }
+  /** The study that fulfilled it. */
+  studyId: number
   studyDate: string
   timing: StepTiming
 }
@@ -175,8 +181,9 @@ export interface AdherenceItem {
 export interface AdherenceReport {
   from: string
   to: string
+  /** Counts every closed imaging step whose study is dated in [from, to]. */
   summary: AdherenceSummary
-  /** The closed imaging steps counted, oldest study first (at most 500). */
+  /** The steps counted, newest study first (at most 500; `summary.steps` counts them all). */
   items: AdherenceItem[]
 }
 

@@ -10,6 +10,7 @@ import { PatientForm } from '../features/patients/PatientForm'
 import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { Worklist } from '../features/worklist/Worklist'
+import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { FirstRun } from './FirstRun'
 
 type View =
@@ -33,6 +34,8 @@ export function App() {
   const backup = useBackup()
   const [view, setView] = useState<View>({ name: 'worklist' })
   const [notice, setNotice] = useState<string | null>(null)
+  // The worklist's tab, search, filter, sort and selected row outlive a visit to a patient.
+  const [worklistView, setWorklistView] = useState<WorklistView>(INITIAL_WORKLIST_VIEW)
 
   // Lists and pages are "as of today": when the calendar day moves on, read them again.
   const today = info?.today
@@ -198,6 +201,8 @@ export function App() {
         {view.name === 'worklist' && (
           <Worklist
             today={info.today}
+            view={worklistView}
+            onView={setWorklistView}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
             onAddPatient={addPatient}

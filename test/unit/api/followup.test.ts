@@ -182,7 +182,17 @@ describe('recording a study', () => {
     const row = (
       await ok('worklist.page', { bucket: 'due', sort: 'due', descending: false, limit: 10, offset: 0 })
     )[0]
-    expect(row).toMatchObject({ lastResult: 'progression', item: { reason: 'Tumour board review' } })
+    // The worklist says the progression was derived, not read (issue 8.8).
+    expect(row).toMatchObject({
+      lastResult: 'progression',
+      lastResultDerived: true,
+      item: { reason: 'Tumour board review' },
+    })
+    await ok('studies.setResult', { studyId: r.study.id, version: r.study.version, result: 'progression' })
+    const read = (
+      await ok('worklist.page', { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 })
+    )[0]
+    expect(read).toMatchObject({ lastResult: 'progression', lastResultDerived: false })
   })
 })
 

@@ -166,6 +166,128 @@ describe('corrections', () => {
   })
 })
 
+describe('editing a treatment', () => {
+  const resection = (date: string) => ({ kind: 'resection' as const, date, completeResection: true })
+  const auditRows = (action: string) =>
+    backend.db
+      .prepare('SELECT entity, entity_id, before_json, after_json FROM audit_log WHERE action = ?')
+      .all(action) as Array<{ entity: string; entity_id: number; before_json: string; after_json: string }>
+
+  it('moves the plan with the new date, is audited with before and after, and undo puts it back', async () => {
+    const p = await ok('patients.create', patientInput({ treatments: [resection('2025-01-15')] }))
+    const before = await ok('patients.detail', { id: p.id })
+    const t = before.treatments[0]!
+    expect(before.items.find((i) => i.status === 'scheduled')?.due).toEqual({
+      from: '2025-04-15',
+      to: '2026-01-15',
+    })
+
+    const r = await ok('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: resection('2026-10-01'),
+    })
+    expect(r.lifecycle).toMatchObject({ type: 'retarget', guard: 'suggestion-changed' })
+    expect(r.lifecycle.reason).toBe('The suggestion moved to 2027-01-01 – 2027-10-01.')
+    expect(r.next).toMatchObject({
+      id: r.next!.id,
+      kind: 'imaging',
+      due: { from: '2027-01-01', to: '2027-10-01' },
+    })
+
+    const after = await ok('patients.detail', { id: p.id })
+    expect(after.patient.treatments).toEqual([resection('2026-10-01')])
+    expect(after.treatments[0]).toMatchObject({ id: t.id, date: '2026-10-01' })
+    // The engine ran again on the corrected facts: a new current recommendation from the edit.
+    const current = after.recommendations.find((x) => x.supersededBy === null)!
+    expect(current.trigger).toBe('facts-changed')
+    expect(current.due).toEqual({ from: '2027-01-01', to: '2027-10-01' })
+    // One row for the treatment and one for its patient's record, which lists the treatment.
+    const audit = auditRows('treatment.update')
+    expect(audit.map((a) => a.entity).sort()).toEqual(['patient', 'treatment'])
+    const patientRow = audit.find((a) => a.entity === 'patient')!
+    expect(JSON.parse(patientRow.after_json)).toMatchObject({ treatments: [{ date: '2026-10-01' }] })
+    audit.splice(audit.indexOf(patientRow), 1)
+    expect(audit[0]).toMatchObject({ entity: 'treatment', entity_id: t.id })
+    expect(JSON.parse(audit[0]!.before_json)).toMatchObject({ date: '2025-01-15' })
+    expect(JSON.parse(audit[0]!.after_json)).toMatchObject({ date: '2026-10-01' })
+    expect(after.undo).toMatchObject({ command: 'treatment.update', mine: true })
+
+    const undone = await ok('patients.undo', { patientId: p.id })
+    expect(undone.undone.command).toBe('treatment.update')
+    const back = await ok('patients.detail', { id: p.id })
+    expect(back.patient.treatments).toEqual([resection('2025-01-15')])
+    expect(back.items.find((i) => i.status === 'scheduled')?.due).toEqual({
+      from: '2025-04-15',
+      to: '2026-01-15',
+    })
+  })
+
+  it('a changed kind re-runs the engine: a new treatment after progression answers the tumour board', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2026-06-01', 'progression') })
+    const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
+    expect(
+      (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled'),
+    ).toMatchObject({ kind: 'tumor-board' })
+    const r = await ok('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: { kind: 'somatostatin-analog', date: '2026-07-01', completeResection: null },
+    })
+    expect(r.lifecycle).toMatchObject({ type: 'close-and-open', guard: 'step-superseded' })
+    expect(r.closed).toMatchObject({ kind: 'tumor-board', status: 'cancelled' })
+    expect(r.next).toMatchObject({
+      kind: 'treatment-response',
+      due: { from: '2027-01-01', to: '2027-07-01' },
+    })
+  })
+
+  it('refuses a date in the future or before birth, and a treatment entered in error, changing nothing', async () => {
+    const p = await ok('patients.create', patientInput())
+    const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
+    const future = await fails('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: { kind: 'prrt', date: '2026-12-01', completeResection: null },
+    })
+    expect(future).toMatchObject({
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        fields: { 'treatment.date': 'The treatment date is in the future.' },
+      },
+    })
+    const beforeBirth = await fails('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: { kind: 'prrt', date: '1950-01-01', completeResection: null },
+    })
+    expect(beforeBirth).toMatchObject({
+      ok: false,
+      error: { fields: { 'treatment.date': 'The treatment date is before the birth date.' } },
+    })
+    const badDate = await fails('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: { kind: 'prrt', date: '2025-02-30', completeResection: null },
+    })
+    expect(badDate).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    expect(auditRows('treatment.update')).toHaveLength(0)
+    await ok('treatments.markError', { treatmentId: t.id, version: t.version, reason: 'wrong patient' })
+    const marked = (await ok('patients.detail', { id: p.id })).treatments[0]!
+    const withdrawn = await fails('treatments.update', {
+      treatmentId: t.id,
+      version: marked.version,
+      treatment: { kind: 'prrt', date: '2025-02-01', completeResection: null },
+    })
+    expect(withdrawn).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    const d = await ok('patients.detail', { id: p.id })
+    expect(d.treatments[0]).toMatchObject({ kind: 'prrt', date: '2025-01-15' })
+    expect(auditRows('treatment.update')).toHaveLength(0)
+  })
+})
+
 describe('corrections and the log check', () => {
   it('an undo is one more change: the version goes on, a form opened before it is stale, the log check passes', async () => {
     const p = await ok('patients.create', patientInput())
@@ -253,5 +375,68 @@ describe('adherence', () => {
       medianDelayDays: -4,
     })
     expect(report.items[0]).toMatchObject({ patientId: p.id, timing: { timeliness: 'early', days: -4 } })
+  })
+
+  it('counts nothing, honestly, in a period without closed imaging steps', async () => {
+    const p = await ok('patients.create', patientInput())
+    await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
+    const report = await ok('followup.adherence', { from: '2025-01-01', to: '2025-12-31' })
+    expect(report.summary).toEqual({
+      steps: 0,
+      onTime: 0,
+      early: 0,
+      late: 0,
+      shareOnTime: null,
+      medianDelayDays: null,
+      shareWithinHealthWindow: null,
+    })
+    expect(report.items).toEqual([])
+  })
+
+  it('the patient page times each of that patient’s steps, newest first, with the fulfilling study', async () => {
+    const a = await ok('patients.create', patientInput({ mrn: 'A-1' }))
+    const b = await ok('patients.create', patientInput({ mrn: 'B-2' }))
+    // A: the baseline step fulfilled on time (today); then the step after it is moved by the
+    // radiologist into the past and fulfilled today, 30 days after its window closed.
+    const first = await ok('studies.record', { patientId: a.id, study: study('2026-11-24', 'stable') })
+    await ok('followup.override', {
+      itemId: first.nextItem!.id,
+      version: first.nextItem!.version,
+      procedure: null,
+      due: { from: '2026-09-25', to: '2026-10-25' },
+      reasonCode: 'clinician-decision',
+      text: null,
+    })
+    const second = await ok('studies.record', { patientId: a.id, study: study('2026-11-24', 'stable') })
+    expect(second.closedItem).not.toBeNull()
+    await ok('studies.record', { patientId: b.id, study: study('2026-11-20', 'stable') })
+
+    const d = await ok('patients.detail', { id: a.id })
+    expect(d.adherence.summary).toMatchObject({
+      steps: 2,
+      onTime: 1,
+      late: 1,
+      shareOnTime: 0.5,
+      medianDelayDays: 15,
+    })
+    expect(d.adherence.items.map((i) => [i.studyId, i.timing])).toEqual([
+      [second.study.id, { timeliness: 'late', days: 30 }],
+      [first.study.id, { timeliness: 'on-time', days: 0 }],
+    ])
+    expect(d.adherence.items.every((i) => i.patientId === a.id)).toBe(true)
+    const all = await ok('followup.adherence', { from: '2026-01-01', to: '2026-12-31' })
+    expect(all.summary.steps).toBe(3)
+
+    // A fulfilling study entered in error leaves its step out of the figures.
+    await ok('studies.markError', {
+      studyId: second.study.id,
+      version: second.study.version,
+      reason: 'wrong patient',
+    })
+    expect((await ok('patients.detail', { id: a.id })).adherence.summary).toMatchObject({
+      steps: 1,
+      onTime: 1,
+      shareOnTime: 1,
+    })
   })
 })

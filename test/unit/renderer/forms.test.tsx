@@ -4,7 +4,12 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { render } from '../../helpers/render'
-import type { PatientRecord, PnetApi, StudyRecord } from '../../../electron/contract/contract'
+import type {
+  PatientRecord,
+  PnetApi,
+  StudyRecord,
+  TreatmentRecord,
+} from '../../../electron/contract/contract'
 import { PatientForm } from '../../../renderer/src/features/patients/PatientForm'
 import {
   draftToInput,
@@ -13,6 +18,7 @@ import {
 } from '../../../renderer/src/features/patients/patientDraft'
 import { StudyForm } from '../../../renderer/src/features/studies/StudyForm'
 import { NotePanel } from '../../../renderer/src/features/patient/NotePanel'
+import { TreatmentForm } from '../../../renderer/src/features/treatments/TreatmentForm'
 
 // The forms: react-hook-form checked with the shared case schema, field names equal to the
 // request's paths, and the back end's per-field errors landing on their fields. The back end is a
@@ -570,5 +576,86 @@ describe('note', () => {
     await user.click(screen.getByRole('button', { name: 'Save note' }))
     await waitFor(() => expect(sent).toHaveLength(1))
     expect(sent[0]).toEqual(['notes.set', { patientId: 12, version: 8, text: 'Theirs. More.' }])
+  })
+})
+
+describe('treatment form', () => {
+  const treatment: TreatmentRecord = {
+    id: 31,
+    patientId: 12,
+    kind: 'prrt',
+    date: '2025-01-15',
+    completeResection: null,
+    enteredInError: null,
+    version: 4,
+  }
+  const props = { treatment, today: '2026-11-24', onSaved: vi.fn(), onCancel: vi.fn() }
+
+  it('opens with the stored treatment and sends the corrected one, asking about completeness only for a resection', async () => {
+    const onSaved = vi.fn()
+    answer = () => ({ ok: true, value: { closed: null, next: null, lifecycle: { reason: 'ok' } } })
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} onSaved={onSaved} />)
+    expect(screen.getByLabelText('Treatment')).toHaveValue('prrt')
+    expect(screen.getByLabelText('Start date')).toHaveValue('2025-01-15')
+    expect(screen.queryByLabelText('Complete resection')).toBeNull()
+    await user.selectOptions(screen.getByLabelText('Treatment'), 'resection')
+    await user.selectOptions(screen.getByLabelText('Complete resection'), 'yes')
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2026-09-24')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1))
+    expect(sent).toEqual([
+      [
+        'treatments.update',
+        {
+          treatmentId: 31,
+          version: 4,
+          treatment: { kind: 'resection', date: '2026-09-24', completeResection: true },
+        },
+      ],
+    ])
+  })
+
+  it('an empty date is unknown; a changed kind drops the completeness it no longer has', async () => {
+    const user = userEvent.setup()
+    render(
+      <TreatmentForm {...props} treatment={{ ...treatment, kind: 'resection', completeResection: false }} />,
+    )
+    await user.selectOptions(screen.getByLabelText('Treatment'), 'somatostatin-analog')
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]![1]).toEqual({
+      treatmentId: 31,
+      treatment: { kind: 'somatostatin-analog', date: null, completeResection: null },
+    })
+  })
+
+  it('refuses a date that is not one on its field and sends nothing', async () => {
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} />)
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2025-02-30')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    const date = screen.getByLabelText('Start date')
+    await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
+    expect(date).toHaveFocus()
+    expect(sent).toEqual([])
+    expect(screen.getByRole('status')).toHaveTextContent('Nothing was saved.')
+  })
+
+  it('puts the back end’s `treatment.date` on the start date', async () => {
+    answer = () => refused({ 'treatment.date': 'The treatment date is in the future.' })
+    const onSaved = vi.fn()
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} onSaved={onSaved} />)
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2026-12-24')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    const date = screen.getByLabelText('Start date')
+    await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
+    expect(describedText(date)).toContain('The treatment date is in the future.')
+    expect(onSaved).not.toHaveBeenCalled()
   })
 })

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type {
+  AdherenceItem,
   PatientDetail,
   StudyRecord,
   StudyResult,
@@ -9,6 +10,7 @@ import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
+import { countText, medianText, shareText, timingText } from '../../domain/adherence'
 import { assessRecist } from '../../../../engine'
 import {
   agentLabel,
@@ -26,8 +28,10 @@ interface Entry {
   unread?: StudyRecord
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord
-  /** For a treatment: the record, so it can be marked as entered in error. */
+  /** For a treatment: the record, so it can be edited or marked as entered in error. */
   treatment?: TreatmentRecord
+  /** For a study that closed an imaging step: the step's window and how the study fell against it. */
+  fulfilled?: AdherenceItem
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -42,10 +46,12 @@ export function Timeline({
   detail,
   onChanged,
   onEditStudy,
+  onEditTreatment,
 }: {
   detail: PatientDetail
   onChanged: (message: string) => void
   onEditStudy?: (study: StudyRecord) => void
+  onEditTreatment?: (treatment: TreatmentRecord) => void
 }) {
   // The record as shown when "entered in error" was asked: the dialog's save names its version.
   const [withdraw, setWithdraw] = useState<{
@@ -80,25 +86,28 @@ export function Timeline({
         .join(' · '),
     })
   }
-  const live = detail.treatments.filter((t) => t.enteredInError === null)
-  patient.treatments.forEach((t, i) => {
-    const record = live[i]
-    entries.push({
-      ...(record !== undefined ? { treatment: record } : {}),
-      date: t.date ?? '',
-      order: 1,
-      kind: 'treatment',
-      title: treatmentLabel(t.kind),
-      detail:
-        t.kind === 'resection'
-          ? t.completeResection
-            ? 'complete'
-            : t.completeResection === false
-              ? 'residual disease'
-              : ''
-          : '',
+  // The live treatments with their ids (the facts the engine reads, in the same order).
+  detail.treatments
+    .filter((t) => t.enteredInError === null)
+    .forEach((t) => {
+      entries.push({
+        treatment: t,
+        date: t.date ?? '',
+        order: 1,
+        kind: 'treatment',
+        title: treatmentLabel(t.kind),
+        detail:
+          t.kind === 'resection'
+            ? t.completeResection
+              ? 'complete'
+              : t.completeResection === false
+                ? 'residual disease'
+                : ''
+            : '',
+        testId: 'timeline-treatment',
+      })
     })
-  })
+  const fulfilledBy = new Map(detail.adherence.items.map((a) => [a.studyId, a]))
   studies.forEach((s, i) => {
     const dose = ledger.studies.find((d) => d.index === i)
     const tp = recist?.timepoints.find((t) => t.date === s.date)
@@ -120,6 +129,7 @@ export function Timeline({
         .join(' · '),
       testId: 'timeline-study',
       study: s,
+      ...(fulfilledBy.has(s.id) ? { fulfilled: fulfilledBy.get(s.id)! } : {}),
       ...(s.result === null ? { unread: s } : {}),
     })
   })
@@ -141,6 +151,7 @@ export function Timeline({
   return (
     <section className="panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
+      <PatientAdherence detail={detail} />
       <ol className="timeline">
         {entries.map((e, i) => (
           <li
@@ -154,10 +165,23 @@ export function Timeline({
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
+            {e.fulfilled && (
+              <span className="timeline__detail" data-testid="study-timing">
+                Closed the step due {e.fulfilled.window.from} – {e.fulfilled.window.to}:{' '}
+                <span className={`timing timing--${e.fulfilled.timing.timeliness}`}>
+                  {timingText(e.fulfilled.timing)}
+                </span>
+              </span>
+            )}
             {(e.study || e.treatment) && (
               <span className="timeline__actions">
                 {e.study && onEditStudy && (
                   <button className="button button--quiet" onClick={() => onEditStudy(e.study!)}>
+                    Edit
+                  </button>
+                )}
+                {e.treatment && onEditTreatment && (
+                  <button className="button button--quiet" onClick={() => onEditTreatment(e.treatment!)}>
                     Edit
                   </button>
                 )}
@@ -241,6 +265,34 @@ export function Timeline({
         <p>It stays in the log and its audit trail, hidden from views and the engine, and can be restored.</p>
       </ReasonDialog>
     </section>
+  )
+}
+
+/**
+ * The patient's adherence over the whole history: how many closed imaging steps were on time, and
+ * the median of the days from the window (the engine's figures).
+ */
+function PatientAdherence({ detail }: { detail: PatientDetail }) {
+  const s = detail.adherence.summary
+  const counted = countText(s)
+  return (
+    <p className="adherence-line" data-testid="patient-adherence">
+      <span className="muted">Adherence:</span>{' '}
+      {counted === null ? (
+        'no closed imaging steps yet.'
+      ) : (
+        <>
+          {counted} ({shareText(s.shareOnTime)}) · median {medianText(s.medianDelayDays)}
+          {s.early + s.late > 0 && (
+            <>
+              {' '}
+              · {s.early} early, {s.late} late
+            </>
+          )}
+          .
+        </>
+      )}
+    </p>
   )
 }
 

@@ -8,12 +8,12 @@ import { useCreatePatient, useUpdatePatient } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
 import {
   EMPTY_DRAFT,
-  NEW_TREATMENT,
   patientFieldFor,
   patientResolver,
   recordToDraft,
   type PatientDraft,
 } from './patientDraft'
+import { NEW_TREATMENT } from '../treatments/treatmentDraft'
 
 interface Props {
   /** Absent: a new patient. */
