@@ -248,6 +248,7 @@ describe('editing a treatment', () => {
     const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
     const future = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '2026-12-01', completeResection: null },
     })
     expect(future).toMatchObject({
@@ -259,6 +260,7 @@ describe('editing a treatment', () => {
     })
     const beforeBirth = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '1950-01-01', completeResection: null },
     })
     expect(beforeBirth).toMatchObject({
@@ -267,13 +269,16 @@ describe('editing a treatment', () => {
     })
     const badDate = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '2025-02-30', completeResection: null },
     })
     expect(badDate).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     expect(auditRows('treatment.update')).toHaveLength(0)
     await ok('treatments.markError', { treatmentId: t.id, version: t.version, reason: 'wrong patient' })
+    const marked = (await ok('patients.detail', { id: p.id })).treatments[0]!
     const withdrawn = await fails('treatments.update', {
       treatmentId: t.id,
+      version: marked.version,
       treatment: { kind: 'prrt', date: '2025-02-01', completeResection: null },
     })
     expect(withdrawn).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })

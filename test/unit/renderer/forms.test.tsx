@@ -585,6 +585,7 @@ describe('treatment form', () => {
     await waitFor(() => expect(sent).toHaveLength(1))
     expect(sent[0]![1]).toEqual({
       treatmentId: 31,
+      version: 4,
       treatment: { kind: 'somatostatin-analog', date: null, completeResection: null },
     })
   })
