@@ -70,6 +70,13 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
   return { patient, tables }
 }
 
+/**
+ * Rows no other row or audit entry points at by id, which a change deletes and writes anew (a facts
+ * edit rewrites the treatments, a study edit its lesions): SQLite may since have given their ids to
+ * rows of another patient, and an undo then puts them back under new ids.
+ */
+const REKEYABLE = new Set<ChildTable>(['treatment', 'lesion'])
+
 /** The child tables whose rows are records with a version (db/audit.ts, NEXT_VERSION). */
 const VERSIONED = new Set<ChildTable>(['treatment', 'study', 'followup_item', 'surveillance_exit'])
 
@@ -90,7 +97,9 @@ export function restorePatient(db: WritableDb, patientId: number, snap: PatientS
   })
   for (const t of CHILD_TABLES) {
     for (const row of snap.tables[t]) {
-      const names = Object.keys(row).filter((c) => c !== 'version' && NAME.test(c))
+      const taken =
+        REKEYABLE.has(t) && db.prepare(`SELECT 1 FROM ${t} WHERE id = ?`).pluck().get(row['id']) !== undefined
+      const names = Object.keys(row).filter((c) => c !== 'version' && NAME.test(c) && !(taken && c === 'id'))
       if (!VERSIONED.has(t)) {
         db.prepare(
           `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,

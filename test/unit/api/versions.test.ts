@@ -441,4 +441,23 @@ describe('undo', () => {
     })
     await ok(ben, 'studies.setResult', { studyId: a.study.id, version: a.study.version, result: 'stable' })
   })
+
+  it('puts back a treatment whose id another patient has taken since (found by the contract fuzz)', async () => {
+    const p = await ok(anna, 'patients.create', patientInput())
+    const t = (await detail(p.id)).treatments[0]!
+    // The facts edit drops the treatment; SQLite gives its id to the next patient's treatment.
+    await ok(anna, 'patients.update', {
+      id: p.id,
+      version: p.version,
+      patient: patientInput({ treatments: [] }),
+    })
+    const q = await ok(ben, 'patients.create', patientInput({ mrn: 'MRN-0002', name: 'Other Patient' }))
+    expect((await detail(q.id)).treatments[0]!.id).toBe(t.id)
+    const undone = await dispatch(anna, 'patients.undo', { patientId: p.id }, () => undefined)
+    expect(undone).toMatchObject({ ok: true })
+    const back = (await detail(p.id)).treatments
+    expect(back).toMatchObject([{ kind: 'prrt', date: '2025-01-15' }])
+    expect(back[0]!.id).not.toBe(t.id)
+    expect((await detail(q.id)).treatments).toMatchObject([{ id: t.id, kind: 'prrt' }])
+  })
 })
