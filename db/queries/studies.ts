@@ -96,21 +96,7 @@ export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, cr
         createdAt,
       }).lastInsertRowid,
   )
-  const addLesion = db.prepare(
-    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
-     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
-  )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
-      key: l.id,
-      organ: l.organ,
-      nodal: fromBool(l.nodal),
-      role: l.role,
-      diameterMm: l.diameterMm,
-      status: l.status,
-    })
-  }
+  insertLesions(db, id, s.lesions)
   return id
 }
 
@@ -196,13 +182,18 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     agent: d.agent,
   })
   db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
-  const addLesion = db.prepare(
+  insertLesions(db, id, s.lesions)
+}
+
+/** Writes a study's lesions (after its row, or after its old lesions were removed). */
+function insertLesions(db: WritableDb, studyId: number, lesions: StudyInput['lesions']): void {
+  const add = db.prepare(
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
+  for (const l of lesions) {
+    add.run({
+      studyId,
       key: l.id,
       organ: l.organ,
       nodal: fromBool(l.nodal),

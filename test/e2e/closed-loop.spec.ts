@@ -22,10 +22,10 @@ const SHOTS = 'test-results/screenshots'
 
 interface Item {
   id: number
+  version: number
   status: string
   kind: string
   due: { from: string; to: string }
-  version: number
 }
 interface Detail {
   items: Item[]

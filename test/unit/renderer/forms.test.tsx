@@ -17,8 +17,8 @@ import {
   recordToDraft,
 } from '../../../renderer/src/features/patients/patientDraft'
 import { StudyForm } from '../../../renderer/src/features/studies/StudyForm'
-import { NotePanel } from '../../../renderer/src/features/patient/NotePanel'
 import { TreatmentForm } from '../../../renderer/src/features/treatments/TreatmentForm'
+import { NotePanel } from '../../../renderer/src/features/patient/NotePanel'
 
 // The forms: react-hook-form checked with the shared case schema, field names equal to the
 // request's paths, and the back end's per-field errors landing on their fields. The back end is a
@@ -536,49 +536,6 @@ describe('study form', () => {
   })
 })
 
-describe('note', () => {
-  const note = { patientId: 12, text: 'Open MRI only.', updatedAt: '2026-11-01T10:00:00Z', version: 5 }
-
-  it('sends the version it was filled from; typing survives a stale refusal and the page reading a newer note', async () => {
-    answer = () => ({
-      ok: false,
-      error: {
-        code: 'STALE',
-        message: 'The note was changed by someone else since you opened it. Nothing was saved.',
-      },
-    })
-    const user = userEvent.setup()
-    const { rerender } = render(<NotePanel patientId={12} note={note} onChanged={vi.fn()} />)
-    const box = screen.getByLabelText(/Note about this patient/)
-    await user.type(box, ' Sedation.')
-    await user.click(screen.getByRole('button', { name: 'Save note' }))
-    await waitFor(() =>
-      expect(screen.getByRole('alert')).toHaveTextContent('changed by someone else since you opened it'),
-    )
-    expect(screen.getByRole('alert').textContent).toBe(
-      'The note was changed by someone else since you opened it. Nothing was saved.',
-    )
-    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
-    expect(box).toHaveValue('Open MRI only. Sedation.')
-    await user.click(screen.getByRole('button', { name: 'Save note' }))
-    await waitFor(() => expect(sent).toHaveLength(2))
-    expect(sent.map(([, req]) => (req as { version: number | null }).version)).toEqual([5, 5])
-  })
-
-  it('an untouched box shows the newer note the page read, and saves against its version', async () => {
-    const user = userEvent.setup()
-    const { rerender } = render(<NotePanel patientId={12} note={null} onChanged={vi.fn()} />)
-    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
-    const box = screen.getByLabelText(/Note about this patient/)
-    expect(box).toHaveValue('Theirs.')
-    answer = () => ({ ok: true, value: { note: { ...note, text: 'Theirs. More.', version: 9 } } })
-    await user.type(box, ' More.')
-    await user.click(screen.getByRole('button', { name: 'Save note' }))
-    await waitFor(() => expect(sent).toHaveLength(1))
-    expect(sent[0]).toEqual(['notes.set', { patientId: 12, version: 8, text: 'Theirs. More.' }])
-  })
-})
-
 describe('treatment form', () => {
   const treatment: TreatmentRecord = {
     id: 31,
@@ -658,5 +615,48 @@ describe('treatment form', () => {
     await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
     expect(describedText(date)).toContain('The treatment date is in the future.')
     expect(onSaved).not.toHaveBeenCalled()
+  })
+})
+
+describe('note', () => {
+  const note = { patientId: 12, text: 'Open MRI only.', updatedAt: '2026-11-01T10:00:00Z', version: 5 }
+
+  it('sends the version it was filled from; typing survives a stale refusal and the page reading a newer note', async () => {
+    answer = () => ({
+      ok: false,
+      error: {
+        code: 'STALE',
+        message: 'The note was changed by someone else since you opened it. Nothing was saved.',
+      },
+    })
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={note} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    await user.type(box, ' Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent('changed by someone else since you opened it'),
+    )
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The note was changed by someone else since you opened it. Nothing was saved.',
+    )
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    expect(box).toHaveValue('Open MRI only. Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent.map(([, req]) => (req as { version: number | null }).version)).toEqual([5, 5])
+  })
+
+  it('an untouched box shows the newer note the page read, and saves against its version', async () => {
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={null} onChanged={vi.fn()} />)
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    expect(box).toHaveValue('Theirs.')
+    answer = () => ({ ok: true, value: { note: { ...note, text: 'Theirs. More.', version: 9 } } })
+    await user.type(box, ' More.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual(['notes.set', { patientId: 12, version: 8, text: 'Theirs. More.' }])
   })
 })

@@ -24,7 +24,7 @@ import {
 } from '../../domain/labels'
 
 interface Entry {
-  /** For a study still without a result: the record, so the result can be entered here. */
+  /** The study as shown, so its result can be entered here (the save names its version). */
   unread?: StudyRecord
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord

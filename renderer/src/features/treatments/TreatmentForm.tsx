@@ -22,8 +22,6 @@ interface Props {
  */
 export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
   const update = usePatientCommand('treatments.update', treatment.patientId)
-  // The version the form opened with: a change made since is refused (STALE), not overwritten.
-  const [openedVersion] = useState(treatment.version)
   const { control, register, handleSubmit, getValues, setError, formState } = useForm<
     TreatmentDraft,
     unknown,
@@ -34,6 +32,8 @@ export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
     shouldFocusError: false,
   })
   const kind = useWatch({ control, name: 'kind' })
+  // The version the form opened with: a change made since by someone else is refused (STALE).
+  const [version] = useState(treatment.version)
   const { summary, formRef, summaryRef, onInvalid, onServerError } = useErrorSummary(
     treatmentFieldFor,
     getValues,
@@ -42,7 +42,7 @@ export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
   const err = (path: string) => messageAt(formState.errors, path)
 
   async function save(checked: TreatmentFacts) {
-    const r = await update.run({ treatmentId: treatment.id, version: openedVersion, treatment: checked })
+    const r = await update.run({ treatmentId: treatment.id, version, treatment: checked })
     if (r.ok) return onSaved(r.value)
     onServerError(r.error, 'treatment.')
   }

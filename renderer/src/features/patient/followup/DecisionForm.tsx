@@ -7,10 +7,10 @@ import type {
   TreatmentKind,
 } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { usePatientCommand } from '../../../data/mutations'
 import { EXIT_REASON_OPTIONS, PROCEDURE_OPTIONS, TREATMENT_OPTIONS } from '../../../domain/labels'
-import { seenOf } from './seen'
 
 type DecisionChoice = 'continue-surveillance' | 'further-imaging' | 'new-treatment' | 'leave-surveillance'
 

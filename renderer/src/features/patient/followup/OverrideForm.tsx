@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import type { FollowUpItem, OverrideReasonCode, ProcedureId } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { useOverrideItem } from '../../../data/mutations'
 import { OVERRIDE_REASON_OPTIONS, PROCEDURE_OPTIONS } from '../../../domain/labels'
-import { seenOf } from './seen'
 
 /** The radiologist changes the suggested study or window of the open imaging step, with a reason. */
 export function OverrideForm({

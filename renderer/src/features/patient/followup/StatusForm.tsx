@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import type { FollowUpItem, ManualStatusReasonCode } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { useSetItemStatus } from '../../../data/mutations'
 import { CANCEL_REASON_OPTIONS, DEFERRAL_REASON_OPTIONS } from '../../../domain/labels'
-import { seenOf } from './seen'
 
 /** Cancels the open step (the guideline's next opens) or defers it to a new window, with a reason. */
 export function StatusForm({
