@@ -7,6 +7,7 @@ export * from './codes'
 
 // The whole decision
 export { evaluate } from './evaluate'
+export { ALERT_WORDS } from './alerts'
 export { classify, type Classification, type LatestRead } from './classify'
 export { recommend, type Recommendation, type RecommendContext } from './recommend'
 export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
@@ -135,4 +136,4 @@ export {
 } from './caseFile'
 
 // Words for codes
-export { TREATMENT_LABELS, RESULT_LABELS } from './labels'
+export { TREATMENT_LABELS, RESULT_LABELS, RATING_WORDS } from './labels'

@@ -41,7 +41,7 @@ export const RATIONALE = {
     'progression.tumor-board',
   ),
   progressionOffer: fixedStep(
-    'DOTATATE PET/CT, also usually appropriate here, can show whether the progressing disease still carries somatostatin receptors, which matters before more PRRT.',
+    'The board may add DOTATATE PET/CT (also usually appropriate here), not instead of the board but before deciding: it shows whether the progressing lesions still carry somatostatin receptors, which matters if further PRRT is considered.',
     'seed',
     'progression.offer',
   ),
@@ -49,6 +49,16 @@ export const RATIONALE = {
     'Every study with a verified rating for this variant is ruled out by the patient\u2019s constraints. A study without a verified rating is never put in its place: the radiologist chooses.',
     'app-rule',
     'no-verified-alternative',
+  ),
+  noRoutineStudy: fixedStep(
+    'Every study the source offers as the routine follow-up study is ruled out for this patient, and the source names no fallback: the engine chooses no study. A clinician reviews the options below, each with its rating.',
+    'app-rule',
+    'review.no-routine-study',
+  ),
+  hybridCtWithoutContrast: fixedStep(
+    'Its CT part would have to be done without iodinated contrast (a low-dose CT for attenuation correction and localisation), which gives less anatomic detail than a diagnostic contrast CT.',
+    'inferred',
+    'review.option-ct-part',
   ),
   onlyVerified: fixedStep(
     'The other studies have no verified rating for this variant, so they are not offered.',
@@ -110,6 +120,26 @@ export const RATIONALE = {
     'app-rule',
     'constraint.unknown',
   ),
+  responseUndated: fixedStep(
+    'No read study is on file and the treatment date is not recorded: the response assessment is due now. Record the treatment date to time it.',
+    'app-rule',
+    'interval.first-response',
+  ),
+  stagingNow: fixedStep(
+    'Staging is recorded as not complete and no study is read: the staging study is due now, counted from the evaluation date.',
+    'app-rule',
+    'staging.now',
+  ),
+  stagingNowRead: fixedStep(
+    'Staging is recorded as not complete, so the staging study is due now, counted from the evaluation date; a study on file does not change a recorded fact.',
+    'app-rule',
+    'staging.now',
+  ),
+  noInterval: fixedStep(
+    'The pack gives this variant no interval after a read study: a clinician decides the next step.',
+    'app-rule',
+    'interval.none',
+  ),
   baselineNow: fixedStep(
     'No read study is on file, so the first (baseline) study is due now, counted from the evaluation date.',
     'app-rule',
@@ -130,9 +160,19 @@ export const RATIONALE = {
     'seed',
     'pitfall.priors',
   ),
+  priorsRule: fixedStep(
+    'No earlier study is on file: make sure the radiologist has all prior imaging to compare with. (An engine rule here: the founding article gives this advice for follow-up of non-liver-dominant disease, which this variant is not.)',
+    'app-rule',
+    'pitfall.priors',
+  ),
   protocol: fixedStep(
     'Ask for a dedicated multiphasic pancreas protocol (arterial-phase and portal-venous-phase imaging), not a routine abdominal study: these tumours are hypervascular.',
     'seed',
+    'pitfall.protocol',
+  ),
+  protocolRule: fixedStep(
+    'Ask for a dedicated multiphasic pancreas protocol (arterial-phase and portal-venous-phase imaging), not a routine abdominal study. (An engine rule here: the founding article gives this advice for follow-up of non-liver-dominant disease, which this variant is not.)',
+    'app-rule',
     'pitfall.protocol',
   ),
   functionalSeed: fixedStep(
@@ -160,6 +200,11 @@ export const RATIONALE = {
     'seed',
     'pitfall.post-treatment-change',
   ),
+  postTreatmentRule: fixedStep(
+    'PRRT and radiation can leave inflammation and fibrosis that look like progression; compare carefully with the priors. (An engine rule here: the founding article gives this advice for follow-up of non-liver-dominant disease, which this variant is not.)',
+    'app-rule',
+    'pitfall.post-treatment-change',
+  ),
   suspicion: fixedStep(
     'Progression is suspected on clinical or biochemical grounds: image now rather than waiting for the routine interval.',
     'app-rule',
@@ -174,11 +219,6 @@ export const RATIONALE = {
     'The untreated tumour now measures more than 2 cm; surgery is generally advised above that size, so the tumour board should review it.',
     'small_pnet_review',
     'untreated.size',
-  ),
-  stagingOnFile: fixedStep(
-    'Staging imaging has already been read: record staging as complete so the case moves to its follow-up pathway.',
-    'app-rule',
-    'staging.on-file',
   ),
   in111: fixedStep(
     'SSTR PET should replace In-111 pentetreotide scintigraphy wherever the latter would be used.',

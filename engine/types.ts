@@ -162,6 +162,7 @@ export const ALERT_CODES = [
   'size-over-2cm',
   'result-derived-from-recist',
   'recist-disagrees-with-read',
+  'recist-not-evaluable',
   'unread-study',
   'study-after-as-of',
   // the founding article's pitfalls
@@ -176,6 +177,7 @@ export const ALERT_CODES = [
   'prefer-sstr-pet',
   // scheduling and provenance
   'baseline-imaging-now',
+  'staging-study-on-file',
   'follow-up-overdue',
   'interval-secondary-source',
   'ten-years-after-resection',
@@ -276,6 +278,12 @@ export interface DueWindow {
   to: IsoDate
 }
 
+/** An alert: its stable code and our words for this case (naming the study, fact or lesion). */
+export interface Alert {
+  code: AlertCode
+  text: string
+}
+
 /** One step of the decision: our own plain words, where it comes from, and the rule that fired. */
 export interface RationaleStep {
   text: string
@@ -299,6 +307,7 @@ export type AnchorKind = 'latest-read-study' | 'as-of' | 'resection' | 'treatmen
 export interface NextStep {
   action: NextAction
   procedure: ProcedureId | null
+  /** Studies that may be done instead of `procedure` (for a review: the options left). */
   alternatives: readonly ProcedureId[]
   intervalMonths: MonthInterval | null
   due: DueWindow | null
@@ -306,6 +315,11 @@ export interface NextStep {
   anchor: { date: IsoDate; kind: AnchorKind } | null
   /** Where `asOf` falls relative to `due`. */
   status: FollowUpStatus | null
+  /**
+   * Studies that may be added to the step, not done instead of it: e.g. DOTATATE PET/CT before
+   * further PRRT, offered to the tumour board after progression.
+   */
+  additions: readonly ProcedureId[]
 }
 
 export type TargetResponse = 'CR' | 'PR' | 'SD' | 'PD' | 'NE' | 'none'
@@ -331,6 +345,10 @@ export interface RecistResponse {
   nonTargetOnly: boolean
   /** Tumour growth rate from the previous fully measured timepoint, %/month. */
   tgrPctPerMonth: number | null
+  /** Baseline target lesions (ids) without a measurement at this timepoint. */
+  unmeasuredTargets: readonly string[]
+  /** Baseline non-target lesions (ids) not assessed at this timepoint. */
+  unassessedNonTargets: readonly string[]
   notes: readonly string[]
 }
 
@@ -404,6 +422,8 @@ export interface Evaluation {
   rationale: readonly RationaleStep[]
   dose: DoseSummary
   // Extras for the UI and the stored recommendation.
+  /** The alerts in `alerts`' order, each with its words for this case. */
+  alertDetails: readonly Alert[]
   guideline: GuidelineRef
   asOf: IsoDate
   inputsMissing: readonly string[]

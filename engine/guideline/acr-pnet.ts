@@ -151,6 +151,8 @@ export const ACR_PNET_DATA: GuidelinePackData = {
         baseline: BASELINE_NOW,
       },
       offers: {
+        // MRI first, CT when MRI cannot be done; DOTATATE PET/CT only in the situations below.
+        routine: { procedures: [MRI, CT], source: 'seed' },
         progression: { procedures: [DOTATATE], source: 'seed' },
         indeterminate: { procedures: [DOTATATE], source: 'seed' },
         localizedSymptoms: { procedures: [DOTATATE], source: 'seed' },

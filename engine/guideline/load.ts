@@ -41,9 +41,14 @@ export interface LoadedVariant {
    * Never contains a `not-loaded` or usually-not-appropriate procedure.
    */
   candidates: readonly ProcedureId[]
+  /** The candidates that may be the routine study (the source's routine offer), best first. */
+  routine: readonly ProcedureId[]
+  /** The variant's source is the founding article: its advice (pitfalls, wording) applies as is. */
+  fromSeed: boolean
   intervals: VariantEntry['intervals']
   stopAfterYears: VariantEntry['stopAfterYears'] | null
   offers: {
+    routine: OfferEntry | null
     progression: OfferEntry | null
     indeterminate: OfferEntry | null
     localizedSymptoms: OfferEntry | null
@@ -280,7 +285,11 @@ export function validatePack(data: unknown): PackProblem[] {
         else {
           for (const [name, offer] of Object.entries(v.offers)) {
             const oat = `${at}.offers.${name}`
-            if (!['progression', 'indeterminate', 'localizedSymptoms', 'clinicalSuspicion'].includes(name)) {
+            if (
+              !['routine', 'progression', 'indeterminate', 'localizedSymptoms', 'clinicalSuspicion'].includes(
+                name,
+              )
+            ) {
               bad(oat, `unknown offer '${name}'`)
               continue
             }
@@ -376,6 +385,7 @@ export function loadPack(data: unknown): LoadedPack {
     const candidates = ranked
       .filter((r) => r.row.rating === 'usually-appropriate' || r.row.rating === 'may-be-appropriate')
       .map((r) => r.p.id)
+    const routineOffer = v.offers?.routine?.procedures
     variants[v.id] = {
       id: v.id,
       title: v.title,
@@ -384,9 +394,12 @@ export function loadPack(data: unknown): LoadedPack {
       ratings,
       rating,
       candidates,
+      routine: routineOffer ? candidates.filter((p) => routineOffer.includes(p)) : candidates,
+      fromSeed: sources[v.source]?.kind === 'seed',
       intervals: v.intervals,
       stopAfterYears: v.stopAfterYears ?? null,
       offers: {
+        routine: v.offers?.routine ?? null,
         progression: v.offers?.progression ?? null,
         indeterminate: v.offers?.indeterminate ?? null,
         localizedSymptoms: v.offers?.localizedSymptoms ?? null,

@@ -56,10 +56,12 @@ export const SOURCES = [
   {
     key: 'acr_rrl_glossary',
     kind: 'secondary',
-    title: 'Third-party ACR-dataset glossary (adult ☢☢☢☢☢ 30-100 mSv)',
-    url: 'https://acsearch.acr.org/list/GetAppendix?PanelName=Gastrointestinal&TopicId=290',
-    note: 'The adult band of the highest level was seen only outside ACR pages.',
+    title:
+      'ACR Appropriateness Criteria, Radiation Dose Assessment Introduction: adult band of ☢☢☢☢☢ (30-100 mSv)',
+    url: 'https://www.acr.org/Clinical-Resources/Clinical-Tools-and-Reference/Appropriateness-Criteria',
+    note: 'The band was read only in a third-party glossary of an ACR dataset, not on an ACR page.',
   },
+
   {
     key: 'acr_nkf_iodine',
     kind: 'seen',
@@ -68,10 +70,13 @@ export const SOURCES = [
   },
   {
     key: 'acr_manual_risk',
-    kind: 'seen',
-    title: 'Risk factors that call for a kidney-function check before iodinated contrast (ACR Manual list)',
-    url: 'https://www.risimaging.com/referring-physicians/resources/',
+    kind: 'secondary',
+    title:
+      'ACR Manual on Contrast Media: risk factors that call for a kidney-function check before iodinated contrast',
+    url: 'https://www.acr.org/Clinical-Resources/Clinical-Tools-and-Reference/Contrast-Manual',
+    note: 'The list was read on a radiology practice\u2019s page quoting the Manual, not in the Manual itself.',
   },
+
   {
     key: 'acr_nkf_gadolinium',
     kind: 'seen',
@@ -86,22 +91,28 @@ export const SOURCES = [
   },
   {
     key: 'premed',
-    kind: 'seen',
-    title: 'Contrast premedication regimens (citing the ACR Manual on Contrast Media 2021)',
-    url: 'https://rad-call.com/?page_id=20',
+    kind: 'secondary',
+    title: 'ACR Manual on Contrast Media (2021): premedication regimens before iodinated contrast',
+    url: 'https://www.acr.org/Clinical-Resources/Clinical-Tools-and-Reference/Contrast-Manual',
+    note: 'The regimens were read on a teaching page citing the 2021 Manual, not in the Manual itself.',
   },
+
   {
     key: 'nccn_digest_a',
     kind: 'secondary',
-    title: 'NCCN neuroendocrine tumour management, MIMS digest',
-    url: 'https://specialty.mims.com/neuroendocrine%20tumors/management?channel=gastroenterology',
+    title: 'NCCN Guidelines, Neuroendocrine and Adrenal Tumors: management (as summarised in a MIMS digest)',
+    url: 'https://www.nccn.org/guidelines',
+    note: 'Read in a MIMS digest of the guideline, not in the NCCN text (free registration needed).',
   },
+
   {
     key: 'nccn_digest_b',
     kind: 'secondary',
-    title: 'NCCN neuroendocrine tumour follow-up, MIMS digest',
-    url: 'https://prdmspapp.mimsdev.com/malaysia/disease/neuroendocrine-tumors/follow-up',
+    title: 'NCCN Guidelines, Neuroendocrine and Adrenal Tumors: follow-up (as summarised in a MIMS digest)',
+    url: 'https://www.nccn.org/guidelines',
+    note: 'Read in a MIMS digest of the guideline, not in the NCCN text (free registration needed).',
   },
+
   {
     key: 'commnets_jama',
     kind: 'seen',
@@ -123,15 +134,20 @@ export const SOURCES = [
   {
     key: 'netspot_label',
     kind: 'secondary',
-    title: 'Ga-68 DOTATATE (NETSPOT) label summary, mirror: 3.15 mSv per 150 MBq',
-    url: 'http://butalbitalapap.org/index-1974.html',
+    title:
+      'NETSPOT (kit for Ga-68 DOTATATE) US prescribing information, radiation dosimetry: 3.15 mSv per 150 MBq in a 75 kg adult',
+    url: 'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=NETSPOT',
+    note: 'The FDA label on DailyMed; the figure was read in a reproduction of the label.',
   },
+
   {
     key: 'drugs_ga68',
-    kind: 'seen',
-    title: 'Ga-68 DOTATATE dosage: 2 MBq/kg up to 200 MBq (drugs.com)',
-    url: 'https://www.drugs.com/dosage/gallium-ga-68-dotatate.html',
+    kind: 'secondary',
+    title: 'NETSPOT (Ga-68 DOTATATE) US prescribing information, dosage: 2 MBq/kg up to 200 MBq',
+    url: 'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=NETSPOT',
+    note: 'The FDA label on DailyMed; the dosage was read on a drug-information site quoting the label.',
   },
+
   {
     key: 'walker_dosimetry',
     kind: 'seen',
@@ -140,16 +156,21 @@ export const SOURCES = [
   },
   {
     key: 'drugs_octreoscan',
-    kind: 'seen',
-    title: 'In-111 pentetreotide (Octreoscan) dosage: 222 MBq for SPECT (drugs.com)',
-    url: 'https://www.drugs.com/dosage/octreoscan.html',
+    kind: 'secondary',
+    title: 'Octreoscan (In-111 pentetreotide) US prescribing information, dosage: 222 MBq for SPECT',
+    url: 'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=Octreoscan',
+    note: 'The FDA label on DailyMed; the dosage was read on a drug-information site quoting the label.',
   },
+
   {
     key: 'detectnet_label',
-    kind: 'seen',
-    title: 'Cu-64 DOTATATE (Detectnet): 148 MBq adult activity; dosimetry section not read',
-    url: 'https://www.rxlist.com/detectnet-side-effects-drug-center.htm',
+    kind: 'secondary',
+    title:
+      'Detectnet (Cu-64 DOTATATE) US prescribing information: 148 MBq adult activity; dosimetry section not read',
+    url: 'https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=Detectnet',
+    note: 'The FDA label on DailyMed; the activity was read on a drug-information site quoting the label.',
   },
+
   {
     key: 'snmmi_fdg',
     kind: 'seen',
@@ -158,34 +179,46 @@ export const SOURCES = [
   },
   {
     key: 'dose_chart',
-    kind: 'seen',
-    title: 'Patient dose reference chart: CT A/P 10 mSv, CT chest 7 mSv (older RadiologyInfo chart)',
-    url: 'https://www.scribd.com/document/357940645/Dose-Reference-Card-pdf',
+    kind: 'secondary',
+    title:
+      'RadiologyInfo (ACR and RSNA) patient dose chart: CT abdomen/pelvis 10 mSv, CT chest 7 mSv (older edition)',
+    url: 'https://www.radiologyinfo.org/en/info/safety-xray',
+    note: 'The older edition of the chart was read in a copy; the current chart gives 7.7 and 6.1 mSv.',
   },
+
   {
     key: 'aapm96_table',
-    kind: 'seen',
-    title: 'AAPM Report 96 typical effective doses, reproduced in Prog Med Phys',
-    url: 'https://www.progmedphys.org/journal/popup_file.html?uid=883&file=pmp-32-1-1-f1.jpg&md=tbl&idx=1',
+    kind: 'secondary',
+    title: 'AAPM Report 96 (2008): typical effective doses of CT examinations',
+    url: 'https://www.aapm.org/pubs/reports/RPT_96.pdf',
+    note: 'Read in a table reproduced in Progress in Medical Physics, not in the report itself.',
   },
+
   {
     key: 'k_factors',
-    kind: 'seen',
-    title: 'DLP-to-effective-dose conversion coefficients, AAPM 96 / EC and ICRP 103 columns',
-    url: 'http://radclass.mudr.org/content/conversion-coefficients-dose-estimation-dose-length-product-dlp-ct-examination',
+    kind: 'secondary',
+    title:
+      'DLP-to-effective-dose conversion coefficients (k), AAPM Report 96 / European guidance column and ICRP 103-based column',
+    url: 'https://www.aapm.org/pubs/reports/RPT_96.pdf',
+    note: 'Both columns were read in a teaching site\u2019s table; the primary publication of the ICRP 103-based column was not identified.',
   },
+
   {
     key: 'recist_thresholds',
-    kind: 'seen',
-    title: 'RECIST 1.1 response definitions (Eisenhauer 2009), table',
-    url: 'https://pmc.ncbi.nlm.nih.gov/articles/PMC2755245/table/T3',
+    kind: 'secondary',
+    title: 'RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228-247): response thresholds',
+    url: 'https://doi.org/10.1016/j.ejca.2008.10.026',
+    note: 'Read in a summary table of a J Nucl Med review (PubMed Central PMC2755245), not in the paper itself.',
   },
+
   {
     key: 'recist_targets',
-    kind: 'seen',
-    title: 'RECIST 1.1 response definitions and lymph-node rules (FOCUS4 trial)',
-    url: 'http://www.focus4trial.org/informationforsites/recistresponsedefinitions',
+    kind: 'secondary',
+    title: 'RECIST 1.1 (Eisenhauer et al. 2009): target lesions and lymph-node rules',
+    url: 'https://doi.org/10.1016/j.ejca.2008.10.026',
+    note: 'Read on a clinical trial\u2019s page for its sites, not in the paper itself.',
   },
+
   {
     key: 'recist_qa',
     kind: 'seen',
@@ -200,10 +233,12 @@ export const SOURCES = [
   },
   {
     key: 'recist_overall',
-    kind: 'seen',
-    title: 'RECIST 1.1 overall time-point response table (summary)',
-    url: 'https://mishenmed.blogspot.com/2026/01/introduction-to-recist-11-1.html',
+    kind: 'secondary',
+    title: 'RECIST 1.1 (Eisenhauer et al. 2009): overall time-point response tables',
+    url: 'https://doi.org/10.1016/j.ejca.2008.10.026',
+    note: 'Read in a summary of the tables, not in the paper itself.',
   },
+
   {
     key: 'greponet_tgr',
     kind: 'secondary',

@@ -81,6 +81,11 @@ export interface VariantEntry {
   /** Post-resection only: stop routine imaging this many years after the resection. */
   stopAfterYears?: { years: number; source: string }
   offers?: {
+    /**
+     * The studies the source offers as the routine follow-up study (the others are offered only
+     * in the situations below). Absent: every rated study may be the routine one.
+     */
+    routine?: OfferEntry
     progression?: OfferEntry
     indeterminate?: OfferEntry
     localizedSymptoms?: OfferEntry

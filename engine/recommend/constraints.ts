@@ -1,8 +1,9 @@
 // The patient's constraints: what is ruled out, and what must be checked before the chosen study
 // is ordered (unknown contraindications, kidney function and contrast).
+import { alert } from '../alerts'
 import type { ProcedureEntry } from '../guideline'
 import { RATIONALE } from '../rationaleSteps'
-import type { AlertCode, Constraints, IsoDate, RationaleStep } from '../types'
+import type { Alert, Constraints, IsoDate, RationaleStep } from '../types'
 import { NOTHING, type Findings } from './findings'
 
 /**
@@ -15,18 +16,18 @@ export function contraindicationFindings(constraints: Constraints): Findings {
   const gadolinium = constraints.gadoliniumContraindicated === true
   const iodinated = constraints.iodinatedContrastContraindicated === true
   if (!mri && !gadolinium && !iodinated) return NOTHING
-  const alerts: AlertCode[] = []
+  const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
   if (mri) {
-    alerts.push('mri-contraindicated')
+    alerts.push(alert('mri-contraindicated'))
     rationale.push(RATIONALE.mriContraindicated)
   }
   if (gadolinium) {
-    alerts.push('gadolinium-contraindicated')
+    alerts.push(alert('gadolinium-contraindicated'))
     rationale.push(RATIONALE.gadoliniumContraindicated)
   }
   if (iodinated) {
-    alerts.push('iodinated-contrast-contraindicated')
+    alerts.push(alert('iodinated-contrast-contraindicated'))
     rationale.push(RATIONALE.iodinatedContraindicated)
   }
   return { alerts: alerts, rationale: rationale, missing: [] }
@@ -44,7 +45,7 @@ export function chosenStudyChecks(
   birthDate: IsoDate | null,
   asOf: IsoDate,
 ): Findings {
-  const alerts: AlertCode[] = []
+  const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
   const missing: string[] = []
   if (study.modality === 'MR' && constraints.mriContraindicated === null) {
@@ -60,10 +61,10 @@ export function chosenStudyChecks(
   }
   const egfr = constraints.eGFR
   if (egfr !== null && egfr < 30 && study.contrast !== null) {
-    alerts.push('egfr-below-30')
+    alerts.push(alert('egfr-below-30'))
     rationale.push(study.contrast === 'iodinated' ? RATIONALE.egfr30Iodinated : RATIONALE.egfr30Gadolinium)
   } else if (egfr !== null && egfr < 45 && study.contrast === 'iodinated') {
-    alerts.push('egfr-30-to-44')
+    alerts.push(alert('egfr-30-to-44'))
     rationale.push(RATIONALE.egfr3044Iodinated)
   } else if (egfr === null && study.contrast === 'iodinated' && !(ageYears(birthDate, asOf) <= 60)) {
     // Age over 60 (or unknown) is one of the risk factors that call for a kidney check first.

@@ -1,13 +1,16 @@
 // The steps that can hand the case to people instead of choosing a study: the tumour board
-// (progression, an untreated tumour above 2 cm) or a clinician (no variant, staging already read,
-// nothing verified feasible).
+// (progression, an untreated tumour above 2 cm) or a clinician (no variant, nothing verified
+// feasible, no routine study the source offers left).
+import { alert, alertSaying } from '../alerts'
+import { exclusion, type Exclusion } from '../choice'
 import type { Classification } from '../classify'
+import { typicalProcedureDose } from '../dose'
 import type { CaseFacts, ReadStudy } from '../facts'
-import type { LoadedVariant } from '../guideline'
-import { TREATMENT_LABELS } from '../labels'
+import type { LoadedPack, LoadedVariant } from '../guideline'
+import { RATING_WORDS, TREATMENT_LABELS } from '../labels'
 import { RATIONALE } from '../rationaleSteps'
-import type { AlertCode, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
-import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
+import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
+import { CARRY_ON, caseStep, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
 import { postTreatmentChangePossible, treatmentSince, type DatedTreatment } from './history'
 
 /**
@@ -49,20 +52,18 @@ export function progressionStep(
   feasible: readonly ProcedureId[],
 ): ProgressionOutcome {
   if (latest === null || latest.result !== 'progression') return NO_PROGRESSION
-  const alerts: AlertCode[] = ['progression']
+  const alerts: Alert[] = [alert('progression')]
   const rationale: RationaleStep[] = []
   if (facts.response !== null && facts.response.newLesions && facts.response.date === latest.date) {
-    alerts.push('new-lesion')
+    alerts.push(alert('new-lesion'))
   }
-  rationale.push(
-    v.id === 'follow-up-non-liver-dominant' ? RATIONALE.progressionSeed : RATIONALE.progressionOther,
-  )
+  rationale.push(v.fromSeed ? RATIONALE.progressionSeed : RATIONALE.progressionOther)
   const offer = v.offers.progression
   const offered = offer === null ? [] : offer.procedures.filter((p) => feasible.includes(p))
   if (offered.length > 0) rationale.push(RATIONALE.progressionOffer)
   if (postTreatmentChangePossible(c, asOf, v)) {
-    alerts.push('post-treatment-change')
-    rationale.push(RATIONALE.postTreatment)
+    alerts.push(alert('post-treatment-change'))
+    rationale.push(v.fromSeed ? RATIONALE.postTreatment : RATIONALE.postTreatmentRule)
   }
   const newTreatment = treatmentSince(c, latest.date, asOf)
   if (newTreatment === null || !v.intervals.routine) {
@@ -93,7 +94,7 @@ export function untreatedSizeStep(c: Case, v: LoadedVariant, studies: readonly S
     return { findings: { alerts: [], rationale: [], missing: ['diagnosis.primarySizeMm'] }, next: null }
   if (size <= 20) return CARRY_ON
   return {
-    findings: { alerts: ['size-over-2cm'], rationale: [RATIONALE.overTwoCm], missing: [] },
+    findings: { alerts: [alert('size-over-2cm')], rationale: [RATIONALE.overTwoCm], missing: [] },
     next: tumourBoard([]),
   }
 }
@@ -117,15 +118,6 @@ function untreatedSizeMm(c: Case, studies: readonly Study[]): number | null {
   return size ?? c.diagnosis.primarySizeMm
 }
 
-/** Initial staging with a read study on file: staging is done, and this variant has no interval (app rule). */
-export function stagingOnFileStep(v: LoadedVariant, latest: ReadStudy | null): Settling {
-  if (v.id !== 'initial-staging' || latest === null) return CARRY_ON
-  return {
-    findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] },
-    next: clinicianReview(),
-  }
-}
-
 /**
  * Every verified study of the variant is ruled out: the radiologist chooses, since a study
  * without a verified rating is never put in its place (app rule).
@@ -133,8 +125,90 @@ export function stagingOnFileStep(v: LoadedVariant, latest: ReadStudy | null): S
 export function noFeasibleStudyStep(feasible: readonly ProcedureId[]): Settling {
   if (feasible.length > 0) return CARRY_ON
   return {
-    findings: { alerts: ['no-verified-alternative'], rationale: [RATIONALE.noFeasible], missing: [] },
+    findings: { alerts: [alert('no-verified-alternative')], rationale: [RATIONALE.noFeasible], missing: [] },
     next: clinicianReview(),
+  }
+}
+
+const EXCLUSION_WORDS: Readonly<Record<NonNullable<Exclusion>, string>> = {
+  mri: 'MRI is contraindicated',
+  gadolinium: 'gadolinium contrast is contraindicated',
+  iodinated: 'iodinated contrast is contraindicated',
+}
+
+const OFFER_WORDS = {
+  progression: 'at progression, before further PRRT',
+  indeterminate: 'for an equivocal finding',
+  clinicalSuspicion: 'when progression is suspected clinically or biochemically',
+  localizedSymptoms: 'for new localized symptoms',
+} as const
+
+/**
+ * The studies the variant's source offers as the routine study are all ruled out, and other rated
+ * studies are left (non-liver-dominant follow-up with MRI and iodinated contrast ruled out leaves
+ * DOTATATE PET/CT, which the founding article offers only in particular situations). The source
+ * gives no fallback, so no study is chosen: a clinician reviews the options, each listed with its
+ * rating, why it is out or what the source offers it for, and, for a hybrid study, what its CT
+ * part needs and what it adds in dose (app rule).
+ */
+export function noRoutineStudyStep(
+  c: Case,
+  pack: LoadedPack,
+  v: LoadedVariant,
+  feasible: readonly ProcedureId[],
+): Settling {
+  if (feasible.length === 0) return CARRY_ON
+  for (const p of v.routine) if (feasible.includes(p)) return CARRY_ON
+  const rationale: RationaleStep[] = [RATIONALE.noRoutineStudy]
+  for (const p of v.candidates) {
+    const row = v.rating[p]
+    const proc = pack.procedure[p]
+    const rated = `${proc.label}: ${RATING_WORDS[row.rating]} for this variant`
+    const source = row.source ?? v.source
+    const why = exclusion(pack, p, c.constraints)
+    if (why !== null) {
+      rationale.push(caseStep(`${rated}, but ruled out: ${EXCLUSION_WORDS[why]}.`, source, 'review.option'))
+      continue
+    }
+    const uses: string[] = []
+    for (const k of ['progression', 'indeterminate', 'clinicalSuspicion', 'localizedSymptoms'] as const) {
+      if (v.offers[k]?.procedures.includes(p)) uses.push(OFFER_WORDS[k])
+    }
+    rationale.push(
+      caseStep(
+        `${rated}; ${uses.length > 0 ? `the source offers it only in particular situations (${uses.join('; ')})` : 'the source does not offer it here'}, not as the routine study.`,
+        source,
+        'review.option',
+      ),
+    )
+    if (proc.modality !== 'PET/CT' && proc.modality !== 'NM') continue
+    if (c.constraints.iodinatedContrastContraindicated === true) {
+      rationale.push(RATIONALE.hybridCtWithoutContrast)
+    }
+    const dose = typicalProcedureDose(p, { pack, weightKg: c.weightKg })
+    if (dose.radiopharmaceuticalMsv !== null) {
+      rationale.push(
+        caseStep(
+          `If ${proc.label} is chosen, its tracer adds about ${dose.radiopharmaceuticalMsv} mSv (${dose.activityMbq} MBq${c.weightKg === null ? ', weight not recorded' : ''}), plus the dose of its CT part.`,
+          dose.sources[dose.sources.length - 1] ?? 'computed',
+          'review.option-dose',
+        ),
+      )
+    }
+  }
+  const options = feasible.map((p) => pack.procedure[p].label).join(', ')
+  return {
+    findings: {
+      alerts: [
+        alertSaying(
+          'no-verified-alternative',
+          `Every study the source offers as the routine study is ruled out, and it gives no fallback: the radiologist chooses (left: ${options}).`,
+        ),
+      ],
+      rationale,
+      missing: [],
+    },
+    next: { ...clinicianReview(), alternatives: feasible },
   }
 }
 
@@ -150,18 +224,20 @@ export function clinicianReview(): NextStep {
     due: null,
     anchor: null,
     status: null,
+    additions: NO_PROCEDURES,
   }
 }
 
-/** The multidisciplinary tumour board, with the studies it is offered (possibly none). */
+/** The multidisciplinary tumour board, with the studies it may add (possibly none). */
 function tumourBoard(offered: readonly ProcedureId[]): NextStep {
   return {
     action: 'tumor-board',
     procedure: null,
-    alternatives: offered,
+    alternatives: [],
     intervalMonths: null,
     due: null,
     anchor: null,
     status: null,
+    additions: offered,
   }
 }

@@ -14,15 +14,15 @@ import { feasibleStudies } from '../choice'
 import { classify, type Classification } from '../classify'
 import { gatherFacts, type CaseFacts } from '../facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from '../guideline'
-import type { AlertCode, Case, IsoDate, NextStep, RationaleStep } from '../types'
+import type { Alert, AlertCode, Case, IsoDate, NextStep, RationaleStep } from '../types'
 import { chosenStudyChecks, contraindicationFindings } from './constraints'
-import { mergeFindings, type Findings } from './findings'
+import { mergeFindings, NO_PROCEDURES, type Findings } from './findings'
 import {
   clinicianReview,
   noFeasibleStudyStep,
+  noRoutineStudyStep,
   noVariantStep,
   progressionStep,
-  stagingOnFileStep,
   untreatedSizeStep,
 } from './handover'
 import { historyFindings, latestReadAfter } from './history'
@@ -49,8 +49,8 @@ const STEP = Object.freeze({
   history: historyFindings,
   progression: progressionStep,
   untreatedSize: untreatedSizeStep,
-  stagingOnFile: stagingOnFileStep,
   noFeasibleStudy: noFeasibleStudyStep,
+  noRoutineStudy: noRoutineStudyStep,
   interval: intervalStep,
   suspicion: suspicionStep,
   localizedSymptoms: localizedSymptomsStep,
@@ -67,6 +67,7 @@ const STEP = Object.freeze({
 export interface Recommendation {
   next: NextStep
   alerts: AlertCode[]
+  alertDetails: Alert[]
   rationale: RationaleStep[]
   inputsMissing: string[]
 }
@@ -99,8 +100,8 @@ export function recommend(
   const facts = context.facts ?? gatherFacts(c, asOf)
   const cls = context.classification ?? classify(c, asOf, facts.latestRead)
   const { next, steps } = recommendationSteps(c, asOf, pack, cls, facts)
-  const { alerts, rationale, inputsMissing } = STEP.mergeFindings(steps)
-  return { next, alerts, rationale, inputsMissing }
+  const { alerts, alertDetails, rationale, inputsMissing } = STEP.mergeFindings(steps)
+  return { next, alerts, alertDetails, rationale, inputsMissing }
 }
 
 /**
@@ -116,7 +117,7 @@ export function recommendationSteps(
 ): RecommendationSteps {
   const v = cls.variant === null ? null : pack.variants[cls.variant]
   const decision = v === null ? noVariant(cls) : decide(c, asOf, pack, cls, v, facts)
-  decision.steps.push(STEP.requestChecks(c, pack, v))
+  decision.steps.push(STEP.requestChecks(c, pack, v, decision.next))
   return decision
 }
 
@@ -154,15 +155,25 @@ function decide(
   steps.push(size.findings)
   if (size.next !== null) return { next: size.next, steps }
 
-  const staging = STEP.stagingOnFile(v, latest)
-  steps.push(staging.findings)
-  if (staging.next !== null) return { next: staging.next, steps }
-
   const nothingFeasible = STEP.noFeasibleStudy(feasible)
   steps.push(nothingFeasible.findings)
   if (nothingFeasible.next !== null) return { next: nothingFeasible.next, steps }
 
-  const interval = STEP.interval(c, asOf, v, latest, resectionDate, progression.newTreatment, feasible)
+  const noRoutine = STEP.noRoutineStudy(c, pack, v, feasible)
+  steps.push(noRoutine.findings)
+  if (noRoutine.next !== null) return { next: noRoutine.next, steps }
+
+  const interval = STEP.interval(
+    c,
+    asOf,
+    pack,
+    v,
+    facts,
+    latest,
+    resectionDate,
+    progression.newTreatment,
+    feasible,
+  )
   steps.push(interval.findings)
   if (interval.plan === null) return { next: STEP.clinicianReview(), steps }
 
@@ -171,7 +182,7 @@ function decide(
   const plan = localized.plan
   const choice = STEP.studyChoice(pack, v, feasible, plan.front, constraints)
   const checks = STEP.chosenStudyChecks(pack.procedure[choice.procedure], constraints, c.birthDate, asOf)
-  const pitfalls = STEP.pitfalls(facts.studies.length, choice.procedure)
+  const pitfalls = STEP.pitfalls(v, facts.studies.length, choice.procedure)
   const schedule = STEP.schedule(pack, asOf, plan)
   steps.push(suspicion.findings, localized.findings, choice.findings, checks, pitfalls, schedule.findings)
   return {
@@ -183,6 +194,7 @@ function decide(
       due: schedule.due,
       anchor: schedule.anchor,
       status: schedule.status,
+      additions: NO_PROCEDURES,
     },
     steps,
   }

@@ -1,13 +1,16 @@
 // When the next study is due: the end of post-resection surveillance, the interval and what it
 // counts from, the changes clinical suspicion and new localized symptoms make, and the due window.
+import { alert, alertSaying } from '../alerts'
 import { addMonths } from '../dates'
-import type { ReadStudy } from '../facts'
+import type { CaseFacts, ReadStudy } from '../facts'
 import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
+import { RESULT_LABELS, TREATMENT_LABELS } from '../labels'
 import { RATIONALE } from '../rationaleSteps'
 import { dueWindow, followUpStatusOf } from '../schedule'
-import type { AlertCode, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
-import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
+import type { Alert, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
+import { CARRY_ON, caseStep, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
 import type { DatedTreatment } from './history'
+import type { Study, Treatment } from '../types'
 import { postTreatmentChangePossible } from './history'
 
 export type Anchor = NonNullable<NextStep['anchor']>
@@ -40,7 +43,7 @@ export function surveillanceEndStep(
   if (!stop || addMonths(resectionDate, stop.years * 12) > asOf) return CARRY_ON
   return {
     findings: {
-      alerts: ['ten-years-after-resection'],
+      alerts: [alert('ten-years-after-resection')],
       rationale: [RATIONALE.endSurveillance, RATIONALE.tenYears],
       missing: [],
     },
@@ -52,27 +55,36 @@ export function surveillanceEndStep(
       due: null,
       anchor: { date: resectionDate, kind: 'resection' },
       status: null,
+      additions: NO_PROCEDURES,
     },
   }
 }
 
 /**
  * The interval and its anchor, from the variant's intervals in the pack (each with its source):
- * response to a new treatment; a short interval for an indeterminate finding, with DOTATATE PET/CT
- * in front when the variant offers it (`seed`, else the SNMMI note `snmmi_auc`); the routine
- * interval after a stable or responding study; the first study after a resection; a baseline
- * study now when nothing is read. `plan: null` when a read study has no interval in this variant.
+ * - initial staging: the staging study now, whatever is on file (staging is recorded as not
+ *   complete; a study that may already be the staging study is named in an alert);
+ * - response to a new treatment;
+ * - a short interval for an indeterminate finding, with DOTATATE PET/CT in front when the variant
+ *   offers it (`seed`, else the SNMMI note `snmmi_auc`);
+ * - the routine interval after a stable or responding study;
+ * - the first study after a resection, or after a treatment (the response assessment);
+ * - otherwise a baseline study now.
+ * `plan: null` when a read study has no interval in this variant.
  */
 export function intervalStep(
   c: Case,
   asOf: IsoDate,
+  pack: LoadedPack,
   v: LoadedVariant,
+  facts: CaseFacts,
   latest: ReadStudy | null,
   resectionDate: IsoDate | null,
   newTreatment: DatedTreatment | null,
   feasible: readonly ProcedureId[],
 ): Step & { readonly plan: Plan | null } {
   const { routine, short, baseline, afterResection } = v.intervals
+  if (v.id === 'initial-staging') return stagingPlan(c, asOf, pack, v, facts, latest)
   const result = latest === null ? null : latest.result
   if (newTreatment !== null && routine) {
     return planned([], [afterNewTreatmentStep(routine)], routine, {
@@ -81,7 +93,7 @@ export function intervalStep(
     })
   }
   if (latest !== null && result === 'indeterminate' && short) {
-    const alerts: AlertCode[] = ['indeterminate-finding', 'functional-correlation']
+    const alerts: Alert[] = [alert('indeterminate-finding'), alert('functional-correlation')]
     const rationale: RationaleStep[] = [shortIntervalStep(short)]
     const offer = v.offers.indeterminate
     let front: readonly ProcedureId[] | null = null
@@ -90,8 +102,8 @@ export function intervalStep(
       rationale.push(RATIONALE.functionalSeed)
     } else rationale.push(RATIONALE.functionalSnmmi)
     if (postTreatmentChangePossible(c, asOf, v)) {
-      alerts.push('post-treatment-change')
-      rationale.push(RATIONALE.postTreatment)
+      alerts.push(alert('post-treatment-change'))
+      rationale.push(v.fromSeed ? RATIONALE.postTreatment : RATIONALE.postTreatmentRule)
     }
     return planned(alerts, rationale, short, { date: latest.date, kind: 'latest-read-study' }, front)
   }
@@ -104,15 +116,103 @@ export function intervalStep(
   if (latest === null && resectionDate !== null && afterResection) {
     return planned([], [RATIONALE.afterResection], afterResection, { date: resectionDate, kind: 'resection' })
   }
+  if (latest === null && routine && followsTreatment(v)) {
+    const t = latestTreatment(c, asOf)
+    if (t !== null && t.date !== null) {
+      return planned([], [firstResponseStep(t.kind, t.date, routine)], routine, {
+        date: t.date,
+        kind: 'treatment',
+      })
+    }
+    if (t !== null) {
+      return {
+        findings: { alerts: [], rationale: [RATIONALE.responseUndated], missing: ['treatments.date'] },
+        plan: { interval: baseline, anchor: { date: asOf, kind: 'as-of' }, front: null },
+      }
+    }
+  }
   if (latest === null) {
-    return planned(['baseline-imaging-now'], [RATIONALE.baselineNow], baseline, { date: asOf, kind: 'as-of' })
+    return planned([alert('baseline-imaging-now')], [RATIONALE.baselineNow], baseline, {
+      date: asOf,
+      kind: 'as-of',
+    })
   }
   // A read study with no interval for its result in this variant.
-  return { findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] }, plan: null }
+  return { findings: { alerts: [], rationale: [RATIONALE.noInterval], missing: [] }, plan: null }
+}
+
+/** The follow-up variants of treated disease: the first study after treatment assesses the response. */
+function followsTreatment(v: LoadedVariant): boolean {
+  return v.id === 'follow-up-non-liver-dominant' || v.id === 'follow-up-liver-dominant'
+}
+
+/** The latest treatment given by `asOf` (dated first; an undated one only when none is dated). */
+function latestTreatment(c: Case, asOf: IsoDate): { kind: Treatment['kind']; date: IsoDate | null } | null {
+  let dated: { kind: Treatment['kind']; date: IsoDate } | null = null
+  let undated: Treatment['kind'] | null = null
+  for (const t of c.treatments ?? []) {
+    if (t.date === null) undated ??= t.kind
+    else if (t.date <= asOf && (dated === null || t.date > dated.date)) dated = { kind: t.kind, date: t.date }
+  }
+  return dated ?? (undated === null ? null : { kind: undated, date: null })
+}
+
+function firstResponseStep(kind: Treatment['kind'], date: IsoDate, routine: IntervalEntry): RationaleStep {
+  return caseStep(
+    `No study has been read since the treatment (${TREATMENT_LABELS[kind]}, ${date}): the next study assesses the response to it, ${routine.min} to ${routine.max} months after it began. It is the response assessment, not a baseline.`,
+    routine.source,
+    'interval.first-response',
+  )
+}
+
+/**
+ * Initial staging: staging is recorded as not complete, so the variant's staging study is due
+ * now (app rule). A recorded fact is never overridden by a guess: a read study on file that may
+ * already be the staging study (done on or after the diagnosis, or the diagnosis date unknown) is
+ * named in an alert, and the radiologist records staging as complete if it is.
+ */
+function stagingPlan(
+  c: Case,
+  asOf: IsoDate,
+  pack: LoadedPack,
+  v: LoadedVariant,
+  facts: CaseFacts,
+  latest: ReadStudy | null,
+): Planned {
+  const alerts: Alert[] = []
+  const rationale: RationaleStep[] = [latest === null ? RATIONALE.stagingNow : RATIONALE.stagingNowRead]
+  if (latest === null) alerts.push(alert('baseline-imaging-now'))
+  const dx = c.diagnosis.date
+  let candidate: { date: IsoDate; procedure: ProcedureId; result: NonNullable<Study['result']> } | null = null
+  for (const s of facts.studies) {
+    if (s.result === null || s.date > asOf || (dx !== null && s.date < dx)) continue
+    if (candidate === null || s.date > candidate.date) {
+      candidate = { date: s.date, procedure: s.procedure, result: s.result }
+    }
+  }
+  if (candidate !== null) {
+    const label = pack.procedure[candidate.procedure].label
+    const when =
+      dx === null ? 'the diagnosis date is not recorded' : `done on or after the diagnosis of ${dx}`
+    alerts.push(
+      alertSaying(
+        'staging-study-on-file',
+        `The ${label} of ${candidate.date} may already be the staging study; if it is, record staging as complete.`,
+      ),
+    )
+    rationale.push(
+      caseStep(
+        `The ${label} of ${candidate.date} (${RESULT_LABELS[candidate.result]}) may already be the staging study (${when}): if it is, record staging as complete and the case moves to its follow-up pathway.`,
+        'app-rule',
+        'staging.study-on-file',
+      ),
+    )
+  }
+  return planned(alerts, rationale, v.intervals.baseline, { date: asOf, kind: 'as-of' })
 }
 
 function planned(
-  alerts: readonly AlertCode[],
+  alerts: readonly Alert[],
   rationale: readonly RationaleStep[],
   interval: IntervalEntry,
   anchor: Anchor,
@@ -175,7 +275,7 @@ export function suspicionStep(
     rationale.push(RATIONALE.suspicionSstr)
   }
   return {
-    findings: { alerts: ['clinical-progression-suspected'], rationale: rationale, missing: [] },
+    findings: { alerts: [alert('clinical-progression-suspected')], rationale: rationale, missing: [] },
     plan: { interval, anchor, front },
   }
 }
@@ -196,7 +296,11 @@ export function localizedSymptomsStep(
   const offer = v.offers.localizedSymptoms
   if (offer && anyFeasible(offer.procedures, feasible)) {
     return {
-      findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedSeed], missing: [] },
+      findings: {
+        alerts: [alert('extra-abdominal-symptoms')],
+        rationale: [RATIONALE.localizedSeed],
+        missing: [],
+      },
       plan:
         plan.front === null
           ? { interval: plan.interval, anchor: plan.anchor, front: offer.procedures }
@@ -204,7 +308,11 @@ export function localizedSymptomsStep(
     }
   }
   return {
-    findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedOther], missing: [] },
+    findings: {
+      alerts: [alert('extra-abdominal-symptoms')],
+      rationale: [RATIONALE.localizedOther],
+      missing: [],
+    },
     plan,
   }
 }
@@ -221,9 +329,9 @@ export function scheduleStep(
   const { interval, anchor } = plan
   const due = dueWindow(anchor.date, interval)
   const status = followUpStatusOf(due, asOf)
-  const alerts: AlertCode[] = []
-  if (pack.sources[interval.source]?.kind === 'secondary') alerts.push('interval-secondary-source')
-  if (status === 'overdue') alerts.push('follow-up-overdue')
+  const alerts: Alert[] = []
+  if (pack.sources[interval.source]?.kind === 'secondary') alerts.push(alert('interval-secondary-source'))
+  if (status === 'overdue') alerts.push(alert('follow-up-overdue'))
   const when = caseStep(
     `Due between ${due.from} and ${due.to} (${interval.min}-${interval.max} months from ${anchorWords(anchor.kind)} ${anchor.date}); ${status} on ${asOf}.`,
     'computed',
@@ -254,7 +362,7 @@ function anchorWords(kind: AnchorKind): string {
     case 'resection':
       return 'the resection,'
     case 'treatment':
-      return 'the start of the new treatment,'
+      return 'the start of the treatment,'
     case 'as-of':
       return 'the evaluation date,'
   }

@@ -4,7 +4,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
 // The issue-8 behaviours through the contract, on a real SQLite file, clock at 2026-11-24.
 
@@ -73,7 +73,7 @@ describe('recording a study', () => {
   })
 
   it('an unread 1971 study is history; a DOTATATE PET/CT does not close the result step of another study', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const old = await ok('studies.record', { patientId: p.id, study: study('1971-01-01', 'not-read-yet') })
     expect(old.closedItem).toBeNull()
     expect(old.lifecycle).toMatchObject({
@@ -198,7 +198,7 @@ describe('worklist', () => {
 
 describe('adherence', () => {
   it('reports on time / early / late per closed imaging step and the share on time', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     // The baseline step (due 2026-11-24) fulfilled on 2026-11-20: within the margin, 4 days early.
     await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
     const report = await ok('followup.adherence', { from: '2026-01-01', to: '2026-12-31' })

@@ -29,6 +29,7 @@ describe('evaluate', () => {
       'intervalMonths',
       'due',
     ])
+    expect(e.alertDetails.map((a) => a.code)).toEqual(e.alerts)
     expect(Object.keys(e.dose).slice(0, 3)).toEqual(['cumulativeMsv', 'byModality', 'estimated'])
     expect(e.guideline).toEqual({ id: 'acr-pnet', version: '2026.1' })
   })
