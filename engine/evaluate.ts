@@ -1,5 +1,4 @@
 // The whole decision for one case: variant, ratings, next step, RECIST, alerts, rationale, dose.
-import { alert, alertSaying } from './alerts'
 import { classify } from './classify'
 import { isIsoDate } from './dates'
 import { doseSummary } from './dose'
@@ -9,6 +8,7 @@ import { recommendationSteps } from './recommend'
 import { mergeFindings, NOTHING, type Findings } from './recommend/findings'
 import type {
   Alert,
+  AlertCode,
   Case,
   DoseSummary,
   EngineSettings,
@@ -23,74 +23,88 @@ const NO_RATINGS: readonly RatingRow[] = Object.freeze([])
 const NO_DERIVED = Object.freeze([]) as readonly never[]
 
 const variantStepCache = new WeakMap<LoadedVariant, RationaleStep>()
-function variantStep(v: LoadedVariant): RationaleStep {
+function variantStep(pack: LoadedPack, v: LoadedVariant): RationaleStep {
   let s = variantStepCache.get(v)
   if (!s) {
-    s = Object.freeze({ text: `Variant: ${v.title}.`, source: v.source, rule: 'classify' })
+    s = Object.freeze(pack.say.variant({ title: v.title }, v.source))
     variantStepCache.set(v, s)
   }
   return s
 }
 
-/** The facts the engine may ask for, in words. */
-const FACT_WORDS: Readonly<Record<string, string>> = {
-  treatments: 'the treatment history',
-  'treatments.date': 'treatment dates',
-  'treatments.completeResection': 'whether the resection was complete',
-  'diagnosis.confirmed': 'histological confirmation of the diagnosis',
-  'diagnosis.primarySizeMm': 'the size of the primary tumour',
-  burden: 'where most of the tumour lies (liver or elsewhere)',
-  activeSurveillance: 'whether the tumour is under active surveillance',
-  stagingComplete: 'whether staging is complete',
-  suspectedRecurrence: 'whether recurrence is suspected',
-  symptoms: 'whether there are symptoms (none is an answer)',
-  'constraints.mriContraindicated': 'whether MRI is safe for the patient',
-  'constraints.gadoliniumContraindicated': 'whether gadolinium contrast is safe for the patient',
-  'constraints.iodinatedContrastContraindicated': 'whether iodinated contrast is safe for the patient',
-  'constraints.eGFR': 'kidney function (eGFR)',
-}
-
-function factWords(field: string): string {
-  return `${FACT_WORDS[field] ?? field} (${field})`
-}
-
 /**
  * The `missing-facts` alert in words: each missing fact by name, and what it is needed for
- * (placing the case, or the decision once placed: choosing the step, or ordering the study).
+ * (placing the case, or the decision once placed: choosing the step, timing it, ordering the study).
  */
-function missingFactsAlert(placed: boolean, placing: readonly string[], deciding: readonly string[]): Alert {
-  const parts: string[] = []
-  const toOrder: string[] = []
-  const toTime: string[] = []
-  const toChoose: string[] = []
-  for (const f of deciding) {
-    if (placing.includes(f)) continue
-    ;(f.startsWith('constraints.') ? toOrder : f === 'treatments.date' ? toTime : toChoose).push(factWords(f))
+const NO_ALERTS: readonly Alert[] = Object.freeze([])
+const NO_STEPS: readonly RationaleStep[] = Object.freeze([])
+const NO_FIELDS: readonly string[] = Object.freeze([])
+
+/** The missing-facts alerts already worded, per pack: the same facts give the same words. */
+const missingWords = new WeakMap<LoadedPack, Map<string, Alert>>()
+
+function missingFactsAlert(
+  pack: LoadedPack,
+  placed: boolean,
+  placing: readonly string[],
+  deciding: readonly string[],
+): Alert {
+  let cache = missingWords.get(pack)
+  if (cache === undefined) {
+    cache = new Map()
+    missingWords.set(pack, cache)
   }
-  if (placing.length > 0) {
-    parts.push(
-      `${placed ? 'to confirm the case belongs to its variant' : 'to place the case'}: ${placing.map(factWords).join('; ')}`,
-    )
+  const key =
+    placing.length === 0 && deciding.length === 1
+      ? (deciding[0] as string)
+      : `${placed ? 1 : 0}${placing.join(',')}|${deciding.join(',')}`
+  let a = cache.get(key)
+  if (a === undefined) {
+    a = Object.freeze(wordMissingFacts(pack, placed, placing, deciding))
+    cache.set(key, a)
   }
-  if (toChoose.length > 0) parts.push(`to choose the next step: ${toChoose.join('; ')}`)
-  if (toTime.length > 0) parts.push(`to time the next study: ${toTime.join('; ')}`)
-  if (toOrder.length > 0) parts.push(`before ordering the study: ${toOrder.join('; ')}`)
-  return alertSaying('missing-facts', `Not recorded — ${parts.join('. ')}.`)
+  return a
 }
 
-/** The dose ledger's word when some study's dose is unknown (`detectnet_label`). */
-function doseFindings(dose: DoseSummary): Findings {
+function wordMissingFacts(
+  pack: LoadedPack,
+  placed: boolean,
+  placing: readonly string[],
+  deciding: readonly string[],
+): Alert {
+  const facts = pack.words.facts as Readonly<Record<string, string>>
+  const name = (f: string): string => `${facts[f] ?? f} (${f})`
+  const groups = {
+    place: [] as string[],
+    confirm: [] as string[],
+    choose: [] as string[],
+    time: [] as string[],
+    order: [] as string[],
+  }
+  for (const f of placing) (placed ? groups.confirm : groups.place).push(name(f))
+  for (const f of deciding) {
+    if (placing.includes(f)) continue
+    ;(f.startsWith('constraints.')
+      ? groups.order
+      : f === 'treatments.date'
+        ? groups.time
+        : groups.choose
+    ).push(name(f))
+  }
+  const parts: string[] = []
+  for (const k of ['place', 'confirm', 'choose', 'time', 'order'] as const) {
+    if (groups[k].length > 0) parts.push(pack.phrase('purposes', k, { facts: groups[k].join('; ') }))
+  }
+  return pack.alertSay.missingFacts({ facts: parts.join('. ') })
+}
+
+/** The dose ledger's word when some study's dose is unknown. */
+function doseFindings(pack: LoadedPack, dose: DoseSummary): Findings {
   const unknown = dose.unknownStudies.length
   if (unknown === 0) return NOTHING
   return {
-    alerts: [alert('dose-unknown')],
-    rationale: [
-      {
-        text: `The dose of ${unknown} ${unknown === 1 ? 'study is' : 'studies are'} unknown (no coefficient for the agent, e.g. Cu-64 DOTATATE); enter a site value to count it.`,
-        source: 'detectnet_label',
-        rule: 'dose.unknown',
-      },
-    ],
+    alerts: [pack.alerts['dose-unknown']],
+    rationale: [unknown === 1 ? pack.steps.doseUnknown : pack.say.dosesUnknown({ count: unknown })],
     missing: [],
   }
 }
@@ -117,17 +131,29 @@ export function evaluate(
   const rec = recommendationSteps(c, asOf, pack, cls, facts)
   // Missing facts, with what each is needed for: one alert, where the classification puts it, or
   // after the decision's findings when only the decision lacks a fact.
+  // (Indexed loops and no spread: this runs once per case in batch jobs, npm run bench:engine.)
+  const steps = rec.steps
   let deciding: string[] | null = null
-  for (const s of rec.steps) for (const m of s.missing) (deciding ??= []).push(m)
+  for (let i = 0; i < steps.length; i++) {
+    const m = (steps[i] as Findings).missing
+    for (let j = 0; j < m.length; j++) (deciding ??= []).push(m[j] as string)
+  }
   const missing =
     cls.inputsMissing.length > 0 || deciding !== null
-      ? missingFactsAlert(cls.variant !== null, cls.inputsMissing, deciding ?? [])
+      ? missingFactsAlert(pack, cls.variant !== null, cls.inputsMissing, deciding ?? NO_FIELDS)
       : null
-  const classAlerts: Alert[] = []
-  for (const code of cls.alerts) classAlerts.push(code === 'missing-facts' && missing ? missing : alert(code))
+  let classAlerts: readonly Alert[] = NO_ALERTS
+  if (cls.alerts.length > 0) {
+    const list: Alert[] = []
+    for (let i = 0; i < cls.alerts.length; i++) {
+      const code = cls.alerts[i] as AlertCode
+      list.push(code === 'missing-facts' && missing !== null ? missing : pack.alerts[code])
+    }
+    classAlerts = list
+  }
   const classification: Findings = {
     alerts: classAlerts,
-    rationale: cls.variant === null ? [] : [variantStep(pack.variants[cls.variant])],
+    rationale: cls.variant === null ? [] : [variantStep(pack, pack.variants[cls.variant])],
     missing: cls.inputsMissing,
   }
   const studyDoses: StudyDoseEstimate[] = []
@@ -142,12 +168,11 @@ export function evaluate(
   )
   // One merge, in order: classification, decision, dose; then `missing-facts` when only the
   // decision found a missing input.
-  const { alerts, alertDetails, rationale, inputsMissing } = mergeFindings([
-    classification,
-    ...rec.steps,
-    doseFindings(dose),
-    missing !== null ? { alerts: [missing], rationale: [], missing: [] } : NOTHING,
-  ])
+  const all: Findings[] = [classification]
+  for (let i = 0; i < steps.length; i++) all.push(steps[i] as Findings)
+  all.push(doseFindings(pack, dose))
+  if (missing !== null) all.push({ alerts: [missing], rationale: NO_STEPS, missing: NO_FIELDS })
+  const { alerts, alertDetails, rationale, inputsMissing } = mergeFindings(all)
 
   return {
     id: c.id,

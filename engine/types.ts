@@ -183,6 +183,8 @@ export const ALERT_CODES = [
   'ten-years-after-resection',
   // dose
   'dose-unknown',
+  // site rules (never the ACR's)
+  'site-rule-growth-rate',
 ] as const
 export type AlertCode = (typeof ALERT_CODES)[number]
 

@@ -1,8 +1,6 @@
 // The patient's constraints: what is ruled out, and what must be checked before the chosen study
 // is ordered (unknown contraindications, kidney function and contrast).
-import { alert } from '../alerts'
-import type { ProcedureEntry } from '../guideline'
-import { RATIONALE } from '../rationaleSteps'
+import type { LoadedPack, ProcedureEntry } from '../guideline'
 import type { Alert, Constraints, IsoDate, RationaleStep } from '../types'
 import { NOTHING, type Findings } from './findings'
 
@@ -11,7 +9,7 @@ import { NOTHING, type Findings } from './findings'
  * it leaves out (MRI: `bmj_cied`; gadolinium: app rule; iodinated contrast: `premed`). Only a
  * recorded `true` counts; unknown is checked later against the chosen study.
  */
-export function contraindicationFindings(constraints: Constraints): Findings {
+export function contraindicationFindings(pack: LoadedPack, constraints: Constraints): Findings {
   const mri = constraints.mriContraindicated === true
   const gadolinium = constraints.gadoliniumContraindicated === true
   const iodinated = constraints.iodinatedContrastContraindicated === true
@@ -19,16 +17,16 @@ export function contraindicationFindings(constraints: Constraints): Findings {
   const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
   if (mri) {
-    alerts.push(alert('mri-contraindicated'))
-    rationale.push(RATIONALE.mriContraindicated)
+    alerts.push(pack.alerts['mri-contraindicated'])
+    rationale.push(pack.steps.mriContraindicated)
   }
   if (gadolinium) {
-    alerts.push(alert('gadolinium-contraindicated'))
-    rationale.push(RATIONALE.gadoliniumContraindicated)
+    alerts.push(pack.alerts['gadolinium-contraindicated'])
+    rationale.push(pack.steps.gadoliniumContraindicated)
   }
   if (iodinated) {
-    alerts.push(alert('iodinated-contrast-contraindicated'))
-    rationale.push(RATIONALE.iodinatedContraindicated)
+    alerts.push(pack.alerts['iodinated-contrast-contraindicated'])
+    rationale.push(pack.steps.iodinatedContraindicated)
   }
   return { alerts: alerts, rationale: rationale, missing: [] }
 }
@@ -40,6 +38,7 @@ export function contraindicationFindings(constraints: Constraints): Findings {
  * contrast when the patient is over 60 or of unknown age, `acr_manual_risk`).
  */
 export function chosenStudyChecks(
+  pack: LoadedPack,
   study: ProcedureEntry,
   constraints: Constraints,
   birthDate: IsoDate | null,
@@ -50,26 +49,26 @@ export function chosenStudyChecks(
   const missing: string[] = []
   if (study.modality === 'MR' && constraints.mriContraindicated === null) {
     missing.push('constraints.mriContraindicated')
-    rationale.push(RATIONALE.mriUnknown)
+    rationale.push(pack.steps.mriUnknown)
   }
   if (study.contrast === 'gadolinium' && constraints.gadoliniumContraindicated === null) {
     missing.push('constraints.gadoliniumContraindicated')
-    rationale.push(RATIONALE.contrastUnknown)
+    rationale.push(pack.steps.contrastUnknown)
   } else if (study.contrast === 'iodinated' && constraints.iodinatedContrastContraindicated === null) {
     missing.push('constraints.iodinatedContrastContraindicated')
-    rationale.push(RATIONALE.contrastUnknown)
+    rationale.push(pack.steps.contrastUnknown)
   }
   const egfr = constraints.eGFR
   if (egfr !== null && egfr < 30 && study.contrast !== null) {
-    alerts.push(alert('egfr-below-30'))
-    rationale.push(study.contrast === 'iodinated' ? RATIONALE.egfr30Iodinated : RATIONALE.egfr30Gadolinium)
+    alerts.push(pack.alerts['egfr-below-30'])
+    rationale.push(study.contrast === 'iodinated' ? pack.steps.egfr30Iodinated : pack.steps.egfr30Gadolinium)
   } else if (egfr !== null && egfr < 45 && study.contrast === 'iodinated') {
-    alerts.push(alert('egfr-30-to-44'))
-    rationale.push(RATIONALE.egfr3044Iodinated)
+    alerts.push(pack.alerts['egfr-30-to-44'])
+    rationale.push(pack.steps.egfr3044Iodinated)
   } else if (egfr === null && study.contrast === 'iodinated' && !(ageYears(birthDate, asOf) <= 60)) {
     // Age over 60 (or unknown) is one of the risk factors that call for a kidney check first.
     missing.push('constraints.eGFR')
-    rationale.push(RATIONALE.egfrUnknown)
+    rationale.push(pack.steps.egfrUnknown)
   }
   if (alerts.length === 0 && rationale.length === 0 && missing.length === 0) return NOTHING
   return { alerts: alerts, rationale: rationale, missing: missing }

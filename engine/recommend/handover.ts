@@ -1,26 +1,23 @@
 // The steps that can hand the case to people instead of choosing a study: the tumour board
 // (progression, an untreated tumour above 2 cm) or a clinician (no variant, nothing verified
 // feasible, no routine study the source offers left).
-import { alert, alertSaying } from '../alerts'
-import { exclusion, type Exclusion } from '../choice'
+import { exclusion } from '../choice'
 import type { Classification } from '../classify'
 import { typicalProcedureDose } from '../dose'
 import type { CaseFacts, ReadStudy } from '../facts'
 import type { LoadedPack, LoadedVariant } from '../guideline'
-import { RATING_WORDS, TREATMENT_LABELS } from '../labels'
-import { RATIONALE } from '../rationaleSteps'
 import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
-import { CARRY_ON, caseStep, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
+import { CARRY_ON, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
 import { postTreatmentChangePossible, treatmentSince, type DatedTreatment } from './history'
 
 /**
  * No variant fits: a clinician decides (app rule). The step says whether a missing fact or the
  * facts themselves keep the case outside the pack.
  */
-export function noVariantStep(cls: Classification): Step & { readonly next: NextStep } {
+export function noVariantStep(pack: LoadedPack, cls: Classification): Step & { readonly next: NextStep } {
   const missingFact = cls.inputsMissing.length > 0 && !cls.alerts.includes('outside-topic')
   return {
-    findings: { alerts: [], rationale: [missingFact ? RATIONALE.missing : RATIONALE.outside], missing: [] },
+    findings: { alerts: [], rationale: [missingFact ? pack.steps.missing : pack.steps.outside], missing: [] },
     next: clinicianReview(),
   }
 }
@@ -44,6 +41,7 @@ const NO_PROGRESSION: ProgressionOutcome = Object.freeze({
  * `newTreatment` (app rule).
  */
 export function progressionStep(
+  pack: LoadedPack,
   c: Case,
   asOf: IsoDate,
   v: LoadedVariant,
@@ -52,18 +50,20 @@ export function progressionStep(
   feasible: readonly ProcedureId[],
 ): ProgressionOutcome {
   if (latest === null || latest.result !== 'progression') return NO_PROGRESSION
-  const alerts: Alert[] = [alert('progression')]
+  const alerts: Alert[] = [pack.alerts['progression']]
   const rationale: RationaleStep[] = []
   if (facts.response !== null && facts.response.newLesions && facts.response.date === latest.date) {
-    alerts.push(alert('new-lesion'))
+    alerts.push(pack.alerts['new-lesion'])
   }
-  rationale.push(v.fromSeed ? RATIONALE.progressionSeed : RATIONALE.progressionOther)
+  rationale.push(v.fromSeed ? pack.steps.progressionSeed : pack.steps.progressionOther)
   const offer = v.offers.progression
   const offered = offer === null ? [] : offer.procedures.filter((p) => feasible.includes(p))
-  if (offered.length > 0) rationale.push(RATIONALE.progressionOffer)
+  if (offer !== null && offered.length > 0) {
+    rationale.push(pack.say.progressionOffer({ studies: labels(pack, offered) }, offer.source))
+  }
   if (postTreatmentChangePossible(c, asOf, v)) {
-    alerts.push(alert('post-treatment-change'))
-    rationale.push(v.fromSeed ? RATIONALE.postTreatment : RATIONALE.postTreatmentRule)
+    alerts.push(pack.alerts['post-treatment-change'])
+    rationale.push(v.fromSeed ? pack.steps.postTreatment : pack.steps.postTreatmentRule)
   }
   const newTreatment = treatmentSince(c, latest.date, asOf)
   if (newTreatment === null || !v.intervals.routine) {
@@ -74,11 +74,10 @@ export function progressionStep(
     }
   }
   rationale.push(
-    caseStep(
-      `A new treatment (${TREATMENT_LABELS[newTreatment.kind]}, ${newTreatment.date}) started after this progression, so the tumour board has acted; the next study assesses response to it.`,
-      'app-rule',
-      'progression.new-treatment',
-    ),
+    pack.say.progressionNewTreatment({
+      treatment: pack.words.treatments[newTreatment.kind],
+      date: newTreatment.date,
+    }),
   )
   return { findings: { alerts: alerts, rationale: rationale, missing: [] }, next: null, newTreatment }
 }
@@ -87,14 +86,19 @@ export function progressionStep(
  * Untreated surveillance: above 2 cm the tumour board reviews the tumour (`small_pnet_review`);
  * an unknown size is a missing input.
  */
-export function untreatedSizeStep(c: Case, v: LoadedVariant, studies: readonly Study[]): Settling {
+export function untreatedSizeStep(
+  pack: LoadedPack,
+  c: Case,
+  v: LoadedVariant,
+  studies: readonly Study[],
+): Settling {
   if (v.id !== 'untreated-surveillance') return CARRY_ON
   const size = untreatedSizeMm(c, studies)
   if (size === null)
     return { findings: { alerts: [], rationale: [], missing: ['diagnosis.primarySizeMm'] }, next: null }
   if (size <= 20) return CARRY_ON
   return {
-    findings: { alerts: [alert('size-over-2cm')], rationale: [RATIONALE.overTwoCm], missing: [] },
+    findings: { alerts: [pack.alerts['size-over-2cm']], rationale: [pack.steps.overTwoCm], missing: [] },
     next: tumourBoard([]),
   }
 }
@@ -122,26 +126,26 @@ function untreatedSizeMm(c: Case, studies: readonly Study[]): number | null {
  * Every verified study of the variant is ruled out: the radiologist chooses, since a study
  * without a verified rating is never put in its place (app rule).
  */
-export function noFeasibleStudyStep(feasible: readonly ProcedureId[]): Settling {
+export function noFeasibleStudyStep(pack: LoadedPack, feasible: readonly ProcedureId[]): Settling {
   if (feasible.length > 0) return CARRY_ON
   return {
-    findings: { alerts: [alert('no-verified-alternative')], rationale: [RATIONALE.noFeasible], missing: [] },
+    findings: {
+      alerts: [pack.alerts['no-verified-alternative']],
+      rationale: [pack.steps.noFeasible],
+      missing: [],
+    },
     next: clinicianReview(),
   }
 }
 
-const EXCLUSION_WORDS: Readonly<Record<NonNullable<Exclusion>, string>> = {
-  mri: 'MRI is contraindicated',
-  gadolinium: 'gadolinium contrast is contraindicated',
-  iodinated: 'iodinated contrast is contraindicated',
-}
+const SITUATIONS = ['progression', 'indeterminate', 'clinicalSuspicion', 'localizedSymptoms'] as const
 
-const OFFER_WORDS = {
-  progression: 'at progression, before further PRRT',
-  indeterminate: 'for an equivocal finding',
-  clinicalSuspicion: 'when progression is suspected clinically or biochemically',
-  localizedSymptoms: 'for new localized symptoms',
-} as const
+/** Procedure labels, joined for a sentence. */
+export function labels(pack: LoadedPack, ps: readonly ProcedureId[]): string {
+  let out = ''
+  for (const p of ps) out = out === '' ? pack.procedure[p].label : `${out}, ${pack.procedure[p].label}`
+  return out
+}
 
 /**
  * The studies the variant's source offers as the routine study are all ruled out, and other rated
@@ -158,53 +162,44 @@ export function noRoutineStudyStep(
   feasible: readonly ProcedureId[],
 ): Settling {
   if (feasible.length === 0) return CARRY_ON
-  for (const p of v.routine) if (feasible.includes(p)) return CARRY_ON
-  const rationale: RationaleStep[] = [RATIONALE.noRoutineStudy]
+  for (let i = 0; i < v.routine.length; i++)
+    if (feasible.includes(v.routine[i] as ProcedureId)) return CARRY_ON
+  const rationale: RationaleStep[] = [pack.steps.noRoutineStudy]
   for (const p of v.candidates) {
     const row = v.rating[p]
     const proc = pack.procedure[p]
-    const rated = `${proc.label}: ${RATING_WORDS[row.rating]} for this variant`
+    const rating = pack.words.ratings[row.rating]
     const source = row.source ?? v.source
     const why = exclusion(pack, p, c.constraints)
     if (why !== null) {
-      rationale.push(caseStep(`${rated}, but ruled out: ${EXCLUSION_WORDS[why]}.`, source, 'review.option'))
+      rationale.push(
+        pack.say.reviewRuledOut({ study: proc.label, rating, reason: pack.words.exclusions[why] }, source),
+      )
       continue
     }
     const uses: string[] = []
-    for (const k of ['progression', 'indeterminate', 'clinicalSuspicion', 'localizedSymptoms'] as const) {
-      if (v.offers[k]?.procedures.includes(p)) uses.push(OFFER_WORDS[k])
-    }
+    for (const k of SITUATIONS) if (v.offers[k]?.procedures.includes(p)) uses.push(pack.words.offers[k])
     rationale.push(
-      caseStep(
-        `${rated}; ${uses.length > 0 ? `the source offers it only in particular situations (${uses.join('; ')})` : 'the source does not offer it here'}, not as the routine study.`,
-        source,
-        'review.option',
-      ),
+      uses.length > 0
+        ? pack.say.reviewOffered({ study: proc.label, rating, uses: uses.join('; ') }, source)
+        : pack.say.reviewNotOffered({ study: proc.label, rating }, source),
     )
     if (proc.modality !== 'PET/CT' && proc.modality !== 'NM') continue
-    if (c.constraints.iodinatedContrastContraindicated === true) {
-      rationale.push(RATIONALE.hybridCtWithoutContrast)
-    }
+    if (c.constraints.iodinatedContrastContraindicated === true)
+      rationale.push(pack.steps.hybridCtWithoutContrast)
     const dose = typicalProcedureDose(p, { pack, weightKg: c.weightKg })
     if (dose.radiopharmaceuticalMsv !== null) {
       rationale.push(
-        caseStep(
-          `If ${proc.label} is chosen, its tracer adds about ${dose.radiopharmaceuticalMsv} mSv (${dose.activityMbq} MBq${c.weightKg === null ? ', weight not recorded' : ''}), plus the dose of its CT part.`,
+        pack.say[c.weightKg === null ? 'reviewDoseNoWeight' : 'reviewDose'](
+          { study: proc.label, msv: dose.radiopharmaceuticalMsv, mbq: dose.activityMbq ?? 0 },
           dose.sources[dose.sources.length - 1] ?? 'computed',
-          'review.option-dose',
         ),
       )
     }
   }
-  const options = feasible.map((p) => pack.procedure[p].label).join(', ')
   return {
     findings: {
-      alerts: [
-        alertSaying(
-          'no-verified-alternative',
-          `Every study the source offers as the routine study is ruled out, and it gives no fallback: the radiologist chooses (left: ${options}).`,
-        ),
-      ],
+      alerts: [pack.alertSay.noRoutineStudy({ options: labels(pack, feasible) })],
       rationale,
       missing: [],
     },

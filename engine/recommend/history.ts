@@ -1,11 +1,9 @@
 // The imaging and treatment history as the recommendation sees it: which read study counts, what
 // the engine says about the history, and the treatments that matter for the next step.
-import { alert, alertSaying } from '../alerts'
 import type { CaseFacts, ReadStudy } from '../facts'
 import type { LoadedPack, LoadedVariant } from '../guideline'
-import { RESULT_LABELS } from '../labels'
 import type { Alert, Case, IsoDate, RationaleStep, TreatmentKind } from '../types'
-import { caseStep, type Findings } from './findings'
+import type { Findings } from './findings'
 
 /**
  * The read study the plan rests on: the latest read one, or none when it is not after the
@@ -24,92 +22,69 @@ export function latestReadAfter(facts: CaseFacts, resectionDate: IsoDate | null)
 export function historyFindings(pack: LoadedPack, facts: CaseFacts, latest: ReadStudy | null): Findings {
   const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
+  const results = pack.words.results
   if (facts.derived !== null && latest !== null && latest.derived) {
-    alerts.push(alert('result-derived-from-recist'))
+    alerts.push(pack.alerts['result-derived-from-recist'])
     rationale.push(
-      caseStep(
-        `The study of ${facts.derived.date} has measurements but no reader\u2019s result; RECIST 1.1 gives ${facts.derived.fromCategory}, taken here as "${RESULT_LABELS[facts.derived.result]}". The reader should confirm.`,
-        'recist_thresholds',
-        'result.derived',
-      ),
+      pack.say.resultDerived({
+        date: facts.derived.date,
+        category: facts.derived.fromCategory,
+        result: results[facts.derived.result],
+      }),
     )
   }
   if (facts.recistDisagrees && facts.response !== null && latest !== null) {
-    alerts.push(alert('recist-disagrees-with-read'))
+    alerts.push(pack.alerts['recist-disagrees-with-read'])
     rationale.push(
-      caseStep(
-        `RECIST 1.1 on the measurements (${facts.response.category}) does not match the reader\u2019s impression ("${RESULT_LABELS[latest.result]}"); the plan follows the reader. Please check.`,
-        'recist_thresholds',
-        'result.recist-mismatch',
-      ),
+      pack.say.recistMismatch({ category: facts.response.category, result: results[latest.result] }),
     )
   }
   if (facts.unread !== null) {
-    alerts.push(alert('unread-study'))
-    rationale.push(
-      caseStep(
-        `The study of ${facts.unread.date} has not been read yet; this plan rests on the last read study and will change once it is read.`,
-        'app-rule',
-        'result.unread',
-      ),
-    )
+    alerts.push(pack.alerts['unread-study'])
+    rationale.push(pack.say.unread({ date: facts.unread.date }))
   }
   if (facts.futureStudies > 0) {
-    alerts.push(alert('study-after-as-of'))
+    alerts.push(pack.alerts['study-after-as-of'])
     rationale.push(
-      caseStep(
-        `${facts.futureStudies} ${facts.futureStudies === 1 ? 'study is' : 'studies are'} dated after the evaluation date and left out.`,
-        'app-rule',
-        'input.future-study',
-      ),
+      facts.futureStudies === 1
+        ? pack.steps.futureStudy
+        : pack.say.futureStudies({ count: facts.futureStudies }),
     )
   }
   const r = facts.response
   if (r !== null && r.category === 'NE' && !r.baselineOnly) {
-    const words = notEvaluableWords(r.unmeasuredTargets, r.unassessedNonTargets)
-    alerts.push(
-      alertSaying(
-        'recist-not-evaluable',
-        `RECIST 1.1 could not assess the response at the study of ${r.date}: ${words}.`,
-      ),
-    )
-    rationale.push(
-      caseStep(
-        `RECIST 1.1 could not assess the response at the study of ${r.date} (not evaluable): ${words}. Measure ${r.unmeasuredTargets.length + r.unassessedNonTargets.length === 1 ? 'it' : 'them'} to compare with the baseline of ${r.baselineDate}; until then the plan rests on the reader\u2019s result alone.`,
-        'recist_overall',
-        'result.recist-not-evaluable',
-      ),
-    )
+    const lesions = notEvaluableWords(pack, r.unmeasuredTargets, r.unassessedNonTargets)
+    alerts.push(pack.alertSay.recistNotEvaluable({ date: r.date, lesions }))
+    rationale.push(pack.say.recistNotEvaluable({ date: r.date, lesions, baselineDate: r.baselineDate }))
   }
   if (latest !== null) {
-    const label = pack.procedure[latest.procedure].label
-    rationale.push(
-      latest.derived
-        ? caseStep(
-            `Latest study: ${label} on ${latest.date}, ${RESULT_LABELS[latest.result]} as derived from its RECIST measurements; no radiologist has read it.`,
-            'recist_thresholds',
-            'history.latest-derived',
-          )
-        : caseStep(
-            `Latest read study: ${label} on ${latest.date}, ${RESULT_LABELS[latest.result]}.`,
-            'app-rule',
-            'history.latest',
-          ),
-    )
+    const params = {
+      study: pack.procedure[latest.procedure].label,
+      date: latest.date,
+      result: results[latest.result],
+    }
+    rationale.push(latest.derived ? pack.say.latestDerived(params) : pack.say.latest(params))
   }
   return { alerts: alerts, rationale: rationale, missing: [] }
 }
 
-function lesionList(ids: readonly string[]): string {
-  return ids.length === 1 ? `lesion ${ids[0]}` : `lesions ${ids.join(', ')}`
+function lesionList(pack: LoadedPack, ids: readonly string[]): string {
+  return ids.length === 1
+    ? pack.phrase('lesions', 'one', { id: ids[0] as string })
+    : pack.phrase('lesions', 'many', { ids: ids.join(', ') })
 }
 
 /** Which lesions kept RECIST from assessing the response, in words. */
-function notEvaluableWords(targets: readonly string[], nonTargets: readonly string[]): string {
+function notEvaluableWords(
+  pack: LoadedPack,
+  targets: readonly string[],
+  nonTargets: readonly string[],
+): string {
   const parts: string[] = []
-  if (targets.length > 0) parts.push(`target ${lesionList(targets)} not measured`)
-  if (nonTargets.length > 0) parts.push(`non-target ${lesionList(nonTargets)} not assessed`)
-  return parts.length > 0 ? parts.join('; ') : 'not every lesion followed was assessed'
+  if (targets.length > 0) parts.push(pack.phrase('lesions', 'target', { lesions: lesionList(pack, targets) }))
+  if (nonTargets.length > 0)
+    parts.push(pack.phrase('lesions', 'non-target', { lesions: lesionList(pack, nonTargets) }))
+  return parts.length > 0 ? parts.join('; ') : pack.words.lesions.unknown
 }
 
 export interface DatedTreatment {

@@ -116,13 +116,13 @@ export function recommendationSteps(
   facts: CaseFacts,
 ): RecommendationSteps {
   const v = cls.variant === null ? null : pack.variants[cls.variant]
-  const decision = v === null ? noVariant(cls) : decide(c, asOf, pack, cls, v, facts)
+  const decision = v === null ? noVariant(pack, cls) : decide(c, asOf, pack, cls, v, facts)
   decision.steps.push(STEP.requestChecks(c, pack, v, decision.next))
   return decision
 }
 
-function noVariant(cls: Classification): RecommendationSteps {
-  const step = STEP.noVariant(cls)
+function noVariant(pack: LoadedPack, cls: Classification): RecommendationSteps {
+  const step = STEP.noVariant(pack, cls)
   return { next: step.next, steps: [step.findings] }
 }
 
@@ -138,24 +138,24 @@ function decide(
   const constraints = c.constraints
   const feasible = STEP.feasibleStudies(pack, v, constraints)
   const resectionDate = v.id === 'post-resection-surveillance' ? cls.resectionDate : null
-  const steps: Findings[] = [STEP.contraindications(constraints)]
+  const steps: Findings[] = [STEP.contraindications(pack, constraints)]
 
-  const end = STEP.surveillanceEnd(v, resectionDate, asOf)
+  const end = STEP.surveillanceEnd(pack, v, resectionDate, asOf)
   steps.push(end.findings)
   if (end.next !== null) return { next: end.next, steps }
 
   const latest = STEP.latestReadAfter(facts, resectionDate)
   steps.push(STEP.history(pack, facts, latest))
 
-  const progression = STEP.progression(c, asOf, v, facts, latest, feasible)
+  const progression = STEP.progression(pack, c, asOf, v, facts, latest, feasible)
   steps.push(progression.findings)
   if (progression.next !== null) return { next: progression.next, steps }
 
-  const size = STEP.untreatedSize(c, v, facts.studies)
+  const size = STEP.untreatedSize(pack, c, v, facts.studies)
   steps.push(size.findings)
   if (size.next !== null) return { next: size.next, steps }
 
-  const nothingFeasible = STEP.noFeasibleStudy(feasible)
+  const nothingFeasible = STEP.noFeasibleStudy(pack, feasible)
   steps.push(nothingFeasible.findings)
   if (nothingFeasible.next !== null) return { next: nothingFeasible.next, steps }
 
@@ -177,12 +177,18 @@ function decide(
   steps.push(interval.findings)
   if (interval.plan === null) return { next: STEP.clinicianReview(), steps }
 
-  const suspicion = STEP.suspicion(c, asOf, v, feasible, interval.plan)
-  const localized = STEP.localizedSymptoms(c, v, feasible, suspicion.plan)
+  const suspicion = STEP.suspicion(pack, c, asOf, v, feasible, interval.plan)
+  const localized = STEP.localizedSymptoms(pack, c, v, feasible, suspicion.plan)
   const plan = localized.plan
   const choice = STEP.studyChoice(pack, v, feasible, plan.front, constraints)
-  const checks = STEP.chosenStudyChecks(pack.procedure[choice.procedure], constraints, c.birthDate, asOf)
-  const pitfalls = STEP.pitfalls(v, facts.studies.length, choice.procedure)
+  const checks = STEP.chosenStudyChecks(
+    pack,
+    pack.procedure[choice.procedure],
+    constraints,
+    c.birthDate,
+    asOf,
+  )
+  const pitfalls = STEP.pitfalls(pack, v, facts.studies.length, choice.procedure)
   const schedule = STEP.schedule(pack, asOf, plan)
   steps.push(suspicion.findings, localized.findings, choice.findings, checks, pitfalls, schedule.findings)
   return {

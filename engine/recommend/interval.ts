@@ -1,16 +1,14 @@
 // When the next study is due: the end of post-resection surveillance, the interval and what it
 // counts from, the changes clinical suspicion and new localized symptoms make, and the due window.
-import { alert, alertSaying } from '../alerts'
 import { addMonths } from '../dates'
 import type { CaseFacts, ReadStudy } from '../facts'
 import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
-import { RESULT_LABELS, TREATMENT_LABELS } from '../labels'
-import { RATIONALE } from '../rationaleSteps'
 import { dueWindow, followUpStatusOf } from '../schedule'
-import type { Alert, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
-import { CARRY_ON, caseStep, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
-import type { DatedTreatment } from './history'
+import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
 import type { Study, Treatment } from '../types'
+import { CARRY_ON, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
+import { labels } from './handover'
+import type { DatedTreatment } from './history'
 import { postTreatmentChangePossible } from './history'
 
 export type Anchor = NonNullable<NextStep['anchor']>
@@ -32,6 +30,7 @@ export interface Planned extends Step {
  * (`nccn_digest_b`, `commnets_jama`); an unknown resection date is a missing input.
  */
 export function surveillanceEndStep(
+  pack: LoadedPack,
   v: LoadedVariant,
   resectionDate: IsoDate | null,
   asOf: IsoDate,
@@ -43,8 +42,8 @@ export function surveillanceEndStep(
   if (!stop || addMonths(resectionDate, stop.years * 12) > asOf) return CARRY_ON
   return {
     findings: {
-      alerts: [alert('ten-years-after-resection')],
-      rationale: [RATIONALE.endSurveillance, RATIONALE.tenYears],
+      alerts: [pack.alerts['ten-years-after-resection']],
+      rationale: [pack.say.endSurveillance({ years: stop.years }, stop.source), pack.steps.tenYears],
       missing: [],
     },
     next: {
@@ -87,58 +86,66 @@ export function intervalStep(
   if (v.id === 'initial-staging') return stagingPlan(c, asOf, pack, v, facts, latest)
   const result = latest === null ? null : latest.result
   if (newTreatment !== null && routine) {
-    return planned([], [afterNewTreatmentStep(routine)], routine, {
+    return planned([], [intervalWords(pack, 'afterNewTreatment', routine)], routine, {
       date: newTreatment.date,
       kind: 'treatment',
     })
   }
   if (latest !== null && result === 'indeterminate' && short) {
-    const alerts: Alert[] = [alert('indeterminate-finding'), alert('functional-correlation')]
-    const rationale: RationaleStep[] = [shortIntervalStep(short)]
+    const alerts: Alert[] = [pack.alerts['indeterminate-finding'], pack.alerts['functional-correlation']]
+    const rationale: RationaleStep[] = [intervalWords(pack, 'shortInterval', short)]
     const offer = v.offers.indeterminate
     let front: readonly ProcedureId[] | null = null
     if (offer && anyFeasible(offer.procedures, feasible)) {
       front = offer.procedures
-      rationale.push(RATIONALE.functionalSeed)
-    } else rationale.push(RATIONALE.functionalSnmmi)
+      rationale.push(pack.say.functionalOffered({ studies: labels(pack, offer.procedures) }, offer.source))
+    } else rationale.push(pack.steps.functionalSnmmi)
     if (postTreatmentChangePossible(c, asOf, v)) {
-      alerts.push(alert('post-treatment-change'))
-      rationale.push(v.fromSeed ? RATIONALE.postTreatment : RATIONALE.postTreatmentRule)
+      alerts.push(pack.alerts['post-treatment-change'])
+      rationale.push(v.fromSeed ? pack.steps.postTreatment : pack.steps.postTreatmentRule)
     }
     return planned(alerts, rationale, short, { date: latest.date, kind: 'latest-read-study' }, front)
   }
   if (latest !== null && result !== 'indeterminate' && routine) {
-    return planned([], [routineIntervalStep(v, routine)], routine, {
+    const words = v.id === 'post-resection-surveillance' ? 'postResectionRoutine' : 'routineInterval'
+    return planned([], [intervalWords(pack, words, routine)], routine, {
       date: latest.date,
       kind: 'latest-read-study',
     })
   }
   if (latest === null && resectionDate !== null && afterResection) {
-    return planned([], [RATIONALE.afterResection], afterResection, { date: resectionDate, kind: 'resection' })
+    return planned([], [intervalWords(pack, 'afterResection', afterResection)], afterResection, {
+      date: resectionDate,
+      kind: 'resection',
+    })
   }
   if (latest === null && routine && followsTreatment(v)) {
     const t = latestTreatment(c, asOf)
     if (t !== null && t.date !== null) {
-      return planned([], [firstResponseStep(t.kind, t.date, routine)], routine, {
+      const step = pack.say.firstResponse(
+        { treatment: pack.words.treatments[t.kind], date: t.date, min: routine.min, max: routine.max },
+        routine.source,
+      )
+      return planned([], [step], routine, {
         date: t.date,
         kind: 'treatment',
       })
     }
     if (t !== null) {
       return {
-        findings: { alerts: [], rationale: [RATIONALE.responseUndated], missing: ['treatments.date'] },
+        findings: { alerts: [], rationale: [pack.steps.responseUndated], missing: ['treatments.date'] },
         plan: { interval: baseline, anchor: { date: asOf, kind: 'as-of' }, front: null },
       }
     }
   }
   if (latest === null) {
-    return planned([alert('baseline-imaging-now')], [RATIONALE.baselineNow], baseline, {
+    return planned([pack.alerts['baseline-imaging-now']], [pack.steps.baselineNow], baseline, {
       date: asOf,
       kind: 'as-of',
     })
   }
   // A read study with no interval for its result in this variant.
-  return { findings: { alerts: [], rationale: [RATIONALE.noInterval], missing: [] }, plan: null }
+  return { findings: { alerts: [], rationale: [pack.steps.noInterval], missing: [] }, plan: null }
 }
 
 /** The follow-up variants of treated disease: the first study after treatment assesses the response. */
@@ -157,14 +164,6 @@ function latestTreatment(c: Case, asOf: IsoDate): { kind: Treatment['kind']; dat
   return dated ?? (undated === null ? null : { kind: undated, date: null })
 }
 
-function firstResponseStep(kind: Treatment['kind'], date: IsoDate, routine: IntervalEntry): RationaleStep {
-  return caseStep(
-    `No study has been read since the treatment (${TREATMENT_LABELS[kind]}, ${date}): the next study assesses the response to it, ${routine.min} to ${routine.max} months after it began. It is the response assessment, not a baseline.`,
-    routine.source,
-    'interval.first-response',
-  )
-}
-
 /**
  * Initial staging: staging is recorded as not complete, so the variant's staging study is due
  * now (app rule). A recorded fact is never overridden by a guess: a read study on file that may
@@ -180,8 +179,8 @@ function stagingPlan(
   latest: ReadStudy | null,
 ): Planned {
   const alerts: Alert[] = []
-  const rationale: RationaleStep[] = [latest === null ? RATIONALE.stagingNow : RATIONALE.stagingNowRead]
-  if (latest === null) alerts.push(alert('baseline-imaging-now'))
+  const rationale: RationaleStep[] = [latest === null ? pack.steps.stagingNow : pack.steps.stagingNowRead]
+  if (latest === null) alerts.push(pack.alerts['baseline-imaging-now'])
   const dx = c.diagnosis.date
   let candidate: { date: IsoDate; procedure: ProcedureId; result: NonNullable<Study['result']> } | null = null
   for (const s of facts.studies) {
@@ -191,21 +190,13 @@ function stagingPlan(
     }
   }
   if (candidate !== null) {
-    const label = pack.procedure[candidate.procedure].label
-    const when =
-      dx === null ? 'the diagnosis date is not recorded' : `done on or after the diagnosis of ${dx}`
-    alerts.push(
-      alertSaying(
-        'staging-study-on-file',
-        `The ${label} of ${candidate.date} may already be the staging study; if it is, record staging as complete.`,
-      ),
-    )
+    const study = pack.procedure[candidate.procedure].label
+    const result = pack.words.results[candidate.result]
+    alerts.push(pack.alertSay.stagingOnFile({ study, date: candidate.date }))
     rationale.push(
-      caseStep(
-        `The ${label} of ${candidate.date} (${RESULT_LABELS[candidate.result]}) may already be the staging study (${when}): if it is, record staging as complete and the case moves to its follow-up pathway.`,
-        'app-rule',
-        'staging.study-on-file',
-      ),
+      dx === null
+        ? pack.say.stagingOnFileUndated({ study, date: candidate.date, result })
+        : pack.say.stagingOnFile({ study, date: candidate.date, result, diagnosis: dx }),
     )
   }
   return planned(alerts, rationale, v.intervals.baseline, { date: asOf, kind: 'as-of' })
@@ -224,29 +215,13 @@ function planned(
   }
 }
 
-function afterNewTreatmentStep(routine: IntervalEntry): RationaleStep {
-  return caseStep(
-    `Response to the new treatment: image ${routine.min} to ${routine.max} months after it started, as for any treated disease under follow-up.`,
-    routine.source,
-    'interval.after-new-treatment',
-  )
-}
-
-function shortIntervalStep(short: IntervalEntry): RationaleStep {
-  return caseStep(
-    `Indeterminate finding: a short-interval study ${short.min} to ${short.max} months after it shows whether it changes.`,
-    short.source,
-    'interval.short',
-  )
-}
-
-function routineIntervalStep(v: LoadedVariant, routine: IntervalEntry): RationaleStep {
-  if (v.id === 'post-resection-surveillance') return RATIONALE.postResectionRoutine
-  return caseStep(
-    `Stable or responding disease: repeat imaging ${routine.min} to ${routine.max} months after the latest read study.`,
-    routine.source,
-    'interval.routine',
-  )
+/** An interval's sentence, citing the interval's own source. */
+function intervalWords(
+  pack: LoadedPack,
+  name: 'afterNewTreatment' | 'shortInterval' | 'routineInterval' | 'postResectionRoutine' | 'afterResection',
+  iv: IntervalEntry,
+): RationaleStep {
+  return pack.say[name]({ min: iv.min, max: iv.max }, iv.source)
 }
 
 /**
@@ -255,6 +230,7 @@ function routineIntervalStep(v: LoadedVariant, routine: IntervalEntry): Rational
  * variant offers it (`snmmi_auc`).
  */
 export function suspicionStep(
+  pack: LoadedPack,
   c: Case,
   asOf: IsoDate,
   v: LoadedVariant,
@@ -263,7 +239,7 @@ export function suspicionStep(
 ): Planned {
   if (c.suspectedRecurrence !== true && !hasSymptom(c, 'rising-biomarkers'))
     return { findings: NOTHING, plan }
-  const rationale: RationaleStep[] = [RATIONALE.suspicion]
+  const rationale: RationaleStep[] = [pack.steps.suspicion]
   let { interval, anchor, front } = plan
   if (anchor.kind !== 'as-of') {
     interval = v.intervals.baseline
@@ -272,10 +248,10 @@ export function suspicionStep(
   const offer = v.offers.clinicalSuspicion
   if (offer && anyFeasible(offer.procedures, feasible)) {
     front = offer.procedures
-    rationale.push(RATIONALE.suspicionSstr)
+    rationale.push(pack.say.suspicionSstr({ studies: labels(pack, offer.procedures) }))
   }
   return {
-    findings: { alerts: [alert('clinical-progression-suspected')], rationale: rationale, missing: [] },
+    findings: { alerts: [pack.alerts['clinical-progression-suspected']], rationale: rationale, missing: [] },
     plan: { interval, anchor, front },
   }
 }
@@ -286,6 +262,7 @@ export function suspicionStep(
  * without one the radiologist decides (app rule).
  */
 export function localizedSymptomsStep(
+  pack: LoadedPack,
   c: Case,
   v: LoadedVariant,
   feasible: readonly ProcedureId[],
@@ -297,8 +274,8 @@ export function localizedSymptomsStep(
   if (offer && anyFeasible(offer.procedures, feasible)) {
     return {
       findings: {
-        alerts: [alert('extra-abdominal-symptoms')],
-        rationale: [RATIONALE.localizedSeed],
+        alerts: [pack.alerts['extra-abdominal-symptoms']],
+        rationale: [pack.say.localizedOffered({ studies: labels(pack, offer.procedures) }, offer.source)],
         missing: [],
       },
       plan:
@@ -309,8 +286,8 @@ export function localizedSymptomsStep(
   }
   return {
     findings: {
-      alerts: [alert('extra-abdominal-symptoms')],
-      rationale: [RATIONALE.localizedOther],
+      alerts: [pack.alerts['extra-abdominal-symptoms']],
+      rationale: [pack.steps.localizedOther],
       missing: [],
     },
     plan,
@@ -330,13 +307,19 @@ export function scheduleStep(
   const due = dueWindow(anchor.date, interval)
   const status = followUpStatusOf(due, asOf)
   const alerts: Alert[] = []
-  if (pack.sources[interval.source]?.kind === 'secondary') alerts.push(alert('interval-secondary-source'))
-  if (status === 'overdue') alerts.push(alert('follow-up-overdue'))
-  const when = caseStep(
-    `Due between ${due.from} and ${due.to} (${interval.min}-${interval.max} months from ${anchorWords(anchor.kind)} ${anchor.date}); ${status} on ${asOf}.`,
-    'computed',
-    'schedule.due',
-  )
+  if (pack.sources[interval.source]?.kind === 'secondary')
+    alerts.push(pack.alerts['interval-secondary-source'])
+  if (status === 'overdue') alerts.push(pack.alerts['follow-up-overdue'])
+  const when = pack.say.scheduleDue({
+    from: due.from,
+    to: due.to,
+    min: interval.min,
+    max: interval.max,
+    anchor: pack.words.anchors[anchor.kind],
+    anchorDate: anchor.date,
+    status,
+    asOf,
+  })
   return {
     findings: { alerts: alerts, rationale: [when], missing: [] },
     intervalMonths: { min: interval.min, max: interval.max },
@@ -353,17 +336,4 @@ function hasSymptom(c: Case, code: string): boolean {
 function anyFeasible(offered: readonly ProcedureId[], feasible: readonly ProcedureId[]): boolean {
   for (const p of offered) if (feasible.includes(p)) return true
   return false
-}
-
-function anchorWords(kind: AnchorKind): string {
-  switch (kind) {
-    case 'latest-read-study':
-      return 'the latest read study,'
-    case 'resection':
-      return 'the resection,'
-    case 'treatment':
-      return 'the start of the treatment,'
-    case 'as-of':
-      return 'the evaluation date,'
-  }
 }

@@ -1,11 +1,8 @@
 // Which study to order, the alternatives, and the founding article's pitfalls for that order.
-import { alert } from '../alerts'
 import { alternativesTo } from '../choice'
 import type { LoadedPack, LoadedVariant } from '../guideline'
-import { RATING_WORDS } from '../labels'
-import { RATIONALE } from '../rationaleSteps'
 import type { Alert, Constraints, ProcedureId, RationaleStep } from '../types'
-import { caseStep, type Findings, type Step } from './findings'
+import type { Findings, Step } from './findings'
 
 const MRI: ProcedureId = 'mri-abdomen-pelvis-without-and-with-iv-contrast'
 const CT: ProcedureId = 'ct-abdomen-pelvis-with-iv-contrast'
@@ -18,8 +15,9 @@ export interface StudyChoice extends Step {
 /**
  * The best feasible study the source offers as the routine one (the pack ranks them), the other
  * feasible ones as alternatives with `front` listed first, and why: the founding article's MRI,
- * or CT when MRI is contraindicated (`seed`), else the candidate's verified rating and its source.
- * Called only when a routine study is feasible (`noRoutineStudyStep` settles the case otherwise).
+ * or CT when MRI is contraindicated (`seed`, while the pack rates them usually appropriate), else
+ * the candidate's rating and its source, and each feasible study it was ranked above for a better
+ * rating. Called only when a routine study is feasible (`noRoutineStudyStep` settles it otherwise).
  */
 export function studyChoiceStep(
   pack: LoadedPack,
@@ -29,14 +27,32 @@ export function studyChoiceStep(
   constraints: Constraints,
 ): StudyChoice {
   let procedure = feasible[0] as ProcedureId
-  for (const p of feasible) {
+  for (let i = 0; i < feasible.length; i++) {
+    const p = feasible[i] as ProcedureId
     if (v.routine.includes(p)) {
       procedure = p
       break
     }
   }
   const rationale: RationaleStep[] = [whyThisStudy(pack, v, procedure, constraints)]
-  if (v.candidates.length === 1) rationale.push(RATIONALE.onlyVerified)
+  const chosen = v.rating[procedure]
+  for (let i = 0; i < feasible.length; i++) {
+    const p = feasible[i] as ProcedureId
+    const other = v.rating[p]
+    if (p === procedure || other.rating === chosen.rating || !v.routine.includes(p)) continue
+    rationale.push(
+      pack.say.chooseOutranks(
+        {
+          study: pack.procedure[procedure].label,
+          rating: pack.words.ratings[chosen.rating],
+          other: pack.procedure[p].label,
+          otherRating: pack.words.ratings[other.rating],
+        },
+        other.source ?? v.source,
+      ),
+    )
+  }
+  if (v.candidates.length === 1) rationale.push(pack.steps.onlyVerified)
   return {
     findings: { alerts: [], rationale: rationale, missing: [] },
     procedure,
@@ -50,13 +66,14 @@ function whyThisStudy(
   procedure: ProcedureId,
   constraints: Constraints,
 ): RationaleStep {
-  if (v.fromSeed && procedure === MRI) return RATIONALE.bestMri
-  if (v.fromSeed && procedure === CT && constraints.mriContraindicated === true) return RATIONALE.ctWhenNoMri
   const row = v.rating[procedure]
-  return caseStep(
-    `${pack.procedure[procedure].label} is the best feasible study with a verified rating for this variant (${RATING_WORDS[row.rating]}).`,
+  const ua = row.rating === 'usually-appropriate'
+  if (v.fromSeed && ua && procedure === MRI) return pack.steps.bestMri
+  if (v.fromSeed && ua && procedure === CT && constraints.mriContraindicated === true)
+    return pack.steps.ctWhenNoMri
+  return pack.say.chooseBest(
+    { study: pack.procedure[procedure].label, rating: pack.words.ratings[row.rating] },
     row.source ?? v.source,
-    'choose.best-feasible',
   )
 }
 
@@ -66,16 +83,21 @@ function whyThisStudy(
  * article (`seed`) gives them for its own variant; in the variants it excludes they are engine
  * rules, and say so.
  */
-export function pitfallFindings(v: LoadedVariant, studiesOnFile: number, procedure: ProcedureId): Findings {
+export function pitfallFindings(
+  pack: LoadedPack,
+  v: LoadedVariant,
+  studiesOnFile: number,
+  procedure: ProcedureId,
+): Findings {
   const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
   if (studiesOnFile === 0) {
-    alerts.push(alert('priors-not-available'))
-    rationale.push(v.fromSeed ? RATIONALE.priors : RATIONALE.priorsRule)
+    alerts.push(pack.alerts['priors-not-available'])
+    rationale.push(v.fromSeed ? pack.steps.priors : pack.steps.priorsRule)
   }
   if (procedure === MRI || procedure === CT) {
-    alerts.push(alert('pancreas-protocol'))
-    rationale.push(v.fromSeed ? RATIONALE.protocol : RATIONALE.protocolRule)
+    alerts.push(pack.alerts['pancreas-protocol'])
+    rationale.push(v.fromSeed ? pack.steps.protocol : pack.steps.protocolRule)
   }
   return { alerts: alerts, rationale: rationale, missing: [] }
 }

@@ -42,6 +42,7 @@ export const ALERT_TONE: Record<AlertCode, Tone> = {
   'interval-secondary-source': 'info',
   'ten-years-after-resection': 'info',
   'dose-unknown': 'warn',
+  'site-rule-growth-rate': 'info',
 }
 
 /** The alerts of an evaluation with their words and tone, in order. */
