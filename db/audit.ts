@@ -18,6 +18,7 @@ export type AuditEntity =
   | 'setting'
   | 'biomarker'
   | 'patient_note'
+  | 'guideline_pack'
 
 export interface AuditEntry {
   readonly action: string

@@ -10,6 +10,7 @@ export { evaluate } from './evaluate'
 export { classify, type Classification, type LatestRead } from './classify'
 export { recommend, type Recommendation, type RecommendContext } from './recommend'
 export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
+export { comparePlans, PLAN_ASPECTS, type PlanAspect, type PlanChange, type PlanSummary } from './packDiff'
 
 // The follow-up lifecycle: state machine, fulfilment, next step, exits, adherence
 export * from './followup'

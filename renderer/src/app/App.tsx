@@ -5,6 +5,7 @@ import { isConnected } from '../api'
 import { queryKeys } from '../data/keys'
 import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../data/mutations'
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
+import { PacksPage } from '../features/packs/PacksPage'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { SettingsPage } from '../features/settings/SettingsPage'
@@ -16,6 +17,7 @@ type View =
   | { name: 'patient'; id: number; record: boolean; notice?: string }
   | { name: 'new-patient'; form: number }
   | { name: 'settings' }
+  | { name: 'packs' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -93,6 +95,10 @@ export function App() {
     setNotice(null)
     setView({ name: 'settings' })
   }
+  const openPacks = () => {
+    setNotice(null)
+    setView({ name: 'packs' })
+  }
   const startDemo = async () => {
     const r = await loadDemo.run({})
     setNotice(
@@ -145,6 +151,13 @@ export function App() {
             }}
           >
             Back up now
+          </button>
+          <button
+            className="button button--quiet"
+            onClick={openPacks}
+            aria-current={view.name === 'packs' ? 'page' : undefined}
+          >
+            Guideline packs
           </button>
           <button
             className="button button--quiet"
@@ -219,6 +232,7 @@ export function App() {
             onOpenSettings={openSettings}
           />
         )}
+        {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
         {view.name === 'settings' && (
           <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
         )}

@@ -143,3 +143,28 @@ export function usePatientCommand<K extends PatientCommand>(name: K, patientId: 
     invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
   )
 }
+
+/** An imported pack is stored inactive: only the pack list changes. */
+export function useImportPack() {
+  return useCallMutation('packs.import', (qc) => invalidate(qc, queryKeys.packs))
+}
+
+/** A comparison is a dry run: nothing changes. */
+export function useComparePack() {
+  return useCallMutation('packs.compare', () => undefined)
+}
+
+/**
+ * Adopting or reverting a pack re-evaluates every open case: the packs, the worklist and every
+ * patient page.
+ */
+export function useAdoptPack() {
+  return useCallMutation('packs.adopt', (qc) =>
+    invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all),
+  )
+}
+export function useRevertPack() {
+  return useCallMutation('packs.revert', (qc) =>
+    invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all),
+  )
+}

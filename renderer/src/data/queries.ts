@@ -80,3 +80,8 @@ export function useLeftSurveillance(search: string, enabled: boolean) {
     placeholderData: keepPreviousData,
   })
 }
+
+/** The guideline packs in the log, the one in use, and the open cases still on another pack. */
+export function usePacks() {
+  return useQuery({ queryKey: queryKeys.packs, queryFn: () => fetchValue('packs.list', {}) })
+}
