@@ -5,6 +5,7 @@ import { doseSummary } from './dose'
 import { gatherFacts } from './facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from './guideline'
 import { recommendationSteps } from './recommend'
+import { siteRuleFindings } from './siteRules'
 import { mergeFindings, NOTHING, type Findings } from './recommend/findings'
 import type {
   Alert,
@@ -170,6 +171,7 @@ export function evaluate(
   // decision found a missing input.
   const all: Findings[] = [classification]
   for (let i = 0; i < steps.length; i++) all.push(steps[i] as Findings)
+  all.push(siteRuleFindings(pack, settings, rec.next, facts.response))
   all.push(doseFindings(pack, dose))
   if (missing !== null) all.push({ alerts: [missing], rationale: NO_STEPS, missing: NO_FIELDS })
   const { alerts, alertDetails, rationale, inputsMissing } = mergeFindings(all)

@@ -398,6 +398,7 @@ function run(
         baselineOnly: isBaseline,
         nonTargetOnly,
         tgrPctPerMonth: tgr === null ? null : Math.round(tgr * 100) / 100,
+        tgrFromDate: tgr === null ? null : prevDate,
         unmeasuredTargets: isBaseline || unmeasured === null ? NO_NOTES : unmeasured,
         unassessedNonTargets:
           !isBaseline && ntr === 'NE' ? unassessedNonTargets(tp, baselineNonTargetIds, targets) : NO_NOTES,

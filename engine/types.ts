@@ -347,6 +347,8 @@ export interface RecistResponse {
   nonTargetOnly: boolean
   /** Tumour growth rate from the previous fully measured timepoint, %/month. */
   tgrPctPerMonth: number | null
+  /** The earlier timepoint the growth rate is counted from. */
+  tgrFromDate: IsoDate | null
   /** Baseline target lesions (ids) without a measurement at this timepoint. */
   unmeasuredTargets: readonly string[]
   /** Baseline non-target lesions (ids) not assessed at this timepoint. */
@@ -438,4 +440,9 @@ export interface EngineSettings {
   kFactors?: KFactorSet
   /** Site-provided effective-dose coefficients (mSv/MBq) for agents without a known one. */
   siteCoefficients?: { 'cu64-dotatate'?: number }
+  /**
+   * The site's choice per site rule of the pack (by id): on or off. A rule not named here is as
+   * the pack ships it (`enabled`). Site rules add alerts and never change the study or window.
+   */
+  siteRules?: Readonly<Record<string, boolean>>
 }

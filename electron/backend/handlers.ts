@@ -41,7 +41,15 @@ import {
 } from './services/followup'
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
-import { activePack, adoptPack, comparePack, importPack, packListing, revertPack } from './services/packs'
+import {
+  activePack,
+  adoptPack,
+  comparePack,
+  importPack,
+  packListing,
+  reevaluateOpenCases,
+  revertPack,
+} from './services/packs'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
 import { fulfilledSteps, leftPage } from '../../db/queries/surveillance'
 import { lastUndo } from '../../db/queries/undo'
@@ -245,8 +253,12 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     },
     'settings.get': () => getSettings(db),
     'settings.update': (req) =>
-      updateSettings(db, actor, req, (tx) =>
-        refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)), activePack(tx)),
+      updateSettings(
+        db,
+        actor,
+        req,
+        (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)), activePack(tx)),
+        (tx) => reevaluateOpenCases({ ...fu, engineSettings: () => engineSettingsOf(getSettings(tx)) }, tx),
       ),
     'packs.list': () => packListing(db),
     'packs.import': (req) => importPack(fu, req.text),

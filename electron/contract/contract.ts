@@ -184,6 +184,11 @@ export interface Settings {
    * step's window opens (default 30); an earlier study is history.
    */
   fulfilmentMarginDays: number
+  /**
+   * The site's choice per site rule of the guideline pack (by rule id). A rule not named is as the
+   * pack ships it (the built-in GREPONET growth-rate rule ships off). Site rules add alerts only.
+   */
+  siteRules: Record<string, boolean>
 }
 
 /** A pack in the log, or the built-in pack before the log stored it (`id: null`). */
@@ -198,6 +203,16 @@ export type { StaleCase }
 export interface PackListing {
   packs: PackRow[]
   active: GuidelineRef
+  /** The active pack's site rules (the site's, not the ACR's), each with whether it is on. */
+  siteRules: {
+    id: string
+    title: string
+    /** As the pack ships it. */
+    enabledInPack: boolean
+    /** As the site has it now. */
+    on: boolean
+    source: { key: string; title: string; url: string | null }
+  }[]
   /** Open cases whose current recommendation came from another pack than the active one (at most 500). */
   stale: StaleCase[]
 }
@@ -441,6 +456,15 @@ export const contract = {
         .int({ error: 'Enter the margin as a whole number of days.' })
         .min(0, { error: 'The margin is at least 0 days.' })
         .max(365, { error: 'The margin is at most 365 days.' })
+        .optional(),
+      siteRules: z
+        .record(
+          z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'Unknown site rule.' })
+            .max(64),
+          z.boolean({ error: 'On or off.' }),
+        )
         .optional(),
     }),
   ),

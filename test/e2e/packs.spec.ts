@@ -116,5 +116,13 @@ test('import a changed pack, compare, adopt (recommendations superseded by the n
   await expect(page.getByTestId('pack-in-use')).toHaveText('acr-pnet 2026.2')
   const listing = await api<{ packs: { version: string; active: boolean }[] }>(page, 'packs.list', {})
   expect(listing.packs.find((p) => p.active)?.version).toBe('2026.2')
+
+  // The site rule is the site's, off as shipped; turning it on changes no study.
+  const rule = page.getByRole('checkbox', { name: /^Site rule: Tumour growth rate/ })
+  await expect(rule).not.toBeChecked()
+  await expect(page.getByTestId('site-rules')).toContainText('not the ACR’s')
+  await rule.click()
+  await expect(page.getByTestId('packs-message')).toContainText('Site rule on')
+  await expect(rule).toBeChecked()
   await page.screenshot({ path: `${SHOTS}/packs-reverted.png`, fullPage: true })
 })

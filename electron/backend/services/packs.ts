@@ -22,6 +22,7 @@ import type { LoadedPack } from '../../../engine'
 import type { PackAdoption, PackComparison, PackListing, PackRow } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
 import { refreshDoseSummaries } from './dose'
+import { getSettings } from './settings'
 import { reevaluateInTx, type FollowUpContext } from './followup'
 
 // Guideline packs in the log: import (checked, stored inactive), compare (a dry run over every open
@@ -126,9 +127,20 @@ export function packListing(db: ReadableDb): PackListing {
     })
   }
   const pack = activePack(db)
+  const chosen = getSettings(db).siteRules
   return {
     packs: rows,
     active: pack.ref,
+    siteRules: pack.siteRules.map((r) => {
+      const src = pack.sources[r.source]
+      return {
+        id: r.id,
+        title: r.title,
+        enabledInPack: r.enabled,
+        on: chosen[r.id] ?? r.enabled,
+        source: { key: r.source, title: src?.title ?? r.source, url: src?.url ?? null },
+      }
+    }),
     stale: casesFromOtherPacks(db, pack.id, pack.version),
   }
 }
@@ -255,6 +267,17 @@ export function adoptPack(
       stepsChanged: moved,
     }
   })
+}
+
+/**
+ * A site rule was turned on or off: every open case is re-evaluated under the pack in use (in the
+ * settings change's transaction), so the rule's alert appears or goes. The study and window never
+ * change (site rules add alerts only); the new recommendations carry `guideline-pack-changed`.
+ */
+export function reevaluateOpenCases(ctx: FollowUpContext, tx: WritableDb): number {
+  const ids = openCaseIds(tx)
+  for (const patientId of ids) reevaluateInTx(ctx, tx, patientId, 'guideline-pack-changed')
+  return ids.length
 }
 
 /** Goes back to the pack that was active before the current one, the same way as adopting it. */

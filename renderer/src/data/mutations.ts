@@ -87,14 +87,18 @@ export function useSetNote(patientId: number) {
 
 /**
  * Settings come back whole and replace the cached ones. The dose settings also recompute every
- * patient's cumulative dose: the worklist and every patient page. Theme and the first-run choice
- * change nothing else.
+ * patient's cumulative dose, and a site rule re-evaluates every open case: the worklist and every
+ * patient page. Theme and the first-run choice change nothing else.
  */
 export function useUpdateSettings() {
   return useCallMutation('settings.update', (qc, value: Settings, req) => {
     qc.setQueryData(queryKeys.settings, value)
     if (req.kFactors !== undefined || req.cu64DotatateMsvPerMbq !== undefined) {
       return invalidate(qc, queryKeys.worklist.all, queryKeys.patients.all)
+    }
+    // A site rule on or off re-evaluates every open case (its alert appears or goes).
+    if (req.siteRules !== undefined) {
+      return invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all)
     }
   })
 }

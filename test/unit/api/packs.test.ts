@@ -278,6 +278,50 @@ describe('compare, adopt, revert', () => {
   })
 })
 
+describe('site rules', () => {
+  it('listed as the site’s, off; turning one on re-evaluates every open case: the alert appears, the plan does not move', async () => {
+    const p = await ok('patients.create', patientInput({ mrn: 'G-1', name: 'Gia Grows' }))
+    const lesion = (mm: number) => [
+      { id: 'T1', organ: 'pancreas', nodal: false, role: 'target' as const, diameterMm: mm, status: null },
+    ]
+    await ok('studies.record', {
+      patientId: p.id,
+      study: { ...study('2026-07-01', 'stable'), lesions: lesion(30) },
+    })
+    await ok('studies.record', {
+      patientId: p.id,
+      study: { ...study('2026-10-01', 'stable'), lesions: lesion(32) },
+    })
+    const l = await ok('packs.list', {})
+    expect(l.siteRules).toEqual([
+      expect.objectContaining({ id: 'greponet-growth-rate', enabledInPack: false, on: false }),
+    ])
+    const before = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    expect(before.output.alerts).not.toContain('site-rule-growth-rate')
+
+    const s = await ok('settings.update', { siteRules: { 'greponet-growth-rate': true } })
+    expect(s.siteRules).toEqual({ 'greponet-growth-rate': true })
+    const after = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    expect(after).toMatchObject({
+      trigger: 'guideline-pack-changed',
+      procedure: before.procedure,
+      due: before.due,
+    })
+    expect(after.output.alertDetails.find((a) => a.code === 'site-rule-growth-rate')?.text).toMatch(
+      /^Site rule/,
+    )
+    expect((await ok('packs.list', {})).siteRules[0]).toMatchObject({ on: true })
+
+    await ok('settings.update', { siteRules: { 'greponet-growth-rate': false } })
+    const off = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    expect(off.output.alerts).not.toContain('site-rule-growth-rate')
+    expect(await call('settings.update', { siteRules: { 'Bad Id': true } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST' },
+    })
+  })
+})
+
 describe('migration 70', () => {
   it('a log of schema 60 keeps every recommendation and item, and its references, and takes the new trigger', () => {
     const file = path.join(dir, 'old.sqlite')

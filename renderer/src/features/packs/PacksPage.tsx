@@ -2,7 +2,13 @@ import { useState } from 'react'
 import type { PackComparison, PackRow, PlanSummary } from '../../../../electron/contract/contract'
 import { ALERT_WORDS, type AlertCode } from '../../../../engine'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { useAdoptPack, useComparePack, useImportPack, useRevertPack } from '../../data/mutations'
+import {
+  useAdoptPack,
+  useComparePack,
+  useImportPack,
+  useRevertPack,
+  useUpdateSettings,
+} from '../../data/mutations'
 import { usePacks } from '../../data/queries'
 import { procedureName } from '../../domain/labels'
 
@@ -40,6 +46,7 @@ export function PacksPage({ onBack, onOpenPatient }: Props) {
   const compare = useComparePack()
   const adopt = useAdoptPack()
   const revert = useRevertPack()
+  const settings = useUpdateSettings()
   const [message, setMessage] = useState<string | null>(null)
   const [problems, setProblems] = useState<[string, string][]>([])
   const [comparison, setComparison] = useState<{ row: PackRow; result: PackComparison } | null>(null)
@@ -90,7 +97,16 @@ export function PacksPage({ onBack, onOpenPatient }: Props) {
         : `Nothing was reverted: ${r.error.message}`,
     )
   }
-  const busy = importPack.isPending || compare.isPending || adopt.isPending || revert.isPending
+  const busy =
+    importPack.isPending || compare.isPending || adopt.isPending || revert.isPending || settings.isPending
+  const toggleRule = async (id: string, title: string, on: boolean) => {
+    const r = await settings.run({ siteRules: { [id]: on } })
+    setMessage(
+      r.ok
+        ? `Site rule ${on ? 'on' : 'off'}: ${title}. Every open case was re-evaluated; the study and window do not change.`
+        : `The site rule was not changed: ${r.error.message}`,
+    )
+  }
 
   return (
     <section className="panel packs" aria-labelledby="packs-title" data-testid="packs">
@@ -266,6 +282,38 @@ export function PacksPage({ onBack, onOpenPatient }: Props) {
           </div>
         </section>
       )}
+
+      <fieldset className="settings__group" data-testid="site-rules">
+        <legend>Site rules (this site’s, not the ACR’s)</legend>
+        <p className="muted">
+          A site rule adds an alert and a step to the rationale; it never changes the study, its window or the
+          next step. Each is off as shipped.
+        </p>
+        {data.siteRules.length === 0 && <p className="muted">The pack in use has no site rules.</p>}
+        {data.siteRules.map((r) => (
+          <div key={r.id} className="site-rule">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={r.on}
+                disabled={busy}
+                onChange={(e) => void toggleRule(r.id, r.title, e.currentTarget.checked)}
+              />
+              <span>Site rule: {r.title}</span>
+            </label>
+            <p className="muted small">
+              {r.enabledInPack ? 'On in the pack as shipped.' : 'Off in the pack as shipped.'} Source:{' '}
+              {r.source.url ? (
+                <a href={r.source.url} target="_blank" rel="noreferrer noopener">
+                  {r.source.title}
+                </a>
+              ) : (
+                r.source.title
+              )}
+            </p>
+          </div>
+        ))}
+      </fieldset>
 
       <section aria-labelledby="stale-title">
         <h3 id="stale-title">Open cases on another pack</h3>
