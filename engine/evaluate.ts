@@ -27,7 +27,7 @@ const variantStepCache = new WeakMap<LoadedVariant, RationaleStep>()
 function variantStep(pack: LoadedPack, v: LoadedVariant): RationaleStep {
   let s = variantStepCache.get(v)
   if (!s) {
-    s = Object.freeze(pack.say.variant({ title: v.title }, v.source))
+    s = Object.freeze(pack.say.variant([v.title], v.source))
     variantStepCache.set(v, s)
   }
   return s
@@ -96,7 +96,7 @@ function wordMissingFacts(
   for (const k of ['place', 'confirm', 'choose', 'time', 'order'] as const) {
     if (groups[k].length > 0) parts.push(pack.phrase('purposes', k, { facts: groups[k].join('; ') }))
   }
-  return pack.alertSay.missingFacts({ facts: parts.join('. ') })
+  return pack.alertSay.missingFacts([parts.join('. ')])
 }
 
 /** The dose ledger's word when some study's dose is unknown. */
@@ -105,7 +105,7 @@ function doseFindings(pack: LoadedPack, dose: DoseSummary): Findings {
   if (unknown === 0) return NOTHING
   return {
     alerts: [pack.alerts['dose-unknown']],
-    rationale: [unknown === 1 ? pack.steps.doseUnknown : pack.say.dosesUnknown({ count: unknown })],
+    rationale: [unknown === 1 ? pack.steps.doseUnknown : pack.say.dosesUnknown([unknown])],
     missing: [],
   }
 }

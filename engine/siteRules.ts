@@ -33,17 +33,14 @@ export function siteRuleFindings(
     if (months < rule.minMonths || months > rule.maxMonths) continue
     const shown = Math.round(months * 10) / 10
     ;(alerts ??= []).push(
-      pack.alertSay.siteRuleGrowth({
+      pack.alertSay.siteRuleGrowth([
         rate,
-        threshold: rule.thresholdPctPerMonth,
-        short: next.due === null ? 'as soon as possible' : `from ${next.due.from}`,
-      }),
+        rule.thresholdPctPerMonth,
+        next.due === null ? 'as soon as possible' : `from ${next.due.from}`,
+      ]),
     )
     ;(rationale ??= []).push(
-      pack.say.siteRuleGrowth(
-        { rate, threshold: rule.thresholdPctPerMonth, from, to: response.date, months: shown },
-        rule.source,
-      ),
+      pack.say.siteRuleGrowth([rate, rule.thresholdPctPerMonth, from, response.date, shown], rule.source),
     )
   }
   return alerts === null ? NOTHING : { alerts, rationale: rationale ?? [], missing: [] }

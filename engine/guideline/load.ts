@@ -31,10 +31,9 @@ import {
 import {
   ALERT_VARIANT_SPEC,
   RATIONALE_SPEC,
-  WORD_PARAMS,
   compile,
+  fillNamed,
   type AlertVariantName,
-  type Filler,
   type FixedStepName,
   type SaidStepName,
   type StepParams,
@@ -236,10 +235,7 @@ export function loadPack(data: unknown): LoadedPack {
 
   // Texts: fixed steps frozen once; the others compiled at their placeholders.
   const steps = {} as Record<FixedStepName, RationaleStep>
-  const say = {} as Record<
-    string,
-    (params: Readonly<Record<string, string | number>>, source?: string) => RationaleStep
-  >
+  const say = {} as Record<string, (values: readonly (string | number)[], source?: string) => RationaleStep>
   for (const [name, spec] of Object.entries(RATIONALE_SPEC)) {
     const entry = doc.rationale[name as keyof typeof RATIONALE_SPEC] as { text: string; source?: string }
     if (spec.params.length === 0 && spec.source === 'pack') {
@@ -250,7 +246,7 @@ export function loadPack(data: unknown): LoadedPack {
       })
       continue
     }
-    const fill = compile(entry.text)
+    const fill = compile(entry.text, spec.params)
     const rule = spec.rule
     const fallback = entry.source ?? 'app-rule'
     say[name] = (params, source) => ({ text: fill(params), source: source ?? fallback, rule })
@@ -259,16 +255,11 @@ export function loadPack(data: unknown): LoadedPack {
   for (const [code, words] of Object.entries(doc.alerts)) {
     shared[code as AlertCode] = Object.freeze({ code: code as AlertCode, text: words })
   }
-  const alertSay = {} as Record<string, (params: Readonly<Record<string, string | number>>) => Alert>
+  const alertSay = {} as Record<string, (values: readonly (string | number)[]) => Alert>
   for (const [name, spec] of Object.entries(ALERT_VARIANT_SPEC)) {
-    const fill = compile(doc.alertVariants[name as AlertVariantName])
+    const fill = compile(doc.alertVariants[name as AlertVariantName], spec.params)
     const code: AlertCode = spec.code
     alertSay[name] = (params) => ({ code, text: fill(params) })
-  }
-  const phrases = new Map<string, Filler>()
-  for (const [group, keys] of Object.entries(WORD_PARAMS)) {
-    const words = doc.words[group as WordGroup] as Record<string, string>
-    for (const k of Object.keys(keys ?? {})) phrases.set(`${group}.${k}`, compile(words[k] as string))
   }
 
   const pack: LoadedPack = {
@@ -285,14 +276,13 @@ export function loadPack(data: unknown): LoadedPack {
     kFactors: doc.kFactors,
     siteRules: doc.siteRules,
     steps,
-    say: say as LoadedPack['say'],
+    say: say as unknown as LoadedPack['say'],
     alerts: shared,
-    alertSay: alertSay as LoadedPack['alertSay'],
+    alertSay: alertSay as unknown as LoadedPack['alertSay'],
     alertWords: doc.alerts,
     words: doc.words as Words,
     phrase(group, key, params) {
-      const f = phrases.get(`${group}.${key}`)
-      return f ? f(params) : ((doc.words[group] as Record<string, string>)[key] ?? key)
+      return fillNamed((doc.words[group] as Record<string, string>)[key] ?? key, params)
     },
     data: doc,
   }

@@ -130,7 +130,10 @@ export type FixedStepName = {
     : never
 }[RationaleName]
 export type SaidStepName = Exclude<RationaleName, FixedStepName>
-export type StepParams<K extends RationaleName> = Readonly<Record<Spec[K]['params'][number], string | number>>
+/** One value per name of a `params` list, in its order (a tuple of the same length). */
+type Values<T extends readonly unknown[]> = { readonly [I in keyof T]: string | number }
+/** What a rule fills into a step: one value per placeholder, in the order of its `params`. */
+export type StepParams<K extends RationaleName> = Values<Spec[K]['params']>
 
 /** Alerts whose words depend on the case: the alert code and what the rule fills in. */
 export const ALERT_VARIANT_SPEC = {
@@ -146,9 +149,8 @@ export const ALERT_VARIANT_SPEC = {
 } as const satisfies Record<string, { code: AlertCode; params: readonly string[] }>
 
 export type AlertVariantName = keyof typeof ALERT_VARIANT_SPEC
-export type AlertParams<K extends AlertVariantName> = Readonly<
-  Record<(typeof ALERT_VARIANT_SPEC)[K]['params'][number], string | number>
->
+/** What a rule fills into an alert: one value per placeholder, in the order of its `params`. */
+export type AlertParams<K extends AlertVariantName> = Values<(typeof ALERT_VARIANT_SPEC)[K]['params']>
 
 /** Vocabulary the rules put into sentences, by group: every key of each group is required. */
 export const WORD_SPEC = {
@@ -209,49 +211,40 @@ export function placeholders(text: string): string[] {
   return out
 }
 
-/** A text with its placeholders split out once, filled by a loop (the hot path of every evaluation). */
-export type Filler = (params: Readonly<Record<string, string | number>>) => string
+/**
+ * A text with its placeholders split out once and filled by a loop (the hot path of every
+ * evaluation). Values come positionally, in the order of the rule's `params` (`names`): array
+ * reads stay fast where named lookups on many differently shaped objects would not.
+ */
+export type Filler = (values: readonly (string | number)[]) => string
 
-export function compile(text: string): Filler {
+export function compile(text: string, names: readonly string[]): Filler {
   const parts: string[] = []
-  const keys: string[] = []
+  const slots: number[] = []
   const re = /\{([A-Za-z][A-Za-z0-9]*)\}/g
   let last = 0
   let m: RegExpExecArray | null
   while ((m = re.exec(text)) !== null) {
     parts.push(text.slice(last, m.index))
-    keys.push(m[1] as string)
+    slots.push(names.indexOf(m[1] as string))
     last = m.index + m[0].length
   }
   parts.push(text.slice(last))
-  if (keys.length === 0) return () => text
-  // Straight-line fillers for the usual arities (no loop, no array reads on the hot path).
-  const [p0, p1, p2, p3, p4] = parts as [string, string, string?, string?, string?]
-  const [k0, k1, k2, k3] = keys as [string, string?, string?, string?]
-  switch (keys.length) {
-    case 1:
-      return (p) => p0 + p[k0] + p1
-    case 2:
-      return (p) => p0 + p[k0] + p1 + p[k1 as string] + (p2 as string)
-    case 3:
-      return (p) => p0 + p[k0] + p1 + p[k1 as string] + (p2 as string) + p[k2 as string] + (p3 as string)
-    case 4:
-      return (p) =>
-        p0 +
-        p[k0] +
-        p1 +
-        p[k1 as string] +
-        (p2 as string) +
-        p[k2 as string] +
-        (p3 as string) +
-        p[k3 as string] +
-        (p4 as string)
-  }
-  return (params) => {
-    let out = p0
-    for (let i = 0; i < keys.length; i++) out += String(params[keys[i] as string]) + (parts[i + 1] as string)
+  if (slots.length === 0) return () => text
+  const head = parts[0] as string
+  return (values) => {
+    let out = head
+    for (let i = 0; i < slots.length; i++)
+      out += String(values[slots[i] as number]) + (parts[i + 1] as string)
     return out
   }
+}
+
+/** A text filled from named values (the few words with a placeholder; not on the hot path). */
+export function fillNamed(text: string, values: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (all, k: string) =>
+    k in values ? String(values[k]) : all,
+  )
 }
 
 export const ALERT_CODE_LIST: readonly AlertCode[] = ALERT_CODES

@@ -59,7 +59,7 @@ export function progressionStep(
   const offer = v.offers.progression
   const offered = offer === null ? [] : offer.procedures.filter((p) => feasible.includes(p))
   if (offer !== null && offered.length > 0) {
-    rationale.push(pack.say.progressionOffer({ studies: labels(pack, offered) }, offer.source))
+    rationale.push(pack.say.progressionOffer([labels(pack, offered)], offer.source))
   }
   if (postTreatmentChangePossible(c, asOf, v)) {
     alerts.push(pack.alerts['post-treatment-change'])
@@ -74,10 +74,7 @@ export function progressionStep(
     }
   }
   rationale.push(
-    pack.say.progressionNewTreatment({
-      treatment: pack.words.treatments[newTreatment.kind],
-      date: newTreatment.date,
-    }),
+    pack.say.progressionNewTreatment([pack.words.treatments[newTreatment.kind], newTreatment.date]),
   )
   return { findings: { alerts: alerts, rationale: rationale, missing: [] }, next: null, newTreatment }
 }
@@ -172,17 +169,15 @@ export function noRoutineStudyStep(
     const source = row.source ?? v.source
     const why = exclusion(pack, p, c.constraints)
     if (why !== null) {
-      rationale.push(
-        pack.say.reviewRuledOut({ study: proc.label, rating, reason: pack.words.exclusions[why] }, source),
-      )
+      rationale.push(pack.say.reviewRuledOut([proc.label, rating, pack.words.exclusions[why]], source))
       continue
     }
     const uses: string[] = []
     for (const k of SITUATIONS) if (v.offers[k]?.procedures.includes(p)) uses.push(pack.words.offers[k])
     rationale.push(
       uses.length > 0
-        ? pack.say.reviewOffered({ study: proc.label, rating, uses: uses.join('; ') }, source)
-        : pack.say.reviewNotOffered({ study: proc.label, rating }, source),
+        ? pack.say.reviewOffered([proc.label, rating, uses.join('; ')], source)
+        : pack.say.reviewNotOffered([proc.label, rating], source),
     )
     if (proc.modality !== 'PET/CT' && proc.modality !== 'NM') continue
     if (c.constraints.iodinatedContrastContraindicated === true)
@@ -191,7 +186,7 @@ export function noRoutineStudyStep(
     if (dose.radiopharmaceuticalMsv !== null) {
       rationale.push(
         pack.say[c.weightKg === null ? 'reviewDoseNoWeight' : 'reviewDose'](
-          { study: proc.label, msv: dose.radiopharmaceuticalMsv, mbq: dose.activityMbq ?? 0 },
+          [proc.label, dose.radiopharmaceuticalMsv, dose.activityMbq ?? 0],
           dose.sources[dose.sources.length - 1] ?? 'computed',
         ),
       )
@@ -199,7 +194,7 @@ export function noRoutineStudyStep(
   }
   return {
     findings: {
-      alerts: [pack.alertSay.noRoutineStudy({ options: labels(pack, feasible) })],
+      alerts: [pack.alertSay.noRoutineStudy([labels(pack, feasible)])],
       rationale,
       missing: [],
     },

@@ -26,43 +26,31 @@ export function historyFindings(pack: LoadedPack, facts: CaseFacts, latest: Read
   if (facts.derived !== null && latest !== null && latest.derived) {
     alerts.push(pack.alerts['result-derived-from-recist'])
     rationale.push(
-      pack.say.resultDerived({
-        date: facts.derived.date,
-        category: facts.derived.fromCategory,
-        result: results[facts.derived.result],
-      }),
+      pack.say.resultDerived([facts.derived.date, facts.derived.fromCategory, results[facts.derived.result]]),
     )
   }
   if (facts.recistDisagrees && facts.response !== null && latest !== null) {
     alerts.push(pack.alerts['recist-disagrees-with-read'])
-    rationale.push(
-      pack.say.recistMismatch({ category: facts.response.category, result: results[latest.result] }),
-    )
+    rationale.push(pack.say.recistMismatch([facts.response.category, results[latest.result]]))
   }
   if (facts.unread !== null) {
     alerts.push(pack.alerts['unread-study'])
-    rationale.push(pack.say.unread({ date: facts.unread.date }))
+    rationale.push(pack.say.unread([facts.unread.date]))
   }
   if (facts.futureStudies > 0) {
     alerts.push(pack.alerts['study-after-as-of'])
     rationale.push(
-      facts.futureStudies === 1
-        ? pack.steps.futureStudy
-        : pack.say.futureStudies({ count: facts.futureStudies }),
+      facts.futureStudies === 1 ? pack.steps.futureStudy : pack.say.futureStudies([facts.futureStudies]),
     )
   }
   const r = facts.response
   if (r !== null && r.category === 'NE' && !r.baselineOnly) {
     const lesions = notEvaluableWords(pack, r.unmeasuredTargets, r.unassessedNonTargets)
-    alerts.push(pack.alertSay.recistNotEvaluable({ date: r.date, lesions }))
-    rationale.push(pack.say.recistNotEvaluable({ date: r.date, lesions, baselineDate: r.baselineDate }))
+    alerts.push(pack.alertSay.recistNotEvaluable([r.date, lesions]))
+    rationale.push(pack.say.recistNotEvaluable([r.date, lesions, r.baselineDate]))
   }
   if (latest !== null) {
-    const params = {
-      study: pack.procedure[latest.procedure].label,
-      date: latest.date,
-      result: results[latest.result],
-    }
+    const params = [pack.procedure[latest.procedure].label, latest.date, results[latest.result]] as const
     rationale.push(latest.derived ? pack.say.latestDerived(params) : pack.say.latest(params))
   }
   return { alerts: alerts, rationale: rationale, missing: [] }

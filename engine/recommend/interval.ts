@@ -43,7 +43,7 @@ export function surveillanceEndStep(
   return {
     findings: {
       alerts: [pack.alerts['ten-years-after-resection']],
-      rationale: [pack.say.endSurveillance({ years: stop.years }, stop.source), pack.steps.tenYears],
+      rationale: [pack.say.endSurveillance([stop.years], stop.source), pack.steps.tenYears],
       missing: [],
     },
     next: {
@@ -98,7 +98,7 @@ export function intervalStep(
     let front: readonly ProcedureId[] | null = null
     if (offer && anyFeasible(offer.procedures, feasible)) {
       front = offer.procedures
-      rationale.push(pack.say.functionalOffered({ studies: labels(pack, offer.procedures) }, offer.source))
+      rationale.push(pack.say.functionalOffered([labels(pack, offer.procedures)], offer.source))
     } else rationale.push(pack.steps.functionalSnmmi)
     if (postTreatmentChangePossible(c, asOf, v)) {
       alerts.push(pack.alerts['post-treatment-change'])
@@ -123,7 +123,7 @@ export function intervalStep(
     const t = latestTreatment(c, asOf)
     if (t !== null && t.date !== null) {
       const step = pack.say.firstResponse(
-        { treatment: pack.words.treatments[t.kind], date: t.date, min: routine.min, max: routine.max },
+        [pack.words.treatments[t.kind], t.date, routine.min, routine.max],
         routine.source,
       )
       return planned([], [step], routine, {
@@ -192,11 +192,11 @@ function stagingPlan(
   if (candidate !== null) {
     const study = pack.procedure[candidate.procedure].label
     const result = pack.words.results[candidate.result]
-    alerts.push(pack.alertSay.stagingOnFile({ study, date: candidate.date }))
+    alerts.push(pack.alertSay.stagingOnFile([study, candidate.date]))
     rationale.push(
       dx === null
-        ? pack.say.stagingOnFileUndated({ study, date: candidate.date, result })
-        : pack.say.stagingOnFile({ study, date: candidate.date, result, diagnosis: dx }),
+        ? pack.say.stagingOnFileUndated([study, candidate.date, result])
+        : pack.say.stagingOnFile([study, candidate.date, result, dx]),
     )
   }
   return planned(alerts, rationale, v.intervals.baseline, { date: asOf, kind: 'as-of' })
@@ -221,7 +221,7 @@ function intervalWords(
   name: 'afterNewTreatment' | 'shortInterval' | 'routineInterval' | 'postResectionRoutine' | 'afterResection',
   iv: IntervalEntry,
 ): RationaleStep {
-  return pack.say[name]({ min: iv.min, max: iv.max }, iv.source)
+  return pack.say[name]([iv.min, iv.max], iv.source)
 }
 
 /**
@@ -248,7 +248,7 @@ export function suspicionStep(
   const offer = v.offers.clinicalSuspicion
   if (offer && anyFeasible(offer.procedures, feasible)) {
     front = offer.procedures
-    rationale.push(pack.say.suspicionSstr({ studies: labels(pack, offer.procedures) }))
+    rationale.push(pack.say.suspicionSstr([labels(pack, offer.procedures)]))
   }
   return {
     findings: { alerts: [pack.alerts['clinical-progression-suspected']], rationale: rationale, missing: [] },
@@ -275,7 +275,7 @@ export function localizedSymptomsStep(
     return {
       findings: {
         alerts: [pack.alerts['extra-abdominal-symptoms']],
-        rationale: [pack.say.localizedOffered({ studies: labels(pack, offer.procedures) }, offer.source)],
+        rationale: [pack.say.localizedOffered([labels(pack, offer.procedures)], offer.source)],
         missing: [],
       },
       plan:
@@ -310,16 +310,16 @@ export function scheduleStep(
   if (pack.sources[interval.source]?.kind === 'secondary')
     alerts.push(pack.alerts['interval-secondary-source'])
   if (status === 'overdue') alerts.push(pack.alerts['follow-up-overdue'])
-  const when = pack.say.scheduleDue({
-    from: due.from,
-    to: due.to,
-    min: interval.min,
-    max: interval.max,
-    anchor: pack.words.anchors[anchor.kind],
-    anchorDate: anchor.date,
+  const when = pack.say.scheduleDue([
+    due.from,
+    due.to,
+    interval.min,
+    interval.max,
+    pack.words.anchors[anchor.kind],
+    anchor.date,
     status,
     asOf,
-  })
+  ])
   return {
     findings: { alerts: alerts, rationale: [when], missing: [] },
     intervalMonths: { min: interval.min, max: interval.max },

@@ -21,23 +21,23 @@ export function requestChecks(c: Case, pack: LoadedPack, v: LoadedVariant | null
   const study = pack.procedure[req].label
   const row = v === null ? null : v.rating[req]
   if (v === null || row === null) {
-    alerts.push(pack.alertSay.requestNoVariant({ study }))
-    rationale.push(pack.say.requestNoVariant({ study }))
+    alerts.push(pack.alertSay.requestNoVariant([study]))
+    rationale.push(pack.say.requestNoVariant([study]))
   } else if (row.rating === 'not-loaded') {
-    alerts.push(pack.alertSay.requestNotRated({ study }))
-    rationale.push(pack.say.requestNotRated({ study }))
+    alerts.push(pack.alertSay.requestNotRated([study]))
+    rationale.push(pack.say.requestNotRated([study]))
   } else if (row.rating === 'usually-not-appropriate') {
     const rating = pack.words.ratings[row.rating]
-    alerts.push(pack.alertSay.requestNotAppropriate({ study, rating }))
+    alerts.push(pack.alertSay.requestNotAppropriate([study, rating]))
     rationale.push(
       req === 'endoscopic-us' && v.fromSeed
         ? pack.steps.eusNotAppropriate
-        : pack.say.requestNotAppropriate({ study, rating }, row.source ?? 'app-rule'),
+        : pack.say.requestNotAppropriate([study, rating], row.source ?? 'app-rule'),
     )
   } else {
     rationale.push(
       pack.say.requestAppropriate(
-        { study, rating: pack.words.ratings[row.rating], relation: relationToNext(pack, req, next) },
+        [study, pack.words.ratings[row.rating], relationToNext(pack, req, next)],
         row.source ?? v.source,
       ),
     )
@@ -45,8 +45,8 @@ export function requestChecks(c: Case, pack: LoadedPack, v: LoadedVariant | null
   const why = exclusion(pack, req, c.constraints)
   if (why !== null) {
     const reason = pack.words.exclusions[why]
-    alerts.push(pack.alertSay.requestContraindicated({ study, reason }))
-    rationale.push(pack.say.requestContraindicated({ study, reason }))
+    alerts.push(pack.alertSay.requestContraindicated([study, reason]))
+    rationale.push(pack.say.requestContraindicated([study, reason]))
   }
   if (req === 'in111-pentetreotide-spect-ct') {
     alerts.push(pack.alerts['prefer-sstr-pet'])

@@ -42,12 +42,12 @@ export function studyChoiceStep(
     if (p === procedure || other.rating === chosen.rating || !v.routine.includes(p)) continue
     rationale.push(
       pack.say.chooseOutranks(
-        {
-          study: pack.procedure[procedure].label,
-          rating: pack.words.ratings[chosen.rating],
-          other: pack.procedure[p].label,
-          otherRating: pack.words.ratings[other.rating],
-        },
+        [
+          pack.procedure[procedure].label,
+          pack.words.ratings[chosen.rating],
+          pack.procedure[p].label,
+          pack.words.ratings[other.rating],
+        ],
         other.source ?? v.source,
       ),
     )
@@ -72,7 +72,7 @@ function whyThisStudy(
   if (v.fromSeed && ua && procedure === CT && constraints.mriContraindicated === true)
     return pack.steps.ctWhenNoMri
   return pack.say.chooseBest(
-    { study: pack.procedure[procedure].label, rating: pack.words.ratings[row.rating] },
+    [pack.procedure[procedure].label, pack.words.ratings[row.rating]],
     row.source ?? v.source,
   )
 }
