@@ -104,6 +104,8 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
+  /** Goes up by one with every saved change (schema 65); a save names the version it edited. */
+  version: number
   /** Set when the patient was marked as entered in error (then every view skips them). */
   enteredInError: EnteredInError | null
   createdAt: string
@@ -238,6 +240,8 @@ export interface WorklistRow {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
@@ -282,6 +286,8 @@ export interface PatientSummaryFacts {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean

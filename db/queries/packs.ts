@@ -102,24 +102,25 @@ export function insertPack(
   )
 }
 
-/** Makes `id` the active pack (the one before it becomes its `previous_id` when given). */
+/** The pack is no longer the one in use. */
+export function deactivatePack(db: WritableDb, id: number): void {
+  db.prepare('UPDATE guideline_pack SET active = 0 WHERE id = ?').run(id)
+}
+
+/**
+ * Makes `id` the pack in use (after the one in use was deactivated), with who and when; a
+ * `previousId` replaces the pack it goes back to (omitted: kept, as when reverting to it).
+ */
 export function activatePack(
   db: WritableDb,
   id: number,
-  a: { at: string; by: string; previousId: number | null | undefined },
+  a: { at: string; by: string; previousId?: number },
 ): void {
-  db.prepare('UPDATE guideline_pack SET active = 0 WHERE active = 1 AND id <> ?').run(id)
   db.prepare(
     `UPDATE guideline_pack SET active = 1, activated_at = @at, activated_by = @by,
-       previous_id = CASE WHEN @keepPrevious = 1 THEN previous_id ELSE @previousId END
+       previous_id = coalesce(@previousId, previous_id)
      WHERE id = @id`,
-  ).run({
-    id,
-    at: a.at,
-    by: a.by,
-    previousId: a.previousId ?? null,
-    keepPrevious: a.previousId === undefined ? 1 : 0,
-  })
+  ).run({ id, at: a.at, by: a.by, previousId: a.previousId ?? null })
 }
 
 /** The patients under surveillance: in the log, not entered in error, not left. */

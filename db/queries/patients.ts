@@ -25,6 +25,7 @@ interface PatientRow {
   symptoms_asked: number
   requested_procedure: PatientRecord['requestedProcedure']
   is_demo: number
+  version: number
   created_at: string
   updated_at: string
   d_date: string | null
@@ -92,6 +93,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
     treatments,
     requestedProcedure: r.requested_procedure,
     isDemo: r.is_demo === 1,
+    version: r.version,
     enteredInError: errorMark(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -145,8 +147,8 @@ export function insertPatient(
   const id = Number(
     db
       .prepare(
-        `INSERT INTO patient (mrn, name, created_at, updated_at)
-         VALUES (@mrn, @name, @at, @at)`,
+        `INSERT INTO patient (mrn, name, version, created_at, updated_at)
+         VALUES (@mrn, @name, 0, @at, @at)`,
       )
       .run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
   )
@@ -161,7 +163,7 @@ export function writePatientFacts(db: WritableDb, id: number, input: PatientInpu
     `UPDATE patient SET mrn = @mrn, name = @name, birth_date = @birthDate, weight_kg = @weightKg,
        staging_complete = @stagingComplete, active_surveillance = @activeSurveillance, burden = @burden,
        suspected_recurrence = @suspectedRecurrence, requested_procedure = @requestedProcedure,
-       updated_at = @at
+       updated_at = @at, version = version + 1
      WHERE id = @id`,
   ).run({
     id,

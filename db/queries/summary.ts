@@ -9,6 +9,7 @@ import type { PatientSummaryFacts } from '../types'
 export function writeSummary(db: WritableDb, patientId: number, s: PatientSummaryFacts): void {
   db.prepare(
     `UPDATE patient SET variant = @variant, last_study_date = @lastStudyDate, last_result = @lastResult,
+       last_result_derived = @lastResultDerived,
        cumulative_msv = @cumulativeMsv, dose_estimated = @doseEstimated, dose_incomplete = @doseIncomplete
      WHERE id = @patientId`,
   ).run({
@@ -16,6 +17,7 @@ export function writeSummary(db: WritableDb, patientId: number, s: PatientSummar
     variant: s.variant,
     lastStudyDate: s.lastStudyDate,
     lastResult: s.lastResult,
+    lastResultDerived: s.lastResultDerived ? 1 : 0,
     cumulativeMsv: s.cumulativeMsv,
     doseEstimated: s.doseEstimated ? 1 : 0,
     doseIncomplete: s.doseIncomplete ? 1 : 0,

@@ -50,6 +50,18 @@ const DELETE: Record<ChildTable, string> = {
 
 const NAME = /^[a-z_][a-z0-9_]*$/
 
+/** The ids of a patient's studies, follow-up items or exits (for auditing what an undo put back). */
+export function patientRecordIds(
+  db: ReadableDb,
+  table: 'study' | 'followup_item' | 'surveillance_exit',
+  patientId: number,
+): number[] {
+  return db
+    .prepare(`${SELECT[table].replace('SELECT *', 'SELECT id')}`)
+    .pluck()
+    .all(patientId) as number[]
+}
+
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
   const patient = db.prepare('SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
@@ -60,8 +72,11 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
 /** Puts the patient's state back exactly as in `snap` (same ids), in the caller's transaction. */
 export function restorePatient(db: WritableDb, patientId: number, snap: PatientSnapshot): void {
   for (const t of [...CHILD_TABLES].reverse()) db.prepare(DELETE[t]).run(patientId)
-  const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && NAME.test(c))
-  db.prepare(`UPDATE patient SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
+  // The record version never goes back: an undo is one more change, so a form opened before it is
+  // stale (db/migrations/0065-record-version.ts).
+  const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && c !== 'version' && NAME.test(c))
+  const set = [...cols.map((c) => `${c} = @${c}`), 'version = version + 1'].join(', ')
+  db.prepare(`UPDATE patient SET ${set} WHERE id = @id`).run({
     ...pick(snap.patient, cols),
     id: patientId,
   })

@@ -12,8 +12,10 @@ import {
   noteText,
   patientInput,
   reasonText,
+  safeText,
   surveillanceExit,
   treatmentInput,
+  trimmedText,
 } from './schemas'
 import type {
   BiomarkerRecord,
@@ -71,6 +73,41 @@ export interface AppInfo {
   backupDir: string
   /** Why today's automatic backup failed, if it did. */
   backupError: string | null
+  /** Whether the log may be written, and what its checks found. */
+  log: LogStatusView
+}
+
+/** A problem a check found in the log (db/integrity.ts). */
+export interface LogProblemView {
+  code: string
+  message: string
+  /** From when the log cannot be trusted (the last good change), when known. */
+  since: string | null
+}
+
+/** The log's state: writable, read-only (recovery mode) or unavailable (only a restore is possible). */
+export interface LogStatusView {
+  mode: 'writable' | 'read-only' | 'unavailable'
+  problems: LogProblemView[]
+  /** When the log was put in this mode. */
+  since: string
+  /** The full check after open is still running. */
+  checking: boolean
+  checkedAt: string | null
+  /** After a restore: the backup restored and where the previous files were kept. */
+  restored: { from: string; setAside: string[]; at: string } | null
+}
+
+/** A backup the restore screen lists. */
+export interface BackupView {
+  file: string
+  name: string
+  kind: 'daily' | 'manual' | 'before-migration' | 'other'
+  createdAt: string
+  bytes: number
+  patients: number | null
+  auditHead: { seq: number; hash: string } | null
+  checked: boolean
 }
 
 /**
@@ -104,6 +141,8 @@ export interface PatientDetail {
   biomarkers: BiomarkerRecord[]
   /** The radiologist's free-text note, or null. */
   note: PatientNote | null
+  /** On time / early / late of each of the patient's closed imaging steps, whenever done. */
+  adherence: AdherenceReport
 }
 
 /** What the follow-up lifecycle decided (engine/followup/reconcile.ts), in words. */
@@ -127,12 +166,16 @@ export interface StepResult {
 /** A patient who left surveillance, for the worklist's list (with the reason, person and date). */
 export type LeftRow = LeftRowData
 
+/** One closed imaging step and how its study fell against the window in force. */
 export interface AdherenceItem {
   itemId: number
   patientId: number
   name: string
   mrn: string
+  /** The window in force when it closed (the radiologist's override, else the suggestion). */
   window: { from: string; to: string }
+  /** The study that fulfilled it. */
+  studyId: number
   studyDate: string
   timing: StepTiming
 }
@@ -140,8 +183,9 @@ export interface AdherenceItem {
 export interface AdherenceReport {
   from: string
   to: string
+  /** Counts every closed imaging step whose study is dated in [from, to]. */
   summary: AdherenceSummary
-  /** The closed imaging steps counted, oldest study first (at most 500). */
+  /** The steps counted, newest study first (at most 500; `summary.steps` counts them all). */
   items: AdherenceItem[]
 }
 
@@ -254,14 +298,21 @@ export const contract = {
   'app.backup': spec<{ file: string; bytes: number }>()(z.strictObject({})),
   'patients.list': spec<Page<PatientSummary>>()(
     z.strictObject({
-      query: z.string().max(100).optional(),
+      query: safeText(100).optional(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
     }),
   ),
   'patients.get': spec<PatientRecord>()(z.strictObject({ id })),
   'patients.create': spec<PatientRecord>()(patientInput),
-  'patients.update': spec<PatientRecord>()(z.strictObject({ id, patient: patientInput })),
+  'patients.update': spec<PatientRecord>()(
+    z.strictObject({
+      id,
+      /** The version the person edited (PatientRecord.version); a stale one is refused (STALE). */
+      version: z.number({ error: 'The record version is a whole number.' }).int().min(0),
+      patient: patientInput,
+    }),
+  ),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
   /** `study.result` must be chosen: a result, or `not-read-yet`. */
   'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: explicitStudy })),
@@ -300,7 +351,7 @@ export const contract = {
         itemId: id,
         status: z.enum(CLOSING_STATUSES, { error: 'Status is done, cancelled or deferred.' }),
         reasonCode: z.enum(MANUAL_STATUS_REASON_CODES, { error: 'Choose a reason from the list.' }),
-        reasonText: z.string().trim().max(500).nullable(),
+        reasonText: trimmedText(500).nullable(),
         /** For `deferred`: the new window. */
         newDue: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
       })
@@ -363,12 +414,12 @@ export const contract = {
   'surveillance.leave': spec<StepResult>()(z.strictObject({ patientId: id, exit: surveillanceExit })),
   /** A patient who had left is followed again: the guideline's next step opens. */
   'surveillance.reopen': spec<StepResult>()(
-    z.strictObject({ patientId: id, reason: z.string().trim().max(500).nullable() }),
+    z.strictObject({ patientId: id, reason: trimmedText(500).nullable() }),
   ),
   /** Patients who left surveillance, with the reason, newest exit first. */
   'worklist.left': spec<Page<LeftRow>>()(
     z.strictObject({
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
     }),
@@ -386,7 +437,7 @@ export const contract = {
         procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
         due: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
         reasonCode: z.enum(OVERRIDE_REASON_CODES, { error: 'Choose a reason from the list.' }),
-        text: z.string().trim().max(500).nullable(),
+        text: trimmedText(500).nullable(),
       })
       .superRefine((r, ctx) => {
         if (r.procedure === null && r.due === null) {
@@ -407,7 +458,7 @@ export const contract = {
   'worklist.page': spec<WorklistRow[]>()(
     z.strictObject({
       bucket: z.enum(WORKLIST_BUCKETS),
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
       sort: z.enum(WORKLIST_SORTS),
       descending: z.boolean(),
@@ -418,7 +469,7 @@ export const contract = {
   'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(
     z.strictObject({
       bucket: z.enum(WORKLIST_BUCKETS),
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
     }),
   ),
@@ -472,6 +523,15 @@ export const contract = {
   'demo.status': spec<{ patients: number }>()(z.strictObject({})),
   'demo.load': spec<{ patients: number }>()(z.strictObject({})),
   'demo.remove': spec<{ removed: number }>()(z.strictObject({})),
+  /** The log's mode and what its checks found (the recovery banner). */
+  'log.status': spec<LogStatusView>()(z.strictObject({})),
+  /** The backups a restore can use, newest first. */
+  'log.backups': spec<BackupView[]>()(z.strictObject({})),
+  /**
+   * Restores the log from one of the listed backups (checked in full first); the current files are
+   * kept aside under new names, never overwritten.
+   */
+  'log.restore': spec<LogStatusView>()(z.strictObject({ file: safeText(4096, 'Choose a backup.') })),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }
 
 type Contract = typeof contract

@@ -73,6 +73,8 @@ export function progressionStep(
       newTreatment: null,
     }
   }
+  // The progression is history now, answered by the new treatment: said as such, not as a live alert.
+  alerts[0] = pack.alerts['progression-answered']
   rationale.push(
     pack.say.progressionNewTreatment([pack.words.treatments[newTreatment.kind], newTreatment.date]),
   )

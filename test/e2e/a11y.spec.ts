@@ -91,6 +91,13 @@ test('the worklist with every tab, and the demo banner, in both themes', async (
   await expect(page.locator(`#${active}`)).toHaveAttribute('role', 'row')
   await expect(grid.getByRole('row').nth(1).getByRole('gridcell')).toHaveCount(8)
   await scanBothThemes(page, 'worklist at the end')
+  // The adherence figures with the closed steps and how they are counted, open.
+  const adherence = page.getByTestId('adherence')
+  await expect(adherence.getByTestId('adherence-figures')).toBeVisible()
+  await adherence.getByText(/^The closed imaging steps/).click()
+  await adherence.getByText('How these figures are counted').click()
+  await expect(adherence.getByTestId('adherence-step').first()).toBeVisible()
+  await scanBothThemes(page, 'worklist adherence')
 })
 
 test('a patient page with a long history, its forms with errors, and the dialogs', async ({ page, log }) => {
@@ -199,6 +206,15 @@ test('a patient page with a long history, its forms with errors, and the dialogs
   await expect(page.getByText('Nothing was saved', { exact: false }).first()).toBeVisible()
   await scanBothThemes(page, 'study form with errors')
   await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+
+  // The treatment form with errors (a correction from the timeline).
+  await page.getByTestId('timeline-treatment').first().getByRole('button', { name: 'Edit' }).click()
+  const treatment = page.getByRole('form', { name: /Edit the treatment/ })
+  await treatment.getByLabel('Start date').fill('2025-02-30')
+  await treatment.getByRole('button', { name: 'Save treatment' }).click()
+  await expect(treatment.getByText('Nothing was saved', { exact: false })).toBeVisible()
+  await scanBothThemes(page, 'treatment form with errors')
+  await treatment.getByRole('button', { name: 'Cancel', exact: true }).click()
 
   // The follow-up forms with errors.
   await page.getByRole('button', { name: 'Change study or window…' }).click()

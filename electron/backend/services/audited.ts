@@ -1,13 +1,17 @@
 import { appendAudit, type Actor } from '../../../db/audit'
+import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
-import { requireItem } from '../../../db/queries/followups'
-import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
+import { requirePack } from '../../../db/queries/packs'
+import { getItem, requireItem } from '../../../db/queries/followups'
+import { getExit, requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
-import { requireStudy } from '../../../db/queries/studies'
+import { getStudy, requireStudy } from '../../../db/queries/studies'
+import { patientRecordIds } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   BiomarkerRecord,
   FollowUpItem,
+  GuidelinePackRecord,
   PatientNote,
   PatientRecord,
   StudyRecord,
@@ -28,6 +32,7 @@ interface Audited {
   followup_item: FollowUpItem
   surveillance_exit: SurveillanceExitRecord
   biomarker: BiomarkerRecord
+  guideline_pack: GuidelinePackRecord
 }
 export type AuditedEntity = keyof Audited
 
@@ -38,6 +43,7 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   followup_item: requireItem,
   surveillance_exit: requireExit,
   biomarker: requireBiomarker,
+  guideline_pack: requirePack,
 }
 
 /**
@@ -66,10 +72,83 @@ export function auditedChange<E extends AuditedEntity>(
   c: { entity: E; id: number; action: string; change: (before: Audited[E]) => void },
 ): { before: Audited[E]; after: Audited[E] } {
   const before = READ[c.entity](tx, c.id)
+  // The record must still be what its last audit row says: a change never builds on a record that
+  // was altered behind the app's back (the log then goes read-only, db/integrity.ts). A treatment
+  // is checked as part of its patient's record (see `auditedTreatment`).
+  if (c.entity !== 'treatment') guardRecord(tx, c.entity as Exclude<E, 'treatment'>, c.id, before)
   c.change(before)
   const after = READ[c.entity](tx, c.id)
   appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })
   return { before, after }
+}
+
+/**
+ * A change of one of the patient's treatments. The live treatments are part of the patient's record
+ * (`PatientRecord.treatments`, rewritten whole by a facts edit), so the change is audited twice in
+ * the same transaction: the treatment's own row, and the patient's record before and after. That
+ * keeps every patient record equal to its last audit row (db/integrity.ts).
+ */
+export function auditedTreatment<T>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; change: () => T },
+): T {
+  let out: T | undefined
+  auditedChange(tx, actor, {
+    entity: 'patient',
+    id: c.patientId,
+    action: c.action,
+    change: () => {
+      out = c.change()
+    },
+  })
+  return out as T
+}
+
+/** The records of a patient an undo may put back, each audited on its own (null: not there). */
+const UNDONE = {
+  study: getStudy,
+  followup_item: getItem,
+  surveillance_exit: getExit,
+} as const satisfies { [E in AuditedEntity]?: (db: ReadableDb, id: number) => Audited[E] | null }
+type Undone = keyof typeof UNDONE
+const UNDONE_ENTITIES = Object.keys(UNDONE) as Undone[]
+
+/**
+ * Puts a patient's state back (undo): `restore` rewrites the rows; the patient's record is audited
+ * before and after, and so is every study, follow-up item and exit of the patient whose stored
+ * content the restore changed, added or removed — so no record is left differing from its last
+ * audit row.
+ */
+export function auditedRestore(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; restore: () => void },
+): void {
+  const ids = (entity: Undone) => patientRecordIds(tx, entity, c.patientId)
+  const read = (entity: Undone, id: number): unknown => UNDONE[entity](tx, id)
+  const before = new Map<string, unknown>()
+  for (const entity of UNDONE_ENTITIES) {
+    for (const id of ids(entity)) {
+      const record = read(entity, id)
+      guardRecord(tx, entity, id, record)
+      before.set(`${entity}:${id}`, record)
+    }
+  }
+  auditedChange(tx, actor, { entity: 'patient', id: c.patientId, action: c.action, change: c.restore })
+  for (const entity of UNDONE_ENTITIES) {
+    const seen = new Set<number>(ids(entity))
+    for (const key of before.keys()) {
+      const [e, id] = key.split(':')
+      if (e === entity) seen.add(Number(id))
+    }
+    for (const id of [...seen].sort((a, b) => a - b)) {
+      const was = before.get(`${entity}:${id}`) ?? null
+      const now = read(entity, id)
+      if (JSON.stringify(was) === JSON.stringify(now)) continue
+      appendAudit(tx, actor, { action: c.action, entity, entityId: id, before: was, after: now })
+    }
+  }
 }
 
 /**

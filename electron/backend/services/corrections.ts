@@ -14,7 +14,7 @@ import type { PatientRecord, StudyInput, StudyRecord, TreatmentFacts } from '../
 import type { LifecycleEvent } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange } from './audited'
+import { auditedChange, auditedRestore, auditedTreatment } from './audited'
 import { checkStudy, liveStudy, reevaluateInTx } from './followup'
 import { keepUndo, studyFact, type FollowUpContext } from './lifecycle'
 
@@ -110,14 +110,19 @@ export function updateTreatment(ctx: FollowUpContext, treatmentId: number, t: Tr
     const before = liveTreatment(tx, treatmentId)
     checkTreatment(ctx, tx, before.patientId, t)
     keepUndo(ctx, tx, before.patientId, 'treatment.update')
-    auditedChange(tx, ctx.actor, {
-      entity: 'treatment',
-      id: treatmentId,
+    auditedTreatment(tx, ctx.actor, {
+      patientId: before.patientId,
       action: 'treatment.update',
-      change: () => {
-        writeTreatment(tx, treatmentId, t)
-        touchPatient(tx, before.patientId, ctx.actor.now().toISOString())
-      },
+      change: () =>
+        auditedChange(tx, ctx.actor, {
+          entity: 'treatment',
+          id: treatmentId,
+          action: 'treatment.update',
+          change: () => {
+            writeTreatment(tx, treatmentId, t)
+            touchPatient(tx, before.patientId, ctx.actor.now().toISOString())
+          },
+        }),
     })
     return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
   })
@@ -148,13 +153,21 @@ function markEntryError(
     const patientId = patientOf(tx)
     const action = `${entity}.markError` as const
     keepUndo(ctx, tx, patientId, action)
-    auditedChange(tx, ctx.actor, {
-      entity,
-      id,
-      action,
-      change: () =>
-        setEnteredInError(tx, entity, id, { at: ctx.actor.now().toISOString(), by: ctx.actor.user, reason }),
-    })
+    const mark = () =>
+      auditedChange(tx, ctx.actor, {
+        entity,
+        id,
+        action,
+        change: () =>
+          setEnteredInError(tx, entity, id, {
+            at: ctx.actor.now().toISOString(),
+            by: ctx.actor.user,
+            reason,
+          }),
+      })
+    // A treatment is part of its patient's record: that change is audited too.
+    if (entity === 'treatment') auditedTreatment(tx, ctx.actor, { patientId, action, change: mark })
+    else mark()
     return result(reevaluateInTx(ctx, tx, patientId, 'facts-changed'))
   })
 }
@@ -165,11 +178,16 @@ export function restoreTreatment(ctx: FollowUpContext, treatmentId: number): Ste
     if (!before.enteredInError)
       throw new DbError('CONFLICT', 'This treatment is not marked as entered in error.')
     keepUndo(ctx, tx, before.patientId, 'treatment.restore')
-    auditedChange(tx, ctx.actor, {
-      entity: 'treatment',
-      id: treatmentId,
+    auditedTreatment(tx, ctx.actor, {
+      patientId: before.patientId,
       action: 'treatment.restore',
-      change: () => setEnteredInError(tx, 'treatment', treatmentId, null),
+      change: () =>
+        auditedChange(tx, ctx.actor, {
+          entity: 'treatment',
+          id: treatmentId,
+          action: 'treatment.restore',
+          change: () => setEnteredInError(tx, 'treatment', treatmentId, null),
+        }),
     })
     return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
   })
@@ -233,11 +251,10 @@ export function undoLastChange(
         `The last change of this patient was made by ${entry.actor}; only they can undo it.`,
       )
     }
-    auditedChange(tx, ctx.actor, {
-      entity: 'patient',
-      id: patientId,
+    auditedRestore(tx, ctx.actor, {
+      patientId,
       action: `undo.${entry.command}`,
-      change: () => {
+      restore: () => {
         restoreRows(tx, patientId, entry.snapshot)
         markUndone(tx, entry.id, ctx.actor.now().toISOString())
       },

@@ -18,7 +18,7 @@ import type {
 import type { LifecycleEvent, SurveillanceExit } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, auditedTreatment } from './audited'
 import {
   currentPlan,
   keepUndo,
@@ -249,18 +249,23 @@ export function recordDecision(
     let plan
     if (req.decision.type === 'new-treatment') {
       const t = req.decision.treatment
-      auditedInsert(tx, ctx.actor, {
-        entity: 'treatment',
+      auditedTreatment(tx, ctx.actor, {
+        patientId: item.patientId,
         action: 'treatment.create',
-        insert: () => {
-          const id = insertTreatment(tx, item.patientId, {
-            kind: t.kind,
-            date: t.date,
-            completeResection: null,
-          })
-          touchPatient(tx, item.patientId, ctx.actor.now().toISOString())
-          return id
-        },
+        change: () =>
+          auditedInsert(tx, ctx.actor, {
+            entity: 'treatment',
+            action: 'treatment.create',
+            insert: () => {
+              const id = insertTreatment(tx, item.patientId, {
+                kind: t.kind,
+                date: t.date,
+                completeResection: null,
+              })
+              touchPatient(tx, item.patientId, ctx.actor.now().toISOString())
+              return id
+            },
+          }),
       })
       plan = storePlan(ctx, tx, item.patientId, 'facts-changed')
     } else {

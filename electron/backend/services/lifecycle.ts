@@ -141,6 +141,7 @@ export function storePlan(
     variant: e.variant,
     lastStudyDate: last?.date ?? null,
     lastResult: last ? resultOf(last, e) : null,
+    lastResultDerived: last !== null && last.result === null && resultOf(last, e) !== null,
     cumulativeMsv: e.dose.cumulativeMsv,
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,

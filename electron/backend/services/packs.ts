@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { appendAudit } from '../../../db/audit'
 import { toCase } from '../../../db/case'
 import { DbError } from '../../../db/errors'
 import {
   activatePack,
   activePackRow,
+  deactivatePack,
   casesFromOtherPacks,
   findPack,
   insertPack,
@@ -21,6 +21,7 @@ import { ACR_PNET, ACR_PNET_DATA, comparePlans, evaluate, loadPack, parsePack } 
 import type { LoadedPack } from '../../../engine'
 import type { PackAdoption, PackComparison, PackListing, PackRow } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
+import { auditedChange, auditedInsert } from './audited'
 import { refreshDoseSummaries } from './dose'
 import { getSettings } from './settings'
 import { reevaluateInTx, type FollowUpContext } from './followup'
@@ -31,22 +32,37 @@ import { reevaluateInTx, type FollowUpContext } from './followup'
 // follow-up lifecycle, all audited). The engine never reads the database: the active pack is loaded
 // here and passed in (FollowUpContext.pack).
 
-/** Loaded packs by the SHA-256 of their stored text: a document is checked and indexed once. */
-const loaded = new Map<string, LoadedPack>()
+/**
+ * Loaded packs per open log, by the SHA-256 of their stored text: a stored document is checked
+ * against its checksum and indexed once per log opened.
+ */
+const loadedByLog = new WeakMap<ReadableDb, Map<string, LoadedPack>>()
 
 /** The built-in pack's text as the log stores it (compact JSON), and its checksum. */
 const BUILT_IN_TEXT = JSON.stringify(ACR_PNET_DATA)
 const BUILT_IN_SHA = sha256(BUILT_IN_TEXT)
-loaded.set(BUILT_IN_SHA, ACR_PNET)
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 function loadStored(db: ReadableDb, row: GuidelinePackRecord): LoadedPack {
+  if (row.sha256 === BUILT_IN_SHA && row.builtIn) return ACR_PNET
+  let loaded = loadedByLog.get(db)
+  if (loaded === undefined) {
+    loaded = new Map()
+    loadedByLog.set(db, loaded)
+  }
   let pack = loaded.get(row.sha256)
   if (!pack) {
-    pack = loadPack(JSON.parse(packDocument(db, row.id)))
+    const text = packDocument(db, row.id)
+    if (sha256(text) !== row.sha256) {
+      throw new DbError(
+        'DB_CORRUPT',
+        `Guideline pack ${row.packId} ${row.version} no longer matches its checksum: it was changed outside the app.`,
+      )
+    }
+    pack = loadPack(JSON.parse(text))
     loaded.set(row.sha256, pack)
   }
   return pack
@@ -76,14 +92,16 @@ function auditedPackInsert(
   p: { packId: string; version: string; title: string; sha256: string; document: string; builtIn: boolean },
   action: string,
 ): GuidelinePackRecord {
-  const id = insertPack(tx, {
-    ...p,
-    at: ctx.actor.now().toISOString(),
-    by: p.builtIn ? BUILT_IN_BY : ctx.actor.user,
+  return auditedInsert(tx, ctx.actor, {
+    entity: 'guideline_pack',
+    action,
+    insert: () =>
+      insertPack(tx, {
+        ...p,
+        at: ctx.actor.now().toISOString(),
+        by: p.builtIn ? BUILT_IN_BY : ctx.actor.user,
+      }),
   })
-  const after = requirePack(tx, id)
-  appendAudit(tx, ctx.actor, { action, entity: 'guideline_pack', entityId: id, before: null, after })
-  return after
 }
 
 /** The built-in pack's row, stored the first time the log needs it (to adopt it or go back to it). */
@@ -238,10 +256,24 @@ export function adoptPack(
     }
     // The pack in use before (stored now if it was the built-in one) is what a revert goes back to.
     const previous = before ?? builtInRow(tx, ctx)
-    activatePack(tx, target.id, {
-      at: ctx.actor.now().toISOString(),
-      by: ctx.actor.user,
-      previousId: how === 'revert' ? undefined : previous.id,
+    if (previous.active) {
+      auditedChange(tx, ctx.actor, {
+        entity: 'guideline_pack',
+        id: previous.id,
+        action: 'pack.deactivate',
+        change: () => deactivatePack(tx, previous.id),
+      })
+    }
+    auditedChange(tx, ctx.actor, {
+      entity: 'guideline_pack',
+      id: target.id,
+      action: `pack.${how}`,
+      change: () =>
+        activatePack(tx, target.id, {
+          at: ctx.actor.now().toISOString(),
+          by: ctx.actor.user,
+          ...(how === 'revert' ? {} : { previousId: previous.id }),
+        }),
     })
     const pack = loadStored(tx, requirePack(tx, target.id))
     const after = requirePack(tx, target.id)
@@ -253,13 +285,6 @@ export function adoptPack(
       if (r.outcome.type !== 'keep' && r.outcome.type !== 'none') moved++
     }
     refreshDoseSummaries(tx, ctx.engineSettings(), pack)
-    appendAudit(tx, ctx.actor, {
-      action: `pack.${how}`,
-      entity: 'guideline_pack',
-      entityId: after.id,
-      before: { active: before ?? { packId: ACR_PNET.id, version: ACR_PNET.version, builtIn: true } },
-      after: { active: after, reevaluated: ids.length, stepsChanged: moved },
-    })
     return {
       pack: after,
       previous: requirePack(tx, previous.id),

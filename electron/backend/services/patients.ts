@@ -1,5 +1,6 @@
 import type { Actor } from '../../../db/audit'
 import { assertMrnFree, insertPatient, writePatientFacts } from '../../../db/queries/patients'
+import { DbError } from '../../../db/errors'
 import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientInput, PatientRecord } from '../../../db/types'
 import { auditedChange, auditedInsert } from './audited'
@@ -23,18 +24,30 @@ export function createPatientInTx(
   })
 }
 
-/** Replaces a patient's facts in the caller's write transaction; the audit row keeps the record before and after. */
+/**
+ * Replaces a patient's facts in the caller's write transaction; the audit row keeps the record
+ * before and after. With `version` (the version the person edited), a record that has moved on
+ * since is refused (STALE): someone else saved it in between, and their change is not overwritten.
+ */
 export function updatePatientInTx(
   tx: WritableDb,
   actor: Actor,
   id: number,
   input: PatientInput,
+  version?: number,
 ): PatientRecord {
   return auditedChange(tx, actor, {
     entity: 'patient',
     id,
     action: 'patient.update',
-    change: () => {
+    change: (before) => {
+      if (version !== undefined && before.version !== version)
+        throw new DbError(
+          'STALE',
+          `${before.name} (MRN ${before.mrn}) was changed by someone else since you opened it ` +
+            `(version ${version}, now ${before.version}). Nothing was saved: reopen the patient to see ` +
+            'the change, then enter yours again.',
+        )
       assertMrnFree(tx, input.mrn, id)
       writePatientFacts(tx, id, input, actor.now().toISOString())
     },
@@ -50,11 +63,19 @@ export function createPatient(ctx: FollowUpContext, input: PatientInput): Patien
   })
 }
 
-/** Replaces a patient's facts and re-runs the engine: one transaction, audited. */
-export function updatePatient(ctx: FollowUpContext, id: number, input: PatientInput): PatientRecord {
+/**
+ * Replaces a patient's facts and re-runs the engine: one transaction, audited. `version` is the
+ * version the person edited; a stale one is refused (STALE).
+ */
+export function updatePatient(
+  ctx: FollowUpContext,
+  id: number,
+  input: PatientInput,
+  version: number,
+): PatientRecord {
   return writeTx(ctx.db, (tx) => {
     keepUndo(ctx, tx, id, 'patient.update')
-    const p = updatePatientInTx(tx, ctx.actor, id, input)
+    const p = updatePatientInTx(tx, ctx.actor, id, input, version)
     reevaluateInTx(ctx, tx, p.id, 'facts-changed')
     return p
   })

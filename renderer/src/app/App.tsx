@@ -8,8 +8,10 @@ import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PacksPage } from '../features/packs/PacksPage'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
+import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { Worklist } from '../features/worklist/Worklist'
+import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { FirstRun } from './FirstRun'
 
 type View =
@@ -34,6 +36,8 @@ export function App() {
   const backup = useBackup()
   const [view, setView] = useState<View>({ name: 'worklist' })
   const [notice, setNotice] = useState<string | null>(null)
+  // The worklist's tab, search, filter, sort and selected row outlive a visit to a patient.
+  const [worklistView, setWorklistView] = useState<WorklistView>(INITIAL_WORKLIST_VIEW)
 
   // Lists and pages are "as of today": when the calendar day moves on, read them again.
   const today = info?.today
@@ -63,6 +67,7 @@ export function App() {
       </main>
     )
   }
+  if (info?.log.mode === 'unavailable') return <RecoveryScreen info={info} />
   if (!info || !settings) return <p className="muted">Loading…</p>
 
   const saveSettings = (patch: Partial<Settings>) => updateSettings.run(patch)
@@ -170,6 +175,7 @@ export function App() {
             Add patient
           </button>
         </div>
+        <RecoveryBanner log={info.log} />
         {info.backupError && (
           <div className="demo-banner" role="alert">
             <span>
@@ -208,6 +214,8 @@ export function App() {
         {view.name === 'worklist' && (
           <Worklist
             today={info.today}
+            view={worklistView}
+            onView={setWorklistView}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
             onAddPatient={addPatient}

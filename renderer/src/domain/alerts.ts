@@ -19,6 +19,7 @@ export const ALERT_TONE: Record<AlertCode, Tone> = {
   'egfr-below-30': 'warn',
   'egfr-30-to-44': 'info',
   progression: 'danger',
+  'progression-answered': 'info',
   'new-lesion': 'danger',
   'indeterminate-finding': 'warn',
   'clinical-progression-suspected': 'warn',

@@ -4,7 +4,7 @@ import { auditFor, verifyAuditChain } from '../../../db/audit'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // Biomarker values and the patient note (migration 60) through the same dispatch path as the UI,
 // on a real SQLite file: validated, audited in the write's own transaction, and never read by the
@@ -20,7 +20,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24', 10),
     user: 'dr.test',
   })
 })

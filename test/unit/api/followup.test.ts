@@ -5,19 +5,19 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
-import { patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
+import { localNoon, patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
 // The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
-// with the clock fixed at 2026-11-24 10:00 UTC.
+// with the clock fixed at noon local time on 2026-11-24.
 
 let backend: Backend
 let cleanup: () => void
-let now = new Date('2026-11-24T10:00:00Z')
+let now = localNoon('2026-11-24')
 
 beforeEach(() => {
   const t = tempDir()
   cleanup = t.cleanup
-  now = new Date('2026-11-24T10:00:00Z')
+  now = localNoon('2026-11-24')
   backend = openBackend({
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
@@ -36,6 +36,9 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
   if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
   return r.value as ResultOf<K>
 }
+
+/** The patient's stored version: what a form that just opened the patient sends back. */
+const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
 
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
@@ -179,7 +182,17 @@ describe('recording a study', () => {
     const row = (
       await ok('worklist.page', { bucket: 'due', sort: 'due', descending: false, limit: 10, offset: 0 })
     )[0]
-    expect(row).toMatchObject({ lastResult: 'progression', item: { reason: 'Tumour board review' } })
+    // The worklist says the progression was derived, not read (issue 8.8).
+    expect(row).toMatchObject({
+      lastResult: 'progression',
+      lastResultDerived: true,
+      item: { reason: 'Tumour board review' },
+    })
+    await ok('studies.setResult', { studyId: r.study.id, result: 'progression' })
+    const read = (
+      await ok('worklist.page', { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 })
+    )[0]
+    expect(read).toMatchObject({ lastResult: 'progression', lastResultDerived: false })
   })
 })
 
@@ -199,8 +212,12 @@ describe('what the open item asks for', () => {
   it('keeps the first window of a due-now item when facts change, so it can become overdue', async () => {
     const p = await ok('patients.create', patientInput())
     const first = (await ok('patients.detail', { id: p.id })).items[0]!
-    now = new Date('2027-01-10T10:00:00Z')
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    now = localNoon('2027-01-10')
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     const later = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
     expect(later).toHaveLength(1)
     expect(later[0]).toMatchObject({ id: first.id, due: first.due })
@@ -241,7 +258,11 @@ describe('what the open item asks for', () => {
     })
     expect(decided.next).toMatchObject({ kind: 'imaging', override: { due: { from: '2027-02-01' } } })
     // The engine still sees the progression; the board's decision already answers it.
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 81 }),
+    })
     const kept = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
     expect(kept).toHaveLength(1)
     expect(kept[0]).toMatchObject({ id: decided.next!.id, override: { due: { from: '2027-02-01' } } })
@@ -251,7 +272,11 @@ describe('what the open item asks for', () => {
         { kind: 'targeted-therapy', date: '2026-11-20', completeResection: null },
       ],
     })
-    await ok('patients.update', { id: p.id, patient: withTreatment })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: withTreatment,
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')
     expect(open).toMatchObject({
       kind: 'treatment-response',
@@ -274,7 +299,11 @@ describe('facts changing', () => {
         eGFR: 70,
       },
     })
-    await ok('patients.update', { id: p.id, patient: input })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: input,
+    })
     const d = await ok('patients.detail', { id: p.id })
     const [current, previous] = d.recommendations
     expect(current).toMatchObject({ procedure: CT, trigger: 'facts-changed', supersededBy: null })
@@ -297,7 +326,11 @@ describe('facts changing', () => {
       reasonCode: 'patient-preference',
       text: 'travelling',
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 75 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 75 }),
+    })
     const after = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(after.override).toEqual({
       procedure: null,
@@ -386,7 +419,11 @@ describe('follow-up items', () => {
       deferralReason: 'patient-request',
     })
     // A later change of facts re-runs the engine but never moves the deferred window.
-    await ok('patients.update', { id: p.id, patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }),
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })
     const again = await dispatch(
@@ -432,9 +469,9 @@ describe('follow-up items', () => {
     const p = await ok('patients.create', patientInput())
     await ok('studies.record', { patientId: p.id, study: study('2026-01-01', 'stable') })
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-01T10:00:00Z')
+    now = localNoon('2027-01-01')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-02T10:00:00Z')
+    now = localNoon('2027-01-02')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 1, due: 0 })
     const [row] = await ok('worklist.page', {
       bucket: 'overdue',

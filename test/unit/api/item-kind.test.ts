@@ -39,6 +39,9 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
   return r.value as ResultOf<K>
 }
 
+/** The patient's stored version: what a form that just opened the patient sends back. */
+const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
+
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const study = (date: string, result: StudyInput['result']): StudyRequest => ({
   date,
@@ -100,6 +103,7 @@ describe('follow-up item kind', () => {
 
     await ok('patients.update', {
       id: q.id,
+      version: await versionOf(q.id),
       patient: patientInput({
         mrn: 'MRN-2',
         treatments: [
@@ -144,7 +148,11 @@ describe('follow-up item kind', () => {
     const retargets = () => count("SELECT count(*) FROM audit_log WHERE action = 'followup.retarget'")
     const before = retargets()
     now = new Date('2027-01-10T10:00:00Z')
-    await ok('patients.update', { id: p.id, patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }),
+    })
     expect(await openItemOf(p.id)).toMatchObject({ id: first.id, kind: 'imaging-now', due: first.due })
     expect(retargets()).toBe(before)
     expect((await ok('worklist.summary', { bucket: 'all' })).counts.overdue).toBe(1)
@@ -163,7 +171,11 @@ describe('follow-up item kind', () => {
       },
     })
     backend.db.prepare("UPDATE followup_item SET reason = 'MDT' WHERE id = ?").run(r.nextItem!.id)
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 81 }),
+    })
     expect(await openItemOf(p.id)).toMatchObject({
       id: d.next!.id,
       kind: 'imaging-now',
@@ -230,7 +242,11 @@ describe('every change is audited with the record before and after (services/aud
       reasonText: null,
       newDue: { from: '2027-05-01', to: '2027-06-01' },
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 90 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 90 }),
+    })
     const s2 = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
     await ok('studies.setResult', { studyId: s2.study.id, result: 'progression' })
     const board = (await openItemOf(p.id))!

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
+import { fullCheck } from '../../../db/integrity'
 import Database from 'better-sqlite3'
 import { applyPragmas, openDatabase, type DB } from '../../../db/open'
 import { createHandlers } from '../../../electron/backend/handlers'
@@ -23,7 +24,7 @@ import type {
 } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { addDays } from '../../../engine/dates'
-import { patientInput } from '../../helpers/db'
+import { patientInput, localNoon } from '../../helpers/db'
 
 const SEQUENCES = Number(process.env['LIFECYCLE_SEQUENCES'] ?? 1000)
 const PROCS = [
@@ -297,7 +298,8 @@ async function run(w: World, cmd: Command): Promise<void> {
       return
     case 'facts': {
       const mrn = w.db.prepare('SELECT mrn FROM patient WHERE id = ?').pluck().get(p) as string
-      await call(w, 'patients.update', { id: p, patient: facts(cmd.variant, mrn) })
+      const version = w.db.prepare('SELECT version FROM patient WHERE id = ?').pluck().get(p) as number
+      await call(w, 'patients.update', { id: p, version, patient: facts(cmd.variant, mrn) })
       return
     }
     case 'leave':
@@ -373,7 +375,7 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
         const w: World = {
           db,
           handlers: null as unknown as Handlers,
-          now: new Date('2026-11-24T10:00:00Z'),
+          now: localNoon('2026-11-24', 10),
           mrn: 0,
         }
         w.handlers = createHandlers({
@@ -384,7 +386,15 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
           dataFile: ':memory:',
           version: 'test',
           backupDir,
-          backupError: null,
+          backupError: () => null,
+          logStatus: () => ({
+            mode: 'writable',
+            problems: [],
+            since: '',
+            checking: false,
+            checkedAt: null,
+            restored: null,
+          }),
         })
         try {
           await run(w, { c: 'create', variant: cmds.length })
@@ -395,6 +405,9 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
             steps++
           }
           expect(verifyAuditChain(db)).toBeNull()
+          // Every record still equals its last audit row: no command changed one unaudited
+          // (an undo included), so the log's own check at the next open finds nothing.
+          expect(fullCheck(db), `after ${JSON.stringify(cmds)}`).toEqual([])
         } finally {
           db.close()
           sequences++

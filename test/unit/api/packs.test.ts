@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
+import { fullCheck } from '../../../db/integrity'
 import { openDatabase } from '../../../db/open'
 import { MIGRATIONS } from '../../../db/migrations/index'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
@@ -242,6 +243,8 @@ describe('compare, adopt, revert', () => {
     })
     expect(reverted.items.find((i) => i.status === 'scheduled')?.procedure).toBe(MRI)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'pack.revert'")).toBe(1)
+    // Every record still equals its last audit row (the packs included).
+    expect(fullCheck(backend.db)).toEqual([])
     expect(await call('packs.revert', {})).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
   })
 
@@ -275,6 +278,25 @@ describe('compare, adopt, revert', () => {
     expect((await ok('packs.list', {})).stale).toEqual([
       expect.objectContaining({ patientId: a.id, name: 'Ada One', packVersion: '2026.1' }),
     ])
+  })
+})
+
+describe('a stored pack changed outside the app', () => {
+  it('is noticed by the integrity check and refused when loaded', async () => {
+    await someLog()
+    const p = await ok('packs.import', { text: revision() })
+    backend.db.prepare("UPDATE guideline_pack SET title = 'edited' WHERE id = ?").run(p.id)
+    expect(fullCheck(backend.db).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^Guideline pack \d+ differs from what the app last recorded/),
+    ])
+  })
+
+  it('a document that no longer matches its checksum is not used', async () => {
+    const p = await ok('packs.import', { text: revision() })
+    backend.db
+      .prepare("UPDATE guideline_pack SET document = replace(document, '2027.1', '2027.9') WHERE id = ?")
+      .run(p.id)
+    expect(await call('packs.compare', { id: p.id })).toMatchObject({ ok: false })
   })
 })
 

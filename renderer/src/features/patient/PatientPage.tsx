@@ -1,5 +1,9 @@
 import { useState } from 'react'
-import type { PatientDetail, StoredRecommendation } from '../../../../electron/contract/contract'
+import type {
+  PatientDetail,
+  StoredRecommendation,
+  TreatmentRecord,
+} from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
@@ -12,6 +16,7 @@ import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
 import { StudyForm, type StudyFormMode } from '../studies/StudyForm'
+import { TreatmentForm } from '../treatments/TreatmentForm'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand } from '../../data/mutations'
 import { UNDO_COMMAND_LABELS } from '../../domain/labels'
@@ -34,7 +39,14 @@ interface Props {
   onOpenSettings: () => void
 }
 
-type Mode = 'view' | 'edit' | 'record' | 'study'
+type Mode = 'view' | 'edit' | 'record' | 'study' | 'treatment'
+
+const CLOSE_LABELS: Record<Exclude<Mode, 'view'>, string> = {
+  edit: 'Close without saving the record',
+  record: 'Close without saving the study',
+  study: 'Close without saving the study',
+  treatment: 'Close without saving the treatment',
+}
 
 export function PatientPage({
   patientId,
@@ -55,6 +67,7 @@ export function PatientPage({
   }
   const [confirmClose, setConfirmClose] = useState(false)
   const [studyMode, setStudyMode] = useState<StudyFormMode>({ kind: 'record' })
+  const [treatment, setTreatment] = useState<TreatmentRecord | null>(null)
   const [errorFor, setErrorFor] = useState<boolean>(false)
   const undo = usePatientCommand('patients.undo', patientId)
   const markError = usePatientCommand('patients.markError', patientId)
@@ -73,6 +86,10 @@ export function PatientPage({
   const openStudyForm = (m: StudyFormMode) => {
     setStudyMode(m)
     setMode('study')
+  }
+  const openTreatmentForm = (t: TreatmentRecord) => {
+    setTreatment(t)
+    setMode('treatment')
   }
   useShortcut(['r', 'shift+r'], () => mode === 'view' && openStudyForm({ kind: 'record' }), {
     enabled: !confirmClose,
@@ -206,10 +223,25 @@ export function PatientPage({
           }
         />
       )}
+      {mode === 'treatment' && treatment && (
+        <TreatmentForm
+          key={treatment.id}
+          treatment={treatment}
+          today={today}
+          onCancel={() => setMode('view')}
+          onSaved={(r) =>
+            changed(
+              `Treatment saved; the plan was worked out again. ${r.lifecycle.reason}${
+                r.next ? ` Next follow-up: ${r.next.reason} (${r.next.due.from} – ${r.next.due.to}).` : ''
+              }`,
+            )
+          }
+        />
+      )}
       <ConfirmDialog
         isOpen={confirmClose}
         title="Close the form?"
-        confirmLabel={mode === 'edit' ? 'Close without saving the record' : 'Close without saving the study'}
+        confirmLabel={mode === 'view' ? 'Close' : CLOSE_LABELS[mode]}
         cancelLabel="Keep editing"
         destructive
         onCancel={() => setConfirmClose(false)}
@@ -234,6 +266,7 @@ export function PatientPage({
             detail={detail}
             onChanged={changed}
             onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
+            onEditTreatment={openTreatmentForm}
           />
           <BiomarkersPanel
             patientId={patient.id}
@@ -249,6 +282,7 @@ export function PatientPage({
             today={today}
             exit={detail.exit}
             patientId={patient.id}
+            timed={detail.adherence.items}
             onDoneElsewhere={(itemId) => openStudyForm({ kind: 'done-elsewhere', itemId })}
             onChanged={changed}
           />

@@ -1,9 +1,16 @@
 import { useState } from 'react'
-import type { PatientDetail, StudyRecord, StudyResult } from '../../../../electron/contract/contract'
+import type {
+  AdherenceItem,
+  PatientDetail,
+  StudyRecord,
+  StudyResult,
+  TreatmentRecord,
+} from '../../../../electron/contract/contract'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
+import { countText, medianText, shareText, timingText } from '../../domain/adherence'
 import { assessRecist } from '../../../../engine'
 import {
   agentLabel,
@@ -21,8 +28,10 @@ interface Entry {
   unreadStudyId?: number
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord
-  /** For a treatment: its id, so it can be marked as entered in error. */
-  treatmentId?: number
+  /** For a treatment: the record, so it can be edited or marked as entered in error. */
+  treatment?: TreatmentRecord
+  /** For a study that closed an imaging step: the step's window and how the study fell against it. */
+  fulfilled?: AdherenceItem
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -37,10 +46,12 @@ export function Timeline({
   detail,
   onChanged,
   onEditStudy,
+  onEditTreatment,
 }: {
   detail: PatientDetail
   onChanged: (message: string) => void
   onEditStudy?: (study: StudyRecord) => void
+  onEditTreatment?: (treatment: TreatmentRecord) => void
 }) {
   const [withdraw, setWithdraw] = useState<{ kind: 'study' | 'treatment'; id: number } | null>(null)
   const markStudy = usePatientCommand('studies.markError', detail.patient.id)
@@ -70,25 +81,28 @@ export function Timeline({
         .join(' · '),
     })
   }
-  const treatmentIds = detail.treatments.filter((t) => t.enteredInError === null)
-  patient.treatments.forEach((t, i) => {
-    const id = treatmentIds[i]?.id
-    entries.push({
-      ...(id !== undefined ? { treatmentId: id } : {}),
-      date: t.date ?? '',
-      order: 1,
-      kind: 'treatment',
-      title: treatmentLabel(t.kind),
-      detail:
-        t.kind === 'resection'
-          ? t.completeResection
-            ? 'complete'
-            : t.completeResection === false
-              ? 'residual disease'
-              : ''
-          : '',
+  // The live treatments with their ids (the facts the engine reads, in the same order).
+  detail.treatments
+    .filter((t) => t.enteredInError === null)
+    .forEach((t) => {
+      entries.push({
+        treatment: t,
+        date: t.date ?? '',
+        order: 1,
+        kind: 'treatment',
+        title: treatmentLabel(t.kind),
+        detail:
+          t.kind === 'resection'
+            ? t.completeResection
+              ? 'complete'
+              : t.completeResection === false
+                ? 'residual disease'
+                : ''
+            : '',
+        testId: 'timeline-treatment',
+      })
     })
-  })
+  const fulfilledBy = new Map(detail.adherence.items.map((a) => [a.studyId, a]))
   studies.forEach((s, i) => {
     const dose = ledger.studies.find((d) => d.index === i)
     const tp = recist?.timepoints.find((t) => t.date === s.date)
@@ -110,6 +124,7 @@ export function Timeline({
         .join(' · '),
       testId: 'timeline-study',
       study: s,
+      ...(fulfilledBy.has(s.id) ? { fulfilled: fulfilledBy.get(s.id)! } : {}),
       ...(s.result === null ? { unreadStudyId: s.id } : {}),
     })
   })
@@ -131,6 +146,7 @@ export function Timeline({
   return (
     <section className="panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
+      <PatientAdherence detail={detail} />
       <ol className="timeline">
         {entries.map((e, i) => (
           <li
@@ -144,10 +160,23 @@ export function Timeline({
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
-            {(e.study || e.treatmentId !== undefined) && (
+            {e.fulfilled && (
+              <span className="timeline__detail" data-testid="study-timing">
+                Closed the step due {e.fulfilled.window.from} – {e.fulfilled.window.to}:{' '}
+                <span className={`timing timing--${e.fulfilled.timing.timeliness}`}>
+                  {timingText(e.fulfilled.timing)}
+                </span>
+              </span>
+            )}
+            {(e.study || e.treatment) && (
               <span className="timeline__actions">
                 {e.study && onEditStudy && (
                   <button className="button button--quiet" onClick={() => onEditStudy(e.study!)}>
+                    Edit
+                  </button>
+                )}
+                {e.treatment && onEditTreatment && (
+                  <button className="button button--quiet" onClick={() => onEditTreatment(e.treatment!)}>
                     Edit
                   </button>
                 )}
@@ -155,7 +184,9 @@ export function Timeline({
                   className="button button--quiet"
                   onClick={() =>
                     setWithdraw(
-                      e.study ? { kind: 'study', id: e.study.id } : { kind: 'treatment', id: e.treatmentId! },
+                      e.study
+                        ? { kind: 'study', id: e.study.id }
+                        : { kind: 'treatment', id: e.treatment!.id },
                     )
                   }
                 >
@@ -234,6 +265,34 @@ export function Timeline({
         <p>It stays in the log and its audit trail, hidden from views and the engine, and can be restored.</p>
       </ReasonDialog>
     </section>
+  )
+}
+
+/**
+ * The patient's adherence over the whole history: how many closed imaging steps were on time, and
+ * the median of the days from the window (the engine's figures).
+ */
+function PatientAdherence({ detail }: { detail: PatientDetail }) {
+  const s = detail.adherence.summary
+  const counted = countText(s)
+  return (
+    <p className="adherence-line" data-testid="patient-adherence">
+      <span className="muted">Adherence:</span>{' '}
+      {counted === null ? (
+        'no closed imaging steps yet.'
+      ) : (
+        <>
+          {counted} ({shareText(s.shareOnTime)}) · median {medianText(s.medianDelayDays)}
+          {s.early + s.late > 0 && (
+            <>
+              {' '}
+              · {s.early} early, {s.late} late
+            </>
+          )}
+          .
+        </>
+      )}
+    </p>
   )
 }
 

@@ -7,12 +7,12 @@ import { useCreatePatient, useUpdatePatient } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
 import {
   EMPTY_DRAFT,
-  NEW_TREATMENT,
   patientFieldFor,
   patientResolver,
   recordToDraft,
   type PatientDraft,
 } from './patientDraft'
+import { NEW_TREATMENT } from '../treatments/treatmentDraft'
 
 interface Props {
   /** Absent: a new patient. */
@@ -49,7 +49,9 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const err = (path: string) => messageAt(formState.errors, path)
 
   async function save(input: PatientInput) {
-    const result = patient ? await update.run({ id: patient.id, patient: input }) : await create.run(input)
+    const result = patient
+      ? await update.run({ id: patient.id, version: patient.version, patient: input })
+      : await create.run(input)
     if (result.ok) return onSaved(result.value)
     const { error } = result
     // A taken MRN is the back end's CONFLICT: said next to the MRN.
