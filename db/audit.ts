@@ -18,6 +18,7 @@ export type AuditEntity =
   | 'setting'
   | 'biomarker'
   | 'patient_note'
+  | 'undo_entry'
   | 'log'
   | 'guideline_pack'
 
@@ -128,6 +129,21 @@ export function auditHead(db: ReadableDb): AuditHead | null {
   return r ? { seq: r.id, hash: r.hash } : null
 }
 
+// Record versions (migration 65). Every statement that creates or changes an editable record
+// sets its `version` to NEXT_VERSION: the sequence number the change's first audit row will get
+// (one more than the newest audit row's). Every change is audited in its own transaction
+// (electron/backend/services/audited.ts), and the audit log only grows (its triggers refuse updates
+// and deletes), so a record's next change always reads a larger number: a record's versions only go
+// up, and a record removed and later replaced under the same id (treatments are rewritten whole by
+// a facts edit, SQLite may reuse the highest id) never comes back with a version someone saw
+// before. All the writes of one change to one record share one version.
+//
+// The records of a migration-created log start at 1; the audit log of a log holding any record has
+// at least that record's creation row, so NEXT_VERSION is 2 or more there.
+
+/** The SQL expression of the version a change writes. */
+export const NEXT_VERSION = '(SELECT coalesce(max(id), 0) + 1 FROM audit_log)'
+
 // The stored recommendation is large and its audit row keeps only a summary; the row's immutable
 // columns are digested into that audit row so a changed byte in them is found at the next check.
 // The columns are named, so a later migration adding a column does not change what was digested.
@@ -159,6 +175,27 @@ export function recommendationDigest(db: ReadableDb, id: number): string | null 
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
+// An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes
+// it back. Its audit rows (kept, then used) carry a digest of the row as stored, so a changed byte
+// in a kept state is found at the next check, before an undo could write it back.
+const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
+
+/** Digest of a stored undo entry, or null when there is no such row. */
+export function undoEntryDigest(db: ReadableDb, id: number): string | null {
+  const row = db
+    .prepare(`SELECT ${UNDO_COLUMNS.join(', ')} FROM undo_entry WHERE id = ?`)
+    .raw()
+    .get(id) as unknown[] | undefined
+  if (!row) return null
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex')
+}
+
+/** The records whose audit rows keep a digest of the stored row instead of the record itself. */
+export const DIGESTED = {
+  recommendation: recommendationDigest,
+  undo_entry: undoEntryDigest,
+} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number) => string | null>>
+
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.
  * It takes the `WritableDb` of the transaction that made the change, so neither can exist without
@@ -178,12 +215,12 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   const at = actor.now().toISOString()
   let afterValue = entry.after
   if (
-    entry.entity === 'recommendation' &&
+    (entry.entity === 'recommendation' || entry.entity === 'undo_entry') &&
     entry.entityId !== null &&
     afterValue &&
     typeof afterValue === 'object'
   )
-    afterValue = { ...afterValue, storedDigest: recommendationDigest(db, entry.entityId) }
+    afterValue = { ...afterValue, storedDigest: DIGESTED[entry.entity](db, entry.entityId) }
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
   const after = afterValue === undefined || afterValue === null ? null : JSON.stringify(afterValue)
   const input: HashInput = {

@@ -9,8 +9,8 @@ import {
   differsFromAudit,
   keyedFrom,
   keyIdOf,
+  DIGESTED,
   lastAuditAbout,
-  recommendationDigest,
   type AuditEntity,
   type AuditHead,
 } from './audit'
@@ -581,10 +581,11 @@ const TABLE = {
   biomarker: 'SELECT id FROM biomarker',
   patient_note: 'SELECT patient_id AS id FROM patient_note',
   recommendation: 'SELECT id FROM recommendation',
+  undo_entry: 'SELECT id FROM undo_entry',
   guideline_pack: 'SELECT id FROM guideline_pack',
 } as const satisfies Partial<Record<AuditEntity, string>>
 
-/** The records a change is guarded on before it builds on them. */
+/** The records a change is guarded on before it builds on them (an undo entry by its digest). */
 export type CheckedEntity = Exclude<keyof typeof TABLE, 'recommendation'>
 
 const LABEL: Record<keyof typeof TABLE, string> = {
@@ -595,6 +596,7 @@ const LABEL: Record<keyof typeof TABLE, string> = {
   biomarker: 'Biomarker value',
   patient_note: 'Patient note',
   recommendation: 'Recommendation',
+  undo_entry: 'Undo entry',
   guideline_pack: 'Guideline pack',
 }
 
@@ -613,7 +615,8 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
     case 'patient_note':
       return getNote(db, id)
     case 'recommendation':
-      return recommendationDigest(db, id)
+    case 'undo_entry':
+      return DIGESTED[entity](db, id)
     case 'guideline_pack':
       return getPack(db, id)
   }
@@ -661,7 +664,7 @@ function recordsAgainstAudit(
       continue
     }
     const audited: unknown = audit.after
-    if (entity === 'recommendation') {
+    if (entity === 'recommendation' || entity === 'undo_entry') {
       const a = audit.after as { storedDigest?: unknown; patientId?: unknown } | null
       if (current === null) {
         if (!patientDeleted(db, a))
@@ -757,7 +760,8 @@ function settingsAgainstAudit(db: ReadableDb): Problem[] {
 
 /**
  * The write-time guard: before a change builds on a record, the record must still be what its last
- * audit row says. Returns the problem, or null. (A record with no audit row yet, e.g. created by a
+ * audit row says (an undo entry: its digest, `current` being `undoEntryDigest`). Returns the problem,
+ * or null. (A record with no audit row yet, e.g. created by a
  * migration, passes.)
  */
 export function recordProblem(
@@ -768,7 +772,12 @@ export function recordProblem(
 ): Problem | null {
   const audit = lastAuditAbout(db, entity, id)
   if (!audit || audit.after === null) return null
-  const diff = differsFromAudit(audit.after, current)
+  const diff =
+    entity === 'undo_entry'
+      ? (audit.after as { storedDigest?: unknown }).storedDigest === current
+        ? null
+        : 'storedDigest'
+      : differsFromAudit(audit.after, current)
   return diff
     ? {
         code: 'RECORD_CHANGED',

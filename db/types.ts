@@ -104,7 +104,7 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
-  /** Goes up by one with every saved change (schema 65); a save names the version it edited. */
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
   /** Set when the patient was marked as entered in error (then every view skips them). */
   enteredInError: EnteredInError | null
@@ -164,6 +164,8 @@ export interface StudyRecord extends StudyInput {
   createdAt: string
   /** Set when the study was marked as entered in error (then views and the engine skip it). */
   enteredInError: EnteredInError | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 export interface RecommendationRecord<Output = unknown> {
@@ -219,6 +221,8 @@ export interface FollowUpItem {
   decision: RecordedDecision | null
   createdAt: string
   updatedAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 export interface WorklistQuery {
@@ -320,6 +324,8 @@ export interface SurveillanceExitRecord {
   reopenedAt: string | null
   reopenedBy: string | null
   reopenReason: string | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A treatment with its id (for edits and corrections). */
@@ -327,6 +333,8 @@ export interface TreatmentRecord extends TreatmentFacts {
   id: number
   patientId: number
   enteredInError: EnteredInError | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
@@ -343,6 +351,8 @@ export interface BiomarkerRecord extends BiomarkerInput {
   id: number
   patientId: number
   createdAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** The patient's free-text note (one per patient). */
@@ -350,6 +360,8 @@ export interface PatientNote {
   patientId: number
   text: string
   updatedAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A guideline pack document kept in the log (migration 70, docs/guideline-pack.md). */

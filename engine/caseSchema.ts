@@ -292,6 +292,8 @@ function lesionList<T extends z.ZodType>(lesion: T) {
     .max(LIST_LIMITS.lesions, { error: `At most ${LIST_LIMITS.lesions} lesions per study.` })
     .superRefine(
       (lesions, ctx) => {
+        // Runs even when the list itself was refused (`when`): it may then be anything, e.g. null.
+        if (!Array.isArray(lesions)) return
         const seen = new Set<string>()
         lesions.forEach((l: unknown, i) => {
           const id = typeof l === 'object' && l !== null ? (l as { id?: unknown }).id : undefined

@@ -12,6 +12,7 @@ import type {
   ProcedureId,
   StatusReasonCode,
 } from '../types'
+import { NEXT_VERSION } from '../audit'
 
 interface ItemRow {
   id: number
@@ -36,6 +37,7 @@ interface ItemRow {
   decision_json: string | null
   created_at: string
   updated_at: string
+  version: number
 }
 
 function toItem(r: ItemRow): FollowUpItem {
@@ -68,6 +70,7 @@ function toItem(r: ItemRow): FollowUpItem {
     decision: r.decision_json === null ? null : (JSON.parse(r.decision_json) as RecordedDecision),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    version: r.version,
   }
 }
 
@@ -114,9 +117,9 @@ export function insertItem(db: WritableDb, item: NewItem): number {
     db
       .prepare(
         `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
-           status, created_at, updated_at)
+           status, created_at, updated_at, version)
          VALUES (@patientId, @recommendationId, @kind, @procedure, @dueFrom, @dueTo, @reason, 'scheduled',
-           @at, @at)`,
+           @at, @at, ${NEXT_VERSION})`,
       )
       .run({
         patientId: item.patientId,
@@ -152,7 +155,8 @@ export function closeItem(
   }
   db.prepare(
     `UPDATE followup_item SET status = @status, status_reason_code = @reasonCode,
-       status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at
+       status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at,
+       version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -175,7 +179,8 @@ export function setOverride(db: WritableDb, id: number, o: FollowUpOverride, at:
   }
   db.prepare(
     `UPDATE followup_item SET override_procedure = @procedure, override_due_from = @dueFrom,
-       override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at
+       override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at,
+       version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -203,7 +208,7 @@ export function retargetItem(
 ): void {
   db.prepare(
     `UPDATE followup_item SET recommendation_id = @recommendationId, kind = @kind, procedure = @procedure,
-       due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at
+       due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at, version = ${NEXT_VERSION}
      WHERE id = @id AND status = 'scheduled'`,
   ).run({
     id,
@@ -224,13 +229,14 @@ export function setItemSubject(
   subject: { studyId: number | null; deferralReason: DeferralReason | null },
 ): void {
   db.prepare(
-    'UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason WHERE id = @id',
+    `UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason,
+       version = ${NEXT_VERSION} WHERE id = @id`,
   ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
 }
 
 /** Keeps the decision recorded on a board or review item (closed in the same transaction). */
 export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
-  db.prepare('UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
+  db.prepare(`UPDATE followup_item SET decision_json = @json, version = ${NEXT_VERSION} WHERE id = @id`).run({
     id,
     json: JSON.stringify(decision),
   })

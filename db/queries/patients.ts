@@ -11,6 +11,7 @@ import type {
 } from '../types'
 import { errorMark } from './lifecycle'
 import { searchCondition } from './search'
+import { NEXT_VERSION } from '../audit'
 
 interface PatientRow {
   id: number
@@ -148,7 +149,7 @@ export function insertPatient(
     db
       .prepare(
         `INSERT INTO patient (mrn, name, version, created_at, updated_at)
-         VALUES (@mrn, @name, 0, @at, @at)`,
+         VALUES (@mrn, @name, ${NEXT_VERSION}, @at, @at)`,
       )
       .run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
   )
@@ -163,7 +164,7 @@ export function writePatientFacts(db: WritableDb, id: number, input: PatientInpu
     `UPDATE patient SET mrn = @mrn, name = @name, birth_date = @birthDate, weight_kg = @weightKg,
        staging_complete = @stagingComplete, active_surveillance = @activeSurveillance, burden = @burden,
        suspected_recurrence = @suspectedRecurrence, requested_procedure = @requestedProcedure,
-       updated_at = @at, version = version + 1
+       updated_at = @at, version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -220,7 +221,8 @@ function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
   // Treatments marked as entered in error stay (kept in the log, restorable); the form edits the rest.
   db.prepare('DELETE FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL').run(id)
   const addTreatment = db.prepare(
-    'INSERT INTO treatment (patient_id, kind, date, complete_resection) VALUES (?, ?, ?, ?)',
+    `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
+     VALUES (?, ?, ?, ?, ${NEXT_VERSION})`,
   )
   for (const t of input.treatments) {
     addTreatment.run(id, t.kind, t.date, t.kind === 'resection' ? fromBool(t.completeResection) : null)

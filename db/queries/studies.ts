@@ -3,6 +3,7 @@ import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
 import { errorMark } from './lifecycle'
+import { NEXT_VERSION } from '../audit'
 
 interface StudyRow {
   id: number
@@ -21,6 +22,7 @@ interface StudyRow {
   entered_in_error_at: string | null
   entered_in_error_by: string | null
   entered_in_error_reason: string | null
+  version: number
 }
 
 interface LesionRow {
@@ -64,6 +66,7 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
     note: r.note,
     createdAt: r.created_at,
     enteredInError,
+    version: r.version,
   }
 }
 
@@ -74,9 +77,9 @@ export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, cr
     db
       .prepare(
         `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
-           region, activity_mbq, agent, created_at)
+           region, activity_mbq, agent, created_at, version)
          VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
-           @region, @activityMbq, @agent, @createdAt)`,
+           @region, @activityMbq, @agent, @createdAt, ${NEXT_VERSION})`,
       )
       .run({
         patientId,
@@ -93,21 +96,7 @@ export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, cr
         createdAt,
       }).lastInsertRowid,
   )
-  const addLesion = db.prepare(
-    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
-     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
-  )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
-      key: l.id,
-      organ: l.organ,
-      nodal: fromBool(l.nodal),
-      role: l.role,
-      diameterMm: l.diameterMm,
-      status: l.status,
-    })
-  }
+  insertLesions(db, id, s.lesions)
   return id
 }
 
@@ -162,7 +151,7 @@ export function requireStudy(db: ReadableDb, id: number): StudyRecord {
 
 /** Sets the reader's result of a stored study (in the caller's write transaction). */
 export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
-  db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+  db.prepare(`UPDATE study SET result = ?, version = ${NEXT_VERSION} WHERE id = ?`).run(result, id)
 }
 
 /** Whether (and by whom, when, why) the study is marked as entered in error. */
@@ -177,7 +166,7 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
   db.prepare(
     `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
        effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
-       activity_mbq = @activityMbq, agent = @agent
+       activity_mbq = @activityMbq, agent = @agent, version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -193,13 +182,18 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     agent: d.agent,
   })
   db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
-  const addLesion = db.prepare(
+  insertLesions(db, id, s.lesions)
+}
+
+/** Writes a study's lesions (after its row, or after its old lesions were removed). */
+function insertLesions(db: WritableDb, studyId: number, lesions: StudyInput['lesions']): void {
+  const add = db.prepare(
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
+  for (const l of lesions) {
+    add.run({
+      studyId,
       key: l.id,
       organ: l.organ,
       nodal: fromBool(l.nodal),

@@ -16,6 +16,7 @@ import {
   surveillanceExit,
   treatmentInput,
   trimmedText,
+  version,
 } from './schemas'
 import type {
   BiomarkerRecord,
@@ -309,23 +310,30 @@ export const contract = {
     z.strictObject({
       id,
       /** The version the person edited (PatientRecord.version); a stale one is refused (STALE). */
-      version: z.number({ error: 'The record version is a whole number.' }).int().min(0),
+      version,
       patient: patientInput,
     }),
   ),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
   /** `study.result` must be chosen: a result, or `not-read-yet`. */
   'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: explicitStudy })),
+  // Every call that changes a stored record names the `version` of it the person saw (the study's,
+  // the treatment's, the item's…); one changed by someone else since is refused with STALE.
   /** Edits a stored study (date, procedure, result, lesions, dose, note); re-runs the engine. */
-  'studies.update': spec<RecordStudyResult>()(z.strictObject({ studyId: id, study: explicitStudy })),
+  'studies.update': spec<RecordStudyResult>()(z.strictObject({ studyId: id, version, study: explicitStudy })),
   /** Marks a study as entered in error: kept in the log and audit, hidden from views and the engine. */
-  'studies.markError': spec<StepResult>()(z.strictObject({ studyId: id, reason: reasonText })),
-  'studies.restore': spec<StepResult>()(z.strictObject({ studyId: id })),
-  'treatments.update': spec<StepResult>()(z.strictObject({ treatmentId: id, treatment: treatmentInput })),
-  'treatments.markError': spec<StepResult>()(z.strictObject({ treatmentId: id, reason: reasonText })),
-  'treatments.restore': spec<StepResult>()(z.strictObject({ treatmentId: id })),
-  'patients.markError': spec<PatientRecord>()(z.strictObject({ id, reason: reasonText })),
-  'patients.restore': spec<PatientRecord>()(z.strictObject({ id })),
+  'studies.markError': spec<StepResult>()(z.strictObject({ studyId: id, version, reason: reasonText })),
+  'studies.restore': spec<StepResult>()(z.strictObject({ studyId: id, version })),
+  /** Treatment changes give the patient's record a new version too (it lists the treatments). */
+  'treatments.update': spec<StepResult>()(
+    z.strictObject({ treatmentId: id, version, treatment: treatmentInput }),
+  ),
+  'treatments.markError': spec<StepResult>()(
+    z.strictObject({ treatmentId: id, version, reason: reasonText }),
+  ),
+  'treatments.restore': spec<StepResult>()(z.strictObject({ treatmentId: id, version })),
+  'patients.markError': spec<PatientRecord>()(z.strictObject({ id, version, reason: reasonText })),
+  'patients.restore': spec<PatientRecord>()(z.strictObject({ id, version })),
   /** Reverses the most recent change of the patient, when this actor made it. */
   'patients.undo': spec<StepResult & { undone: { command: string; at: string } }>()(
     z.strictObject({ patientId: id }),
@@ -333,12 +341,16 @@ export const contract = {
   'studies.setResult': spec<RecordStudyResult>()(
     z.strictObject({
       studyId: id,
+      version,
       result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
     }),
   ),
   'biomarkers.add': spec<BiomarkerRecord>()(z.strictObject({ patientId: id, biomarker: biomarkerInput })),
-  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id })),
-  'notes.set': spec<{ note: PatientNote | null }>()(z.strictObject({ patientId: id, text: noteText })),
+  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id, version })),
+  /** `version`: the note's version the person saw, null when they saw no note. */
+  'notes.set': spec<{ note: PatientNote | null }>()(
+    z.strictObject({ patientId: id, version: version.nullable(), text: noteText }),
+  ),
   /**
    * Cancels the open step (the guideline's next step opens at once) or defers it to a new window
    * (today or later; the reason a DEFERRAL_REASONS code). `done` is not a status a person sets
@@ -349,6 +361,7 @@ export const contract = {
     z
       .strictObject({
         itemId: id,
+        version,
         status: z.enum(CLOSING_STATUSES, { error: 'Status is done, cancelled or deferred.' }),
         reasonCode: z.enum(MANUAL_STATUS_REASON_CODES, { error: 'Choose a reason from the list.' }),
         reasonText: trimmedText(500).nullable(),
@@ -405,16 +418,19 @@ export const contract = {
       }),
   ),
   /** The open imaging step was done at another centre: the outside study is recorded as any study. */
-  'followup.doneElsewhere': spec<RecordStudyResult>()(z.strictObject({ itemId: id, study: explicitStudy })),
+  'followup.doneElsewhere': spec<RecordStudyResult>()(
+    z.strictObject({ itemId: id, version, study: explicitStudy }),
+  ),
   /** A tumour board's or review's decision on the open step; sets the next step. */
   'followup.recordDecision': spec<StepResult>()(
-    z.strictObject({ itemId: id, date: isoDate, decision: boardDecision }),
+    z.strictObject({ itemId: id, version, date: isoDate, decision: boardDecision }),
   ),
   /** The patient leaves surveillance (reason, words, attempts, date); the open step closes. */
   'surveillance.leave': spec<StepResult>()(z.strictObject({ patientId: id, exit: surveillanceExit })),
-  /** A patient who had left is followed again: the guideline's next step opens. */
+  /** A patient who had left is followed again: the guideline's next step opens. `exitId` and
+   * `version` name the current exit the person saw. */
   'surveillance.reopen': spec<StepResult>()(
-    z.strictObject({ patientId: id, reason: trimmedText(500).nullable() }),
+    z.strictObject({ patientId: id, exitId: id, version, reason: trimmedText(500).nullable() }),
   ),
   /** Patients who left surveillance, with the reason, newest exit first. */
   'worklist.left': spec<Page<LeftRow>>()(
@@ -434,6 +450,7 @@ export const contract = {
     z
       .strictObject({
         itemId: id,
+        version,
         procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
         due: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
         reasonCode: z.enum(OVERRIDE_REASON_CODES, { error: 'Choose a reason from the list.' }),

@@ -31,6 +31,15 @@ export const studyInput = studyEntrySchema satisfies z.ZodType<StudyInput>
 
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()
 
+/**
+ * The version of a record the person saw (its `version` as read): a change of a record names it,
+ * and one changed by someone else since is refused (STALE, db/audit.ts, NEXT_VERSION).
+ */
+export const version = z
+  .number({ error: 'The record version is a whole number.' })
+  .int({ error: 'The record version is a whole number.' })
+  .min(1, { error: 'The record version is a whole number from 1.' })
+
 /** Text of a request other than the case's fields: no NUL, no lone surrogate, at most `max` characters. */
 export function safeText(max: number, empty?: string) {
   const s = safeString().max(max, { error: `Keep this under ${max} characters.` })

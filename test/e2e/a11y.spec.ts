@@ -107,10 +107,10 @@ test('a patient page with a long history, its forms with errors, and the dialogs
   const today = await appToday(page)
   const p = await api<{ id: number }>(page, 'patients.create', patientFacts('LONG-1', 'Long, History'))
   // Five years of studies, with lesions and dose, each re-evaluated (and superseding the last).
-  let lastItem: { id: number } | null = null
+  let lastItem: { id: number; version: number } | null = null
   for (let i = 10; i >= 1; i--) {
     const procedure = i % 3 === 0 ? DOTATATE : i % 2 === 0 ? CT : MRI
-    const r = await api<{ nextItem: { id: number } | null }>(page, 'studies.record', {
+    const r = await api<{ nextItem: { id: number; version: number } | null }>(page, 'studies.record', {
       patientId: p.id,
       study: studyEntry(monthsFrom(today, -6 * i), procedure, {
         result: i === 4 ? 'indeterminate' : 'stable',
@@ -164,9 +164,10 @@ test('a patient page with a long history, its forms with errors, and the dialogs
     patientId: p.id,
     biomarker: { date: monthsFrom(today, -1), marker: 'chromogranin-a', value: 150, unit: 'ng/mL' },
   })
-  await api(page, 'notes.set', { patientId: p.id, text: 'Prefers afternoon appointments.' })
+  await api(page, 'notes.set', { patientId: p.id, version: null, text: 'Prefers afternoon appointments.' })
   await api(page, 'followup.override', {
     itemId: lastItem!.id,
+    version: lastItem!.version,
     procedure: CT,
     due: null,
     reasonCode: 'other',

@@ -22,6 +22,7 @@ const SHOTS = 'test-results/screenshots'
 
 interface Item {
   id: number
+  version: number
   status: string
   kind: string
   due: { from: string; to: string }
@@ -44,6 +45,7 @@ async function moveWindow(page: Page, patientId: number, due: { from: string; to
   const item = await openStep(page, patientId)
   await api(page, 'followup.override', {
     itemId: item.id,
+    version: item.version,
     procedure: null,
     due,
     reasonCode: 'clinician-decision',

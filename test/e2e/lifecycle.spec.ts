@@ -194,7 +194,11 @@ test('a derived result is said as derived, and a progression answered by a new t
   await page.reload()
   await page.getByTestId('bucket-all').click()
   const row = page.getByTestId('worklist-row').filter({ hasText: 'Derived Dora' })
-  await expect(row).toContainText('Progression (derived, not read)')
+  await expect(row).toContainText('Progression (derived)')
+  await expect(row.locator('.grid__cell--result')).toHaveAttribute(
+    'title',
+    /derived from its RECIST measurements/,
+  )
   await openByMrn(page, 'LC-6006', 'Derived Dora')
   await expect(page.getByTestId('alerts')).toContainText('Progression on the latest study.')
 

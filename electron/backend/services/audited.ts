@@ -1,4 +1,5 @@
-import { appendAudit, type Actor } from '../../../db/audit'
+import { appendAudit, lastAuditAbout, undoEntryDigest, type Actor } from '../../../db/audit'
+import { DbError } from '../../../db/errors'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
 import { requirePack } from '../../../db/queries/packs'
@@ -44,6 +45,75 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   surveillance_exit: requireExit,
   biomarker: requireBiomarker,
   guideline_pack: requirePack,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimistic versions (migration 65, db/audit.ts, NEXT_VERSION)
+// ---------------------------------------------------------------------------------------------
+
+/** How a STALE answer names the record. */
+const WHAT: { [E in AuditedEntity]: (r: Audited[E]) => string } = {
+  patient: (p) => `${p.name} (MRN ${p.mrn})`,
+  study: (s) => `The study of ${s.date}`,
+  treatment: (t) => `The treatment (${t.kind}, ${t.date ? `started ${t.date}` : 'start date unknown'})`,
+  followup_item: (i) => `The follow-up step due ${i.due.from} – ${i.due.to}`,
+  surveillance_exit: (e) => `The patient's exit from surveillance of ${e.date}`,
+  biomarker: (b) => `The ${b.marker} value of ${b.date}`,
+  guideline_pack: (g) => `Guideline pack ${g.packId} ${g.version}`,
+}
+const NOUN: Record<AuditedEntity | 'patient_note', string> = {
+  patient: 'patient',
+  study: 'study',
+  treatment: 'treatment',
+  followup_item: 'follow-up step',
+  surveillance_exit: 'exit from surveillance',
+  biomarker: 'biomarker value',
+  patient_note: 'note',
+  guideline_pack: 'guideline pack',
+}
+
+const AGAIN = 'Nothing was saved: look at their change, then enter yours again if it is still needed.'
+
+function stale(what: string, how: 'changed' | 'removed' | 'added'): DbError {
+  return new DbError('STALE', `${what} was ${how} by someone else since you opened it. ${AGAIN}`)
+}
+
+/**
+ * The record as stored, when it is still the version the person saw (`seen`); otherwise the change
+ * is refused with STALE ("changed by someone else since you opened it") before anything is written.
+ * A record the app removed since (its last audit row says so) is STALE too; an id the log never
+ * had is NOT_FOUND.
+ */
+export function requireSeen<E extends AuditedEntity>(
+  db: ReadableDb,
+  entity: E,
+  id: number,
+  seen: number,
+): Audited[E] {
+  let record: Audited[E]
+  try {
+    record = READ[entity](db, id)
+  } catch (e) {
+    const last = e instanceof DbError && e.code === 'NOT_FOUND' ? lastAuditAbout(db, entity, id) : null
+    if (last && last.after === null) throw stale(`The ${NOUN[entity]}`, 'removed')
+    throw e
+  }
+  // Damage first: a record altered behind the app's back is named as such, not as someone's change.
+  if (entity !== 'treatment') guardRecord(db, entity as Exclude<E, 'treatment'>, id, record)
+  if (record.version !== seen) throw stale(WHAT[entity](record), 'changed')
+  return record
+}
+
+/**
+ * The patient's note as stored, when it is still what the person saw: the version of the note
+ * they saw, or null when they saw none. Otherwise STALE, before anything is written.
+ */
+export function requireSeenNote(db: ReadableDb, patientId: number, seen: number | null): PatientNote | null {
+  const note = getNote(db, patientId)
+  if (seen === null && note !== null) throw stale('A note', 'added')
+  if (seen !== null && note === null) throw stale('The note', 'removed')
+  if (note !== null && note.version !== seen) throw stale('The note', 'changed')
+  return note
 }
 
 /**
@@ -149,6 +219,31 @@ export function auditedRestore(
       appendAudit(tx, actor, { action: c.action, entity, entityId: id, before: was, after: now })
     }
   }
+}
+
+/**
+ * An undo entry was kept (`undo.keep`, before a change) or used (`undo.done`): audited with a digest
+ * of the row as stored (db/audit.ts), so a kept state damaged or changed behind the app's back is
+ * found by the log check, and an undo never writes one back (it is guarded first: `guardUndoEntry`).
+ */
+export function auditUndoEntry(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: 'undo.keep' | 'undo.done'; id: number; patientId: number; command: string },
+): void {
+  const record = { patientId: c.patientId, command: c.command }
+  appendAudit(tx, actor, {
+    action: c.action,
+    entity: 'undo_entry',
+    entityId: c.id,
+    before: c.action === 'undo.keep' ? null : { ...record, undone: false },
+    after: { ...record, undone: c.action === 'undo.done' },
+  })
+}
+
+/** Before an undo writes a kept state back: the entry must be as its last audit row recorded it. */
+export function guardUndoEntry(db: ReadableDb, id: number): void {
+  guardRecord(db, 'undo_entry', id, undoEntryDigest(db, id))
 }
 
 /**

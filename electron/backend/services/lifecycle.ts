@@ -34,7 +34,7 @@ import type {
 import type { EngineSettings, Evaluation, LoadedPack } from '../../../engine'
 import type { LifecycleOutcome, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, auditUndoEntry } from './audited'
 
 // Applies the follow-up lifecycle's decisions (engine/followup/reconcile.ts) to the log. Nothing
 // here decides what happens to a follow-up item: the engine's `reconcile` does, and this module
@@ -334,11 +334,12 @@ function recordExit(ctx: FollowUpContext, tx: WritableDb, patientId: number, exi
  * first in the change's write transaction.
  */
 export function keepUndo(ctx: FollowUpContext, tx: WritableDb, patientId: number, command: string): void {
-  insertUndo(tx, {
+  const id = insertUndo(tx, {
     patientId,
     actor: ctx.actor.user,
     at: ctx.actor.now().toISOString(),
     command,
     snapshot: snapshotPatient(tx, patientId),
   })
+  auditUndoEntry(tx, ctx.actor, { action: 'undo.keep', id, patientId, command })
 }

@@ -1,9 +1,8 @@
 import type { Actor } from '../../../db/audit'
 import { assertMrnFree, insertPatient, writePatientFacts } from '../../../db/queries/patients'
-import { DbError } from '../../../db/errors'
 import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientInput, PatientRecord } from '../../../db/types'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, requireSeen } from './audited'
 import { reevaluateInTx, type FollowUpContext } from './followup'
 import { keepUndo } from './lifecycle'
 
@@ -36,18 +35,12 @@ export function updatePatientInTx(
   input: PatientInput,
   version?: number,
 ): PatientRecord {
+  if (version !== undefined) requireSeen(tx, 'patient', id, version)
   return auditedChange(tx, actor, {
     entity: 'patient',
     id,
     action: 'patient.update',
-    change: (before) => {
-      if (version !== undefined && before.version !== version)
-        throw new DbError(
-          'STALE',
-          `${before.name} (MRN ${before.mrn}) was changed by someone else since you opened it ` +
-            `(version ${version}, now ${before.version}). Nothing was saved: reopen the patient to see ` +
-            'the change, then enter yours again.',
-        )
+    change: () => {
       assertMrnFree(tx, input.mrn, id)
       writePatientFacts(tx, id, input, actor.now().toISOString())
     },

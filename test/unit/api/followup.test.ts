@@ -188,7 +188,7 @@ describe('recording a study', () => {
       lastResultDerived: true,
       item: { reason: 'Tumour board review' },
     })
-    await ok('studies.setResult', { studyId: r.study.id, result: 'progression' })
+    await ok('studies.setResult', { studyId: r.study.id, version: r.study.version, result: 'progression' })
     const read = (
       await ok('worklist.page', { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 })
     )[0]
@@ -234,6 +234,7 @@ describe('what the open item asks for', () => {
       'followup.setStatus',
       {
         itemId: r.nextItem!.id,
+        version: r.nextItem!.version,
         status: 'done',
         reasonCode: 'done-elsewhere',
         reasonText: null,
@@ -244,6 +245,7 @@ describe('what the open item asks for', () => {
     expect(done).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     const decided = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
+      version: r.nextItem!.version,
       date: '2026-11-23',
       decision: {
         type: 'continue-surveillance',
@@ -321,6 +323,7 @@ describe('facts changing', () => {
     const item = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: null,
       due: { from: '2027-01-01', to: '2027-02-01' },
       reasonCode: 'patient-preference',
@@ -348,12 +351,13 @@ describe('follow-up items', () => {
     const bad = await dispatch(
       backend.handlers,
       'followup.override',
-      { itemId: item.id, procedure: CT, due: null, reasonCode: 'other', text: null },
+      { itemId: item.id, version: item.version, procedure: CT, due: null, reasonCode: 'other', text: null },
       () => undefined,
     )
     expect(bad).toMatchObject({ ok: false, error: { fields: { text: 'Say why, in a few words.' } } })
     const o = await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: CT,
       due: null,
       reasonCode: 'contraindication',
@@ -383,6 +387,7 @@ describe('follow-up items', () => {
       'followup.setStatus',
       {
         itemId: item.id,
+        version: item.version,
         status: 'deferred',
         reasonCode: 'scheduling',
         reasonText: null,
@@ -400,6 +405,7 @@ describe('follow-up items', () => {
     })
     const d = await ok('followup.setStatus', {
       itemId: item.id,
+      version: item.version,
       status: 'deferred',
       reasonCode: 'patient-request',
       reasonText: null,
@@ -426,15 +432,26 @@ describe('follow-up items', () => {
     })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })
+    // The deferred step, as the page showed it before: changed since (STALE); as it is now: closed.
+    const cancel = { status: 'cancelled', reasonCode: 'duplicate', reasonText: null, newDue: null } as const
+    const stale = await dispatch(
+      backend.handlers,
+      'followup.setStatus',
+      { itemId: item.id, version: item.version, ...cancel },
+      () => undefined,
+    )
+    expect(stale).toMatchObject({ ok: false, error: { code: 'STALE' } })
+    const closed = (await ok('patients.detail', { id: p.id })).items.find((i) => i.id === item.id)!
     const again = await dispatch(
       backend.handlers,
       'followup.setStatus',
-      { itemId: item.id, status: 'cancelled', reasonCode: 'duplicate', reasonText: null, newDue: null },
+      { itemId: item.id, version: closed.version, ...cancel },
       () => undefined,
     )
     expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     const c = await ok('followup.setStatus', {
-      itemId: d.next!.id,
+      itemId: open.id,
+      version: open.version,
       status: 'cancelled',
       reasonCode: 'other',
       reasonText: 'moved abroad',
@@ -523,7 +540,11 @@ describe('entering a result later', () => {
     const p = await ok('patients.create', patientInput())
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
     expect(r.nextItem?.reason).toBe('Enter the result of the 2026-11-20 study')
-    const s = await ok('studies.setResult', { studyId: r.study.id, result: 'indeterminate' })
+    const s = await ok('studies.setResult', {
+      studyId: r.study.id,
+      version: r.study.version,
+      result: 'indeterminate',
+    })
     expect(s.study.result).toBe('indeterminate')
     expect(s.recommendation).toMatchObject({ trigger: 'result-entered', intervalMonths: { min: 3, max: 4 } })
     // The result step closes as done (its result is in) and the plan opens as the next step.
@@ -547,7 +568,7 @@ describe('entering a result later', () => {
     const missing = await dispatch(
       backend.handlers,
       'studies.setResult',
-      { studyId: 999, result: 'stable' },
+      { studyId: 999, version: 1, result: 'stable' },
       () => undefined,
     )
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })

@@ -78,7 +78,11 @@ describe('follow-up item kind', () => {
     expect(unread.nextItem).toMatchObject({ kind: 'enter-result', procedure: null })
     seen.add(unread.nextItem!.kind)
 
-    const read = await ok('studies.setResult', { studyId: unread.study.id, result: 'stable' })
+    const read = await ok('studies.setResult', {
+      studyId: unread.study.id,
+      version: unread.study.version,
+      result: 'stable',
+    })
     expect(read.nextItem).toMatchObject({ kind: 'imaging', reason: 'Next study in 6–12 months' })
     seen.add(read.nextItem!.kind)
 
@@ -163,6 +167,7 @@ describe('follow-up item kind', () => {
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-01', 'progression') })
     const d = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
+      version: r.nextItem!.version,
       date: '2026-11-23',
       decision: {
         type: 'further-imaging',
@@ -189,6 +194,7 @@ describe('follow-up item kind', () => {
     const item = (await openItemOf(p.id))!
     const r = await ok('followup.setStatus', {
       itemId: item.id,
+      version: item.version,
       status: 'deferred',
       reasonCode: 'scheduling',
       reasonText: null,
@@ -228,8 +234,9 @@ describe('every change is audited with the record before and after (services/aud
     const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const s1 = await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
     const open = (await openItemOf(p.id))!
-    await ok('followup.override', {
+    const overridden = await ok('followup.override', {
       itemId: open.id,
+      version: open.version,
       procedure: 'ct-abdomen-pelvis-with-iv-contrast',
       due: null,
       reasonCode: 'contraindication',
@@ -237,6 +244,7 @@ describe('every change is audited with the record before and after (services/aud
     })
     await ok('followup.setStatus', {
       itemId: open.id,
+      version: overridden.version,
       status: 'deferred',
       reasonCode: 'patient-request',
       reasonText: null,
@@ -248,10 +256,11 @@ describe('every change is audited with the record before and after (services/aud
       patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 90 }),
     })
     const s2 = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
-    await ok('studies.setResult', { studyId: s2.study.id, result: 'progression' })
+    await ok('studies.setResult', { studyId: s2.study.id, version: s2.study.version, result: 'progression' })
     const board = (await openItemOf(p.id))!
     await ok('followup.setStatus', {
       itemId: board.id,
+      version: board.version,
       status: 'cancelled',
       reasonCode: 'other',
       reasonText: 'seen elsewhere',

@@ -104,6 +104,7 @@ describe('corrections', () => {
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
     const edited = await ok('studies.update', {
       studyId: r.study.id,
+      version: r.study.version,
       study: study('2026-11-20', 'progression'),
     })
     expect(edited.nextItem).toMatchObject({ kind: 'tumor-board' })
@@ -140,20 +141,24 @@ describe('corrections', () => {
   it('a treatment and a patient entered in error are hidden and restorable', async () => {
     const p = await ok('patients.create', patientInput())
     const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
-    await ok('treatments.markError', { treatmentId: t.id, reason: 'wrong date' })
+    await ok('treatments.markError', { treatmentId: t.id, version: t.version, reason: 'wrong date' })
     let d = await ok('patients.detail', { id: p.id })
     expect(d.patient.treatments).toEqual([])
     expect(d.treatments[0]!.enteredInError).toMatchObject({ reason: 'wrong date', by: 'dr.test' })
-    await ok('treatments.restore', { treatmentId: t.id })
+    await ok('treatments.restore', { treatmentId: t.id, version: d.treatments[0]!.version })
     d = await ok('patients.detail', { id: p.id })
     expect(d.patient.treatments).toHaveLength(1)
-    await ok('patients.markError', { id: p.id, reason: 'duplicate' })
+    const marked = await ok('patients.markError', {
+      id: p.id,
+      version: d.patient.version,
+      reason: 'duplicate',
+    })
     expect((await ok('patients.list', { limit: 10, offset: 0 })).total).toBe(0)
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({
       scheduled: 0,
       patients: 0,
     })
-    await ok('patients.restore', { id: p.id })
+    await ok('patients.restore', { id: p.id, version: marked.version })
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({
       scheduled: 1,
       patients: 1,
@@ -177,7 +182,11 @@ describe('editing a treatment', () => {
       to: '2026-01-15',
     })
 
-    const r = await ok('treatments.update', { treatmentId: t.id, treatment: resection('2026-10-01') })
+    const r = await ok('treatments.update', {
+      treatmentId: t.id,
+      version: t.version,
+      treatment: resection('2026-10-01'),
+    })
     expect(r.lifecycle).toMatchObject({ type: 'retarget', guard: 'suggestion-changed' })
     expect(r.lifecycle.reason).toBe('The suggestion moved to 2027-01-01 – 2027-10-01.')
     expect(r.next).toMatchObject({
@@ -223,6 +232,7 @@ describe('editing a treatment', () => {
     ).toMatchObject({ kind: 'tumor-board' })
     const r = await ok('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'somatostatin-analog', date: '2026-07-01', completeResection: null },
     })
     expect(r.lifecycle).toMatchObject({ type: 'close-and-open', guard: 'step-superseded' })
@@ -238,6 +248,7 @@ describe('editing a treatment', () => {
     const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
     const future = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '2026-12-01', completeResection: null },
     })
     expect(future).toMatchObject({
@@ -249,6 +260,7 @@ describe('editing a treatment', () => {
     })
     const beforeBirth = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '1950-01-01', completeResection: null },
     })
     expect(beforeBirth).toMatchObject({
@@ -257,13 +269,16 @@ describe('editing a treatment', () => {
     })
     const badDate = await fails('treatments.update', {
       treatmentId: t.id,
+      version: t.version,
       treatment: { kind: 'prrt', date: '2025-02-30', completeResection: null },
     })
     expect(badDate).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     expect(auditRows('treatment.update')).toHaveLength(0)
-    await ok('treatments.markError', { treatmentId: t.id, reason: 'wrong patient' })
+    await ok('treatments.markError', { treatmentId: t.id, version: t.version, reason: 'wrong patient' })
+    const marked = (await ok('patients.detail', { id: p.id })).treatments[0]!
     const withdrawn = await fails('treatments.update', {
       treatmentId: t.id,
+      version: marked.version,
       treatment: { kind: 'prrt', date: '2025-02-01', completeResection: null },
     })
     expect(withdrawn).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
@@ -281,9 +296,9 @@ describe('corrections and the log check', () => {
       version: p.version,
       patient: patientInput({ weightKg: 90 }),
     })
-    expect(edited.version).toBe(p.version + 1)
+    expect(edited.version).toBeGreaterThan(p.version)
     const t = (await ok('patients.detail', { id: p.id })).treatments[0]!
-    await ok('treatments.markError', { treatmentId: t.id, reason: 'wrong kind' })
+    await ok('treatments.markError', { treatmentId: t.id, version: t.version, reason: 'wrong kind' })
     await ok('patients.undo', { patientId: p.id })
     await ok('patients.undo', { patientId: p.id })
     const back = await ok('patients.get', { id: p.id })
@@ -386,6 +401,7 @@ describe('adherence', () => {
     const first = await ok('studies.record', { patientId: a.id, study: study('2026-11-24', 'stable') })
     await ok('followup.override', {
       itemId: first.nextItem!.id,
+      version: first.nextItem!.version,
       procedure: null,
       due: { from: '2026-09-25', to: '2026-10-25' },
       reasonCode: 'clinician-decision',
@@ -412,7 +428,11 @@ describe('adherence', () => {
     expect(all.summary.steps).toBe(3)
 
     // A fulfilling study entered in error leaves its step out of the figures.
-    await ok('studies.markError', { studyId: second.study.id, reason: 'wrong patient' })
+    await ok('studies.markError', {
+      studyId: second.study.id,
+      version: second.study.version,
+      reason: 'wrong patient',
+    })
     expect((await ok('patients.detail', { id: a.id })).adherence.summary).toMatchObject({
       steps: 1,
       onTime: 1,

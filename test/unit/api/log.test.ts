@@ -130,24 +130,23 @@ describe('no patient data in the log', () => {
     const created = await call('patients.create', patient())
     expect(created.ok).toBe(true)
     if (!created.ok) return
-    const id = (created.value as { id: number }).id
+    const { id, version } = created.value as { id: number; version: number }
     expect((await call('studies.record', { patientId: id, study: study('2026-11-20') })).ok).toBe(true)
     const detail = await call('patients.detail', { id })
     if (!detail.ok) throw new Error('detail failed')
-    const item = (detail.value as { items: { id: number; status: string }[] }).items.find(
+    const item = (detail.value as { items: { id: number; status: string; version: number }[] }).items.find(
       (i) => i.status === 'scheduled',
     )!
-    expect(
-      (
-        await call('followup.override', {
-          itemId: item.id,
-          procedure: null,
-          due: { from: '2027-01-01', to: '2027-02-01' },
-          reasonCode: 'other',
-          text: M.override,
-        })
-      ).ok,
-    ).toBe(true)
+    const overridden = await call('followup.override', {
+      itemId: item.id,
+      version: item.version,
+      procedure: null,
+      due: { from: '2027-01-01', to: '2027-02-01' },
+      reasonCode: 'other',
+      text: M.override,
+    })
+    if (!overridden.ok) throw new Error('override failed')
+    const itemVersion = (overridden.value as { version: number }).version
     expect((await call('patients.list', { query: M.query, limit: 5, offset: 0 })).ok).toBe(true)
 
     // Calls refused with a reason the person can act on (answered, never logged).
@@ -165,11 +164,18 @@ describe('no patient data in the log', () => {
     // Calls that fail inside: the database refuses writes, then is closed under the handlers.
     backend.db.pragma('query_only = ON')
     const failing: [string, unknown][] = [
-      ['patients.update', { id, version: 1, patient: patient({ name: `${M.name} second` }) }],
+      ['patients.update', { id, version, patient: patient({ name: `${M.name} second` }) }],
       ['studies.record', { patientId: id, study: study('2026-11-22') }],
       [
         'followup.setStatus',
-        { itemId: item.id, status: 'cancelled', reasonCode: 'other', reasonText: M.status, newDue: null },
+        {
+          itemId: item.id,
+          version: itemVersion,
+          status: 'cancelled',
+          reasonCode: 'other',
+          reasonText: M.status,
+          newDue: null,
+        },
       ],
       ['patients.create', patient({ mrn: `${M.mrn}-2` })],
     ]

@@ -253,6 +253,7 @@ describe('compare, adopt, revert', () => {
     const item = (await ok('patients.detail', { id: a.id })).items.find((i) => i.status === 'scheduled')!
     await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: null,
       due: { from: '2027-03-01', to: '2027-04-01' },
       reasonCode: 'patient-preference',

@@ -155,6 +155,17 @@ describe('tampering behind the app’s back is found at the next open', () => {
     await expectReadOnly('RECORD_CHANGED')
   })
 
+  it('a kept state of an undo entry edited (an undo would write it back)', async () => {
+    raw((db) =>
+      db
+        .prepare(
+          "UPDATE undo_entry SET snapshot_json = json_set(snapshot_json, '$.patient.weight_kg', 99) WHERE id = (SELECT max(id) FROM undo_entry)",
+        )
+        .run(),
+    )
+    await expectReadOnly('RECORD_CHANGED')
+  })
+
   it('the last audit rows deleted (the append-only triggers dropped and put back)', async () => {
     raw((db) => {
       const max = db.prepare('SELECT max(id) FROM audit_log').pluck().get() as number
@@ -334,16 +345,15 @@ describe('one writer', () => {
   it('refuses a stale save: "changed by someone else since you opened it"', async () => {
     const b = open(file)
     const p = await ok(b, 'patients.create', patientInput())
-    expect(p.version).toBe(1)
     const first = await ok(b, 'patients.update', {
       id: p.id,
-      version: 1,
+      version: p.version,
       patient: patientInput({ weightKg: 80 }),
     })
-    expect(first.version).toBe(2)
+    expect(first.version).toBeGreaterThan(p.version)
     const stale = await call(b, 'patients.update', {
       id: p.id,
-      version: 1,
+      version: p.version,
       patient: patientInput({ weightKg: 60 }),
     })
     expect(stale).toMatchObject({ ok: false, error: { code: 'STALE' } })

@@ -37,6 +37,7 @@ function study(id: number, date: string, lesions: StudyRecord['lesions']): Study
     result: 'stable',
     lesions,
     enteredInError: null,
+    version: 1,
     dose: {
       effectiveMsv: null,
       ctdiVolMgy: null,
@@ -90,6 +91,7 @@ describe('biomarker trends', () => {
   const v = (id: number, date: string, value: number, unit = 'ng/mL'): BiomarkerRecord => ({
     id,
     patientId: 1,
+    version: 1,
     date,
     marker: 'chromogranin-a',
     value,

@@ -30,6 +30,7 @@ export function studyRecord(
     patientId: 1,
     createdAt: `${date}T10:00:00.000Z`,
     enteredInError: null,
+    version: 1,
     date,
     procedure,
     result: 'stable',

@@ -18,6 +18,7 @@ import {
 } from '../../../renderer/src/features/patients/patientDraft'
 import { StudyForm } from '../../../renderer/src/features/studies/StudyForm'
 import { TreatmentForm } from '../../../renderer/src/features/treatments/TreatmentForm'
+import { NotePanel } from '../../../renderer/src/features/patient/NotePanel'
 
 // The forms: react-hook-form checked with the shared case schema, field names equal to the
 // request's paths, and the back end's per-field errors landing on their fields. The back end is a
@@ -241,6 +242,30 @@ describe('patient form', () => {
     expect(sent).toEqual([['patients.update', { id: 12, version: 3, patient: facts }]])
   })
 
+  it('a save refused as stale says so once, keeps the input, and keeps naming the version it opened with', async () => {
+    const message =
+      'Ada Example (MRN P-12) was changed by someone else since you opened it. Nothing was saved: look at their change, then enter yours again if it is still needed.'
+    answer = () => ({ ok: false, error: { code: 'STALE', message } })
+    const user = userEvent.setup()
+    const { rerender } = render(<PatientForm patient={stored} onSaved={vi.fn()} onCancel={vi.fn()} />)
+    const weight = screen.getByLabelText('Weight (kg)')
+    await user.clear(weight)
+    await user.type(weight, '80')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(message))
+    expect(screen.getByRole('status').textContent).toBe(message)
+    expect(weight).toHaveValue('80')
+    // The page re-reads the record someone else saved: the open form keeps what was typed and the
+    // version it was opened with, so saving it again cannot overwrite their change.
+    rerender(
+      <PatientForm patient={{ ...stored, version: 9, weightKg: 95 }} onSaved={vi.fn()} onCancel={vi.fn()} />,
+    )
+    expect(screen.getByLabelText('Weight (kg)')).toHaveValue('80')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent.map(([, req]) => (req as { version: number }).version)).toEqual([3, 3])
+  })
+
   it('says in the summary what no field shows, and never speaks of highlighted fields then', async () => {
     answer = () => refused({ 'patient.symptoms.0': 'A symptom code is at most 64 characters.' })
     const user = userEvent.setup()
@@ -358,6 +383,7 @@ describe('study form', () => {
     patientId: 7,
     createdAt: '',
     enteredInError: null,
+    version: 1,
     date: '2026-05-01',
     procedure: 'ct-abdomen-pelvis-with-iv-contrast',
     result: 'stable',
@@ -518,6 +544,7 @@ describe('treatment form', () => {
     date: '2025-01-15',
     completeResection: null,
     enteredInError: null,
+    version: 4,
   }
   const props = { treatment, today: '2026-11-24', onSaved: vi.fn(), onCancel: vi.fn() }
 
@@ -538,7 +565,11 @@ describe('treatment form', () => {
     expect(sent).toEqual([
       [
         'treatments.update',
-        { treatmentId: 31, treatment: { kind: 'resection', date: '2026-09-24', completeResection: true } },
+        {
+          treatmentId: 31,
+          version: 4,
+          treatment: { kind: 'resection', date: '2026-09-24', completeResection: true },
+        },
       ],
     ])
   })
@@ -554,6 +585,7 @@ describe('treatment form', () => {
     await waitFor(() => expect(sent).toHaveLength(1))
     expect(sent[0]![1]).toEqual({
       treatmentId: 31,
+      version: 4,
       treatment: { kind: 'somatostatin-analog', date: null, completeResection: null },
     })
   })
@@ -583,5 +615,48 @@ describe('treatment form', () => {
     await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
     expect(describedText(date)).toContain('The treatment date is in the future.')
     expect(onSaved).not.toHaveBeenCalled()
+  })
+})
+
+describe('note', () => {
+  const note = { patientId: 12, text: 'Open MRI only.', updatedAt: '2026-11-01T10:00:00Z', version: 5 }
+
+  it('sends the version it was filled from; typing survives a stale refusal and the page reading a newer note', async () => {
+    answer = () => ({
+      ok: false,
+      error: {
+        code: 'STALE',
+        message: 'The note was changed by someone else since you opened it. Nothing was saved.',
+      },
+    })
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={note} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    await user.type(box, ' Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent('changed by someone else since you opened it'),
+    )
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The note was changed by someone else since you opened it. Nothing was saved.',
+    )
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    expect(box).toHaveValue('Open MRI only. Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent.map(([, req]) => (req as { version: number | null }).version)).toEqual([5, 5])
+  })
+
+  it('an untouched box shows the newer note the page read, and saves against its version', async () => {
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={null} onChanged={vi.fn()} />)
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    expect(box).toHaveValue('Theirs.')
+    answer = () => ({ ok: true, value: { note: { ...note, text: 'Theirs. More.', version: 9 } } })
+    await user.type(box, ' More.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual(['notes.set', { patientId: 12, version: 8, text: 'Theirs. More.' }])
   })
 })

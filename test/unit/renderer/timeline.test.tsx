@@ -157,6 +157,7 @@ describe('Timeline: adherence and corrections', () => {
   it('edits a live treatment with its record; a treatment entered in error has no Edit', async () => {
     const live: TreatmentRecord = {
       id: 8,
+      version: 1,
       patientId: 1,
       kind: 'prrt',
       date: '2025-01-15',

@@ -27,7 +27,8 @@ interface Props {
   /** The patient's closed imaging steps as the engine timed them (on time, early, late). */
   timed: readonly AdherenceItem[]
   /** Opens the study form for the outside study of the open imaging step. */
-  onDoneElsewhere: (itemId: number) => void
+  /** Opens the study form for the outside study of the open imaging step (as shown now). */
+  onDoneElsewhere: (item: FollowUpItem) => void
   onChanged: (message: string) => void
 }
 
@@ -66,7 +67,7 @@ export function FollowUpPanel({
               <button className="button" onClick={() => setMode('override')}>
                 Change study or window…
               </button>
-              <button className="button" onClick={() => onDoneElsewhere(open.id)}>
+              <button className="button" onClick={() => onDoneElsewhere(open)}>
                 Done elsewhere…
               </button>
             </>

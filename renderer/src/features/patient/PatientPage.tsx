@@ -68,7 +68,8 @@ export function PatientPage({
   const [confirmClose, setConfirmClose] = useState(false)
   const [studyMode, setStudyMode] = useState<StudyFormMode>({ kind: 'record' })
   const [treatment, setTreatment] = useState<TreatmentRecord | null>(null)
-  const [errorFor, setErrorFor] = useState<boolean>(false)
+  /** The patient's version when "entered in error" was asked (the dialog's save names it). */
+  const [errorFor, setErrorFor] = useState<number | null>(null)
   const undo = usePatientCommand('patients.undo', patientId)
   const markError = usePatientCommand('patients.markError', patientId)
   const restore = usePatientCommand('patients.restore', patientId)
@@ -153,7 +154,7 @@ export function PatientPage({
           {!patient.enteredInError && (
             <button
               className="button button--quiet"
-              onClick={() => setErrorFor(true)}
+              onClick={() => setErrorFor(patient.version)}
               disabled={mode !== 'view'}
             >
               Patient entered in error…
@@ -168,7 +169,7 @@ export function PatientPage({
           <button
             className="button"
             onClick={async () => {
-              const r = await restore.run({ id: patientId })
+              const r = await restore.run({ id: patientId, version: patient.version })
               changed(r.ok ? 'The patient is back in the lists.' : r.error.message)
             }}
           >
@@ -177,14 +178,15 @@ export function PatientPage({
         </p>
       )}
       <ReasonDialog
-        isOpen={errorFor}
+        isOpen={errorFor !== null}
         title="Mark the patient as entered in error?"
         confirmLabel="Mark as entered in error"
-        onCancel={() => setErrorFor(false)}
+        onCancel={() => setErrorFor(null)}
         onConfirm={async (reason) => {
-          const r = await markError.run({ id: patientId, reason })
+          if (errorFor === null) return null
+          const r = await markError.run({ id: patientId, version: errorFor, reason })
           if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
-          setErrorFor(false)
+          setErrorFor(null)
           changed('The patient is marked as entered in error and hidden from every list; it can be restored.')
           return null
         }}
@@ -283,15 +285,12 @@ export function PatientPage({
             exit={detail.exit}
             patientId={patient.id}
             timed={detail.adherence.items}
-            onDoneElsewhere={(itemId) => openStudyForm({ kind: 'done-elsewhere', itemId })}
+            onDoneElsewhere={(item) =>
+              openStudyForm({ kind: 'done-elsewhere', itemId: item.id, version: item.version })
+            }
             onChanged={changed}
           />
-          <NotePanel
-            key={detail.note?.updatedAt ?? 'none'}
-            patientId={patient.id}
-            note={detail.note}
-            onChanged={changed}
-          />
+          <NotePanel key={patient.id} patientId={patient.id} note={detail.note} onChanged={changed} />
           <Facts detail={detail} />
           <DoseView
             dose={detail.dose}

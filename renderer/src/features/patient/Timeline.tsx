@@ -24,8 +24,8 @@ import {
 } from '../../domain/labels'
 
 interface Entry {
-  /** For a study still without a result: its id, so the result can be entered here. */
-  unreadStudyId?: number
+  /** The study as shown, so its result can be entered here (the save names its version). */
+  unread?: StudyRecord
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord
   /** For a treatment: the record, so it can be edited or marked as entered in error. */
@@ -53,7 +53,12 @@ export function Timeline({
   onEditStudy?: (study: StudyRecord) => void
   onEditTreatment?: (treatment: TreatmentRecord) => void
 }) {
-  const [withdraw, setWithdraw] = useState<{ kind: 'study' | 'treatment'; id: number } | null>(null)
+  // The record as shown when "entered in error" was asked: the dialog's save names its version.
+  const [withdraw, setWithdraw] = useState<{
+    kind: 'study' | 'treatment'
+    id: number
+    version: number
+  } | null>(null)
   const markStudy = usePatientCommand('studies.markError', detail.patient.id)
   const markTreatment = usePatientCommand('treatments.markError', detail.patient.id)
   const restoreStudy = usePatientCommand('studies.restore', detail.patient.id)
@@ -125,7 +130,7 @@ export function Timeline({
       testId: 'timeline-study',
       study: s,
       ...(fulfilledBy.has(s.id) ? { fulfilled: fulfilledBy.get(s.id)! } : {}),
-      ...(s.result === null ? { unreadStudyId: s.id } : {}),
+      ...(s.result === null ? { unread: s } : {}),
     })
   })
   recommendations.forEach((r) => {
@@ -185,8 +190,8 @@ export function Timeline({
                   onClick={() =>
                     setWithdraw(
                       e.study
-                        ? { kind: 'study', id: e.study.id }
-                        : { kind: 'treatment', id: e.treatment!.id },
+                        ? { kind: 'study', id: e.study.id, version: e.study.version }
+                        : { kind: 'treatment', id: e.treatment!.id, version: e.treatment!.version },
                     )
                   }
                 >
@@ -194,13 +199,8 @@ export function Timeline({
                 </button>
               </span>
             )}
-            {e.unreadStudyId !== undefined && (
-              <ResultEntry
-                patientId={patient.id}
-                studyId={e.unreadStudyId}
-                date={e.date}
-                onChanged={onChanged}
-              />
+            {e.unread && (
+              <ResultEntry patientId={patient.id} study={e.unread} date={e.date} onChanged={onChanged} />
             )}
           </li>
         ))}
@@ -218,7 +218,7 @@ export function Timeline({
                 <button
                   className="button button--quiet"
                   onClick={async () => {
-                    const r = await restoreStudy.run({ studyId: s.id })
+                    const r = await restoreStudy.run({ studyId: s.id, version: s.version })
                     onChanged(r.ok ? `Study restored. ${r.value.lifecycle.reason}` : r.error.message)
                   }}
                 >
@@ -234,7 +234,7 @@ export function Timeline({
                   <button
                     className="button button--quiet"
                     onClick={async () => {
-                      const r = await restoreTreatment.run({ treatmentId: t.id })
+                      const r = await restoreTreatment.run({ treatmentId: t.id, version: t.version })
                       onChanged(r.ok ? `Treatment restored. ${r.value.lifecycle.reason}` : r.error.message)
                     }}
                   >
@@ -254,8 +254,8 @@ export function Timeline({
           if (!withdraw) return null
           const r =
             withdraw.kind === 'study'
-              ? await markStudy.run({ studyId: withdraw.id, reason })
-              : await markTreatment.run({ treatmentId: withdraw.id, reason })
+              ? await markStudy.run({ studyId: withdraw.id, version: withdraw.version, reason })
+              : await markTreatment.run({ treatmentId: withdraw.id, version: withdraw.version, reason })
           if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
           setWithdraw(null)
           onChanged(`Marked as entered in error; the plan was re-run. ${r.value.lifecycle.reason}`)
@@ -304,12 +304,13 @@ export function methodText(m: string): string {
 /** Enter the reader's result of a study recorded without one; the engine then re-runs. */
 function ResultEntry({
   patientId,
-  studyId,
+  study,
   date,
   onChanged,
 }: {
   patientId: number
-  studyId: number
+  /** The study as shown: the save names its version. */
+  study: StudyRecord
   date: string
   onChanged: (m: string) => void
 }) {
@@ -323,7 +324,7 @@ function ResultEntry({
       onSubmit={async (e) => {
         e.preventDefault()
         if (result === '') return setError('Choose a result.')
-        const r = await save.run({ studyId, result })
+        const r = await save.run({ studyId: study.id, version: study.version, result })
         if (r.ok) onChanged(`Result of the ${date} study saved; the recommendation was updated.`)
         else setError(r.error.message)
       }}

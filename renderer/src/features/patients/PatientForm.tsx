@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useFieldArray, useForm, useWatch } from 'react-hook-form'
 import type { PatientInput, PatientRecord } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
@@ -28,6 +29,10 @@ interface Props {
 export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const create = useCreatePatient()
   const update = useUpdatePatient()
+  // The version of the record the form opened with: a save names it, so a change made since (by
+  // someone else, or elsewhere on this page) is refused instead of overwritten, even after the page
+  // has read the newer record.
+  const [openedVersion] = useState(patient?.version)
   const { control, register, handleSubmit, getValues, setError, formState } = useForm<
     PatientDraft,
     unknown,
@@ -50,7 +55,7 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
 
   async function save(input: PatientInput) {
     const result = patient
-      ? await update.run({ id: patient.id, version: patient.version, patient: input })
+      ? await update.run({ id: patient.id, version: openedVersion ?? patient.version, patient: input })
       : await create.run(input)
     if (result.ok) return onSaved(result.value)
     const { error } = result

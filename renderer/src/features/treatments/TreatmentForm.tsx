@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useForm, useWatch } from 'react-hook-form'
 import type { StepResult, TreatmentFacts, TreatmentRecord } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
@@ -31,6 +32,8 @@ export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
     shouldFocusError: false,
   })
   const kind = useWatch({ control, name: 'kind' })
+  // The version the form opened with: a change made since by someone else is refused (STALE).
+  const [version] = useState(treatment.version)
   const { summary, formRef, summaryRef, onInvalid, onServerError } = useErrorSummary(
     treatmentFieldFor,
     getValues,
@@ -39,7 +42,7 @@ export function TreatmentForm({ treatment, today, onSaved, onCancel }: Props) {
   const err = (path: string) => messageAt(formState.errors, path)
 
   async function save(checked: TreatmentFacts) {
-    const r = await update.run({ treatmentId: treatment.id, treatment: checked })
+    const r = await update.run({ treatmentId: treatment.id, version, treatment: checked })
     if (r.ok) return onSaved(r.value)
     onServerError(r.error, 'treatment.')
   }

@@ -98,7 +98,7 @@ export function Cells({
         }
       >
         {row.lastResult ? resultLabel(row.lastResult) : '—'}
-        {row.lastResult && row.lastResultDerived && <span className="muted"> (derived, not read)</span>}
+        {row.lastResult && row.lastResultDerived && <span className="muted"> (derived)</span>}
       </div>
       <div role="gridcell" aria-colindex={8} className="grid__cell grid__cell--dose mono">
         {formatMsv(row.cumulativeMsv, row.doseEstimated, row.doseIncomplete)}

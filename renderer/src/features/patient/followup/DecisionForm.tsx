@@ -7,6 +7,7 @@ import type {
   TreatmentKind,
 } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { usePatientCommand } from '../../../data/mutations'
 import { EXIT_REASON_OPTIONS, PROCEDURE_OPTIONS, TREATMENT_OPTIONS } from '../../../domain/labels'
@@ -35,6 +36,7 @@ export function DecisionForm({
   const [exitReason, setExitReason] = useState<SurveillanceExitReason>('surveillance-completed')
   const [exitText, setExitText] = useState('')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const record = usePatientCommand('followup.recordDecision', item.patientId)
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -52,7 +54,7 @@ export function DecisionForm({
               },
             }
           : { type, procedure: procedure as ProcedureId, due: { from, to } }
-    const r = await record.run({ itemId: item.id, date, decision })
+    const r = await record.run({ ...seen, date, decision })
     if (r.ok) return onDone(r.value.lifecycle.reason)
     setFields(
       Object.fromEntries(

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { FollowUpItem, OverrideReasonCode, ProcedureId } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { useOverrideItem } from '../../../data/mutations'
 import { OVERRIDE_REASON_OPTIONS, PROCEDURE_OPTIONS } from '../../../domain/labels'
@@ -19,6 +20,7 @@ export function OverrideForm({
   const [reasonCode, setReasonCode] = useState<OverrideReasonCode>('clinician-decision')
   const [text, setText] = useState('')
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const override = useOverrideItem(item.patientId)
 
   async function submit(e: FormEvent) {
@@ -26,7 +28,7 @@ export function OverrideForm({
     const sameProcedure = procedure === (item.procedure ?? '')
     const sameWindow = from === item.due.from && to === item.due.to
     const r = await override.run({
-      itemId: item.id,
+      ...seen,
       procedure: sameProcedure || procedure === '' ? null : (procedure as ProcedureId),
       due: sameWindow ? null : { from, to },
       reasonCode,

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import type { FollowUpItem, ManualStatusReasonCode } from '../../../../../electron/contract/contract'
 import { Field } from '../../../components/Field'
+import { seenOf } from './seen'
 import { Select } from '../../../components/Select'
 import { useSetItemStatus } from '../../../data/mutations'
 import { CANCEL_REASON_OPTIONS, DEFERRAL_REASON_OPTIONS } from '../../../domain/labels'
@@ -24,13 +25,14 @@ export function StatusForm({
   const [from, setFrom] = useState(item.due.from < today ? today : item.due.from)
   const [to, setTo] = useState(item.due.to < today ? today : item.due.to)
   const [fields, setFields] = useState<Record<string, string>>({})
+  const [seen] = useState(() => seenOf(item))
   const setStatus = useSetItemStatus(item.patientId)
   const verb = status === 'deferred' ? 'Defer' : 'Cancel step'
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     const r = await setStatus.run({
-      itemId: item.id,
+      ...seen,
       status,
       reasonCode,
       reasonText: text.trim() === '' ? null : text.trim(),

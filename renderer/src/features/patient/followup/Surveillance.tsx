@@ -32,7 +32,7 @@ export function ExitView({
         <button
           className="button"
           onClick={async () => {
-            const r = await reopen.run({ patientId, reason: null })
+            const r = await reopen.run({ patientId, exitId: exit.id, version: exit.version, reason: null })
             if (r.ok) onChanged(r.value.lifecycle.reason)
             else setError(r.error.message)
           }}
