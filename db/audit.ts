@@ -20,6 +20,7 @@ export type AuditEntity =
   | 'patient_note'
   | 'undo_entry'
   | 'log'
+  | 'guideline_pack'
 
 export interface AuditEntry {
   readonly action: string

@@ -1,3 +1,4 @@
+import { getPack } from './queries/packs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -581,6 +582,7 @@ const TABLE = {
   patient_note: 'SELECT patient_id AS id FROM patient_note',
   recommendation: 'SELECT id FROM recommendation',
   undo_entry: 'SELECT id FROM undo_entry',
+  guideline_pack: 'SELECT id FROM guideline_pack',
 } as const satisfies Partial<Record<AuditEntity, string>>
 
 /** The records a change is guarded on before it builds on them (an undo entry by its digest). */
@@ -595,6 +597,7 @@ const LABEL: Record<keyof typeof TABLE, string> = {
   patient_note: 'Patient note',
   recommendation: 'Recommendation',
   undo_entry: 'Undo entry',
+  guideline_pack: 'Guideline pack',
 }
 
 function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unknown {
@@ -614,6 +617,8 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
     case 'recommendation':
     case 'undo_entry':
       return DIGESTED[entity](db, id)
+    case 'guideline_pack':
+      return getPack(db, id)
   }
 }
 

@@ -122,6 +122,8 @@ function openChecked(file: string, migrations: readonly Migration[], busyTimeout
       throw openError(e, file)
     }
     migrate(db, migrations, file)
+    // Foreign keys and the other settings are on again after any migration.
+    assertPragmas(db)
     if (file !== ':memory:') {
       for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f)
       rememberFile(db, file)
@@ -186,13 +188,23 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
   if (pending.length === 0) return
   if (current > 0 && !db.memory)
     backupBeforeMigration(db, file, current, pending[pending.length - 1]!.version)
+  // A migration that rebuilds a referenced table needs foreign keys off while it runs (SQLite's
+  // documented 12-step table change; the pragma cannot change inside a transaction). Every
+  // reference is checked inside the transaction, so a broken one rolls the whole upgrade back.
+  const fkOff = pending.some((m) => m.foreignKeysOff === true)
+  if (fkOff) db.pragma('foreign_keys = OFF')
   try {
     db.transaction(() => {
       for (const m of pending) m.up(db)
+      const broken = db.pragma('foreign_key_check') as unknown[]
+      if (broken.length > 0)
+        throw new DbError('DB_CORRUPT', `Migration left ${broken.length} broken references.`)
       db.pragma(`user_version = ${pending[pending.length - 1]!.version}`)
     }).immediate()
   } catch (e) {
     throw translateSqliteError(e, file)
+  } finally {
+    if (fkOff) db.pragma('foreign_keys = ON')
   }
   const fk = db.pragma('foreign_key_check') as unknown[]
   if (fk.length > 0) throw new DbError('DB_CORRUPT', `Migration left ${fk.length} broken references.`)

@@ -363,3 +363,22 @@ export interface PatientNote {
   /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
   version: number
 }
+
+/** A guideline pack document kept in the log (migration 70, docs/guideline-pack.md). */
+export interface GuidelinePackRecord {
+  id: number
+  packId: string
+  version: string
+  title: string
+  /** SHA-256 of the stored document text, hex. */
+  sha256: string
+  /** The pack shipped with the app (stored when a site first adopted another one). */
+  builtIn: boolean
+  importedAt: string
+  importedBy: string
+  active: boolean
+  activatedAt: string | null
+  activatedBy: string | null
+  /** The pack that was active before this one was adopted (what a revert goes back to). */
+  previousId: number | null
+}

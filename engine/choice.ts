@@ -17,17 +17,17 @@ export function feasibleStudies(
 }
 
 /**
- * The alternatives to the chosen (first feasible) study: the feasible studies of `front` first,
- * in its order, then the other feasible ones; each once.
+ * The alternatives to the chosen study: the feasible studies of `front` first, in its order, then
+ * the other feasible ones; each once.
  */
 export function alternativesTo(
   feasible: readonly ProcedureId[],
   front: readonly ProcedureId[] | null,
+  chosen: ProcedureId,
 ): readonly ProcedureId[] {
-  const first = feasible[0]
   const out: ProcedureId[] = []
-  if (front) for (const p of front) if (p !== first && feasible.includes(p) && !out.includes(p)) out.push(p)
-  for (const p of feasible) if (p !== first && !out.includes(p)) out.push(p)
+  if (front) for (const p of front) if (p !== chosen && feasible.includes(p) && !out.includes(p)) out.push(p)
+  for (const p of feasible) if (p !== chosen && !out.includes(p)) out.push(p)
   return out
 }
 

@@ -9,6 +9,7 @@ export const RECOMMENDATION_TRIGGERS = [
   'result-entered',
   'facts-changed',
   'manual',
+  'guideline-pack-changed',
 ] as const
 export type RecommendationTrigger = (typeof RECOMMENDATION_TRIGGERS)[number]
 

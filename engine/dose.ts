@@ -9,7 +9,7 @@
 // Each study's estimate is rounded to 0.001 mSv (1 µSv); the ledger adds whole microsieverts,
 // so its total is exactly the sum of its parts.
 import { ACR_PNET, type LoadedPack } from './guideline'
-import { AGENT_DATA, DEFAULT_CT_REGION, DOSE_AVOIDANCE_PAIRS, K_FACTOR_SOURCE, K_FACTORS } from './doseData'
+import { DOSE_AVOIDANCE_PAIRS } from './doseData'
 import {
   type Agent,
   type DoseEstimate,
@@ -50,15 +50,19 @@ function validNumber(x: number | null | undefined): x is number {
 }
 
 /** k for a region in the chosen set; the AAPM 96 value (flagged) where the set has none. */
-function kFactor(set: KFactorSet, region: DoseRegion, flags: string[]): number {
-  const k = K_FACTORS[set][region]
+function kFactor(pack: LoadedPack, set: KFactorSet, region: DoseRegion, flags: string[]): number {
+  const k = pack.kFactors.sets[set][region]
   if (k !== null) return k
   flags.push('k-factor-from-aapm96')
-  return K_FACTORS.aapm96[region] as number
+  return pack.kFactors.sets.aapm96[region] as number
 }
 
-function coefficientOf(agent: Agent, cu64: number | undefined): { value: number | null; source: string } {
-  const data = AGENT_DATA[agent]
+function coefficientOf(
+  pack: LoadedPack,
+  agent: Agent,
+  cu64: number | undefined,
+): { value: number | null; source: string } {
+  const data = pack.agents[agent]
   if (data.coefficientMsvPerMbq !== null)
     return { value: data.coefficientMsvPerMbq, source: data.coefficientSource }
   if (agent === 'cu64-dotatate' && validNumber(cu64)) return { value: cu64, source: 'site-setting' }
@@ -66,12 +70,13 @@ function coefficientOf(agent: Agent, cu64: number | undefined): { value: number 
 }
 
 function defaultActivity(
+  pack: LoadedPack,
   agent: Agent,
   weightKg: number | null | undefined,
   flags: string[],
   sources: string[],
 ): number {
-  const d = AGENT_DATA[agent].defaultActivity
+  const d = pack.agents[agent].defaultActivity
   sources.push(d.source)
   if (d.kind === 'fixed') return d.mbq
   if (validNumber(weightKg) && weightKg > 0) return Math.min(d.mbqPerKg * weightKg, d.capMbq)
@@ -134,12 +139,12 @@ function estimate(
   e.region = d?.region ?? null
   if (d !== null && validNumber(d.dlpMgyCm)) {
     if (e.region === null) {
-      e.region = DEFAULT_CT_REGION[study.procedure] ?? 'abdomen'
+      e.region = proc.ctRegion ?? 'abdomen'
       flags.push('region-assumed')
     }
-    e.kFactor = kFactor(kSet, e.region, flags)
+    e.kFactor = kFactor(pack, kSet, e.region, flags)
     e.ctMsv = round3(d.dlpMgyCm * e.kFactor)
-    sources.push(K_FACTOR_SOURCE)
+    sources.push(pack.kFactors.source)
   }
 
   if (modality === 'CT' || modality === 'XR') {
@@ -152,7 +157,7 @@ function estimate(
     e.msv = e.ctMsv = t.kind === 'fixed' ? t.msv : null
     e.method = e.msv === null ? 'unknown' : 'typical'
     e.estimated = true
-    e.region = e.region ?? DEFAULT_CT_REGION[study.procedure] ?? null
+    e.region = e.region ?? proc.ctRegion
     flags.push('typical-value')
     if (d !== null && validNumber(d.ctdiVolMgy)) flags.push('ctdivol-without-length')
     sources.push(t.source)
@@ -179,11 +184,11 @@ function estimate(
     activity = d.activityMbq
     activityRecorded = true
   } else {
-    activity = defaultActivity(agent, weightKg, flags, sources)
+    activity = defaultActivity(pack, agent, weightKg, flags, sources)
     flags.push('activity-defaulted')
   }
   e.activityMbq = activity
-  const coef = coefficientOf(agent, cu64)
+  const coef = coefficientOf(pack, agent, cu64)
   sources.push(coef.source)
   if (coef.value === null) {
     flags.push('coefficient-unknown')

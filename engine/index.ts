@@ -10,30 +10,47 @@ export { evaluate } from './evaluate'
 export { classify, type Classification, type LatestRead } from './classify'
 export { recommend, type Recommendation, type RecommendContext } from './recommend'
 export { gatherFacts, type CaseFacts, type ReadStudy } from './facts'
+export { comparePlans, PLAN_ASPECTS, type PlanAspect, type PlanChange, type PlanSummary } from './packDiff'
 
 // The follow-up lifecycle: state machine, fulfilment, next step, exits, adherence
 export * from './followup'
 
-// Guideline pack
+// Guideline pack: the document (a versioned JSON file), its schema, and the loaded pack
 export {
   ACR_PNET,
   ACR_PNET_DATA,
-  SOURCES,
+  ALERT_WORDS,
+  AGENT_DATA,
+  K_FACTORS,
+  DEFAULT_CT_REGION,
   loadPack,
   validatePack,
+  parsePack,
+  packSchema,
+  packJsonSchema,
+  PACK_FORMAT,
+  SOURCE_KINDS,
   PackValidationError,
+  RATIONALE_SPEC,
+  ALERT_VARIANT_SPEC,
+  WORD_SPEC,
   type LoadedPack,
   type LoadedVariant,
-  type SourceKey,
+  type ParsedPack,
+  type RationaleName,
+  type Words,
 } from './guideline'
 export type {
+  AgentData,
   CellEntry,
   GuidelinePackData,
   IntervalEntry,
   OfferEntry,
+  PackDocument,
   PackProblem,
   ProcedureEntry,
   RrlBand,
+  SiteRuleEntry,
   SourceEntry,
   SourceKind,
   TypicalDose,
@@ -86,7 +103,7 @@ export {
   type DoseProjection,
   type DoseAvoided,
 } from './dose'
-export { AGENT_DATA, K_FACTORS, DEFAULT_CT_REGION, PROCEDURE_AGENTS, type AgentData } from './doseData'
+export { PROCEDURE_AGENTS } from './doseData'
 
 // The case declared once: named limits and the zod schemas of the file, the API and the forms
 export {
@@ -138,4 +155,4 @@ export {
 } from './caseFile'
 
 // Words for codes
-export { TREATMENT_LABELS, RESULT_LABELS } from './labels'
+export { TREATMENT_LABELS, RESULT_LABELS, RATING_WORDS } from './labels'

@@ -208,6 +208,26 @@ function nonTargetResponse(
   return allGone ? 'CR' : 'non-CR/non-PD'
 }
 
+/** Baseline non-target lesions with no entry at this timepoint (not assessed). */
+function unassessedNonTargets(
+  tp: Timepoint,
+  baselineIds: readonly string[],
+  targets: readonly BaselineTarget[],
+): readonly string[] {
+  let out: string[] | null = null
+  for (const id of baselineIds) {
+    let found = false
+    for (const l of tp.lesions) {
+      if (l.id === id && l.role !== 'new' && !isTargetId(targets, l.id)) {
+        found = true
+        break
+      }
+    }
+    if (!found) (out ??= []).push(id)
+  }
+  return out ?? NO_NOTES
+}
+
 function hasRole(lesions: readonly Lesion[], role: Lesion['role']): boolean {
   for (const l of lesions) if (l.role === role) return true
   return false
@@ -316,6 +336,7 @@ function run(
 
     let sum: number | null = null
     let tr: TargetResponse = 'none'
+    let unmeasured: string[] | null = null
     if (!nonTargetOnly) {
       let partial = 0
       let all = true
@@ -330,6 +351,7 @@ function run(
         }
         if (h === null) {
           all = false
+          ;(unmeasured ??= []).push(t.id)
           continue
         }
         partial += h
@@ -376,6 +398,10 @@ function run(
         baselineOnly: isBaseline,
         nonTargetOnly,
         tgrPctPerMonth: tgr === null ? null : Math.round(tgr * 100) / 100,
+        tgrFromDate: tgr === null ? null : prevDate,
+        unmeasuredTargets: isBaseline || unmeasured === null ? NO_NOTES : unmeasured,
+        unassessedNonTargets:
+          !isBaseline && ntr === 'NE' ? unassessedNonTargets(tp, baselineNonTargetIds, targets) : NO_NOTES,
         // The latest response carries every note; a timepoint, the notes of its own baseline.
         notes: isLast || isBaseline ? notes : NO_NOTES,
       }

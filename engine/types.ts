@@ -164,6 +164,7 @@ export const ALERT_CODES = [
   'size-over-2cm',
   'result-derived-from-recist',
   'recist-disagrees-with-read',
+  'recist-not-evaluable',
   'unread-study',
   'study-after-as-of',
   // the founding article's pitfalls
@@ -178,11 +179,14 @@ export const ALERT_CODES = [
   'prefer-sstr-pet',
   // scheduling and provenance
   'baseline-imaging-now',
+  'staging-study-on-file',
   'follow-up-overdue',
   'interval-secondary-source',
   'ten-years-after-resection',
   // dose
   'dose-unknown',
+  // site rules (never the ACR's)
+  'site-rule-growth-rate',
 ] as const
 export type AlertCode = (typeof ALERT_CODES)[number]
 
@@ -278,6 +282,12 @@ export interface DueWindow {
   to: IsoDate
 }
 
+/** An alert: its stable code and our words for this case (naming the study, fact or lesion). */
+export interface Alert {
+  code: AlertCode
+  text: string
+}
+
 /** One step of the decision: our own plain words, where it comes from, and the rule that fired. */
 export interface RationaleStep {
   text: string
@@ -301,6 +311,7 @@ export type AnchorKind = 'latest-read-study' | 'as-of' | 'resection' | 'treatmen
 export interface NextStep {
   action: NextAction
   procedure: ProcedureId | null
+  /** Studies that may be done instead of `procedure` (for a review: the options left). */
   alternatives: readonly ProcedureId[]
   intervalMonths: MonthInterval | null
   due: DueWindow | null
@@ -308,6 +319,11 @@ export interface NextStep {
   anchor: { date: IsoDate; kind: AnchorKind } | null
   /** Where `asOf` falls relative to `due`. */
   status: FollowUpStatus | null
+  /**
+   * Studies that may be added to the step, not done instead of it: e.g. DOTATATE PET/CT before
+   * further PRRT, offered to the tumour board after progression.
+   */
+  additions: readonly ProcedureId[]
 }
 
 export type TargetResponse = 'CR' | 'PR' | 'SD' | 'PD' | 'NE' | 'none'
@@ -333,6 +349,12 @@ export interface RecistResponse {
   nonTargetOnly: boolean
   /** Tumour growth rate from the previous fully measured timepoint, %/month. */
   tgrPctPerMonth: number | null
+  /** The earlier timepoint the growth rate is counted from. */
+  tgrFromDate: IsoDate | null
+  /** Baseline target lesions (ids) without a measurement at this timepoint. */
+  unmeasuredTargets: readonly string[]
+  /** Baseline non-target lesions (ids) not assessed at this timepoint. */
+  unassessedNonTargets: readonly string[]
   notes: readonly string[]
 }
 
@@ -406,6 +428,8 @@ export interface Evaluation {
   rationale: readonly RationaleStep[]
   dose: DoseSummary
   // Extras for the UI and the stored recommendation.
+  /** The alerts in `alerts`' order, each with its words for this case. */
+  alertDetails: readonly Alert[]
   guideline: GuidelineRef
   asOf: IsoDate
   inputsMissing: readonly string[]
@@ -418,4 +442,9 @@ export interface EngineSettings {
   kFactors?: KFactorSet
   /** Site-provided effective-dose coefficients (mSv/MBq) for agents without a known one. */
   siteCoefficients?: { 'cu64-dotatate'?: number }
+  /**
+   * The site's choice per site rule of the pack (by id): on or off. A rule not named here is as
+   * the pack ships it (`enabled`). Site rules add alerts and never change the study or window.
+   */
+  siteRules?: Readonly<Record<string, boolean>>
 }

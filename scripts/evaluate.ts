@@ -1,19 +1,26 @@
 // Command line: evaluate a `pnet-case/1` file and print `pnet-evaluation/1` on stdout.
 //
-//   npm run --silent evaluate -- FILE [--k-factors aapm96|icrp103] [--cu64-coefficient MSV_PER_MBQ]
+//   npm run --silent evaluate -- FILE [--pack PACK.json] [--k-factors aapm96|icrp103] [--cu64-coefficient MSV_PER_MBQ]
 //
-// Exit 0 with the evaluation on stdout. Exit 2 when the file cannot be read, is not JSON, or is
-// not a valid case file: each problem on stderr as `caseId: field: why`, nothing on stdout.
+// `--pack` evaluates with a guideline pack document (pnet-guideline-pack/1) instead of the
+// built-in one; the evaluation names the pack id and version it used.
+//
+// Exit 0 with the evaluation on stdout. Exit 2 when a file cannot be read, is not JSON, or is not
+// a valid case file or pack: each problem on stderr (`caseId: field: why`, `pack: path: why`),
+// nothing on stdout.
 // Warnings (unknown fields, unknown symptom codes, ...) go to stderr in every case.
 import fs from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import {
   ACR_PNET,
+  PackValidationError,
   evaluateCaseFile,
+  loadPack,
   K_FACTOR_SETS,
   parseCaseFile,
   type EngineSettings,
   type FileProblem,
+  type LoadedPack,
 } from '../engine'
 
 export interface CliIo {
@@ -21,16 +28,35 @@ export interface CliIo {
   stderr: (text: string) => void
 }
 
-const USAGE = 'usage: evaluate FILE [--k-factors aapm96|icrp103] [--cu64-coefficient MSV_PER_MBQ]'
+const USAGE =
+  'usage: evaluate FILE [--pack PACK.json] [--k-factors aapm96|icrp103] [--cu64-coefficient MSV_PER_MBQ]'
 
 function line(kind: 'error' | 'warning', p: FileProblem): string {
   const where = p.field === '' ? '(file)' : p.field
   return `${kind === 'warning' ? 'warning: ' : ''}${p.caseId ?? '-'}: ${where}: ${p.message}\n`
 }
 
+/** A file's JSON, or `undefined` after saying on stderr why it could not be read. */
+function readJson(file: string, io: CliIo): unknown {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (e) {
+    io.stderr(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
+    return undefined
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (e) {
+    io.stderr(`${file} is not valid JSON: ${(e as Error).message}\n`)
+    return undefined
+  }
+}
+
 /** Run the command with its arguments; returns the exit code. */
 export function main(args: readonly string[], io: CliIo): number {
   let file: string | null = null
+  let packFile: string | null = null
   const settings: EngineSettings = {}
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string
@@ -48,6 +74,13 @@ export function main(args: readonly string[], io: CliIo): number {
         return 2
       }
       settings.siteCoefficients = { 'cu64-dotatate': v }
+    } else if (a === '--pack') {
+      const v = args[++i]
+      if (v === undefined || v.startsWith('--')) {
+        io.stderr(`--pack needs a pack file (pnet-guideline-pack/1)\n${USAGE}\n`)
+        return 2
+      }
+      packFile = v
     } else if (a.startsWith('--')) {
       io.stderr(`unknown option ${a}\n${USAGE}\n`)
       return 2
@@ -62,20 +95,24 @@ export function main(args: readonly string[], io: CliIo): number {
     return 2
   }
 
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (e) {
-    io.stderr(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
-    return 2
+  let pack: LoadedPack = ACR_PNET
+  if (packFile !== null) {
+    const doc = readJson(packFile, io)
+    if (doc === undefined) return 2
+    try {
+      pack = loadPack(doc)
+    } catch (e) {
+      if (!(e instanceof PackValidationError)) throw e
+      for (const p of e.problems) io.stderr(`pack: ${p.path === '' ? '(pack)' : p.path}: ${p.message}\n`)
+      io.stderr(
+        `${packFile}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing evaluated\n`,
+      )
+      return 2
+    }
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    io.stderr(`${file} is not valid JSON: ${(e as Error).message}\n`)
-    return 2
-  }
+
+  const json = readJson(file, io)
+  if (json === undefined) return 2
 
   const parsed = parseCaseFile(json)
   for (const w of parsed.warnings) io.stderr(line('warning', w))
@@ -86,7 +123,7 @@ export function main(args: readonly string[], io: CliIo): number {
     )
     return 2
   }
-  const out = evaluateCaseFile(parsed.file, ACR_PNET, settings)
+  const out = evaluateCaseFile(parsed.file, pack, settings)
   io.stdout(JSON.stringify(out, null, 2) + '\n')
   return 0
 }

@@ -6,6 +6,7 @@ import { migration0040 } from './0040-lifecycle'
 import { migration0060 } from './0060-biomarkers-notes'
 import { migration0065 } from './0065-record-version'
 import { migration0068 } from './0068-derived-result'
+import { migration0070 } from './0070-guideline-packs'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0060,
   migration0065,
   migration0068,
+  migration0070,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

@@ -5,4 +5,10 @@ export interface Migration {
   readonly version: number
   readonly name: string
   readonly up: (db: Database.Database) => void
+  /**
+   * The migration rebuilds a table that others refer to (SQLite's 12-step table change): the
+   * pending migrations then run with foreign keys off, and every reference is checked before the
+   * transaction commits.
+   */
+  readonly foreignKeysOff?: boolean
 }

@@ -41,6 +41,15 @@ import {
 } from './services/followup'
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
+import {
+  activePack,
+  adoptPack,
+  comparePack,
+  importPack,
+  packListing,
+  reevaluateOpenCases,
+  revertPack,
+} from './services/packs'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
 import { leftPage } from '../../db/queries/surveillance'
 import { lastUndo } from '../../db/queries/undo'
@@ -148,6 +157,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     db,
     actor,
     today,
+    pack: () => activePack(db),
     engineSettings: () => engineSettingsOf(getSettings(db)),
     lifecycleSettings: () => lifecycleSettingsOf(getSettings(db)),
   }
@@ -194,7 +204,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
         studies,
         recommendations,
         items: listItems(db, req.id),
-        dose: doseViewFor(patient, studies, current, getSettings(db), today()),
+        dose: doseViewFor(patient, studies, current, getSettings(db), today(), activePack(db)),
         exit: currentExit(db, req.id),
         exits: listExits(db, req.id),
         treatments: listTreatmentRecords(db, req.id),
@@ -247,7 +257,18 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     },
     'settings.get': () => getSettings(db),
     'settings.update': (req) =>
-      updateSettings(db, actor, req, (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)))),
+      updateSettings(
+        db,
+        actor,
+        req,
+        (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)), activePack(tx)),
+        (tx) => reevaluateOpenCases({ ...fu, engineSettings: () => engineSettingsOf(getSettings(tx)) }, tx),
+      ),
+    'packs.list': () => packListing(db),
+    'packs.import': (req) => importPack(fu, req.text),
+    'packs.compare': (req) => comparePack(fu, req.id),
+    'packs.adopt': (req) => adoptPack(fu, req.id),
+    'packs.revert': () => revertPack(fu),
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),

@@ -34,6 +34,9 @@ import type {
   WorklistRow,
 } from '../../db/types'
 import type { LeftRowData } from '../../db/queries/surveillance'
+import type { StaleCase } from '../../db/queries/packs'
+import type { GuidelinePackRecord } from '../../db/types'
+import type { GuidelineRef, PlanChange } from '../../engine'
 import type { AdherenceSummary, StepTiming } from '../../engine'
 import type { Decision, Fulfilment, Guard } from '../../engine'
 import type { DoseAvoided, DoseProjection } from '../../engine'
@@ -226,6 +229,58 @@ export interface Settings {
    * step's window opens (default 30); an earlier study is history.
    */
   fulfilmentMarginDays: number
+  /**
+   * The site's choice per site rule of the guideline pack (by rule id). A rule not named is as the
+   * pack ships it (the built-in GREPONET growth-rate rule ships off). Site rules add alerts only.
+   */
+  siteRules: Record<string, boolean>
+}
+
+/** A pack in the log, or the built-in pack before the log stored it (`id: null`). */
+export type PackRow = Omit<GuidelinePackRecord, 'id' | 'importedAt'> & {
+  id: number | null
+  importedAt: string | null
+}
+
+export type { StaleCase }
+
+/** The Guideline packs screen: every pack, the one in use, and the open cases still on another. */
+export interface PackListing {
+  packs: PackRow[]
+  active: GuidelineRef
+  /** The active pack's site rules (the site's, not the ACR's), each with whether it is on. */
+  siteRules: {
+    id: string
+    title: string
+    /** As the pack ships it. */
+    enabledInPack: boolean
+    /** As the site has it now. */
+    on: boolean
+    source: { key: string; title: string; url: string | null }
+  }[]
+  /** Open cases whose current recommendation came from another pack than the active one (at most 500). */
+  stale: StaleCase[]
+}
+
+/** A dry run of a candidate pack over every open case: nothing is written. */
+export interface PackComparison {
+  from: GuidelineRef
+  to: GuidelineRef
+  asOf: string
+  openCases: number
+  /** Each open case whose action, study, window or alerts would change, with before, after and why. */
+  changed: (PlanChange & { patientId: number; name: string; mrn: string })[]
+}
+
+/** What adopting (or reverting to) a pack did. */
+export interface PackAdoption {
+  pack: GuidelinePackRecord
+  /** The pack in use before (what a revert goes back to). */
+  previous: GuidelinePackRecord
+  /** Open cases given a new recommendation under the pack. */
+  reevaluated: number
+  /** Of those, how many open steps changed (retargeted, or closed and replaced). */
+  stepsChanged: number
 }
 
 interface CallSpec<Req extends z.ZodType, Res> {
@@ -435,6 +490,23 @@ export const contract = {
       variant: z.enum(VARIANT_IDS).optional(),
     }),
   ),
+  /** The packs in the log, the one in use, and the open cases whose recommendation came from another. */
+  'packs.list': spec<PackListing>()(z.strictObject({})),
+  /** Imports a pack document (the file's text): checked in full, stored inactive, audited. */
+  'packs.import': spec<GuidelinePackRecord>()(
+    z.strictObject({
+      text: z
+        .string({ error: 'Choose a pack file.' })
+        .min(2, { error: 'The file is empty.' })
+        .max(900_000, { error: 'The file is too large for a guideline pack (at most 900 kB).' }),
+    }),
+  ),
+  /** Dry run: what the pack (`id`; null = the built-in pack) would change for every open case. */
+  'packs.compare': spec<PackComparison>()(z.strictObject({ id: id.nullable() })),
+  /** Makes the pack the one in use; every open case is re-evaluated under it, in one transaction. */
+  'packs.adopt': spec<PackAdoption>()(z.strictObject({ id: id.nullable() })),
+  /** Goes back to the pack in use before the current one, the same way. */
+  'packs.revert': spec<PackAdoption>()(z.strictObject({})),
   'settings.get': spec<Settings>()(z.strictObject({})),
   'settings.update': spec<Settings>()(
     z.strictObject({
@@ -452,6 +524,15 @@ export const contract = {
         .int({ error: 'Enter the margin as a whole number of days.' })
         .min(0, { error: 'The margin is at least 0 days.' })
         .max(365, { error: 'The margin is at most 365 days.' })
+        .optional(),
+      siteRules: z
+        .record(
+          z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'Unknown site rule.' })
+            .max(64),
+          z.boolean({ error: 'On or off.' }),
+        )
         .optional(),
     }),
   ),

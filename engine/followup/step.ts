@@ -59,7 +59,7 @@ export function stepFor(e: Evaluation, unreadLatest: { id: number; date: string 
           kind === 'imaging-now'
             ? 'Study due now'
             : kind === 'treatment-response'
-              ? `Response to the new treatment, ${months} after it began`
+              ? `Response to the treatment, ${months} after it began`
               : `Next study in ${months}`,
       }
     }

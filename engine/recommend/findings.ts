@@ -1,10 +1,10 @@
 // What each step of the recommendation returns, and the one place where the steps' findings are
 // merged. A step never appends to a list it does not own: it returns its own `Findings`.
-import type { AlertCode, NextStep, RationaleStep } from '../types'
+import type { Alert, AlertCode, NextStep, ProcedureId, RationaleStep } from '../types'
 
 /** What one step adds to the recommendation: alerts, rationale steps and missing inputs, in order. */
 export interface Findings {
-  readonly alerts: readonly AlertCode[]
+  readonly alerts: readonly Alert[]
   readonly rationale: readonly RationaleStep[]
   /** Fields that would change the decision and are unknown (`inputsMissing`). */
   readonly missing: readonly string[]
@@ -25,6 +25,9 @@ export interface Settling extends Step {
 
 const EMPTY: readonly never[] = Object.freeze([])
 
+/** No studies (a shared, frozen empty list). */
+export const NO_PROCEDURES: readonly ProcedureId[] = EMPTY
+
 /** A step that found nothing to say. */
 export const NOTHING: Findings = Object.freeze({ alerts: EMPTY, rationale: EMPTY, missing: EMPTY })
 
@@ -38,6 +41,8 @@ export function caseStep(text: string, source: string, rule: string): RationaleS
 
 export interface Merged {
   alerts: AlertCode[]
+  /** The alerts with their words, in the order of `alerts`. */
+  alertDetails: Alert[]
   rationale: RationaleStep[]
   inputsMissing: string[]
 }
@@ -49,6 +54,7 @@ export interface Merged {
  */
 export function mergeFindings(steps: readonly Findings[]): Merged {
   const alerts: AlertCode[] = []
+  const alertDetails: Alert[] = []
   const rationale: RationaleStep[] = []
   const inputsMissing: string[] = []
   // Indexed loops: `for...of` over these small arrays of mixed kinds costs more than the rest of
@@ -56,8 +62,11 @@ export function mergeFindings(steps: readonly Findings[]): Merged {
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i] as Findings
     for (let j = 0; j < s.alerts.length; j++) {
-      const a = s.alerts[j] as AlertCode
-      if (!alerts.includes(a)) alerts.push(a)
+      const a = s.alerts[j] as Alert
+      if (!alerts.includes(a.code)) {
+        alerts.push(a.code)
+        alertDetails.push(a)
+      }
     }
     for (let j = 0; j < s.rationale.length; j++) rationale.push(s.rationale[j] as RationaleStep)
     for (let j = 0; j < s.missing.length; j++) {
@@ -65,5 +74,5 @@ export function mergeFindings(steps: readonly Findings[]): Merged {
       if (!inputsMissing.includes(m)) inputsMissing.push(m)
     }
   }
-  return { alerts, rationale, inputsMissing }
+  return { alerts, alertDetails, rationale, inputsMissing }
 }

@@ -1,23 +1,23 @@
 // The steps that can hand the case to people instead of choosing a study: the tumour board
-// (progression, an untreated tumour above 2 cm) or a clinician (no variant, staging already read,
-// nothing verified feasible).
+// (progression, an untreated tumour above 2 cm) or a clinician (no variant, nothing verified
+// feasible, no routine study the source offers left).
+import { exclusion } from '../choice'
 import type { Classification } from '../classify'
+import { typicalProcedureDose } from '../dose'
 import type { CaseFacts, ReadStudy } from '../facts'
-import type { LoadedVariant } from '../guideline'
-import { TREATMENT_LABELS } from '../labels'
-import { RATIONALE } from '../rationaleSteps'
-import type { AlertCode, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
-import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
+import type { LoadedPack, LoadedVariant } from '../guideline'
+import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep, Study } from '../types'
+import { CARRY_ON, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
 import { postTreatmentChangePossible, treatmentSince, type DatedTreatment } from './history'
 
 /**
  * No variant fits: a clinician decides (app rule). The step says whether a missing fact or the
  * facts themselves keep the case outside the pack.
  */
-export function noVariantStep(cls: Classification): Step & { readonly next: NextStep } {
+export function noVariantStep(pack: LoadedPack, cls: Classification): Step & { readonly next: NextStep } {
   const missingFact = cls.inputsMissing.length > 0 && !cls.alerts.includes('outside-topic')
   return {
-    findings: { alerts: [], rationale: [missingFact ? RATIONALE.missing : RATIONALE.outside], missing: [] },
+    findings: { alerts: [], rationale: [missingFact ? pack.steps.missing : pack.steps.outside], missing: [] },
     next: clinicianReview(),
   }
 }
@@ -41,6 +41,7 @@ const NO_PROGRESSION: ProgressionOutcome = Object.freeze({
  * `newTreatment` (app rule).
  */
 export function progressionStep(
+  pack: LoadedPack,
   c: Case,
   asOf: IsoDate,
   v: LoadedVariant,
@@ -49,20 +50,20 @@ export function progressionStep(
   feasible: readonly ProcedureId[],
 ): ProgressionOutcome {
   if (latest === null || latest.result !== 'progression') return NO_PROGRESSION
-  const alerts: AlertCode[] = ['progression']
+  const alerts: Alert[] = [pack.alerts['progression']]
   const rationale: RationaleStep[] = []
   if (facts.response !== null && facts.response.newLesions && facts.response.date === latest.date) {
-    alerts.push('new-lesion')
+    alerts.push(pack.alerts['new-lesion'])
   }
-  rationale.push(
-    v.id === 'follow-up-non-liver-dominant' ? RATIONALE.progressionSeed : RATIONALE.progressionOther,
-  )
+  rationale.push(v.fromSeed ? pack.steps.progressionSeed : pack.steps.progressionOther)
   const offer = v.offers.progression
   const offered = offer === null ? [] : offer.procedures.filter((p) => feasible.includes(p))
-  if (offered.length > 0) rationale.push(RATIONALE.progressionOffer)
+  if (offer !== null && offered.length > 0) {
+    rationale.push(pack.say.progressionOffer([labels(pack, offered)], offer.source))
+  }
   if (postTreatmentChangePossible(c, asOf, v)) {
-    alerts.push('post-treatment-change')
-    rationale.push(RATIONALE.postTreatment)
+    alerts.push(pack.alerts['post-treatment-change'])
+    rationale.push(v.fromSeed ? pack.steps.postTreatment : pack.steps.postTreatmentRule)
   }
   const newTreatment = treatmentSince(c, latest.date, asOf)
   if (newTreatment === null || !v.intervals.routine) {
@@ -73,13 +74,9 @@ export function progressionStep(
     }
   }
   // The progression is history now, answered by the new treatment: said as such, not as a live alert.
-  alerts[0] = 'progression-answered'
+  alerts[0] = pack.alerts['progression-answered']
   rationale.push(
-    caseStep(
-      `A new treatment (${TREATMENT_LABELS[newTreatment.kind]}, ${newTreatment.date}) started after this progression, so the tumour board has acted; the next study assesses response to it.`,
-      'app-rule',
-      'progression.new-treatment',
-    ),
+    pack.say.progressionNewTreatment([pack.words.treatments[newTreatment.kind], newTreatment.date]),
   )
   return { findings: { alerts: alerts, rationale: rationale, missing: [] }, next: null, newTreatment }
 }
@@ -88,14 +85,19 @@ export function progressionStep(
  * Untreated surveillance: above 2 cm the tumour board reviews the tumour (`small_pnet_review`);
  * an unknown size is a missing input.
  */
-export function untreatedSizeStep(c: Case, v: LoadedVariant, studies: readonly Study[]): Settling {
+export function untreatedSizeStep(
+  pack: LoadedPack,
+  c: Case,
+  v: LoadedVariant,
+  studies: readonly Study[],
+): Settling {
   if (v.id !== 'untreated-surveillance') return CARRY_ON
   const size = untreatedSizeMm(c, studies)
   if (size === null)
     return { findings: { alerts: [], rationale: [], missing: ['diagnosis.primarySizeMm'] }, next: null }
   if (size <= 20) return CARRY_ON
   return {
-    findings: { alerts: ['size-over-2cm'], rationale: [RATIONALE.overTwoCm], missing: [] },
+    findings: { alerts: [pack.alerts['size-over-2cm']], rationale: [pack.steps.overTwoCm], missing: [] },
     next: tumourBoard([]),
   }
 }
@@ -119,24 +121,86 @@ function untreatedSizeMm(c: Case, studies: readonly Study[]): number | null {
   return size ?? c.diagnosis.primarySizeMm
 }
 
-/** Initial staging with a read study on file: staging is done, and this variant has no interval (app rule). */
-export function stagingOnFileStep(v: LoadedVariant, latest: ReadStudy | null): Settling {
-  if (v.id !== 'initial-staging' || latest === null) return CARRY_ON
-  return {
-    findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] },
-    next: clinicianReview(),
-  }
-}
-
 /**
  * Every verified study of the variant is ruled out: the radiologist chooses, since a study
  * without a verified rating is never put in its place (app rule).
  */
-export function noFeasibleStudyStep(feasible: readonly ProcedureId[]): Settling {
+export function noFeasibleStudyStep(pack: LoadedPack, feasible: readonly ProcedureId[]): Settling {
   if (feasible.length > 0) return CARRY_ON
   return {
-    findings: { alerts: ['no-verified-alternative'], rationale: [RATIONALE.noFeasible], missing: [] },
+    findings: {
+      alerts: [pack.alerts['no-verified-alternative']],
+      rationale: [pack.steps.noFeasible],
+      missing: [],
+    },
     next: clinicianReview(),
+  }
+}
+
+const SITUATIONS = ['progression', 'indeterminate', 'clinicalSuspicion', 'localizedSymptoms'] as const
+
+/** Procedure labels, joined for a sentence. */
+export function labels(pack: LoadedPack, ps: readonly ProcedureId[]): string {
+  let out = ''
+  for (const p of ps) out = out === '' ? pack.procedure[p].label : `${out}, ${pack.procedure[p].label}`
+  return out
+}
+
+/**
+ * The studies the variant's source offers as the routine study are all ruled out, and other rated
+ * studies are left (non-liver-dominant follow-up with MRI and iodinated contrast ruled out leaves
+ * DOTATATE PET/CT, which the founding article offers only in particular situations). The source
+ * gives no fallback, so no study is chosen: a clinician reviews the options, each listed with its
+ * rating, why it is out or what the source offers it for, and, for a hybrid study, what its CT
+ * part needs and what it adds in dose (app rule).
+ */
+export function noRoutineStudyStep(
+  c: Case,
+  pack: LoadedPack,
+  v: LoadedVariant,
+  feasible: readonly ProcedureId[],
+): Settling {
+  if (feasible.length === 0) return CARRY_ON
+  for (let i = 0; i < v.routine.length; i++)
+    if (feasible.includes(v.routine[i] as ProcedureId)) return CARRY_ON
+  const rationale: RationaleStep[] = [pack.steps.noRoutineStudy]
+  for (const p of v.candidates) {
+    const row = v.rating[p]
+    const proc = pack.procedure[p]
+    const rating = pack.words.ratings[row.rating]
+    const source = row.source ?? v.source
+    const why = exclusion(pack, p, c.constraints)
+    if (why !== null) {
+      rationale.push(pack.say.reviewRuledOut([proc.label, rating, pack.words.exclusions[why]], source))
+      continue
+    }
+    const uses: string[] = []
+    for (const k of SITUATIONS) if (v.offers[k]?.procedures.includes(p)) uses.push(pack.words.offers[k])
+    rationale.push(
+      uses.length > 0
+        ? pack.say.reviewOffered([proc.label, rating, uses.join('; ')], source)
+        : pack.say.reviewNotOffered([proc.label, rating], source),
+    )
+    if (proc.modality !== 'PET/CT' && proc.modality !== 'NM') continue
+    if (c.constraints.iodinatedContrastContraindicated === true)
+      rationale.push(pack.steps.hybridCtWithoutContrast)
+    const dose = typicalProcedureDose(p, { pack, weightKg: c.weightKg })
+    if (dose.radiopharmaceuticalMsv !== null) {
+      rationale.push(
+        pack.say[c.weightKg === null ? 'reviewDoseNoWeight' : 'reviewDose'](
+          [proc.label, dose.radiopharmaceuticalMsv, dose.activityMbq ?? 0],
+          dose.sources[dose.sources.length - 1] ?? 'computed',
+        ),
+      )
+    }
+  }
+  return {
+    findings: {
+      alerts: [pack.alertSay.noRoutineStudy([labels(pack, feasible)])],
+      rationale,
+      missing: [],
+    },
+    next: { ...clinicianReview(), alternatives: feasible },
   }
 }
 
@@ -152,18 +216,20 @@ export function clinicianReview(): NextStep {
     due: null,
     anchor: null,
     status: null,
+    additions: NO_PROCEDURES,
   }
 }
 
-/** The multidisciplinary tumour board, with the studies it is offered (possibly none). */
+/** The multidisciplinary tumour board, with the studies it may add (possibly none). */
 function tumourBoard(offered: readonly ProcedureId[]): NextStep {
   return {
     action: 'tumor-board',
     procedure: null,
-    alternatives: offered,
+    alternatives: [],
     intervalMonths: null,
     due: null,
     anchor: null,
     status: null,
+    additions: offered,
   }
 }

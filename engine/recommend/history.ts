@@ -2,9 +2,8 @@
 // the engine says about the history, and the treatments that matter for the next step.
 import type { CaseFacts, ReadStudy } from '../facts'
 import type { LoadedPack, LoadedVariant } from '../guideline'
-import { RESULT_LABELS } from '../labels'
-import type { AlertCode, Case, IsoDate, RationaleStep, TreatmentKind } from '../types'
-import { caseStep, type Findings } from './findings'
+import type { Alert, Case, IsoDate, RationaleStep, TreatmentKind } from '../types'
+import type { Findings } from './findings'
 
 /**
  * The read study the plan rests on: the latest read one, or none when it is not after the
@@ -21,58 +20,59 @@ export function latestReadAfter(facts: CaseFacts, resectionDate: IsoDate | null)
  * dated after `asOf` that were left out, and the latest read study the plan rests on.
  */
 export function historyFindings(pack: LoadedPack, facts: CaseFacts, latest: ReadStudy | null): Findings {
-  const alerts: AlertCode[] = []
+  const alerts: Alert[] = []
   const rationale: RationaleStep[] = []
+  const results = pack.words.results
   if (facts.derived !== null && latest !== null && latest.derived) {
-    alerts.push('result-derived-from-recist')
+    alerts.push(pack.alerts['result-derived-from-recist'])
     rationale.push(
-      caseStep(
-        `The study of ${facts.derived.date} has measurements but no reader\u2019s result; RECIST 1.1 gives ${facts.derived.fromCategory}, taken here as "${RESULT_LABELS[facts.derived.result]}". The reader should confirm.`,
-        'recist_thresholds',
-        'result.derived',
-      ),
+      pack.say.resultDerived([facts.derived.date, facts.derived.fromCategory, results[facts.derived.result]]),
     )
   }
   if (facts.recistDisagrees && facts.response !== null && latest !== null) {
-    alerts.push('recist-disagrees-with-read')
-    rationale.push(
-      caseStep(
-        `RECIST 1.1 on the measurements (${facts.response.category}) does not match the reader\u2019s impression ("${RESULT_LABELS[latest.result]}"); the plan follows the reader. Please check.`,
-        'recist_thresholds',
-        'result.recist-mismatch',
-      ),
-    )
+    alerts.push(pack.alerts['recist-disagrees-with-read'])
+    rationale.push(pack.say.recistMismatch([facts.response.category, results[latest.result]]))
   }
   if (facts.unread !== null) {
-    alerts.push('unread-study')
-    rationale.push(
-      caseStep(
-        `The study of ${facts.unread.date} has not been read yet; this plan rests on the last read study and will change once it is read.`,
-        'app-rule',
-        'result.unread',
-      ),
-    )
+    alerts.push(pack.alerts['unread-study'])
+    rationale.push(pack.say.unread([facts.unread.date]))
   }
   if (facts.futureStudies > 0) {
-    alerts.push('study-after-as-of')
+    alerts.push(pack.alerts['study-after-as-of'])
     rationale.push(
-      caseStep(
-        `${facts.futureStudies} ${facts.futureStudies === 1 ? 'study is' : 'studies are'} dated after the evaluation date and left out.`,
-        'app-rule',
-        'input.future-study',
-      ),
+      facts.futureStudies === 1 ? pack.steps.futureStudy : pack.say.futureStudies([facts.futureStudies]),
     )
+  }
+  const r = facts.response
+  if (r !== null && r.category === 'NE' && !r.baselineOnly) {
+    const lesions = notEvaluableWords(pack, r.unmeasuredTargets, r.unassessedNonTargets)
+    alerts.push(pack.alertSay.recistNotEvaluable([r.date, lesions]))
+    rationale.push(pack.say.recistNotEvaluable([r.date, lesions, r.baselineDate]))
   }
   if (latest !== null) {
-    rationale.push(
-      caseStep(
-        `Latest read study: ${pack.procedure[latest.procedure].label} on ${latest.date}, ${RESULT_LABELS[latest.result]}.`,
-        'app-rule',
-        'history.latest',
-      ),
-    )
+    const params = [pack.procedure[latest.procedure].label, latest.date, results[latest.result]] as const
+    rationale.push(latest.derived ? pack.say.latestDerived(params) : pack.say.latest(params))
   }
   return { alerts: alerts, rationale: rationale, missing: [] }
+}
+
+function lesionList(pack: LoadedPack, ids: readonly string[]): string {
+  return ids.length === 1
+    ? pack.phrase('lesions', 'one', { id: ids[0] as string })
+    : pack.phrase('lesions', 'many', { ids: ids.join(', ') })
+}
+
+/** Which lesions kept RECIST from assessing the response, in words. */
+function notEvaluableWords(
+  pack: LoadedPack,
+  targets: readonly string[],
+  nonTargets: readonly string[],
+): string {
+  const parts: string[] = []
+  if (targets.length > 0) parts.push(pack.phrase('lesions', 'target', { lesions: lesionList(pack, targets) }))
+  if (nonTargets.length > 0)
+    parts.push(pack.phrase('lesions', 'non-target', { lesions: lesionList(pack, nonTargets) }))
+  return parts.length > 0 ? parts.join('; ') : pack.words.lesions.unknown
 }
 
 export interface DatedTreatment {

@@ -14,15 +14,15 @@ import { feasibleStudies } from '../choice'
 import { classify, type Classification } from '../classify'
 import { gatherFacts, type CaseFacts } from '../facts'
 import { ACR_PNET, type LoadedPack, type LoadedVariant } from '../guideline'
-import type { AlertCode, Case, IsoDate, NextStep, RationaleStep } from '../types'
+import type { Alert, AlertCode, Case, IsoDate, NextStep, RationaleStep } from '../types'
 import { chosenStudyChecks, contraindicationFindings } from './constraints'
-import { mergeFindings, type Findings } from './findings'
+import { mergeFindings, NO_PROCEDURES, type Findings } from './findings'
 import {
   clinicianReview,
   noFeasibleStudyStep,
+  noRoutineStudyStep,
   noVariantStep,
   progressionStep,
-  stagingOnFileStep,
   untreatedSizeStep,
 } from './handover'
 import { historyFindings, latestReadAfter } from './history'
@@ -49,8 +49,8 @@ const STEP = Object.freeze({
   history: historyFindings,
   progression: progressionStep,
   untreatedSize: untreatedSizeStep,
-  stagingOnFile: stagingOnFileStep,
   noFeasibleStudy: noFeasibleStudyStep,
+  noRoutineStudy: noRoutineStudyStep,
   interval: intervalStep,
   suspicion: suspicionStep,
   localizedSymptoms: localizedSymptomsStep,
@@ -67,6 +67,7 @@ const STEP = Object.freeze({
 export interface Recommendation {
   next: NextStep
   alerts: AlertCode[]
+  alertDetails: Alert[]
   rationale: RationaleStep[]
   inputsMissing: string[]
 }
@@ -99,8 +100,8 @@ export function recommend(
   const facts = context.facts ?? gatherFacts(c, asOf)
   const cls = context.classification ?? classify(c, asOf, facts.latestRead)
   const { next, steps } = recommendationSteps(c, asOf, pack, cls, facts)
-  const { alerts, rationale, inputsMissing } = STEP.mergeFindings(steps)
-  return { next, alerts, rationale, inputsMissing }
+  const { alerts, alertDetails, rationale, inputsMissing } = STEP.mergeFindings(steps)
+  return { next, alerts, alertDetails, rationale, inputsMissing }
 }
 
 /**
@@ -115,13 +116,13 @@ export function recommendationSteps(
   facts: CaseFacts,
 ): RecommendationSteps {
   const v = cls.variant === null ? null : pack.variants[cls.variant]
-  const decision = v === null ? noVariant(cls) : decide(c, asOf, pack, cls, v, facts)
-  decision.steps.push(STEP.requestChecks(c, pack, v))
+  const decision = v === null ? noVariant(pack, cls) : decide(c, asOf, pack, cls, v, facts)
+  decision.steps.push(STEP.requestChecks(c, pack, v, decision.next))
   return decision
 }
 
-function noVariant(cls: Classification): RecommendationSteps {
-  const step = STEP.noVariant(cls)
+function noVariant(pack: LoadedPack, cls: Classification): RecommendationSteps {
+  const step = STEP.noVariant(pack, cls)
   return { next: step.next, steps: [step.findings] }
 }
 
@@ -137,41 +138,57 @@ function decide(
   const constraints = c.constraints
   const feasible = STEP.feasibleStudies(pack, v, constraints)
   const resectionDate = v.id === 'post-resection-surveillance' ? cls.resectionDate : null
-  const steps: Findings[] = [STEP.contraindications(constraints)]
+  const steps: Findings[] = [STEP.contraindications(pack, constraints)]
 
-  const end = STEP.surveillanceEnd(v, resectionDate, asOf)
+  const end = STEP.surveillanceEnd(pack, v, resectionDate, asOf)
   steps.push(end.findings)
   if (end.next !== null) return { next: end.next, steps }
 
   const latest = STEP.latestReadAfter(facts, resectionDate)
   steps.push(STEP.history(pack, facts, latest))
 
-  const progression = STEP.progression(c, asOf, v, facts, latest, feasible)
+  const progression = STEP.progression(pack, c, asOf, v, facts, latest, feasible)
   steps.push(progression.findings)
   if (progression.next !== null) return { next: progression.next, steps }
 
-  const size = STEP.untreatedSize(c, v, facts.studies)
+  const size = STEP.untreatedSize(pack, c, v, facts.studies)
   steps.push(size.findings)
   if (size.next !== null) return { next: size.next, steps }
 
-  const staging = STEP.stagingOnFile(v, latest)
-  steps.push(staging.findings)
-  if (staging.next !== null) return { next: staging.next, steps }
-
-  const nothingFeasible = STEP.noFeasibleStudy(feasible)
+  const nothingFeasible = STEP.noFeasibleStudy(pack, feasible)
   steps.push(nothingFeasible.findings)
   if (nothingFeasible.next !== null) return { next: nothingFeasible.next, steps }
 
-  const interval = STEP.interval(c, asOf, v, latest, resectionDate, progression.newTreatment, feasible)
+  const noRoutine = STEP.noRoutineStudy(c, pack, v, feasible)
+  steps.push(noRoutine.findings)
+  if (noRoutine.next !== null) return { next: noRoutine.next, steps }
+
+  const interval = STEP.interval(
+    c,
+    asOf,
+    pack,
+    v,
+    facts,
+    latest,
+    resectionDate,
+    progression.newTreatment,
+    feasible,
+  )
   steps.push(interval.findings)
   if (interval.plan === null) return { next: STEP.clinicianReview(), steps }
 
-  const suspicion = STEP.suspicion(c, asOf, v, feasible, interval.plan)
-  const localized = STEP.localizedSymptoms(c, v, feasible, suspicion.plan)
+  const suspicion = STEP.suspicion(pack, c, asOf, v, feasible, interval.plan)
+  const localized = STEP.localizedSymptoms(pack, c, v, feasible, suspicion.plan)
   const plan = localized.plan
   const choice = STEP.studyChoice(pack, v, feasible, plan.front, constraints)
-  const checks = STEP.chosenStudyChecks(pack.procedure[choice.procedure], constraints, c.birthDate, asOf)
-  const pitfalls = STEP.pitfalls(facts.studies.length, choice.procedure)
+  const checks = STEP.chosenStudyChecks(
+    pack,
+    pack.procedure[choice.procedure],
+    constraints,
+    c.birthDate,
+    asOf,
+  )
+  const pitfalls = STEP.pitfalls(pack, v, facts.studies.length, choice.procedure)
   const schedule = STEP.schedule(pack, asOf, plan)
   steps.push(suspicion.findings, localized.findings, choice.findings, checks, pitfalls, schedule.findings)
   return {
@@ -183,6 +200,7 @@ function decide(
       due: schedule.due,
       anchor: schedule.anchor,
       status: schedule.status,
+      additions: NO_PROCEDURES,
     },
     steps,
   }

@@ -1,12 +1,13 @@
 // When the next study is due: the end of post-resection surveillance, the interval and what it
 // counts from, the changes clinical suspicion and new localized symptoms make, and the due window.
 import { addMonths } from '../dates'
-import type { ReadStudy } from '../facts'
+import type { CaseFacts, ReadStudy } from '../facts'
 import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
-import { RATIONALE } from '../rationaleSteps'
 import { dueWindow, followUpStatusOf } from '../schedule'
-import type { AlertCode, AnchorKind, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
-import { CARRY_ON, caseStep, NOTHING, type Settling, type Step } from './findings'
+import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
+import type { Study, Treatment } from '../types'
+import { CARRY_ON, NO_PROCEDURES, NOTHING, type Settling, type Step } from './findings'
+import { labels } from './handover'
 import type { DatedTreatment } from './history'
 import { postTreatmentChangePossible } from './history'
 
@@ -29,6 +30,7 @@ export interface Planned extends Step {
  * (`nccn_digest_b`, `commnets_jama`); an unknown resection date is a missing input.
  */
 export function surveillanceEndStep(
+  pack: LoadedPack,
   v: LoadedVariant,
   resectionDate: IsoDate | null,
   asOf: IsoDate,
@@ -40,8 +42,8 @@ export function surveillanceEndStep(
   if (!stop || addMonths(resectionDate, stop.years * 12) > asOf) return CARRY_ON
   return {
     findings: {
-      alerts: ['ten-years-after-resection'],
-      rationale: [RATIONALE.endSurveillance, RATIONALE.tenYears],
+      alerts: [pack.alerts['ten-years-after-resection']],
+      rationale: [pack.say.endSurveillance([stop.years], stop.source), pack.steps.tenYears],
       missing: [],
     },
     next: {
@@ -52,67 +54,156 @@ export function surveillanceEndStep(
       due: null,
       anchor: { date: resectionDate, kind: 'resection' },
       status: null,
+      additions: NO_PROCEDURES,
     },
   }
 }
 
 /**
  * The interval and its anchor, from the variant's intervals in the pack (each with its source):
- * response to a new treatment; a short interval for an indeterminate finding, with DOTATATE PET/CT
- * in front when the variant offers it (`seed`, else the SNMMI note `snmmi_auc`); the routine
- * interval after a stable or responding study; the first study after a resection; a baseline
- * study now when nothing is read. `plan: null` when a read study has no interval in this variant.
+ * - initial staging: the staging study now, whatever is on file (staging is recorded as not
+ *   complete; a study that may already be the staging study is named in an alert);
+ * - response to a new treatment;
+ * - a short interval for an indeterminate finding, with DOTATATE PET/CT in front when the variant
+ *   offers it (`seed`, else the SNMMI note `snmmi_auc`);
+ * - the routine interval after a stable or responding study;
+ * - the first study after a resection, or after a treatment (the response assessment);
+ * - otherwise a baseline study now.
+ * `plan: null` when a read study has no interval in this variant.
  */
 export function intervalStep(
   c: Case,
   asOf: IsoDate,
+  pack: LoadedPack,
   v: LoadedVariant,
+  facts: CaseFacts,
   latest: ReadStudy | null,
   resectionDate: IsoDate | null,
   newTreatment: DatedTreatment | null,
   feasible: readonly ProcedureId[],
 ): Step & { readonly plan: Plan | null } {
   const { routine, short, baseline, afterResection } = v.intervals
+  if (v.id === 'initial-staging') return stagingPlan(c, asOf, pack, v, facts, latest)
   const result = latest === null ? null : latest.result
   if (newTreatment !== null && routine) {
-    return planned([], [afterNewTreatmentStep(routine)], routine, {
+    return planned([], [intervalWords(pack, 'afterNewTreatment', routine)], routine, {
       date: newTreatment.date,
       kind: 'treatment',
     })
   }
   if (latest !== null && result === 'indeterminate' && short) {
-    const alerts: AlertCode[] = ['indeterminate-finding', 'functional-correlation']
-    const rationale: RationaleStep[] = [shortIntervalStep(short)]
+    const alerts: Alert[] = [pack.alerts['indeterminate-finding'], pack.alerts['functional-correlation']]
+    const rationale: RationaleStep[] = [intervalWords(pack, 'shortInterval', short)]
     const offer = v.offers.indeterminate
     let front: readonly ProcedureId[] | null = null
     if (offer && anyFeasible(offer.procedures, feasible)) {
       front = offer.procedures
-      rationale.push(RATIONALE.functionalSeed)
-    } else rationale.push(RATIONALE.functionalSnmmi)
+      rationale.push(pack.say.functionalOffered([labels(pack, offer.procedures)], offer.source))
+    } else rationale.push(pack.steps.functionalSnmmi)
     if (postTreatmentChangePossible(c, asOf, v)) {
-      alerts.push('post-treatment-change')
-      rationale.push(RATIONALE.postTreatment)
+      alerts.push(pack.alerts['post-treatment-change'])
+      rationale.push(v.fromSeed ? pack.steps.postTreatment : pack.steps.postTreatmentRule)
     }
     return planned(alerts, rationale, short, { date: latest.date, kind: 'latest-read-study' }, front)
   }
   if (latest !== null && result !== 'indeterminate' && routine) {
-    return planned([], [routineIntervalStep(v, routine)], routine, {
+    const words = v.id === 'post-resection-surveillance' ? 'postResectionRoutine' : 'routineInterval'
+    return planned([], [intervalWords(pack, words, routine)], routine, {
       date: latest.date,
       kind: 'latest-read-study',
     })
   }
   if (latest === null && resectionDate !== null && afterResection) {
-    return planned([], [RATIONALE.afterResection], afterResection, { date: resectionDate, kind: 'resection' })
+    return planned([], [intervalWords(pack, 'afterResection', afterResection)], afterResection, {
+      date: resectionDate,
+      kind: 'resection',
+    })
+  }
+  if (latest === null && routine && followsTreatment(v)) {
+    const t = latestTreatment(c, asOf)
+    if (t !== null && t.date !== null) {
+      const step = pack.say.firstResponse(
+        [pack.words.treatments[t.kind], t.date, routine.min, routine.max],
+        routine.source,
+      )
+      return planned([], [step], routine, {
+        date: t.date,
+        kind: 'treatment',
+      })
+    }
+    if (t !== null) {
+      return {
+        findings: { alerts: [], rationale: [pack.steps.responseUndated], missing: ['treatments.date'] },
+        plan: { interval: baseline, anchor: { date: asOf, kind: 'as-of' }, front: null },
+      }
+    }
   }
   if (latest === null) {
-    return planned(['baseline-imaging-now'], [RATIONALE.baselineNow], baseline, { date: asOf, kind: 'as-of' })
+    return planned([pack.alerts['baseline-imaging-now']], [pack.steps.baselineNow], baseline, {
+      date: asOf,
+      kind: 'as-of',
+    })
   }
   // A read study with no interval for its result in this variant.
-  return { findings: { alerts: [], rationale: [RATIONALE.stagingOnFile], missing: [] }, plan: null }
+  return { findings: { alerts: [], rationale: [pack.steps.noInterval], missing: [] }, plan: null }
+}
+
+/** The follow-up variants of treated disease: the first study after treatment assesses the response. */
+function followsTreatment(v: LoadedVariant): boolean {
+  return v.id === 'follow-up-non-liver-dominant' || v.id === 'follow-up-liver-dominant'
+}
+
+/** The latest treatment given by `asOf` (dated first; an undated one only when none is dated). */
+function latestTreatment(c: Case, asOf: IsoDate): { kind: Treatment['kind']; date: IsoDate | null } | null {
+  let dated: { kind: Treatment['kind']; date: IsoDate } | null = null
+  let undated: Treatment['kind'] | null = null
+  for (const t of c.treatments ?? []) {
+    if (t.date === null) undated ??= t.kind
+    else if (t.date <= asOf && (dated === null || t.date > dated.date)) dated = { kind: t.kind, date: t.date }
+  }
+  return dated ?? (undated === null ? null : { kind: undated, date: null })
+}
+
+/**
+ * Initial staging: staging is recorded as not complete, so the variant's staging study is due
+ * now (app rule). A recorded fact is never overridden by a guess: a read study on file that may
+ * already be the staging study (done on or after the diagnosis, or the diagnosis date unknown) is
+ * named in an alert, and the radiologist records staging as complete if it is.
+ */
+function stagingPlan(
+  c: Case,
+  asOf: IsoDate,
+  pack: LoadedPack,
+  v: LoadedVariant,
+  facts: CaseFacts,
+  latest: ReadStudy | null,
+): Planned {
+  const alerts: Alert[] = []
+  const rationale: RationaleStep[] = [latest === null ? pack.steps.stagingNow : pack.steps.stagingNowRead]
+  if (latest === null) alerts.push(pack.alerts['baseline-imaging-now'])
+  const dx = c.diagnosis.date
+  let candidate: { date: IsoDate; procedure: ProcedureId; result: NonNullable<Study['result']> } | null = null
+  for (const s of facts.studies) {
+    if (s.result === null || s.date > asOf || (dx !== null && s.date < dx)) continue
+    if (candidate === null || s.date > candidate.date) {
+      candidate = { date: s.date, procedure: s.procedure, result: s.result }
+    }
+  }
+  if (candidate !== null) {
+    const study = pack.procedure[candidate.procedure].label
+    const result = pack.words.results[candidate.result]
+    alerts.push(pack.alertSay.stagingOnFile([study, candidate.date]))
+    rationale.push(
+      dx === null
+        ? pack.say.stagingOnFileUndated([study, candidate.date, result])
+        : pack.say.stagingOnFile([study, candidate.date, result, dx]),
+    )
+  }
+  return planned(alerts, rationale, v.intervals.baseline, { date: asOf, kind: 'as-of' })
 }
 
 function planned(
-  alerts: readonly AlertCode[],
+  alerts: readonly Alert[],
   rationale: readonly RationaleStep[],
   interval: IntervalEntry,
   anchor: Anchor,
@@ -124,29 +215,13 @@ function planned(
   }
 }
 
-function afterNewTreatmentStep(routine: IntervalEntry): RationaleStep {
-  return caseStep(
-    `Response to the new treatment: image ${routine.min} to ${routine.max} months after it started, as for any treated disease under follow-up.`,
-    routine.source,
-    'interval.after-new-treatment',
-  )
-}
-
-function shortIntervalStep(short: IntervalEntry): RationaleStep {
-  return caseStep(
-    `Indeterminate finding: a short-interval study ${short.min} to ${short.max} months after it shows whether it changes.`,
-    short.source,
-    'interval.short',
-  )
-}
-
-function routineIntervalStep(v: LoadedVariant, routine: IntervalEntry): RationaleStep {
-  if (v.id === 'post-resection-surveillance') return RATIONALE.postResectionRoutine
-  return caseStep(
-    `Stable or responding disease: repeat imaging ${routine.min} to ${routine.max} months after the latest read study.`,
-    routine.source,
-    'interval.routine',
-  )
+/** An interval's sentence, citing the interval's own source. */
+function intervalWords(
+  pack: LoadedPack,
+  name: 'afterNewTreatment' | 'shortInterval' | 'routineInterval' | 'postResectionRoutine' | 'afterResection',
+  iv: IntervalEntry,
+): RationaleStep {
+  return pack.say[name]([iv.min, iv.max], iv.source)
 }
 
 /**
@@ -155,6 +230,7 @@ function routineIntervalStep(v: LoadedVariant, routine: IntervalEntry): Rational
  * variant offers it (`snmmi_auc`).
  */
 export function suspicionStep(
+  pack: LoadedPack,
   c: Case,
   asOf: IsoDate,
   v: LoadedVariant,
@@ -163,7 +239,7 @@ export function suspicionStep(
 ): Planned {
   if (c.suspectedRecurrence !== true && !hasSymptom(c, 'rising-biomarkers'))
     return { findings: NOTHING, plan }
-  const rationale: RationaleStep[] = [RATIONALE.suspicion]
+  const rationale: RationaleStep[] = [pack.steps.suspicion]
   let { interval, anchor, front } = plan
   if (anchor.kind !== 'as-of') {
     interval = v.intervals.baseline
@@ -172,10 +248,10 @@ export function suspicionStep(
   const offer = v.offers.clinicalSuspicion
   if (offer && anyFeasible(offer.procedures, feasible)) {
     front = offer.procedures
-    rationale.push(RATIONALE.suspicionSstr)
+    rationale.push(pack.say.suspicionSstr([labels(pack, offer.procedures)]))
   }
   return {
-    findings: { alerts: ['clinical-progression-suspected'], rationale: rationale, missing: [] },
+    findings: { alerts: [pack.alerts['clinical-progression-suspected']], rationale: rationale, missing: [] },
     plan: { interval, anchor, front },
   }
 }
@@ -186,6 +262,7 @@ export function suspicionStep(
  * without one the radiologist decides (app rule).
  */
 export function localizedSymptomsStep(
+  pack: LoadedPack,
   c: Case,
   v: LoadedVariant,
   feasible: readonly ProcedureId[],
@@ -196,7 +273,11 @@ export function localizedSymptomsStep(
   const offer = v.offers.localizedSymptoms
   if (offer && anyFeasible(offer.procedures, feasible)) {
     return {
-      findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedSeed], missing: [] },
+      findings: {
+        alerts: [pack.alerts['extra-abdominal-symptoms']],
+        rationale: [pack.say.localizedOffered([labels(pack, offer.procedures)], offer.source)],
+        missing: [],
+      },
       plan:
         plan.front === null
           ? { interval: plan.interval, anchor: plan.anchor, front: offer.procedures }
@@ -204,7 +285,11 @@ export function localizedSymptomsStep(
     }
   }
   return {
-    findings: { alerts: ['extra-abdominal-symptoms'], rationale: [RATIONALE.localizedOther], missing: [] },
+    findings: {
+      alerts: [pack.alerts['extra-abdominal-symptoms']],
+      rationale: [pack.steps.localizedOther],
+      missing: [],
+    },
     plan,
   }
 }
@@ -221,14 +306,20 @@ export function scheduleStep(
   const { interval, anchor } = plan
   const due = dueWindow(anchor.date, interval)
   const status = followUpStatusOf(due, asOf)
-  const alerts: AlertCode[] = []
-  if (pack.sources[interval.source]?.kind === 'secondary') alerts.push('interval-secondary-source')
-  if (status === 'overdue') alerts.push('follow-up-overdue')
-  const when = caseStep(
-    `Due between ${due.from} and ${due.to} (${interval.min}-${interval.max} months from ${anchorWords(anchor.kind)} ${anchor.date}); ${status} on ${asOf}.`,
-    'computed',
-    'schedule.due',
-  )
+  const alerts: Alert[] = []
+  if (pack.sources[interval.source]?.kind === 'secondary')
+    alerts.push(pack.alerts['interval-secondary-source'])
+  if (status === 'overdue') alerts.push(pack.alerts['follow-up-overdue'])
+  const when = pack.say.scheduleDue([
+    due.from,
+    due.to,
+    interval.min,
+    interval.max,
+    pack.words.anchors[anchor.kind],
+    anchor.date,
+    status,
+    asOf,
+  ])
   return {
     findings: { alerts: alerts, rationale: [when], missing: [] },
     intervalMonths: { min: interval.min, max: interval.max },
@@ -245,17 +336,4 @@ function hasSymptom(c: Case, code: string): boolean {
 function anyFeasible(offered: readonly ProcedureId[], feasible: readonly ProcedureId[]): boolean {
   for (const p of offered) if (feasible.includes(p)) return true
   return false
-}
-
-function anchorWords(kind: AnchorKind): string {
-  switch (kind) {
-    case 'latest-read-study':
-      return 'the latest read study,'
-    case 'resection':
-      return 'the resection,'
-    case 'treatment':
-      return 'the start of the new treatment,'
-    case 'as-of':
-      return 'the evaluation date,'
-  }
 }

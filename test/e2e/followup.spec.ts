@@ -26,9 +26,10 @@ test('add a patient, record a study, see the suggestion and due date, and find i
   const today = await appToday(page)
   await addPatient(page, treatedPatient('FU-1001', 'Stable Sofia'))
 
-  // No read study yet: baseline now.
+  // No read study since the PRRT: the first study is the response assessment, counted from it.
   await expect(page.getByTestId('next-procedure')).toHaveText(MRI)
-  await expect(page.getByTestId('alerts')).toContainText('No read study yet')
+  await expect(page.getByTestId('open-item')).toContainText('Response to the treatment')
+  await expect(page.getByTestId('alerts')).not.toContainText('No read study yet')
 
   const studyDate = monthsFrom(today, -1)
   await recordStudy(page, { date: studyDate, result: 'Stable' })

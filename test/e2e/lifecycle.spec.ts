@@ -40,7 +40,9 @@ test('after cancel the next step opens at once; after leaving surveillance the p
   await page.getByRole('button', { name: 'Cancel step…' }).click()
   await page.getByRole('form', { name: 'Cancel step' }).getByRole('button', { name: 'Cancel step' }).click()
   await expect(page.getByRole('status')).toContainText('The next step follows the guideline again')
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  await expect(page.getByTestId('open-item')).toContainText(
+    'Response to the treatment, 6–12 months after it began',
+  )
 
   await page.getByRole('button', { name: '← Worklist' }).click()
   await page.getByTestId('bucket-all').click()
@@ -107,7 +109,9 @@ test('a study done elsewhere is recorded like any study and reaches the engine',
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, patient('LC-4004', 'Outside Olga'))
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  await expect(page.getByTestId('open-item')).toContainText(
+    'Response to the treatment, 6–12 months after it began',
+  )
   await page.getByRole('button', { name: 'Done elsewhere…' }).click()
   await expect(page.getByRole('heading', { name: 'Done elsewhere: the outside study' })).toBeVisible()
   await fillStudy(page, { date: today, procedure: MRI, result: 'Stable' })
@@ -152,7 +156,9 @@ test('undo restores the state before the last change', async ({ page, log }) => 
   await startEmpty(page, host.url)
   const today = await appToday(page)
   await addPatient(page, patient('LC-6006', 'Undo Uma'))
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  await expect(page.getByTestId('open-item')).toContainText(
+    'Response to the treatment, 6–12 months after it began',
+  )
   await recordStudy(page, { date: today, result: 'Stable' })
   await expect(page.getByTestId('open-item')).toContainText('Next study in 6–12 months')
   await expect(page.getByTestId('timeline-study')).toHaveCount(1)
@@ -160,7 +166,9 @@ test('undo restores the state before the last change', async ({ page, log }) => 
   await page.getByTestId('undo').click()
   await expect(page.getByRole('status')).toContainText('Undone: recording the study.')
   await expect(page.getByTestId('timeline-study')).toHaveCount(0)
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  await expect(page.getByTestId('open-item')).toContainText(
+    'Response to the treatment, 6–12 months after it began',
+  )
 })
 
 test('a derived result is said as derived, and a progression answered by a new treatment is no longer a live alert', async ({

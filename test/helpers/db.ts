@@ -53,6 +53,15 @@ export function patientInput(overrides: Partial<PatientInput> = {}): PatientInpu
 }
 
 /**
+ * A treated patient whose treatment date is not recorded: with no study on file, the first study
+ * (the response assessment) is due now, counted from today, so the first step is `imaging-now`.
+ * (With a dated treatment it is counted from the treatment.)
+ */
+export const TREATMENT_UNDATED = {
+  treatments: [{ kind: 'prrt' as const, date: null, completeResection: null }],
+}
+
+/**
  * Creates a patient the way the patient service does (audited, in its own write transaction),
  * without running the engine on it.
  */

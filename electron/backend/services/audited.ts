@@ -2,6 +2,7 @@ import { appendAudit, lastAuditAbout, undoEntryDigest, type Actor } from '../../
 import { DbError } from '../../../db/errors'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
+import { requirePack } from '../../../db/queries/packs'
 import { getItem, requireItem } from '../../../db/queries/followups'
 import { getExit, requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
@@ -11,6 +12,7 @@ import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   BiomarkerRecord,
   FollowUpItem,
+  GuidelinePackRecord,
   PatientNote,
   PatientRecord,
   StudyRecord,
@@ -31,6 +33,7 @@ interface Audited {
   followup_item: FollowUpItem
   surveillance_exit: SurveillanceExitRecord
   biomarker: BiomarkerRecord
+  guideline_pack: GuidelinePackRecord
 }
 export type AuditedEntity = keyof Audited
 
@@ -41,6 +44,7 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   followup_item: requireItem,
   surveillance_exit: requireExit,
   biomarker: requireBiomarker,
+  guideline_pack: requirePack,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -55,6 +59,7 @@ const WHAT: { [E in AuditedEntity]: (r: Audited[E]) => string } = {
   followup_item: (i) => `The follow-up step due ${i.due.from} – ${i.due.to}`,
   surveillance_exit: (e) => `The patient's exit from surveillance of ${e.date}`,
   biomarker: (b) => `The ${b.marker} value of ${b.date}`,
+  guideline_pack: (g) => `Guideline pack ${g.packId} ${g.version}`,
 }
 const NOUN: Record<AuditedEntity | 'patient_note', string> = {
   patient: 'patient',
@@ -64,6 +69,7 @@ const NOUN: Record<AuditedEntity | 'patient_note', string> = {
   surveillance_exit: 'exit from surveillance',
   biomarker: 'biomarker value',
   patient_note: 'note',
+  guideline_pack: 'guideline pack',
 }
 
 const AGAIN = 'Nothing was saved: look at their change, then enter yours again if it is still needed.'

@@ -4,17 +4,22 @@ import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
 import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
 import { doseAvoided, doseLedger, projectDose } from '../../../engine'
-import { ACR_PNET } from '../../../engine'
-import type { DoseLedger, EngineSettings, IsoDate, ProcedureId } from '../../../engine'
+import type { DoseLedger, EngineSettings, IsoDate, LoadedPack, ProcedureId } from '../../../engine'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
 import type { DoseView, Settings, StoredRecommendation } from '../../contract/contract'
 import { engineSettingsOf } from './settings'
 
 /** A patient's dose ledger from what is stored, with the current dose settings. */
-export function ledgerFor(db: ReadableDb, patientId: number, settings: EngineSettings): DoseLedger {
+export function ledgerFor(
+  db: ReadableDb,
+  patientId: number,
+  settings: EngineSettings,
+  pack: LoadedPack,
+): DoseLedger {
   const patient = requirePatient(db, patientId)
   return doseLedger(toCase(patient, listStudies(db, patientId)).studies, {
     ...settings,
+    pack,
     weightKg: patient.weightKg,
   })
 }
@@ -24,9 +29,9 @@ export function ledgerFor(db: ReadableDb, patientId: number, settings: EngineSet
  * site coefficients). Recommendations are not touched: past dose never changes a recommendation.
  * Runs in the settings change's write transaction.
  */
-export function refreshDoseSummaries(tx: WritableDb, settings: EngineSettings): void {
+export function refreshDoseSummaries(tx: WritableDb, settings: EngineSettings, pack: LoadedPack): void {
   for (const id of allPatientIds(tx)) {
-    const l = ledgerFor(tx, id, settings)
+    const l = ledgerFor(tx, id, settings, pack)
     writeDoseSummary(tx, id, {
       cumulativeMsv: l.cumulativeMsv,
       doseEstimated: l.estimated,
@@ -49,15 +54,16 @@ export function doseViewFor(
   current: StoredRecommendation | null,
   settings: Settings,
   asOf: IsoDate,
+  pack: LoadedPack,
 ): DoseView {
   const engineSettings = engineSettingsOf(settings)
-  const options = { ...engineSettings, weightKg: patient.weightKg, asOf }
+  const options = { ...engineSettings, pack, weightKg: patient.weightKg, asOf }
   const caseStudies = toCase(patient, studies).studies
   const ledger = doseLedger(caseStudies, options)
   const ratings = current?.output.ratings ?? []
   // Long-term cadence: the variant's routine interval (a baseline or short interval is one-off).
   const variant = current?.output.variant ?? null
-  const routine = variant ? ACR_PNET.variants[variant].intervals.routine : null
+  const routine = variant ? pack.variants[variant].intervals.routine : null
   const interval = routine ? { min: routine.min, max: routine.max } : ROUTINE
   const planned = current?.output.next.action === 'image' ? current.output.next.procedure : null
   const project = (procedure: ProcedureId) =>

@@ -31,8 +31,7 @@ import type {
   StudyFact,
   SurveillanceExit,
 } from '../../../engine'
-import { ACR_PNET } from '../../../engine'
-import type { EngineSettings, Evaluation } from '../../../engine'
+import type { EngineSettings, Evaluation, LoadedPack } from '../../../engine'
 import type { LifecycleOutcome, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
 import { auditedChange, auditedInsert, auditUndoEntry } from './audited'
@@ -43,25 +42,27 @@ import { auditedChange, auditedInsert, auditUndoEntry } from './audited'
 
 /**
  * What every follow-up operation needs: the log (as opened: reads only; writes go through
- * `writeTx`), who acts, their today, the dose settings and the lifecycle settings.
+ * `writeTx`), who acts, their today, the guideline pack in use (the log's active pack), the dose
+ * settings and the lifecycle settings.
  */
 export interface FollowUpContext {
   db: ReadableDb
   actor: Actor
   today: () => IsoDate
+  pack: () => LoadedPack
   engineSettings: () => EngineSettings
   lifecycleSettings: () => LifecycleSettings
 }
 
 /** The evaluation with the sources it cites resolved from the pack that produced it. */
-function withSources(e: Evaluation): StoredEvaluation {
+function withSources(e: Evaluation, pack: LoadedPack): StoredEvaluation {
   const keys = new Set<string>()
   for (const r of e.rationale) keys.add(r.source)
   for (const r of e.ratings) if (r.source) keys.add(r.source)
   for (const d of e.studyDoses) for (const k of d.sources) keys.add(k)
   const sources: StoredEvaluation['sources'] = {}
   for (const k of keys) {
-    const entry = ACR_PNET.sources[k]
+    const entry = pack.sources[k]
     if (entry) sources[k] = entry
   }
   return { ...e, sources }
@@ -92,10 +93,11 @@ function evaluateNow(ctx: FollowUpContext, db: ReadableDb, patientId: number) {
   const patient = requirePatient(db, patientId)
   const studies = listStudies(db, patientId)
   const input = toCase(patient, studies)
-  const e = evaluate(input, ctx.today(), undefined, ctx.engineSettings())
+  const pack = ctx.pack()
+  const e = evaluate(input, ctx.today(), pack, ctx.engineSettings())
   const last = studies.at(-1) ?? null
   const unread = last && resultOf(last, e) === null ? { id: last.id, date: last.date } : null
-  return { input, e, studies, last, wanted: stepFor(e, unread) }
+  return { input, e, pack, studies, last, wanted: stepFor(e, unread) }
 }
 
 /**
@@ -109,7 +111,7 @@ export function storePlan(
   trigger: RecommendationTrigger,
 ): Plan {
   const { actor } = ctx
-  const { input, e, studies, last, wanted } = evaluateNow(ctx, tx, patientId)
+  const { input, e, pack, studies, last, wanted } = evaluateNow(ctx, tx, patientId)
   const at = actor.now().toISOString()
   const { id: recId, superseded } = insertRecommendation(tx, {
     patientId,
@@ -124,7 +126,7 @@ export function storePlan(
     intervalMonths: e.next.intervalMonths,
     due: e.next.due,
     inputs: input,
-    output: withSources(e),
+    output: withSources(e, pack),
   })
   // The stored recommendation is large (the whole case and evaluation); its audit row keeps what
   // was decided and what it replaced.

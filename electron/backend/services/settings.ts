@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   cu64DotatateMsvPerMbq: null,
   firstRunDone: false,
   fulfilmentMarginDays: DEFAULT_LIFECYCLE_SETTINGS.fulfilmentMarginDays,
+  siteRules: {},
 }
 
 export function getSettings(db: ReadableDb): Settings {
@@ -20,6 +21,7 @@ export function getSettings(db: ReadableDb): Settings {
 export function engineSettingsOf(s: Settings): EngineSettings {
   return {
     kFactors: s.kFactors,
+    siteRules: s.siteRules,
     ...(s.cu64DotatateMsvPerMbq !== null
       ? { siteCoefficients: { 'cu64-dotatate': s.cu64DotatateMsvPerMbq } }
       : {}),
@@ -31,22 +33,29 @@ export function lifecycleSettingsOf(s: Settings): LifecycleSettings {
   return { fulfilmentMarginDays: s.fulfilmentMarginDays }
 }
 
-/** Changes settings; when the dose conversion changes, `onDoseSettingsChanged` runs in the same transaction. */
+/**
+ * Changes settings; when the dose conversion changes, `onDoseSettingsChanged` runs in the same
+ * transaction, and when a site rule is turned on or off, `onSiteRulesChanged` (every open case is
+ * re-evaluated: the rule's alert appears or goes).
+ */
 export function updateSettings(
   db: ReadableDb,
   actor: Actor,
   patch: Partial<Settings>,
   onDoseSettingsChanged: (tx: WritableDb) => void,
+  onSiteRulesChanged: (tx: WritableDb) => void = () => undefined,
 ): Settings {
   return writeTx(db, (tx) => {
     const before = getSettings(tx)
     const after: Settings = { ...before }
     for (const [k, v] of Object.entries(patch))
       if (v !== undefined) (after as unknown as Record<string, unknown>)[k] = v
+    if (patch.siteRules !== undefined) after.siteRules = { ...before.siteRules, ...patch.siteRules }
     writeSetting(tx, 'settings', after)
     appendAudit(tx, actor, { action: 'settings.update', entity: 'setting', entityId: null, before, after })
     if (before.kFactors !== after.kFactors || before.cu64DotatateMsvPerMbq !== after.cu64DotatateMsvPerMbq)
       onDoseSettingsChanged(tx)
+    if (JSON.stringify(before.siteRules) !== JSON.stringify(after.siteRules)) onSiteRulesChanged(tx)
     return after
   })
 }

@@ -5,6 +5,7 @@ import { isConnected } from '../api'
 import { queryKeys } from '../data/keys'
 import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../data/mutations'
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
+import { PacksPage } from '../features/packs/PacksPage'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
@@ -18,6 +19,7 @@ type View =
   | { name: 'patient'; id: number; record: boolean; notice?: string }
   | { name: 'new-patient'; form: number }
   | { name: 'settings' }
+  | { name: 'packs' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -98,6 +100,10 @@ export function App() {
     setNotice(null)
     setView({ name: 'settings' })
   }
+  const openPacks = () => {
+    setNotice(null)
+    setView({ name: 'packs' })
+  }
   const startDemo = async () => {
     const r = await loadDemo.run({})
     setNotice(
@@ -150,6 +156,13 @@ export function App() {
             }}
           >
             Back up now
+          </button>
+          <button
+            className="button button--quiet"
+            onClick={openPacks}
+            aria-current={view.name === 'packs' ? 'page' : undefined}
+          >
+            Guideline packs
           </button>
           <button
             className="button button--quiet"
@@ -227,6 +240,7 @@ export function App() {
             onOpenSettings={openSettings}
           />
         )}
+        {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
         {view.name === 'settings' && (
           <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
         )}

@@ -15,6 +15,7 @@ export const queryKeys = {
   appInfo: ['app', 'info'] as const,
   settings: ['settings'] as const,
   demo: ['demo', 'status'] as const,
+  packs: ['packs'] as const,
   worklist: {
     all: ['worklist'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,

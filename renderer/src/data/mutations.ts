@@ -93,14 +93,18 @@ export function useSetNote(patientId: number) {
 
 /**
  * Settings come back whole and replace the cached ones. The dose settings also recompute every
- * patient's cumulative dose: the worklist and every patient page. Theme and the first-run choice
- * change nothing else.
+ * patient's cumulative dose, and a site rule re-evaluates every open case: the worklist and every
+ * patient page. Theme and the first-run choice change nothing else.
  */
 export function useUpdateSettings() {
   return useCallMutation('settings.update', (qc, value: Settings, req) => {
     qc.setQueryData(queryKeys.settings, value)
     if (req.kFactors !== undefined || req.cu64DotatateMsvPerMbq !== undefined) {
       return invalidate(qc, queryKeys.worklist.all, queryKeys.patients.all)
+    }
+    // A site rule on or off re-evaluates every open case (its alert appears or goes).
+    if (req.siteRules !== undefined) {
+      return invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all)
     }
   })
 }
@@ -147,5 +151,30 @@ export type PatientCommand =
 export function usePatientCommand<K extends PatientCommand>(name: K, patientId: number) {
   return useCallMutation(name, (qc) =>
     invalidate(qc, queryKeys.patients.detail(patientId), queryKeys.worklist.all),
+  )
+}
+
+/** An imported pack is stored inactive: only the pack list changes. */
+export function useImportPack() {
+  return useCallMutation('packs.import', (qc) => invalidate(qc, queryKeys.packs))
+}
+
+/** A comparison is a dry run: nothing changes. */
+export function useComparePack() {
+  return useCallMutation('packs.compare', () => undefined)
+}
+
+/**
+ * Adopting or reverting a pack re-evaluates every open case: the packs, the worklist and every
+ * patient page.
+ */
+export function useAdoptPack() {
+  return useCallMutation('packs.adopt', (qc) =>
+    invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all),
+  )
+}
+export function useRevertPack() {
+  return useCallMutation('packs.revert', (qc) =>
+    invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all),
   )
 }

@@ -92,3 +92,8 @@ export function useAdherence(range: { from: string; to: string }) {
     placeholderData: keepPreviousData,
   })
 }
+
+/** The guideline packs in the log, the one in use, and the open cases still on another pack. */
+export function usePacks() {
+  return useQuery({ queryKey: queryKeys.packs, queryFn: () => fetchValue('packs.list', {}) })
+}

@@ -197,6 +197,7 @@ export const TRIGGER_LABELS: Readonly<Record<RecommendationTrigger, string>> = {
   'result-entered': 'after a result was entered',
   'facts-changed': 'after the record changed',
   manual: 'on request',
+  'guideline-pack-changed': 'after the guideline pack changed',
 }
 
 export function triggerLabel(t: RecommendationTrigger): string {

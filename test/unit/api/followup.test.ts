@@ -5,7 +5,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
-import { patientInput, tempDir, localNoon } from '../../helpers/db'
+import { localNoon, patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
 // The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
 // with the clock fixed at noon local time on 2026-11-24.
@@ -67,7 +67,7 @@ const count = (sql: string): number => backend.db.prepare(sql).pluck().get() as 
 
 describe('recording a study', () => {
   it('stores the study, closes the item it fulfils, keeps the engine’s recommendation and schedules the next study', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const before = await ok('patients.detail', { id: p.id })
     expect(before.items).toHaveLength(1)
     expect(before.items[0]).toMatchObject({
@@ -380,7 +380,7 @@ describe('follow-up items', () => {
   })
 
   it('defers to a new window, cancels with a reason (the next step opens), and refuses to change a closed item', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const item = (await ok('patients.detail', { id: p.id })).items[0]!
     const past = await dispatch(
       backend.handlers,
@@ -428,7 +428,7 @@ describe('follow-up items', () => {
     await ok('patients.update', {
       id: p.id,
       version: await versionOf(p.id),
-      patient: patientInput({ weightKg: 80 }),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }),
     })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })

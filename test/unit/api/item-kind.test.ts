@@ -7,7 +7,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
 // What a follow-up item is (its `kind`) and how every change to it is audited, through the same
 // dispatch path the UI uses, on a real SQLite file, with the clock at 2026-11-24 10:00 UTC.
@@ -69,7 +69,7 @@ const count = (sql: string, ...params: unknown[]): number =>
 describe('follow-up item kind', () => {
   it('gives every item the kind of what it asks for', async () => {
     const seen = new Set<string>()
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const baseline = await openItemOf(p.id)
     expect(baseline).toMatchObject({ kind: 'imaging-now', reason: 'Study due now' })
     seen.add(baseline!.kind)
@@ -86,7 +86,7 @@ describe('follow-up item kind', () => {
     expect(read.nextItem).toMatchObject({ kind: 'imaging', reason: 'Next study in 6–12 months' })
     seen.add(read.nextItem!.kind)
 
-    const q = await ok('patients.create', patientInput({ mrn: 'MRN-2' }))
+    const q = await ok('patients.create', patientInput({ ...TREATMENT_UNDATED, mrn: 'MRN-2' }))
     const progression = await ok('studies.record', {
       patientId: q.id,
       study: study('2026-11-01', 'progression'),
@@ -123,10 +123,15 @@ describe('follow-up item kind', () => {
     })
     seen.add(response!.kind)
 
-    // Initial staging, once the staging study is read, goes to the radiologist.
+    // Liver-dominant follow-up with MRI ruled out: no verified study is left, the radiologist decides.
     const r = await ok(
       'patients.create',
-      patientInput({ mrn: 'MRN-3', stagingComplete: false, treatments: [] }),
+      patientInput({
+        ...TREATMENT_UNDATED,
+        mrn: 'MRN-3',
+        burden: 'liver-dominant',
+        constraints: { ...patientInput().constraints, mriContraindicated: true },
+      }),
     )
     await ok('studies.record', { patientId: r.id, study: study('2026-11-10', 'stable') })
     const review = await openItemOf(r.id)
@@ -137,7 +142,7 @@ describe('follow-up item kind', () => {
   })
 
   it('keeps a due-now item’s first window by its kind, whatever its display text says', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const first = (await openItemOf(p.id))!
     expect(first.kind).toBe('imaging-now')
     // A later version words the item differently: its behaviour must not change.
@@ -150,7 +155,7 @@ describe('follow-up item kind', () => {
     await ok('patients.update', {
       id: p.id,
       version: await versionOf(p.id),
-      patient: patientInput({ weightKg: 80 }),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 80 }),
     })
     expect(await openItemOf(p.id)).toMatchObject({ id: first.id, kind: 'imaging-now', due: first.due })
     expect(retargets()).toBe(before)
@@ -226,7 +231,7 @@ describe('no behaviour reads display text', () => {
 
 describe('every change is audited with the record before and after (services/audited.ts)', () => {
   it('chains each record’s audit rows: created from nothing, each before is the previous after, the last after is the record now', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const s1 = await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
     const open = (await openItemOf(p.id))!
     const overridden = await ok('followup.override', {
@@ -248,7 +253,7 @@ describe('every change is audited with the record before and after (services/aud
     await ok('patients.update', {
       id: p.id,
       version: await versionOf(p.id),
-      patient: patientInput({ weightKg: 90 }),
+      patient: patientInput({ ...TREATMENT_UNDATED, weightKg: 90 }),
     })
     const s2 = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
     await ok('studies.setResult', { studyId: s2.study.id, version: s2.study.version, result: 'progression' })

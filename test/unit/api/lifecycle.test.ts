@@ -5,7 +5,7 @@ import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../elect
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
 import { fullCheck } from '../../../db/integrity'
-import { patientInput, tempDir, localNoon } from '../../helpers/db'
+import { localNoon, patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
 // The issue-8 behaviours through the contract, on a real SQLite file, clock at 2026-11-24.
 
@@ -74,7 +74,7 @@ describe('recording a study', () => {
   })
 
   it('an unread 1971 study is history; a DOTATATE PET/CT does not close the result step of another study', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     const old = await ok('studies.record', { patientId: p.id, study: study('1971-01-01', 'not-read-yet') })
     expect(old.closedItem).toBeNull()
     expect(old.lifecycle).toMatchObject({
@@ -363,7 +363,7 @@ describe('worklist', () => {
 
 describe('adherence', () => {
   it('reports on time / early / late per closed imaging step and the share on time', async () => {
-    const p = await ok('patients.create', patientInput())
+    const p = await ok('patients.create', patientInput(TREATMENT_UNDATED))
     // The baseline step (due 2026-11-24) fulfilled on 2026-11-20: within the margin, 4 days early.
     await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
     const report = await ok('followup.adherence', { from: '2026-01-01', to: '2026-12-31' })
@@ -394,9 +394,9 @@ describe('adherence', () => {
   })
 
   it('the patient page times each of that patient’s steps, newest first, with the fulfilling study', async () => {
-    const a = await ok('patients.create', patientInput({ mrn: 'A-1' }))
-    const b = await ok('patients.create', patientInput({ mrn: 'B-2' }))
-    // A: the baseline step fulfilled on time (today); then the step after it is moved by the
+    const a = await ok('patients.create', patientInput({ ...TREATMENT_UNDATED, mrn: 'A-1' }))
+    const b = await ok('patients.create', patientInput({ ...TREATMENT_UNDATED, mrn: 'B-2' }))
+    // A: the first step (due now: the treatment date is not recorded) fulfilled on time (today); then the step after it is moved by the
     // radiologist into the past and fulfilled today, 30 days after its window closed.
     const first = await ok('studies.record', { patientId: a.id, study: study('2026-11-24', 'stable') })
     await ok('followup.override', {

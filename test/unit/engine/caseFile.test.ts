@@ -177,12 +177,12 @@ describe('evaluation files', () => {
     const out = evaluateCaseFile(r.file)
     expect(out.format).toBe('pnet-evaluation/1')
     expect(out.asOf).toBe('2026-06-15')
-    expect(out.guideline).toEqual({ id: 'acr-pnet', version: '2026.1' })
+    expect(out.guideline).toEqual(ACR_PNET.ref)
     expect(out.results.map((e) => e.id)).toEqual(['NL-01', 'UT-01'])
     expect(toEvaluationFile('2026-06-15', ACR_PNET, [])).toEqual({
       format: 'pnet-evaluation/1',
       asOf: '2026-06-15',
-      guideline: { id: 'acr-pnet', version: '2026.1' },
+      guideline: ACR_PNET.ref,
       results: [],
     })
   })

@@ -233,4 +233,43 @@ describe('the evaluate command', () => {
       fs.rmSync(tmp, { recursive: true, force: true })
     }
   })
+
+  it('--pack evaluates with the given pack document and names it; a bad pack is refused with every problem', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-eval-'))
+    const doc = JSON.parse(
+      fs.readFileSync(path.join(root, 'engine', 'guideline', 'packs', 'acr-pnet-2026.2.json'), 'utf8'),
+    ) as {
+      version: string
+      variants: { id: string; intervals: { routine: { min: number; max: number; source: string } } }[]
+    }
+    doc.version = '2027.1-site'
+    doc.variants.find((v) => v.id === 'follow-up-non-liver-dominant')!.intervals.routine = {
+      min: 4,
+      max: 8,
+      source: 'app-rule',
+    }
+    const packFile = path.join(tmp, 'site.pack.json')
+    fs.writeFileSync(packFile, JSON.stringify(doc))
+    try {
+      const r = run([path.join(dir, 'NL-01.case.json'), '--pack', packFile])
+      expect(r.code, r.stderr).toBe(0)
+      const out = JSON.parse(r.stdout) as {
+        guideline: { version: string }
+        results: { next: { intervalMonths: { min: number; max: number } } }[]
+      }
+      expect(out.guideline.version).toBe('2027.1-site')
+      expect(out.results[0]!.next.intervalMonths).toEqual({ min: 4, max: 8 })
+
+      ;(doc as { version: string }).version = ''
+      doc.variants[0]!.intervals.routine.min = 20
+      fs.writeFileSync(packFile, JSON.stringify(doc))
+      const bad = run([path.join(dir, 'NL-01.case.json'), '--pack', packFile])
+      expect(bad.code).toBe(2)
+      expect(bad.stdout).toBe('')
+      expect(bad.stderr.split('\n')).toContain('pack: version: must be a version such as 2026.2, not ""')
+      expect(run([path.join(dir, 'NL-01.case.json'), '--pack']).code).toBe(2)
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  })
 })

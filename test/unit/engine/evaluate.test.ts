@@ -29,8 +29,9 @@ describe('evaluate', () => {
       'intervalMonths',
       'due',
     ])
+    expect(e.alertDetails.map((a) => a.code)).toEqual(e.alerts)
     expect(Object.keys(e.dose).slice(0, 3)).toEqual(['cumulativeMsv', 'byModality', 'estimated'])
-    expect(e.guideline).toEqual({ id: 'acr-pnet', version: '2026.1' })
+    expect(e.guideline).toEqual(ACR_PNET.ref)
   })
 
   it('refuses an asOf that is not a calendar date', () => {

@@ -180,6 +180,7 @@ describe('the engine output is unchanged (golden)', () => {
       'follow-up-liver-dominant -> clinician-review',
       'follow-up-liver-dominant -> image',
       'follow-up-liver-dominant -> tumor-board',
+      'follow-up-non-liver-dominant -> clinician-review',
       'follow-up-non-liver-dominant -> image',
       'follow-up-non-liver-dominant -> tumor-board',
       'initial-staging -> clinician-review',

@@ -23,6 +23,7 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
       due: { from: '2026-09-12', to: '2027-03-12' },
       anchor: { date: '2026-03-12', kind: 'latest-read-study' },
       status: 'upcoming',
+      additions: [],
     })
     expect(e.alerts).toEqual(['pancreas-protocol'])
     expect(rules(makeCase())).toEqual([
@@ -65,14 +66,17 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
     expect(e.alerts).toContain('gadolinium-contraindicated')
   })
 
-  it('MRI and iodinated contrast both ruled out -> DOTATATE PET/CT, the remaining usually-appropriate study', () => {
+  it('MRI and iodinated contrast both ruled out -> clinician review; DOTATATE PET/CT is an option, not the routine study', () => {
     const e = ev(
       makeCase({ constraints: { mriContraindicated: true, iodinatedContrastContraindicated: true } }),
     )
-    expect(e.next.procedure).toBe(DOTATATE)
-    expect(e.next.alternatives).toEqual([])
+    expect(e.next).toMatchObject({ action: 'clinician-review', procedure: null, alternatives: [DOTATATE] })
     expect(e.alerts).toEqual(
-      expect.arrayContaining(['mri-contraindicated', 'iodinated-contrast-contraindicated']),
+      expect.arrayContaining([
+        'mri-contraindicated',
+        'iodinated-contrast-contraindicated',
+        'no-verified-alternative',
+      ]),
     )
   })
 
@@ -124,7 +128,8 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
     expect(e.next).toMatchObject({
       action: 'tumor-board',
       procedure: null,
-      alternatives: [DOTATATE],
+      alternatives: [],
+      additions: [DOTATATE],
       due: null,
     })
     expect(e.alerts).toEqual(expect.arrayContaining(['progression', 'post-treatment-change']))
@@ -179,16 +184,17 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
     )
   })
 
-  it('no read study yet -> baseline now, counted from asOf, and priors are flagged', () => {
+  it('no read study since the treatment -> the response assessment 6-12 months after it; priors are flagged', () => {
     const e = ev(makeCase({ studies: [] }))
     expect(e.next).toMatchObject({
       procedure: MRI,
-      intervalMonths: { min: 0, max: 1 },
-      due: { from: AS_OF, to: '2026-07-15' },
-      anchor: { date: AS_OF, kind: 'as-of' },
+      intervalMonths: { min: 6, max: 12 },
+      due: { from: '2026-03-10', to: '2026-09-10' },
+      anchor: { date: '2025-09-10', kind: 'treatment' },
       status: 'due',
     })
-    expect(e.alerts).toEqual(expect.arrayContaining(['baseline-imaging-now', 'priors-not-available']))
+    expect(e.alerts).toContain('priors-not-available')
+    expect(e.alerts).not.toContain('baseline-imaging-now')
   })
 
   it('an unread newer study is flagged and the plan rests on the last read one', () => {
@@ -394,7 +400,7 @@ describe('the other variants do only what their facts support', () => {
     )
   })
 
-  it('initial staging: MRI now; once a staging study is read, clinician review', () => {
+  it('initial staging: MRI now; a read study does not override "staging not complete"', () => {
     const staging = { treatments: [], stagingComplete: false, studies: [] }
     expect(ev(makeCase(staging)).next).toMatchObject({
       action: 'image',
@@ -402,8 +408,12 @@ describe('the other variants do only what their facts support', () => {
       due: { from: AS_OF, to: '2026-07-15' },
     })
     const read = ev(makeCase({ ...staging, studies: [study('2026-05-20', 'stable')] }))
-    expect(read.next.action).toBe('clinician-review')
-    expect(read.rationale.map((r) => r.rule)).toContain('staging.on-file')
+    expect(read.next).toMatchObject({
+      action: 'image',
+      procedure: MRI,
+      due: { from: AS_OF, to: '2026-07-15' },
+    })
+    expect(read.alerts).toContain('staging-study-on-file')
   })
 
   it('no variant -> clinician review with the reason', () => {

@@ -226,6 +226,7 @@ describe('Dose conversion settings (Settings screen)', () => {
         cu64DotatateMsvPerMbq: req.cu64DotatateMsvPerMbq ?? null,
         firstRunDone: true,
         fulfilmentMarginDays: 30,
+        siteRules: {},
       },
     }))
     stubApi(update)
@@ -249,6 +250,7 @@ describe('Dose conversion settings (Settings screen)', () => {
         cu64DotatateMsvPerMbq: null,
         firstRunDone: true,
         fulfilmentMarginDays: 30,
+        siteRules: {},
       },
     }))
     stubApi(update)

@@ -98,6 +98,7 @@ describe('Timeline', () => {
         'Recommendation after a result was entered',
         'Recommendation after the record changed',
         'Recommendation on request',
+        'Recommendation after the guideline pack changed',
       ].sort(),
     )
   })

@@ -10,6 +10,8 @@ import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
 import { bornText } from '../../domain/age'
 import { studyToCarryFrom } from '../../domain/carryOver'
+import { toCaseStudies } from '../../domain/caseOf'
+import { assessRecist } from '../../../../engine'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
@@ -22,6 +24,7 @@ import { BiomarkersPanel } from './BiomarkersPanel'
 import { FollowUpPanel } from './FollowUpPanel'
 import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
+import { ResponseChart } from './ResponseChart'
 import { Timeline } from './Timeline'
 
 interface Props {
@@ -260,6 +263,7 @@ export function PatientPage({
               <p className="muted">No recommendation yet.</p>
             </section>
           )}
+          <ResponseChart assessment={assessRecist(toCaseStudies(detail.studies), patient.treatments)} />
           <Timeline
             detail={detail}
             onChanged={changed}

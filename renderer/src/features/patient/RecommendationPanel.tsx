@@ -3,7 +3,7 @@ import type {
   StoredEvaluation,
   StoredRecommendation,
 } from '../../../../electron/contract/contract'
-import { alertText } from '../../domain/alerts'
+import { alertsOf } from '../../domain/alerts'
 import {
   PACK,
   procedureName,
@@ -97,21 +97,24 @@ export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation;
         )}
         {e.next.alternatives.length > 0 && (
           <div className="muted">
-            Alternatives: {e.next.alternatives.map((p) => procedureName(p)).join('; ')}
+            {e.next.action === 'image' ? 'Alternatives' : 'Options'}:{' '}
+            {e.next.alternatives.map((p) => procedureName(p)).join('; ')}
+          </div>
+        )}
+        {(e.next.additions ?? []).length > 0 && (
+          <div className="muted" data-testid="next-additions">
+            May be added: {(e.next.additions ?? []).map((p) => procedureName(p)).join('; ')}
           </div>
         )}
       </div>
 
       {e.alerts.length > 0 && (
         <ul className="alerts" aria-label="Alerts" data-testid="alerts">
-          {e.alerts.map((a) => {
-            const t = alertText(a)
-            return (
-              <li key={a} className={`alert alert--${t.tone}`} data-code={a}>
-                {t.text}
-              </li>
-            )
-          })}
+          {alertsOf(e).map((a) => (
+            <li key={a.code} className={`alert alert--${a.tone}`} data-code={a.code}>
+              {a.text}
+            </li>
+          ))}
         </ul>
       )}
 

@@ -141,7 +141,7 @@ export function Timeline({
       title: `Recommendation ${triggerLabel(r.trigger)}`,
       detail: `${variantLabel(r.variant)} · ${r.action}${r.procedure ? `: ${procedureName(r.procedure)}` : ''}${
         r.due ? ` · due ${r.due.from} – ${r.due.to}` : ''
-      }`,
+      } · pack ${r.packId} ${r.packVersion}`,
       superseded: r.supersededBy !== null,
       testId: 'timeline-recommendation',
     })

@@ -20,7 +20,7 @@ export function OpenItem({
   const due = item.override?.due ?? item.due
   const status = windowStatus(due, today)
   const chosen = item.override?.procedure ?? null
-  const offered = next ? [next.procedure, ...next.alternatives] : []
+  const offered = next ? [next.procedure, ...next.alternatives, ...(next.additions ?? [])] : []
   const conflict = chosen !== null && next !== null && !offered.includes(chosen)
   return (
     <div className="item" data-testid="open-item">
