@@ -1,3 +1,4 @@
+import { cached } from './stmt'
 import { createHash } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
 
@@ -65,11 +66,12 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   if (!db.inTransaction)
     throw new Error('appendAudit must run inside the transaction of the change it records')
   const prev =
-    (db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string) ?? GENESIS
+    (cached(db, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string) ?? GENESIS
   const at = actor.now().toISOString()
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
   const after = entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after)
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
      VALUES (@at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
   ).run({
@@ -114,9 +116,10 @@ function toAuditRow(r: RawAuditRow): AuditRow {
 }
 
 export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number): AuditRow[] {
-  const rows = db
-    .prepare('SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id')
-    .all(entity, entityId) as RawAuditRow[]
+  const rows = cached(db, 'SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id').all(
+    entity,
+    entityId,
+  ) as RawAuditRow[]
   return rows.map(toAuditRow)
 }
 

@@ -156,3 +156,10 @@ export const BIOMARKERS = [
   'vip',
 ] as const
 export type Biomarker = (typeof BIOMARKERS)[number]
+
+/**
+ * How much of the patient a calendar event names (docs/interop.md): initials and MRN by default,
+ * the MRN alone, or the full name and MRN when the person exporting chooses it.
+ */
+export const CALENDAR_IDENTITIES = ['initials-mrn', 'mrn', 'name-mrn'] as const
+export type CalendarIdentity = (typeof CALENDAR_IDENTITIES)[number]

@@ -135,4 +135,4 @@ export {
 } from './caseFile'
 
 // Words for codes
-export { TREATMENT_LABELS, RESULT_LABELS } from './labels'
+export { TREATMENT_LABELS, RESULT_LABELS, DOSE_METHOD_LABELS, NEXT_ACTION_LABELS } from './labels'

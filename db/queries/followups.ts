@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type {
@@ -72,7 +73,7 @@ function toItem(r: ItemRow): FollowUpItem {
 }
 
 export function getItem(db: ReadableDb, id: number): FollowUpItem | null {
-  const row = db.prepare('SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
+  const row = cached(db, 'SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
@@ -84,17 +85,17 @@ export function requireItem(db: ReadableDb, id: number): FollowUpItem {
 
 /** The patient's one scheduled item, if any. */
 export function openItem(db: ReadableDb, patientId: number): FollowUpItem | null {
-  const row = db
-    .prepare("SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
-    .get(patientId) as ItemRow | undefined
+  const row = cached(db, "SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'").get(
+    patientId,
+  ) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
 export function listItems(db: ReadableDb, patientId: number): FollowUpItem[] {
   return (
-    db
-      .prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC')
-      .all(patientId) as ItemRow[]
+    cached(db, 'SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC').all(
+      patientId,
+    ) as ItemRow[]
   ).map(toItem)
 }
 
@@ -111,23 +112,22 @@ export interface NewItem {
 /** Adds a scheduled item. The database allows one scheduled item per patient. */
 export function insertItem(db: WritableDb, item: NewItem): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
+    cached(
+      db,
+      `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
            status, created_at, updated_at)
          VALUES (@patientId, @recommendationId, @kind, @procedure, @dueFrom, @dueTo, @reason, 'scheduled',
            @at, @at)`,
-      )
-      .run({
-        patientId: item.patientId,
-        recommendationId: item.recommendationId,
-        kind: item.kind,
-        procedure: item.procedure,
-        dueFrom: item.due.from,
-        dueTo: item.due.to,
-        reason: item.reason,
-        at: item.at,
-      }).lastInsertRowid,
+    ).run({
+      patientId: item.patientId,
+      recommendationId: item.recommendationId,
+      kind: item.kind,
+      procedure: item.procedure,
+      dueFrom: item.due.from,
+      dueTo: item.due.to,
+      reason: item.reason,
+      at: item.at,
+    }).lastInsertRowid,
   )
 }
 
@@ -150,7 +150,8 @@ export function closeItem(
       `This follow-up item is already ${item.status}; only a scheduled item can change.`,
     )
   }
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET status = @status, status_reason_code = @reasonCode,
        status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at
      WHERE id = @id`,
@@ -173,7 +174,8 @@ export function setOverride(db: WritableDb, id: number, o: FollowUpOverride, at:
       `This follow-up item is already ${item.status}; only a scheduled item can be changed.`,
     )
   }
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET override_procedure = @procedure, override_due_from = @dueFrom,
        override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at
      WHERE id = @id`,
@@ -201,7 +203,8 @@ export function retargetItem(
     at: string
   },
 ): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET recommendation_id = @recommendationId, kind = @kind, procedure = @procedure,
        due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at
      WHERE id = @id AND status = 'scheduled'`,
@@ -223,14 +226,15 @@ export function setItemSubject(
   id: number,
   subject: { studyId: number | null; deferralReason: DeferralReason | null },
 ): void {
-  db.prepare(
+  cached(
+    db,
     'UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason WHERE id = @id',
   ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
 }
 
 /** Keeps the decision recorded on a board or review item (closed in the same transaction). */
 export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
-  db.prepare('UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
+  cached(db, 'UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
     id,
     json: JSON.stringify(decision),
   })
@@ -239,8 +243,8 @@ export function setItemDecision(db: WritableDb, id: number, decision: RecordedDe
 /** Items a study closed as their fulfilment. */
 export function itemsFulfilledBy(db: ReadableDb, studyId: number): FollowUpItem[] {
   return (
-    db
-      .prepare('SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id')
-      .all(studyId) as ItemRow[]
+    cached(db, 'SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id').all(
+      studyId,
+    ) as ItemRow[]
   ).map(toItem)
 }

@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
@@ -71,29 +72,29 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
 export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, createdAt: string): number {
   const d = s.dose
   const id = Number(
-    db
-      .prepare(
-        `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
+    cached(
+      db,
+      `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
            region, activity_mbq, agent, created_at)
          VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
            @region, @activityMbq, @agent, @createdAt)`,
-      )
-      .run({
-        patientId,
-        date: s.date,
-        procedure: s.procedure,
-        result: s.result,
-        note: s.note,
-        effectiveMsv: d.effectiveMsv,
-        ctdiVolMgy: d.ctdiVolMgy,
-        dlpMgyCm: d.dlpMgyCm,
-        region: d.region,
-        activityMbq: d.activityMbq,
-        agent: d.agent,
-        createdAt,
-      }).lastInsertRowid,
+    ).run({
+      patientId,
+      date: s.date,
+      procedure: s.procedure,
+      result: s.result,
+      note: s.note,
+      effectiveMsv: d.effectiveMsv,
+      ctdiVolMgy: d.ctdiVolMgy,
+      dlpMgyCm: d.dlpMgyCm,
+      region: d.region,
+      activityMbq: d.activityMbq,
+      agent: d.agent,
+      createdAt,
+    }).lastInsertRowid,
   )
-  const addLesion = db.prepare(
+  const addLesion = cached(
+    db,
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
@@ -125,18 +126,16 @@ export function listWithdrawnStudies(db: ReadableDb, patientId: number): Withdra
 }
 
 function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): StudyRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
+  const rows = cached(
+    db,
+    `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
        ORDER BY date, id`,
-    )
-    .all(patientId) as StudyRow[]
+  ).all(patientId) as StudyRow[]
   if (rows.length === 0) return []
-  const lesions = db
-    .prepare(
-      `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
-    )
-    .all(patientId) as LesionRow[]
+  const lesions = cached(
+    db,
+    `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
+  ).all(patientId) as LesionRow[]
   const byStudy = new Map<number, LesionInput[]>()
   for (const l of lesions) {
     const list = byStudy.get(l.study_id) ?? []
@@ -148,9 +147,9 @@ function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): St
 
 /** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */
 export function getStudy(db: ReadableDb, id: number): StudyRecord | null {
-  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  const row = cached(db, 'SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
-  const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
+  const lesions = cached(db, 'SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
   return toStudy(row, lesions.map(toLesion))
 }
 
@@ -162,19 +161,20 @@ export function requireStudy(db: ReadableDb, id: number): StudyRecord {
 
 /** Sets the reader's result of a stored study (in the caller's write transaction). */
 export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
-  db.prepare('UPDATE study SET result = ? WHERE id = ?').run(result, id)
+  cached(db, 'UPDATE study SET result = ? WHERE id = ?').run(result, id)
 }
 
 /** Whether (and by whom, when, why) the study is marked as entered in error. */
 export function studyErrorMark(db: ReadableDb, id: number): EnteredInError | null {
-  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  const row = cached(db, 'SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   return row ? errorMark(row) : null
 }
 
 /** Replaces a stored study's facts and lesions (an edit; in the caller's write transaction). */
 export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
   const d = s.dose
-  db.prepare(
+  cached(
+    db,
     `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
        effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
        activity_mbq = @activityMbq, agent = @agent
@@ -192,8 +192,9 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     activityMbq: d.activityMbq,
     agent: d.agent,
   })
-  db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
-  const addLesion = db.prepare(
+  cached(db, 'DELETE FROM lesion WHERE study_id = @id').run({ id })
+  const addLesion = cached(
+    db,
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )

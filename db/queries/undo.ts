@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 
 // Undo (issue 8.5): before each change of a patient, the patient's whole follow-up state (facts,
@@ -51,24 +52,25 @@ const DELETE: Record<ChildTable, string> = {
 const NAME = /^[a-z_][a-z0-9_]*$/
 
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
-  const patient = db.prepare('SELECT * FROM patient WHERE id = ?').get(patientId) as Row
+  const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
-  for (const t of CHILD_TABLES) tables[t] = db.prepare(SELECT[t]).all(patientId) as Row[]
+  for (const t of CHILD_TABLES) tables[t] = cached(db, SELECT[t]).all(patientId) as Row[]
   return { patient, tables }
 }
 
 /** Puts the patient's state back exactly as in `snap` (same ids), in the caller's transaction. */
 export function restorePatient(db: WritableDb, patientId: number, snap: PatientSnapshot): void {
-  for (const t of [...CHILD_TABLES].reverse()) db.prepare(DELETE[t]).run(patientId)
+  for (const t of [...CHILD_TABLES].reverse()) cached(db, DELETE[t]).run(patientId)
   const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && NAME.test(c))
-  db.prepare(`UPDATE patient SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
+  cached(db, `UPDATE patient SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
     ...pick(snap.patient, cols),
     id: patientId,
   })
   for (const t of CHILD_TABLES) {
     for (const row of snap.tables[t]) {
       const names = Object.keys(row).filter((c) => NAME.test(c))
-      db.prepare(
+      cached(
+        db,
         `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,
       ).run(pick(row, names))
     }
@@ -105,26 +107,26 @@ export function insertUndo(
   e: { patientId: number; actor: string; at: string; command: string; snapshot: PatientSnapshot },
 ): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
+    cached(
+      db,
+      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
          VALUES (@patientId, @actor, @at, @command, @json)`,
-      )
-      .run({
-        patientId: e.patientId,
-        actor: e.actor,
-        at: e.at,
-        command: e.command,
-        json: JSON.stringify(e.snapshot),
-      }).lastInsertRowid,
+    ).run({
+      patientId: e.patientId,
+      actor: e.actor,
+      at: e.at,
+      command: e.command,
+      json: JSON.stringify(e.snapshot),
+    }).lastInsertRowid,
   )
 }
 
 /** The most recent change of the patient not undone yet, by anyone. */
 export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
-  const r = db
-    .prepare('SELECT * FROM undo_entry WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
-    .get(patientId) as UndoRow | undefined
+  const r = cached(
+    db,
+    'SELECT * FROM undo_entry WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1',
+  ).get(patientId) as UndoRow | undefined
   return r
     ? {
         id: r.id,
@@ -138,5 +140,5 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
 }
 
 export function markUndone(db: WritableDb, id: number, at: string): void {
-  db.prepare('UPDATE undo_entry SET undone_at = @at WHERE id = @id').run({ id, at })
+  cached(db, 'UPDATE undo_entry SET undone_at = @at WHERE id = @id').run({ id, at })
 }

@@ -39,6 +39,7 @@ import {
   setResult,
   type FollowUpContext,
 } from './services/followup'
+import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
@@ -145,6 +146,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     const t = today()
     return { today: t, in30Days: addDays(t, 30), in90Days: addDays(t, 90) }
   }
+  const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
 
   return {
     'app.info': () => ({
@@ -244,6 +246,16 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     'settings.get': () => getSettings(db),
     'settings.update': (req) =>
       updateSettings(db, actor, req, (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)))),
+    'worklist.export': ({ sort, descending, ...filter }) =>
+      worklistRows(exportsCtx, filter, sort, descending),
+    'exports.calendar': (req) => calendarExport(exportsCtx, req),
+    'exports.fhir': (req) => fhirExport(exportsCtx, req.patientId),
+    'app.savePdf': () => {
+      throw new ApiFailure({
+        code: 'UNAVAILABLE',
+        message: 'Save as PDF needs the desktop app. In the browser, use Print and choose “Save as PDF”.',
+      })
+    },
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),

@@ -38,6 +38,7 @@ import type { SourceEntry } from '../../engine'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
 import {
+  CALENDAR_IDENTITIES,
   CLOSING_STATUSES,
   DEFERRAL_REASONS,
   MANUAL_STATUS_REASON_CODES,
@@ -182,6 +183,22 @@ export interface Settings {
    */
   fulfilmentMarginDays: number
 }
+
+/** A file an export call writes; the renderer saves it (features/export/save.ts). */
+export interface ExportFile {
+  fileName: string
+  /** e.g. `text/calendar;charset=utf-8`. */
+  mediaType: string
+  text: string
+}
+
+const worklistFilter = {
+  bucket: z.enum(WORKLIST_BUCKETS),
+  search: z.string().trim().max(100).optional(),
+  variant: z.enum(VARIANT_IDS).optional(),
+}
+/** The worklist's tab and filter, without sort or paging (what an export covers). */
+export type WorklistExportFilter = z.output<z.ZodObject<typeof worklistFilter>>
 
 interface CallSpec<Req extends z.ZodType, Res> {
   request: Req
@@ -386,6 +403,46 @@ export const contract = {
         .max(365, { error: 'The margin is at most 365 days.' })
         .optional(),
     }),
+  ),
+  /** Every row of the worklist's tab and filter, in the order shown (the renderer writes the CSV). */
+  'worklist.export': spec<{ rows: WorklistRow[]; truncated: boolean }>()(
+    z.strictObject({ ...worklistFilter, sort: z.enum(WORKLIST_SORTS), descending: z.boolean() }),
+  ),
+  /**
+   * The open steps of the worklist's tab and filter, or of one patient, as an `.ics` file: one
+   * event per due window with a reminder `reminderDays` before it; the patient named only as far
+   * as `identify` says (initials and MRN by default).
+   */
+  'exports.calendar': spec<ExportFile & { events: number }>()(
+    z.strictObject({
+      scope: z.discriminatedUnion(
+        'kind',
+        [
+          z.strictObject({
+            kind: z.literal('worklist'),
+            ...worklistFilter,
+            title: z.string().trim().min(1).max(120),
+          }),
+          z.strictObject({ kind: z.literal('patient'), patientId: id }),
+        ],
+        { error: 'Say whether the worklist or one patient goes in the calendar.' },
+      ),
+      identify: z.enum(CALENDAR_IDENTITIES, { error: 'Choose how the patient is named.' }),
+      reminderDays: z
+        .number({ error: 'Give the reminder in whole days.' })
+        .int({ error: 'Give the reminder in whole days.' })
+        .min(0, { error: 'The reminder is 0 days or more before the window.' })
+        .max(90, { error: 'The reminder is at most 90 days before the window.' }),
+    }),
+  ),
+  /** The patient's current recommendation and dose history as a FHIR R4 Bundle (JSON). */
+  'exports.fhir': spec<ExportFile>()(z.strictObject({ patientId: id })),
+  /**
+   * Saves the page now shown as a PDF (Electron's printToPDF, then a save dialog). Only the desktop
+   * app answers it; in the browser the browser's own print dialog saves PDFs (UNAVAILABLE here).
+   */
+  'app.savePdf': spec<{ file: string } | { cancelled: true }>()(
+    z.strictObject({ fileName: z.string().trim().min(1).max(200) }),
   ),
   /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */
   'demo.status': spec<{ patients: number }>()(z.strictObject({})),

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'DB_BUSY'
   | 'DB_CONSTRAINT'
+  /** Not available here (a desktop-only call in the browser) or a remote server that did not answer. */
+  | 'UNAVAILABLE'
   | 'INTERNAL'
 
 export interface ApiError {

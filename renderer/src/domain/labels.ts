@@ -3,7 +3,7 @@
 // Every label map is a `Record<Code, string>` over a list declared once (engine/types.ts,
 // engine/codes.ts): a code without words does not compile.
 import { ACR_PNET } from '../../../engine'
-import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
+import { DOSE_METHOD_LABELS, RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
 import { describeExit, EXIT_REASON_LABELS } from '../../../engine'
 import type { BoardDecision, SurveillanceExit } from '../../../engine'
 import { followUpStatus } from '../../../engine'
@@ -175,15 +175,6 @@ const RATING_LABELS: Readonly<Record<Rating, string>> = {
 
 export function ratingLabel(r: Rating | string): string {
   return RATING_LABELS[r as Rating] ?? r
-}
-
-const DOSE_METHOD_LABELS: Readonly<Record<DoseMethod, string>> = {
-  recorded: 'recorded',
-  'dlp-k': 'DLP × k',
-  'activity-coefficient': 'activity × coefficient + CT part',
-  typical: 'typical value',
-  'non-ionizing': 'no ionising radiation',
-  unknown: 'unknown',
 }
 
 /** How a study's dose was found, in words (the timeline and the CSV export). */
