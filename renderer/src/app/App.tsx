@@ -8,6 +8,7 @@ import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { SettingsPage } from '../features/settings/SettingsPage'
+import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
 import { Worklist } from '../features/worklist/Worklist'
 import { FirstRun } from './FirstRun'
 
@@ -16,6 +17,7 @@ type View =
   | { name: 'patient'; id: number; record: boolean; notice?: string }
   | { name: 'new-patient'; form: number }
   | { name: 'settings' }
+  | { name: 'sheet'; id: number }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -101,7 +103,7 @@ export function App() {
   }
 
   return (
-    <div className="shell">
+    <div className={view.name === 'sheet' ? 'shell shell--sheet' : 'shell'}>
       {view.name === 'patient' && (
         <a
           className="skip-link"
@@ -217,6 +219,15 @@ export function App() {
             initialNotice={view.notice ?? null}
             onBack={toWorklist}
             onOpenSettings={openSettings}
+            onOpenSheet={() => setView({ name: 'sheet', id: view.id })}
+          />
+        )}
+        {view.name === 'sheet' && (
+          <FollowUpSheet
+            patientId={view.id}
+            today={info.today}
+            transport={info.transport}
+            onBack={() => setView({ name: 'patient', id: view.id, record: false })}
           />
         )}
         {view.name === 'settings' && (

@@ -18,6 +18,7 @@ import { FollowUpPanel } from './FollowUpPanel'
 import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { Timeline } from './Timeline'
+import { PatientExports } from './PatientExports'
 
 interface Props {
   patientId: number
@@ -29,6 +30,8 @@ interface Props {
   onBack: () => void
   /** Opens the Settings screen (the dose conversion settings are there). */
   onOpenSettings: () => void
+  /** Opens the printable follow-up sheet of this patient. */
+  onOpenSheet: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record' | 'study'
@@ -40,6 +43,7 @@ export function PatientPage({
   initialNotice,
   onBack,
   onOpenSettings,
+  onOpenSheet,
 }: Props) {
   const { data: detail, error } = usePatientDetail(patientId)
   const [mode, setModeState] = useState<Mode>(startRecording ? 'record' : 'view')
@@ -141,6 +145,12 @@ export function PatientPage({
           )}
         </span>
       </div>
+      <PatientExports
+        patient={patient}
+        hasOpenStep={detail.items.some((i) => i.status === 'scheduled')}
+        onOpenSheet={onOpenSheet}
+        onDone={(m) => setNotice(m)}
+      />
       {patient.enteredInError && (
         <p className="alert alert--warn" role="alert" data-testid="patient-in-error">
           This patient was marked as entered in error by {patient.enteredInError.by} (“
@@ -259,6 +269,7 @@ export function PatientPage({
             dose={detail.dose}
             studies={detail.studies}
             mrn={patient.mrn}
+            name={patient.name}
             today={today}
             onOpenSettings={onOpenSettings}
           />

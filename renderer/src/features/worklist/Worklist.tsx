@@ -22,6 +22,10 @@ import {
   VARIANT_OPTIONS,
   windowStatus,
 } from '../../domain/labels'
+import { CalendarDialog } from '../export/CalendarDialog'
+import { downloadText } from '../export/save'
+import { worklistCsv, worklistFileName } from '../export/worklistCsv'
+import { call } from '../../api'
 import { useDebounced } from './useDebounced'
 import { useLeftSurveillance } from '../../data/queries'
 import { exitText } from '../../domain/labels'
@@ -108,6 +112,30 @@ export function Worklist({ today, onOpen, onRecord, onAddPatient, onLoadDemo }: 
   // The active row is named as the grid's active descendant only while it is rendered.
   const activeRendered = virtualRows.some((v) => v.index === active) && rowAt(active) !== undefined
   const [loadingDemo, setLoadingDemo] = useState(false)
+  const [calendarOpen, setCalendarOpen] = useState(false)
+  const [exportNote, setExportNote] = useState<string | null>(null)
+  const [exporting, setExporting] = useState(false)
+  // The tab and filter in words, for file titles and messages.
+  const filterWords = [
+    BUCKET_LABELS[bucket],
+    variant ? variantLabel(variant) : null,
+    search ? `“${search}”` : null,
+  ]
+    .filter(Boolean)
+    .join(', ')
+
+  async function exportCsv() {
+    setExporting(true)
+    const r = await call('worklist.export', { ...summaryFilter, sort, descending })
+    setExporting(false)
+    if (!r.ok) return setExportNote(`The worklist was not exported: ${r.error.message}`)
+    downloadText(worklistFileName(bucket, today), worklistCsv(r.value.rows, today))
+    setExportNote(
+      `Saved ${r.value.rows.length} ${r.value.rows.length === 1 ? 'row' : 'rows'} of ${filterWords} as CSV${
+        r.value.truncated ? ' (cut at the export limit)' : ''
+      }.`,
+    )
+  }
 
   useEffect(() => setActive(0), [bucket, search, variant, sort, descending])
 
@@ -196,8 +224,38 @@ export function Worklist({ today, onOpen, onRecord, onAddPatient, onLoadDemo }: 
               ))}
             </select>
           </label>
+          <button
+            type="button"
+            className="button"
+            disabled={exporting || total === 0}
+            onClick={() => void exportCsv()}
+          >
+            Export CSV
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={total === 0}
+            onClick={() => setCalendarOpen(true)}
+          >
+            Calendar (.ics)…
+          </button>
         </div>
       </div>
+      {exportNote && (
+        <p className="notice" role="status" data-testid="worklist-export-note">
+          {exportNote}
+        </p>
+      )}
+      <CalendarDialog
+        isOpen={calendarOpen}
+        scope={{ kind: 'worklist', ...summaryFilter, title: `pNET follow-up: ${filterWords}` }}
+        what={`the ${total} ${total === 1 ? 'patient' : 'patients'} of ${filterWords}`}
+        onClose={(message) => {
+          setCalendarOpen(false)
+          if (message) setExportNote(message)
+        }}
+      />
 
       <Tabs
         selectedKey={bucket}
