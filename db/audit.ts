@@ -19,6 +19,8 @@ export type AuditEntity =
   | 'setting'
   | 'biomarker'
   | 'patient_note'
+  /** An import as a whole (a CSV list, studies from a PACS): what came from where; no entity id. */
+  | 'import'
 
 export interface AuditEntry {
   readonly action: string

@@ -56,3 +56,30 @@ export function translateSqliteError(e: unknown): unknown {
   }
   return e
 }
+
+/**
+ * One IMMEDIATE transaction held across the awaits of `fn`, for a long job that reports progress
+ * and can be cancelled between its steps (a CSV import): either everything `fn` wrote is committed
+ * when it returns, or, when it throws (a bad row, a cancel), nothing is. `writeTx` inside it runs
+ * as a savepoint of this transaction.
+ *
+ * The connection is shared: while `fn` awaits, nothing else may use it, or its reads and writes
+ * would run inside this transaction. The caller guarantees that (the back end's job gate,
+ * electron/backend/jobs.ts); a second one started meanwhile is refused.
+ */
+export async function longWriteTx<T>(db: ReadableDb, fn: (tx: WritableDb) => Promise<T>): Promise<T> {
+  if (db.inTransaction) throw new DbError('DB_BUSY', 'Another change is being written; try again.')
+  try {
+    db.exec('BEGIN IMMEDIATE')
+  } catch (e) {
+    throw translateSqliteError(e)
+  }
+  try {
+    const value = await fn(db as WritableDb)
+    db.exec('COMMIT')
+    return value
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw translateSqliteError(e)
+  }
+}

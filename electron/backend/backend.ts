@@ -5,7 +5,9 @@ import type { ReadableDb } from '../../db/tx'
 import type { Handlers } from '../contract/contract'
 import { dailyBackup } from '../../db/backup'
 import { createHandlers, localToday } from './handlers'
+import { Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
+import { Uploads } from './uploads'
 
 export interface Backend {
   readonly db: ReadableDb
@@ -13,6 +15,8 @@ export interface Backend {
   readonly dataFile: string
   /** The app's log file (failures only, never patient data), in `logs/` beside the data file. */
   readonly log: AppLog
+  /** Long jobs (CSV import, PACS): their status is also read through `jobs.status`. */
+  readonly jobs: Jobs
   close(): void
 }
 
@@ -58,7 +62,10 @@ export function openBackend(opts: {
     backupError = e instanceof Error ? e.message : String(e)
     log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
   }
+  const jobs = new Jobs(now)
   const handlers = createHandlers({
+    jobs,
+    uploads: new Uploads(),
     db,
     actor: { user, now },
     transport: opts.transport,
@@ -73,6 +80,7 @@ export function openBackend(opts: {
     handlers,
     dataFile: opts.dataFile,
     log,
+    jobs,
     close: () => {
       if (db.open) db.close()
     },

@@ -39,6 +39,10 @@ import {
   setResult,
   type FollowUpContext,
 } from './services/followup'
+import { patientDateProblems } from './services/checks'
+import { commitCsv, previewCsv, type ImportContext } from './services/csvImport'
+import { Jobs } from './jobs'
+import { Uploads } from './uploads'
 import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
@@ -61,6 +65,9 @@ export interface HandlerContext {
   readonly backupDir: string
   /** Why today's automatic backup failed, if it did. */
   readonly backupError: string | null
+  /** Long jobs and files on their way in (a fresh set when not given). */
+  readonly jobs?: Jobs
+  readonly uploads?: Uploads
 }
 
 /** Today's calendar date where the reader sits (local time), as YYYY-MM-DD. */
@@ -77,22 +84,8 @@ export function localToday(now: Date): string {
  * facts are nested in it, as in `patients.update`).
  */
 function checkPatient(input: PatientInput, today: string, at = ''): void {
-  const fields: Record<string, string> = {}
-  if (input.birthDate && input.birthDate > today)
-    fields[`${at}birthDate`] = 'The birth date is in the future.'
-  if (input.diagnosis.date && input.diagnosis.date > today)
-    fields[`${at}diagnosis.date`] = 'The diagnosis date is in the future.'
-  if (input.birthDate && input.diagnosis.date && input.diagnosis.date < input.birthDate) {
-    fields[`${at}diagnosis.date`] = 'The diagnosis date is before the birth date.'
-  }
-  input.treatments.forEach((t, i) => {
-    if (t.date && t.date > today) fields[`${at}treatments.${i}.date`] = 'The treatment date is in the future.'
-    if (t.date && input.birthDate && t.date < input.birthDate)
-      fields[`${at}treatments.${i}.date`] = 'The treatment date is before the birth date.'
-  })
-  if (input.constraints.mriContraindicated !== true && input.constraints.mriReason) {
-    fields[`${at}constraints.mriReason`] = 'A reason is only kept when MRI is contraindicated.'
-  }
+  const problems = patientDateProblems(input, today)
+  const fields = Object.fromEntries(Object.entries(problems).map(([k, v]) => [`${at}${k}`, v]))
   const first = Object.values(fields)[0]
   if (first) throw invalid(first, fields)
 }
@@ -128,11 +121,32 @@ function publicError(e: unknown): unknown {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Handlers {
-  return withPublicErrors(buildHandlers(ctx))
+/** Calls answered while an exclusive job holds the connection (they do not touch the log). */
+const GATE_FREE = new Set<string>(['jobs.status', 'jobs.cancel', 'uploads.begin', 'uploads.chunk'])
+
+/**
+ * Every call that may touch the log waits while an exclusive job (a CSV import holding its write
+ * transaction across steps) runs, so it never reads or writes inside that transaction.
+ */
+function withGate(handlers: Handlers, jobs: Jobs): Handlers {
+  const wrapped: Record<string, (req: never) => unknown> = {}
+  for (const [name, handler] of Object.entries(handlers) as [string, (req: never) => unknown][]) {
+    wrapped[name] = GATE_FREE.has(name)
+      ? handler
+      : async (req: never) => {
+          await jobs.waitForGate()
+          return handler(req)
+        }
+  }
+  return wrapped as unknown as Handlers
 }
 
-function buildHandlers(ctx: HandlerContext): Handlers {
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const jobs = ctx.jobs ?? new Jobs(ctx.actor.now)
+  return withPublicErrors(withGate(buildHandlers(ctx, jobs, ctx.uploads ?? new Uploads()), jobs))
+}
+
+function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handlers {
   const { db, actor } = ctx
   const today = (): string => localToday(actor.now())
   const fu: FollowUpContext = {
@@ -147,6 +161,7 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     return { today: t, in30Days: addDays(t, 30), in90Days: addDays(t, 90) }
   }
   const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
+  const importCtx: ImportContext = { ...fu, jobs, uploads }
 
   return {
     'app.info': () => ({
@@ -256,6 +271,12 @@ function buildHandlers(ctx: HandlerContext): Handlers {
         message: 'Save as PDF needs the desktop app. In the browser, use Print and choose “Save as PDF”.',
       })
     },
+    'uploads.begin': (req) => uploads.begin(req.name, req.size, req.encoding),
+    'uploads.chunk': (req) => uploads.chunk(req.uploadId, req.index, req.data),
+    'csvImport.preview': (req) => previewCsv(importCtx, req.uploadId, req.mapping),
+    'csvImport.commit': (req) => commitCsv(importCtx, req.uploadId, req.mapping),
+    'jobs.status': (req) => jobs.status(req.jobId),
+    'jobs.cancel': (req) => jobs.cancel(req.jobId),
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),

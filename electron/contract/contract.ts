@@ -37,7 +37,10 @@ import type { DoseAvoided, DoseProjection } from '../../engine'
 import type { SourceEntry } from '../../engine'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
+import type { ApiError } from './result'
 import {
+  CSV_IMPORT_FIELDS,
+  type CsvImportField,
   CALENDAR_IDENTITIES,
   CLOSING_STATUSES,
   DEFERRAL_REASONS,
@@ -191,6 +194,82 @@ export interface ExportFile {
   mediaType: string
   text: string
 }
+
+// ---------------------------------------------------------------------------------------------
+// Long jobs (electron/backend/jobs.ts): a call starts one and answers its status at once; the
+// renderer reads `jobs.status` until it is done, failed or cancelled.
+// ---------------------------------------------------------------------------------------------
+
+export interface JobProgress {
+  /** What the job is doing, in a few words ("reading rows", "importing"). */
+  phase: string
+  done: number
+  /** null while the amount of work is not known yet. */
+  total: number | null
+}
+
+/** A CSV file read and checked, nothing imported yet (docs/interop.md). */
+export interface CsvPreview {
+  headers: string[]
+  /** Each header's field as used for this preview (null: not imported). */
+  mapping: Record<string, CsvImportField | null>
+  /** What the headers alone suggest. */
+  suggested: Record<string, CsvImportField | null>
+  /** The fields a column can be mapped to, with their words. */
+  fields: { key: CsvImportField; label: string }[]
+  records: number
+  patients: number
+  studies: number
+  /** Patients whose MRN is already in the log (skipped, never merged); the first 200. */
+  skipped: { row: number; mrn: string }[]
+  skippedCount: number
+  /** Every problem by row and column (the first 1000); nothing is imported while there is one. */
+  problems: { row: number; column: string | null; field: CsvImportField | null; message: string }[]
+  problemCount: number
+  /** The first patients as they will be stored. */
+  sample: { row: number; mrn: string; name: string; birthDate: string | null; studies: number }[]
+}
+
+export interface CsvImportResult {
+  patients: number
+  studies: number
+  skipped: number
+}
+
+/** Every kind of job and what it answers when done. */
+export interface JobResults {
+  'csv-preview': CsvPreview
+  'csv-import': CsvImportResult
+}
+export type JobKind = keyof JobResults
+export type JobResultOf<K extends JobKind> = JobResults[K]
+export type JobResult = { [K in JobKind]: { kind: K } & JobResults[K] }[JobKind]
+
+export interface JobStatus {
+  id: string
+  kind: JobKind
+  state: 'running' | 'done' | 'failed' | 'cancelled'
+  progress: JobProgress
+  result: JobResult | null
+  error: ApiError | null
+  startedAt: string
+  finishedAt: string | null
+}
+
+/** Files are sent in pieces (a piece fits one call of either transport). */
+export const UPLOAD_LIMITS = {
+  /** Characters per piece (text, or base64 for binary files). */
+  chunk: 600_000,
+  /** Bytes per file. */
+  file: 256 * 1024 * 1024,
+} as const
+
+const jobId = z.uuid({ error: 'A job id is a UUID.' })
+const uploadId = z.uuid({ error: 'An upload id is a UUID.' })
+const csvMapping = z.record(
+  z.string().max(200),
+  z.enum(CSV_IMPORT_FIELDS, { error: 'Map the column to a field from the list, or to none.' }).nullable(),
+)
 
 const worklistFilter = {
   bucket: z.enum(WORKLIST_BUCKETS),
@@ -444,6 +523,36 @@ export const contract = {
   'app.savePdf': spec<{ file: string } | { cancelled: true }>()(
     z.strictObject({ fileName: z.string().trim().min(1).max(200) }),
   ),
+  /** Starts sending a file to the back end (a CSV list, DICOM files); the pieces follow. */
+  'uploads.begin': spec<{ uploadId: string }>()(
+    z.strictObject({
+      name: z.string().trim().min(1).max(255),
+      size: z.number().int().min(0).max(UPLOAD_LIMITS.file, { error: 'The file is larger than 256 MB.' }),
+      encoding: z.enum(['text', 'base64']),
+    }),
+  ),
+  /** The next piece of an upload, in order from 0. */
+  'uploads.chunk': spec<{ received: number }>()(
+    z.strictObject({
+      uploadId,
+      index: z.number().int().min(0),
+      data: z.string().max(UPLOAD_LIMITS.chunk),
+    }),
+  ),
+  /**
+   * Reads an uploaded CSV and checks every row with the case schema (a job: `csv-preview`).
+   * Without `mapping`, columns are mapped by their headers. Nothing is imported.
+   */
+  'csvImport.preview': spec<JobStatus>()(z.strictObject({ uploadId, mapping: csvMapping.optional() })),
+  /**
+   * Imports the checked CSV (a job: `csv-import`): every patient and study in one transaction,
+   * through the same path as a typed one, audited; or nothing when a row has a problem or the job
+   * is cancelled. MRNs already in the log are skipped.
+   */
+  'csvImport.commit': spec<JobStatus>()(z.strictObject({ uploadId, mapping: csvMapping })),
+  'jobs.status': spec<JobStatus>()(z.strictObject({ jobId })),
+  /** Stops a running job; what it had done is rolled back. */
+  'jobs.cancel': spec<JobStatus>()(z.strictObject({ jobId })),
   /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */
   'demo.status': spec<{ patients: number }>()(z.strictObject({})),
   'demo.load': spec<{ patients: number }>()(z.strictObject({})),

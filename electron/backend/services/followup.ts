@@ -19,6 +19,7 @@ import type { LifecycleEvent, SurveillanceExit } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
 import { auditedChange, auditedInsert } from './audited'
+import { studyDateProblems } from './checks'
 import {
   currentPlan,
   keepUndo,
@@ -52,10 +53,9 @@ export function reevaluateInTx(
 
 export function checkStudy(ctx: FollowUpContext, db: ReadableDb, patientId: number, s: StudyInput): void {
   const patient = requirePatient(db, patientId)
-  const fields: Record<string, string> = {}
-  if (s.date > ctx.today()) fields['study.date'] = 'The study date is in the future.'
-  if (patient.birthDate && s.date < patient.birthDate)
-    fields['study.date'] = 'The study date is before the birth date.'
+  const fields = Object.fromEntries(
+    Object.entries(studyDateProblems(s, patient.birthDate, ctx.today())).map(([k, v]) => [`study.${k}`, v]),
+  )
   const first = Object.values(fields)[0]
   if (first) throw invalid(first, fields)
 }
