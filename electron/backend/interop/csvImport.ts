@@ -510,6 +510,15 @@ export async function readCsv(
     }
   }
 
+  /** The row's study checked on its own (its patient has problems): every problem is listed at once. */
+  const studyProblems = (row: number, values: Values, birthDate: IsoDate | null) => {
+    const s = studyOf(values)
+    if (s === null) return
+    const parsedS = studyEntrySchema.safeParse(s)
+    if (!parsedS.success) report(row, parsedS.error.issues, 'study')
+    else dates(row, studyDateProblems(parsedS.data, birthDate, opts.today), 'study')
+  }
+
   if (problemCount === 0) {
     for (let i = 0; i < records.length; i++) {
       if (opts.tick && i % every === 0) await opts.tick(i, records.length)
@@ -553,11 +562,13 @@ export async function readCsv(
         const parsed = patientFactsSchema.safeParse(patientOf(values))
         if (!parsed.success) {
           report(row, parsed.error.issues, 'patient')
+          studyProblems(row, values, null)
           continue
         }
         const dateProblems = patientDateProblems(parsed.data, opts.today)
         if (Object.keys(dateProblems).length > 0) {
           dates(row, dateProblems, 'patient')
+          studyProblems(row, values, null)
           continue
         }
         caseless.set(lower, mrn)

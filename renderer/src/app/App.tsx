@@ -9,6 +9,7 @@ import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
+import { CsvImport } from '../features/import/CsvImport'
 import { Worklist } from '../features/worklist/Worklist'
 import { FirstRun } from './FirstRun'
 
@@ -18,6 +19,7 @@ type View =
   | { name: 'new-patient'; form: number }
   | { name: 'settings' }
   | { name: 'sheet'; id: number }
+  | { name: 'import' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -150,6 +152,16 @@ export function App() {
           </button>
           <button
             className="button button--quiet"
+            onClick={() => {
+              setNotice(null)
+              setView({ name: 'import' })
+            }}
+            aria-current={view.name === 'import' ? 'page' : undefined}
+          >
+            Import CSV
+          </button>
+          <button
+            className="button button--quiet"
             onClick={openSettings}
             aria-current={view.name === 'settings' ? 'page' : undefined}
           >
@@ -220,6 +232,15 @@ export function App() {
             onBack={toWorklist}
             onOpenSettings={openSettings}
             onOpenSheet={() => setView({ name: 'sheet', id: view.id })}
+          />
+        )}
+        {view.name === 'import' && (
+          <CsvImport
+            onBack={toWorklist}
+            onDone={(m) => {
+              setView({ name: 'worklist' })
+              setNotice(m)
+            }}
           />
         )}
         {view.name === 'sheet' && (

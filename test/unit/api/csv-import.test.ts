@@ -84,6 +84,8 @@ describe('CSV import: preview', () => {
     expect(at(2)).toEqual([
       ['Birth date', 'Enter a real calendar date as YYYY-MM-DD.'],
       ['Grade', 'Grade is G1, G2 or G3.'],
+      // The row's study is checked too, so every problem of the row shows at once.
+      ['Body region', 'Give the body region the DLP was measured over.'],
     ])
     expect(at(3)).toEqual([
       ['Name', 'Enter the patient name.'],
@@ -95,7 +97,7 @@ describe('CSV import: preview', () => {
       ['Result', 'Choose a result from the list.'],
     ])
     expect(at(6)).toEqual([[null, 'This row has 3 fields; the header has 10.']])
-    expect(p.problemCount).toBe(8)
+    expect(p.problemCount).toBe(9)
   })
 
   it('a CT with a DLP but no region, and a patient whose later row contradicts the first, are problems', async () => {
