@@ -21,6 +21,8 @@ export type AuditEntity =
   | 'patient_note'
   /** An import as a whole (a CSV list, studies from a PACS): what came from where; no entity id. */
   | 'import'
+  | 'pacs_endpoint'
+  | 'procedure_mapping'
 
 export interface AuditEntry {
   readonly action: string

@@ -77,12 +77,14 @@ export {
 // Dose
 export {
   estimateStudyDose,
+  eventDoses,
   doseLedger,
   typicalProcedureDose,
   projectDose,
   doseAvoided,
   zeroByModality,
   type DoseOptions,
+  type EventDose,
   type DoseProjection,
   type DoseAvoided,
 } from './dose'

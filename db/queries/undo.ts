@@ -22,6 +22,7 @@ const CHILD_TABLES = [
   'treatment',
   'study',
   'lesion',
+  'dose_event',
   'followup_item',
   'surveillance_exit',
 ] as const
@@ -34,6 +35,8 @@ const SELECT: Record<ChildTable, string> = {
   treatment: 'SELECT * FROM treatment WHERE patient_id = ? ORDER BY id',
   study: 'SELECT * FROM study WHERE patient_id = ? ORDER BY id',
   lesion: 'SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.id',
+  dose_event:
+    'SELECT e.* FROM dose_event e JOIN study s ON s.id = e.study_id WHERE s.patient_id = ? ORDER BY e.id',
   followup_item: 'SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id',
   surveillance_exit: 'SELECT * FROM surveillance_exit WHERE patient_id = ? ORDER BY id',
 }
@@ -45,6 +48,7 @@ const DELETE: Record<ChildTable, string> = {
   treatment: 'DELETE FROM treatment WHERE patient_id = ?',
   study: 'DELETE FROM study WHERE patient_id = ?',
   lesion: 'DELETE FROM lesion WHERE study_id IN (SELECT id FROM study WHERE patient_id = ?)',
+  dose_event: 'DELETE FROM dose_event WHERE study_id IN (SELECT id FROM study WHERE patient_id = ?)',
   followup_item: 'DELETE FROM followup_item WHERE patient_id = ?',
   surveillance_exit: 'DELETE FROM surveillance_exit WHERE patient_id = ?',
 }
@@ -67,7 +71,8 @@ export function restorePatient(db: WritableDb, patientId: number, snap: PatientS
     id: patientId,
   })
   for (const t of CHILD_TABLES) {
-    for (const row of snap.tables[t]) {
+    // A snapshot kept before schema 80 has no dose events.
+    for (const row of snap.tables[t] ?? []) {
       const names = Object.keys(row).filter((c) => NAME.test(c))
       cached(
         db,

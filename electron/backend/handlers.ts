@@ -41,6 +41,17 @@ import {
 } from './services/followup'
 import { patientDateProblems } from './services/checks'
 import { commitCsv, previewCsv, type ImportContext } from './services/csvImport'
+import {
+  findInPacs,
+  importDroppedFiles,
+  importFromPacs,
+  readDroppedFiles,
+  removePacsEndpoint,
+  removeProcedureMapping,
+  savePacsEndpoint,
+  saveProcedureMapping,
+} from './services/pacs'
+import { listEndpoints, listMappings } from '../../db/queries/interop'
 import { Jobs } from './jobs'
 import { Uploads } from './uploads'
 import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
@@ -275,6 +286,16 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'uploads.chunk': (req) => uploads.chunk(req.uploadId, req.index, req.data),
     'csvImport.preview': (req) => previewCsv(importCtx, req.uploadId, req.mapping),
     'csvImport.commit': (req) => commitCsv(importCtx, req.uploadId, req.mapping),
+    'pacs.list': () => listEndpoints(db),
+    'pacs.save': (req) => savePacsEndpoint(db, actor, req.id ?? null, req.endpoint),
+    'pacs.remove': (req) => removePacsEndpoint(db, actor, req.id),
+    'mappings.list': () => listMappings(db),
+    'mappings.save': (req) => saveProcedureMapping(db, actor, req.id ?? null, req.mapping),
+    'mappings.remove': (req) => removeProcedureMapping(db, actor, req.id),
+    'pacs.find': (req) => findInPacs(importCtx, req.patientId, req.endpointId),
+    'pacs.import': (req) => importFromPacs(importCtx, req.patientId, req.endpointId, req.studies),
+    'dicomFiles.read': (req) => readDroppedFiles(importCtx, req.patientId, req.uploadIds),
+    'dicomFiles.import': (req) => importDroppedFiles(importCtx, req.patientId, req.uploadIds, req.studies),
     'jobs.status': (req) => jobs.status(req.jobId),
     'jobs.cancel': (req) => jobs.cancel(req.jobId),
     'demo.status': () => demoStatus(db),

@@ -19,6 +19,8 @@ import type {
   BiomarkerRecord,
   FollowUpItem,
   PatientNote,
+  PacsEndpointRecord,
+  ProcedureMappingRecord,
   Page,
   PatientRecord,
   PatientSummary,
@@ -31,7 +33,7 @@ import type {
   WorklistRow,
 } from '../../db/types'
 import type { LeftRowData } from '../../db/queries/surveillance'
-import type { AdherenceSummary, StepTiming } from '../../engine'
+import type { AdherenceSummary, ProcedureId, StepTiming } from '../../engine'
 import type { Decision, Fulfilment, Guard } from '../../engine'
 import type { DoseAvoided, DoseProjection } from '../../engine'
 import type { SourceEntry } from '../../engine'
@@ -236,10 +238,71 @@ export interface CsvImportResult {
   skipped: number
 }
 
+/** A study the PACS (or a dropped folder) has for the patient, with what the app makes of it. */
+export interface FoundStudy {
+  studyInstanceUid: string
+  /** YYYY-MM-DD, or null when the PACS gave no valid date. */
+  date: string | null
+  modalities: string[]
+  /** The modality that decides the procedure (PT before CT in a PET/CT). */
+  modality: string | null
+  description: string | null
+  accessionNumber: string | null
+  bodyParts: string[]
+  /** Radiation Dose SRs found in the study (CT and radiopharmaceutical). */
+  doseReports: number
+  /** What the mapping table says; null: not mapped (the person chooses). */
+  suggested: { procedure: ProcedureId; mappingId: number } | null
+  /** Already in the log: `imported` (live), `entered-in-error` (kept, hidden), or `no`. */
+  inLog: 'no' | 'imported' | 'entered-in-error'
+  /** A study typed by hand on the same date is in the log: perhaps this one (check before importing). */
+  sameDayTyped: boolean
+}
+
+export interface PacsFindResult {
+  endpoint: string
+  patientId: string
+  studies: FoundStudy[]
+}
+
+/** One DICOM file of a drop, read: a dose report of a study, or why not. */
+export interface DroppedFile {
+  name: string
+  ok: boolean
+  kind: 'ct' | 'radiopharmaceutical' | null
+  studyInstanceUid: string | null
+  error: { code: string; message: string } | null
+  /** How long reading it took (ms). */
+  ms: number
+}
+
+export interface DicomReadResult {
+  files: DroppedFile[]
+  studies: FoundStudy[]
+}
+
+export interface StudiesImportResult {
+  imported: {
+    studyInstanceUid: string
+    studyId: number
+    date: string
+    procedure: ProcedureId
+    doseFromRdsr: boolean
+  }[]
+  skipped: { studyInstanceUid: string; why: string }[]
+  doseReports: number
+  /** Notes a person should read (an agent that is not one of ours, a region unknown, …). */
+  notes: string[]
+}
+
 /** Every kind of job and what it answers when done. */
 export interface JobResults {
   'csv-preview': CsvPreview
   'csv-import': CsvImportResult
+  'pacs-find': PacsFindResult
+  'pacs-import': StudiesImportResult
+  'dicom-read': DicomReadResult
+  'dicom-import': StudiesImportResult
 }
 export type JobKind = keyof JobResults
 export type JobResultOf<K extends JobKind> = JobResults[K]
@@ -270,6 +333,43 @@ const csvMapping = z.record(
   z.string().max(200),
   z.enum(CSV_IMPORT_FIELDS, { error: 'Map the column to a field from the list, or to none.' }).nullable(),
 )
+
+const studyChoices = z
+  .array(
+    z.strictObject({
+      studyInstanceUid: z
+        .string()
+        .regex(/^[0-9.]{1,64}$/, { error: 'A Study Instance UID is digits and dots.' }),
+      procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure for every study.' }),
+    }),
+  )
+  .min(1, { error: 'Tick at least one study.' })
+  .max(500)
+
+const pacsEndpoint = z
+  .strictObject({
+    name: z.string().trim().min(1, { error: 'Name the PACS.' }).max(80),
+    baseUrl: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^https?:\/\/[^\s/?#]+[^\s?#]*$/, {
+        error: 'Give the DICOMweb base address, e.g. https://pacs.example.org/dicom-web',
+      }),
+    auth: z.enum(['none', 'basic', 'bearer'], { error: 'Choose none, basic or bearer.' }),
+    username: z.string().trim().min(1).max(200).nullable(),
+    /** Omitted on an edit: the stored one is kept. */
+    secret: z.string().min(1).max(4000).nullable().optional(),
+    timeoutMs: z
+      .number({ error: 'Give the timeout in milliseconds.' })
+      .int()
+      .min(500, { error: 'The timeout is at least 0.5 s.' })
+      .max(120_000, { error: 'The timeout is at most 120 s.' }),
+  })
+  .superRefine((e, ctx) => {
+    if (e.auth === 'basic' && !e.username)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'Basic authentication needs a user name.' })
+  })
 
 const worklistFilter = {
   bucket: z.enum(WORKLIST_BUCKETS),
@@ -550,6 +650,44 @@ export const contract = {
    * is cancelled. MRNs already in the log are skipped.
    */
   'csvImport.commit': spec<JobStatus>()(z.strictObject({ uploadId, mapping: csvMapping })),
+  /** The PACS endpoints (DICOMweb); their secrets are never returned. */
+  'pacs.list': spec<PacsEndpointRecord[]>()(z.strictObject({})),
+  'pacs.save': spec<PacsEndpointRecord>()(z.strictObject({ id: id.optional(), endpoint: pacsEndpoint })),
+  'pacs.remove': spec<{ removed: number }>()(z.strictObject({ id })),
+  /** The procedure mapping table (study description / modality / body part → procedure). */
+  'mappings.list': spec<ProcedureMappingRecord[]>()(z.strictObject({})),
+  'mappings.save': spec<ProcedureMappingRecord>()(
+    z.strictObject({
+      id: id.optional(),
+      mapping: z.strictObject({
+        modality: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(/^[A-Z]{2,16}$/, { error: 'A modality is its DICOM code, e.g. CT, MR, PT.' }),
+        keywords: z.string().trim().max(200),
+        bodyPart: z.string().trim().toUpperCase().max(64),
+        procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure from the list.' }),
+      }),
+    }),
+  ),
+  'mappings.remove': spec<{ removed: number }>()(z.strictObject({ id })),
+  /** The patient's studies on a PACS, by MRN as Patient ID (a job: `pacs-find`). */
+  'pacs.find': spec<JobStatus>()(z.strictObject({ patientId: id, endpointId: id })),
+  /**
+   * Imports the ticked studies with their dose reports (a job: `pacs-import`): each a study as a
+   * typed one is (engine, follow-up step, audit), with its Study Instance UID; one already in the
+   * log is skipped. All of them or none.
+   */
+  'pacs.import': spec<JobStatus>()(z.strictObject({ patientId: id, endpointId: id, studies: studyChoices })),
+  /** Reads dropped DICOM files as dose reports (a job: `dicom-read`); imports nothing. */
+  'dicomFiles.read': spec<JobStatus>()(
+    z.strictObject({ patientId: id, uploadIds: z.array(uploadId).min(1).max(5000) }),
+  ),
+  /** Imports the studies of dropped dose reports (a job: `dicom-import`): all or none. */
+  'dicomFiles.import': spec<JobStatus>()(
+    z.strictObject({ patientId: id, uploadIds: z.array(uploadId).min(1).max(5000), studies: studyChoices }),
+  ),
   'jobs.status': spec<JobStatus>()(z.strictObject({ jobId })),
   /** Stops a running job; what it had done is rolled back. */
   'jobs.cancel': spec<JobStatus>()(z.strictObject({ jobId })),

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import type { Page } from '@playwright/test'
 import { expect, test } from './host'
 import { startEmpty } from './app'
 
@@ -32,7 +33,7 @@ function row(i: number, extra: Partial<Record<'dob' | 'grade' | 'study', string>
   ].join(',')
 }
 
-async function chooseCsv(page: import('@playwright/test').Page, name: string, text: string) {
+async function chooseCsv(page: Page, name: string, text: string) {
   await page
     .getByLabel('CSV file')
     .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') })

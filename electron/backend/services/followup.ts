@@ -9,6 +9,7 @@ import type {
   DeferralReason,
   FollowUpItem,
   FollowUpOverride,
+  ImportedStudyFacts,
   IsoDate,
   ManualStatusReasonCode,
   RecommendationTrigger,
@@ -79,9 +80,10 @@ export function recordStudyInTx(
   tx: WritableDb,
   patientId: number,
   s: StudyInput,
+  imported: ImportedStudyFacts | null = null,
 ): RecordStudyResult {
   checkStudy(ctx, tx, patientId, s)
-  return storeStudy(ctx, tx, patientId, s, 'study-recorded')
+  return storeStudy(ctx, tx, patientId, s, 'study-recorded', imported)
 }
 
 function storeStudy(
@@ -90,12 +92,13 @@ function storeStudy(
   patientId: number,
   s: StudyInput,
   as: 'study-recorded' | 'done-elsewhere',
+  imported: ImportedStudyFacts | null = null,
 ): RecordStudyResult {
   const at = ctx.actor.now().toISOString()
   const study = auditedInsert(tx, ctx.actor, {
     entity: 'study',
-    action: 'study.record',
-    insert: () => insertStudy(tx, patientId, s, at),
+    action: imported ? 'study.import' : 'study.record',
+    insert: () => insertStudy(tx, patientId, s, at, imported),
   })
   const r = reevaluateInTx(ctx, tx, patientId, 'study-recorded', { type: as, study: studyFact(study) })
   return {
