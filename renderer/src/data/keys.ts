@@ -15,6 +15,8 @@ export const queryKeys = {
   appInfo: ['app', 'info'] as const,
   settings: ['settings'] as const,
   demo: ['demo', 'status'] as const,
+  pacs: ['pacs', 'endpoints'] as const,
+  mappings: ['pacs', 'mappings'] as const,
   worklist: {
     all: ['worklist'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,

@@ -80,3 +80,13 @@ export function useLeftSurveillance(search: string, enabled: boolean) {
     placeholderData: keepPreviousData,
   })
 }
+
+/** The PACS endpoints (never their secrets). */
+export function usePacsEndpoints() {
+  return useQuery({ queryKey: queryKeys.pacs, queryFn: () => fetchValue('pacs.list', {}) })
+}
+
+/** The procedure mapping table. */
+export function useProcedureMappings() {
+  return useQuery({ queryKey: queryKeys.mappings, queryFn: () => fetchValue('mappings.list', {}) })
+}

@@ -272,6 +272,7 @@ export function decisionText(d: BoardDecision): string {
 /** The change `patients.undo` would reverse, in words. */
 export const UNDO_COMMAND_LABELS: Readonly<Record<string, string>> = {
   'study.record': 'recording the study',
+  'study.import': 'importing the studies',
   'study.result': 'entering the result',
   'study.update': 'editing the study',
   'study.markError': 'marking the study as entered in error',

@@ -245,7 +245,7 @@ function LedgerRow({
 }) {
   const indices = recordedIndices(study, e.modality)
   const ionising = e.method !== 'non-ionizing'
-  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null)
+  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null, study)
   return (
     <tr data-testid="dose-row" data-method={e.method}>
       <th scope="row" className="dose__study">

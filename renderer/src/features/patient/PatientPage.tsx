@@ -19,6 +19,7 @@ import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { Timeline } from './Timeline'
 import { PatientExports } from './PatientExports'
+import { StudiesFromDepartment } from '../pacs/StudiesFromDepartment'
 
 interface Props {
   patientId: number
@@ -241,6 +242,7 @@ export function PatientPage({
             onChanged={changed}
             onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
           />
+          <StudiesFromDepartment patientId={patient.id} onChanged={setNotice} />
           <BiomarkersPanel
             patientId={patient.id}
             values={detail.biomarkers}

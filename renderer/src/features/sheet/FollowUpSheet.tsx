@@ -279,7 +279,10 @@ function Doses({ detail }: { detail: PatientDetail }) {
                     {formatMsv(e.msv, e.estimated, e.incomplete)}
                     <br />
                     <span className="small muted">
-                      {methodWords(e, kFactors, cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null).method}
+                      {
+                        methodWords(e, kFactors, cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null, study)
+                          .method
+                      }
                     </span>
                   </td>
                 </tr>
