@@ -63,8 +63,8 @@ interface Item {
   MeasuredValueSequence?: unknown
   ContentSequence?: unknown
   ValueType?: string
-  UID?: string
-  TextValue?: string
+  UID?: unknown
+  TextValue?: unknown
 }
 interface Code {
   CodeValue?: string
@@ -74,7 +74,18 @@ interface Code {
 
 // dcmjs gives a one-item sequence as an array or as the item itself, depending on the path.
 const items = (x: unknown): Item[] => (Array.isArray(x) ? (x as Item[]) : x ? [x as Item] : [])
-const firstCode = (x: unknown): Code | null => (items(x)[0] as Code | undefined) ?? null
+/** The first code of a code sequence, with only the string values kept (a damaged file may hold others). */
+function firstCode(x: unknown): Code | null {
+  const c = items(x)[0] as Record<string, unknown> | undefined
+  if (!c || typeof c !== 'object') return null
+  const s = (v: unknown) =>
+    typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined
+  return {
+    CodeValue: s(c['CodeValue']),
+    CodingSchemeDesignator: s(c['CodingSchemeDesignator']),
+    CodeMeaning: s(c['CodeMeaning']),
+  }
+}
 
 /** The concept of an item matches a code (by value) or one of the meanings (without case). */
 function is(item: Item, codes: readonly string[], meanings: readonly string[]): boolean {
@@ -269,8 +280,8 @@ function ctReport(base: Base, root: readonly Item[]): DoseReport {
     // A localizer (a constant-angle scout) often has no CT Dose: nothing to count.
     if (ctdi === null && dlp === null) return
     const target = firstCode(find(children, ['123014'], ['target region'])?.ConceptCodeSequence)
-    const uid = find(children, ['113769'], ['irradiation event uid'])?.UID
-    const protocol = find(children, ['125203'], ['acquisition protocol'])?.TextValue ?? null
+    const uid = text(find(children, ['113769'], ['irradiation event uid'])?.UID)
+    const protocol = text(find(children, ['125203'], ['acquisition protocol'])?.TextValue)
     events.push({
       sopInstanceUid: base.sopInstanceUid,
       eventUid: uid && /^[0-9.]{1,64}$/.test(uid) ? uid : `${base.sopInstanceUid}.${i + 1}`.slice(0, 64),
@@ -316,7 +327,7 @@ function radiopharmaceuticalReport(base: Base, root: readonly Item[]): DoseRepor
       'Administered activity',
     )
     if (activity === null && !agentCode) return []
-    const uid = find(children, ['113503'], ['radiopharmaceutical administration event uid'])?.UID
+    const uid = text(find(children, ['113503'], ['radiopharmaceutical administration event uid'])?.UID)
     const agentText = agentCode?.CodeMeaning?.trim().slice(0, 200) || null
     return [
       {
