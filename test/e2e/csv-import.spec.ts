@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { Page } from '@playwright/test'
 import { expect, test } from './host'
 import { startEmpty } from './app'
+import { scan } from './axe'
 
 // The CSV import end to end through the web host: choose a file, see the mapping and every problem
 // by row and column, map a column by hand, import; a 10,000-row list with its progress bar, a
@@ -76,6 +77,7 @@ test('preview with problems by row and column, a column mapped by hand, then the
   await expect(page.getByRole('button', { name: /^Import [\d,]+ / })).toBeDisabled()
   fs.mkdirSync(SHOTS, { recursive: true })
   await page.screenshot({ path: `${SHOTS}/csv-import-problems.png`, fullPage: true })
+  await scan(page, 'CSV import with problems')
 
   // The same list fixed: no problems, the first patients shown as they will be stored.
   await chooseCsv(page, 'ris-fixed.csv', [HEADER, row(1), row(2), row(3), row(4)].join('\r\n'))

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type { Download, Page } from '@playwright/test'
 import { api, CT, MRI, NO_DOSE, openByMrn, patientFacts, startEmpty, studyEntry } from './app'
+import { scan } from './axe'
 import { expect, test } from './host'
 
 // The plan out of the app, end to end through the web host: the worklist as CSV and as a calendar,
@@ -61,6 +62,7 @@ test('worklist CSV and calendar, patient calendar and FHIR, dose CSV with the na
   await page.getByRole('button', { name: 'Calendar (.ics)…' }).click()
   const dialog = page.getByRole('dialog')
   await expect(dialog.getByRole('radio', { name: 'Initials and MRN' })).toBeChecked()
+  await scan(page, 'calendar dialog')
   const ics = await downloaded(page, () => dialog.getByRole('button', { name: 'Save calendar' }).click())
   expect(ics.name).toMatch(/^pnet-followup_worklist_all_.*\.ics$/)
   expect(ics.text.match(/BEGIN:VEVENT/g)).toHaveLength(2)
@@ -130,6 +132,7 @@ test('the follow-up sheet: plan, reasons with sources, RECIST lesions, dose, gui
   await expect(lesions.locator('tbody tr').nth(1)).toContainText('%/month')
   await expect(sheet.getByTestId('sheet-dose')).toContainText('DLP 520 mGy·cm')
   await expect(sheet.getByRole('button', { name: 'Save as PDF' })).toBeVisible()
+  await scan(page, 'follow-up sheet')
 
   await page.emulateMedia({ media: 'print' })
   await expect(sheet.getByRole('button', { name: 'Save as PDF' })).toBeHidden()

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc'
 import { seedPacs, type SeededPacs } from '../helpers/pacsFixture'
 import { api, openByMrn, patientFacts, startEmpty } from './app'
+import { scan } from './axe'
 import { expect, test } from './host'
 
 // Studies and dose from a real PACS, end to end through the web host: Debian's Orthanc with its
@@ -44,6 +45,7 @@ test('find → map → import → dose from RDSR → plan and ledger; a second i
   await form.getByLabel('Timeout (seconds)').fill('10')
   await form.getByRole('button', { name: 'Save PACS' }).click()
   await expect(pacs.getByRole('row', { name: /Reading room PACS/ })).toContainText(`basic (${USER.name})`)
+  await scan(page, 'settings with a PACS and the mapping table')
 
   await openByMrn(page, MRN, 'Pacs, Patricia')
   const panel = page.getByTestId('studies-in')
@@ -64,6 +66,7 @@ test('find → map → import → dose from RDSR → plan and ledger; a second i
   await expect(liver.getByRole('checkbox')).not.toBeChecked()
   fs.mkdirSync(SHOTS, { recursive: true })
   await panel.screenshot({ path: `${SHOTS}/pacs-find.png` })
+  await scan(page, 'patient page with PACS studies found')
 
   // Map it on the spot and keep the rule.
   await liver.getByRole('combobox').selectOption({ label: 'CT abdomen and pelvis with IV contrast' })
