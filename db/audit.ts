@@ -1,5 +1,5 @@
 import { cached } from './stmt'
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
 
 /** Who is acting and when. Handlers build it per call; tests pass a fixed clock. */
@@ -19,6 +19,8 @@ export type AuditEntity =
   | 'setting'
   | 'biomarker'
   | 'patient_note'
+  | 'undo_entry'
+  | 'log'
   /** An import as a whole (a CSV list, studies from a PACS): what came from where; no entity id. */
   | 'import'
   | 'pacs_endpoint'
@@ -45,40 +47,187 @@ export interface AuditRow {
   hash: string
 }
 
-const GENESIS = '0'.repeat(64)
+/** The last row of the chain: its sequence number (`audit_log.id`) and hash. */
+export interface AuditHead {
+  readonly seq: number
+  readonly hash: string
+}
 
-function rowHash(
-  prev: string,
-  at: string,
-  actor: string,
-  e: { readonly action: string; readonly entity: string; readonly entityId: number | null },
-  before: string | null,
-  after: string | null,
-): string {
+export const GENESIS = '0'.repeat(64)
+
+/**
+ * The action of the row where the KEYED chain starts. Rows before it (written before the log had
+ * a key) keep their plain SHA-256 hash; this row and every later one carry an HMAC-SHA256 with the
+ * log's key (db/integrity-key.ts), so re-hashing the chain after an edit needs the key.
+ */
+export const KEYED_MARKER = 'audit.keyed'
+
+// The key of each open connection's chain. Set by the integrity layer when the log is opened; a
+// connection without one writes (and verifies) plain hashes only.
+const KEYS = new WeakMap<ReadableDb, Buffer>()
+
+export function setAuditKey(db: ReadableDb, key: Buffer | null): void {
+  if (key) KEYS.set(db, key)
+  else KEYS.delete(db)
+}
+
+export function auditKeyOf(db: ReadableDb): Buffer | null {
+  return KEYS.get(db) ?? null
+}
+
+/** A short public name of a key (never the key): recorded in the marker row and the anchor. */
+export function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update('pnet-audit-key-id').update(key).digest('hex').slice(0, 16)
+}
+
+interface HashInput {
+  readonly id: number
+  readonly prev: string
+  readonly at: string
+  readonly actor: string
+  readonly action: string
+  readonly entity: string
+  readonly entityId: number | null
+  readonly before: string | null
+  readonly after: string | null
+}
+
+/** Schema-10 rows: sha256 over the row's fields (no key, no id). */
+function plainHash(r: HashInput): string {
   return createHash('sha256')
-    .update(JSON.stringify([prev, at, actor, e.action, e.entity, e.entityId, before, after]))
+    .update(JSON.stringify([r.prev, r.at, r.actor, r.action, r.entity, r.entityId, r.before, r.after]))
     .digest('hex')
 }
+
+/** Keyed rows: HMAC-SHA256 with the log's key over a versioned list that includes the row's id. */
+function keyedHash(key: Buffer, r: HashInput): string {
+  return createHmac('sha256', key)
+    .update(
+      JSON.stringify([
+        'pnet-audit/2',
+        r.id,
+        r.prev,
+        r.at,
+        r.actor,
+        r.action,
+        r.entity,
+        r.entityId,
+        r.before,
+        r.after,
+      ]),
+    )
+    .digest('hex')
+}
+
+/** The id of the first keyed row, or null while the chain is plain. */
+export function keyedFrom(db: ReadableDb): number | null {
+  return (
+    (cached(db, 'SELECT min(id) FROM audit_log WHERE action = ?').pluck().get(KEYED_MARKER) as
+      number | null) ?? null
+  )
+}
+
+export function auditHead(db: ReadableDb): AuditHead | null {
+  const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    { id: number; hash: string } | undefined
+  return r ? { seq: r.id, hash: r.hash } : null
+}
+
+// Record versions (migration 65). Every statement that creates or changes an editable record
+// sets its `version` to NEXT_VERSION: the sequence number the change's first audit row will get
+// (one more than the newest audit row's). Every change is audited in its own transaction
+// (electron/backend/services/audited.ts), and the audit log only grows (its triggers refuse updates
+// and deletes), so a record's next change always reads a larger number: a record's versions only go
+// up, and a record removed and later replaced under the same id (treatments are rewritten whole by
+// a facts edit, SQLite may reuse the highest id) never comes back with a version someone saw
+// before. All the writes of one change to one record share one version.
+//
+// The records of a migration-created log start at 1; the audit log of a log holding any record has
+// at least that record's creation row, so NEXT_VERSION is 2 or more there.
+
+/** The SQL expression of the version a change writes. */
+export const NEXT_VERSION = '(SELECT coalesce(max(id), 0) + 1 FROM audit_log)'
+
+// The stored recommendation is large and its audit row keeps only a summary; the row's immutable
+// columns are digested into that audit row so a changed byte in them is found at the next check.
+// The columns are named, so a later migration adding a column does not change what was digested.
+const RECOMMENDATION_COLUMNS = [
+  'patient_id',
+  'created_at',
+  'as_of',
+  'trigger',
+  'pack_id',
+  'pack_version',
+  'variant',
+  'action',
+  'procedure',
+  'interval_min',
+  'interval_max',
+  'due_from',
+  'due_to',
+  'inputs_json',
+  'output_json',
+] as const
+
+/** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
+export function recommendationDigest(db: ReadableDb, id: number): string | null {
+  const row = cached(db, `SELECT ${RECOMMENDATION_COLUMNS.join(', ')} FROM recommendation WHERE id = ?`)
+    .raw()
+    .get(id) as unknown[] | undefined
+  if (!row) return null
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex')
+}
+
+// An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes
+// it back. Its audit rows (kept, then used) carry a digest of the row as stored, so a changed byte
+// in a kept state is found at the next check, before an undo could write it back.
+const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
+
+/** Digest of a stored undo entry, or null when there is no such row. */
+export function undoEntryDigest(db: ReadableDb, id: number): string | null {
+  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')} FROM undo_entry WHERE id = ?`)
+    .raw()
+    .get(id) as unknown[] | undefined
+  if (!row) return null
+  return createHash('sha256').update(JSON.stringify(row)).digest('hex')
+}
+
+/** The records whose audit rows keep a digest of the stored row instead of the record itself. */
+export const DIGESTED = {
+  recommendation: recommendationDigest,
+  undo_entry: undoEntryDigest,
+} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number) => string | null>>
 
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.
  * It takes the `WritableDb` of the transaction that made the change, so neither can exist without
  * the other. Services record a change of a patient, study or follow-up item through
  * `electron/backend/services/audited.ts`, which reads the record before and after and calls this.
+ * With a key on the connection the row is keyed (HMAC); the chain's first keyed row is the
+ * `audit.keyed` marker (see `startKeyedChain`).
  */
 export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): void {
   if (!db.inTransaction)
     throw new Error('appendAudit must run inside the transaction of the change it records')
-  const prev =
-    (cached(db, 'SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string) ?? GENESIS
+  const key = KEYS.get(db) ?? null
+  const last = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+    { id: number; hash: string } | undefined
+  const prev = last?.hash ?? GENESIS
+  const id = (last?.id ?? 0) + 1
   const at = actor.now().toISOString()
+  let afterValue = entry.after
+  if (
+    (entry.entity === 'recommendation' || entry.entity === 'undo_entry') &&
+    entry.entityId !== null &&
+    afterValue &&
+    typeof afterValue === 'object'
+  )
+    afterValue = { ...afterValue, storedDigest: DIGESTED[entry.entity](db, entry.entityId) }
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
-  const after = entry.after === undefined || entry.after === null ? null : JSON.stringify(entry.after)
-  cached(
-    db,
-    `INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-     VALUES (@at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
-  ).run({
+  const after = afterValue === undefined || afterValue === null ? null : JSON.stringify(afterValue)
+  const input: HashInput = {
+    id,
+    prev,
     at,
     actor: actor.user,
     action: entry.action,
@@ -86,9 +235,34 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     entityId: entry.entityId,
     before,
     after,
-    prev,
-    hash: rowHash(prev, at, actor.user, entry, before, after),
+  }
+  if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
+    throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
+  cached(
+    db,
+    `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+     VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
+  ).run({ ...input, hash: key ? keyedHash(key, input) : plainHash(input) })
+}
+
+/**
+ * Starts the keyed chain on a log whose chain is still plain: appends the `audit.keyed` marker
+ * (the first keyed row, recording the key's id). Returns its id. The caller holds the write
+ * transaction and has set the key on the connection.
+ */
+export function startKeyedChain(db: WritableDb, actor: Actor): number {
+  const key = KEYS.get(db)
+  if (!key) throw new Error('startKeyedChain needs the key set on the connection')
+  const existing = keyedFrom(db)
+  if (existing !== null) return existing
+  appendAudit(db, actor, {
+    action: KEYED_MARKER,
+    entity: 'log',
+    entityId: null,
+    before: null,
+    after: { keyId: keyIdOf(key), note: 'rows from here on are HMAC-SHA256 with the log key' },
   })
+  return keyedFrom(db)!
 }
 
 interface RawAuditRow {
@@ -127,20 +301,130 @@ export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number):
   return rows.map(toAuditRow)
 }
 
-/** Walks the whole chain; returns the id of the first row that does not match, or null. */
-export function verifyAuditChain(db: ReadableDb): number | null {
+/** What a walk over (part of) the chain found. */
+export type ChainCheck =
+  | { readonly ok: true; readonly head: AuditHead | null; readonly rows: number }
+  | {
+      readonly ok: false
+      /** The first row that does not match (or the anchor row that is missing). */
+      readonly rowId: number
+      readonly at: string | null
+      readonly problem: 'hash' | 'link' | 'gap' | 'key-missing' | 'start-missing' | 'marker'
+    }
+
+export interface ChainOptions {
+  /** Start after this verified row instead of the genesis (incremental check). */
+  readonly from?: AuditHead | null
+  /** Stop after this many rows (a step of a background check); `head` is then where it stopped. */
+  readonly limit?: number
+  /** The key; defaults to the connection's. */
+  readonly key?: Buffer | null
+}
+
+/**
+ * Walks the chain (from the genesis, or from a verified row) and names the first row that does
+ * not match: a changed field, a removed or inserted row (ids are consecutive), a broken link, a
+ * keyed row without the key to check it.
+ */
+export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainCheck {
+  const key = opts.key === undefined ? (KEYS.get(db) ?? null) : opts.key
+  const start = keyedFrom(db)
   let prev = GENESIS
-  for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<RawAuditRow>) {
-    const expected = rowHash(
-      prev,
-      r.at,
-      r.actor,
-      { action: r.action, entity: r.entity, entityId: r.entity_id },
-      r.before_json,
-      r.after_json,
-    )
-    if (r.prev_hash !== prev || r.hash !== expected) return r.id
+  let prevId = 0
+  if (opts.from) {
+    const r = cached(db, 'SELECT id, hash, at FROM audit_log WHERE id = ?').get(opts.from.seq) as
+      { id: number; hash: string; at: string } | undefined
+    if (!r || r.hash !== opts.from.hash)
+      return { ok: false, rowId: opts.from.seq, at: r?.at ?? null, problem: 'start-missing' }
     prev = r.hash
+    prevId = r.id
+  }
+  let rows = 0
+  const stmt = cached(db, 'SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
+  const limit = opts.limit ?? -1
+  for (const r of stmt.iterate(prevId, limit) as Iterable<RawAuditRow>) {
+    if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
+    if (r.prev_hash !== prev) return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
+    const input: HashInput = {
+      id: r.id,
+      prev,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      before: r.before_json,
+      after: r.after_json,
+    }
+    const keyed = start !== null && r.id >= start
+    if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
+    if (keyed && r.id === start) {
+      const marker = r.after_json ? (JSON.parse(r.after_json) as { keyId?: unknown }) : null
+      if (!marker || marker.keyId !== keyIdOf(key!))
+        return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
+    }
+    const expected = keyed ? keyedHash(key!, input) : plainHash(input)
+    if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+    prev = r.hash
+    prevId = r.id
+    rows++
+  }
+  return { ok: true, head: prevId === 0 ? null : { seq: prevId, hash: prev }, rows }
+}
+
+/** Walks the whole chain; returns the id of the first row that does not match, or null. */
+export function verifyAuditChain(db: ReadableDb, key?: Buffer | null): number | null {
+  const r = checkAuditChain(db, key === undefined ? {} : { key })
+  return r.ok ? null : r.rowId
+}
+
+/** The newest audit row about a record (entity and id), as stored. */
+export function lastAuditAbout(
+  db: ReadableDb,
+  entity: AuditEntity,
+  entityId: number | null,
+): { id: number; at: string; action: string; after: unknown } | null {
+  const r = (
+    entityId === null
+      ? cached(
+          db,
+          'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id IS NULL ORDER BY id DESC LIMIT 1',
+        ).get(entity)
+      : cached(
+          db,
+          'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1',
+        ).get(entity, entityId)
+  ) as { id: number; at: string; action: string; after_json: string | null } | undefined
+  if (!r) return null
+  return {
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    after: r.after_json === null ? null : JSON.parse(r.after_json),
+  }
+}
+
+/**
+ * Whether `current` still holds what the audit row recorded. Fields the audit row does not have
+ * (added to the record by a later migration) are not compared; lists must match element by
+ * element. Returns the path of the first difference, or null.
+ */
+export function differsFromAudit(audited: unknown, current: unknown, at = ''): string | null {
+  if (audited === null || typeof audited !== 'object') {
+    return Object.is(audited, current) ? null : at || '(value)'
+  }
+  if (current === null || typeof current !== 'object') return at || '(record)'
+  if (Array.isArray(audited)) {
+    if (!Array.isArray(current) || current.length !== audited.length) return at || '(list)'
+    for (let i = 0; i < audited.length; i++) {
+      const d = differsFromAudit(audited[i], current[i], `${at}${at ? '.' : ''}${i}`)
+      if (d) return d
+    }
+    return null
+  }
+  for (const [k, v] of Object.entries(audited as Record<string, unknown>)) {
+    const d = differsFromAudit(v, (current as Record<string, unknown>)[k], `${at}${at ? '.' : ''}${k}`)
+    if (d) return d
   }
   return null
 }

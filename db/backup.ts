@@ -1,54 +1,306 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { auditHead, auditKeyOf, keyedFrom, setAuditKey, type AuditHead } from './audit'
 import { DbError } from './errors'
+import { fullCheck } from './integrity'
+import { createPrivateFile, ensurePrivateDir, writeFileAtomic } from './integrity-files'
 import type { DB } from './open'
+import { translateSqliteError, type ReadableDb } from './tx'
+
+/** What a backup holds, written beside it as `<backup>.manifest.json` and compared at restore. */
+export interface BackupManifest {
+  readonly format: 'pnet-backup/1'
+  readonly createdAt: string
+  /** The log it was taken from. */
+  readonly source: string
+  readonly bytes: number
+  readonly sha256: string
+  readonly schemaVersion: number
+  readonly counts: BackupCounts
+  /** The audit head of the copy (equal to the source's when it was taken): the anchor for a restore. */
+  readonly auditHead: AuditHead | null
+  readonly keyedFrom: number | null
+}
+
+export interface BackupCounts {
+  readonly patients: number
+  readonly studies: number
+  readonly items: number
+  readonly audit: number
+}
+
+export interface BackupMade {
+  readonly file: string
+  readonly bytes: number
+  readonly manifest: BackupManifest
+}
+
+export const manifestFileOf = (backup: string): string => `${backup}.manifest.json`
+
+/** Daily backups kept (the newest days) and manual ones (the newest). */
+export const KEEP_DAILY = 14
+export const KEEP_MANUAL = 10
+
+function tableExists(db: ReadableDb, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(name) === 1
+}
+
+export function countsOf(db: ReadableDb): BackupCounts {
+  const count = (t: string): number =>
+    tableExists(db, t) ? (db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number) : 0
+  return {
+    patients: count('patient'),
+    studies: count('study'),
+    items: count('followup_item'),
+    audit: count('audit_log'),
+  }
+}
+
+function sha256Of(file: string): string {
+  const h = createHash('sha256')
+  const fd = fs.openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(1024 * 1024)
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null)
+      if (n === 0) break
+      h.update(buf.subarray(0, n))
+    }
+  } finally {
+    fs.closeSync(fd)
+  }
+  return h.digest('hex')
+}
 
 /**
  * Writes a consistent copy of the log to `target` (SQLite's VACUUM INTO, safe while the app is
- * running), checks the copy, and only then gives it its final name: a crash never leaves a
- * half-written file under a backup's name.
+ * running) under a temporary name, then checks the COPY in full: integrity_check, the whole audit
+ * chain (with the log's key), every record against its audit row, and counts and audit head equal
+ * to the source's. Only a copy that passes gets its final name (and its manifest); anything else is
+ * removed and the failure named. A crash never leaves a half-written file under a backup's name.
  */
-export function backupTo(db: DB, target: string): { file: string; bytes: number } {
-  fs.mkdirSync(path.dirname(target), { recursive: true })
+export function backupTo(db: DB, target: string, now: Date = new Date()): BackupMade {
   const tmp = `${target}.partial`
-  fs.rmSync(tmp, { force: true })
-  db.prepare('VACUUM INTO ?').run(tmp)
-  const copy = new Database(tmp, { readonly: true })
   try {
-    const ok = copy.pragma('quick_check', { simple: true })
-    if (ok !== 'ok')
-      throw new DbError('DB_CORRUPT', `The backup failed its check (${String(ok)}); it was not kept.`)
-  } catch (e) {
-    copy.close()
+    ensurePrivateDir(path.dirname(target))
     fs.rmSync(tmp, { force: true })
+    createPrivateFile(tmp)
+    db.prepare('VACUUM INTO ?').run(tmp)
+    const manifest = checkCopy(db, tmp, now)
+    fs.renameSync(tmp, target)
+    writeFileAtomic(manifestFileOf(target), `${JSON.stringify(manifest, null, 2)}\n`)
+    return { file: target, bytes: manifest.bytes, manifest }
+  } catch (e) {
+    fs.rmSync(tmp, { force: true })
+    if (e instanceof DbError) throw e
+    const t = translateSqliteError(e, target)
+    if (t instanceof DbError)
+      throw new DbError(
+        t.code,
+        `The backup was not written. ${t.message.replace(/ Nothing was saved\./, '').replace(/then save again: .*$/, 'then back up again.')}`,
+        {
+          cause: e,
+        },
+      )
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC')
+      throw new DbError(
+        'DB_DISK_FULL',
+        `The backup was not written: the disk holding ${path.dirname(target)} is full. Free some space and back up again.`,
+        { cause: e },
+      )
     throw e
   }
-  copy.close()
-  fs.renameSync(tmp, target)
-  return { file: target, bytes: fs.statSync(target).size }
+}
+
+function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {
+  const copy = new Database(copyFile, { readonly: true })
+  try {
+    setAuditKey(copy, auditKeyOf(source))
+    const integrity = (copy.pragma('integrity_check') as Array<{ integrity_check: string }>).map(
+      (r) => r.integrity_check,
+    )
+    if (integrity.join() !== 'ok')
+      throw new DbError('DB_CORRUPT', `The backup failed its check (${integrity[0]}); it was not kept.`)
+    const problems = fullCheck(copy)
+    if (problems.length > 0)
+      throw new DbError(
+        'DB_CORRUPT',
+        `The backup was not kept: the log it was taken from does not pass its checks (${problems[0]!.message}).`,
+      )
+    const counts = countsOf(copy)
+    const want = countsOf(source)
+    const head = tableExists(copy, 'audit_log') ? auditHead(copy) : null
+    const sourceHead = tableExists(source, 'audit_log') ? auditHead(source) : null
+    if (
+      JSON.stringify(counts) !== JSON.stringify(want) ||
+      JSON.stringify(head) !== JSON.stringify(sourceHead)
+    )
+      throw new DbError(
+        'DB_CORRUPT',
+        'The backup was not kept: its record counts or audit head differ from the log it was taken from.',
+      )
+    const bytes = fs.statSync(copyFile).size
+    return {
+      format: 'pnet-backup/1',
+      createdAt: now.toISOString(),
+      source: source.name,
+      bytes,
+      sha256: sha256Of(copyFile),
+      schemaVersion: copy.pragma('user_version', { simple: true }) as number,
+      counts,
+      auditHead: head,
+      keyedFrom: tableExists(copy, 'audit_log') ? keyedFrom(copy) : null,
+    }
+  } finally {
+    copy.close()
+  }
 }
 
 const DAILY = /^pnet-followup-(\d{4}-\d{2}-\d{2})\.sqlite$/
+const MANUAL = /^pnet-followup-manual-.+\.sqlite$/
+
+/** Removes `*.partial` temporaries a killed backup left in `dir` (and their manifests' temporaries). */
+export function removePartialBackups(dir: string): string[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  const gone = names.filter((f) => f.endsWith('.partial') || f.endsWith('.manifest.json.tmp'))
+  for (const f of gone) fs.rmSync(path.join(dir, f), { force: true })
+  return gone
+}
+
+function removeBackup(file: string): void {
+  fs.rmSync(file, { force: true })
+  fs.rmSync(manifestFileOf(file), { force: true })
+}
+
+/** Keeps the newest `keepDaily` daily backups and the newest `keepManual` manual ones. */
+export function pruneBackups(dir: string, keepDaily = KEEP_DAILY, keepManual = KEEP_MANUAL): void {
+  const names = fs.readdirSync(dir)
+  const days = names.filter((f) => DAILY.test(f)).sort()
+  for (const old of days.slice(0, Math.max(0, days.length - keepDaily))) removeBackup(path.join(dir, old))
+  const manual = names.filter((f) => MANUAL.test(f)).sort()
+  for (const old of manual.slice(0, Math.max(0, manual.length - keepManual)))
+    removeBackup(path.join(dir, old))
+}
 
 /**
  * One checked backup per calendar day in `dir` (taken when the log is opened), keeping the newest
- * `keep` days. Returns the new backup, or null when today's already exists.
+ * `keep` days (and the newest KEEP_MANUAL manual ones). Returns the new backup, or null when
+ * today's already exists.
  */
 export function dailyBackup(
   db: DB,
   dir: string,
   today: string,
-  keep = 14,
-): { file: string; bytes: number } | null {
+  keep = KEEP_DAILY,
+  now?: Date,
+): BackupMade | null {
   const target = path.join(dir, `pnet-followup-${today}.sqlite`)
   if (fs.existsSync(target)) return null
-  const made = backupTo(db, target)
-  const days = fs
-    .readdirSync(dir)
-    .filter((f) => DAILY.test(f))
-    .sort()
-  for (const old of days.slice(0, Math.max(0, days.length - keep)))
-    fs.rmSync(path.join(dir, old), { force: true })
+  const made = backupTo(db, target, now)
+  pruneBackups(dir, keep)
   return made
+}
+
+/** A manual backup (_Back up now_), pruned with the others. */
+export function manualBackup(db: DB, dir: string, now: Date): BackupMade {
+  const stamp = now.toISOString().replace(/[:.]/g, '-')
+  const made = backupTo(db, path.join(dir, `pnet-followup-manual-${stamp}.sqlite`), now)
+  pruneBackups(dir)
+  return made
+}
+
+/** A backup as the restore screen lists it. */
+export interface BackupEntry {
+  readonly file: string
+  readonly name: string
+  readonly kind: 'daily' | 'manual' | 'before-migration' | 'other'
+  /** When it was taken (manifest), else the file's modification time. */
+  readonly createdAt: string
+  readonly bytes: number
+  readonly patients: number | null
+  readonly auditHead: AuditHead | null
+  /** A manifest was written when it was taken (it passed the full check then). */
+  readonly checked: boolean
+}
+
+export function readManifest(file: string): BackupManifest | null {
+  try {
+    const m = JSON.parse(fs.readFileSync(manifestFileOf(file), 'utf8')) as BackupManifest
+    return m.format === 'pnet-backup/1' ? m : null
+  } catch {
+    return null
+  }
+}
+
+/** The backups in `dir` (and the pre-migration copies beside the log), newest first. */
+export function listBackups(dir: string, logFile: string): BackupEntry[] {
+  const files: string[] = []
+  try {
+    for (const f of fs.readdirSync(dir)) if (f.endsWith('.sqlite')) files.push(path.join(dir, f))
+  } catch {
+    // No backups folder yet.
+  }
+  try {
+    const base = path.basename(logFile)
+    for (const f of fs.readdirSync(path.dirname(logFile)))
+      if (f.startsWith(`${base}.before-v`) && f.endsWith('.sqlite'))
+        files.push(path.join(path.dirname(logFile), f))
+  } catch {
+    // The log's folder is unreadable: only the backups folder is listed.
+  }
+  const entries = files.map((file): BackupEntry => {
+    const name = path.basename(file)
+    const kind = DAILY.test(name)
+      ? 'daily'
+      : MANUAL.test(name)
+        ? 'manual'
+        : name.includes('.before-v')
+          ? 'before-migration'
+          : 'other'
+    const stat = fs.statSync(file)
+    const m = readManifest(file)
+    if (m) {
+      return {
+        file,
+        name,
+        kind,
+        createdAt: m.createdAt,
+        bytes: stat.size,
+        patients: m.counts.patients,
+        auditHead: m.auditHead,
+        checked: true,
+      }
+    }
+    let patients: number | null = null
+    let head: AuditHead | null = null
+    try {
+      const b = new Database(file, { readonly: true, fileMustExist: true })
+      try {
+        patients = countsOf(b).patients
+        head = tableExists(b, 'audit_log') ? auditHead(b) : null
+      } finally {
+        b.close()
+      }
+    } catch {
+      // Unreadable: listed without counts; a restore checks it in full anyway.
+    }
+    return {
+      file,
+      name,
+      kind,
+      createdAt: stat.mtime.toISOString(),
+      bytes: stat.size,
+      patients,
+      auditHead: head,
+      checked: false,
+    }
+  })
+  return entries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
 }

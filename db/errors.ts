@@ -6,6 +6,22 @@ export type DbErrorCode =
   | 'DB_SETTINGS'
   | 'DB_BUSY'
   | 'DB_CONSTRAINT'
+  /** The disk holding the log (or a backup) has no space left; nothing was saved. */
+  | 'DB_DISK_FULL'
+  /** The log's file or folder cannot be written (read-only disk, share or permissions). */
+  | 'DB_READ_ONLY_MEDIA'
+  /** The log file was moved, renamed or deleted while the app had it open. */
+  | 'DB_MOVED'
+  /** The disk reported a read or write error. */
+  | 'DB_IO'
+  /** The log is open read-only because a check found damage, tampering or lost commits. */
+  | 'LOG_READ_ONLY'
+  /** The log could not be opened at all (refused); only restoring a backup is possible. */
+  | 'LOG_UNAVAILABLE'
+  /** Another process (app or web host) has the log open. */
+  | 'LOG_LOCKED'
+  /** The record was changed by someone else since the person opened it. */
+  | 'STALE'
   | 'NOT_FOUND'
   | 'CONFLICT'
 
@@ -14,7 +30,8 @@ export class DbError extends Error {
   constructor(
     readonly code: DbErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message)
+    super(message, options)
   }
 }

@@ -1,11 +1,40 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import {
+  auditHead,
+  keyedFrom,
+  keyIdOf,
+  setAuditKey,
+  startKeyedChain,
+  type Actor,
+  type AuditHead,
+} from './audit'
 import { backupTo } from './backup'
-import { DbError } from './errors'
+import { DbError, type DbErrorCode } from './errors'
+import { discardCopy, fullCheckSteps, probeLog, type Problem, type ProbeResult } from './integrity'
+import {
+  createKey,
+  createPrivateFile,
+  ensurePrivateDir,
+  makeAnchor,
+  makePrivate,
+  removeSideTemporaries,
+  writeAnchor,
+} from './integrity-files'
+import { onDamage } from './integrity-guard'
+import { acquireLogLock, type LogLock } from './lock'
 import { MIGRATIONS } from './migrations'
 import type { Migration } from './migrations/types'
-import type { ReadableDb } from './tx'
+import {
+  onCommit,
+  rememberFile,
+  setReadOnly,
+  translateFsError,
+  translateSqliteError,
+  writeTx,
+  type ReadableDb,
+} from './tx'
 
 /** A better-sqlite3 connection (see db/tx.ts for ReadableDb and WritableDb). */
 export type DB = Database.Database
@@ -29,44 +58,74 @@ const REQUIRED_PRAGMAS: ReadonlyArray<readonly [string, string | number]> = [
   ['temp_store', 2],
 ]
 
+const PROBLEM_CODE: Record<Problem['code'], DbErrorCode> = {
+  NOT_DATABASE: 'DB_NOT_DATABASE',
+  FROM_FUTURE: 'DB_FROM_FUTURE',
+  CORRUPT: 'DB_CORRUPT',
+  WAL_DAMAGED: 'DB_CORRUPT',
+  SCHEMA_CHANGED: 'LOG_READ_ONLY',
+  AUDIT_BROKEN: 'LOG_READ_ONLY',
+  ROLLED_BACK: 'LOG_READ_ONLY',
+  ANCHOR_PROBLEM: 'LOG_READ_ONLY',
+  KEY_PROBLEM: 'LOG_READ_ONLY',
+  RECORD_CHANGED: 'LOG_READ_ONLY',
+  LOG_MISSING: 'DB_MOVED',
+}
+
+/** A refusal of the probe as a DbError (the first problem's code and message). */
+export function refusal(problems: readonly Problem[]): DbError {
+  const p = problems[0]!
+  const more = problems.length > 1 ? ` (${problems.length - 1} more problems found.)` : ''
+  return new DbError(PROBLEM_CODE[p.code], `${p.message}${more}`)
+}
+
 /**
- * Opens (creating if needed) the follow-up log at `file` and brings its schema up to date.
- *
- * Order matters: a file from a newer app version or a damaged file is refused before anything
- * is written to it, so refusing never changes the file.
+ * Opens (creating if needed) the follow-up log at `file` for writing and brings its schema up to
+ * date — only after `probeLog` has passed it on a copy (db/integrity.ts): a file from a newer app
+ * version, a damaged, tampered or rolled-back file is refused (thrown) before anything can write
+ * to it, so refusing never changes the file or its -wal/-shm. (`openLogSession` opens such a log
+ * read-only instead.)
  *
  * The connection comes back as a `ReadableDb`: reads may use it directly; every write goes
  * through `writeTx`, the only source of a `WritableDb`.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): ReadableDb {
   const migrations = options.migrations ?? MIGRATIONS
-  const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-  const db = new Database(file)
-  try {
-    let version: number
+  if (file !== ':memory:') {
+    ensurePrivateDir(path.dirname(path.resolve(file)))
+    const probe = probeLog(file, migrations)
+    discardCopy(probe.copy)
+    if (probe.verdict === 'refused' || probe.verdict === 'read-only') throw refusal(probe.problems)
+  }
+  return openChecked(file, migrations, options.busyTimeoutMs ?? 5000)
+}
+
+/** Opens a file the probe passed (or a new one, created 0600). */
+function openChecked(file: string, migrations: readonly Migration[], busyTimeoutMs: number): ReadableDb {
+  if (file !== ':memory:' && !fs.existsSync(file)) {
     try {
-      version = db.pragma('user_version', { simple: true }) as number
+      createPrivateFile(file)
     } catch (e) {
-      throw classifyOpenError(e, file)
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(e, file)
     }
-    if (version > latest) {
-      throw new DbError(
-        'DB_FROM_FUTURE',
-        `The follow-up log at ${file} was written by a newer version of pNET Follow-up (schema ${version}; ` +
-          `this version knows up to ${latest}). It has not been changed. Install the newer version to open it.`,
-      )
+  }
+  let db: DB
+  try {
+    db = new Database(file)
+  } catch (e) {
+    throw openError(e, file)
+  }
+  try {
+    try {
+      applyPragmas(db, busyTimeoutMs)
+    } catch (e) {
+      throw openError(e, file)
     }
-    const check = quickCheck(db, file)
-    if (check !== 'ok') {
-      throw new DbError(
-        'DB_CORRUPT',
-        `The follow-up log at ${file} failed its integrity check (${check}). It has not been changed; ` +
-          `restore it from a backup or contact support.`,
-      )
-    }
-    applyPragmas(db, options.busyTimeoutMs ?? 5000)
     migrate(db, migrations, file)
+    if (file !== ':memory:') {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) makePrivate(f)
+      rememberFile(db, file)
+    }
     return db
   } catch (e) {
     db.close()
@@ -74,24 +133,22 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
   }
 }
 
-function quickCheck(db: DB, file: string): string {
-  try {
-    const rows = db.pragma('quick_check') as Array<{ quick_check: string }>
-    return rows.map((r) => r.quick_check).join('; ')
-  } catch (e) {
-    throw classifyOpenError(e, file)
+/** A failure to open or set up, named (a full disk at start-up is DB_DISK_FULL, not "disk I/O error"). */
+function openError(e: unknown, file: string): unknown {
+  if ((e as NodeJS.ErrnoException).code === 'ENOSPC')
+    return translateSqliteError(Object.assign(new Error('ENOSPC'), { code: 'SQLITE_FULL' }), file)
+  const t = translateSqliteError(e, file)
+  if (t instanceof DbError) {
+    return new DbError(t.code, startMessage(t.message), { cause: e })
   }
+  return t
 }
 
-function classifyOpenError(e: unknown, file: string): Error {
-  const code = (e as { code?: string }).code
-  if (code === 'SQLITE_NOTADB') {
-    return new DbError('DB_NOT_DATABASE', `${file} is not a pNET Follow-up log (not a SQLite database).`)
-  }
-  if (code === 'SQLITE_CORRUPT') {
-    return new DbError('DB_CORRUPT', `The follow-up log at ${file} is damaged. It has not been changed.`)
-  }
-  return e instanceof Error ? e : new Error(String(e))
+/** A write failure's message, reworded for a log that could not be opened. */
+function startMessage(m: string): string {
+  return m
+    .replace('Nothing was saved. ', 'The log could not be opened. ')
+    .replace('then save again: the app resumes as soon as there is room.', 'then start the app again.')
 }
 
 export function applyPragmas(db: DB, busyTimeoutMs: number): void {
@@ -129,15 +186,262 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
   if (pending.length === 0) return
   if (current > 0 && !db.memory)
     backupBeforeMigration(db, file, current, pending[pending.length - 1]!.version)
-  db.transaction(() => {
-    for (const m of pending) m.up(db)
-    db.pragma(`user_version = ${pending[pending.length - 1]!.version}`)
-  }).immediate()
+  try {
+    db.transaction(() => {
+      for (const m of pending) m.up(db)
+      db.pragma(`user_version = ${pending[pending.length - 1]!.version}`)
+    }).immediate()
+  } catch (e) {
+    throw translateSqliteError(e, file)
+  }
   const fk = db.pragma('foreign_key_check') as unknown[]
   if (fk.length > 0) throw new DbError('DB_CORRUPT', `Migration left ${fk.length} broken references.`)
 }
 
 function backupBeforeMigration(db: DB, file: string, from: number, to: number): void {
   const target = `${file}.before-v${to}-from-v${from}.sqlite`
+  fs.rmSync(`${target}.partial`, { force: true })
   if (!fs.existsSync(target)) backupTo(db, target)
+}
+
+// ---- The session: lock, probe, open writable or read-only, anchor, background check -------------
+
+export type LogMode = 'writable' | 'read-only' | 'unavailable'
+
+export interface LogStatus {
+  readonly mode: LogMode
+  /** What was found (empty when writable). */
+  readonly problems: readonly Problem[]
+  /** When the log was put in this mode. */
+  readonly since: string
+  /** The full check after open is still running. */
+  readonly checking: boolean
+  /** When the full check last passed, if it has. */
+  readonly checkedAt: string | null
+}
+
+export interface LogSession {
+  readonly file: string
+  /** The connection: the log itself when writable; a checked copy, read-only, in recovery mode. */
+  readonly db: ReadableDb | null
+  readonly lock: LogLock
+  status(): LogStatus
+  /** Resolves when the full check after open has finished (at once when there is none). */
+  readonly checked: Promise<void>
+  /** Closes the connection (without checkpointing a log found damaged) and releases the lock. */
+  close(): void
+}
+
+export interface SessionOptions extends OpenOptions {
+  readonly transport: string
+  /** Writes the keyed-chain marker (and a restore's audit row) as this actor. */
+  readonly actor: Actor
+  /** Run the full check after open (default true). */
+  readonly backgroundCheck?: boolean
+  /** Called for each problem found after open (the log has then gone read-only). */
+  readonly onProblem?: (p: Problem) => void
+  /** Called when the anchor could not be written after a commit (the commit itself is kept). */
+  readonly onAnchorError?: (e: unknown) => void
+  /** A lock already held (a restore reopens under the same lock). */
+  readonly lock?: LogLock
+}
+
+/** The reason every refused write carries. */
+export function readOnlyReason(problems: readonly Problem[], since: string): string {
+  const p = problems[0]
+  const what = p ? p.message : 'a check failed'
+  return `The follow-up log is open read-only since ${since} because ${lowerFirst(what)} Nothing was saved; restore a backup (see the banner) to continue.`
+}
+
+function lowerFirst(s: string): string {
+  return s.length > 0 && /^(The|A|An|Audit|Patient|Study)\b/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s
+}
+
+/**
+ * Opens the log the way the app does: takes the single-writer lock (LOG_LOCKED if another process
+ * has it), removes temporaries a crash left, probes the log on a copy, and then
+ * - opens it for writing (key, keyed chain, anchor after each commit, full check in the background);
+ * - or, when the probe found damage, tampering or lost commits, opens the checked COPY read-only
+ *   (every write refused with LOG_READ_ONLY naming what was found); the log itself is not touched;
+ * - or, when it cannot be read at all, holds no connection (`unavailable`): restoring is possible.
+ */
+export function openLogSession(file: string, opts: SessionOptions): LogSession {
+  const migrations = opts.migrations ?? MIGRATIONS
+  const now = (): Date => opts.actor.now()
+  try {
+    ensurePrivateDir(path.dirname(path.resolve(file)))
+  } catch (e) {
+    throw startError(e, file)
+  }
+  const lock = opts.lock ?? acquireLogLock(file, opts.transport, now())
+  try {
+    removeSideTemporaries(file)
+    const probe = probeLog(file, migrations, now())
+    if (probe.verdict === 'new' || probe.verdict === 'ok')
+      return writableSession(file, probe, lock, migrations, opts)
+    return recoverySession(file, probe, lock, now())
+  } catch (e) {
+    if (!opts.lock) lock.release()
+    throw startError(e, file)
+  }
+}
+
+/** A file-system failure while opening, named (full disk, read-only medium). */
+function startError(e: unknown, file: string): unknown {
+  const t = translateFsError(e, file)
+  if (t instanceof DbError && t !== e) return new DbError(t.code, startMessage(t.message), { cause: e })
+  return t
+}
+
+function recoverySession(file: string, probe: ProbeResult, lock: LogLock, at: Date): LogSession {
+  const since = at.toISOString()
+  let db: ReadableDb | null = null
+  let mode: LogMode = 'unavailable'
+  if (probe.verdict === 'read-only' && probe.copy) {
+    try {
+      db = new Database(probe.copy, { readonly: true, fileMustExist: true })
+      setAuditKey(db, probe.key)
+      setReadOnly(db, readOnlyReason(probe.problems, since))
+      mode = 'read-only'
+    } catch {
+      db = null
+    }
+  }
+  const status: LogStatus = { mode, problems: probe.problems, since, checking: false, checkedAt: null }
+  return {
+    file,
+    db,
+    lock,
+    status: () => status,
+    checked: Promise.resolve(),
+    close: () => {
+      if (db?.open) db.close()
+      discardCopy(probe.copy)
+      lock.release()
+    },
+  }
+}
+
+function writableSession(
+  file: string,
+  probe: ProbeResult,
+  lock: LogLock,
+  migrations: readonly Migration[],
+  opts: SessionOptions,
+): LogSession {
+  const now = (): Date => opts.actor.now()
+  const db = openChecked(file, migrations, opts.busyTimeoutMs ?? 5000)
+  let status: LogStatus = {
+    mode: 'writable',
+    problems: [],
+    since: now().toISOString(),
+    checking: opts.backgroundCheck !== false,
+    checkedAt: null,
+  }
+  let closed = false
+  try {
+    // The key (created on first open) and the keyed chain.
+    const key = probe.key ?? createKey(file)
+    setAuditKey(db, key)
+    let kf = keyedFrom(db)
+    let last: AuditHead | null = auditHead(db)
+    const writeCurrentAnchor = (): void => {
+      writeAnchor(file, makeAnchor(last, kf, kf === null ? null : keyIdOf(key), key, now()))
+    }
+    // Before the chain is keyed, the anchor holds the plain head (a crash between key and marker
+    // leaves a consistent state that the next open continues from).
+    if (!probe.anchor || kf === null) writeCurrentAnchor()
+    onCommit(db, () => {
+      if (kf === null) kf = keyedFrom(db)
+      const head = auditHead(db)
+      if (head?.seq === last?.seq && head?.hash === last?.hash) return
+      last = head
+      try {
+        writeCurrentAnchor()
+      } catch (e) {
+        opts.onAnchorError?.(e)
+      }
+    })
+    if (kf === null) {
+      writeTx(db, (tx) => startKeyedChain(tx, opts.actor))
+    }
+  } catch (e) {
+    db.close()
+    throw e
+  }
+
+  const goReadOnly = (p: Problem): void => {
+    const problems = [...status.problems, p]
+    const since = status.mode === 'writable' ? now().toISOString() : status.since
+    status = { ...status, mode: 'read-only', problems, since }
+    setReadOnly(db, readOnlyReason(problems, since))
+    opts.onProblem?.(p)
+  }
+  onDamage(db, goReadOnly)
+
+  const checked =
+    opts.backgroundCheck === false
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const steps = fullCheckSteps(db)
+          const step = (): void => {
+            if (closed || !db.open) return resolve()
+            let r: IteratorResult<Problem[], void>
+            try {
+              r = steps.next()
+            } catch (e) {
+              goReadOnly({
+                code: 'CORRUPT',
+                message: `The follow-up log could not be read in full (${(e as { code?: string }).code ?? String(e)}).`,
+                since: null,
+              })
+              status = { ...status, checking: false }
+              return resolve()
+            }
+            if (r.done) {
+              status = {
+                ...status,
+                checking: false,
+                checkedAt: status.mode === 'writable' ? now().toISOString() : null,
+              }
+              return resolve()
+            }
+            for (const p of r.value) goReadOnly(p)
+            setImmediate(step)
+          }
+          setImmediate(step)
+        })
+
+  return {
+    file,
+    db,
+    lock,
+    status: () => status,
+    checked,
+    close: () => {
+      closed = true
+      if (db.open) {
+        if (status.mode === 'writable') db.close()
+        else closeWithoutCheckpoint(db, file)
+      }
+      if (!opts.lock) lock.release()
+    },
+  }
+}
+
+/**
+ * Closes a connection to a log found damaged after open without SQLite's checkpoint on close (which
+ * would fold the -wal into the file and delete it): a second, read-only connection is open while
+ * the first closes, so the first is not the last; the read-only one cannot checkpoint.
+ */
+function closeWithoutCheckpoint(db: DB, file: string): void {
+  let guard: DB | null = null
+  try {
+    guard = new Database(file, { readonly: true, fileMustExist: true })
+    guard.prepare('SELECT 1').get()
+  } catch {
+    guard = null
+  }
+  db.close()
+  guard?.close()
 }

@@ -104,6 +104,8 @@ export interface PatientInput {
 export interface PatientRecord extends PatientInput {
   id: number
   isDemo: boolean
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
   /** Set when the patient was marked as entered in error (then every view skips them). */
   enteredInError: EnteredInError | null
   createdAt: string
@@ -203,6 +205,8 @@ export interface StudyRecord extends StudyInput {
   createdAt: string
   /** Set when the study was marked as entered in error (then views and the engine skip it). */
   enteredInError: EnteredInError | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 export interface RecommendationRecord<Output = unknown> {
@@ -258,6 +262,8 @@ export interface FollowUpItem {
   decision: RecordedDecision | null
   createdAt: string
   updatedAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 export interface WorklistQuery {
@@ -279,6 +285,8 @@ export interface WorklistRow {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
@@ -323,6 +331,8 @@ export interface PatientSummaryFacts {
   variant: VariantId | null
   lastStudyDate: IsoDate | null
   lastResult: StudyResult | null
+  /** The last result was derived from the study's RECIST measurements, not read. */
+  lastResultDerived: boolean
   cumulativeMsv: number | null
   doseEstimated: boolean
   doseIncomplete: boolean
@@ -355,6 +365,8 @@ export interface SurveillanceExitRecord {
   reopenedAt: string | null
   reopenedBy: string | null
   reopenReason: string | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A treatment with its id (for edits and corrections). */
@@ -362,6 +374,8 @@ export interface TreatmentRecord extends TreatmentFacts {
   id: number
   patientId: number
   enteredInError: EnteredInError | null
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A study marked as entered in error: kept, hidden from views and the engine, restorable. */
@@ -378,6 +392,8 @@ export interface BiomarkerRecord extends BiomarkerInput {
   id: number
   patientId: number
   createdAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** The patient's free-text note (one per patient). */
@@ -385,6 +401,8 @@ export interface PatientNote {
   patientId: number
   text: string
   updatedAt: string
+  /** Moves on with every change of the record (db/audit.ts, NEXT_VERSION); a change names the version it saw. */
+  version: number
 }
 
 /** A DICOMweb server as entered (`secret` undefined on an edit: keep the stored one). */

@@ -153,15 +153,44 @@ export function measure(limit: NumberLimit): z.ZodNumber {
   ).lt(below, { error: `${label} must be less than ${below}.` })
 }
 
+/** Messages for text that cannot be stored and shown back faithfully. */
+export const UNSAFE_TEXT = {
+  nul: 'Remove the invisible NUL character from this text (it can come with pasted text).',
+  surrogate: 'This text holds a broken character (half of an emoji or symbol); retype that part.',
+} as const
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Which rule `s` breaks: a NUL character, a lone surrogate (half a UTF-16 pair), or none. */
+export function unsafeText(s: string): keyof typeof UNSAFE_TEXT | null {
+  if (s.includes('\u0000')) return 'nul'
+  if (LONE_SURROGATE.test(s)) return 'surrogate'
+  return null
+}
+
+/**
+ * A string without NUL characters or lone surrogates: every text field of every request and of
+ * the case file is built from this (SQLite would store them, JSON and the screen would not give
+ * them back as typed).
+ */
+export function safeString(error?: string): z.ZodString {
+  return z
+    .string(error === undefined ? undefined : { error })
+    .refine((s) => !s.includes('\u0000'), { error: UNSAFE_TEXT.nul, params: { rule: 'no-nul' } })
+    .refine((s) => !LONE_SURROGATE.test(s), {
+      error: UNSAFE_TEXT.surrogate,
+      params: { rule: 'no-lone-surrogate' },
+    })
+}
+
 /** Trimmed, non-empty, at most `max` characters. */
 function text(max: number, empty: string, long: string): z.ZodString {
-  return z.string({ error: empty }).trim().min(1, { error: empty }).max(max, { error: long })
+  return safeString(empty).trim().min(1, { error: empty }).max(max, { error: long })
 }
 
 /** Free text a person may leave empty: '' is stored as null. */
 function optionalText(max: number) {
-  return z
-    .string()
+  return safeString()
     .trim()
     .max(max, { error: `Keep this under ${max} characters.` })
     .transform((s) => (s === '' ? null : s))
@@ -263,6 +292,8 @@ function lesionList<T extends z.ZodType>(lesion: T) {
     .max(LIST_LIMITS.lesions, { error: `At most ${LIST_LIMITS.lesions} lesions per study.` })
     .superRefine(
       (lesions, ctx) => {
+        // Runs even when the list itself was refused (`when`): it may then be anything, e.g. null.
+        if (!Array.isArray(lesions)) return
         const seen = new Set<string>()
         lesions.forEach((l: unknown, i) => {
           const id = typeof l === 'object' && l !== null ? (l as { id?: unknown }).id : undefined
@@ -461,8 +492,7 @@ const fileStudy = z
 /** One case of a `pnet-case/1` file. */
 export const caseSchema = z
   .object({
-    id: z
-      .string()
+    id: safeString()
       .refine((s) => s.trim() !== '', { params: { rule: 'non-empty' } })
       .meta({ description: "The case's identifier in this file; unique in the file.", pattern: '\\S' }),
     birthDate: calendarDate.nullable().default(null),

@@ -156,6 +156,8 @@ export const ALERT_CODES = [
   'egfr-30-to-44',
   // findings
   'progression',
+  /** Progression on the latest read study, already answered by a treatment started after it. */
+  'progression-answered',
   'new-lesion',
   'indeterminate-finding',
   'clinical-progression-suspected',

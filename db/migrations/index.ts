@@ -4,6 +4,8 @@ import { migration0020 } from './0020-item-kind'
 import { migration0030 } from './0030-demo-patients'
 import { migration0040 } from './0040-lifecycle'
 import { migration0060 } from './0060-biomarkers-notes'
+import { migration0065 } from './0065-record-version'
+import { migration0068 } from './0068-derived-result'
 import { migration0080 } from './0080-interop'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
@@ -13,6 +15,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0030,
   migration0040,
   migration0060,
+  migration0065,
+  migration0068,
   migration0080,
 ]
 

@@ -2,6 +2,7 @@ import { cached } from '../stmt'
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { BiomarkerInput, BiomarkerRecord, PatientNote } from '../types'
+import { NEXT_VERSION } from '../audit'
 
 // Biomarker values and the patient's note (migration 60). Reads take any connection; writes the
 // `WritableDb` of the service's transaction, which also writes their audit rows.
@@ -14,6 +15,7 @@ interface BiomarkerRow {
   value: number
   unit: string
   created_at: string
+  version: number
 }
 
 function toBiomarker(r: BiomarkerRow): BiomarkerRecord {
@@ -25,6 +27,7 @@ function toBiomarker(r: BiomarkerRow): BiomarkerRecord {
     value: r.value,
     unit: r.unit,
     createdAt: r.created_at,
+    version: r.version,
   }
 }
 
@@ -57,8 +60,8 @@ export function insertBiomarker(
   return Number(
     cached(
       db,
-      `INSERT INTO biomarker (patient_id, date, marker, value, unit, created_at)
-         VALUES (@patientId, @date, @marker, @value, @unit, @createdAt)`,
+      `INSERT INTO biomarker (patient_id, date, marker, value, unit, created_at, version)
+         VALUES (@patientId, @date, @marker, @value, @unit, @createdAt, ${NEXT_VERSION})`,
     ).run({ patientId, date: b.date, marker: b.marker, value: b.value, unit: b.unit, createdAt })
       .lastInsertRowid,
   )
@@ -72,13 +75,16 @@ interface NoteRow {
   patient_id: number
   text: string
   updated_at: string
+  version: number
 }
 
 /** The patient's note, or null when there is none. */
 export function getNote(db: ReadableDb, patientId: number): PatientNote | null {
   const row = cached(db, 'SELECT * FROM patient_note WHERE patient_id = ?').get(patientId) as
     NoteRow | undefined
-  return row ? { patientId: row.patient_id, text: row.text, updatedAt: row.updated_at } : null
+  return row
+    ? { patientId: row.patient_id, text: row.text, updatedAt: row.updated_at, version: row.version }
+    : null
 }
 
 /** Replaces the note; an empty text removes it (in the caller's write transaction). */
@@ -89,7 +95,8 @@ export function putNote(db: WritableDb, patientId: number, text: string | null, 
   }
   cached(
     db,
-    `INSERT INTO patient_note (patient_id, text, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (patient_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+    `INSERT INTO patient_note (patient_id, text, updated_at, version) VALUES (?, ?, ?, ${NEXT_VERSION})
+     ON CONFLICT (patient_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at,
+       version = excluded.version`,
   ).run(patientId, text, at)
 }

@@ -13,6 +13,7 @@ import type {
   ProcedureId,
   StatusReasonCode,
 } from '../types'
+import { NEXT_VERSION } from '../audit'
 
 interface ItemRow {
   id: number
@@ -37,6 +38,7 @@ interface ItemRow {
   decision_json: string | null
   created_at: string
   updated_at: string
+  version: number
 }
 
 function toItem(r: ItemRow): FollowUpItem {
@@ -69,6 +71,7 @@ function toItem(r: ItemRow): FollowUpItem {
     decision: r.decision_json === null ? null : (JSON.parse(r.decision_json) as RecordedDecision),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    version: r.version,
   }
 }
 
@@ -115,9 +118,9 @@ export function insertItem(db: WritableDb, item: NewItem): number {
     cached(
       db,
       `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
-           status, created_at, updated_at)
+           status, created_at, updated_at, version)
          VALUES (@patientId, @recommendationId, @kind, @procedure, @dueFrom, @dueTo, @reason, 'scheduled',
-           @at, @at)`,
+           @at, @at, ${NEXT_VERSION})`,
     ).run({
       patientId: item.patientId,
       recommendationId: item.recommendationId,
@@ -153,7 +156,8 @@ export function closeItem(
   cached(
     db,
     `UPDATE followup_item SET status = @status, status_reason_code = @reasonCode,
-       status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at
+       status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at,
+       version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -177,7 +181,8 @@ export function setOverride(db: WritableDb, id: number, o: FollowUpOverride, at:
   cached(
     db,
     `UPDATE followup_item SET override_procedure = @procedure, override_due_from = @dueFrom,
-       override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at
+       override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at,
+       version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -206,7 +211,7 @@ export function retargetItem(
   cached(
     db,
     `UPDATE followup_item SET recommendation_id = @recommendationId, kind = @kind, procedure = @procedure,
-       due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at
+       due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at, version = ${NEXT_VERSION}
      WHERE id = @id AND status = 'scheduled'`,
   ).run({
     id,
@@ -228,13 +233,14 @@ export function setItemSubject(
 ): void {
   cached(
     db,
-    'UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason WHERE id = @id',
+    `UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason,
+       version = ${NEXT_VERSION} WHERE id = @id`,
   ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
 }
 
 /** Keeps the decision recorded on a board or review item (closed in the same transaction). */
 export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
-  cached(db, 'UPDATE followup_item SET decision_json = @json WHERE id = @id').run({
+  cached(db, `UPDATE followup_item SET decision_json = @json, version = ${NEXT_VERSION} WHERE id = @id`).run({
     id,
     json: JSON.stringify(decision),
   })

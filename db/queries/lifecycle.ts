@@ -9,6 +9,7 @@ import type {
   TreatmentFacts,
   TreatmentRecord,
 } from '../types'
+import { NEXT_VERSION } from '../audit'
 
 // The follow-up lifecycle's records (migration 40): surveillance exits, "entered in error" marks
 // on studies, treatments and patients, and treatments by id. Reads take any connection; writes
@@ -26,6 +27,7 @@ interface ExitRow {
   reopened_at: string | null
   reopened_by: string | null
   reopen_reason: string | null
+  version: number
 }
 
 function toExit(r: ExitRow): SurveillanceExitRecord {
@@ -41,6 +43,7 @@ function toExit(r: ExitRow): SurveillanceExitRecord {
     reopenedAt: r.reopened_at,
     reopenedBy: r.reopened_by,
     reopenReason: r.reopen_reason,
+    version: r.version,
   }
 }
 
@@ -83,8 +86,8 @@ export function insertExit(
     cached(
       db,
       `INSERT INTO surveillance_exit (patient_id, reason_code, reason_text, attempts, left_on, recorded_by,
-           recorded_at)
-         VALUES (@patientId, @reason, @text, @attempts, @date, @by, @at)`,
+           recorded_at, version)
+         VALUES (@patientId, @reason, @text, @attempts, @date, @by, @at, ${NEXT_VERSION})`,
     ).run({ patientId, reason: e.reasonCode, text: e.text, attempts: e.attempts, date: e.date, by, at })
       .lastInsertRowid,
   )
@@ -93,7 +96,8 @@ export function insertExit(
 export function reopenExit(db: WritableDb, id: number, by: string, at: string, reason: string | null): void {
   cached(
     db,
-    `UPDATE surveillance_exit SET reopened_at = @at, reopened_by = @by, reopen_reason = @reason
+    `UPDATE surveillance_exit SET reopened_at = @at, reopened_by = @by, reopen_reason = @reason,
+       version = ${NEXT_VERSION}
      WHERE id = @id AND reopened_at IS NULL`,
   ).run({ id, by, at, reason })
 }
@@ -105,12 +109,12 @@ export function reopenExit(db: WritableDb, id: number, by: string, at: string, r
 export type ErrorMarkable = 'study' | 'treatment' | 'patient'
 
 const MARK_SQL: Record<ErrorMarkable, string> = {
-  study: `UPDATE study SET entered_in_error_at = @at, entered_in_error_by = @by, entered_in_error_reason = @reason
-    WHERE id = @id`,
+  study: `UPDATE study SET entered_in_error_at = @at, entered_in_error_by = @by, entered_in_error_reason = @reason,
+    version = ${NEXT_VERSION} WHERE id = @id`,
   treatment: `UPDATE treatment SET entered_in_error_at = @at, entered_in_error_by = @by,
-    entered_in_error_reason = @reason WHERE id = @id`,
+    entered_in_error_reason = @reason, version = ${NEXT_VERSION} WHERE id = @id`,
   patient: `UPDATE patient SET entered_in_error_at = @at, entered_in_error_by = @by,
-    entered_in_error_reason = @reason WHERE id = @id`,
+    entered_in_error_reason = @reason, version = ${NEXT_VERSION} WHERE id = @id`,
 }
 
 /** Marks a record as entered in error (who, when, why), or restores it (`mark` null). */
@@ -151,6 +155,7 @@ interface TreatmentRow {
   entered_in_error_at: string | null
   entered_in_error_by: string | null
   entered_in_error_reason: string | null
+  version: number
 }
 
 function toTreatment(r: TreatmentRow): TreatmentRecord {
@@ -161,6 +166,7 @@ function toTreatment(r: TreatmentRow): TreatmentRecord {
     date: r.date,
     completeResection: r.complete_resection === null ? null : r.complete_resection === 1,
     enteredInError: errorMark(r),
+    version: r.version,
   }
 }
 
@@ -188,8 +194,8 @@ export function insertTreatment(db: WritableDb, patientId: number, t: TreatmentF
   return Number(
     cached(
       db,
-      `INSERT INTO treatment (patient_id, kind, date, complete_resection)
-         VALUES (@patientId, @kind, @date, @complete)`,
+      `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
+         VALUES (@patientId, @kind, @date, @complete, ${NEXT_VERSION})`,
     ).run({
       patientId,
       kind: t.kind,
@@ -202,7 +208,8 @@ export function insertTreatment(db: WritableDb, patientId: number, t: TreatmentF
 export function updateTreatment(db: WritableDb, id: number, t: TreatmentFacts): void {
   cached(
     db,
-    `UPDATE treatment SET kind = @kind, date = @date, complete_resection = @complete WHERE id = @id`,
+    `UPDATE treatment SET kind = @kind, date = @date, complete_resection = @complete, version = ${NEXT_VERSION}
+     WHERE id = @id`,
   ).run({
     id,
     kind: t.kind,
@@ -211,7 +218,11 @@ export function updateTreatment(db: WritableDb, id: number, t: TreatmentFacts): 
   })
 }
 
-/** Touches the patient row so its `updated_at` says when its facts last changed. */
+/**
+ * Marks a change of the patient's record that is not a facts edit (one of its treatments changed):
+ * `updated_at` says when, and the record's version moves on, so a patient form opened before the
+ * change (it saves the treatments whole) is stale.
+ */
 export function touchPatient(db: WritableDb, id: number, at: string): void {
-  cached(db, 'UPDATE patient SET updated_at = @at WHERE id = @id').run({ id, at })
+  cached(db, `UPDATE patient SET updated_at = @at, version = ${NEXT_VERSION} WHERE id = @id`).run({ id, at })
 }

@@ -12,6 +12,7 @@ import type {
 } from '../types'
 import { errorMark } from './lifecycle'
 import { searchCondition } from './search'
+import { NEXT_VERSION } from '../audit'
 
 interface PatientRow {
   id: number
@@ -26,6 +27,7 @@ interface PatientRow {
   symptoms_asked: number
   requested_procedure: PatientRecord['requestedProcedure']
   is_demo: number
+  version: number
   created_at: string
   updated_at: string
   d_date: string | null
@@ -93,6 +95,7 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
     treatments,
     requestedProcedure: r.requested_procedure,
     isDemo: r.is_demo === 1,
+    version: r.version,
     enteredInError: errorMark(r),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -144,8 +147,8 @@ export function insertPatient(
   const id = Number(
     cached(
       db,
-      `INSERT INTO patient (mrn, name, created_at, updated_at)
-         VALUES (@mrn, @name, @at, @at)`,
+      `INSERT INTO patient (mrn, name, version, created_at, updated_at)
+         VALUES (@mrn, @name, ${NEXT_VERSION}, @at, @at)`,
     ).run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
   )
   if (opts.isDemo) cached(db, 'INSERT INTO demo_patients (patient_id) VALUES (?)').run(id)
@@ -160,7 +163,7 @@ export function writePatientFacts(db: WritableDb, id: number, input: PatientInpu
     `UPDATE patient SET mrn = @mrn, name = @name, birth_date = @birthDate, weight_kg = @weightKg,
        staging_complete = @stagingComplete, active_surveillance = @activeSurveillance, burden = @burden,
        suspected_recurrence = @suspectedRecurrence, requested_procedure = @requestedProcedure,
-       updated_at = @at
+       updated_at = @at, version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -220,7 +223,8 @@ function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
   cached(db, 'DELETE FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL').run(id)
   const addTreatment = cached(
     db,
-    'INSERT INTO treatment (patient_id, kind, date, complete_resection) VALUES (?, ?, ?, ?)',
+    `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
+     VALUES (?, ?, ?, ?, ${NEXT_VERSION})`,
   )
   for (const t of input.treatments) {
     addTreatment.run(id, t.kind, t.date, t.kind === 'resection' ? fromBool(t.completeResection) : null)

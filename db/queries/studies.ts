@@ -13,6 +13,7 @@ import type {
   WithdrawnStudy,
 } from '../types'
 import { errorMark } from './lifecycle'
+import { NEXT_VERSION } from '../audit'
 
 interface StudyRow {
   id: number
@@ -34,6 +35,7 @@ interface StudyRow {
   entered_in_error_at: string | null
   entered_in_error_by: string | null
   entered_in_error_reason: string | null
+  version: number
 }
 
 interface EventRow {
@@ -114,6 +116,7 @@ function toStudy(r: StudyRow, lesions: LesionInput[], events: DoseEventRecord[])
     note: r.note,
     createdAt: r.created_at,
     enteredInError,
+    version: r.version,
   }
 }
 
@@ -133,9 +136,9 @@ export function insertStudy(
     cached(
       db,
       `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
-           region, activity_mbq, agent, created_at, study_instance_uid, accession_number, dose_source)
+           region, activity_mbq, agent, created_at, version, study_instance_uid, accession_number, dose_source)
          VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
-           @region, @activityMbq, @agent, @createdAt, @uid, @accession, @doseSource)`,
+           @region, @activityMbq, @agent, @createdAt, ${NEXT_VERSION}, @uid, @accession, @doseSource)`,
     ).run({
       uid: imported?.studyInstanceUid ?? null,
       accession: imported?.accessionNumber ?? null,
@@ -154,22 +157,7 @@ export function insertStudy(
       createdAt,
     }).lastInsertRowid,
   )
-  const addLesion = cached(
-    db,
-    `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
-     VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
-  )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
-      key: l.id,
-      organ: l.organ,
-      nodal: fromBool(l.nodal),
-      role: l.role,
-      diameterMm: l.diameterMm,
-      status: l.status,
-    })
-  }
+  insertLesions(db, id, s.lesions)
   const addEvent = cached(
     db,
     `INSERT INTO dose_event (study_id, sop_instance_uid, event_uid, kind, ctdivol_mgy, dlp_mgy_cm, region,
@@ -245,7 +233,7 @@ export function requireStudy(db: ReadableDb, id: number): StudyRecord {
 
 /** Sets the reader's result of a stored study (in the caller's write transaction). */
 export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
-  cached(db, 'UPDATE study SET result = ? WHERE id = ?').run(result, id)
+  cached(db, `UPDATE study SET result = ?, version = ${NEXT_VERSION} WHERE id = ?`).run(result, id)
 }
 
 /** Whether (and by whom, when, why) the study is marked as entered in error. */
@@ -271,7 +259,7 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     db,
     `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
        effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
-       activity_mbq = @activityMbq, agent = @agent
+       activity_mbq = @activityMbq, agent = @agent, version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
     id,
@@ -287,14 +275,19 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     agent: d.agent,
   })
   cached(db, 'DELETE FROM lesion WHERE study_id = @id').run({ id })
-  const addLesion = cached(
+  insertLesions(db, id, s.lesions)
+}
+
+/** Writes a study's lesions (after its row, or after its old lesions were removed). */
+function insertLesions(db: WritableDb, studyId: number, lesions: StudyInput['lesions']): void {
+  const add = cached(
     db,
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )
-  for (const l of s.lesions) {
-    addLesion.run({
-      studyId: id,
+  for (const l of lesions) {
+    add.run({
+      studyId,
       key: l.id,
       organ: l.organ,
       nodal: fromBool(l.nodal),

@@ -11,6 +11,7 @@ export function writeSummary(db: WritableDb, patientId: number, s: PatientSummar
   cached(
     db,
     `UPDATE patient SET variant = @variant, last_study_date = @lastStudyDate, last_result = @lastResult,
+       last_result_derived = @lastResultDerived,
        cumulative_msv = @cumulativeMsv, dose_estimated = @doseEstimated, dose_incomplete = @doseIncomplete
      WHERE id = @patientId`,
   ).run({
@@ -18,6 +19,7 @@ export function writeSummary(db: WritableDb, patientId: number, s: PatientSummar
     variant: s.variant,
     lastStudyDate: s.lastStudyDate,
     lastResult: s.lastResult,
+    lastResultDerived: s.lastResultDerived ? 1 : 0,
     cumulativeMsv: s.cumulativeMsv,
     doseEstimated: s.doseEstimated ? 1 : 0,
     doseIncomplete: s.doseIncomplete ? 1 : 0,

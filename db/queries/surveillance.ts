@@ -92,19 +92,25 @@ export interface FulfilledStep {
   mrn: string
   /** The window in force when it closed: the radiologist's override, else the suggestion. */
   window: { from: IsoDate; to: IsoDate }
+  /** The study that fulfilled the step (recorded here, or done elsewhere). */
+  studyId: number
   studyDate: IsoDate
 }
 
 /**
  * Imaging steps closed by their study (recorded, or done elsewhere) whose study is dated in
- * [from, to]; a study or patient entered in error is not counted.
+ * [from, to], of one patient or of all, newest study first; a study or patient entered in error is
+ * not counted.
  */
-export function fulfilledSteps(db: ReadableDb, from: IsoDate, to: IsoDate): FulfilledStep[] {
+export function fulfilledSteps(
+  db: ReadableDb,
+  q: { from: IsoDate; to: IsoDate; patientId?: number },
+): FulfilledStep[] {
   const rows = cached(
     db,
     `SELECT f.id AS item_id, f.patient_id, p.name, p.mrn,
        coalesce(f.override_due_from, f.due_from) AS due_from, coalesce(f.override_due_to, f.due_to) AS due_to,
-       s.date AS study_date
+       s.id AS study_id, s.date AS study_date
      FROM followup_item f
      JOIN study s ON s.id = f.fulfilled_by_study_id
      JOIN patient p ON p.id = f.patient_id
@@ -112,14 +118,16 @@ export function fulfilledSteps(db: ReadableDb, from: IsoDate, to: IsoDate): Fulf
        AND f.kind IN ('imaging', 'imaging-now', 'treatment-response')
        AND s.entered_in_error_at IS NULL AND p.entered_in_error_at IS NULL
        AND s.date >= :from AND s.date <= :to
-     ORDER BY s.date, f.id`,
-  ).all({ from, to }) as Array<{
+       AND (:patientId IS NULL OR f.patient_id = :patientId)
+     ORDER BY s.date DESC, f.id DESC`,
+  ).all({ from: q.from, to: q.to, patientId: q.patientId ?? null }) as Array<{
     item_id: number
     patient_id: number
     name: string
     mrn: string
     due_from: string
     due_to: string
+    study_id: number
     study_date: string
   }>
   return rows.map((r) => ({
@@ -128,6 +136,7 @@ export function fulfilledSteps(db: ReadableDb, from: IsoDate, to: IsoDate): Fulf
     name: r.name,
     mrn: r.mrn,
     window: { from: r.due_from, to: r.due_to },
+    studyId: r.study_id,
     studyDate: r.study_date,
   }))
 }

@@ -1,5 +1,6 @@
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
+import { NEXT_VERSION } from '../audit'
 
 // Undo (issue 8.5): before each change of a patient, the patient's whole follow-up state (facts,
 // studies and lesions, treatments, follow-up items, surveillance exits) is kept as the rows as
@@ -55,6 +56,17 @@ const DELETE: Record<ChildTable, string> = {
 
 const NAME = /^[a-z_][a-z0-9_]*$/
 
+/** The ids of a patient's studies, follow-up items or exits (for auditing what an undo put back). */
+export function patientRecordIds(
+  db: ReadableDb,
+  table: 'study' | 'followup_item' | 'surveillance_exit',
+  patientId: number,
+): number[] {
+  return cached(db, `${SELECT[table].replace('SELECT *', 'SELECT id')}`)
+    .pluck()
+    .all(patientId) as number[]
+}
+
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
   const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
@@ -62,24 +74,80 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
   return { patient, tables }
 }
 
-/** Puts the patient's state back exactly as in `snap` (same ids), in the caller's transaction. */
+/**
+ * Rows no other row or audit entry points at by id, which a change deletes and writes anew (a facts
+ * edit rewrites the treatments, a study edit its lesions): SQLite may since have given their ids to
+ * rows of another patient, and an undo then puts them back under new ids.
+ */
+const REKEYABLE = new Set<ChildTable>(['treatment', 'lesion', 'dose_event'])
+
+/** The child tables whose rows are records with a version (db/audit.ts, NEXT_VERSION). */
+const VERSIONED = new Set<ChildTable>(['treatment', 'study', 'followup_item', 'surveillance_exit'])
+
+/**
+ * Puts the patient's state back as in `snap` (same ids, same content), in the caller's transaction.
+ * Versions never go back: an undo is one more change, so a form opened before it is stale. The
+ * patient's record gets a new version; so does every study, treatment, follow-up item and exit the
+ * undo changes, adds back or removes; one it leaves as it is keeps its version.
+ */
 export function restorePatient(db: WritableDb, patientId: number, snap: PatientSnapshot): void {
+  const now = snapshotPatient(db, patientId)
   for (const t of [...CHILD_TABLES].reverse()) cached(db, DELETE[t]).run(patientId)
-  const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && NAME.test(c))
-  cached(db, `UPDATE patient SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({
+  const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && c !== 'version' && NAME.test(c))
+  const set = [...cols.map((c) => `${c} = @${c}`), `version = ${NEXT_VERSION}`].join(', ')
+  cached(db, `UPDATE patient SET ${set} WHERE id = @id`).run({
     ...pick(snap.patient, cols),
     id: patientId,
   })
   for (const t of CHILD_TABLES) {
-    // A snapshot kept before schema 80 has no dose events.
+    // A state kept before schema 80 has no dose events.
     for (const row of snap.tables[t] ?? []) {
-      const names = Object.keys(row).filter((c) => NAME.test(c))
+      const taken =
+        REKEYABLE.has(t) && cached(db, `SELECT 1 FROM ${t} WHERE id = ?`).pluck().get(row['id']) !== undefined
+      const names = Object.keys(row).filter((c) => c !== 'version' && NAME.test(c) && !(taken && c === 'id'))
+      if (!VERSIONED.has(t)) {
+        cached(
+          db,
+          `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,
+        ).run(pick(row, names))
+        continue
+      }
+      const kept = unchangedVersion(now, snap, t, row)
       cached(
         db,
-        `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,
-      ).run(pick(row, names))
+        `INSERT INTO ${t} (${names.join(', ')}, version)
+         VALUES (${names.map((c) => `@${c}`).join(', ')}, ${kept === null ? NEXT_VERSION : '@version'})`,
+      ).run({ ...pick(row, names), ...(kept === null ? {} : { version: kept }) })
     }
   }
+}
+
+/**
+ * The version a restored row keeps: the stored row's, when it is there with the same content (a
+ * study with the same lesions too); null when the undo changes or adds it back.
+ */
+function unchangedVersion(
+  now: PatientSnapshot,
+  snap: PatientSnapshot,
+  t: ChildTable,
+  row: Row,
+): number | null {
+  const current = now.tables[t].find((r) => r['id'] === row['id'])
+  if (!current || !sameContent(current, row, ['version'])) return null
+  if (t === 'study') {
+    const lesions = (s: PatientSnapshot) => s.tables.lesion.filter((l) => l['study_id'] === row['id'])
+    const a = lesions(now)
+    const b = lesions(snap)
+    if (a.length !== b.length || a.some((l, i) => !sameContent(l, b[i]!, ['id']))) return null
+  }
+  return current['version'] as number
+}
+
+/** Whether two stored rows hold the same values in every column but `except`. */
+function sameContent(a: Row, b: Row, except: readonly string[]): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)])
+  for (const k of keys) if (!except.includes(k) && a[k] !== b[k]) return false
+  return true
 }
 
 function pick(row: Row, cols: readonly string[]): Row {

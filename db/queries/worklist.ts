@@ -26,6 +26,7 @@ interface Row {
   variant: WorklistRow['variant']
   last_study_date: string | null
   last_result: WorklistRow['lastResult']
+  last_result_derived: number
   cumulative_msv: number | null
   dose_estimated: number
   dose_incomplete: number
@@ -53,6 +54,7 @@ function toRow(r: Row, flags: WorklistFlags = NO_FLAGS): WorklistRow {
     variant: r.variant,
     lastStudyDate: r.last_study_date,
     lastResult: r.last_result,
+    lastResultDerived: r.last_result_derived === 1,
     cumulativeMsv: r.cumulative_msv,
     doseEstimated: r.dose_estimated === 1,
     doseIncomplete: r.dose_incomplete === 1,
@@ -106,7 +108,7 @@ function flagsOf(db: ReadableDb, ids: readonly number[]): Map<number, WorklistFl
   return out
 }
 
-const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result,
+const COLUMNS = `p.id AS patient_id, p.name, p.mrn, ${IS_DEMO} AS is_demo, p.variant, p.last_study_date, p.last_result, p.last_result_derived,
   p.cumulative_msv, p.dose_estimated, p.dose_incomplete, f.id AS item_id, f.kind,
   coalesce(f.override_procedure, f.procedure) AS procedure, ${EFF_FROM} AS due_from, ${EFF_TO} AS due_to,
   (f.override_reason_code IS NOT NULL) AS overridden, f.reason`

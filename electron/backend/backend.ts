@@ -1,22 +1,36 @@
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '../../db/open'
-import type { ReadableDb } from '../../db/tx'
-import type { Handlers } from '../contract/contract'
-import { dailyBackup } from '../../db/backup'
+import { auditKeyOf, type Actor } from '../../db/audit'
+import { dailyBackup, listBackups, removePartialBackups } from '../../db/backup'
+import { DbError } from '../../db/errors'
+import { ensurePrivateDir, readKey } from '../../db/integrity-files'
+import { recordRestore, restoreFiles, type RestoreDone } from '../../db/integrity-restore'
+import { acquireLogLock, type LogLock } from '../../db/lock'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
+import { openLogSession, type LogSession } from '../../db/open'
+import { translateFsError, type ReadableDb } from '../../db/tx'
+import { CALLS } from '../contract/calls'
+import type { Handlers, LogStatusView } from '../contract/contract'
+import { ApiFailure } from '../contract/dispatch'
 import { createHandlers, localToday } from './handlers'
 import { Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
 import { Uploads } from './uploads'
 
 export interface Backend {
+  /** The open log (a read-only copy in recovery mode); LOG_UNAVAILABLE when it could not be opened. */
   readonly db: ReadableDb
+  /** Stable across restores: each call goes to the log as it is now. */
   readonly handlers: Handlers
   readonly dataFile: string
   /** The app's log file (failures only, never patient data), in `logs/` beside the data file. */
   readonly log: AppLog
   /** Long jobs (CSV import, PACS): their status is also read through `jobs.status`. */
   readonly jobs: Jobs
+  /** Writable, read-only (recovery) or unavailable, with what was found. */
+  status(): LogStatusView
+  /** Resolves when the full check after open (and the daily backup after it) has finished. */
+  readonly checked: Promise<void>
   close(): void
 }
 
@@ -32,7 +46,14 @@ export function resolveDataFile(argv: readonly string[], env: NodeJS.ProcessEnv,
   return path.resolve(chosen && chosen.trim() ? chosen : path.join(defaultDir, DATA_FILE_NAME))
 }
 
-/** Opens the log and builds the handlers: the same back end behind either transport. */
+/**
+ * Opens the log and builds the handlers: the same back end behind either transport.
+ *
+ * Takes the log's single-writer lock (LOG_LOCKED, thrown, names the process that has it), removes
+ * what a killed backup left, and opens the log through its checks (db/open.ts `openLogSession`).
+ * A log that fails them opens read-only (or not at all) with the problem named in `status()`;
+ * the restore calls work in every state. The daily backup is taken after the full check passed.
+ */
 export function openBackend(opts: {
   dataFile: string
   transport: 'electron' | 'web'
@@ -43,46 +64,188 @@ export function openBackend(opts: {
   busyTimeoutMs?: number
   /** Where failures are written; default `logs/pnet.log` beside the data file. */
   log?: AppLog
+  /** Run the full check after open (default true; the daily backup waits for it). */
+  backgroundCheck?: boolean
 }): Backend {
   const log = opts.log ?? openLog(logFileFor(opts.dataFile))
-  const db = openDatabase(
-    opts.dataFile,
-    opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {},
-  )
-  log.info(`pNET Follow-up ${opts.version} (${opts.transport}) opened ${opts.dataFile}`)
   const user = opts.user ?? safeUserName()
   const now = opts.now ?? (() => new Date())
+  const actor: Actor = { user, now }
   const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
-  // A checked copy per day, taken at open. A failed backup is reported, never fatal: the log
-  // itself is untouched by it.
-  let backupError: string | null = null
   try {
-    dailyBackup(db, backupDir, localToday(now()))
+    ensurePrivateDir(path.dirname(opts.dataFile))
   } catch (e) {
-    backupError = e instanceof Error ? e.message : String(e)
-    log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
+    throw translateFsError(e, opts.dataFile)
   }
+  const lock: LogLock = acquireLogLock(opts.dataFile, opts.transport, now())
+  // Long jobs and files on their way in outlive a restore (a job reads the log as it is then).
   const jobs = new Jobs(now)
-  const handlers = createHandlers({
-    jobs,
-    uploads: new Uploads(),
-    db,
-    actor: { user, now },
-    transport: opts.transport,
-    dataFile: opts.dataFile,
-    logFile: log.file,
-    version: opts.version,
-    backupDir,
-    backupError,
-  })
+  const uploads = new Uploads()
+
+  let session: LogSession
+  let backupError: string | null = null
+  let restored: LogStatusView['restored'] = null
+  let current: Handlers
+  let checked: Promise<void> = Promise.resolve()
+
+  const open = (): void => {
+    for (const f of removePartialBackups(backupDir)) log.info(`removed the unfinished backup ${f}`)
+    session = openLogSession(opts.dataFile, {
+      transport: opts.transport,
+      actor,
+      lock,
+      ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
+      ...(opts.backgroundCheck !== undefined ? { backgroundCheck: opts.backgroundCheck } : {}),
+      onProblem: (p) => log.error(`the follow-up log is now read-only: ${p.code} ${p.message}`),
+      onAnchorError: (e) => log.error(`the audit anchor could not be written: ${describeError(e)}`),
+    })
+    const s = session.status()
+    if (s.mode === 'writable')
+      log.info(`pNET Follow-up ${opts.version} (${opts.transport}) opened ${opts.dataFile}`)
+    else
+      log.error(
+        `pNET Follow-up ${opts.version} (${opts.transport}) opened ${opts.dataFile} ${s.mode}: ` +
+          s.problems.map((p) => `${p.code} ${p.message}`).join(' | '),
+      )
+    current = session.db ? handlersFor(session.db) : unavailableHandlers()
+    const thisSession = session
+    checked = session.checked.then(() => {
+      // A checked copy per day, taken once the full check passed. A failed backup is reported,
+      // never fatal: the log itself is untouched by it.
+      if (thisSession !== session || thisSession.status().mode !== 'writable' || !thisSession.db?.open) return
+      try {
+        dailyBackup(thisSession.db, backupDir, localToday(now()), undefined, now())
+        backupError = null
+      } catch (e) {
+        backupError = e instanceof Error ? e.message : String(e)
+        log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
+      }
+    })
+  }
+
+  const status = (): LogStatusView => {
+    const s = session.status()
+    return {
+      mode: s.mode,
+      problems: s.problems.map((p) => ({ code: p.code, message: p.message, since: p.since })),
+      since: s.since,
+      checking: s.checking,
+      checkedAt: s.checkedAt,
+      restored,
+    }
+  }
+
+  const handlersFor = (db: ReadableDb): Handlers =>
+    createHandlers({
+      jobs,
+      uploads,
+      db,
+      actor,
+      transport: opts.transport,
+      dataFile: opts.dataFile,
+      logFile: log.file,
+      version: opts.version,
+      backupDir,
+      backupError: () => backupError,
+      logStatus: status,
+    })
+
+  /** No connection: every data call answers LOG_UNAVAILABLE with what was found. */
+  const unavailableHandlers = (): Handlers => {
+    const out: Record<string, (req: never) => unknown> = {}
+    for (const name of CALLS) {
+      if (name === 'app.info') {
+        out[name] = () => ({
+          version: opts.version,
+          transport: opts.transport,
+          dataFile: opts.dataFile,
+          logFile: log.file,
+          schemaVersion: LATEST_SCHEMA_VERSION,
+          today: localToday(now()),
+          backupDir,
+          backupError,
+          log: status(),
+        })
+        continue
+      }
+      out[name] = () => {
+        const p = session.status().problems[0]
+        throw new ApiFailure({
+          code: 'LOG_UNAVAILABLE',
+          message: `${p ? p.message : 'The follow-up log could not be opened.'} Restore a backup to continue.`,
+        })
+      }
+    }
+    return out as unknown as Handlers
+  }
+
+  const restore = (file: string): LogStatusView => {
+    const known = listBackups(backupDir, opts.dataFile).find((b) => b.file === file)
+    if (!known)
+      throw new ApiFailure({
+        code: 'NOT_FOUND',
+        message: 'That backup is not in the list; choose one again.',
+      })
+    const key = session.db ? auditKeyOf(session.db) : null
+    const keyRead = readKey(opts.dataFile)
+    const useKey = key ?? (keyRead.kind === 'present' ? keyRead.key : null)
+    session.close()
+    let done: RestoreDone
+    try {
+      done = restoreFiles(opts.dataFile, file, useKey, MIGRATIONS, now())
+    } catch (e) {
+      // Nothing was moved when the backup failed its check: reopen the log as it was.
+      open()
+      throw e
+    }
+    log.info(
+      `restored ${opts.dataFile} from ${file}; the previous files were kept as ${done.setAside.join(', ')}`,
+    )
+    restored = { from: file, setAside: done.setAside, at: now().toISOString() }
+    open()
+    if (session.db && session.status().mode === 'writable') recordRestore(session.db, actor, done)
+    return status()
+  }
+
+  try {
+    open()
+  } catch (e) {
+    lock.release()
+    throw e
+  }
+
+  const handlers: Record<string, (req: never) => unknown> = {}
+  for (const name of CALLS) {
+    handlers[name] = (req: never) => {
+      if (name === 'log.status') return status()
+      if (name === 'log.backups') return listBackups(backupDir, opts.dataFile)
+      if (name === 'log.restore') return restore((req as { file: string }).file)
+      if (name === 'app.backup' && session.status().mode !== 'writable')
+        throw new ApiFailure({
+          code: session.db ? 'LOG_READ_ONLY' : 'LOG_UNAVAILABLE',
+          message:
+            'No backup is taken while the log is in recovery mode: it would not pass its check, and older good backups must be kept.',
+        })
+      return (current[name] as (r: never) => unknown)(req)
+    }
+  }
+
   return {
-    db,
-    handlers,
+    get db(): ReadableDb {
+      if (!session.db) throw new DbError('LOG_UNAVAILABLE', 'The follow-up log could not be opened.')
+      return session.db
+    },
+    handlers: handlers as unknown as Handlers,
     dataFile: opts.dataFile,
     log,
     jobs,
+    status,
+    get checked() {
+      return checked
+    },
     close: () => {
-      if (db.open) db.close()
+      session.close()
+      lock.release()
     },
   }
 }

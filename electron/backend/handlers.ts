@@ -1,6 +1,5 @@
-import path from 'node:path'
 import type { Actor } from '../../db/audit'
-import { backupTo } from '../../db/backup'
+import { manualBackup } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
 import { getNote, listBiomarkers } from '../../db/queries/biomarkers'
@@ -12,8 +11,9 @@ import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from 
 import type { ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
-import type { Handlers, StoredRecommendation } from '../contract/contract'
+import type { Handlers, LogStatusView, StoredRecommendation } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
+import { adherenceReport, patientAdherence } from './services/adherence'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
@@ -58,9 +58,8 @@ import { calendarExport, fhirExport, worklistRows, type ExportContext } from './
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
-import { fulfilledSteps, leftPage } from '../../db/queries/surveillance'
+import { leftPage } from '../../db/queries/surveillance'
 import { lastUndo } from '../../db/queries/undo'
-import { stepTiming, summarizeAdherence } from '../../engine'
 
 export interface HandlerContext {
   /** The log as opened: handlers read through it; every write is a service's `writeTx`. */
@@ -74,8 +73,10 @@ export interface HandlerContext {
   readonly version: string
   /** Where daily and manual backups go. */
   readonly backupDir: string
-  /** Why today's automatic backup failed, if it did. */
-  readonly backupError: string | null
+  /** Why today's automatic backup failed, if it did (it is taken after the check at open). */
+  readonly backupError: () => string | null
+  /** The log's mode and what its checks found. */
+  readonly logStatus: () => LogStatusView
   /** Long jobs and files on their way in (a fresh set when not given). */
   readonly jobs?: Jobs
   readonly uploads?: Uploads
@@ -126,6 +127,15 @@ function publicError(e: unknown): unknown {
     case 'CONFLICT':
     case 'DB_BUSY':
     case 'DB_CONSTRAINT':
+    case 'DB_DISK_FULL':
+    case 'DB_READ_ONLY_MEDIA':
+    case 'DB_MOVED':
+    case 'DB_IO':
+    case 'DB_CORRUPT':
+    case 'LOG_READ_ONLY':
+    case 'LOG_UNAVAILABLE':
+    case 'LOG_LOCKED':
+    case 'STALE':
       return new ApiFailure({ code: e.code, message: e.message })
     default:
       return e
@@ -183,12 +193,12 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       schemaVersion: LATEST_SCHEMA_VERSION,
       today: today(),
       backupDir: ctx.backupDir,
-      backupError: ctx.backupError,
+      backupError: ctx.backupError(),
+      log: ctx.logStatus(),
     }),
     'app.backup': () => {
-      const stamp = actor.now().toISOString().replace(/[:.]/g, '-')
-      const made = backupTo(db, path.join(ctx.backupDir, `pnet-followup-manual-${stamp}.sqlite`))
-      return made
+      const made = manualBackup(db, ctx.backupDir, actor.now())
+      return { file: made.file, bytes: made.bytes }
     },
     'patients.list': (req) => listPatients(db, req),
     'patients.get': (req) => requirePatient(db, req.id),
@@ -199,7 +209,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'patients.update': (req) => {
       checkPatient(req.patient, today(), 'patient.')
       if (!getPatient(db, req.id)) throw invalid(`No patient with id ${req.id}.`)
-      return updatePatient(fu, req.id, req.patient)
+      return updatePatient(fu, req.id, req.patient, req.version)
     },
     'patients.detail': (req) => {
       const patient = requirePatient(db, req.id)
@@ -222,6 +232,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
           : null,
         biomarkers: listBiomarkers(db, req.id),
         note: getNote(db, req.id),
+        adherence: patientAdherence(db, req.id),
       }
     },
     'biomarkers.add': (req) => {
@@ -229,36 +240,29 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
         throw invalid('The date is in the future.', { 'biomarker.date': 'The date is in the future.' })
       return addBiomarker({ db, actor }, req.patientId, req.biomarker)
     },
-    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id),
-    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.text) }),
+    'biomarkers.remove': (req) => removeBiomarker({ db, actor }, req.id, req.version),
+    'notes.set': (req) => ({ note: setNote({ db, actor }, req.patientId, req.version, req.text) }),
     'studies.record': (req) => recordStudy(fu, req.patientId, req.study),
-    'studies.setResult': (req) => setResult(fu, req.studyId, req.result),
-    'studies.update': (req) => updateStudy(fu, req.studyId, req.study),
-    'studies.markError': (req) => markStudyError(fu, req.studyId, req.reason),
-    'studies.restore': (req) => restoreStudy(fu, req.studyId),
-    'treatments.update': (req) => updateTreatment(fu, req.treatmentId, req.treatment),
-    'treatments.markError': (req) => markTreatmentError(fu, req.treatmentId, req.reason),
-    'treatments.restore': (req) => restoreTreatment(fu, req.treatmentId),
-    'patients.markError': (req) => markPatientError(fu, req.id, req.reason),
-    'patients.restore': (req) => restorePatient(fu, req.id),
+    'studies.setResult': (req) => setResult(fu, req.studyId, req.version, req.result),
+    'studies.update': (req) => updateStudy(fu, req.studyId, req.version, req.study),
+    'studies.markError': (req) => markStudyError(fu, req.studyId, req.version, req.reason),
+    'studies.restore': (req) => restoreStudy(fu, req.studyId, req.version),
+    'treatments.update': (req) => updateTreatment(fu, req.treatmentId, req.version, req.treatment),
+    'treatments.markError': (req) => markTreatmentError(fu, req.treatmentId, req.version, req.reason),
+    'treatments.restore': (req) => restoreTreatment(fu, req.treatmentId, req.version),
+    'patients.markError': (req) => markPatientError(fu, req.id, req.version, req.reason),
+    'patients.restore': (req) => restorePatient(fu, req.id, req.version),
     'patients.undo': (req) => undoLastChange(fu, req.patientId),
-    'followup.doneElsewhere': (req) => doneElsewhere(fu, req.itemId, req.study),
+    'followup.doneElsewhere': (req) => doneElsewhere(fu, req.itemId, req.version, req.study),
     'followup.recordDecision': (req) => recordDecision(fu, req),
     'surveillance.leave': (req) => leaveSurveillance(fu, req.patientId, req.exit),
-    'surveillance.reopen': (req) => reopenSurveillance(fu, req.patientId, req.reason),
+    'surveillance.reopen': (req) =>
+      reopenSurveillance(fu, req.patientId, { exitId: req.exitId, version: req.version }, req.reason),
     'worklist.left': (req) => leftPage(db, req),
-    'followup.adherence': (req) => {
-      const steps = fulfilledSteps(db, req.from, req.to)
-      return {
-        from: req.from,
-        to: req.to,
-        summary: summarizeAdherence(steps),
-        items: steps.slice(0, 500).map((s) => ({ ...s, timing: stepTiming(s.window, s.studyDate) })),
-      }
-    },
+    'followup.adherence': (req) => adherenceReport(db, req),
     'followup.setStatus': (req) => setItemStatus(fu, req),
     'followup.override': (req) =>
-      overrideItem(fu, req.itemId, {
+      overrideItem(fu, req.itemId, req.version, {
         procedure: req.procedure,
         due: req.due,
         reasonCode: req.reasonCode,
@@ -301,5 +305,13 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),
+    // Answered by the back end itself (electron/backend/backend.ts), in every state of the log.
+    'log.status': () => ctx.logStatus(),
+    'log.backups': () => {
+      throw new Error('log.backups is answered by the back end')
+    },
+    'log.restore': () => {
+      throw new Error('log.restore is answered by the back end')
+    },
   }
 }

@@ -58,6 +58,9 @@ export const CALLS = [
   'demo.status',
   'demo.load',
   'demo.remove',
+  'log.status',
+  'log.backups',
+  'log.restore',
 ] as const
 
 export type CallName = (typeof CALLS)[number]

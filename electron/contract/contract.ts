@@ -12,8 +12,11 @@ import {
   noteText,
   patientInput,
   reasonText,
+  safeText,
   surveillanceExit,
   treatmentInput,
+  trimmedText,
+  version,
 } from './schemas'
 import type {
   BiomarkerRecord,
@@ -74,6 +77,41 @@ export interface AppInfo {
   backupDir: string
   /** Why today's automatic backup failed, if it did. */
   backupError: string | null
+  /** Whether the log may be written, and what its checks found. */
+  log: LogStatusView
+}
+
+/** A problem a check found in the log (db/integrity.ts). */
+export interface LogProblemView {
+  code: string
+  message: string
+  /** From when the log cannot be trusted (the last good change), when known. */
+  since: string | null
+}
+
+/** The log's state: writable, read-only (recovery mode) or unavailable (only a restore is possible). */
+export interface LogStatusView {
+  mode: 'writable' | 'read-only' | 'unavailable'
+  problems: LogProblemView[]
+  /** When the log was put in this mode. */
+  since: string
+  /** The full check after open is still running. */
+  checking: boolean
+  checkedAt: string | null
+  /** After a restore: the backup restored and where the previous files were kept. */
+  restored: { from: string; setAside: string[]; at: string } | null
+}
+
+/** A backup the restore screen lists. */
+export interface BackupView {
+  file: string
+  name: string
+  kind: 'daily' | 'manual' | 'before-migration' | 'other'
+  createdAt: string
+  bytes: number
+  patients: number | null
+  auditHead: { seq: number; hash: string } | null
+  checked: boolean
 }
 
 /**
@@ -107,6 +145,8 @@ export interface PatientDetail {
   biomarkers: BiomarkerRecord[]
   /** The radiologist's free-text note, or null. */
   note: PatientNote | null
+  /** On time / early / late of each of the patient's closed imaging steps, whenever done. */
+  adherence: AdherenceReport
 }
 
 /** What the follow-up lifecycle decided (engine/followup/reconcile.ts), in words. */
@@ -130,12 +170,16 @@ export interface StepResult {
 /** A patient who left surveillance, for the worklist's list (with the reason, person and date). */
 export type LeftRow = LeftRowData
 
+/** One closed imaging step and how its study fell against the window in force. */
 export interface AdherenceItem {
   itemId: number
   patientId: number
   name: string
   mrn: string
+  /** The window in force when it closed (the radiologist's override, else the suggestion). */
   window: { from: string; to: string }
+  /** The study that fulfilled it. */
+  studyId: number
   studyDate: string
   timing: StepTiming
 }
@@ -143,8 +187,9 @@ export interface AdherenceItem {
 export interface AdherenceReport {
   from: string
   to: string
+  /** Counts every closed imaging step whose study is dated in [from, to]. */
   summary: AdherenceSummary
-  /** The closed imaging steps counted, oldest study first (at most 500). */
+  /** The steps counted, newest study first (at most 500; `summary.steps` counts them all). */
   items: AdherenceItem[]
 }
 
@@ -395,27 +440,41 @@ export const contract = {
   'app.backup': spec<{ file: string; bytes: number }>()(z.strictObject({})),
   'patients.list': spec<Page<PatientSummary>>()(
     z.strictObject({
-      query: z.string().max(100).optional(),
+      query: safeText(100).optional(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
     }),
   ),
   'patients.get': spec<PatientRecord>()(z.strictObject({ id })),
   'patients.create': spec<PatientRecord>()(patientInput),
-  'patients.update': spec<PatientRecord>()(z.strictObject({ id, patient: patientInput })),
+  'patients.update': spec<PatientRecord>()(
+    z.strictObject({
+      id,
+      /** The version the person edited (PatientRecord.version); a stale one is refused (STALE). */
+      version,
+      patient: patientInput,
+    }),
+  ),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
   /** `study.result` must be chosen: a result, or `not-read-yet`. */
   'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: explicitStudy })),
+  // Every call that changes a stored record names the `version` of it the person saw (the study's,
+  // the treatment's, the item's…); one changed by someone else since is refused with STALE.
   /** Edits a stored study (date, procedure, result, lesions, dose, note); re-runs the engine. */
-  'studies.update': spec<RecordStudyResult>()(z.strictObject({ studyId: id, study: explicitStudy })),
+  'studies.update': spec<RecordStudyResult>()(z.strictObject({ studyId: id, version, study: explicitStudy })),
   /** Marks a study as entered in error: kept in the log and audit, hidden from views and the engine. */
-  'studies.markError': spec<StepResult>()(z.strictObject({ studyId: id, reason: reasonText })),
-  'studies.restore': spec<StepResult>()(z.strictObject({ studyId: id })),
-  'treatments.update': spec<StepResult>()(z.strictObject({ treatmentId: id, treatment: treatmentInput })),
-  'treatments.markError': spec<StepResult>()(z.strictObject({ treatmentId: id, reason: reasonText })),
-  'treatments.restore': spec<StepResult>()(z.strictObject({ treatmentId: id })),
-  'patients.markError': spec<PatientRecord>()(z.strictObject({ id, reason: reasonText })),
-  'patients.restore': spec<PatientRecord>()(z.strictObject({ id })),
+  'studies.markError': spec<StepResult>()(z.strictObject({ studyId: id, version, reason: reasonText })),
+  'studies.restore': spec<StepResult>()(z.strictObject({ studyId: id, version })),
+  /** Treatment changes give the patient's record a new version too (it lists the treatments). */
+  'treatments.update': spec<StepResult>()(
+    z.strictObject({ treatmentId: id, version, treatment: treatmentInput }),
+  ),
+  'treatments.markError': spec<StepResult>()(
+    z.strictObject({ treatmentId: id, version, reason: reasonText }),
+  ),
+  'treatments.restore': spec<StepResult>()(z.strictObject({ treatmentId: id, version })),
+  'patients.markError': spec<PatientRecord>()(z.strictObject({ id, version, reason: reasonText })),
+  'patients.restore': spec<PatientRecord>()(z.strictObject({ id, version })),
   /** Reverses the most recent change of the patient, when this actor made it. */
   'patients.undo': spec<StepResult & { undone: { command: string; at: string } }>()(
     z.strictObject({ patientId: id }),
@@ -423,12 +482,16 @@ export const contract = {
   'studies.setResult': spec<RecordStudyResult>()(
     z.strictObject({
       studyId: id,
+      version,
       result: z.enum(STUDY_RESULTS, { error: 'Choose a result from the list.' }),
     }),
   ),
   'biomarkers.add': spec<BiomarkerRecord>()(z.strictObject({ patientId: id, biomarker: biomarkerInput })),
-  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id })),
-  'notes.set': spec<{ note: PatientNote | null }>()(z.strictObject({ patientId: id, text: noteText })),
+  'biomarkers.remove': spec<BiomarkerRecord>()(z.strictObject({ id, version })),
+  /** `version`: the note's version the person saw, null when they saw no note. */
+  'notes.set': spec<{ note: PatientNote | null }>()(
+    z.strictObject({ patientId: id, version: version.nullable(), text: noteText }),
+  ),
   /**
    * Cancels the open step (the guideline's next step opens at once) or defers it to a new window
    * (today or later; the reason a DEFERRAL_REASONS code). `done` is not a status a person sets
@@ -439,9 +502,10 @@ export const contract = {
     z
       .strictObject({
         itemId: id,
+        version,
         status: z.enum(CLOSING_STATUSES, { error: 'Status is done, cancelled or deferred.' }),
         reasonCode: z.enum(MANUAL_STATUS_REASON_CODES, { error: 'Choose a reason from the list.' }),
-        reasonText: z.string().trim().max(500).nullable(),
+        reasonText: trimmedText(500).nullable(),
         /** For `deferred`: the new window. */
         newDue: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
       })
@@ -495,21 +559,24 @@ export const contract = {
       }),
   ),
   /** The open imaging step was done at another centre: the outside study is recorded as any study. */
-  'followup.doneElsewhere': spec<RecordStudyResult>()(z.strictObject({ itemId: id, study: explicitStudy })),
+  'followup.doneElsewhere': spec<RecordStudyResult>()(
+    z.strictObject({ itemId: id, version, study: explicitStudy }),
+  ),
   /** A tumour board's or review's decision on the open step; sets the next step. */
   'followup.recordDecision': spec<StepResult>()(
-    z.strictObject({ itemId: id, date: isoDate, decision: boardDecision }),
+    z.strictObject({ itemId: id, version, date: isoDate, decision: boardDecision }),
   ),
   /** The patient leaves surveillance (reason, words, attempts, date); the open step closes. */
   'surveillance.leave': spec<StepResult>()(z.strictObject({ patientId: id, exit: surveillanceExit })),
-  /** A patient who had left is followed again: the guideline's next step opens. */
+  /** A patient who had left is followed again: the guideline's next step opens. `exitId` and
+   * `version` name the current exit the person saw. */
   'surveillance.reopen': spec<StepResult>()(
-    z.strictObject({ patientId: id, reason: z.string().trim().max(500).nullable() }),
+    z.strictObject({ patientId: id, exitId: id, version, reason: trimmedText(500).nullable() }),
   ),
   /** Patients who left surveillance, with the reason, newest exit first. */
   'worklist.left': spec<Page<LeftRow>>()(
     z.strictObject({
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
     }),
@@ -524,10 +591,11 @@ export const contract = {
     z
       .strictObject({
         itemId: id,
+        version,
         procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a study from the list.' }).nullable(),
         due: z.strictObject({ from: isoDate, to: isoDate }).nullable(),
         reasonCode: z.enum(OVERRIDE_REASON_CODES, { error: 'Choose a reason from the list.' }),
-        text: z.string().trim().max(500).nullable(),
+        text: trimmedText(500).nullable(),
       })
       .superRefine((r, ctx) => {
         if (r.procedure === null && r.due === null) {
@@ -548,7 +616,7 @@ export const contract = {
   'worklist.page': spec<WorklistRow[]>()(
     z.strictObject({
       bucket: z.enum(WORKLIST_BUCKETS),
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
       sort: z.enum(WORKLIST_SORTS),
       descending: z.boolean(),
@@ -559,7 +627,7 @@ export const contract = {
   'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(
     z.strictObject({
       bucket: z.enum(WORKLIST_BUCKETS),
-      search: z.string().trim().max(100).optional(),
+      search: trimmedText(100).optional(),
       variant: z.enum(VARIANT_IDS).optional(),
     }),
   ),
@@ -695,6 +763,15 @@ export const contract = {
   'demo.status': spec<{ patients: number }>()(z.strictObject({})),
   'demo.load': spec<{ patients: number }>()(z.strictObject({})),
   'demo.remove': spec<{ removed: number }>()(z.strictObject({})),
+  /** The log's mode and what its checks found (the recovery banner). */
+  'log.status': spec<LogStatusView>()(z.strictObject({})),
+  /** The backups a restore can use, newest first. */
+  'log.backups': spec<BackupView[]>()(z.strictObject({})),
+  /**
+   * Restores the log from one of the listed backups (checked in full first); the current files are
+   * kept aside under new names, never overwritten.
+   */
+  'log.restore': spec<LogStatusView>()(z.strictObject({ file: safeText(4096, 'Choose a backup.') })),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }
 
 type Contract = typeof contract

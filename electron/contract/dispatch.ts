@@ -52,7 +52,14 @@ export async function dispatch(
       },
     }
   }
-  const parsed = contract[call].request.safeParse(payload)
+  let parsed: z.ZodSafeParseResult<unknown>
+  try {
+    parsed = contract[call].request.safeParse(payload)
+  } catch (e) {
+    // A schema must answer every value; one that threw is a bug, reported like any internal one.
+    log(`[pnet] ${call} request check failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+    return { ok: false, error: INTERNAL_ERROR }
+  }
   if (!parsed.success) {
     const fields = fieldErrors(parsed.error)
     return { ok: false, error: { code: 'INVALID_REQUEST', message: describe(fields), fields } }
@@ -65,13 +72,12 @@ export async function dispatch(
     if (e instanceof ApiFailure) return { ok: false, error: e.error }
     // Log the kind of failure, never the request: requests hold patient data.
     log(`[pnet] ${call} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
-    return {
-      ok: false,
-      error: {
-        code: 'INTERNAL',
-        message:
-          'Something went wrong; nothing was changed. The details are in the app’s log file (logs/pnet.log beside the follow-up log).',
-      },
-    }
+    return { ok: false, error: INTERNAL_ERROR }
   }
+}
+
+const INTERNAL_ERROR: ApiError = {
+  code: 'INTERNAL',
+  message:
+    'Something went wrong; nothing was changed. The details are in the app’s log file (logs/pnet.log beside the follow-up log).',
 }

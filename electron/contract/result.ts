@@ -9,6 +9,23 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'DB_BUSY'
   | 'DB_CONSTRAINT'
+  /** The disk holding the log (or a backup) is full; nothing was saved. */
+  | 'DB_DISK_FULL'
+  /** The log's disk, share or folder cannot be written. */
+  | 'DB_READ_ONLY_MEDIA'
+  /** The log file was moved or deleted while the app used it. */
+  | 'DB_MOVED'
+  /** The disk reported an error. */
+  | 'DB_IO'
+  | 'DB_CORRUPT'
+  /** The log is in recovery mode (read-only); the message says what was found and since when. */
+  | 'LOG_READ_ONLY'
+  /** The log could not be opened; only restoring a backup is possible. */
+  | 'LOG_UNAVAILABLE'
+  /** Another process has the log open. */
+  | 'LOG_LOCKED'
+  /** The record was changed by someone else since it was opened. */
+  | 'STALE'
   /** Not available here (a desktop-only call in the browser) or a remote server that did not answer. */
   | 'UNAVAILABLE'
   /** A file that is not what it should be (not DICOM, truncated, a CSV that cannot be read). */

@@ -1,8 +1,16 @@
 import { z } from 'zod'
 import type { BiomarkerInput, PatientInput, StudyInput, TreatmentFacts } from '../../db/types'
-import { BIOMARKERS, calendarDate, patientFactsSchema, studyEntrySchema, treatmentSchema } from '../../engine'
-import { SURVEILLANCE_EXIT_REASONS } from '../../engine'
-import { PROCEDURE_IDS, TREATMENT_KINDS } from '../../engine'
+import {
+  BIOMARKERS,
+  calendarDate,
+  patientFactsSchema,
+  PROCEDURE_IDS,
+  safeString,
+  studyEntrySchema,
+  SURVEILLANCE_EXIT_REASONS,
+  TREATMENT_KINDS,
+  treatmentSchema,
+} from '../../engine'
 
 // Request schemas shared by several calls. Every request is parsed from `unknown`; what fails
 // gets a specific message per field and changes nothing.
@@ -24,6 +32,28 @@ export const studyInput = studyEntrySchema satisfies z.ZodType<StudyInput>
 export const id = z.number({ error: 'An id is a whole number.' }).int().positive()
 
 /**
+ * The version of a record the person saw (its `version` as read): a change of a record names it,
+ * and one changed by someone else since is refused (STALE, db/audit.ts, NEXT_VERSION).
+ */
+export const version = z
+  .number({ error: 'The record version is a whole number.' })
+  .int({ error: 'The record version is a whole number.' })
+  .min(1, { error: 'The record version is a whole number from 1.' })
+
+/** Text of a request other than the case's fields: no NUL, no lone surrogate, at most `max` characters. */
+export function safeText(max: number, empty?: string) {
+  const s = safeString().max(max, { error: `Keep this under ${max} characters.` })
+  return empty === undefined ? s : s.min(1, { error: empty })
+}
+
+/** Trimmed free text (reasons, notes, searches). */
+export function trimmedText(max: number) {
+  return safeString()
+    .trim()
+    .max(max, { error: `Keep this under ${max} characters.` })
+}
+
+/**
  * The result field of a study request, deliberately chosen: a result, or `not-read-yet`. A request
  * without it (or with `null`) is refused with the other missing fields, so an untouched form never
  * records a study as unread by accident.
@@ -42,8 +72,7 @@ export const explicitStudy = z.preprocess((v) => {
 export const treatmentInput = treatmentSchema satisfies z.ZodType<TreatmentFacts>
 
 /** Words saying why (entered in error, reopened): required, at most 500 characters. */
-export const reasonText = z
-  .string({ error: 'Say why, in a few words.' })
+export const reasonText = safeString('Say why, in a few words.')
   .trim()
   .min(1, { error: 'Say why, in a few words.' })
   .max(500, { error: 'Keep this under 500 characters.' })
@@ -56,7 +85,7 @@ const window = z
 export const surveillanceExit = z
   .strictObject({
     reasonCode: z.enum(SURVEILLANCE_EXIT_REASONS, { error: 'Choose why the patient leaves surveillance.' }),
-    text: z.string().trim().max(500).nullable(),
+    text: trimmedText(500).nullable(),
     attempts: z.number().int().min(1, { error: 'At least one attempt.' }).max(99).nullable(),
     date: isoDate,
   })
@@ -108,16 +137,14 @@ export const biomarkerInput = z.strictObject({
     .number({ error: 'Enter the value as a number.' })
     .min(0, { error: 'A value is at least 0.' })
     .lt(BIOMARKER_LIMITS.valueBelow, { error: 'That value is too large: check the unit.' }),
-  unit: z
-    .string({ error: 'Give the unit, e.g. ng/mL.' })
+  unit: safeString('Give the unit, e.g. ng/mL.')
     .trim()
     .min(1, { error: 'Give the unit, e.g. ng/mL.' })
     .max(BIOMARKER_LIMITS.unit, { error: `A unit is at most ${BIOMARKER_LIMITS.unit} characters.` }),
 }) satisfies z.ZodType<BiomarkerInput>
 
 /** The patient's note: free text; empty removes it. */
-export const noteText = z
-  .string({ error: 'The note is text.' })
+export const noteText = safeString('The note is text.')
   .trim()
   .max(BIOMARKER_LIMITS.note, { error: `Keep the note under ${BIOMARKER_LIMITS.note} characters.` })
   .transform((s) => (s === '' ? null : s))

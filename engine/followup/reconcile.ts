@@ -236,9 +236,7 @@ function follow(open: OpenStep, wanted: Step, i: ReconcileInput): Decision {
         studyId: wanted.studyId,
       },
       guard: 'suggestion-changed',
-      reason: isDueNowKind(open.kind)
-        ? 'The suggested study changed; the step keeps the window it opened with.'
-        : `The suggestion moved to ${wanted.due.from} – ${wanted.due.to}. A radiologist’s choice, if any, stays beside it.`,
+      reason: retargetReason(open, wanted.procedure, due, isDueNowKind(open.kind)),
     }
   }
 
@@ -264,6 +262,23 @@ function follow(open: OpenStep, wanted: Step, i: ReconcileInput): Decision {
     guard: 'step-superseded',
     reason: `The guideline no longer asks for ${KIND_WORDS[open.kind]}; it asks for ${KIND_WORDS[wanted.kind]}.`,
   }
+}
+
+/** What a retarget changed, in words: the suggested study, its window, or both. */
+function retargetReason(
+  open: OpenStep,
+  procedure: Step['procedure'],
+  due: Step['due'],
+  keepsWindow: boolean,
+): string {
+  const studyChanged = open.procedure !== procedure
+  const windowChanged = open.due.from !== due.from || open.due.to !== due.to
+  const kept = open.override ? ' The radiologist’s choice stays beside it.' : ''
+  if (keepsWindow) return `The suggested study changed; the step keeps the window it opened with.${kept}`
+  if (studyChanged && windowChanged)
+    return `The suggested study changed, and its window moved to ${due.from} – ${due.to}.${kept}`
+  if (studyChanged) return `The suggested study changed; the window stays ${due.from} – ${due.to}.${kept}`
+  return `The suggestion moved to ${due.from} – ${due.to}.${kept}`
 }
 
 const DEFER_OVERRIDE_CODE: Record<DeferralReason, StepOverride['reasonCode']> = {

@@ -72,6 +72,8 @@ export function progressionStep(
       newTreatment: null,
     }
   }
+  // The progression is history now, answered by the new treatment: said as such, not as a live alert.
+  alerts[0] = 'progression-answered'
   rationale.push(
     caseStep(
       `A new treatment (${TREATMENT_LABELS[newTreatment.kind]}, ${newTreatment.date}) started after this progression, so the tumour board has acted; the next study assesses response to it.`,

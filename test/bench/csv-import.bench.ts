@@ -75,10 +75,17 @@ async function main(): Promise<void> {
     const previewMs = performance.now() - t
     if (p.problemCount > 0) throw new Error(`problems: ${JSON.stringify(p.problems.slice(0, 3))}`)
     t = performance.now()
-    const r = resultOf(
-      await settle(h, await ok(h, 'csvImport.commit', { uploadId, mapping: p.mapping }), 3_600_000),
-      'csv-import',
-    )
+    const job = await ok(h, 'csvImport.commit', { uploadId, mapping: p.mapping })
+    // Progress while it runs (stderr), so a long import shows its pace.
+    const ticker = setInterval(() => {
+      void ok(h, 'jobs.status', { jobId: job.id }).then((st) =>
+        process.stderr.write(
+          `  ${((performance.now() - t) / 1000).toFixed(0)} s: ${st.progress.phase} ${st.progress.done}/${st.progress.total ?? '?'}\n`,
+        ),
+      )
+    }, 15_000)
+    const r = resultOf(await settle(h, job, 3_600_000), 'csv-import')
+    clearInterval(ticker)
     const commitMs = performance.now() - t
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
     console.log(`upload (pieces through dispatch)   ${s(upload)}`)

@@ -128,6 +128,7 @@ try {
           variant: pickOne(VARIANTS),
           lastStudyDate: last,
           lastResult: result,
+          lastResultDerived: false,
           cumulativeMsv: msv,
           doseEstimated: false,
           doseIncomplete: false,

@@ -77,6 +77,13 @@ test('the worklist with every tab, and the demo banner, in both themes', async (
   await expect(page.locator(`#${active}`)).toHaveAttribute('role', 'row')
   await expect(grid.getByRole('row').nth(1).getByRole('gridcell')).toHaveCount(8)
   await scanBothThemes(page, 'worklist at the end')
+  // The adherence figures with the closed steps and how they are counted, open.
+  const adherence = page.getByTestId('adherence')
+  await expect(adherence.getByTestId('adherence-figures')).toBeVisible()
+  await adherence.getByText(/^The closed imaging steps/).click()
+  await adherence.getByText('How these figures are counted').click()
+  await expect(adherence.getByTestId('adherence-step').first()).toBeVisible()
+  await scanBothThemes(page, 'worklist adherence')
 })
 
 test('a patient page with a long history, its forms with errors, and the dialogs', async ({ page, log }) => {
@@ -86,10 +93,10 @@ test('a patient page with a long history, its forms with errors, and the dialogs
   const today = await appToday(page)
   const p = await api<{ id: number }>(page, 'patients.create', patientFacts('LONG-1', 'Long, History'))
   // Five years of studies, with lesions and dose, each re-evaluated (and superseding the last).
-  let lastItem: { id: number } | null = null
+  let lastItem: { id: number; version: number } | null = null
   for (let i = 10; i >= 1; i--) {
     const procedure = i % 3 === 0 ? DOTATATE : i % 2 === 0 ? CT : MRI
-    const r = await api<{ nextItem: { id: number } | null }>(page, 'studies.record', {
+    const r = await api<{ nextItem: { id: number; version: number } | null }>(page, 'studies.record', {
       patientId: p.id,
       study: studyEntry(monthsFrom(today, -6 * i), procedure, {
         result: i === 4 ? 'indeterminate' : 'stable',
@@ -143,9 +150,10 @@ test('a patient page with a long history, its forms with errors, and the dialogs
     patientId: p.id,
     biomarker: { date: monthsFrom(today, -1), marker: 'chromogranin-a', value: 150, unit: 'ng/mL' },
   })
-  await api(page, 'notes.set', { patientId: p.id, text: 'Prefers afternoon appointments.' })
+  await api(page, 'notes.set', { patientId: p.id, version: null, text: 'Prefers afternoon appointments.' })
   await api(page, 'followup.override', {
     itemId: lastItem!.id,
+    version: lastItem!.version,
     procedure: CT,
     due: null,
     reasonCode: 'other',
@@ -185,6 +193,15 @@ test('a patient page with a long history, its forms with errors, and the dialogs
   await expect(page.getByText('Nothing was saved', { exact: false }).first()).toBeVisible()
   await scanBothThemes(page, 'study form with errors')
   await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+
+  // The treatment form with errors (a correction from the timeline).
+  await page.getByTestId('timeline-treatment').first().getByRole('button', { name: 'Edit' }).click()
+  const treatment = page.getByRole('form', { name: /Edit the treatment/ })
+  await treatment.getByLabel('Start date').fill('2025-02-30')
+  await treatment.getByRole('button', { name: 'Save treatment' }).click()
+  await expect(treatment.getByText('Nothing was saved', { exact: false })).toBeVisible()
+  await scanBothThemes(page, 'treatment form with errors')
+  await treatment.getByRole('button', { name: 'Cancel', exact: true }).click()
 
   // The follow-up forms with errors.
   await page.getByRole('button', { name: 'Change study or window…' }).click()

@@ -10,6 +10,16 @@ export function monthsFrom(today: string, months: number): string {
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
 }
 
+/** Calendar date `days` before/after `date` (UTC arithmetic). */
+export function daysFrom(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
 /** Today as the host sees it (the app shows it in the top bar). */
 export async function appToday(page: Page): Promise<string> {
   const text = await page.locator('.topbar__meta').innerText()

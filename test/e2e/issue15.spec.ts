@@ -68,12 +68,13 @@ test('3. worklist columns sized by content at 1366 and 1920; the override is vis
   const today = await appToday(page)
   // A patient whose next study the radiologist changed (an override), with the longest study name.
   const p = await api<{ id: number }>(page, 'patients.create', patientFacts('OVR-1', 'Override, Olga'))
-  const r = await api<{ nextItem: { id: number } }>(page, 'studies.record', {
+  const r = await api<{ nextItem: { id: number; version: number } }>(page, 'studies.record', {
     patientId: p.id,
     study: studyEntry(monthsFrom(today, -2), CT),
   })
   await api(page, 'followup.override', {
     itemId: r.nextItem.id,
+    version: r.nextItem.version,
     procedure: MRI,
     due: null,
     reasonCode: 'patient-preference',
@@ -370,13 +371,14 @@ test('10. a flags column on the worklist, and the age beside the birth date', as
       },
     }),
   )
-  const r = await api<{ nextItem: { id: number } | null }>(page, 'studies.record', {
+  const r = await api<{ nextItem: { id: number; version: number } | null }>(page, 'studies.record', {
     patientId: p.id,
     study: studyEntry(monthsFrom(today, -3), CT),
   })
   expect(r.nextItem).not.toBeNull()
   await api(page, 'followup.override', {
     itemId: r.nextItem!.id,
+    version: r.nextItem!.version,
     procedure: null,
     due: { from: monthsFrom(today, 1), to: monthsFrom(today, 2) },
     reasonCode: 'clinician-decision',

@@ -1,4 +1,16 @@
-import { addPatient, appToday, fillStudy, monthsFrom, recordStudy, startEmpty } from './app'
+import {
+  addPatient,
+  api,
+  appToday,
+  fillStudy,
+  MRI as API_MRI,
+  monthsFrom,
+  openByMrn,
+  patientFacts,
+  recordStudy,
+  startEmpty,
+  studyEntry,
+} from './app'
 import { expect, test } from './host'
 
 // The follow-up lifecycle end to end (issue 8): a patient never silently drops off the lists, a
@@ -149,4 +161,51 @@ test('undo restores the state before the last change', async ({ page, log }) => 
   await expect(page.getByRole('status')).toContainText('Undone: recording the study.')
   await expect(page.getByTestId('timeline-study')).toHaveCount(0)
   await expect(page.getByTestId('open-item')).toContainText('Study due now')
+})
+
+test('a derived result is said as derived, and a progression answered by a new treatment is no longer a live alert', async ({
+  page,
+  log,
+}) => {
+  const host = await log.start()
+  await startEmpty(page, host.url)
+  const today = await appToday(page)
+  const target = (mm: number) => [
+    { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: mm, status: null },
+  ]
+  const p = await api<{ id: number }>(page, 'patients.create', patientFacts('LC-6006', 'Derived Dora'))
+  await api(page, 'studies.record', {
+    patientId: p.id,
+    study: studyEntry(monthsFrom(today, -7), API_MRI, { lesions: target(30) }),
+  })
+  // Unread, with a target 10 mm larger: RECIST gives PD, which the engine takes as progression.
+  await api(page, 'studies.record', {
+    patientId: p.id,
+    study: studyEntry(monthsFrom(today, -1), API_MRI, { result: 'not-read-yet', lesions: target(40) }),
+  })
+  await page.reload()
+  await page.getByTestId('bucket-all').click()
+  const row = page.getByTestId('worklist-row').filter({ hasText: 'Derived Dora' })
+  await expect(row).toContainText('Progression (derived)')
+  await expect(row.locator('.grid__cell--result')).toHaveAttribute(
+    'title',
+    /derived from its RECIST measurements/,
+  )
+  await openByMrn(page, 'LC-6006', 'Derived Dora')
+  await expect(page.getByTestId('alerts')).toContainText('Progression on the latest study.')
+
+  // The board's answer: a new treatment after the progression. The alert becomes history.
+  const facts = patientFacts('LC-6006', 'Derived Dora', {
+    treatments: [
+      { kind: 'somatostatin-analog', date: '2020-06-01', completeResection: null },
+      { kind: 'prrt', date: monthsFrom(today, 0), completeResection: null },
+    ],
+  })
+  const stored = await api<{ version: number }>(page, 'patients.get', { id: p.id })
+  await api(page, 'patients.update', { id: p.id, version: stored.version, patient: facts })
+  await page.reload()
+  await openByMrn(page, 'LC-6006', 'Derived Dora')
+  const alerts = page.getByTestId('alerts')
+  await expect(alerts).toContainText('answered by a treatment started after it')
+  await expect(alerts).not.toContainText('Progression on the latest study.')
 })

@@ -125,7 +125,9 @@ test('the log is backed up when it is opened, and on request, as checked copies 
   ).toHaveLength(1)
   await page.getByRole('button', { name: 'Back up now' }).click()
   await expect(page.getByRole('status')).toContainText('Backup written and checked')
-  const manual = fs.readdirSync(backups).filter((f) => f.startsWith('pnet-followup-manual-'))
+  const manual = fs
+    .readdirSync(backups)
+    .filter((f) => f.startsWith('pnet-followup-manual-') && f.endsWith('.sqlite'))
   expect(manual).toHaveLength(1)
   const copy = new Database(path.join(backups, manual[0]!), { readonly: true })
   expect(copy.pragma('quick_check', { simple: true })).toBe('ok')

@@ -7,6 +7,15 @@ import type { PatientInput, PatientRecord } from '../../db/types'
 import { createPatientInTx, updatePatientInTx } from '../../electron/backend/services/patients'
 
 /** A fresh folder under the system temp dir, removed by the returned cleanup. */
+/**
+ * Noon of a calendar day in the machine's time zone: "today" is the reader's local date, so a
+ * fixture clock at a fixed UTC hour would be another day in Kiritimati (UTC+14) or Pago Pago (UTC-11).
+ */
+export function localNoon(day: string, hour = 12): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(y, m - 1, d, hour, 0, 0)
+}
+
 export function tempDir(prefix = 'pnet-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) }

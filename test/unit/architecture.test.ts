@@ -217,6 +217,8 @@ describe('codes declared once (engine/codes.ts, engine/types.ts)', () => {
     expect(in80('region')).toEqual([...DOSE_REGIONS])
     expect(in80('agent')).toEqual([...AGENTS])
     // The starting procedure mappings name procedures of the pack.
-    expect(MAPPINGS_V80.filter((m) => !(PROCEDURE_IDS as readonly string[]).includes(m.procedure))).toEqual([])
+    expect(MAPPINGS_V80.filter((m) => !(PROCEDURE_IDS as readonly string[]).includes(m.procedure))).toEqual(
+      [],
+    )
   })
 })

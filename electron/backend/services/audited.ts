@@ -1,9 +1,12 @@
-import { appendAudit, type Actor } from '../../../db/audit'
+import { appendAudit, lastAuditAbout, undoEntryDigest, type Actor } from '../../../db/audit'
+import { DbError } from '../../../db/errors'
+import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
-import { requireItem } from '../../../db/queries/followups'
-import { requireExit, requireTreatment } from '../../../db/queries/lifecycle'
+import { getItem, requireItem } from '../../../db/queries/followups'
+import { getExit, requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
-import { requireStudy } from '../../../db/queries/studies'
+import { getStudy, requireStudy } from '../../../db/queries/studies'
+import { patientRecordIds } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   BiomarkerRecord,
@@ -40,6 +43,73 @@ const READ: { [E in AuditedEntity]: (db: ReadableDb, id: number) => Audited[E] }
   biomarker: requireBiomarker,
 }
 
+// ---------------------------------------------------------------------------------------------
+// Optimistic versions (migration 65, db/audit.ts, NEXT_VERSION)
+// ---------------------------------------------------------------------------------------------
+
+/** How a STALE answer names the record. */
+const WHAT: { [E in AuditedEntity]: (r: Audited[E]) => string } = {
+  patient: (p) => `${p.name} (MRN ${p.mrn})`,
+  study: (s) => `The study of ${s.date}`,
+  treatment: (t) => `The treatment (${t.kind}, ${t.date ? `started ${t.date}` : 'start date unknown'})`,
+  followup_item: (i) => `The follow-up step due ${i.due.from} – ${i.due.to}`,
+  surveillance_exit: (e) => `The patient's exit from surveillance of ${e.date}`,
+  biomarker: (b) => `The ${b.marker} value of ${b.date}`,
+}
+const NOUN: Record<AuditedEntity | 'patient_note', string> = {
+  patient: 'patient',
+  study: 'study',
+  treatment: 'treatment',
+  followup_item: 'follow-up step',
+  surveillance_exit: 'exit from surveillance',
+  biomarker: 'biomarker value',
+  patient_note: 'note',
+}
+
+const AGAIN = 'Nothing was saved: look at their change, then enter yours again if it is still needed.'
+
+function stale(what: string, how: 'changed' | 'removed' | 'added'): DbError {
+  return new DbError('STALE', `${what} was ${how} by someone else since you opened it. ${AGAIN}`)
+}
+
+/**
+ * The record as stored, when it is still the version the person saw (`seen`); otherwise the change
+ * is refused with STALE ("changed by someone else since you opened it") before anything is written.
+ * A record the app removed since (its last audit row says so) is STALE too; an id the log never
+ * had is NOT_FOUND.
+ */
+export function requireSeen<E extends AuditedEntity>(
+  db: ReadableDb,
+  entity: E,
+  id: number,
+  seen: number,
+): Audited[E] {
+  let record: Audited[E]
+  try {
+    record = READ[entity](db, id)
+  } catch (e) {
+    const last = e instanceof DbError && e.code === 'NOT_FOUND' ? lastAuditAbout(db, entity, id) : null
+    if (last && last.after === null) throw stale(`The ${NOUN[entity]}`, 'removed')
+    throw e
+  }
+  // Damage first: a record altered behind the app's back is named as such, not as someone's change.
+  if (entity !== 'treatment') guardRecord(db, entity as Exclude<E, 'treatment'>, id, record)
+  if (record.version !== seen) throw stale(WHAT[entity](record), 'changed')
+  return record
+}
+
+/**
+ * The patient's note as stored, when it is still what the person saw: the version of the note
+ * they saw, or null when they saw none. Otherwise STALE, before anything is written.
+ */
+export function requireSeenNote(db: ReadableDb, patientId: number, seen: number | null): PatientNote | null {
+  const note = getNote(db, patientId)
+  if (seen === null && note !== null) throw stale('A note', 'added')
+  if (seen !== null && note === null) throw stale('The note', 'removed')
+  if (note !== null && note.version !== seen) throw stale('The note', 'changed')
+  return note
+}
+
 /**
  * Creates a record: `insert` writes it and returns its id; the record is read back as stored and
  * audited with `before: null`. Returns the stored record.
@@ -66,10 +136,108 @@ export function auditedChange<E extends AuditedEntity>(
   c: { entity: E; id: number; action: string; change: (before: Audited[E]) => void },
 ): { before: Audited[E]; after: Audited[E] } {
   const before = READ[c.entity](tx, c.id)
+  // The record must still be what its last audit row says: a change never builds on a record that
+  // was altered behind the app's back (the log then goes read-only, db/integrity.ts). A treatment
+  // is checked as part of its patient's record (see `auditedTreatment`).
+  if (c.entity !== 'treatment') guardRecord(tx, c.entity as Exclude<E, 'treatment'>, c.id, before)
   c.change(before)
   const after = READ[c.entity](tx, c.id)
   appendAudit(tx, actor, { action: c.action, entity: c.entity, entityId: c.id, before, after })
   return { before, after }
+}
+
+/**
+ * A change of one of the patient's treatments. The live treatments are part of the patient's record
+ * (`PatientRecord.treatments`, rewritten whole by a facts edit), so the change is audited twice in
+ * the same transaction: the treatment's own row, and the patient's record before and after. That
+ * keeps every patient record equal to its last audit row (db/integrity.ts).
+ */
+export function auditedTreatment<T>(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; change: () => T },
+): T {
+  let out: T | undefined
+  auditedChange(tx, actor, {
+    entity: 'patient',
+    id: c.patientId,
+    action: c.action,
+    change: () => {
+      out = c.change()
+    },
+  })
+  return out as T
+}
+
+/** The records of a patient an undo may put back, each audited on its own (null: not there). */
+const UNDONE = {
+  study: getStudy,
+  followup_item: getItem,
+  surveillance_exit: getExit,
+} as const satisfies { [E in AuditedEntity]?: (db: ReadableDb, id: number) => Audited[E] | null }
+type Undone = keyof typeof UNDONE
+const UNDONE_ENTITIES = Object.keys(UNDONE) as Undone[]
+
+/**
+ * Puts a patient's state back (undo): `restore` rewrites the rows; the patient's record is audited
+ * before and after, and so is every study, follow-up item and exit of the patient whose stored
+ * content the restore changed, added or removed — so no record is left differing from its last
+ * audit row.
+ */
+export function auditedRestore(
+  tx: WritableDb,
+  actor: Actor,
+  c: { patientId: number; action: string; restore: () => void },
+): void {
+  const ids = (entity: Undone) => patientRecordIds(tx, entity, c.patientId)
+  const read = (entity: Undone, id: number): unknown => UNDONE[entity](tx, id)
+  const before = new Map<string, unknown>()
+  for (const entity of UNDONE_ENTITIES) {
+    for (const id of ids(entity)) {
+      const record = read(entity, id)
+      guardRecord(tx, entity, id, record)
+      before.set(`${entity}:${id}`, record)
+    }
+  }
+  auditedChange(tx, actor, { entity: 'patient', id: c.patientId, action: c.action, change: c.restore })
+  for (const entity of UNDONE_ENTITIES) {
+    const seen = new Set<number>(ids(entity))
+    for (const key of before.keys()) {
+      const [e, id] = key.split(':')
+      if (e === entity) seen.add(Number(id))
+    }
+    for (const id of [...seen].sort((a, b) => a - b)) {
+      const was = before.get(`${entity}:${id}`) ?? null
+      const now = read(entity, id)
+      if (JSON.stringify(was) === JSON.stringify(now)) continue
+      appendAudit(tx, actor, { action: c.action, entity, entityId: id, before: was, after: now })
+    }
+  }
+}
+
+/**
+ * An undo entry was kept (`undo.keep`, before a change) or used (`undo.done`): audited with a digest
+ * of the row as stored (db/audit.ts), so a kept state damaged or changed behind the app's back is
+ * found by the log check, and an undo never writes one back (it is guarded first: `guardUndoEntry`).
+ */
+export function auditUndoEntry(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: 'undo.keep' | 'undo.done'; id: number; patientId: number; command: string },
+): void {
+  const record = { patientId: c.patientId, command: c.command }
+  appendAudit(tx, actor, {
+    action: c.action,
+    entity: 'undo_entry',
+    entityId: c.id,
+    before: c.action === 'undo.keep' ? null : { ...record, undone: false },
+    after: { ...record, undone: c.action === 'undo.done' },
+  })
+}
+
+/** Before an undo writes a kept state back: the entry must be as its last audit row recorded it. */
+export function guardUndoEntry(db: ReadableDb, id: number): void {
+  guardRecord(db, 'undo_entry', id, undoEntryDigest(db, id))
 }
 
 /**

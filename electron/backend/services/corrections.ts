@@ -7,14 +7,21 @@ import {
   updateTreatment as writeTreatment,
 } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
-import { requireStudy, updateStudy as writeStudy } from '../../../db/queries/studies'
+import { updateStudy as writeStudy } from '../../../db/queries/studies'
 import { lastUndo, markUndone, restorePatient as restoreRows } from '../../../db/queries/undo'
 import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientRecord, StudyInput, StudyRecord, TreatmentFacts } from '../../../db/types'
 import type { LifecycleEvent } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange } from './audited'
+import {
+  auditedChange,
+  auditedRestore,
+  auditedTreatment,
+  auditUndoEntry,
+  guardUndoEntry,
+  requireSeen,
+} from './audited'
 import { checkStudy, liveStudy, reevaluateInTx } from './followup'
 import { keepUndo, studyFact, type FollowUpContext } from './lifecycle'
 
@@ -37,9 +44,19 @@ function result(r: ReturnType<typeof reevaluateInTx>): StepResult {
   return { closed: r.closedItem, next: r.nextItem, lifecycle: r.outcome }
 }
 
-/** Edits a stored study (date, procedure, result, lesions, dose, note). */
-export function updateStudy(ctx: FollowUpContext, studyId: number, s: StudyInput): RecordStudyResult {
+/**
+ * Edits a stored study (date, procedure, result, lesions, dose, note). Every command here names the
+ * version of the record the person saw; a record changed since is refused (STALE) before anything
+ * is written.
+ */
+export function updateStudy(
+  ctx: FollowUpContext,
+  studyId: number,
+  version: number,
+  s: StudyInput,
+): RecordStudyResult {
   return writeTx(ctx.db, (tx) => {
+    requireSeen(tx, 'study', studyId, version)
     const before = liveStudy(tx, studyId)
     checkStudy(ctx, tx, before.patientId, s)
     keepUndo(ctx, tx, before.patientId, 'study.update')
@@ -61,13 +78,18 @@ export function updateStudy(ctx: FollowUpContext, studyId: number, s: StudyInput
 }
 
 /** Marks a study as entered in error (who, when, why); views and the engine stop seeing it. */
-export function markStudyError(ctx: FollowUpContext, studyId: number, reason: string): StepResult {
-  return markEntryError(ctx, 'study', studyId, reason, (tx) => liveStudy(tx, studyId).patientId)
+export function markStudyError(
+  ctx: FollowUpContext,
+  studyId: number,
+  version: number,
+  reason: string,
+): StepResult {
+  return markEntryError(ctx, 'study', studyId, version, reason, (tx) => liveStudy(tx, studyId).patientId)
 }
 
-export function restoreStudy(ctx: FollowUpContext, studyId: number): StepResult {
+export function restoreStudy(ctx: FollowUpContext, studyId: number, version: number): StepResult {
   return writeTx(ctx.db, (tx) => {
-    const before = requireStudy(tx, studyId)
+    const before = requireSeen(tx, 'study', studyId, version)
     if (!before.enteredInError) throw new DbError('CONFLICT', 'This study is not marked as entered in error.')
     keepUndo(ctx, tx, before.patientId, 'study.restore')
     const { after } = auditedChange(tx, ctx.actor, {
@@ -104,30 +126,50 @@ function checkTreatment(ctx: FollowUpContext, tx: WritableDb, patientId: number,
   }
 }
 
-/** Edits one treatment (kind, date, complete resection). */
-export function updateTreatment(ctx: FollowUpContext, treatmentId: number, t: TreatmentFacts): StepResult {
+/**
+ * Edits one treatment (kind, date, complete resection). A treatment is part of its patient's record:
+ * every change of one gives the patient a new version too (a patient form opened before is stale).
+ */
+export function updateTreatment(
+  ctx: FollowUpContext,
+  treatmentId: number,
+  version: number,
+  t: TreatmentFacts,
+): StepResult {
   return writeTx(ctx.db, (tx) => {
+    requireSeen(tx, 'treatment', treatmentId, version)
     const before = liveTreatment(tx, treatmentId)
     checkTreatment(ctx, tx, before.patientId, t)
     keepUndo(ctx, tx, before.patientId, 'treatment.update')
-    auditedChange(tx, ctx.actor, {
-      entity: 'treatment',
-      id: treatmentId,
+    auditedTreatment(tx, ctx.actor, {
+      patientId: before.patientId,
       action: 'treatment.update',
-      change: () => {
-        writeTreatment(tx, treatmentId, t)
-        touchPatient(tx, before.patientId, ctx.actor.now().toISOString())
-      },
+      change: () =>
+        auditedChange(tx, ctx.actor, {
+          entity: 'treatment',
+          id: treatmentId,
+          action: 'treatment.update',
+          change: () => {
+            writeTreatment(tx, treatmentId, t)
+            touchPatient(tx, before.patientId, ctx.actor.now().toISOString())
+          },
+        }),
     })
     return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
   })
 }
 
-export function markTreatmentError(ctx: FollowUpContext, treatmentId: number, reason: string): StepResult {
+export function markTreatmentError(
+  ctx: FollowUpContext,
+  treatmentId: number,
+  version: number,
+  reason: string,
+): StepResult {
   return markEntryError(
     ctx,
     'treatment',
     treatmentId,
+    version,
     reason,
     (tx) => liveTreatment(tx, treatmentId).patientId,
   )
@@ -141,44 +183,66 @@ function markEntryError(
   ctx: FollowUpContext,
   entity: 'study' | 'treatment',
   id: number,
+  version: number,
   reason: string,
   patientOf: (tx: WritableDb) => number,
 ): StepResult {
   return writeTx(ctx.db, (tx) => {
+    requireSeen(tx, entity, id, version)
     const patientId = patientOf(tx)
     const action = `${entity}.markError` as const
     keepUndo(ctx, tx, patientId, action)
-    auditedChange(tx, ctx.actor, {
-      entity,
-      id,
-      action,
-      change: () =>
-        setEnteredInError(tx, entity, id, { at: ctx.actor.now().toISOString(), by: ctx.actor.user, reason }),
-    })
+    const at = ctx.actor.now().toISOString()
+    const mark = () =>
+      auditedChange(tx, ctx.actor, {
+        entity,
+        id,
+        action,
+        change: () => {
+          setEnteredInError(tx, entity, id, { at, by: ctx.actor.user, reason })
+          if (entity === 'treatment') touchPatient(tx, patientId, at)
+        },
+      })
+    // A treatment is part of its patient's record: that change is audited too.
+    if (entity === 'treatment') auditedTreatment(tx, ctx.actor, { patientId, action, change: mark })
+    else mark()
     return result(reevaluateInTx(ctx, tx, patientId, 'facts-changed'))
   })
 }
 
-export function restoreTreatment(ctx: FollowUpContext, treatmentId: number): StepResult {
+export function restoreTreatment(ctx: FollowUpContext, treatmentId: number, version: number): StepResult {
   return writeTx(ctx.db, (tx) => {
-    const before = requireTreatment(tx, treatmentId)
+    const before = requireSeen(tx, 'treatment', treatmentId, version)
     if (!before.enteredInError)
       throw new DbError('CONFLICT', 'This treatment is not marked as entered in error.')
     keepUndo(ctx, tx, before.patientId, 'treatment.restore')
-    auditedChange(tx, ctx.actor, {
-      entity: 'treatment',
-      id: treatmentId,
+    auditedTreatment(tx, ctx.actor, {
+      patientId: before.patientId,
       action: 'treatment.restore',
-      change: () => setEnteredInError(tx, 'treatment', treatmentId, null),
+      change: () =>
+        auditedChange(tx, ctx.actor, {
+          entity: 'treatment',
+          id: treatmentId,
+          action: 'treatment.restore',
+          change: () => {
+            setEnteredInError(tx, 'treatment', treatmentId, null)
+            touchPatient(tx, before.patientId, ctx.actor.now().toISOString())
+          },
+        }),
     })
     return result(reevaluateInTx(ctx, tx, before.patientId, 'facts-changed'))
   })
 }
 
 /** Marks a patient as entered in error: kept in the log and audit, hidden from every list. */
-export function markPatientError(ctx: FollowUpContext, patientId: number, reason: string): PatientRecord {
+export function markPatientError(
+  ctx: FollowUpContext,
+  patientId: number,
+  version: number,
+  reason: string,
+): PatientRecord {
   return writeTx(ctx.db, (tx) => {
-    const before = requirePatient(tx, patientId)
+    const before = requireSeen(tx, 'patient', patientId, version)
     if (before.enteredInError)
       throw new DbError('CONFLICT', 'This patient is already marked as entered in error.')
     keepUndo(ctx, tx, patientId, 'patient.markError')
@@ -196,9 +260,9 @@ export function markPatientError(ctx: FollowUpContext, patientId: number, reason
   })
 }
 
-export function restorePatient(ctx: FollowUpContext, patientId: number): PatientRecord {
+export function restorePatient(ctx: FollowUpContext, patientId: number, version: number): PatientRecord {
   return writeTx(ctx.db, (tx) => {
-    const before = requirePatient(tx, patientId)
+    const before = requireSeen(tx, 'patient', patientId, version)
     if (!before.enteredInError)
       throw new DbError('CONFLICT', 'This patient is not marked as entered in error.')
     keepUndo(ctx, tx, patientId, 'patient.restore')
@@ -233,13 +297,19 @@ export function undoLastChange(
         `The last change of this patient was made by ${entry.actor}; only they can undo it.`,
       )
     }
-    auditedChange(tx, ctx.actor, {
-      entity: 'patient',
-      id: patientId,
+    guardUndoEntry(tx, entry.id)
+    auditedRestore(tx, ctx.actor, {
+      patientId,
       action: `undo.${entry.command}`,
-      change: () => {
+      restore: () => {
         restoreRows(tx, patientId, entry.snapshot)
         markUndone(tx, entry.id, ctx.actor.now().toISOString())
+        auditUndoEntry(tx, ctx.actor, {
+          action: 'undo.done',
+          id: entry.id,
+          patientId,
+          command: entry.command,
+        })
       },
     })
     return {

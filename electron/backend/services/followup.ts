@@ -1,5 +1,5 @@
 import { DbError } from '../../../db/errors'
-import { requireItem, setItemDecision, setOverride } from '../../../db/queries/followups'
+import { setItemDecision, setOverride } from '../../../db/queries/followups'
 import { currentExit, insertTreatment, reopenExit, touchPatient } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
 import { insertStudy, requireStudy, setStudyResult } from '../../../db/queries/studies'
@@ -19,7 +19,7 @@ import type {
 import type { LifecycleEvent, SurveillanceExit } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, auditedTreatment, requireSeen } from './audited'
 import { studyDateProblems } from './checks'
 import {
   currentPlan,
@@ -117,9 +117,11 @@ function storeStudy(
 export function setResult(
   ctx: FollowUpContext,
   studyId: number,
+  version: number,
   result: NonNullable<StudyRecord['result']>,
 ): RecordStudyResult {
   return writeTx(ctx.db, (tx) => {
+    requireSeen(tx, 'study', studyId, version)
     const before = liveStudy(tx, studyId)
     keepUndo(ctx, tx, before.patientId, 'study.result')
     const { after: study } = auditedChange(tx, ctx.actor, {
@@ -151,9 +153,12 @@ export function liveStudy(db: ReadableDb, studyId: number): StudyRecord {
   return s
 }
 
-/** The patient's open item, checked to be `itemId` (so a stale page cannot act on another step). */
-function openItemIs(db: ReadableDb, itemId: number): FollowUpItem {
-  const item = requireItem(db, itemId)
+/**
+ * The open item `itemId`, as the person saw it (`version`): a step changed since (retargeted,
+ * overridden, closed by someone else) is refused with STALE, one that is not open with CONFLICT.
+ */
+function openItemIs(db: ReadableDb, itemId: number, version: number): FollowUpItem {
+  const item = requireSeen(db, 'followup_item', itemId, version)
   if (item.status !== 'scheduled') {
     throw new DbError(
       'CONFLICT',
@@ -175,6 +180,7 @@ export function setItemStatus(
   ctx: FollowUpContext,
   req: {
     itemId: number
+    version: number
     status: 'done' | 'cancelled' | 'deferred'
     reasonCode: ManualStatusReasonCode
     reasonText: string | null
@@ -182,7 +188,7 @@ export function setItemStatus(
   },
 ): StepResult & { closed: FollowUpItem } {
   return writeTx(ctx.db, (tx) => {
-    const item = openItemIs(tx, req.itemId)
+    const item = openItemIs(tx, req.itemId, req.version)
     keepUndo(ctx, tx, item.patientId, `followup.${req.status}`)
     const plan = currentPlan(ctx, tx, item.patientId)
     let event: LifecycleEvent
@@ -209,10 +215,15 @@ export function setItemStatus(
 }
 
 /** Keeps the radiologist's choice of study or window beside the suggestion, with the reason. */
-export function overrideItem(ctx: FollowUpContext, itemId: number, o: FollowUpOverride): FollowUpItem {
+export function overrideItem(
+  ctx: FollowUpContext,
+  itemId: number,
+  version: number,
+  o: FollowUpOverride,
+): FollowUpItem {
   const { actor } = ctx
   return writeTx(ctx.db, (tx) => {
-    const item = openItemIs(tx, itemId)
+    const item = openItemIs(tx, itemId, version)
     keepUndo(ctx, tx, item.patientId, 'followup.override')
     return auditedChange(tx, actor, {
       entity: 'followup_item',
@@ -228,9 +239,14 @@ export function overrideItem(ctx: FollowUpContext, itemId: number, o: FollowUpOv
  * lesions, dose) is recorded through the same path as any study, and closes the step as done
  * elsewhere. A board, a review or a result step cannot be done elsewhere (refused, nothing stored).
  */
-export function doneElsewhere(ctx: FollowUpContext, itemId: number, s: StudyInput): RecordStudyResult {
+export function doneElsewhere(
+  ctx: FollowUpContext,
+  itemId: number,
+  version: number,
+  s: StudyInput,
+): RecordStudyResult {
   return writeTx(ctx.db, (tx) => {
-    const item = openItemIs(tx, itemId)
+    const item = openItemIs(tx, itemId, version)
     checkStudy(ctx, tx, item.patientId, s)
     keepUndo(ctx, tx, item.patientId, 'followup.doneElsewhere')
     return storeStudy(ctx, tx, item.patientId, s, 'done-elsewhere')
@@ -244,26 +260,31 @@ export function doneElsewhere(ctx: FollowUpContext, itemId: number, s: StudyInpu
  */
 export function recordDecision(
   ctx: FollowUpContext,
-  req: { itemId: number; date: IsoDate; decision: BoardDecision },
+  req: { itemId: number; version: number; date: IsoDate; decision: BoardDecision },
 ): StepResult {
   return writeTx(ctx.db, (tx) => {
-    const item = openItemIs(tx, req.itemId)
+    const item = openItemIs(tx, req.itemId, req.version)
     keepUndo(ctx, tx, item.patientId, 'followup.decision')
     let plan
     if (req.decision.type === 'new-treatment') {
       const t = req.decision.treatment
-      auditedInsert(tx, ctx.actor, {
-        entity: 'treatment',
+      auditedTreatment(tx, ctx.actor, {
+        patientId: item.patientId,
         action: 'treatment.create',
-        insert: () => {
-          const id = insertTreatment(tx, item.patientId, {
-            kind: t.kind,
-            date: t.date,
-            completeResection: null,
-          })
-          touchPatient(tx, item.patientId, ctx.actor.now().toISOString())
-          return id
-        },
+        change: () =>
+          auditedInsert(tx, ctx.actor, {
+            entity: 'treatment',
+            action: 'treatment.create',
+            insert: () => {
+              const id = insertTreatment(tx, item.patientId, {
+                kind: t.kind,
+                date: t.date,
+                completeResection: null,
+              })
+              touchPatient(tx, item.patientId, ctx.actor.now().toISOString())
+              return id
+            },
+          }),
       })
       plan = storePlan(ctx, tx, item.patientId, 'facts-changed')
     } else {
@@ -296,16 +317,23 @@ export function leaveSurveillance(
   })
 }
 
-/** A patient who had left is followed again (audited): the guideline's next step opens. */
+/**
+ * A patient who had left is followed again (audited): the guideline's next step opens. `exit` is the
+ * exit the person saw (id and version): one reopened or changed since is refused (STALE).
+ */
 export function reopenSurveillance(
   ctx: FollowUpContext,
   patientId: number,
+  seen: { exitId: number; version: number },
   reason: string | null,
 ): StepResult {
   return writeTx(ctx.db, (tx) => {
     requirePatient(tx, patientId)
-    const exit = currentExit(tx, patientId)
-    if (!exit) throw new DbError('CONFLICT', 'The patient is already under surveillance.')
+    const exit = requireSeen(tx, 'surveillance_exit', seen.exitId, seen.version)
+    if (exit.patientId !== patientId)
+      throw new DbError('NOT_FOUND', `The patient has no surveillance exit with id ${seen.exitId}.`)
+    if (exit.reopenedAt !== null || currentExit(tx, patientId)?.id !== exit.id)
+      throw new DbError('CONFLICT', 'The patient is already under surveillance.')
     keepUndo(ctx, tx, patientId, 'surveillance.reopen')
     const plan = storePlan(ctx, tx, patientId, 'manual')
     // The state machine decides on the patient as they are (left): the guideline's step opens.

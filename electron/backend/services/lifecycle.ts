@@ -35,7 +35,7 @@ import { ACR_PNET } from '../../../engine'
 import type { EngineSettings, Evaluation } from '../../../engine'
 import type { LifecycleOutcome, StoredEvaluation, StoredRecommendation } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, auditUndoEntry } from './audited'
 
 // Applies the follow-up lifecycle's decisions (engine/followup/reconcile.ts) to the log. Nothing
 // here decides what happens to a follow-up item: the engine's `reconcile` does, and this module
@@ -139,6 +139,7 @@ export function storePlan(
     variant: e.variant,
     lastStudyDate: last?.date ?? null,
     lastResult: last ? resultOf(last, e) : null,
+    lastResultDerived: last !== null && last.result === null && resultOf(last, e) !== null,
     cumulativeMsv: e.dose.cumulativeMsv,
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
@@ -331,11 +332,12 @@ function recordExit(ctx: FollowUpContext, tx: WritableDb, patientId: number, exi
  * first in the change's write transaction.
  */
 export function keepUndo(ctx: FollowUpContext, tx: WritableDb, patientId: number, command: string): void {
-  insertUndo(tx, {
+  const id = insertUndo(tx, {
     patientId,
     actor: ctx.actor.user,
     at: ctx.actor.now().toISOString(),
     command,
     snapshot: snapshotPatient(tx, patientId),
   })
+  auditUndoEntry(tx, ctx.actor, { action: 'undo.keep', id, patientId, command })
 }

@@ -2,7 +2,7 @@ import type { Actor } from '../../../db/audit'
 import { assertMrnFree, insertPatient, writePatientFacts } from '../../../db/queries/patients'
 import { writeTx, type WritableDb } from '../../../db/tx'
 import type { PatientInput, PatientRecord } from '../../../db/types'
-import { auditedChange, auditedInsert } from './audited'
+import { auditedChange, auditedInsert, requireSeen } from './audited'
 import { reevaluateInTx, type FollowUpContext } from './followup'
 import { keepUndo } from './lifecycle'
 
@@ -23,13 +23,19 @@ export function createPatientInTx(
   })
 }
 
-/** Replaces a patient's facts in the caller's write transaction; the audit row keeps the record before and after. */
+/**
+ * Replaces a patient's facts in the caller's write transaction; the audit row keeps the record
+ * before and after. With `version` (the version the person edited), a record that has moved on
+ * since is refused (STALE): someone else saved it in between, and their change is not overwritten.
+ */
 export function updatePatientInTx(
   tx: WritableDb,
   actor: Actor,
   id: number,
   input: PatientInput,
+  version?: number,
 ): PatientRecord {
+  if (version !== undefined) requireSeen(tx, 'patient', id, version)
   return auditedChange(tx, actor, {
     entity: 'patient',
     id,
@@ -50,11 +56,19 @@ export function createPatient(ctx: FollowUpContext, input: PatientInput): Patien
   })
 }
 
-/** Replaces a patient's facts and re-runs the engine: one transaction, audited. */
-export function updatePatient(ctx: FollowUpContext, id: number, input: PatientInput): PatientRecord {
+/**
+ * Replaces a patient's facts and re-runs the engine: one transaction, audited. `version` is the
+ * version the person edited; a stale one is refused (STALE).
+ */
+export function updatePatient(
+  ctx: FollowUpContext,
+  id: number,
+  input: PatientInput,
+  version: number,
+): PatientRecord {
   return writeTx(ctx.db, (tx) => {
     keepUndo(ctx, tx, id, 'patient.update')
-    const p = updatePatientInTx(tx, ctx.actor, id, input)
+    const p = updatePatientInTx(tx, ctx.actor, id, input, version)
     reevaluateInTx(ctx, tx, p.id, 'facts-changed')
     return p
   })

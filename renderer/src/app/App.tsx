@@ -7,10 +7,12 @@ import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../dat
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
+import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
 import { CsvImport } from '../features/import/CsvImport'
 import { Worklist } from '../features/worklist/Worklist'
+import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { FirstRun } from './FirstRun'
 
 type View =
@@ -36,6 +38,8 @@ export function App() {
   const backup = useBackup()
   const [view, setView] = useState<View>({ name: 'worklist' })
   const [notice, setNotice] = useState<string | null>(null)
+  // The worklist's tab, search, filter, sort and selected row outlive a visit to a patient.
+  const [worklistView, setWorklistView] = useState<WorklistView>(INITIAL_WORKLIST_VIEW)
 
   // Lists and pages are "as of today": when the calendar day moves on, read them again.
   const today = info?.today
@@ -65,6 +69,7 @@ export function App() {
       </main>
     )
   }
+  if (info?.log.mode === 'unavailable') return <RecoveryScreen info={info} />
   if (!info || !settings) return <p className="muted">Loading…</p>
 
   const saveSettings = (patch: Partial<Settings>) => updateSettings.run(patch)
@@ -171,6 +176,7 @@ export function App() {
             Add patient
           </button>
         </div>
+        <RecoveryBanner log={info.log} />
         {info.backupError && (
           <div className="demo-banner" role="alert">
             <span>
@@ -209,6 +215,8 @@ export function App() {
         {view.name === 'worklist' && (
           <Worklist
             today={info.today}
+            view={worklistView}
+            onView={setWorklistView}
             onOpen={(id) => openPatient(id)}
             onRecord={(id) => openPatient(id, true)}
             onAddPatient={addPatient}

@@ -97,6 +97,11 @@ export function messageAt(errors: FieldErrors, path: string): string | undefined
   return typeof list === 'string' ? list : undefined
 }
 
+/** A refusal's message, ending with what happened to the entry (once, whatever the message says). */
+export function refusalText(message: string, outcome = 'Nothing was saved.'): string {
+  return /Nothing was (saved|removed|changed)/.test(message) ? message : `${message} ${outcome}`
+}
+
 /** The summary above a form, after a refused save. Never speaks of highlighted fields when none is. */
 export function summaryText(highlighted: number, others: readonly string[]): string {
   return [
@@ -158,7 +163,7 @@ export function useErrorSummary<V extends FieldValues>(
    */
   const onServerError = (error: ApiError, prefix: string, fields = error.fields) => {
     const entries = Object.entries(fields ?? {})
-    if (entries.length === 0) return show(0, [], `${error.message} Nothing was saved.`)
+    if (entries.length === 0) return show(0, [], refusalText(error.message))
     const values = getValues()
     let highlighted = 0
     const others: string[] = []

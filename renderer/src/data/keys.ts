@@ -21,6 +21,9 @@ export const queryKeys = {
     all: ['worklist'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,
     page: (filter: WorklistFilter, page: number) => ['worklist', 'page', filter, page] as const,
+    left: (search: string) => ['worklist', 'left', search] as const,
+    /** Adherence figures over a period of study dates (changed by every study and correction). */
+    adherence: (range: { from: string; to: string }) => ['worklist', 'adherence', range] as const,
   },
   patients: {
     all: ['patient'] as const,

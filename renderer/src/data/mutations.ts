@@ -8,7 +8,7 @@ import type {
   Settings,
 } from '../../../electron/contract/contract'
 import type { Result } from '../api'
-import { fetchValue, toResult } from './fetch'
+import { CallError, fetchValue, toResult } from './fetch'
 import { queryKeys } from './keys'
 
 // Every change the renderer makes, as a mutation that invalidates exactly what it changed. The
@@ -29,6 +29,12 @@ function useCallMutation<K extends CallName>(
     mutationFn: (request: RequestOf<K>) => fetchValue(name, request),
     // Returned, so `run` settles once the data on screen has been read again.
     onSuccess: (value, request) => after(qc, value, request),
+    // Refused as STALE: someone else changed the record since it was read. Everything on screen is
+    // read again, so the page shows their change; an open form keeps what was typed in it and the
+    // version it opened with (saving it again stays refused until it is reopened).
+    onError: (e) => {
+      if (e instanceof CallError && e.error.code === 'STALE') return qc.invalidateQueries()
+    },
   })
   const run = useCallback((request: RequestOf<K>) => toResult(mutateAsync(request)), [mutateAsync])
   return { run, isPending }

@@ -74,7 +74,7 @@ export function useWorklistPages(filter: WorklistFilter, pages: readonly number[
 /** Patients who left surveillance, with the reason (the worklist's "Left surveillance" tab). */
 export function useLeftSurveillance(search: string, enabled: boolean) {
   return useQuery({
-    queryKey: [...queryKeys.worklist.all, 'left', search] as const,
+    queryKey: queryKeys.worklist.left(search),
     queryFn: () => fetchValue('worklist.left', { ...(search ? { search } : {}), limit: 200, offset: 0 }),
     enabled,
     placeholderData: keepPreviousData,
@@ -89,4 +89,16 @@ export function usePacsEndpoints() {
 /** The procedure mapping table. */
 export function useProcedureMappings() {
   return useQuery({ queryKey: queryKeys.mappings, queryFn: () => fetchValue('mappings.list', {}) })
+}
+
+/**
+ * On time / early / late of the closed imaging steps whose study is dated in the period (the
+ * engine's figures; see docs/followup-lifecycle.md for how they differ from Within Health's).
+ */
+export function useAdherence(range: { from: string; to: string }) {
+  return useQuery({
+    queryKey: queryKeys.worklist.adherence(range),
+    queryFn: () => fetchValue('followup.adherence', range),
+    placeholderData: keepPreviousData,
+  })
 }

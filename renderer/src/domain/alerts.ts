@@ -36,6 +36,10 @@ export const ALERT_TEXT: Record<AlertCode, { text: string; tone: Tone }> = {
     tone: 'info',
   },
   progression: { text: 'Progression on the latest study.', tone: 'danger' },
+  'progression-answered': {
+    text: 'The progression on the latest study was answered by a treatment started after it; the next study assesses the response.',
+    tone: 'info',
+  },
   'new-lesion': { text: 'A new lesion was recorded.', tone: 'danger' },
   'indeterminate-finding': { text: 'Indeterminate finding on the latest study.', tone: 'warn' },
   'clinical-progression-suspected': {

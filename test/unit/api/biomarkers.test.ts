@@ -4,7 +4,7 @@ import { auditFor, verifyAuditChain } from '../../../db/audit'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // Biomarker values and the patient note (migration 60) through the same dispatch path as the UI,
 // on a real SQLite file: validated, audited in the write's own transaction, and never read by the
@@ -20,7 +20,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24', 10),
     user: 'dr.test',
   })
 })
@@ -58,7 +58,7 @@ describe('biomarkers', () => {
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ action: 'biomarker.add', before: null, after: { value: 150 } })
 
-    const removed = await ok('biomarkers.remove', { id: later.id })
+    const removed = await ok('biomarkers.remove', { id: later.id, version: later.version })
     expect(removed.value).toBe(150)
     expect((await ok('patients.detail', { id: p.id })).biomarkers).toHaveLength(1)
     expect(auditFor(backend.db, 'biomarker', later.id).map((a) => [a.action, a.after])).toEqual([
@@ -104,14 +104,15 @@ describe('the patient note', () => {
   it('is set, replaced and removed (empty text), each change audited with before and after', async () => {
     const p = await ok('patients.create', patientInput())
     expect((await ok('patients.detail', { id: p.id })).note).toBeNull()
-    expect(
-      (await ok('notes.set', { patientId: p.id, text: '  Prefers afternoon slots. ' })).note,
-    ).toMatchObject({
-      text: 'Prefers afternoon slots.',
-    })
-    await ok('notes.set', { patientId: p.id, text: 'Claustrophobic: open MRI.' })
+    const first = (
+      await ok('notes.set', { patientId: p.id, version: null, text: '  Prefers afternoon slots. ' })
+    ).note
+    expect(first).toMatchObject({ text: 'Prefers afternoon slots.' })
+    const second = (
+      await ok('notes.set', { patientId: p.id, version: first!.version, text: 'Claustrophobic: open MRI.' })
+    ).note
     expect((await ok('patients.detail', { id: p.id })).note?.text).toBe('Claustrophobic: open MRI.')
-    expect((await ok('notes.set', { patientId: p.id, text: '' })).note).toBeNull()
+    expect((await ok('notes.set', { patientId: p.id, version: second!.version, text: '' })).note).toBeNull()
     const audit = auditFor(backend.db, 'patient_note', p.id)
     expect(audit.map((a) => [a.action, (a.before as { text?: string } | null)?.text ?? null])).toEqual([
       ['note.set', null],
@@ -119,7 +120,7 @@ describe('the patient note', () => {
       ['note.set', 'Claustrophobic: open MRI.'],
     ])
     expect(audit[2]!.after).toBeNull()
-    const long = await call('notes.set', { patientId: p.id, text: 'x'.repeat(4001) })
+    const long = await call('notes.set', { patientId: p.id, version: null, text: 'x'.repeat(4001) })
     expect(!long.ok && long.error.fields?.['text']).toBe('Keep the note under 4000 characters.')
   })
 })

@@ -6,7 +6,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import { CALLS } from '../../../electron/contract/calls'
 import { contract } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 let backend: Backend
 let cleanup: () => void
@@ -17,7 +17,7 @@ beforeEach(() => {
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
     version: 'test',
-    now: () => new Date('2026-11-24T10:00:00Z'),
+    now: () => localNoon('2026-11-24'),
     user: 'dr.test',
   })
 })
@@ -85,6 +85,7 @@ describe('the API contract', () => {
     const id = (created.value as { id: number }).id
     const bad = await call('patients.update', {
       id,
+      version: 1,
       patient: patientInput({ weightKg: 700, birthDate: '2026-11-25' }),
     })
     expect(bad).toMatchObject({
@@ -94,7 +95,11 @@ describe('the API contract', () => {
         fields: { 'patient.weightKg': 'Weight (kg) must be less than 700.' },
       },
     })
-    const late = await call('patients.update', { id, patient: patientInput({ birthDate: '2026-11-25' }) })
+    const late = await call('patients.update', {
+      id,
+      version: 1,
+      patient: patientInput({ birthDate: '2026-11-25' }),
+    })
     expect(late).toMatchObject({
       ok: false,
       error: { fields: { 'patient.birthDate': 'The birth date is in the future.' } },

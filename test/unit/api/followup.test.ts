@@ -5,19 +5,19 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { StudyInput } from '../../../db/types'
-import { patientInput, tempDir } from '../../helpers/db'
+import { patientInput, tempDir, localNoon } from '../../helpers/db'
 
 // The follow-up workflow through the same dispatch path the UI uses, on a real SQLite file,
-// with the clock fixed at 2026-11-24 10:00 UTC.
+// with the clock fixed at noon local time on 2026-11-24.
 
 let backend: Backend
 let cleanup: () => void
-let now = new Date('2026-11-24T10:00:00Z')
+let now = localNoon('2026-11-24')
 
 beforeEach(() => {
   const t = tempDir()
   cleanup = t.cleanup
-  now = new Date('2026-11-24T10:00:00Z')
+  now = localNoon('2026-11-24')
   backend = openBackend({
     dataFile: path.join(t.dir, 'log.sqlite'),
     transport: 'web',
@@ -36,6 +36,9 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
   if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
   return r.value as ResultOf<K>
 }
+
+/** The patient's stored version: what a form that just opened the patient sends back. */
+const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
 
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
@@ -179,7 +182,17 @@ describe('recording a study', () => {
     const row = (
       await ok('worklist.page', { bucket: 'due', sort: 'due', descending: false, limit: 10, offset: 0 })
     )[0]
-    expect(row).toMatchObject({ lastResult: 'progression', item: { reason: 'Tumour board review' } })
+    // The worklist says the progression was derived, not read (issue 8.8).
+    expect(row).toMatchObject({
+      lastResult: 'progression',
+      lastResultDerived: true,
+      item: { reason: 'Tumour board review' },
+    })
+    await ok('studies.setResult', { studyId: r.study.id, version: r.study.version, result: 'progression' })
+    const read = (
+      await ok('worklist.page', { bucket: 'all', sort: 'due', descending: false, limit: 10, offset: 0 })
+    )[0]
+    expect(read).toMatchObject({ lastResult: 'progression', lastResultDerived: false })
   })
 })
 
@@ -199,8 +212,12 @@ describe('what the open item asks for', () => {
   it('keeps the first window of a due-now item when facts change, so it can become overdue', async () => {
     const p = await ok('patients.create', patientInput())
     const first = (await ok('patients.detail', { id: p.id })).items[0]!
-    now = new Date('2027-01-10T10:00:00Z')
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    now = localNoon('2027-01-10')
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     const later = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
     expect(later).toHaveLength(1)
     expect(later[0]).toMatchObject({ id: first.id, due: first.due })
@@ -217,6 +234,7 @@ describe('what the open item asks for', () => {
       'followup.setStatus',
       {
         itemId: r.nextItem!.id,
+        version: r.nextItem!.version,
         status: 'done',
         reasonCode: 'done-elsewhere',
         reasonText: null,
@@ -227,6 +245,7 @@ describe('what the open item asks for', () => {
     expect(done).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
     const decided = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
+      version: r.nextItem!.version,
       date: '2026-11-23',
       decision: {
         type: 'continue-surveillance',
@@ -241,7 +260,11 @@ describe('what the open item asks for', () => {
     })
     expect(decided.next).toMatchObject({ kind: 'imaging', override: { due: { from: '2027-02-01' } } })
     // The engine still sees the progression; the board's decision already answers it.
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 81 }),
+    })
     const kept = (await ok('patients.detail', { id: p.id })).items.filter((i) => i.status === 'scheduled')
     expect(kept).toHaveLength(1)
     expect(kept[0]).toMatchObject({ id: decided.next!.id, override: { due: { from: '2027-02-01' } } })
@@ -251,7 +274,11 @@ describe('what the open item asks for', () => {
         { kind: 'targeted-therapy', date: '2026-11-20', completeResection: null },
       ],
     })
-    await ok('patients.update', { id: p.id, patient: withTreatment })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: withTreatment,
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')
     expect(open).toMatchObject({
       kind: 'treatment-response',
@@ -274,7 +301,11 @@ describe('facts changing', () => {
         eGFR: 70,
       },
     })
-    await ok('patients.update', { id: p.id, patient: input })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: input,
+    })
     const d = await ok('patients.detail', { id: p.id })
     const [current, previous] = d.recommendations
     expect(current).toMatchObject({ procedure: CT, trigger: 'facts-changed', supersededBy: null })
@@ -292,12 +323,17 @@ describe('facts changing', () => {
     const item = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: null,
       due: { from: '2027-01-01', to: '2027-02-01' },
       reasonCode: 'patient-preference',
       text: 'travelling',
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 75 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 75 }),
+    })
     const after = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(after.override).toEqual({
       procedure: null,
@@ -315,12 +351,13 @@ describe('follow-up items', () => {
     const bad = await dispatch(
       backend.handlers,
       'followup.override',
-      { itemId: item.id, procedure: CT, due: null, reasonCode: 'other', text: null },
+      { itemId: item.id, version: item.version, procedure: CT, due: null, reasonCode: 'other', text: null },
       () => undefined,
     )
     expect(bad).toMatchObject({ ok: false, error: { fields: { text: 'Say why, in a few words.' } } })
     const o = await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: CT,
       due: null,
       reasonCode: 'contraindication',
@@ -350,6 +387,7 @@ describe('follow-up items', () => {
       'followup.setStatus',
       {
         itemId: item.id,
+        version: item.version,
         status: 'deferred',
         reasonCode: 'scheduling',
         reasonText: null,
@@ -367,6 +405,7 @@ describe('follow-up items', () => {
     })
     const d = await ok('followup.setStatus', {
       itemId: item.id,
+      version: item.version,
       status: 'deferred',
       reasonCode: 'patient-request',
       reasonText: null,
@@ -386,18 +425,33 @@ describe('follow-up items', () => {
       deferralReason: 'patient-request',
     })
     // A later change of facts re-runs the engine but never moves the deferred window.
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     const open = (await ok('patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     expect(open.override?.due).toEqual({ from: '2027-01-10', to: '2027-02-10' })
+    // The deferred step, as the page showed it before: changed since (STALE); as it is now: closed.
+    const cancel = { status: 'cancelled', reasonCode: 'duplicate', reasonText: null, newDue: null } as const
+    const stale = await dispatch(
+      backend.handlers,
+      'followup.setStatus',
+      { itemId: item.id, version: item.version, ...cancel },
+      () => undefined,
+    )
+    expect(stale).toMatchObject({ ok: false, error: { code: 'STALE' } })
+    const closed = (await ok('patients.detail', { id: p.id })).items.find((i) => i.id === item.id)!
     const again = await dispatch(
       backend.handlers,
       'followup.setStatus',
-      { itemId: item.id, status: 'cancelled', reasonCode: 'duplicate', reasonText: null, newDue: null },
+      { itemId: item.id, version: closed.version, ...cancel },
       () => undefined,
     )
     expect(again).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     const c = await ok('followup.setStatus', {
-      itemId: d.next!.id,
+      itemId: open.id,
+      version: open.version,
       status: 'cancelled',
       reasonCode: 'other',
       reasonText: 'moved abroad',
@@ -432,9 +486,9 @@ describe('follow-up items', () => {
     const p = await ok('patients.create', patientInput())
     await ok('studies.record', { patientId: p.id, study: study('2026-01-01', 'stable') })
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-01T10:00:00Z')
+    now = localNoon('2027-01-01')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 0, due: 1 })
-    now = new Date('2027-01-02T10:00:00Z')
+    now = localNoon('2027-01-02')
     expect((await ok('worklist.summary', { bucket: 'all' })).counts).toMatchObject({ overdue: 1, due: 0 })
     const [row] = await ok('worklist.page', {
       bucket: 'overdue',
@@ -486,7 +540,11 @@ describe('entering a result later', () => {
     const p = await ok('patients.create', patientInput())
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
     expect(r.nextItem?.reason).toBe('Enter the result of the 2026-11-20 study')
-    const s = await ok('studies.setResult', { studyId: r.study.id, result: 'indeterminate' })
+    const s = await ok('studies.setResult', {
+      studyId: r.study.id,
+      version: r.study.version,
+      result: 'indeterminate',
+    })
     expect(s.study.result).toBe('indeterminate')
     expect(s.recommendation).toMatchObject({ trigger: 'result-entered', intervalMonths: { min: 3, max: 4 } })
     // The result step closes as done (its result is in) and the plan opens as the next step.
@@ -510,7 +568,7 @@ describe('entering a result later', () => {
     const missing = await dispatch(
       backend.handlers,
       'studies.setResult',
-      { studyId: 999, result: 'stable' },
+      { studyId: 999, version: 1, result: 'stable' },
       () => undefined,
     )
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })

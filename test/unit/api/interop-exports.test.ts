@@ -285,6 +285,7 @@ describe('FHIR R4 export', () => {
     const item = (await ok('patients.detail', { id: p.id })).items[0]!
     await ok('followup.override', {
       itemId: item.id,
+      version: item.version,
       procedure: CT,
       due: { from: '2027-01-10', to: '2027-02-10' },
       reasonCode: 'patient-preference',

@@ -39,6 +39,9 @@ async function ok<K extends CallName>(name: K, req: RequestOf<K>): Promise<Resul
   return r.value as ResultOf<K>
 }
 
+/** The patient's stored version: what a form that just opened the patient sends back. */
+const versionOf = async (id: number): Promise<number> => (await ok('patients.get', { id })).version
+
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const study = (date: string, result: StudyInput['result']): StudyRequest => ({
   date,
@@ -75,7 +78,11 @@ describe('follow-up item kind', () => {
     expect(unread.nextItem).toMatchObject({ kind: 'enter-result', procedure: null })
     seen.add(unread.nextItem!.kind)
 
-    const read = await ok('studies.setResult', { studyId: unread.study.id, result: 'stable' })
+    const read = await ok('studies.setResult', {
+      studyId: unread.study.id,
+      version: unread.study.version,
+      result: 'stable',
+    })
     expect(read.nextItem).toMatchObject({ kind: 'imaging', reason: 'Next study in 6–12 months' })
     seen.add(read.nextItem!.kind)
 
@@ -100,6 +107,7 @@ describe('follow-up item kind', () => {
 
     await ok('patients.update', {
       id: q.id,
+      version: await versionOf(q.id),
       patient: patientInput({
         mrn: 'MRN-2',
         treatments: [
@@ -139,7 +147,11 @@ describe('follow-up item kind', () => {
     const retargets = () => count("SELECT count(*) FROM audit_log WHERE action = 'followup.retarget'")
     const before = retargets()
     now = new Date('2027-01-10T10:00:00Z')
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 80 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 80 }),
+    })
     expect(await openItemOf(p.id)).toMatchObject({ id: first.id, kind: 'imaging-now', due: first.due })
     expect(retargets()).toBe(before)
     expect((await ok('worklist.summary', { bucket: 'all' })).counts.overdue).toBe(1)
@@ -150,6 +162,7 @@ describe('follow-up item kind', () => {
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-01', 'progression') })
     const d = await ok('followup.recordDecision', {
       itemId: r.nextItem!.id,
+      version: r.nextItem!.version,
       date: '2026-11-23',
       decision: {
         type: 'further-imaging',
@@ -158,7 +171,11 @@ describe('follow-up item kind', () => {
       },
     })
     backend.db.prepare("UPDATE followup_item SET reason = 'MDT' WHERE id = ?").run(r.nextItem!.id)
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 81 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 81 }),
+    })
     expect(await openItemOf(p.id)).toMatchObject({
       id: d.next!.id,
       kind: 'imaging-now',
@@ -172,6 +189,7 @@ describe('follow-up item kind', () => {
     const item = (await openItemOf(p.id))!
     const r = await ok('followup.setStatus', {
       itemId: item.id,
+      version: item.version,
       status: 'deferred',
       reasonCode: 'scheduling',
       reasonText: null,
@@ -211,8 +229,9 @@ describe('every change is audited with the record before and after (services/aud
     const p = await ok('patients.create', patientInput())
     const s1 = await ok('studies.record', { patientId: p.id, study: study('2026-09-01', 'stable') })
     const open = (await openItemOf(p.id))!
-    await ok('followup.override', {
+    const overridden = await ok('followup.override', {
       itemId: open.id,
+      version: open.version,
       procedure: 'ct-abdomen-pelvis-with-iv-contrast',
       due: null,
       reasonCode: 'contraindication',
@@ -220,17 +239,23 @@ describe('every change is audited with the record before and after (services/aud
     })
     await ok('followup.setStatus', {
       itemId: open.id,
+      version: overridden.version,
       status: 'deferred',
       reasonCode: 'patient-request',
       reasonText: null,
       newDue: { from: '2027-05-01', to: '2027-06-01' },
     })
-    await ok('patients.update', { id: p.id, patient: patientInput({ weightKg: 90 }) })
+    await ok('patients.update', {
+      id: p.id,
+      version: await versionOf(p.id),
+      patient: patientInput({ weightKg: 90 }),
+    })
     const s2 = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', null) })
-    await ok('studies.setResult', { studyId: s2.study.id, result: 'progression' })
+    await ok('studies.setResult', { studyId: s2.study.id, version: s2.study.version, result: 'progression' })
     const board = (await openItemOf(p.id))!
     await ok('followup.setStatus', {
       itemId: board.id,
+      version: board.version,
       status: 'cancelled',
       reasonCode: 'other',
       reasonText: 'seen elsewhere',

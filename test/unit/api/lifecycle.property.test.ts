@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
+import { fullCheck } from '../../../db/integrity'
 import Database from 'better-sqlite3'
 import { applyPragmas, openDatabase, type DB } from '../../../db/open'
 import { createHandlers } from '../../../electron/backend/handlers'
@@ -23,7 +24,7 @@ import type {
 } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { addDays } from '../../../engine/dates'
-import { patientInput } from '../../helpers/db'
+import { patientInput, localNoon } from '../../helpers/db'
 
 const SEQUENCES = Number(process.env['LIFECYCLE_SEQUENCES'] ?? 1000)
 const PROCS = [
@@ -149,8 +150,10 @@ function today(w: World): string {
 async function call<K extends CallName>(w: World, name: K, req: RequestOf<K>): Promise<ResultOf<K> | null> {
   const r = await dispatch(w.handlers, name, req, () => undefined)
   if (!r.ok) {
-    // A refusal is fine (the command did not apply); an internal error never is.
+    // A refusal is fine (the command did not apply); an internal error never is. Every command names
+    // the version of the record as stored, so none is refused as changed since (STALE).
     expect(r.error.code, `${name}: ${r.error.message}`).not.toBe('INTERNAL')
+    expect(r.error.code, `${name}: ${r.error.message}`).not.toBe('STALE')
     return null
   }
   return r.value as ResultOf<K>
@@ -162,6 +165,9 @@ const ids = (w: World, sql: string, ...params: unknown[]): number[] =>
     .pluck()
     .all(...params) as number[]
 const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined)
+/** A record's stored version: what a page that just read it sends back. */
+const versionOf = (w: World, table: 'study' | 'treatment' | 'patient', id: number): number =>
+  w.db.prepare(`SELECT version FROM ${table} WHERE id = ?`).pluck().get(id) as number
 
 async function run(w: World, cmd: Command): Promise<void> {
   const patients = ids(w, 'SELECT id FROM patient WHERE entered_in_error_at IS NULL ORDER BY id')
@@ -169,8 +175,8 @@ async function run(w: World, cmd: Command): Promise<void> {
   const p = 'p' in cmd ? pick(cmd.c === 'undo' ? all : patients, cmd.p) : undefined
   const open = (pid: number) =>
     w.db
-      .prepare("SELECT id, kind FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
-      .get(pid) as { id: number; kind: string } | undefined
+      .prepare("SELECT id, kind, version FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
+      .get(pid) as { id: number; kind: string; version: number } | undefined
   const t = today(w)
   switch (cmd.c) {
     case 'create':
@@ -191,7 +197,11 @@ async function run(w: World, cmd: Command): Promise<void> {
     case 'result': {
       const s = pick(ids(w, 'SELECT id FROM study WHERE patient_id = ? ORDER BY id', p), cmd.s)
       if (s !== undefined)
-        await call(w, 'studies.setResult', { studyId: s, result: RESULTS[cmd.result % 4]! as 'stable' })
+        await call(w, 'studies.setResult', {
+          studyId: s,
+          version: versionOf(w, 'study', s),
+          result: RESULTS[cmd.result % 4]! as 'stable',
+        })
       return
     }
     case 'cancel': {
@@ -199,6 +209,7 @@ async function run(w: World, cmd: Command): Promise<void> {
       if (o)
         await call(w, 'followup.setStatus', {
           itemId: o.id,
+          version: o.version,
           status: 'cancelled',
           reasonCode: 'scheduling',
           reasonText: null,
@@ -212,6 +223,7 @@ async function run(w: World, cmd: Command): Promise<void> {
       if (o)
         await call(w, 'followup.setStatus', {
           itemId: o.id,
+          version: o.version,
           status: 'deferred',
           reasonCode: 'patient-request',
           reasonText: null,
@@ -224,6 +236,7 @@ async function run(w: World, cmd: Command): Promise<void> {
       if (o)
         await call(w, 'followup.doneElsewhere', {
           itemId: o.id,
+          version: o.version,
           study: studyReq(addDays(t, -cmd.daysAgo), cmd.proc, cmd.result),
         })
       return
@@ -233,6 +246,7 @@ async function run(w: World, cmd: Command): Promise<void> {
       if (o)
         await call(w, 'followup.override', {
           itemId: o.id,
+          version: o.version,
           procedure: PROCS[cmd.proc % PROCS.length]!,
           due: null,
           reasonCode: 'clinician-decision',
@@ -259,7 +273,12 @@ async function run(w: World, cmd: Command): Promise<void> {
           exit: { reasonCode: 'deceased' as const, text: null, attempts: null, date: t },
         },
       ]
-      await call(w, 'followup.recordDecision', { itemId: o.id, date: t, decision: decisions[cmd.kind % 4]! })
+      await call(w, 'followup.recordDecision', {
+        itemId: o.id,
+        version: o.version,
+        date: t,
+        decision: decisions[cmd.kind % 4]!,
+      })
       return
     }
     case 'editStudy': {
@@ -270,6 +289,7 @@ async function run(w: World, cmd: Command): Promise<void> {
       if (s !== undefined)
         await call(w, 'studies.update', {
           studyId: s,
+          version: versionOf(w, 'study', s),
           study: studyReq(addDays(t, -cmd.daysAgo), cmd.s, cmd.result),
         })
       return
@@ -279,17 +299,27 @@ async function run(w: World, cmd: Command): Promise<void> {
         ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY id', p),
         cmd.s,
       )
-      if (s !== undefined) await call(w, 'studies.markError', { studyId: s, reason: 'wrong patient' })
+      if (s !== undefined)
+        await call(w, 'studies.markError', {
+          studyId: s,
+          version: versionOf(w, 'study', s),
+          reason: 'wrong patient',
+        })
       return
     }
     case 'studyRestore': {
       const s = ids(w, 'SELECT id FROM study WHERE patient_id = ? AND entered_in_error_at IS NOT NULL', p)[0]
-      if (s !== undefined) await call(w, 'studies.restore', { studyId: s })
+      if (s !== undefined) await call(w, 'studies.restore', { studyId: s, version: versionOf(w, 'study', s) })
       return
     }
     case 'treatmentError': {
       const tr = ids(w, 'SELECT id FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL', p)[0]
-      if (tr !== undefined) await call(w, 'treatments.markError', { treatmentId: tr, reason: 'typo' })
+      if (tr !== undefined)
+        await call(w, 'treatments.markError', {
+          treatmentId: tr,
+          version: versionOf(w, 'treatment', tr),
+          reason: 'typo',
+        })
       return
     }
     case 'undo':
@@ -297,7 +327,11 @@ async function run(w: World, cmd: Command): Promise<void> {
       return
     case 'facts': {
       const mrn = w.db.prepare('SELECT mrn FROM patient WHERE id = ?').pluck().get(p) as string
-      await call(w, 'patients.update', { id: p, patient: facts(cmd.variant, mrn) })
+      await call(w, 'patients.update', {
+        id: p,
+        version: versionOf(w, 'patient', p),
+        patient: facts(cmd.variant, mrn),
+      })
       return
     }
     case 'leave':
@@ -311,11 +345,26 @@ async function run(w: World, cmd: Command): Promise<void> {
         },
       })
       return
-    case 'reopen':
-      await call(w, 'surveillance.reopen', { patientId: p, reason: null })
+    case 'reopen': {
+      const exit = w.db
+        .prepare('SELECT id, version FROM surveillance_exit WHERE patient_id = ? AND reopened_at IS NULL')
+        .get(p) as { id: number; version: number } | undefined
+      if (exit)
+        await call(w, 'surveillance.reopen', {
+          patientId: p,
+          exitId: exit.id,
+          version: exit.version,
+          reason: null,
+        })
       return
+    }
     case 'patientError':
-      if (cmd.p % 5 === 0) await call(w, 'patients.markError', { id: p, reason: 'duplicate record' })
+      if (cmd.p % 5 === 0)
+        await call(w, 'patients.markError', {
+          id: p,
+          version: versionOf(w, 'patient', p),
+          reason: 'duplicate record',
+        })
       return
   }
 }
@@ -373,7 +422,7 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
         const w: World = {
           db,
           handlers: null as unknown as Handlers,
-          now: new Date('2026-11-24T10:00:00Z'),
+          now: localNoon('2026-11-24', 10),
           mrn: 0,
         }
         w.handlers = createHandlers({
@@ -384,7 +433,15 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
           dataFile: ':memory:',
           version: 'test',
           backupDir,
-          backupError: null,
+          backupError: () => null,
+          logStatus: () => ({
+            mode: 'writable',
+            problems: [],
+            since: '',
+            checking: false,
+            checkedAt: null,
+            restored: null,
+          }),
         })
         try {
           await run(w, { c: 'create', variant: cmds.length })
@@ -395,6 +452,9 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
             steps++
           }
           expect(verifyAuditChain(db)).toBeNull()
+          // Every record still equals its last audit row: no command changed one unaudited
+          // (an undo included), so the log's own check at the next open finds nothing.
+          expect(fullCheck(db), `after ${JSON.stringify(cmds)}`).toEqual([])
         } finally {
           db.close()
           sequences++

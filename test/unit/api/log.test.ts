@@ -70,7 +70,7 @@ describe('no patient data in the log', () => {
   let backend: Backend
   let log: AppLog
   let logLines: string[]
-  beforeEach(() => {
+  beforeEach(async () => {
     logLines = []
     const dataFile = path.join(dir, 'pnet-followup.sqlite')
     log = openLog(logFileFor(dataFile), { console: false })
@@ -84,6 +84,8 @@ describe('no patient data in the log', () => {
       user: 'dr.test',
       log,
     })
+    // The daily backup is taken once the full check after open has passed.
+    await backend.checked
   })
   afterEach(() => backend.close())
 
@@ -128,24 +130,23 @@ describe('no patient data in the log', () => {
     const created = await call('patients.create', patient())
     expect(created.ok).toBe(true)
     if (!created.ok) return
-    const id = (created.value as { id: number }).id
+    const { id, version } = created.value as { id: number; version: number }
     expect((await call('studies.record', { patientId: id, study: study('2026-11-20') })).ok).toBe(true)
     const detail = await call('patients.detail', { id })
     if (!detail.ok) throw new Error('detail failed')
-    const item = (detail.value as { items: { id: number; status: string }[] }).items.find(
+    const item = (detail.value as { items: { id: number; status: string; version: number }[] }).items.find(
       (i) => i.status === 'scheduled',
     )!
-    expect(
-      (
-        await call('followup.override', {
-          itemId: item.id,
-          procedure: null,
-          due: { from: '2027-01-01', to: '2027-02-01' },
-          reasonCode: 'other',
-          text: M.override,
-        })
-      ).ok,
-    ).toBe(true)
+    const overridden = await call('followup.override', {
+      itemId: item.id,
+      version: item.version,
+      procedure: null,
+      due: { from: '2027-01-01', to: '2027-02-01' },
+      reasonCode: 'other',
+      text: M.override,
+    })
+    if (!overridden.ok) throw new Error('override failed')
+    const itemVersion = (overridden.value as { version: number }).version
     expect((await call('patients.list', { query: M.query, limit: 5, offset: 0 })).ok).toBe(true)
 
     // Calls refused with a reason the person can act on (answered, never logged).
@@ -163,11 +164,18 @@ describe('no patient data in the log', () => {
     // Calls that fail inside: the database refuses writes, then is closed under the handlers.
     backend.db.pragma('query_only = ON')
     const failing: [string, unknown][] = [
-      ['patients.update', { id, patient: patient({ name: `${M.name} second` }) }],
+      ['patients.update', { id, version, patient: patient({ name: `${M.name} second` }) }],
       ['studies.record', { patientId: id, study: study('2026-11-22') }],
       [
         'followup.setStatus',
-        { itemId: item.id, status: 'cancelled', reasonCode: 'other', reasonText: M.status, newDue: null },
+        {
+          itemId: item.id,
+          version: itemVersion,
+          status: 'cancelled',
+          reasonCode: 'other',
+          reasonText: M.status,
+          newDue: null,
+        },
       ],
       ['patients.create', patient({ mrn: `${M.mrn}-2` })],
     ]
@@ -194,7 +202,11 @@ describe('no patient data in the log', () => {
 describe('the routes into the log', () => {
   it('Electron: a start-up failure is logged and the dialog names the log file', async () => {
     const dataFile = path.join(dir, 'pnet-followup.sqlite')
-    fs.writeFileSync(dataFile, 'this is not SQLite: Zyxname Markerpatient MRNMARKER4711')
+    // Another process holds the log: the app cannot start on it.
+    fs.writeFileSync(
+      `${dataFile}.lock`,
+      JSON.stringify({ pid: 1, host: 'Zyxname-other-host', startedAt: 'x', transport: 'web', nonce: 'n' }),
+    )
     const stub = makeElectronStub({ userData: dir })
     startApp(stub.deps, {
       outDir: path.join(dir, 'out'),
@@ -205,9 +217,32 @@ describe('the routes into the log', () => {
     await stub.ready()
     await new Promise((r) => setTimeout(r, 10))
     const logFile = logFileFor(dataFile)
-    expect(stub.calls.find((c) => c.startsWith('error '))).toContain(`Details: ${logFile}`)
+    const dialog = stub.calls.find((c) => c.startsWith('error '))
+    expect(dialog).toContain(`Details: ${logFile}`)
+    expect(dialog).toContain('already open in the browser-mode host, process 1 on Zyxname-other-host')
     expect(read(logFile)).toContain(`cannot open ${dataFile}`)
+  })
+
+  it('Electron: a log that is not a database opens for a restore, logged without its content', async () => {
+    const dataFile = path.join(dir, 'pnet-followup.sqlite')
+    fs.writeFileSync(dataFile, 'this is not SQLite: Zyxname Markerpatient MRNMARKER4711')
+    const stub = makeElectronStub({ userData: dir })
+    fs.mkdirSync(path.join(dir, 'out', 'renderer'), { recursive: true })
+    startApp(stub.deps, {
+      outDir: path.join(dir, 'out'),
+      argv: ['electron', '.'],
+      env: {},
+      platform: 'linux',
+    })
+    await stub.ready()
+    const frame = { senderFrame: { url: 'app://pnet/index.html', parent: null } }
+    const info = (await stub.handlers.get(channelOf('app.info'))!(frame, {})) as { ok: true; value: AppInfo }
+    expect(info.value.log.mode).toBe('unavailable')
+    expect(info.value.log.problems[0]?.code).toBe('NOT_DATABASE')
+    const logFile = logFileFor(dataFile)
+    expect(read(logFile)).toContain('NOT_DATABASE')
     expect(read(logFile)).not.toContain('MRNMARKER4711')
+    stub.emitApp('will-quit')
   })
 
   it('Electron: a call that fails inside is logged through the IPC handler', async () => {

@@ -36,6 +36,11 @@ describe('backups', () => {
     const days = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']
     for (const d of days) expect(dailyBackup(db, backups, d, 3)).not.toBeNull()
     expect(dailyBackup(db, backups, '2026-11-04', 3)).toBeNull()
-    expect(fs.readdirSync(backups).sort()).toEqual(days.slice(1).map((d) => `pnet-followup-${d}.sqlite`))
+    expect(
+      fs
+        .readdirSync(backups)
+        .filter((f) => f.endsWith('.sqlite'))
+        .sort(),
+    ).toEqual(days.slice(1).map((d) => `pnet-followup-${d}.sqlite`))
   })
 })

@@ -4,13 +4,14 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migration0010 } from '../../../db/migrations/0010-domain'
 import { ITEM_KINDS_V20 } from '../../../db/migrations/0020-item-kind'
+import { migration0068 } from '../../../db/migrations/0068-derived-result'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
 import { openDatabase } from '../../../db/open'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
 import { openBackend } from '../../../electron/backend/backend'
 import type { ResultOf } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { tempDir } from '../../helpers/db'
+import { patientInput, tempDir } from '../../helpers/db'
 
 let dir: string
 let cleanup: () => void
@@ -176,7 +177,9 @@ describe('migration 20: follow-up item kind', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
       // The upgrade kept a checked copy of the schema-10 log.
       expect(
-        fs.readdirSync(dir).filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`)),
+        fs
+          .readdirSync(dir)
+          .filter((f) => f.includes(`.before-v${LATEST_SCHEMA_VERSION}-from-v10`) && f.endsWith('.sqlite')),
       ).toHaveLength(1)
     } finally {
       db.close()
@@ -266,6 +269,58 @@ describe('migration 20: follow-up item kind', () => {
       expect((page.value as ResultOf<'worklist.page'>).map((r) => r.item?.kind)).toEqual(['clinician-review'])
     } finally {
       backend.close()
+    }
+  })
+})
+
+describe('migration 68: a derived last result is said as such', () => {
+  it('marks the patients whose latest study has no reader’s result but a derived one, and no others', async () => {
+    const b = openBackend({ dataFile: file, transport: 'web', version: 'test', user: 'dr.test' })
+    const ok = async <T>(name: Parameters<typeof dispatch>[1], req: unknown): Promise<T> => {
+      const r = await dispatch(b.handlers, name, req, () => undefined)
+      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`)
+      return r.value as T
+    }
+    const lesion = (mm: number) => [
+      { id: 'T1', organ: 'pancreas', nodal: false, role: 'target', diameterMm: mm, status: null },
+    ]
+    const study = (date: string, result: string, mm: number) => ({
+      date,
+      procedure: 'mri-abdomen-pelvis-without-and-with-iv-contrast',
+      result,
+      lesions: lesion(mm),
+      dose: {
+        effectiveMsv: null,
+        ctdiVolMgy: null,
+        dlpMgyCm: null,
+        region: null,
+        activityMbq: null,
+        agent: null,
+      },
+      note: null,
+    })
+    const ids: number[] = []
+    for (const [i, last] of (['not-read-yet', 'stable'] as const).entries()) {
+      const p = await ok<{ id: number }>('patients.create', patientInput({ mrn: `M-${i}` }))
+      await ok('studies.record', { patientId: p.id, study: study('2025-06-01', 'stable', 30) })
+      await ok('studies.record', { patientId: p.id, study: study('2026-06-01', last, 40) })
+      ids.push(p.id)
+    }
+    b.close()
+    // The log as schema 65 had it: no column; then the migration adds and fills it.
+    const db = new Database(file)
+    try {
+      db.exec('ALTER TABLE patient DROP COLUMN last_result_derived')
+      migration0068.up(db)
+      const rows = db
+        .prepare('SELECT id, last_result, last_result_derived FROM patient ORDER BY id')
+        .all() as Array<{ id: number; last_result: string; last_result_derived: number }>
+      expect(rows).toEqual([
+        { id: ids[0], last_result: 'progression', last_result_derived: 1 },
+        { id: ids[1], last_result: 'stable', last_result_derived: 0 },
+      ])
+    } finally {
+      db.close()
     }
   })
 })

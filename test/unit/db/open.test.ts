@@ -130,7 +130,7 @@ describe('openDatabase', () => {
     db.close()
     const next = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 10, name: 'noop', up: () => undefined }]
     openDatabase(file, { migrations: next }).close()
-    const copies = fs.readdirSync(dir).filter((f) => f.includes('.before-v'))
+    const copies = fs.readdirSync(dir).filter((f) => f.includes('.before-v') && f.endsWith('.sqlite'))
     expect(copies).toHaveLength(1)
     const copy = new Database(path.join(dir, copies[0]!), { readonly: true })
     expect(copy.prepare("SELECT value FROM setting WHERE key = 'theme'").pluck().get()).toBe('"dark"')

@@ -39,6 +39,7 @@ function patientWithItem(mrn: string, name: string, from: string, to: string, ms
       variant: 'follow-up-non-liver-dominant',
       lastStudyDate: '2026-05-01',
       lastResult: 'stable',
+      lastResultDerived: false,
       cumulativeMsv: msv,
       doseEstimated: false,
       doseIncomplete: false,
@@ -129,7 +130,7 @@ describe('worklist', () => {
           at: AT,
         }),
       ),
-    ).toThrow(/UNIQUE/)
+    ).toThrow(/a record with the same identifying value already exists/)
     const id = openItem(db, 1)!.id
     writeTx(db, (tx) =>
       closeItem(tx, id, {

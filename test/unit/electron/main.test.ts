@@ -173,8 +173,11 @@ describe('Electron main process wiring', () => {
     ])
   })
 
-  it('shows an error and quits when the log cannot be opened', async () => {
-    fs.writeFileSync(path.join(dir, 'pnet-followup.sqlite'), 'not a database'.repeat(100))
+  it('shows an error and quits when the log cannot be opened (another process holds it)', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'pnet-followup.sqlite.lock'),
+      JSON.stringify({ pid: 1, host: 'elsewhere', startedAt: 'x', transport: 'electron', nonce: 'n' }),
+    )
     const { stub } = await started()
     expect(stub.calls.some((c) => c.startsWith('error pNET Follow-up cannot open its log'))).toBe(true)
     expect(stub.calls).toContain('quit')

@@ -231,6 +231,24 @@ describe('reconcile: results and facts', () => {
   it('same step: kept', () => {
     expect(decide({ event: { type: 'facts-changed' } })).toMatchObject({ type: 'keep', guard: 'same-step' })
   })
+  it('a retarget says what changed: the study, the window, or both', () => {
+    const reason = (wanted: Step, open = openStep()) =>
+      decide({ open, event: { type: 'facts-changed' }, wanted }).reason
+    const moved = { from: '2027-08-01', to: '2028-02-01' }
+    expect(reason(step({ due: moved }))).toBe('The suggestion moved to 2027-08-01 – 2028-02-01.')
+    expect(reason(step({ procedure: CT }))).toBe(
+      'The suggested study changed; the window stays 2027-05-20 – 2027-11-20.',
+    )
+    expect(reason(step({ procedure: CT, due: moved }))).toBe(
+      'The suggested study changed, and its window moved to 2027-08-01 – 2028-02-01.',
+    )
+    const chosen = openStep({
+      override: { procedure: MRI, due: null, reasonCode: 'clinician-decision', text: null },
+    })
+    expect(reason(step({ due: moved }), chosen)).toBe(
+      'The suggestion moved to 2027-08-01 – 2028-02-01. The radiologist’s choice stays beside it.',
+    )
+  })
   it('a due-now step keeps its first window (so it can become overdue)', () => {
     const open = openStep({ kind: 'imaging-now', due: { from: '2026-10-01', to: '2026-10-01' } })
     expect(

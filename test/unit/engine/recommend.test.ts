@@ -93,7 +93,9 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
       due: { from: '2026-11-20', to: '2027-05-20' },
       anchor: { date: '2026-05-20', kind: 'treatment' },
     })
-    expect(e.alerts).toContain('progression')
+    // The progression is answered by the treatment: said as history, not as a live alert.
+    expect(e.alerts).toContain('progression-answered')
+    expect(e.alerts).not.toContain('progression')
     expect(
       rules(
         makeCase({
@@ -113,6 +115,8 @@ describe('follow-up of non-liver-dominant disease (founding article)', () => {
       }),
     )
     expect(planned.next.action).toBe('tumor-board')
+    expect(planned.alerts).toContain('progression')
+    expect(planned.alerts).not.toContain('progression-answered')
   })
 
   it('progression -> tumour board, DOTATATE PET/CT offered to confirm receptors; PRRT can mimic progression', () => {

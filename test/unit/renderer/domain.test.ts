@@ -41,6 +41,7 @@ function study(id: number, date: string, lesions: StudyRecord['lesions']): Study
     accessionNumber: null,
     doseSource: null,
     doseEvents: [],
+    version: 1,
     dose: {
       effectiveMsv: null,
       ctdiVolMgy: null,
@@ -94,6 +95,7 @@ describe('biomarker trends', () => {
   const v = (id: number, date: string, value: number, unit = 'ng/mL'): BiomarkerRecord => ({
     id,
     patientId: 1,
+    version: 1,
     date,
     marker: 'chromogranin-a',
     value,

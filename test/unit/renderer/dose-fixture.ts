@@ -34,6 +34,7 @@ export function studyRecord(
     accessionNumber: null,
     doseSource: null,
     doseEvents: [],
+    version: 1,
     date,
     procedure,
     result: 'stable',

@@ -4,7 +4,12 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { render } from '../../helpers/render'
-import type { PatientRecord, PnetApi, StudyRecord } from '../../../electron/contract/contract'
+import type {
+  PatientRecord,
+  PnetApi,
+  StudyRecord,
+  TreatmentRecord,
+} from '../../../electron/contract/contract'
 import { PatientForm } from '../../../renderer/src/features/patients/PatientForm'
 import {
   draftToInput,
@@ -12,6 +17,8 @@ import {
   recordToDraft,
 } from '../../../renderer/src/features/patients/patientDraft'
 import { StudyForm } from '../../../renderer/src/features/studies/StudyForm'
+import { TreatmentForm } from '../../../renderer/src/features/treatments/TreatmentForm'
+import { NotePanel } from '../../../renderer/src/features/patient/NotePanel'
 
 // The forms: react-hook-form checked with the shared case schema, field names equal to the
 // request's paths, and the back end's per-field errors landing on their fields. The back end is a
@@ -71,6 +78,7 @@ function describedText(el: HTMLElement): string {
 const stored: PatientRecord = {
   id: 12,
   isDemo: false,
+  version: 3,
   enteredInError: null,
   createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z',
@@ -115,7 +123,15 @@ describe('patient form', () => {
   })
 
   it('reads a stored record back unchanged (record → form → request)', () => {
-    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
+    const {
+      id: _id,
+      isDemo: _d,
+      version: _v,
+      enteredInError: _e,
+      createdAt: _c,
+      updatedAt: _u,
+      ...facts
+    } = stored
     expect(draftToInput(recordToDraft(stored))).toEqual({ input: facts, refused: {} })
   })
 
@@ -214,8 +230,40 @@ describe('patient form', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       'Please correct the highlighted fields. Nothing was saved.',
     )
-    const { id: _id, isDemo: _d, enteredInError: _e, createdAt: _c, updatedAt: _u, ...facts } = stored
-    expect(sent).toEqual([['patients.update', { id: 12, patient: facts }]])
+    const {
+      id: _id,
+      isDemo: _d,
+      version: _v,
+      enteredInError: _e,
+      createdAt: _c,
+      updatedAt: _u,
+      ...facts
+    } = stored
+    expect(sent).toEqual([['patients.update', { id: 12, version: 3, patient: facts }]])
+  })
+
+  it('a save refused as stale says so once, keeps the input, and keeps naming the version it opened with', async () => {
+    const message =
+      'Ada Example (MRN P-12) was changed by someone else since you opened it. Nothing was saved: look at their change, then enter yours again if it is still needed.'
+    answer = () => ({ ok: false, error: { code: 'STALE', message } })
+    const user = userEvent.setup()
+    const { rerender } = render(<PatientForm patient={stored} onSaved={vi.fn()} onCancel={vi.fn()} />)
+    const weight = screen.getByLabelText('Weight (kg)')
+    await user.clear(weight)
+    await user.type(weight, '80')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(screen.getByRole('status')).toHaveTextContent(message))
+    expect(screen.getByRole('status').textContent).toBe(message)
+    expect(weight).toHaveValue('80')
+    // The page re-reads the record someone else saved: the open form keeps what was typed and the
+    // version it was opened with, so saving it again cannot overwrite their change.
+    rerender(
+      <PatientForm patient={{ ...stored, version: 9, weightKg: 95 }} onSaved={vi.fn()} onCancel={vi.fn()} />,
+    )
+    expect(screen.getByLabelText('Weight (kg)')).toHaveValue('80')
+    await user.click(screen.getByRole('button', { name: 'Save changes' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent.map(([, req]) => (req as { version: number }).version)).toEqual([3, 3])
   })
 
   it('says in the summary what no field shows, and never speaks of highlighted fields then', async () => {
@@ -339,6 +387,7 @@ describe('study form', () => {
     accessionNumber: null,
     doseSource: null,
     doseEvents: [],
+    version: 1,
     date: '2026-05-01',
     procedure: 'ct-abdomen-pelvis-with-iv-contrast',
     result: 'stable',
@@ -488,5 +537,130 @@ describe('study form', () => {
     await user.click(screen.getByRole('button', { name: 'Save study' }))
     await waitFor(() => expect(sent).toHaveLength(1))
     expect((sent[0]![1] as { study: { dose: unknown } }).study.dose).toEqual(noDose)
+  })
+})
+
+describe('treatment form', () => {
+  const treatment: TreatmentRecord = {
+    id: 31,
+    patientId: 12,
+    kind: 'prrt',
+    date: '2025-01-15',
+    completeResection: null,
+    enteredInError: null,
+    version: 4,
+  }
+  const props = { treatment, today: '2026-11-24', onSaved: vi.fn(), onCancel: vi.fn() }
+
+  it('opens with the stored treatment and sends the corrected one, asking about completeness only for a resection', async () => {
+    const onSaved = vi.fn()
+    answer = () => ({ ok: true, value: { closed: null, next: null, lifecycle: { reason: 'ok' } } })
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} onSaved={onSaved} />)
+    expect(screen.getByLabelText('Treatment')).toHaveValue('prrt')
+    expect(screen.getByLabelText('Start date')).toHaveValue('2025-01-15')
+    expect(screen.queryByLabelText('Complete resection')).toBeNull()
+    await user.selectOptions(screen.getByLabelText('Treatment'), 'resection')
+    await user.selectOptions(screen.getByLabelText('Complete resection'), 'yes')
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2026-09-24')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1))
+    expect(sent).toEqual([
+      [
+        'treatments.update',
+        {
+          treatmentId: 31,
+          version: 4,
+          treatment: { kind: 'resection', date: '2026-09-24', completeResection: true },
+        },
+      ],
+    ])
+  })
+
+  it('an empty date is unknown; a changed kind drops the completeness it no longer has', async () => {
+    const user = userEvent.setup()
+    render(
+      <TreatmentForm {...props} treatment={{ ...treatment, kind: 'resection', completeResection: false }} />,
+    )
+    await user.selectOptions(screen.getByLabelText('Treatment'), 'somatostatin-analog')
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]![1]).toEqual({
+      treatmentId: 31,
+      version: 4,
+      treatment: { kind: 'somatostatin-analog', date: null, completeResection: null },
+    })
+  })
+
+  it('refuses a date that is not one on its field and sends nothing', async () => {
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} />)
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2025-02-30')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    const date = screen.getByLabelText('Start date')
+    await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
+    expect(date).toHaveFocus()
+    expect(sent).toEqual([])
+    expect(screen.getByRole('status')).toHaveTextContent('Nothing was saved.')
+  })
+
+  it('puts the back end’s `treatment.date` on the start date', async () => {
+    answer = () => refused({ 'treatment.date': 'The treatment date is in the future.' })
+    const onSaved = vi.fn()
+    const user = userEvent.setup()
+    render(<TreatmentForm {...props} onSaved={onSaved} />)
+    await user.clear(screen.getByLabelText('Start date'))
+    await user.type(screen.getByLabelText('Start date'), '2026-12-24')
+    await user.click(screen.getByRole('button', { name: 'Save treatment' }))
+    const date = screen.getByLabelText('Start date')
+    await waitFor(() => expect(date).toHaveAttribute('aria-invalid', 'true'))
+    expect(describedText(date)).toContain('The treatment date is in the future.')
+    expect(onSaved).not.toHaveBeenCalled()
+  })
+})
+
+describe('note', () => {
+  const note = { patientId: 12, text: 'Open MRI only.', updatedAt: '2026-11-01T10:00:00Z', version: 5 }
+
+  it('sends the version it was filled from; typing survives a stale refusal and the page reading a newer note', async () => {
+    answer = () => ({
+      ok: false,
+      error: {
+        code: 'STALE',
+        message: 'The note was changed by someone else since you opened it. Nothing was saved.',
+      },
+    })
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={note} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    await user.type(box, ' Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() =>
+      expect(screen.getByRole('alert')).toHaveTextContent('changed by someone else since you opened it'),
+    )
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The note was changed by someone else since you opened it. Nothing was saved.',
+    )
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    expect(box).toHaveValue('Open MRI only. Sedation.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(2))
+    expect(sent.map(([, req]) => (req as { version: number | null }).version)).toEqual([5, 5])
+  })
+
+  it('an untouched box shows the newer note the page read, and saves against its version', async () => {
+    const user = userEvent.setup()
+    const { rerender } = render(<NotePanel patientId={12} note={null} onChanged={vi.fn()} />)
+    rerender(<NotePanel patientId={12} note={{ ...note, text: 'Theirs.', version: 8 }} onChanged={vi.fn()} />)
+    const box = screen.getByLabelText(/Note about this patient/)
+    expect(box).toHaveValue('Theirs.')
+    answer = () => ({ ok: true, value: { note: { ...note, text: 'Theirs. More.', version: 9 } } })
+    await user.type(box, ' More.')
+    await user.click(screen.getByRole('button', { name: 'Save note' }))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual(['notes.set', { patientId: 12, version: 8, text: 'Theirs. More.' }])
   })
 })

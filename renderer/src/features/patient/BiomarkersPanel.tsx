@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { Biomarker, BiomarkerRecord } from '../../../../electron/contract/contract'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Field } from '../../components/Field'
+import { refusalText } from '../../components/formErrors'
 import { Select } from '../../components/Select'
 import { useAddBiomarker, useRemoveBiomarker } from '../../data/mutations'
 import { changeText, trends, type Trend } from '../../domain/biomarkers'
@@ -53,11 +54,11 @@ export function BiomarkersPanel({ patientId, values, today, onChanged }: Props) 
           const r = removing
           setRemoving(null)
           if (!r) return
-          const res = await remove.run({ id: r.id })
+          const res = await remove.run({ id: r.id, version: r.version })
           if (res.ok) {
             setRemoveError(null)
             onChanged(`Removed ${biomarkerLabel(r.marker)} ${r.value} ${r.unit} of ${r.date}.`)
-          } else setRemoveError(`${res.error.message} Nothing was removed.`)
+          } else setRemoveError(refusalText(res.error.message, 'Nothing was removed.'))
         }}
       >
         {removing && (

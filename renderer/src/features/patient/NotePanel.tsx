@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { PatientNote } from '../../../../electron/contract/contract'
+import { refusalText } from '../../components/formErrors'
 import { useSetNote } from '../../data/mutations'
 
 const MAX = 4000
@@ -14,20 +15,29 @@ export function NotePanel({
   note: PatientNote | null
   onChanged: (message: string) => void
 }) {
+  // The note the text box was filled from: a save names its version (null: there was none), so a
+  // note changed by someone else since is refused, not overwritten. When the page reads a newer note,
+  // an untouched box shows it; a box with typing in it keeps the typing (and the version it began from).
+  const [base, setBase] = useState(note)
   const [text, setText] = useState(note?.text ?? '')
   const [error, setError] = useState<string | null>(null)
   const save = useSetNote(patientId)
   const id = useId()
-  const unchanged = text.trim() === (note?.text ?? '')
+  if (note?.version !== base?.version && text === (base?.text ?? '')) {
+    setBase(note)
+    setText(note?.text ?? '')
+  }
+  const unchanged = text.trim() === (base?.text ?? '')
 
   async function submit(e: FormEvent) {
     e.preventDefault()
-    const r = await save.run({ patientId, text })
+    const r = await save.run({ patientId, version: base?.version ?? null, text })
     if (r.ok) {
       setError(null)
+      setBase(r.value.note)
       setText(r.value.note?.text ?? '')
       onChanged(r.value.note ? 'Note saved.' : 'Note removed.')
-    } else setError(`${r.error.fields?.['text'] ?? r.error.message} Nothing was saved.`)
+    } else setError(refusalText(r.error.fields?.['text'] ?? r.error.message))
   }
 
   return (
@@ -46,7 +56,7 @@ export function NotePanel({
             aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
           />
           <p className="field__hint" id={`${id}-hint`}>
-            {note ? `Last changed ${note.updatedAt.slice(0, 10)}. ` : ''}Up to {MAX} characters; an empty note
+            {base ? `Last changed ${base.updatedAt.slice(0, 10)}. ` : ''}Up to {MAX} characters; an empty note
             is removed.
           </p>
           {error && (

@@ -1,5 +1,9 @@
 import { useState } from 'react'
-import type { PatientDetail, StoredRecommendation } from '../../../../electron/contract/contract'
+import type {
+  PatientDetail,
+  StoredRecommendation,
+  TreatmentRecord,
+} from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
@@ -10,6 +14,7 @@ import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
 import { StudyForm, type StudyFormMode } from '../studies/StudyForm'
+import { TreatmentForm } from '../treatments/TreatmentForm'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand } from '../../data/mutations'
 import { UNDO_COMMAND_LABELS } from '../../domain/labels'
@@ -35,7 +40,14 @@ interface Props {
   onOpenSheet: () => void
 }
 
-type Mode = 'view' | 'edit' | 'record' | 'study'
+type Mode = 'view' | 'edit' | 'record' | 'study' | 'treatment'
+
+const CLOSE_LABELS: Record<Exclude<Mode, 'view'>, string> = {
+  edit: 'Close without saving the record',
+  record: 'Close without saving the study',
+  study: 'Close without saving the study',
+  treatment: 'Close without saving the treatment',
+}
 
 export function PatientPage({
   patientId,
@@ -57,7 +69,9 @@ export function PatientPage({
   }
   const [confirmClose, setConfirmClose] = useState(false)
   const [studyMode, setStudyMode] = useState<StudyFormMode>({ kind: 'record' })
-  const [errorFor, setErrorFor] = useState<boolean>(false)
+  const [treatment, setTreatment] = useState<TreatmentRecord | null>(null)
+  /** The patient's version when "entered in error" was asked (the dialog's save names it). */
+  const [errorFor, setErrorFor] = useState<number | null>(null)
   const undo = usePatientCommand('patients.undo', patientId)
   const markError = usePatientCommand('patients.markError', patientId)
   const restore = usePatientCommand('patients.restore', patientId)
@@ -75,6 +89,10 @@ export function PatientPage({
   const openStudyForm = (m: StudyFormMode) => {
     setStudyMode(m)
     setMode('study')
+  }
+  const openTreatmentForm = (t: TreatmentRecord) => {
+    setTreatment(t)
+    setMode('treatment')
   }
   useShortcut(['r', 'shift+r'], () => mode === 'view' && openStudyForm({ kind: 'record' }), {
     enabled: !confirmClose,
@@ -138,7 +156,7 @@ export function PatientPage({
           {!patient.enteredInError && (
             <button
               className="button button--quiet"
-              onClick={() => setErrorFor(true)}
+              onClick={() => setErrorFor(patient.version)}
               disabled={mode !== 'view'}
             >
               Patient entered in error…
@@ -159,7 +177,7 @@ export function PatientPage({
           <button
             className="button"
             onClick={async () => {
-              const r = await restore.run({ id: patientId })
+              const r = await restore.run({ id: patientId, version: patient.version })
               changed(r.ok ? 'The patient is back in the lists.' : r.error.message)
             }}
           >
@@ -168,14 +186,15 @@ export function PatientPage({
         </p>
       )}
       <ReasonDialog
-        isOpen={errorFor}
+        isOpen={errorFor !== null}
         title="Mark the patient as entered in error?"
         confirmLabel="Mark as entered in error"
-        onCancel={() => setErrorFor(false)}
+        onCancel={() => setErrorFor(null)}
         onConfirm={async (reason) => {
-          const r = await markError.run({ id: patientId, reason })
+          if (errorFor === null) return null
+          const r = await markError.run({ id: patientId, version: errorFor, reason })
           if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
-          setErrorFor(false)
+          setErrorFor(null)
           changed('The patient is marked as entered in error and hidden from every list; it can be restored.')
           return null
         }}
@@ -214,10 +233,25 @@ export function PatientPage({
           }
         />
       )}
+      {mode === 'treatment' && treatment && (
+        <TreatmentForm
+          key={treatment.id}
+          treatment={treatment}
+          today={today}
+          onCancel={() => setMode('view')}
+          onSaved={(r) =>
+            changed(
+              `Treatment saved; the plan was worked out again. ${r.lifecycle.reason}${
+                r.next ? ` Next follow-up: ${r.next.reason} (${r.next.due.from} – ${r.next.due.to}).` : ''
+              }`,
+            )
+          }
+        />
+      )}
       <ConfirmDialog
         isOpen={confirmClose}
         title="Close the form?"
-        confirmLabel={mode === 'edit' ? 'Close without saving the record' : 'Close without saving the study'}
+        confirmLabel={mode === 'view' ? 'Close' : CLOSE_LABELS[mode]}
         cancelLabel="Keep editing"
         destructive
         onCancel={() => setConfirmClose(false)}
@@ -241,6 +275,7 @@ export function PatientPage({
             detail={detail}
             onChanged={changed}
             onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
+            onEditTreatment={openTreatmentForm}
           />
           <StudiesFromDepartment patientId={patient.id} onChanged={setNotice} />
           <BiomarkersPanel
@@ -257,15 +292,13 @@ export function PatientPage({
             today={today}
             exit={detail.exit}
             patientId={patient.id}
-            onDoneElsewhere={(itemId) => openStudyForm({ kind: 'done-elsewhere', itemId })}
+            timed={detail.adherence.items}
+            onDoneElsewhere={(item) =>
+              openStudyForm({ kind: 'done-elsewhere', itemId: item.id, version: item.version })
+            }
             onChanged={changed}
           />
-          <NotePanel
-            key={detail.note?.updatedAt ?? 'none'}
-            patientId={patient.id}
-            note={detail.note}
-            onChanged={changed}
-          />
+          <NotePanel key={patient.id} patientId={patient.id} note={detail.note} onChanged={changed} />
           <Facts detail={detail} />
           <DoseView
             dose={detail.dose}

@@ -1,9 +1,16 @@
 import { useState } from 'react'
-import type { PatientDetail, StudyRecord, StudyResult } from '../../../../electron/contract/contract'
+import type {
+  AdherenceItem,
+  PatientDetail,
+  StudyRecord,
+  StudyResult,
+  TreatmentRecord,
+} from '../../../../electron/contract/contract'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
+import { countText, medianText, shareText, timingText } from '../../domain/adherence'
 import { assessRecist } from '../../../../engine'
 import {
   agentLabel,
@@ -17,12 +24,14 @@ import {
 } from '../../domain/labels'
 
 interface Entry {
-  /** For a study still without a result: its id, so the result can be entered here. */
-  unreadStudyId?: number
+  /** The study as shown, so its result can be entered here (the save names its version). */
+  unread?: StudyRecord
   /** For a study: the record, so it can be edited or marked as entered in error. */
   study?: StudyRecord
-  /** For a treatment: its id, so it can be marked as entered in error. */
-  treatmentId?: number
+  /** For a treatment: the record, so it can be edited or marked as entered in error. */
+  treatment?: TreatmentRecord
+  /** For a study that closed an imaging step: the step's window and how the study fell against it. */
+  fulfilled?: AdherenceItem
   date: string
   order: number
   kind: 'diagnosis' | 'treatment' | 'study' | 'recommendation'
@@ -37,12 +46,19 @@ export function Timeline({
   detail,
   onChanged,
   onEditStudy,
+  onEditTreatment,
 }: {
   detail: PatientDetail
   onChanged: (message: string) => void
   onEditStudy?: (study: StudyRecord) => void
+  onEditTreatment?: (treatment: TreatmentRecord) => void
 }) {
-  const [withdraw, setWithdraw] = useState<{ kind: 'study' | 'treatment'; id: number } | null>(null)
+  // The record as shown when "entered in error" was asked: the dialog's save names its version.
+  const [withdraw, setWithdraw] = useState<{
+    kind: 'study' | 'treatment'
+    id: number
+    version: number
+  } | null>(null)
   const markStudy = usePatientCommand('studies.markError', detail.patient.id)
   const markTreatment = usePatientCommand('treatments.markError', detail.patient.id)
   const restoreStudy = usePatientCommand('studies.restore', detail.patient.id)
@@ -70,25 +86,28 @@ export function Timeline({
         .join(' · '),
     })
   }
-  const treatmentIds = detail.treatments.filter((t) => t.enteredInError === null)
-  patient.treatments.forEach((t, i) => {
-    const id = treatmentIds[i]?.id
-    entries.push({
-      ...(id !== undefined ? { treatmentId: id } : {}),
-      date: t.date ?? '',
-      order: 1,
-      kind: 'treatment',
-      title: treatmentLabel(t.kind),
-      detail:
-        t.kind === 'resection'
-          ? t.completeResection
-            ? 'complete'
-            : t.completeResection === false
-              ? 'residual disease'
-              : ''
-          : '',
+  // The live treatments with their ids (the facts the engine reads, in the same order).
+  detail.treatments
+    .filter((t) => t.enteredInError === null)
+    .forEach((t) => {
+      entries.push({
+        treatment: t,
+        date: t.date ?? '',
+        order: 1,
+        kind: 'treatment',
+        title: treatmentLabel(t.kind),
+        detail:
+          t.kind === 'resection'
+            ? t.completeResection
+              ? 'complete'
+              : t.completeResection === false
+                ? 'residual disease'
+                : ''
+            : '',
+        testId: 'timeline-treatment',
+      })
     })
-  })
+  const fulfilledBy = new Map(detail.adherence.items.map((a) => [a.studyId, a]))
   studies.forEach((s, i) => {
     const dose = ledger.studies.find((d) => d.index === i)
     const tp = recist?.timepoints.find((t) => t.date === s.date)
@@ -110,7 +129,8 @@ export function Timeline({
         .join(' · '),
       testId: 'timeline-study',
       study: s,
-      ...(s.result === null ? { unreadStudyId: s.id } : {}),
+      ...(fulfilledBy.has(s.id) ? { fulfilled: fulfilledBy.get(s.id)! } : {}),
+      ...(s.result === null ? { unread: s } : {}),
     })
   })
   recommendations.forEach((r) => {
@@ -131,6 +151,7 @@ export function Timeline({
   return (
     <section className="panel" aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline</h2>
+      <PatientAdherence detail={detail} />
       <ol className="timeline">
         {entries.map((e, i) => (
           <li
@@ -144,10 +165,23 @@ export function Timeline({
               {e.superseded && <span className="badge">superseded</span>}
             </span>
             {e.detail && <span className="timeline__detail">{e.detail}</span>}
-            {(e.study || e.treatmentId !== undefined) && (
+            {e.fulfilled && (
+              <span className="timeline__detail" data-testid="study-timing">
+                Closed the step due {e.fulfilled.window.from} – {e.fulfilled.window.to}:{' '}
+                <span className={`timing timing--${e.fulfilled.timing.timeliness}`}>
+                  {timingText(e.fulfilled.timing)}
+                </span>
+              </span>
+            )}
+            {(e.study || e.treatment) && (
               <span className="timeline__actions">
                 {e.study && onEditStudy && (
                   <button className="button button--quiet" onClick={() => onEditStudy(e.study!)}>
+                    Edit
+                  </button>
+                )}
+                {e.treatment && onEditTreatment && (
+                  <button className="button button--quiet" onClick={() => onEditTreatment(e.treatment!)}>
                     Edit
                   </button>
                 )}
@@ -155,7 +189,9 @@ export function Timeline({
                   className="button button--quiet"
                   onClick={() =>
                     setWithdraw(
-                      e.study ? { kind: 'study', id: e.study.id } : { kind: 'treatment', id: e.treatmentId! },
+                      e.study
+                        ? { kind: 'study', id: e.study.id, version: e.study.version }
+                        : { kind: 'treatment', id: e.treatment!.id, version: e.treatment!.version },
                     )
                   }
                 >
@@ -163,13 +199,8 @@ export function Timeline({
                 </button>
               </span>
             )}
-            {e.unreadStudyId !== undefined && (
-              <ResultEntry
-                patientId={patient.id}
-                studyId={e.unreadStudyId}
-                date={e.date}
-                onChanged={onChanged}
-              />
+            {e.unread && (
+              <ResultEntry patientId={patient.id} study={e.unread} date={e.date} onChanged={onChanged} />
             )}
           </li>
         ))}
@@ -187,7 +218,7 @@ export function Timeline({
                 <button
                   className="button button--quiet"
                   onClick={async () => {
-                    const r = await restoreStudy.run({ studyId: s.id })
+                    const r = await restoreStudy.run({ studyId: s.id, version: s.version })
                     onChanged(r.ok ? `Study restored. ${r.value.lifecycle.reason}` : r.error.message)
                   }}
                 >
@@ -203,7 +234,7 @@ export function Timeline({
                   <button
                     className="button button--quiet"
                     onClick={async () => {
-                      const r = await restoreTreatment.run({ treatmentId: t.id })
+                      const r = await restoreTreatment.run({ treatmentId: t.id, version: t.version })
                       onChanged(r.ok ? `Treatment restored. ${r.value.lifecycle.reason}` : r.error.message)
                     }}
                   >
@@ -223,8 +254,8 @@ export function Timeline({
           if (!withdraw) return null
           const r =
             withdraw.kind === 'study'
-              ? await markStudy.run({ studyId: withdraw.id, reason })
-              : await markTreatment.run({ treatmentId: withdraw.id, reason })
+              ? await markStudy.run({ studyId: withdraw.id, version: withdraw.version, reason })
+              : await markTreatment.run({ treatmentId: withdraw.id, version: withdraw.version, reason })
           if (!r.ok) return r.error.fields?.['reason'] ?? r.error.message
           setWithdraw(null)
           onChanged(`Marked as entered in error; the plan was re-run. ${r.value.lifecycle.reason}`)
@@ -237,6 +268,34 @@ export function Timeline({
   )
 }
 
+/**
+ * The patient's adherence over the whole history: how many closed imaging steps were on time, and
+ * the median of the days from the window (the engine's figures).
+ */
+function PatientAdherence({ detail }: { detail: PatientDetail }) {
+  const s = detail.adherence.summary
+  const counted = countText(s)
+  return (
+    <p className="adherence-line" data-testid="patient-adherence">
+      <span className="muted">Adherence:</span>{' '}
+      {counted === null ? (
+        'no closed imaging steps yet.'
+      ) : (
+        <>
+          {counted} ({shareText(s.shareOnTime)}) · median {medianText(s.medianDelayDays)}
+          {s.early + s.late > 0 && (
+            <>
+              {' '}
+              · {s.early} early, {s.late} late
+            </>
+          )}
+          .
+        </>
+      )}
+    </p>
+  )
+}
+
 /** How a study's dose was found, in words. */
 export function methodText(m: string): string {
   return doseMethodLabel(m)
@@ -245,12 +304,13 @@ export function methodText(m: string): string {
 /** Enter the reader's result of a study recorded without one; the engine then re-runs. */
 function ResultEntry({
   patientId,
-  studyId,
+  study,
   date,
   onChanged,
 }: {
   patientId: number
-  studyId: number
+  /** The study as shown: the save names its version. */
+  study: StudyRecord
   date: string
   onChanged: (m: string) => void
 }) {
@@ -264,7 +324,7 @@ function ResultEntry({
       onSubmit={async (e) => {
         e.preventDefault()
         if (result === '') return setError('Choose a result.')
-        const r = await save.run({ studyId, result })
+        const r = await save.run({ studyId: study.id, version: study.version, result })
         if (r.ok) onChanged(`Result of the ${date} study saved; the recommendation was updated.`)
         else setError(r.error.message)
       }}

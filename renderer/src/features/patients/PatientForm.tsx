@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useFieldArray, useForm, useWatch } from 'react-hook-form'
 import type { PatientInput, PatientRecord } from '../../../../electron/contract/contract'
 import { Field } from '../../components/Field'
@@ -7,12 +8,12 @@ import { useCreatePatient, useUpdatePatient } from '../../data/mutations'
 import { PROCEDURE_OPTIONS, SYMPTOM_OPTIONS, TREATMENT_OPTIONS } from '../../domain/labels'
 import {
   EMPTY_DRAFT,
-  NEW_TREATMENT,
   patientFieldFor,
   patientResolver,
   recordToDraft,
   type PatientDraft,
 } from './patientDraft'
+import { NEW_TREATMENT } from '../treatments/treatmentDraft'
 
 interface Props {
   /** Absent: a new patient. */
@@ -28,6 +29,10 @@ interface Props {
 export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const create = useCreatePatient()
   const update = useUpdatePatient()
+  // The version of the record the form opened with: a save names it, so a change made since (by
+  // someone else, or elsewhere on this page) is refused instead of overwritten, even after the page
+  // has read the newer record.
+  const [openedVersion] = useState(patient?.version)
   const { control, register, handleSubmit, getValues, setError, formState } = useForm<
     PatientDraft,
     unknown,
@@ -49,7 +54,9 @@ export function PatientForm({ patient, onSaved, onCancel }: Props) {
   const err = (path: string) => messageAt(formState.errors, path)
 
   async function save(input: PatientInput) {
-    const result = patient ? await update.run({ id: patient.id, patient: input }) : await create.run(input)
+    const result = patient
+      ? await update.run({ id: patient.id, version: openedVersion ?? patient.version, patient: input })
+      : await create.run(input)
     if (result.ok) return onSaved(result.value)
     const { error } = result
     // A taken MRN is the back end's CONFLICT: said next to the MRN.

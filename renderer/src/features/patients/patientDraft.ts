@@ -1,22 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod'
 import { patientFactsSchema, type Burden, type Grade } from '../../../../engine'
-import type {
-  PatientInput,
-  PatientRecord,
-  ProcedureId,
-  TreatmentKind,
-} from '../../../../electron/contract/contract'
+import type { PatientInput, PatientRecord, ProcedureId } from '../../../../electron/contract/contract'
 import { caseResolver, type Converted, type FieldFor } from '../../components/formErrors'
 import { numberText, readNumberAt } from '../../domain/numbers'
+import { boolOf, triOf, type Tri } from '../../domain/tri'
+import { draftToTreatment, treatmentToDraft, type TreatmentDraft } from '../treatments/treatmentDraft'
 
-/** A yes/no fact that may be unknown: the form never turns "not answered" into "no". */
-export type Tri = '' | 'yes' | 'no'
-
-export interface TreatmentDraft {
-  kind: TreatmentKind
-  date: string
-  completeResection: Tri
-}
+export type { Tri }
 
 /**
  * The form's fields, exactly as typed or chosen, under the request's names (`diagnosis.grade`,
@@ -76,10 +66,6 @@ export const EMPTY_DRAFT: PatientDraft = {
   requestedProcedure: '',
 }
 
-export const NEW_TREATMENT: TreatmentDraft = { kind: 'resection', date: '', completeResection: '' }
-
-const triOf = (v: boolean | null): Tri => (v === null ? '' : v ? 'yes' : 'no')
-const boolOf = (t: Tri): boolean | null => (t === '' ? null : t === 'yes')
 const textOf = (v: string | null): string => v ?? ''
 
 export function recordToDraft(p: PatientRecord): PatientDraft {
@@ -101,11 +87,7 @@ export function recordToDraft(p: PatientRecord): PatientDraft {
     suspectedRecurrence: triOf(p.suspectedRecurrence),
     symptomsAsked: p.symptoms === null ? '' : p.symptoms.length ? 'yes' : 'no',
     symptoms: [...(p.symptoms ?? [])],
-    treatments: p.treatments.map((t) => ({
-      kind: t.kind,
-      date: textOf(t.date),
-      completeResection: triOf(t.completeResection),
-    })),
+    treatments: p.treatments.map(treatmentToDraft),
     constraints: {
       mriContraindicated: triOf(p.constraints.mriContraindicated),
       mriReason: textOf(p.constraints.mriReason),
@@ -155,11 +137,7 @@ export function draftToInput(d: PatientDraft): Converted<PatientInput> {
       gadoliniumContraindicated: boolOf(d.constraints.gadoliniumContraindicated),
       eGFR: readNumberAt(d.constraints.eGFR, 'constraints.eGFR', refused),
     },
-    treatments: d.treatments.map((t) => ({
-      kind: t.kind,
-      date: dateOrNull(t.date),
-      completeResection: t.kind === 'resection' ? boolOf(t.completeResection) : null,
-    })),
+    treatments: d.treatments.map(draftToTreatment),
     requestedProcedure: d.requestedProcedure === '' ? null : d.requestedProcedure,
   }
   return { input, refused }

@@ -31,8 +31,11 @@ import {
 } from './studyDraft'
 
 /** What the form saves: a new study, an edit of a stored one, or the outside study of an open step. */
+/** `edit` and `done-elsewhere` hold the record as it was when the form opened (its version is sent). */
 export type StudyFormMode =
-  { kind: 'record' } | { kind: 'edit'; study: StudyRecord } | { kind: 'done-elsewhere'; itemId: number }
+  | { kind: 'record' }
+  | { kind: 'edit'; study: StudyRecord }
+  | { kind: 'done-elsewhere'; itemId: number; version: number }
 
 interface Props {
   patientId: number
@@ -103,9 +106,9 @@ export function StudyForm({
     const study = toStudyRequest(checked)
     const r =
       mode.kind === 'edit'
-        ? await edit.run({ studyId: mode.study.id, study })
+        ? await edit.run({ studyId: mode.study.id, version: mode.study.version, study })
         : mode.kind === 'done-elsewhere'
-          ? await elsewhere.run({ itemId: mode.itemId, study })
+          ? await elsewhere.run({ itemId: mode.itemId, version: mode.version, study })
           : await record.run({ patientId, study })
     if (r.ok) return onSaved(r.value)
     onServerError(r.error, 'study.')

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type Database from 'better-sqlite3'
+import { openBackend, type Backend } from '../../electron/backend/backend'
+import type { CallName, RequestOf, ResultOf } from '../../electron/contract/contract'
+import { dispatch } from '../../electron/contract/dispatch'
+import type { Result } from '../../electron/contract/result'
+import type { StudyRequest } from '../../electron/contract/schemas'
+import { patientInput } from './db'
+
+/** The log, its -wal and -shm: name -> sha256 (absent files are left out). */
+export function hashLogFiles(file: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(f))
+      out[path.basename(f)] = createHash('sha256').update(fs.readFileSync(f)).digest('hex')
+  }
+  return out
+}
+
+export function open(file: string, at = '2026-11-24T12:00:00.000Z'): Backend {
+  let t = Date.parse(at)
+  return openBackend({
+    dataFile: file,
+    transport: 'web',
+    version: 'test',
+    user: 'dr.test',
+    now: () => new Date((t += 1000)),
+  })
+}
+
+export async function call<K extends CallName>(
+  b: Backend,
+  name: K,
+  req: RequestOf<K>,
+): Promise<Result<ResultOf<K>>> {
+  return (await dispatch(b.handlers, name, req, () => undefined)) as Result<ResultOf<K>>
+}
+
+export async function ok<K extends CallName>(b: Backend, name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
+  const r = await call(b, name, req)
+  if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
+  return r.value
+}
+
+export const mriStudy = (date: string): StudyRequest => ({
+  date,
+  procedure: 'mri-abdomen-pelvis-without-and-with-iv-contrast',
+  result: 'stable',
+  lesions: [],
+  dose: {
+    effectiveMsv: null,
+    ctdiVolMgy: null,
+    dlpMgyCm: null,
+    region: null,
+    activityMbq: null,
+    agent: null,
+  },
+  note: null,
+})
+
+/** Patients (each with a study), created and edited through the contract. */
+export async function populate(b: Backend, n: number, prefix = 'P'): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const p = await ok(
+      b,
+      'patients.create',
+      patientInput({ mrn: `${prefix}-${i}`, name: `Patient ${prefix}${i}` }),
+    )
+    await ok(b, 'studies.record', { patientId: p.id, study: mriStudy('2026-06-01') })
+    if (i % 3 === 0)
+      await ok(b, 'patients.update', {
+        id: p.id,
+        version: p.version,
+        patient: patientInput({ mrn: `${prefix}-${i}`, name: `Patient ${prefix}${i}`, weightKg: 70 + i }),
+      })
+  }
+}
+
+/** Every row of every table, in rowid order: equal dumps mean equal content. */
+export function dumpContent(db: Database.Database): string {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[]
+  const h = createHash('sha256')
+  for (const t of tables) {
+    h.update(`\n${t}\n`)
+    for (const row of db.prepare(`SELECT * FROM "${t}"`).raw().iterate() as Iterable<unknown[]>)
+      h.update(JSON.stringify(row))
+  }
+  return h.digest('hex')
+}
