@@ -1,4 +1,4 @@
-import { appendAudit } from '../../../db/audit'
+import { auditedInterop } from './audited'
 import { cached } from '../../../db/stmt'
 import { longWriteTx } from '../../../db/tx'
 import { CSV_IMPORT_FIELDS, type CsvImportField } from '../../../engine'
@@ -122,7 +122,7 @@ export function commitCsv(
         }
         job.checkCancelled()
         const summary = { patients: total, studies, skipped: plan.skipped.length }
-        appendAudit(tx, ctx.actor, {
+        auditedInterop(tx, ctx.actor, {
           action: 'import.csv',
           entity: 'import',
           entityId: null,

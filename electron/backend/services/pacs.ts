@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { appendAudit, type Actor } from '../../../db/audit'
+import type { Actor } from '../../../db/audit'
+import { auditedInterop } from './audited'
 import {
   deleteEndpoint,
   deleteMapping,
@@ -76,7 +77,7 @@ export function savePacsEndpoint(
     const saved = saveEndpoint(tx, id, input, actor.now().toISOString())
     const after = requireEndpoint(tx, saved)
     // The audit keeps whether a secret is stored, never the secret.
-    appendAudit(tx, actor, {
+    auditedInterop(tx, actor, {
       action: id === null ? 'pacs.create' : 'pacs.update',
       entity: 'pacs_endpoint',
       entityId: saved,
@@ -91,7 +92,7 @@ export function removePacsEndpoint(db: ReadableDb, actor: Actor, id: number): { 
   return writeTx(db, (tx) => {
     const before = requireEndpoint(tx, id)
     deleteEndpoint(tx, id)
-    appendAudit(tx, actor, {
+    auditedInterop(tx, actor, {
       action: 'pacs.remove',
       entity: 'pacs_endpoint',
       entityId: id,
@@ -120,7 +121,7 @@ export function saveProcedureMapping(
     const before = id === null ? null : requireMapping(tx, id)
     const saved = saveMapping(tx, id, m, actor.now().toISOString())
     const after = requireMapping(tx, saved)
-    appendAudit(tx, actor, {
+    auditedInterop(tx, actor, {
       action: before ? 'mapping.update' : 'mapping.create',
       entity: 'procedure_mapping',
       entityId: saved,
@@ -135,7 +136,7 @@ export function removeProcedureMapping(db: ReadableDb, actor: Actor, id: number)
   return writeTx(db, (tx) => {
     const before = requireMapping(tx, id)
     deleteMapping(tx, id)
-    appendAudit(tx, actor, {
+    auditedInterop(tx, actor, {
       action: 'mapping.remove',
       entity: 'procedure_mapping',
       entityId: id,
@@ -411,7 +412,7 @@ async function store(
           doseFromRdsr: r.study.doseSource === 'rdsr',
         })
       }
-      appendAudit(tx, ctx.actor, {
+      auditedInterop(tx, ctx.actor, {
         action: what.action,
         entity: 'import',
         entityId: null,

@@ -14,6 +14,7 @@ import { ok, resultOf, settle, uploadText } from '../../helpers/jobs'
 let backend: Backend
 let h: Handlers
 let cleanup: () => void
+let auditAtOpen = 0
 
 beforeEach(() => {
   const t = tempDir()
@@ -26,6 +27,8 @@ beforeEach(() => {
     user: 'dr.test',
   })
   h = backend.handlers
+  // The rows the log writes of itself when it is opened (the keyed chain's marker).
+  auditAtOpen = count('SELECT count(*) FROM audit_log')
 })
 afterEach(() => {
   backend.close()
@@ -67,7 +70,7 @@ describe('CSV import: preview', () => {
       { row: 4, mrn: 'RIS-002', name: 'Grace Hopper', birthDate: '1950-12-09', studies: 0 },
     ])
     expect(count('SELECT count(*) FROM patient')).toBe(0)
-    expect(count('SELECT count(*) FROM audit_log')).toBe(0)
+    expect(count('SELECT count(*) FROM audit_log')).toBe(auditAtOpen)
   })
 
   it('lists problems by row and column in the case schema’s words', async () => {
@@ -184,7 +187,7 @@ describe('CSV import: commit', () => {
     expect(s.state).toBe('failed')
     expect(s.error?.message).toMatch(/1 problem in the file \(first: row 5, .*\)\. Nothing was imported\./)
     expect(count('SELECT count(*) FROM patient')).toBe(0)
-    expect(count('SELECT count(*) FROM audit_log')).toBe(0)
+    expect(count('SELECT count(*) FROM audit_log')).toBe(auditAtOpen)
   })
 
   it('an MRN already in the log (in any letter case) is skipped, never merged', async () => {
@@ -220,7 +223,7 @@ describe('CSV import: commit', () => {
     expect(end.state).toBe('cancelled')
     expect(end.error).toMatchObject({ code: 'CANCELLED' })
     expect(count('SELECT count(*) FROM patient')).toBe(0)
-    expect(count('SELECT count(*) FROM audit_log')).toBe(0)
+    expect(count('SELECT count(*) FROM audit_log')).toBe(auditAtOpen)
   })
 
   it('while the import holds its transaction, other calls wait and then see all of it, never a part', async () => {
