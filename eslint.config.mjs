@@ -85,7 +85,18 @@ const IMPORT_POLICIES = [
       self('backend'),
       valuesOf('contract', 'db', 'engine'),
       nodeBuiltins,
-      packages('zod', 'date-fns', '@date-fns/utc', 'better-sqlite3', 'electron-log'),
+      packages(
+        'zod',
+        'date-fns',
+        '@date-fns/utc',
+        'better-sqlite3',
+        'electron-log',
+        // Interop (docs/interop.md): calendar files, CSV, DICOM and DICOMweb multipart bodies.
+        'ical-generator',
+        'papaparse',
+        'dcmjs',
+        '@remix-run/multipart-parser',
+      ),
     ],
   },
   { from: self('serving').to, allow: [self('serving'), nodeBuiltins] },
@@ -119,6 +130,8 @@ const IMPORT_POLICIES = [
         'react-hotkeys-hook',
         'react-hook-form',
         '@hookform/resolvers',
+        // The one CSV writer (features/export/csv.ts).
+        'papaparse',
       ),
     ],
   },

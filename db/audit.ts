@@ -1,3 +1,4 @@
+import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
 
@@ -21,6 +22,10 @@ export type AuditEntity =
   | 'undo_entry'
   | 'log'
   | 'guideline_pack'
+  /** An import as a whole (a CSV list, studies from a PACS): what came from where; no entity id. */
+  | 'import'
+  | 'pacs_endpoint'
+  | 'procedure_mapping'
 
 export interface AuditEntry {
   readonly action: string
@@ -118,13 +123,13 @@ function keyedHash(key: Buffer, r: HashInput): string {
 /** The id of the first keyed row, or null while the chain is plain. */
 export function keyedFrom(db: ReadableDb): number | null {
   return (
-    (db.prepare('SELECT min(id) FROM audit_log WHERE action = ?').pluck().get(KEYED_MARKER) as
+    (cached(db, 'SELECT min(id) FROM audit_log WHERE action = ?').pluck().get(KEYED_MARKER) as
       number | null) ?? null
   )
 }
 
 export function auditHead(db: ReadableDb): AuditHead | null {
-  const r = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+  const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { id: number; hash: string } | undefined
   return r ? { seq: r.id, hash: r.hash } : null
 }
@@ -167,8 +172,7 @@ const RECOMMENDATION_COLUMNS = [
 
 /** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
 export function recommendationDigest(db: ReadableDb, id: number): string | null {
-  const row = db
-    .prepare(`SELECT ${RECOMMENDATION_COLUMNS.join(', ')} FROM recommendation WHERE id = ?`)
+  const row = cached(db, `SELECT ${RECOMMENDATION_COLUMNS.join(', ')} FROM recommendation WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
@@ -182,8 +186,7 @@ const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', '
 
 /** Digest of a stored undo entry, or null when there is no such row. */
 export function undoEntryDigest(db: ReadableDb, id: number): string | null {
-  const row = db
-    .prepare(`SELECT ${UNDO_COLUMNS.join(', ')} FROM undo_entry WHERE id = ?`)
+  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')} FROM undo_entry WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
@@ -208,7 +211,7 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   if (!db.inTransaction)
     throw new Error('appendAudit must run inside the transaction of the change it records')
   const key = KEYS.get(db) ?? null
-  const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+  const last = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { id: number; hash: string } | undefined
   const prev = last?.hash ?? GENESIS
   const id = (last?.id ?? 0) + 1
@@ -236,7 +239,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   }
   if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
      VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
   ).run({ ...input, hash: key ? keyedHash(key, input) : plainHash(input) })
@@ -291,9 +295,10 @@ function toAuditRow(r: RawAuditRow): AuditRow {
 }
 
 export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number): AuditRow[] {
-  const rows = db
-    .prepare('SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id')
-    .all(entity, entityId) as RawAuditRow[]
+  const rows = cached(db, 'SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id').all(
+    entity,
+    entityId,
+  ) as RawAuditRow[]
   return rows.map(toAuditRow)
 }
 
@@ -328,7 +333,7 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   let prev = GENESIS
   let prevId = 0
   if (opts.from) {
-    const r = db.prepare('SELECT id, hash, at FROM audit_log WHERE id = ?').get(opts.from.seq) as
+    const r = cached(db, 'SELECT id, hash, at FROM audit_log WHERE id = ?').get(opts.from.seq) as
       { id: number; hash: string; at: string } | undefined
     if (!r || r.hash !== opts.from.hash)
       return { ok: false, rowId: opts.from.seq, at: r?.at ?? null, problem: 'start-missing' }
@@ -336,7 +341,7 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
     prevId = r.id
   }
   let rows = 0
-  const stmt = db.prepare('SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
+  const stmt = cached(db, 'SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
   const limit = opts.limit ?? -1
   for (const r of stmt.iterate(prevId, limit) as Iterable<RawAuditRow>) {
     if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
@@ -382,16 +387,14 @@ export function lastAuditAbout(
 ): { id: number; at: string; action: string; after: unknown } | null {
   const r = (
     entityId === null
-      ? db
-          .prepare(
-            'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id IS NULL ORDER BY id DESC LIMIT 1',
-          )
-          .get(entity)
-      : db
-          .prepare(
-            'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1',
-          )
-          .get(entity, entityId)
+      ? cached(
+          db,
+          'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id IS NULL ORDER BY id DESC LIMIT 1',
+        ).get(entity)
+      : cached(
+          db,
+          'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1',
+        ).get(entity, entityId)
   ) as { id: number; at: string; action: string; after_json: string | null } | undefined
   if (!r) return null
   return {

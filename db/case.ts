@@ -38,6 +38,16 @@ function toStudy(s: StudyRecord): Study {
     procedure: s.procedure,
     result: s.result,
     lesions: s.lesions.map((l) => ({ ...l })),
-    dose: { ...s.dose },
+    dose: doseOf(s),
+  }
+}
+
+/** The dose as recorded, with the dose report's CT events when it gave any. */
+function doseOf(s: StudyRecord): Study['dose'] {
+  const ct = s.doseEvents.filter((e) => e.kind === 'ct')
+  if (ct.length === 0) return { ...s.dose }
+  return {
+    ...s.dose,
+    events: ct.map((e) => ({ dlpMgyCm: e.dlpMgyCm, ctdiVolMgy: e.ctdiVolMgy, region: e.region })),
   }
 }

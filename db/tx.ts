@@ -252,3 +252,35 @@ function moved(file: string, cause: { cause: unknown }): DbError {
     cause,
   )
 }
+
+/**
+ * One IMMEDIATE transaction held across the awaits of `fn`, for a long job that reports progress
+ * and can be cancelled between its steps (a CSV import): either everything `fn` wrote is committed
+ * when it returns, or, when it throws (a bad row, a cancel), nothing is. `writeTx` inside it runs
+ * as a savepoint of this transaction.
+ *
+ * The connection is shared: while `fn` awaits, nothing else may use it, or its reads and writes
+ * would run inside this transaction. The caller guarantees that (the back end's job gate,
+ * electron/backend/jobs.ts); a second one started meanwhile is refused.
+ */
+export async function longWriteTx<T>(db: ReadableDb, fn: (tx: WritableDb) => Promise<T>): Promise<T> {
+  const state = STATE.get(db)
+  if (state?.readOnly) throw new DbError('LOG_READ_ONLY', state.readOnly)
+  if (db.inTransaction) throw new DbError('DB_BUSY', 'Another change is being written; try again.')
+  if (state?.identity) assertUnmoved(state.identity)
+  try {
+    db.exec('BEGIN IMMEDIATE')
+  } catch (e) {
+    throw translateSqliteError(e, db.name)
+  }
+  let value: T
+  try {
+    value = await fn(db as WritableDb)
+    db.exec('COMMIT')
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw translateSqliteError(e, db.name)
+  }
+  if (state) for (const hook of state.afterCommit) hook(db)
+  return value
+}

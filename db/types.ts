@@ -158,9 +158,50 @@ export interface StudyInput {
   note: string | null
 }
 
+/** What a Radiation Dose SR said about one irradiation event (or a radiopharmaceutical administration). */
+export interface DoseEventInput {
+  /** The dose report's SOP Instance UID. */
+  sopInstanceUid: string
+  /** Irradiation Event UID (CT) or Radiopharmaceutical Administration Event UID. */
+  eventUid: string
+  kind: 'ct' | 'radiopharmaceutical'
+  ctdiVolMgy: number | null
+  dlpMgyCm: number | null
+  /** Our region code for the event's target region; null when the report's region is not one of ours. */
+  region: DoseRegion | null
+  /** The target region as the report wrote it (code meaning). */
+  targetRegion: string | null
+  /** The protocol or acquisition the report named, if any. */
+  protocol: string | null
+  agent: Agent | null
+  /** The radiopharmaceutical as the report wrote it. */
+  agentText: string | null
+  activityMbq: number | null
+}
+
+export interface DoseEventRecord extends DoseEventInput {
+  id: number
+}
+
+/** What an imported study carries beyond a typed one (PACS or a DICOM file). */
+export interface ImportedStudyFacts {
+  studyInstanceUid: string
+  accessionNumber: string | null
+  /** 'rdsr' when the dose fields were read from a dose report. */
+  doseSource: 'rdsr' | null
+  events: DoseEventInput[]
+}
+
 export interface StudyRecord extends StudyInput {
   id: number
   patientId: number
+  /** DICOM Study Instance UID of an imported study (unique in the log); null for a typed one. */
+  studyInstanceUid: string | null
+  accessionNumber: string | null
+  /** Where the dose fields came from: 'rdsr' (a Radiation Dose SR), or null (entered by a person). */
+  doseSource: 'rdsr' | null
+  /** The dose report's events, oldest first; [] for a typed study. */
+  doseEvents: DoseEventRecord[]
   createdAt: string
   /** Set when the study was marked as entered in error (then views and the engine skip it). */
   enteredInError: EnteredInError | null
@@ -381,4 +422,44 @@ export interface GuidelinePackRecord {
   activatedBy: string | null
   /** The pack that was active before this one was adopted (what a revert goes back to). */
   previousId: number | null
+}
+
+/** A DICOMweb server as entered (`secret` undefined on an edit: keep the stored one). */
+export interface PacsEndpointInput {
+  name: string
+  baseUrl: string
+  auth: 'none' | 'basic' | 'bearer'
+  username: string | null
+  /** Password (basic) or token (bearer); never returned. */
+  secret?: string | null
+  timeoutMs: number
+}
+
+/** A DICOMweb server as the UI sees it: whether a secret is stored, never the secret. */
+export interface PacsEndpointRecord {
+  id: number
+  name: string
+  baseUrl: string
+  auth: 'none' | 'basic' | 'bearer'
+  username: string | null
+  hasSecret: boolean
+  timeoutMs: number
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * A procedure mapping rule: a study of `modality` whose description holds every keyword (and none
+ * of the `-word`s) and, when `bodyPart` is given, a series of that body part, is `procedure`.
+ */
+export interface ProcedureMappingInput {
+  modality: string
+  keywords: string
+  bodyPart: string
+  procedure: ProcedureId
+}
+
+export interface ProcedureMappingRecord extends ProcedureMappingInput {
+  id: number
+  createdAt: string
 }

@@ -461,7 +461,23 @@ const fileLesion = z
   })
   .meta({ description: 'A RECIST 1.1 measurement.' })
 
-const fileDose = z.object(lenient(doseFields)).meta({ description: 'What was recorded about the radiation.' })
+const fileDoseEvent = z
+  .object({
+    dlpMgyCm: doseFields.dlpMgyCm.default(null),
+    ctdiVolMgy: doseFields.ctdiVolMgy.default(null),
+    region: doseFields.region.default(null),
+  })
+  .meta({ description: 'One CT irradiation event (a series) as its Radiation Dose SR gave it.' })
+
+const fileDose = z
+  .object({
+    ...lenient(doseFields),
+    events: described(
+      z.array(fileDoseEvent).max(500).nullish(),
+      'The CT irradiation events of the study; when any has a DLP, the CT part is summed per event with the k of its own region.',
+    ),
+  })
+  .meta({ description: 'What was recorded about the radiation.' })
 
 const fileStudy = z
   .object({

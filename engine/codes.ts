@@ -157,3 +157,52 @@ export const BIOMARKERS = [
   'vip',
 ] as const
 export type Biomarker = (typeof BIOMARKERS)[number]
+
+/**
+ * How much of the patient a calendar event names (docs/interop.md): initials and MRN by default,
+ * the MRN alone, or the full name and MRN when the person exporting chooses it.
+ */
+export const CALENDAR_IDENTITIES = ['initials-mrn', 'mrn', 'name-mrn'] as const
+export type CalendarIdentity = (typeof CALENDAR_IDENTITIES)[number]
+
+/**
+ * The fields a CSV import can fill (docs/interop.md): a column is mapped to one of these, or to
+ * none. Patient fields are the case schema's paths; `treatment.*` adds one treatment per row and
+ * `study.*` one study per row.
+ */
+export const CSV_IMPORT_FIELDS = [
+  'mrn',
+  'name',
+  'birthDate',
+  'weightKg',
+  'diagnosis.date',
+  'diagnosis.confirmed',
+  'diagnosis.grade',
+  'diagnosis.functional',
+  'diagnosis.primarySizeMm',
+  'stagingComplete',
+  'activeSurveillance',
+  'burden',
+  'suspectedRecurrence',
+  'symptoms',
+  'constraints.mriContraindicated',
+  'constraints.mriReason',
+  'constraints.iodinatedContrastContraindicated',
+  'constraints.gadoliniumContraindicated',
+  'constraints.eGFR',
+  'requestedProcedure',
+  'treatment.kind',
+  'treatment.date',
+  'treatment.completeResection',
+  'study.date',
+  'study.procedure',
+  'study.result',
+  'study.ctdiVolMgy',
+  'study.dlpMgyCm',
+  'study.region',
+  'study.activityMbq',
+  'study.agent',
+  'study.effectiveMsv',
+  'study.note',
+] as const
+export type CsvImportField = (typeof CSV_IMPORT_FIELDS)[number]

@@ -12,6 +12,7 @@ import { ACR_PNET, type LoadedPack } from './guideline'
 import { DOSE_AVOIDANCE_PAIRS } from './doseData'
 import {
   type Agent,
+  type DoseEvent,
   type DoseEstimate,
   type DoseLedger,
   type DoseRegion,
@@ -135,9 +136,27 @@ function estimate(
   e.flags = flags
   e.sources = sources
 
-  // The CT part, from the recorded DLP (a CT study, or the CT of a hybrid study).
+  // The CT part, from the recorded DLP (a CT study, or the CT of a hybrid study): per irradiation
+  // event with its own region's k when the dose report gave events, else the study's DLP.
   e.region = d?.region ?? null
-  if (d !== null && validNumber(d.dlpMgyCm)) {
+  const perEvent = d !== null ? eventDoses(d.events, kSet, proc.ctRegion ?? 'abdomen', pack) : null
+  if (perEvent !== null) {
+    let usv = 0
+    for (const ev of perEvent) usv += Math.round(ev.msv * 1000)
+    e.ctMsv = usv / 1000
+    const first = perEvent[0] as EventDose
+    const oneRegion = perEvent.every((ev) => ev.region === first.region)
+    e.region = oneRegion ? first.region : null
+    e.kFactor = perEvent.every((ev) => ev.kFactor === first.kFactor) ? first.kFactor : null
+    if (perEvent.length > 1) flags.push('k-per-event')
+    if (perEvent.some((ev) => ev.regionAssumed)) flags.push('region-assumed')
+    if (perEvent.some((ev) => ev.kFromAapm96)) flags.push('k-factor-from-aapm96')
+    if ((d?.events ?? []).some((ev) => !validNumber(ev.dlpMgyCm))) {
+      flags.push('event-dlp-missing')
+      e.incomplete = true
+    }
+    sources.push(pack.kFactors.source)
+  } else if (d !== null && validNumber(d.dlpMgyCm)) {
     if (e.region === null) {
       e.region = proc.ctRegion ?? 'abdomen'
       flags.push('region-assumed')
@@ -205,6 +224,54 @@ function estimate(
   }
   e.estimated = !activityRecorded || e.incomplete || (d?.agent ?? null) === null
   return e
+}
+
+/** One irradiation event's CT dose: its DLP × the k of its region. */
+export interface EventDose {
+  /** Position in the study's `events`. */
+  index: number
+  dlpMgyCm: number
+  region: DoseRegion
+  /** The event gave no region: the procedure's usual region was used. */
+  regionAssumed: boolean
+  kFactor: number
+  /** The chosen set had no factor for the region: the AAPM Report 96 one was used. */
+  kFromAapm96: boolean
+  /** mSv, rounded to 0.001. */
+  msv: number
+}
+
+/**
+ * The CT part per irradiation event (those with a DLP), each with the k of its own region; null
+ * when no event has a DLP. Used by the ledger and by the screens that show the arithmetic.
+ *
+ * @example eventDoses([{ dlpMgyCm: 300, region: 'chest' }, { dlpMgyCm: 500, region: 'abdomen-pelvis' }], 'aapm96', 'abdomen')
+ * // [{ msv: 4.2, kFactor: 0.014, … }, { msv: 7.5, kFactor: 0.015, … }]
+ */
+export function eventDoses(
+  events: readonly DoseEvent[] | null | undefined,
+  kSet: KFactorSet,
+  fallbackRegion: DoseRegion,
+  pack: LoadedPack = ACR_PNET,
+): EventDose[] | null {
+  if (!events || events.length === 0) return null
+  const out: EventDose[] = []
+  events.forEach((ev, index) => {
+    if (!validNumber(ev.dlpMgyCm)) return
+    const region = ev.region ?? fallbackRegion
+    const flags: string[] = []
+    const k = kFactor(pack, kSet, region, flags)
+    out.push({
+      index,
+      dlpMgyCm: ev.dlpMgyCm,
+      region,
+      regionAssumed: ev.region == null,
+      kFactor: k,
+      kFromAapm96: flags.length > 0,
+      msv: round3(ev.dlpMgyCm * k),
+    })
+  })
+  return out.length > 0 ? out : null
 }
 
 /**

@@ -94,12 +94,14 @@ export {
 // Dose
 export {
   estimateStudyDose,
+  eventDoses,
   doseLedger,
   typicalProcedureDose,
   projectDose,
   doseAvoided,
   zeroByModality,
   type DoseOptions,
+  type EventDose,
   type DoseProjection,
   type DoseAvoided,
 } from './dose'
@@ -155,4 +157,10 @@ export {
 } from './caseFile'
 
 // Words for codes
-export { TREATMENT_LABELS, RESULT_LABELS, RATING_WORDS } from './labels'
+export {
+  TREATMENT_LABELS,
+  RESULT_LABELS,
+  RATING_WORDS,
+  DOSE_METHOD_LABELS,
+  NEXT_ACTION_LABELS,
+} from './labels'

@@ -230,6 +230,18 @@ export interface StudyDose {
   region?: DoseRegion | null
   activityMbq?: number | null
   agent?: Agent | null
+  /**
+   * The CT irradiation events of the study (from its Radiation Dose SR): when any has a DLP, the CT
+   * part is the sum over events of DLP × k of the event's own region, not the study total × one k.
+   */
+  events?: readonly DoseEvent[] | null
+}
+
+/** One CT irradiation event (a series) as a dose report gave it. */
+export interface DoseEvent {
+  dlpMgyCm?: number | null
+  ctdiVolMgy?: number | null
+  region?: DoseRegion | null
 }
 
 export interface Study {

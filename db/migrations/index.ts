@@ -7,6 +7,7 @@ import { migration0060 } from './0060-biomarkers-notes'
 import { migration0065 } from './0065-record-version'
 import { migration0068 } from './0068-derived-result'
 import { migration0070 } from './0070-guideline-packs'
+import { migration0080 } from './0080-interop'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0065,
   migration0068,
   migration0070,
+  migration0080,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { BiomarkerInput, BiomarkerRecord, PatientNote } from '../types'
@@ -32,14 +33,14 @@ function toBiomarker(r: BiomarkerRow): BiomarkerRecord {
 
 /** A patient's biomarker values, by marker, then oldest first (the order a trend is read in). */
 export function listBiomarkers(db: ReadableDb, patientId: number): BiomarkerRecord[] {
-  const rows = db
-    .prepare('SELECT * FROM biomarker WHERE patient_id = ? ORDER BY marker, date, id')
-    .all(patientId) as BiomarkerRow[]
+  const rows = cached(db, 'SELECT * FROM biomarker WHERE patient_id = ? ORDER BY marker, date, id').all(
+    patientId,
+  ) as BiomarkerRow[]
   return rows.map(toBiomarker)
 }
 
 export function getBiomarker(db: ReadableDb, id: number): BiomarkerRecord | null {
-  const row = db.prepare('SELECT * FROM biomarker WHERE id = ?').get(id) as BiomarkerRow | undefined
+  const row = cached(db, 'SELECT * FROM biomarker WHERE id = ?').get(id) as BiomarkerRow | undefined
   return row ? toBiomarker(row) : null
 }
 
@@ -57,18 +58,17 @@ export function insertBiomarker(
   createdAt: string,
 ): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO biomarker (patient_id, date, marker, value, unit, created_at, version)
+    cached(
+      db,
+      `INSERT INTO biomarker (patient_id, date, marker, value, unit, created_at, version)
          VALUES (@patientId, @date, @marker, @value, @unit, @createdAt, ${NEXT_VERSION})`,
-      )
-      .run({ patientId, date: b.date, marker: b.marker, value: b.value, unit: b.unit, createdAt })
+    ).run({ patientId, date: b.date, marker: b.marker, value: b.value, unit: b.unit, createdAt })
       .lastInsertRowid,
   )
 }
 
 export function deleteBiomarker(db: WritableDb, id: number): void {
-  db.prepare('DELETE FROM biomarker WHERE id = ?').run(id)
+  cached(db, 'DELETE FROM biomarker WHERE id = ?').run(id)
 }
 
 interface NoteRow {
@@ -80,7 +80,7 @@ interface NoteRow {
 
 /** The patient's note, or null when there is none. */
 export function getNote(db: ReadableDb, patientId: number): PatientNote | null {
-  const row = db.prepare('SELECT * FROM patient_note WHERE patient_id = ?').get(patientId) as
+  const row = cached(db, 'SELECT * FROM patient_note WHERE patient_id = ?').get(patientId) as
     NoteRow | undefined
   return row
     ? { patientId: row.patient_id, text: row.text, updatedAt: row.updated_at, version: row.version }
@@ -90,10 +90,11 @@ export function getNote(db: ReadableDb, patientId: number): PatientNote | null {
 /** Replaces the note; an empty text removes it (in the caller's write transaction). */
 export function putNote(db: WritableDb, patientId: number, text: string | null, at: string): void {
   if (text === null) {
-    db.prepare('DELETE FROM patient_note WHERE patient_id = ?').run(patientId)
+    cached(db, 'DELETE FROM patient_note WHERE patient_id = ?').run(patientId)
     return
   }
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO patient_note (patient_id, text, updated_at, version) VALUES (?, ?, ?, ${NEXT_VERSION})
      ON CONFLICT (patient_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at,
        version = excluded.version`,

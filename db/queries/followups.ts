@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type {
@@ -75,7 +76,7 @@ function toItem(r: ItemRow): FollowUpItem {
 }
 
 export function getItem(db: ReadableDb, id: number): FollowUpItem | null {
-  const row = db.prepare('SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
+  const row = cached(db, 'SELECT * FROM followup_item WHERE id = ?').get(id) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
@@ -87,17 +88,17 @@ export function requireItem(db: ReadableDb, id: number): FollowUpItem {
 
 /** The patient's one scheduled item, if any. */
 export function openItem(db: ReadableDb, patientId: number): FollowUpItem | null {
-  const row = db
-    .prepare("SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'")
-    .get(patientId) as ItemRow | undefined
+  const row = cached(db, "SELECT * FROM followup_item WHERE patient_id = ? AND status = 'scheduled'").get(
+    patientId,
+  ) as ItemRow | undefined
   return row ? toItem(row) : null
 }
 
 export function listItems(db: ReadableDb, patientId: number): FollowUpItem[] {
   return (
-    db
-      .prepare('SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC')
-      .all(patientId) as ItemRow[]
+    cached(db, 'SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id DESC').all(
+      patientId,
+    ) as ItemRow[]
   ).map(toItem)
 }
 
@@ -114,23 +115,22 @@ export interface NewItem {
 /** Adds a scheduled item. The database allows one scheduled item per patient. */
 export function insertItem(db: WritableDb, item: NewItem): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
+    cached(
+      db,
+      `INSERT INTO followup_item (patient_id, recommendation_id, kind, procedure, due_from, due_to, reason,
            status, created_at, updated_at, version)
          VALUES (@patientId, @recommendationId, @kind, @procedure, @dueFrom, @dueTo, @reason, 'scheduled',
            @at, @at, ${NEXT_VERSION})`,
-      )
-      .run({
-        patientId: item.patientId,
-        recommendationId: item.recommendationId,
-        kind: item.kind,
-        procedure: item.procedure,
-        dueFrom: item.due.from,
-        dueTo: item.due.to,
-        reason: item.reason,
-        at: item.at,
-      }).lastInsertRowid,
+    ).run({
+      patientId: item.patientId,
+      recommendationId: item.recommendationId,
+      kind: item.kind,
+      procedure: item.procedure,
+      dueFrom: item.due.from,
+      dueTo: item.due.to,
+      reason: item.reason,
+      at: item.at,
+    }).lastInsertRowid,
   )
 }
 
@@ -153,7 +153,8 @@ export function closeItem(
       `This follow-up item is already ${item.status}; only a scheduled item can change.`,
     )
   }
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET status = @status, status_reason_code = @reasonCode,
        status_reason_text = @reasonText, fulfilled_by_study_id = @studyId, updated_at = @at,
        version = ${NEXT_VERSION}
@@ -177,7 +178,8 @@ export function setOverride(db: WritableDb, id: number, o: FollowUpOverride, at:
       `This follow-up item is already ${item.status}; only a scheduled item can be changed.`,
     )
   }
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET override_procedure = @procedure, override_due_from = @dueFrom,
        override_due_to = @dueTo, override_reason_code = @reasonCode, override_text = @text, updated_at = @at,
        version = ${NEXT_VERSION}
@@ -206,7 +208,8 @@ export function retargetItem(
     at: string
   },
 ): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET recommendation_id = @recommendationId, kind = @kind, procedure = @procedure,
        due_from = @dueFrom, due_to = @dueTo, reason = @reason, updated_at = @at, version = ${NEXT_VERSION}
      WHERE id = @id AND status = 'scheduled'`,
@@ -228,7 +231,8 @@ export function setItemSubject(
   id: number,
   subject: { studyId: number | null; deferralReason: DeferralReason | null },
 ): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE followup_item SET subject_study_id = @studyId, deferral_reason_code = @deferralReason,
        version = ${NEXT_VERSION} WHERE id = @id`,
   ).run({ id, studyId: subject.studyId, deferralReason: subject.deferralReason })
@@ -236,7 +240,7 @@ export function setItemSubject(
 
 /** Keeps the decision recorded on a board or review item (closed in the same transaction). */
 export function setItemDecision(db: WritableDb, id: number, decision: RecordedDecision): void {
-  db.prepare(`UPDATE followup_item SET decision_json = @json, version = ${NEXT_VERSION} WHERE id = @id`).run({
+  cached(db, `UPDATE followup_item SET decision_json = @json, version = ${NEXT_VERSION} WHERE id = @id`).run({
     id,
     json: JSON.stringify(decision),
   })
@@ -245,8 +249,8 @@ export function setItemDecision(db: WritableDb, id: number, decision: RecordedDe
 /** Items a study closed as their fulfilment. */
 export function itemsFulfilledBy(db: ReadableDb, studyId: number): FollowUpItem[] {
   return (
-    db
-      .prepare('SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id')
-      .all(studyId) as ItemRow[]
+    cached(db, 'SELECT * FROM followup_item WHERE fulfilled_by_study_id = ? ORDER BY id').all(
+      studyId,
+    ) as ItemRow[]
   ).map(toItem)
 }

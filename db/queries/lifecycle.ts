@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import type { ReadableDb, WritableDb } from '../tx'
 import type {
@@ -47,7 +48,7 @@ function toExit(r: ExitRow): SurveillanceExitRecord {
 }
 
 export function getExit(db: ReadableDb, id: number): SurveillanceExitRecord | null {
-  const row = db.prepare('SELECT * FROM surveillance_exit WHERE id = ?').get(id) as ExitRow | undefined
+  const row = cached(db, 'SELECT * FROM surveillance_exit WHERE id = ?').get(id) as ExitRow | undefined
   return row ? toExit(row) : null
 }
 
@@ -59,18 +60,18 @@ export function requireExit(db: ReadableDb, id: number): SurveillanceExitRecord 
 
 /** The patient's current exit (left and not reopened), if any. */
 export function currentExit(db: ReadableDb, patientId: number): SurveillanceExitRecord | null {
-  const row = db
-    .prepare('SELECT * FROM surveillance_exit WHERE patient_id = ? AND reopened_at IS NULL')
-    .get(patientId) as ExitRow | undefined
+  const row = cached(db, 'SELECT * FROM surveillance_exit WHERE patient_id = ? AND reopened_at IS NULL').get(
+    patientId,
+  ) as ExitRow | undefined
   return row ? toExit(row) : null
 }
 
 /** Every exit of the patient, newest first (reopened ones included). */
 export function listExits(db: ReadableDb, patientId: number): SurveillanceExitRecord[] {
   return (
-    db
-      .prepare('SELECT * FROM surveillance_exit WHERE patient_id = ? ORDER BY id DESC')
-      .all(patientId) as ExitRow[]
+    cached(db, 'SELECT * FROM surveillance_exit WHERE patient_id = ? ORDER BY id DESC').all(
+      patientId,
+    ) as ExitRow[]
   ).map(toExit)
 }
 
@@ -82,19 +83,19 @@ export function insertExit(
   at: string,
 ): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO surveillance_exit (patient_id, reason_code, reason_text, attempts, left_on, recorded_by,
+    cached(
+      db,
+      `INSERT INTO surveillance_exit (patient_id, reason_code, reason_text, attempts, left_on, recorded_by,
            recorded_at, version)
          VALUES (@patientId, @reason, @text, @attempts, @date, @by, @at, ${NEXT_VERSION})`,
-      )
-      .run({ patientId, reason: e.reasonCode, text: e.text, attempts: e.attempts, date: e.date, by, at })
+    ).run({ patientId, reason: e.reasonCode, text: e.text, attempts: e.attempts, date: e.date, by, at })
       .lastInsertRowid,
   )
 }
 
 export function reopenExit(db: WritableDb, id: number, by: string, at: string, reason: string | null): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE surveillance_exit SET reopened_at = @at, reopened_by = @by, reopen_reason = @reason,
        version = ${NEXT_VERSION}
      WHERE id = @id AND reopened_at IS NULL`,
@@ -123,7 +124,7 @@ export function setEnteredInError(
   id: number,
   mark: EnteredInError | null,
 ): void {
-  db.prepare(MARK_SQL[table]).run({
+  cached(db, MARK_SQL[table]).run({
     id,
     at: mark?.at ?? null,
     by: mark?.by ?? null,
@@ -170,7 +171,7 @@ function toTreatment(r: TreatmentRow): TreatmentRecord {
 }
 
 export function getTreatment(db: ReadableDb, id: number): TreatmentRecord | null {
-  const row = db.prepare('SELECT * FROM treatment WHERE id = ?').get(id) as TreatmentRow | undefined
+  const row = cached(db, 'SELECT * FROM treatment WHERE id = ?').get(id) as TreatmentRow | undefined
   return row ? toTreatment(row) : null
 }
 
@@ -183,31 +184,30 @@ export function requireTreatment(db: ReadableDb, id: number): TreatmentRecord {
 /** Every treatment of the patient, the ones entered in error included, by date. */
 export function listTreatmentRecords(db: ReadableDb, patientId: number): TreatmentRecord[] {
   return (
-    db
-      .prepare('SELECT * FROM treatment WHERE patient_id = ? ORDER BY date, id')
-      .all(patientId) as TreatmentRow[]
+    cached(db, 'SELECT * FROM treatment WHERE patient_id = ? ORDER BY date, id').all(
+      patientId,
+    ) as TreatmentRow[]
   ).map(toTreatment)
 }
 
 export function insertTreatment(db: WritableDb, patientId: number, t: TreatmentFacts): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
+    cached(
+      db,
+      `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
          VALUES (@patientId, @kind, @date, @complete, ${NEXT_VERSION})`,
-      )
-      .run({
-        patientId,
-        kind: t.kind,
-        date: t.date,
-        complete:
-          t.kind === 'resection' && t.completeResection !== null ? (t.completeResection ? 1 : 0) : null,
-      }).lastInsertRowid,
+    ).run({
+      patientId,
+      kind: t.kind,
+      date: t.date,
+      complete: t.kind === 'resection' && t.completeResection !== null ? (t.completeResection ? 1 : 0) : null,
+    }).lastInsertRowid,
   )
 }
 
 export function updateTreatment(db: WritableDb, id: number, t: TreatmentFacts): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE treatment SET kind = @kind, date = @date, complete_resection = @complete, version = ${NEXT_VERSION}
      WHERE id = @id`,
   ).run({
@@ -224,5 +224,5 @@ export function updateTreatment(db: WritableDb, id: number, t: TreatmentFacts): 
  * change (it saves the treatments whole) is stale.
  */
 export function touchPatient(db: WritableDb, id: number, at: string): void {
-  db.prepare(`UPDATE patient SET updated_at = @at, version = ${NEXT_VERSION} WHERE id = @id`).run({ id, at })
+  cached(db, `UPDATE patient SET updated_at = @at, version = ${NEXT_VERSION} WHERE id = @id`).run({ id, at })
 }

@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
@@ -102,19 +103,17 @@ function toRecord(r: PatientRow, symptoms: string[], treatments: TreatmentFacts[
 }
 
 export function getPatient(db: ReadableDb, id: number): PatientRecord | null {
-  const row = db.prepare(SELECT_PATIENT).get(id) as PatientRow | undefined
+  const row = cached(db, SELECT_PATIENT).get(id) as PatientRow | undefined
   if (!row) return null
-  const symptoms = db
-    .prepare('SELECT code FROM patient_symptom WHERE patient_id = ? ORDER BY code')
+  const symptoms = cached(db, 'SELECT code FROM patient_symptom WHERE patient_id = ? ORDER BY code')
     .pluck()
     .all(id) as string[]
   const treatments = (
-    db
-      .prepare(
-        `SELECT kind, date, complete_resection FROM treatment
+    cached(
+      db,
+      `SELECT kind, date, complete_resection FROM treatment
          WHERE patient_id = ? AND entered_in_error_at IS NULL ORDER BY date, id`,
-      )
-      .all(id) as TreatmentRow[]
+    ).all(id) as TreatmentRow[]
   ).map((t) => ({ kind: t.kind, date: t.date, completeResection: toBool(t.complete_resection) }))
   return toRecord(row, symptoms, treatments)
 }
@@ -127,7 +126,7 @@ export function requirePatient(db: ReadableDb, id: number): PatientRecord {
 
 /** Refuses (CONFLICT) an MRN another patient already has, whatever its letter case. */
 export function assertMrnFree(db: ReadableDb, mrn: string, exceptId: number | null): void {
-  const other = db.prepare('SELECT id FROM patient WHERE mrn = ? COLLATE NOCASE').pluck().get(mrn) as
+  const other = cached(db, 'SELECT id FROM patient WHERE mrn = ? COLLATE NOCASE').pluck().get(mrn) as
     number | undefined
   if (other !== undefined && other !== exceptId) {
     throw new DbError('CONFLICT', `Another patient already has MRN ${mrn}. MRNs must be unique.`)
@@ -146,21 +145,21 @@ export function insertPatient(
   opts: { isDemo?: boolean } = {},
 ): number {
   const id = Number(
-    db
-      .prepare(
-        `INSERT INTO patient (mrn, name, version, created_at, updated_at)
+    cached(
+      db,
+      `INSERT INTO patient (mrn, name, version, created_at, updated_at)
          VALUES (@mrn, @name, ${NEXT_VERSION}, @at, @at)`,
-      )
-      .run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
+    ).run({ mrn: input.mrn, name: input.name, at }).lastInsertRowid,
   )
-  if (opts.isDemo) db.prepare('INSERT INTO demo_patients (patient_id) VALUES (?)').run(id)
+  if (opts.isDemo) cached(db, 'INSERT INTO demo_patients (patient_id) VALUES (?)').run(id)
   writePatientFacts(db, id, input, at)
   return id
 }
 
 /** Writes every fact of `input` to an existing patient row and its tables (in the caller's write transaction). */
 export function writePatientFacts(db: WritableDb, id: number, input: PatientInput, at: string): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE patient SET mrn = @mrn, name = @name, birth_date = @birthDate, weight_kg = @weightKg,
        staging_complete = @stagingComplete, active_surveillance = @activeSurveillance, burden = @burden,
        suspected_recurrence = @suspectedRecurrence, requested_procedure = @requestedProcedure,
@@ -184,7 +183,8 @@ export function writePatientFacts(db: WritableDb, id: number, input: PatientInpu
 
 function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
   const d = input.diagnosis
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO diagnosis (patient_id, date, confirmed, grade, functional, primary_size_mm)
      VALUES (@id, @date, @confirmed, @grade, @functional, @primarySizeMm)
      ON CONFLICT (patient_id) DO UPDATE SET date = excluded.date, confirmed = excluded.confirmed,
@@ -198,7 +198,8 @@ function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
     primarySizeMm: d.primarySizeMm,
   })
   const c = input.constraints
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO patient_constraint (patient_id, mri_contraindicated, mri_reason,
        iodinated_contrast_contraindicated, gadolinium_contraindicated, egfr)
      VALUES (@id, @mri, @mriReason, @iodinated, @gadolinium, @egfr)
@@ -214,13 +215,14 @@ function writeFacts(db: WritableDb, id: number, input: PatientInput): void {
     gadolinium: fromBool(c.gadoliniumContraindicated),
     egfr: c.eGFR,
   })
-  db.prepare('DELETE FROM patient_symptom WHERE patient_id = ?').run(id)
-  const addSymptom = db.prepare('INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
+  cached(db, 'DELETE FROM patient_symptom WHERE patient_id = ?').run(id)
+  const addSymptom = cached(db, 'INSERT INTO patient_symptom (patient_id, code) VALUES (?, ?)')
   for (const s of new Set(input.symptoms ?? [])) addSymptom.run(id, s)
-  db.prepare('UPDATE patient SET symptoms_asked = ? WHERE id = ?').run(input.symptoms === null ? 0 : 1, id)
+  cached(db, 'UPDATE patient SET symptoms_asked = ? WHERE id = ?').run(input.symptoms === null ? 0 : 1, id)
   // Treatments marked as entered in error stay (kept in the log, restorable); the form edits the rest.
-  db.prepare('DELETE FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL').run(id)
-  const addTreatment = db.prepare(
+  cached(db, 'DELETE FROM treatment WHERE patient_id = ? AND entered_in_error_at IS NULL').run(id)
+  const addTreatment = cached(
+    db,
     `INSERT INTO treatment (patient_id, kind, date, complete_resection, version)
      VALUES (?, ?, ?, ?, ${NEXT_VERSION})`,
   )
@@ -245,14 +247,12 @@ export function listPatients(
 ): Page<PatientSummary> {
   const search = searchCondition(opts.query)
   const where = `WHERE p.entered_in_error_at IS NULL${search ? ` AND ${search.sql}` : ''}`
-  const rows = db
-    .prepare(
-      `SELECT p.id, p.mrn, p.name, p.birth_date, ${IS_DEMO} AS is_demo, p.created_at FROM patient p ${where}
+  const rows = cached(
+    db,
+    `SELECT p.id, p.mrn, p.name, p.birth_date, ${IS_DEMO} AS is_demo, p.created_at FROM patient p ${where}
        ORDER BY p.name COLLATE NOCASE, p.id LIMIT :limit OFFSET :offset`,
-    )
-    .all({ ...search?.params, limit: opts.limit, offset: opts.offset }) as SummaryRow[]
-  const total = db
-    .prepare(`SELECT count(*) FROM patient p ${where}`)
+  ).all({ ...search?.params, limit: opts.limit, offset: opts.offset }) as SummaryRow[]
+  const total = cached(db, `SELECT count(*) FROM patient p ${where}`)
     .pluck()
     .get({ ...search?.params }) as number
   return {
@@ -270,24 +270,24 @@ export function listPatients(
 
 /** Whether (and by whom, when, why) the patient is marked as entered in error. */
 export function patientErrorMark(db: ReadableDb, id: number): EnteredInError | null {
-  const row = db
-    .prepare(
-      'SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason FROM patient WHERE id = ?',
-    )
-    .get(id) as Parameters<typeof errorMark>[0] | undefined
+  const row = cached(
+    db,
+    'SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason FROM patient WHERE id = ?',
+  ).get(id) as Parameters<typeof errorMark>[0] | undefined
   return row ? errorMark(row) : null
 }
 
 /** How many demo patients the log holds. */
 export function countDemoPatients(db: ReadableDb): number {
-  return db.prepare('SELECT count(*) FROM demo_patients').pluck().get() as number
+  return cached(db, 'SELECT count(*) FROM demo_patients').pluck().get() as number
 }
 
 /** The patients the demo loaded (recorded in `demo_patients`, never guessed from an MRN), by id. */
 export function listDemoPatients(db: ReadableDb): Array<{ id: number; mrn: string }> {
-  return db
-    .prepare('SELECT p.id, p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id ORDER BY p.id')
-    .all() as Array<{ id: number; mrn: string }>
+  return cached(
+    db,
+    'SELECT p.id, p.mrn FROM demo_patients d JOIN patient p ON p.id = d.patient_id ORDER BY p.id',
+  ).all() as Array<{ id: number; mrn: string }>
 }
 
 /**
@@ -297,11 +297,10 @@ export function listDemoPatients(db: ReadableDb): Array<{ id: number; mrn: strin
  */
 export function deleteDemoPatient(db: WritableDb, id: number): boolean {
   return (
-    db
-      .prepare(
-        'DELETE FROM patient WHERE id = ? AND EXISTS (SELECT 1 FROM demo_patients WHERE patient_id = ?)',
-      )
-      .run(id, id).changes === 1
+    cached(
+      db,
+      'DELETE FROM patient WHERE id = ? AND EXISTS (SELECT 1 FROM demo_patients WHERE patient_id = ?)',
+    ).run(id, id).changes === 1
   )
 }
 

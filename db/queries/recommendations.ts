@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationTrigger } from '../types'
 
@@ -70,39 +71,39 @@ export function insertRecommendation(
   db: WritableDb,
   r: NewRecommendation,
 ): { id: number; superseded: number | null } {
-  const previous = db
-    .prepare(
-      'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
-    )
+  const previous = cached(
+    db,
+    'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
+  )
     .pluck()
     .get(r.patientId) as number | undefined
   const id = Number(
-    db
-      .prepare(
-        `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
+    cached(
+      db,
+      `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
            procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json)
          VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
            @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson)`,
-      )
-      .run({
-        patientId: r.patientId,
-        createdAt: r.createdAt,
-        asOf: r.asOf,
-        trigger: r.trigger,
-        packId: r.packId,
-        packVersion: r.packVersion,
-        variant: r.variant,
-        action: r.action,
-        procedure: r.procedure,
-        intervalMin: r.intervalMonths?.min ?? null,
-        intervalMax: r.intervalMonths?.max ?? null,
-        dueFrom: r.due?.from ?? null,
-        dueTo: r.due?.to ?? null,
-        inputsJson: JSON.stringify(r.inputs),
-        outputJson: JSON.stringify(r.output),
-      }).lastInsertRowid,
+    ).run({
+      patientId: r.patientId,
+      createdAt: r.createdAt,
+      asOf: r.asOf,
+      trigger: r.trigger,
+      packId: r.packId,
+      packVersion: r.packVersion,
+      variant: r.variant,
+      action: r.action,
+      procedure: r.procedure,
+      intervalMin: r.intervalMonths?.min ?? null,
+      intervalMax: r.intervalMonths?.max ?? null,
+      dueFrom: r.due?.from ?? null,
+      dueTo: r.due?.to ?? null,
+      inputsJson: JSON.stringify(r.inputs),
+      outputJson: JSON.stringify(r.output),
+    }).lastInsertRowid,
   )
-  db.prepare(
+  cached(
+    db,
     `UPDATE recommendation SET superseded_by = @id, superseded_at = @at
      WHERE patient_id = @patientId AND superseded_by IS NULL AND id <> @id`,
   ).run({ id, at: r.createdAt, patientId: r.patientId })
@@ -112,17 +113,16 @@ export function insertRecommendation(
 /** Newest first: the current one (superseded_by null) and every earlier one. */
 export function listRecommendations(db: ReadableDb, patientId: number): RecommendationRecord[] {
   return (
-    db
-      .prepare('SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC')
-      .all(patientId) as RecommendationRow[]
+    cached(db, 'SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC').all(
+      patientId,
+    ) as RecommendationRow[]
   ).map(toRecord)
 }
 
 export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
-  const row = db
-    .prepare(
-      'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
-    )
-    .get(patientId) as RecommendationRow | undefined
+  const row = cached(
+    db,
+    'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
+  ).get(patientId) as RecommendationRow | undefined
   return row ? toRecord(row) : null
 }

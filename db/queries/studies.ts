@@ -1,7 +1,17 @@
+import { cached } from '../stmt'
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
-import type { EnteredInError, LesionInput, StudyInput, StudyRecord, WithdrawnStudy } from '../types'
+import type {
+  DoseEventInput,
+  DoseEventRecord,
+  EnteredInError,
+  ImportedStudyFacts,
+  LesionInput,
+  StudyInput,
+  StudyRecord,
+  WithdrawnStudy,
+} from '../types'
 import { errorMark } from './lifecycle'
 import { NEXT_VERSION } from '../audit'
 
@@ -19,10 +29,46 @@ interface StudyRow {
   activity_mbq: number | null
   agent: StudyRecord['dose']['agent']
   created_at: string
+  study_instance_uid: string | null
+  accession_number: string | null
+  dose_source: 'rdsr' | null
   entered_in_error_at: string | null
   entered_in_error_by: string | null
   entered_in_error_reason: string | null
   version: number
+}
+
+interface EventRow {
+  id: number
+  study_id: number
+  sop_instance_uid: string
+  event_uid: string
+  kind: DoseEventInput['kind']
+  ctdivol_mgy: number | null
+  dlp_mgy_cm: number | null
+  region: DoseEventInput['region']
+  target_region: string | null
+  protocol: string | null
+  agent: DoseEventInput['agent']
+  agent_text: string | null
+  activity_mbq: number | null
+}
+
+function toEvent(r: EventRow): DoseEventRecord {
+  return {
+    id: r.id,
+    sopInstanceUid: r.sop_instance_uid,
+    eventUid: r.event_uid,
+    kind: r.kind,
+    ctdiVolMgy: r.ctdivol_mgy,
+    dlpMgyCm: r.dlp_mgy_cm,
+    region: r.region,
+    targetRegion: r.target_region,
+    protocol: r.protocol,
+    agent: r.agent,
+    agentText: r.agent_text,
+    activityMbq: r.activity_mbq,
+  }
 }
 
 interface LesionRow {
@@ -46,11 +92,15 @@ function toLesion(r: LesionRow): LesionInput {
   }
 }
 
-function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
+function toStudy(r: StudyRow, lesions: LesionInput[], events: DoseEventRecord[]): StudyRecord {
   const enteredInError = errorMark(r)
   return {
     id: r.id,
     patientId: r.patient_id,
+    studyInstanceUid: r.study_instance_uid,
+    accessionNumber: r.accession_number,
+    doseSource: r.dose_source,
+    doseEvents: events,
     date: r.date,
     procedure: r.procedure,
     result: r.result,
@@ -70,34 +120,58 @@ function toStudy(r: StudyRow, lesions: LesionInput[]): StudyRecord {
   }
 }
 
-/** Inserts a study and its lesions (in the caller's write transaction). Returns the new id. */
-export function insertStudy(db: WritableDb, patientId: number, s: StudyInput, createdAt: string): number {
+/**
+ * Inserts a study and its lesions (in the caller's write transaction), with its UID, accession
+ * number and dose report events when it was imported. Returns the new id.
+ */
+export function insertStudy(
+  db: WritableDb,
+  patientId: number,
+  s: StudyInput,
+  createdAt: string,
+  imported: ImportedStudyFacts | null = null,
+): number {
   const d = s.dose
   const id = Number(
-    db
-      .prepare(
-        `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
-           region, activity_mbq, agent, created_at, version)
+    cached(
+      db,
+      `INSERT INTO study (patient_id, date, procedure, result, note, effective_msv, ctdivol_mgy, dlp_mgy_cm,
+           region, activity_mbq, agent, created_at, version, study_instance_uid, accession_number, dose_source)
          VALUES (@patientId, @date, @procedure, @result, @note, @effectiveMsv, @ctdiVolMgy, @dlpMgyCm,
-           @region, @activityMbq, @agent, @createdAt, ${NEXT_VERSION})`,
-      )
-      .run({
-        patientId,
-        date: s.date,
-        procedure: s.procedure,
-        result: s.result,
-        note: s.note,
-        effectiveMsv: d.effectiveMsv,
-        ctdiVolMgy: d.ctdiVolMgy,
-        dlpMgyCm: d.dlpMgyCm,
-        region: d.region,
-        activityMbq: d.activityMbq,
-        agent: d.agent,
-        createdAt,
-      }).lastInsertRowid,
+           @region, @activityMbq, @agent, @createdAt, ${NEXT_VERSION}, @uid, @accession, @doseSource)`,
+    ).run({
+      uid: imported?.studyInstanceUid ?? null,
+      accession: imported?.accessionNumber ?? null,
+      doseSource: imported?.doseSource ?? null,
+      patientId,
+      date: s.date,
+      procedure: s.procedure,
+      result: s.result,
+      note: s.note,
+      effectiveMsv: d.effectiveMsv,
+      ctdiVolMgy: d.ctdiVolMgy,
+      dlpMgyCm: d.dlpMgyCm,
+      region: d.region,
+      activityMbq: d.activityMbq,
+      agent: d.agent,
+      createdAt,
+    }).lastInsertRowid,
   )
   insertLesions(db, id, s.lesions)
+  const addEvent = cached(
+    db,
+    `INSERT INTO dose_event (study_id, sop_instance_uid, event_uid, kind, ctdivol_mgy, dlp_mgy_cm, region,
+       target_region, protocol, agent, agent_text, activity_mbq)
+     VALUES (@studyId, @sopInstanceUid, @eventUid, @kind, @ctdiVolMgy, @dlpMgyCm, @region, @targetRegion,
+       @protocol, @agent, @agentText, @activityMbq)`,
+  )
+  for (const e of imported?.events ?? []) addEvent.run({ studyId: id, ...e })
   return id
+}
+
+/** The id of the study with this Study Instance UID, entered in error or not; null when none. */
+export function studyByUid(db: ReadableDb, uid: string): number | null {
+  return (cached(db, 'SELECT id FROM study WHERE study_instance_uid = ?').pluck().get(uid) as number) ?? null
 }
 
 /**
@@ -114,33 +188,41 @@ export function listWithdrawnStudies(db: ReadableDb, patientId: number): Withdra
 }
 
 function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): StudyRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
+  const rows = cached(
+    db,
+    `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
        ORDER BY date, id`,
-    )
-    .all(patientId) as StudyRow[]
+  ).all(patientId) as StudyRow[]
   if (rows.length === 0) return []
-  const lesions = db
-    .prepare(
-      `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
-    )
-    .all(patientId) as LesionRow[]
+  const lesions = cached(
+    db,
+    `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
+  ).all(patientId) as LesionRow[]
   const byStudy = new Map<number, LesionInput[]>()
   for (const l of lesions) {
     const list = byStudy.get(l.study_id) ?? []
     list.push(toLesion(l))
     byStudy.set(l.study_id, list)
   }
-  return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? []))
+  const events = new Map<number, DoseEventRecord[]>()
+  for (const e of cached(
+    db,
+    `SELECT e.* FROM dose_event e JOIN study s ON s.id = e.study_id WHERE s.patient_id = ? ORDER BY e.study_id, e.id`,
+  ).all(patientId) as EventRow[]) {
+    const list = events.get(e.study_id) ?? []
+    list.push(toEvent(e))
+    events.set(e.study_id, list)
+  }
+  return rows.map((r) => toStudy(r, byStudy.get(r.id) ?? [], events.get(r.id) ?? []))
 }
 
 /** A study by id, whether or not it is marked as entered in error (see `studyErrorMark`). */
 export function getStudy(db: ReadableDb, id: number): StudyRecord | null {
-  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  const row = cached(db, 'SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   if (!row) return null
-  const lesions = db.prepare('SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
-  return toStudy(row, lesions.map(toLesion))
+  const lesions = cached(db, 'SELECT * FROM lesion WHERE study_id = ? ORDER BY id').all(id) as LesionRow[]
+  const events = cached(db, 'SELECT * FROM dose_event WHERE study_id = ? ORDER BY id').all(id) as EventRow[]
+  return toStudy(row, lesions.map(toLesion), events.map(toEvent))
 }
 
 export function requireStudy(db: ReadableDb, id: number): StudyRecord {
@@ -151,19 +233,30 @@ export function requireStudy(db: ReadableDb, id: number): StudyRecord {
 
 /** Sets the reader's result of a stored study (in the caller's write transaction). */
 export function setStudyResult(db: WritableDb, id: number, result: StudyRecord['result']): void {
-  db.prepare(`UPDATE study SET result = ?, version = ${NEXT_VERSION} WHERE id = ?`).run(result, id)
+  cached(db, `UPDATE study SET result = ?, version = ${NEXT_VERSION} WHERE id = ?`).run(result, id)
 }
 
 /** Whether (and by whom, when, why) the study is marked as entered in error. */
 export function studyErrorMark(db: ReadableDb, id: number): EnteredInError | null {
-  const row = db.prepare('SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
+  const row = cached(db, 'SELECT * FROM study WHERE id = ?').get(id) as StudyRow | undefined
   return row ? errorMark(row) : null
 }
 
-/** Replaces a stored study's facts and lesions (an edit; in the caller's write transaction). */
+/**
+ * Replaces a stored study's facts and lesions (an edit; in the caller's write transaction). When
+ * the edit changes the dose fields of a study whose dose came from a dose report, the person's
+ * values replace the report's: the provenance and the report's events are removed (the audit row
+ * keeps them).
+ */
 export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
   const d = s.dose
-  db.prepare(
+  const before = getStudy(db, id)
+  if (before && before.doseSource !== null && JSON.stringify(before.dose) !== JSON.stringify(d)) {
+    cached(db, 'UPDATE study SET dose_source = NULL WHERE id = ?').run(id)
+    cached(db, 'DELETE FROM dose_event WHERE study_id = ?').run(id)
+  }
+  cached(
+    db,
     `UPDATE study SET date = @date, procedure = @procedure, result = @result, note = @note,
        effective_msv = @effectiveMsv, ctdivol_mgy = @ctdiVolMgy, dlp_mgy_cm = @dlpMgyCm, region = @region,
        activity_mbq = @activityMbq, agent = @agent, version = ${NEXT_VERSION}
@@ -181,13 +274,14 @@ export function updateStudy(db: WritableDb, id: number, s: StudyInput): void {
     activityMbq: d.activityMbq,
     agent: d.agent,
   })
-  db.prepare('DELETE FROM lesion WHERE study_id = @id').run({ id })
+  cached(db, 'DELETE FROM lesion WHERE study_id = @id').run({ id })
   insertLesions(db, id, s.lesions)
 }
 
 /** Writes a study's lesions (after its row, or after its old lesions were removed). */
 function insertLesions(db: WritableDb, studyId: number, lesions: StudyInput['lesions']): void {
-  const add = db.prepare(
+  const add = cached(
+    db,
     `INSERT INTO lesion (study_id, lesion_key, organ, nodal, role, diameter_mm, status)
      VALUES (@studyId, @key, @organ, @nodal, @role, @diameterMm, @status)`,
   )

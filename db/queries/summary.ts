@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { PatientSummaryFacts } from '../types'
 
@@ -7,7 +8,8 @@ import type { PatientSummaryFacts } from '../types'
  * One row per patient is what lets the worklist page through 100k patients in milliseconds.
  */
 export function writeSummary(db: WritableDb, patientId: number, s: PatientSummaryFacts): void {
-  db.prepare(
+  cached(
+    db,
     `UPDATE patient SET variant = @variant, last_study_date = @lastStudyDate, last_result = @lastResult,
        last_result_derived = @lastResultDerived,
        cumulative_msv = @cumulativeMsv, dose_estimated = @doseEstimated, dose_incomplete = @doseIncomplete
@@ -30,11 +32,12 @@ export function writeDoseSummary(
   patientId: number,
   s: Pick<PatientSummaryFacts, 'cumulativeMsv' | 'doseEstimated' | 'doseIncomplete'>,
 ): void {
-  db.prepare(
+  cached(
+    db,
     'UPDATE patient SET cumulative_msv = ?, dose_estimated = ?, dose_incomplete = ? WHERE id = ?',
   ).run(s.cumulativeMsv, s.doseEstimated ? 1 : 0, s.doseIncomplete ? 1 : 0, patientId)
 }
 
 export function allPatientIds(db: ReadableDb): number[] {
-  return db.prepare('SELECT id FROM patient ORDER BY id').pluck().all() as number[]
+  return cached(db, 'SELECT id FROM patient ORDER BY id').pluck().all() as number[]
 }

@@ -1,3 +1,4 @@
+import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
 
@@ -22,6 +23,7 @@ const CHILD_TABLES = [
   'treatment',
   'study',
   'lesion',
+  'dose_event',
   'followup_item',
   'surveillance_exit',
 ] as const
@@ -34,6 +36,8 @@ const SELECT: Record<ChildTable, string> = {
   treatment: 'SELECT * FROM treatment WHERE patient_id = ? ORDER BY id',
   study: 'SELECT * FROM study WHERE patient_id = ? ORDER BY id',
   lesion: 'SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.id',
+  dose_event:
+    'SELECT e.* FROM dose_event e JOIN study s ON s.id = e.study_id WHERE s.patient_id = ? ORDER BY e.id',
   followup_item: 'SELECT * FROM followup_item WHERE patient_id = ? ORDER BY id',
   surveillance_exit: 'SELECT * FROM surveillance_exit WHERE patient_id = ? ORDER BY id',
 }
@@ -45,6 +49,7 @@ const DELETE: Record<ChildTable, string> = {
   treatment: 'DELETE FROM treatment WHERE patient_id = ?',
   study: 'DELETE FROM study WHERE patient_id = ?',
   lesion: 'DELETE FROM lesion WHERE study_id IN (SELECT id FROM study WHERE patient_id = ?)',
+  dose_event: 'DELETE FROM dose_event WHERE study_id IN (SELECT id FROM study WHERE patient_id = ?)',
   followup_item: 'DELETE FROM followup_item WHERE patient_id = ?',
   surveillance_exit: 'DELETE FROM surveillance_exit WHERE patient_id = ?',
 }
@@ -57,16 +62,15 @@ export function patientRecordIds(
   table: 'study' | 'followup_item' | 'surveillance_exit',
   patientId: number,
 ): number[] {
-  return db
-    .prepare(`${SELECT[table].replace('SELECT *', 'SELECT id')}`)
+  return cached(db, `${SELECT[table].replace('SELECT *', 'SELECT id')}`)
     .pluck()
     .all(patientId) as number[]
 }
 
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
-  const patient = db.prepare('SELECT * FROM patient WHERE id = ?').get(patientId) as Row
+  const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
-  for (const t of CHILD_TABLES) tables[t] = db.prepare(SELECT[t]).all(patientId) as Row[]
+  for (const t of CHILD_TABLES) tables[t] = cached(db, SELECT[t]).all(patientId) as Row[]
   return { patient, tables }
 }
 
@@ -75,7 +79,7 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
  * edit rewrites the treatments, a study edit its lesions): SQLite may since have given their ids to
  * rows of another patient, and an undo then puts them back under new ids.
  */
-const REKEYABLE = new Set<ChildTable>(['treatment', 'lesion'])
+const REKEYABLE = new Set<ChildTable>(['treatment', 'lesion', 'dose_event'])
 
 /** The child tables whose rows are records with a version (db/audit.ts, NEXT_VERSION). */
 const VERSIONED = new Set<ChildTable>(['treatment', 'study', 'followup_item', 'surveillance_exit'])
@@ -88,26 +92,29 @@ const VERSIONED = new Set<ChildTable>(['treatment', 'study', 'followup_item', 's
  */
 export function restorePatient(db: WritableDb, patientId: number, snap: PatientSnapshot): void {
   const now = snapshotPatient(db, patientId)
-  for (const t of [...CHILD_TABLES].reverse()) db.prepare(DELETE[t]).run(patientId)
+  for (const t of [...CHILD_TABLES].reverse()) cached(db, DELETE[t]).run(patientId)
   const cols = Object.keys(snap.patient).filter((c) => c !== 'id' && c !== 'version' && NAME.test(c))
   const set = [...cols.map((c) => `${c} = @${c}`), `version = ${NEXT_VERSION}`].join(', ')
-  db.prepare(`UPDATE patient SET ${set} WHERE id = @id`).run({
+  cached(db, `UPDATE patient SET ${set} WHERE id = @id`).run({
     ...pick(snap.patient, cols),
     id: patientId,
   })
   for (const t of CHILD_TABLES) {
-    for (const row of snap.tables[t]) {
+    // A state kept before schema 80 has no dose events.
+    for (const row of snap.tables[t] ?? []) {
       const taken =
-        REKEYABLE.has(t) && db.prepare(`SELECT 1 FROM ${t} WHERE id = ?`).pluck().get(row['id']) !== undefined
+        REKEYABLE.has(t) && cached(db, `SELECT 1 FROM ${t} WHERE id = ?`).pluck().get(row['id']) !== undefined
       const names = Object.keys(row).filter((c) => c !== 'version' && NAME.test(c) && !(taken && c === 'id'))
       if (!VERSIONED.has(t)) {
-        db.prepare(
+        cached(
+          db,
           `INSERT INTO ${t} (${names.join(', ')}) VALUES (${names.map((c) => `@${c}`).join(', ')})`,
         ).run(pick(row, names))
         continue
       }
       const kept = unchangedVersion(now, snap, t, row)
-      db.prepare(
+      cached(
+        db,
         `INSERT INTO ${t} (${names.join(', ')}, version)
          VALUES (${names.map((c) => `@${c}`).join(', ')}, ${kept === null ? NEXT_VERSION : '@version'})`,
       ).run({ ...pick(row, names), ...(kept === null ? {} : { version: kept }) })
@@ -173,26 +180,26 @@ export function insertUndo(
   e: { patientId: number; actor: string; at: string; command: string; snapshot: PatientSnapshot },
 ): number {
   return Number(
-    db
-      .prepare(
-        `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
+    cached(
+      db,
+      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
          VALUES (@patientId, @actor, @at, @command, @json)`,
-      )
-      .run({
-        patientId: e.patientId,
-        actor: e.actor,
-        at: e.at,
-        command: e.command,
-        json: JSON.stringify(e.snapshot),
-      }).lastInsertRowid,
+    ).run({
+      patientId: e.patientId,
+      actor: e.actor,
+      at: e.at,
+      command: e.command,
+      json: JSON.stringify(e.snapshot),
+    }).lastInsertRowid,
   )
 }
 
 /** The most recent change of the patient not undone yet, by anyone. */
 export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
-  const r = db
-    .prepare('SELECT * FROM undo_entry WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1')
-    .get(patientId) as UndoRow | undefined
+  const r = cached(
+    db,
+    'SELECT * FROM undo_entry WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1',
+  ).get(patientId) as UndoRow | undefined
   return r
     ? {
         id: r.id,
@@ -206,5 +213,5 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
 }
 
 export function markUndone(db: WritableDb, id: number, at: string): void {
-  db.prepare('UPDATE undo_entry SET undone_at = @at WHERE id = @id').run({ id, at })
+  cached(db, 'UPDATE undo_entry SET undone_at = @at WHERE id = @id').run({ id, at })
 }

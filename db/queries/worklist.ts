@@ -88,17 +88,16 @@ interface FlagRow {
 function flagsOf(db: ReadableDb, ids: readonly number[]): Map<number, WorklistFlags> {
   const out = new Map<number, WorklistFlags>()
   if (ids.length === 0) return out
-  const rows = db
-    .prepare(
-      `SELECT p.id AS patient_id, c.mri_contraindicated AS mri,
+  const rows = cached(
+    db,
+    `SELECT p.id AS patient_id, c.mri_contraindicated AS mri,
          EXISTS (SELECT 1 FROM patient_symptom s WHERE s.patient_id = p.id) AS symptoms,
          EXISTS (SELECT 1 FROM recommendation r, json_each(r.output_json, '$.alerts') a
                  WHERE r.patient_id = p.id AND r.superseded_by IS NULL
                    AND a.value IN ('requested-study-not-appropriate', 'requested-study-contraindicated')) AS request
        FROM patient p LEFT JOIN patient_constraint c ON c.patient_id = p.id
        WHERE p.id IN (SELECT value FROM json_each(?))`,
-    )
-    .all(JSON.stringify(ids)) as FlagRow[]
+  ).all(JSON.stringify(ids)) as FlagRow[]
   for (const r of rows) {
     out.set(r.patient_id, {
       mriContraindicated: r.mri === 1,

@@ -13,7 +13,9 @@ import { CALLS } from '../contract/calls'
 import type { Handlers, LogStatusView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
 import { createHandlers, localToday } from './handlers'
+import { Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
+import { Uploads } from './uploads'
 
 export interface Backend {
   /** The open log (a read-only copy in recovery mode); LOG_UNAVAILABLE when it could not be opened. */
@@ -23,6 +25,8 @@ export interface Backend {
   readonly dataFile: string
   /** The app's log file (failures only, never patient data), in `logs/` beside the data file. */
   readonly log: AppLog
+  /** Long jobs (CSV import, PACS): their status is also read through `jobs.status`. */
+  readonly jobs: Jobs
   /** Writable, read-only (recovery) or unavailable, with what was found. */
   status(): LogStatusView
   /** Resolves when the full check after open (and the daily backup after it) has finished. */
@@ -74,6 +78,9 @@ export function openBackend(opts: {
     throw translateFsError(e, opts.dataFile)
   }
   const lock: LogLock = acquireLogLock(opts.dataFile, opts.transport, now())
+  // Long jobs and files on their way in outlive a restore (a job reads the log as it is then).
+  const jobs = new Jobs(now)
+  const uploads = new Uploads()
 
   let session: LogSession
   let backupError: string | null = null
@@ -130,6 +137,8 @@ export function openBackend(opts: {
 
   const handlersFor = (db: ReadableDb): Handlers =>
     createHandlers({
+      jobs,
+      uploads,
       db,
       actor,
       transport: opts.transport,
@@ -229,6 +238,7 @@ export function openBackend(opts: {
     handlers: handlers as unknown as Handlers,
     dataFile: opts.dataFile,
     log,
+    jobs,
     status,
     get checked() {
       return checked

@@ -39,6 +39,22 @@ import {
   setResult,
   type FollowUpContext,
 } from './services/followup'
+import { patientDateProblems } from './services/checks'
+import { commitCsv, previewCsv, type ImportContext } from './services/csvImport'
+import {
+  findInPacs,
+  importDroppedFiles,
+  importFromPacs,
+  readDroppedFiles,
+  removePacsEndpoint,
+  removeProcedureMapping,
+  savePacsEndpoint,
+  saveProcedureMapping,
+} from './services/pacs'
+import { listEndpoints, listMappings } from '../../db/queries/interop'
+import { Jobs } from './jobs'
+import { Uploads } from './uploads'
+import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
 import { createPatient, updatePatient } from './services/patients'
 import { engineSettingsOf, getSettings, lifecycleSettingsOf, updateSettings } from './services/settings'
 import {
@@ -70,6 +86,9 @@ export interface HandlerContext {
   readonly backupError: () => string | null
   /** The log's mode and what its checks found. */
   readonly logStatus: () => LogStatusView
+  /** Long jobs and files on their way in (a fresh set when not given). */
+  readonly jobs?: Jobs
+  readonly uploads?: Uploads
 }
 
 /** Today's calendar date where the reader sits (local time), as YYYY-MM-DD. */
@@ -86,22 +105,8 @@ export function localToday(now: Date): string {
  * facts are nested in it, as in `patients.update`).
  */
 function checkPatient(input: PatientInput, today: string, at = ''): void {
-  const fields: Record<string, string> = {}
-  if (input.birthDate && input.birthDate > today)
-    fields[`${at}birthDate`] = 'The birth date is in the future.'
-  if (input.diagnosis.date && input.diagnosis.date > today)
-    fields[`${at}diagnosis.date`] = 'The diagnosis date is in the future.'
-  if (input.birthDate && input.diagnosis.date && input.diagnosis.date < input.birthDate) {
-    fields[`${at}diagnosis.date`] = 'The diagnosis date is before the birth date.'
-  }
-  input.treatments.forEach((t, i) => {
-    if (t.date && t.date > today) fields[`${at}treatments.${i}.date`] = 'The treatment date is in the future.'
-    if (t.date && input.birthDate && t.date < input.birthDate)
-      fields[`${at}treatments.${i}.date`] = 'The treatment date is before the birth date.'
-  })
-  if (input.constraints.mriContraindicated !== true && input.constraints.mriReason) {
-    fields[`${at}constraints.mriReason`] = 'A reason is only kept when MRI is contraindicated.'
-  }
+  const problems = patientDateProblems(input, today)
+  const fields = Object.fromEntries(Object.entries(problems).map(([k, v]) => [`${at}${k}`, v]))
   const first = Object.values(fields)[0]
   if (first) throw invalid(first, fields)
 }
@@ -146,11 +151,32 @@ function publicError(e: unknown): unknown {
   }
 }
 
-export function createHandlers(ctx: HandlerContext): Handlers {
-  return withPublicErrors(buildHandlers(ctx))
+/** Calls answered while an exclusive job holds the connection (they do not touch the log). */
+const GATE_FREE = new Set<string>(['jobs.status', 'jobs.cancel', 'uploads.begin', 'uploads.chunk'])
+
+/**
+ * Every call that may touch the log waits while an exclusive job (a CSV import holding its write
+ * transaction across steps) runs, so it never reads or writes inside that transaction.
+ */
+function withGate(handlers: Handlers, jobs: Jobs): Handlers {
+  const wrapped: Record<string, (req: never) => unknown> = {}
+  for (const [name, handler] of Object.entries(handlers) as [string, (req: never) => unknown][]) {
+    wrapped[name] = GATE_FREE.has(name)
+      ? handler
+      : async (req: never) => {
+          await jobs.waitForGate()
+          return handler(req)
+        }
+  }
+  return wrapped as unknown as Handlers
 }
 
-function buildHandlers(ctx: HandlerContext): Handlers {
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const jobs = ctx.jobs ?? new Jobs(ctx.actor.now)
+  return withPublicErrors(withGate(buildHandlers(ctx, jobs, ctx.uploads ?? new Uploads()), jobs))
+}
+
+function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handlers {
   const { db, actor } = ctx
   const today = (): string => localToday(actor.now())
   const fu: FollowUpContext = {
@@ -165,6 +191,8 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     const t = today()
     return { today: t, in30Days: addDays(t, 30), in90Days: addDays(t, 90) }
   }
+  const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
+  const importCtx: ImportContext = { ...fu, jobs, uploads }
 
   return {
     'app.info': () => ({
@@ -269,6 +297,32 @@ function buildHandlers(ctx: HandlerContext): Handlers {
     'packs.compare': (req) => comparePack(fu, req.id),
     'packs.adopt': (req) => adoptPack(fu, req.id),
     'packs.revert': () => revertPack(fu),
+    'worklist.export': ({ sort, descending, ...filter }) =>
+      worklistRows(exportsCtx, filter, sort, descending),
+    'exports.calendar': (req) => calendarExport(exportsCtx, req),
+    'exports.fhir': (req) => fhirExport(exportsCtx, req.patientId),
+    'app.savePdf': () => {
+      throw new ApiFailure({
+        code: 'UNAVAILABLE',
+        message: 'Save as PDF needs the desktop app. In the browser, use Print and choose “Save as PDF”.',
+      })
+    },
+    'uploads.begin': (req) => uploads.begin(req.name, req.size, req.encoding),
+    'uploads.chunk': (req) => uploads.chunk(req.uploadId, req.index, req.data),
+    'csvImport.preview': (req) => previewCsv(importCtx, req.uploadId, req.mapping),
+    'csvImport.commit': (req) => commitCsv(importCtx, req.uploadId, req.mapping),
+    'pacs.list': () => listEndpoints(db),
+    'pacs.save': (req) => savePacsEndpoint(db, actor, req.id ?? null, req.endpoint),
+    'pacs.remove': (req) => removePacsEndpoint(db, actor, req.id),
+    'mappings.list': () => listMappings(db),
+    'mappings.save': (req) => saveProcedureMapping(db, actor, req.id ?? null, req.mapping),
+    'mappings.remove': (req) => removeProcedureMapping(db, actor, req.id),
+    'pacs.find': (req) => findInPacs(importCtx, req.patientId, req.endpointId),
+    'pacs.import': (req) => importFromPacs(importCtx, req.patientId, req.endpointId, req.studies),
+    'dicomFiles.read': (req) => readDroppedFiles(importCtx, req.patientId, req.uploadIds),
+    'dicomFiles.import': (req) => importDroppedFiles(importCtx, req.patientId, req.uploadIds, req.studies),
+    'jobs.status': (req) => jobs.status(req.jobId),
+    'jobs.cancel': (req) => jobs.cancel(req.jobId),
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),
     'demo.remove': () => removeDemo(fu),

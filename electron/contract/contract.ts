@@ -22,6 +22,8 @@ import type {
   BiomarkerRecord,
   FollowUpItem,
   PatientNote,
+  PacsEndpointRecord,
+  ProcedureMappingRecord,
   Page,
   PatientRecord,
   PatientSummary,
@@ -37,13 +39,17 @@ import type { LeftRowData } from '../../db/queries/surveillance'
 import type { StaleCase } from '../../db/queries/packs'
 import type { GuidelinePackRecord } from '../../db/types'
 import type { GuidelineRef, PlanChange } from '../../engine'
-import type { AdherenceSummary, StepTiming } from '../../engine'
+import type { AdherenceSummary, ProcedureId, StepTiming } from '../../engine'
 import type { Decision, Fulfilment, Guard } from '../../engine'
 import type { DoseAvoided, DoseProjection } from '../../engine'
 import type { SourceEntry } from '../../engine'
 import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
+import type { ApiError } from './result'
 import {
+  CSV_IMPORT_FIELDS,
+  type CsvImportField,
+  CALENDAR_IDENTITIES,
   CLOSING_STATUSES,
   DEFERRAL_REASONS,
   MANUAL_STATUS_REASON_CODES,
@@ -282,6 +288,196 @@ export interface PackAdoption {
   /** Of those, how many open steps changed (retargeted, or closed and replaced). */
   stepsChanged: number
 }
+
+/** A file an export call writes; the renderer saves it (features/export/save.ts). */
+export interface ExportFile {
+  fileName: string
+  /** e.g. `text/calendar;charset=utf-8`. */
+  mediaType: string
+  text: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long jobs (electron/backend/jobs.ts): a call starts one and answers its status at once; the
+// renderer reads `jobs.status` until it is done, failed or cancelled.
+// ---------------------------------------------------------------------------------------------
+
+export interface JobProgress {
+  /** What the job is doing, in a few words ("reading rows", "importing"). */
+  phase: string
+  done: number
+  /** null while the amount of work is not known yet. */
+  total: number | null
+}
+
+/** A CSV file read and checked, nothing imported yet (docs/interop.md). */
+export interface CsvPreview {
+  headers: string[]
+  /** Each header's field as used for this preview (null: not imported). */
+  mapping: Record<string, CsvImportField | null>
+  /** What the headers alone suggest. */
+  suggested: Record<string, CsvImportField | null>
+  /** The fields a column can be mapped to, with their words. */
+  fields: { key: CsvImportField; label: string }[]
+  records: number
+  patients: number
+  studies: number
+  /** Patients whose MRN is already in the log (skipped, never merged); the first 200. */
+  skipped: { row: number; mrn: string }[]
+  skippedCount: number
+  /** Every problem by row and column (the first 1000); nothing is imported while there is one. */
+  problems: { row: number; column: string | null; field: CsvImportField | null; message: string }[]
+  problemCount: number
+  /** The first patients as they will be stored. */
+  sample: { row: number; mrn: string; name: string; birthDate: string | null; studies: number }[]
+}
+
+export interface CsvImportResult {
+  patients: number
+  studies: number
+  skipped: number
+}
+
+/** A study the PACS (or a dropped folder) has for the patient, with what the app makes of it. */
+export interface FoundStudy {
+  studyInstanceUid: string
+  /** YYYY-MM-DD, or null when the PACS gave no valid date. */
+  date: string | null
+  modalities: string[]
+  /** The modality that decides the procedure (PT before CT in a PET/CT). */
+  modality: string | null
+  description: string | null
+  accessionNumber: string | null
+  bodyParts: string[]
+  /** Radiation Dose SRs found in the study (CT and radiopharmaceutical). */
+  doseReports: number
+  /** What the mapping table says; null: not mapped (the person chooses). */
+  suggested: { procedure: ProcedureId; mappingId: number } | null
+  /** Already in the log: `imported` (live), `entered-in-error` (kept, hidden), or `no`. */
+  inLog: 'no' | 'imported' | 'entered-in-error'
+  /** A study typed by hand on the same date is in the log: perhaps this one (check before importing). */
+  sameDayTyped: boolean
+}
+
+export interface PacsFindResult {
+  endpoint: string
+  patientId: string
+  studies: FoundStudy[]
+}
+
+/** One DICOM file of a drop, read: a dose report of a study, or why not. */
+export interface DroppedFile {
+  name: string
+  ok: boolean
+  kind: 'ct' | 'radiopharmaceutical' | null
+  studyInstanceUid: string | null
+  error: { code: string; message: string } | null
+  /** How long reading it took (ms). */
+  ms: number
+}
+
+export interface DicomReadResult {
+  files: DroppedFile[]
+  studies: FoundStudy[]
+}
+
+export interface StudiesImportResult {
+  imported: {
+    studyInstanceUid: string
+    studyId: number
+    date: string
+    procedure: ProcedureId
+    doseFromRdsr: boolean
+  }[]
+  skipped: { studyInstanceUid: string; why: string }[]
+  doseReports: number
+  /** Notes a person should read (an agent that is not one of ours, a region unknown, …). */
+  notes: string[]
+}
+
+/** Every kind of job and what it answers when done. */
+export interface JobResults {
+  'csv-preview': CsvPreview
+  'csv-import': CsvImportResult
+  'pacs-find': PacsFindResult
+  'pacs-import': StudiesImportResult
+  'dicom-read': DicomReadResult
+  'dicom-import': StudiesImportResult
+}
+export type JobKind = keyof JobResults
+export type JobResultOf<K extends JobKind> = JobResults[K]
+export type JobResult = { [K in JobKind]: { kind: K } & JobResults[K] }[JobKind]
+
+export interface JobStatus {
+  id: string
+  kind: JobKind
+  state: 'running' | 'done' | 'failed' | 'cancelled'
+  progress: JobProgress
+  result: JobResult | null
+  error: ApiError | null
+  startedAt: string
+  finishedAt: string | null
+}
+
+/** Files are sent in pieces (a piece fits one call of either transport). */
+export const UPLOAD_LIMITS = {
+  /** Characters per piece (text, or base64 for binary files). */
+  chunk: 600_000,
+  /** Bytes per file. */
+  file: 256 * 1024 * 1024,
+} as const
+
+const jobId = z.uuid({ error: 'A job id is a UUID.' })
+const uploadId = z.uuid({ error: 'An upload id is a UUID.' })
+const csvMapping = z.record(
+  z.string().max(200),
+  z.enum(CSV_IMPORT_FIELDS, { error: 'Map the column to a field from the list, or to none.' }).nullable(),
+)
+
+const studyChoices = z
+  .array(
+    z.strictObject({
+      studyInstanceUid: z
+        .string()
+        .regex(/^[0-9.]{1,64}$/, { error: 'A Study Instance UID is digits and dots.' }),
+      procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure for every study.' }),
+    }),
+  )
+  .min(1, { error: 'Tick at least one study.' })
+  .max(500)
+
+const pacsEndpoint = z
+  .strictObject({
+    name: z.string().trim().min(1, { error: 'Name the PACS.' }).max(80),
+    baseUrl: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^https?:\/\/[^\s/?#]+[^\s?#]*$/, {
+        error: 'Give the DICOMweb base address, e.g. https://pacs.example.org/dicom-web',
+      }),
+    auth: z.enum(['none', 'basic', 'bearer'], { error: 'Choose none, basic or bearer.' }),
+    username: z.string().trim().min(1).max(200).nullable(),
+    /** Omitted on an edit: the stored one is kept. */
+    secret: z.string().min(1).max(4000).nullable().optional(),
+    timeoutMs: z
+      .number({ error: 'Give the timeout in milliseconds.' })
+      .int()
+      .min(500, { error: 'The timeout is at least 0.5 s.' })
+      .max(120_000, { error: 'The timeout is at most 120 s.' }),
+  })
+  .superRefine((e, ctx) => {
+    if (e.auth === 'basic' && !e.username)
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'Basic authentication needs a user name.' })
+  })
+
+const worklistFilter = {
+  bucket: z.enum(WORKLIST_BUCKETS),
+  search: z.string().trim().max(100).optional(),
+  variant: z.enum(VARIANT_IDS).optional(),
+}
+/** The worklist's tab and filter, without sort or paging (what an export covers). */
+export type WorklistExportFilter = z.output<z.ZodObject<typeof worklistFilter>>
 
 interface CallSpec<Req extends z.ZodType, Res> {
   request: Req
@@ -536,6 +732,114 @@ export const contract = {
         .optional(),
     }),
   ),
+  /** Every row of the worklist's tab and filter, in the order shown (the renderer writes the CSV). */
+  'worklist.export': spec<{ rows: WorklistRow[]; truncated: boolean }>()(
+    z.strictObject({ ...worklistFilter, sort: z.enum(WORKLIST_SORTS), descending: z.boolean() }),
+  ),
+  /**
+   * The open steps of the worklist's tab and filter, or of one patient, as an `.ics` file: one
+   * event per due window with a reminder `reminderDays` before it; the patient named only as far
+   * as `identify` says (initials and MRN by default).
+   */
+  'exports.calendar': spec<ExportFile & { events: number }>()(
+    z.strictObject({
+      scope: z.discriminatedUnion(
+        'kind',
+        [
+          z.strictObject({
+            kind: z.literal('worklist'),
+            ...worklistFilter,
+            title: z.string().trim().min(1).max(120),
+          }),
+          z.strictObject({ kind: z.literal('patient'), patientId: id }),
+        ],
+        { error: 'Say whether the worklist or one patient goes in the calendar.' },
+      ),
+      identify: z.enum(CALENDAR_IDENTITIES, { error: 'Choose how the patient is named.' }),
+      reminderDays: z
+        .number({ error: 'Give the reminder in whole days.' })
+        .int({ error: 'Give the reminder in whole days.' })
+        .min(0, { error: 'The reminder is 0 days or more before the window.' })
+        .max(90, { error: 'The reminder is at most 90 days before the window.' }),
+    }),
+  ),
+  /** The patient's current recommendation and dose history as a FHIR R4 Bundle (JSON). */
+  'exports.fhir': spec<ExportFile>()(z.strictObject({ patientId: id })),
+  /**
+   * Saves the page now shown as a PDF (Electron's printToPDF, then a save dialog). Only the desktop
+   * app answers it; in the browser the browser's own print dialog saves PDFs (UNAVAILABLE here).
+   */
+  'app.savePdf': spec<{ file: string } | { cancelled: true }>()(
+    z.strictObject({ fileName: z.string().trim().min(1).max(200) }),
+  ),
+  /** Starts sending a file to the back end (a CSV list, DICOM files); the pieces follow. */
+  'uploads.begin': spec<{ uploadId: string }>()(
+    z.strictObject({
+      name: z.string().trim().min(1).max(255),
+      size: z.number().int().min(0).max(UPLOAD_LIMITS.file, { error: 'The file is larger than 256 MB.' }),
+      encoding: z.enum(['text', 'base64']),
+    }),
+  ),
+  /** The next piece of an upload, in order from 0. */
+  'uploads.chunk': spec<{ received: number }>()(
+    z.strictObject({
+      uploadId,
+      index: z.number().int().min(0),
+      data: z.string().max(UPLOAD_LIMITS.chunk),
+    }),
+  ),
+  /**
+   * Reads an uploaded CSV and checks every row with the case schema (a job: `csv-preview`).
+   * Without `mapping`, columns are mapped by their headers. Nothing is imported.
+   */
+  'csvImport.preview': spec<JobStatus>()(z.strictObject({ uploadId, mapping: csvMapping.optional() })),
+  /**
+   * Imports the checked CSV (a job: `csv-import`): every patient and study in one transaction,
+   * through the same path as a typed one, audited; or nothing when a row has a problem or the job
+   * is cancelled. MRNs already in the log are skipped.
+   */
+  'csvImport.commit': spec<JobStatus>()(z.strictObject({ uploadId, mapping: csvMapping })),
+  /** The PACS endpoints (DICOMweb); their secrets are never returned. */
+  'pacs.list': spec<PacsEndpointRecord[]>()(z.strictObject({})),
+  'pacs.save': spec<PacsEndpointRecord>()(z.strictObject({ id: id.optional(), endpoint: pacsEndpoint })),
+  'pacs.remove': spec<{ removed: number }>()(z.strictObject({ id })),
+  /** The procedure mapping table (study description / modality / body part → procedure). */
+  'mappings.list': spec<ProcedureMappingRecord[]>()(z.strictObject({})),
+  'mappings.save': spec<ProcedureMappingRecord>()(
+    z.strictObject({
+      id: id.optional(),
+      mapping: z.strictObject({
+        modality: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(/^[A-Z]{2,16}$/, { error: 'A modality is its DICOM code, e.g. CT, MR, PT.' }),
+        keywords: z.string().trim().max(200),
+        bodyPart: z.string().trim().toUpperCase().max(64),
+        procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure from the list.' }),
+      }),
+    }),
+  ),
+  'mappings.remove': spec<{ removed: number }>()(z.strictObject({ id })),
+  /** The patient's studies on a PACS, by MRN as Patient ID (a job: `pacs-find`). */
+  'pacs.find': spec<JobStatus>()(z.strictObject({ patientId: id, endpointId: id })),
+  /**
+   * Imports the ticked studies with their dose reports (a job: `pacs-import`): each a study as a
+   * typed one is (engine, follow-up step, audit), with its Study Instance UID; one already in the
+   * log is skipped. All of them or none.
+   */
+  'pacs.import': spec<JobStatus>()(z.strictObject({ patientId: id, endpointId: id, studies: studyChoices })),
+  /** Reads dropped DICOM files as dose reports (a job: `dicom-read`); imports nothing. */
+  'dicomFiles.read': spec<JobStatus>()(
+    z.strictObject({ patientId: id, uploadIds: z.array(uploadId).min(1).max(5000) }),
+  ),
+  /** Imports the studies of dropped dose reports (a job: `dicom-import`): all or none. */
+  'dicomFiles.import': spec<JobStatus>()(
+    z.strictObject({ patientId: id, uploadIds: z.array(uploadId).min(1).max(5000), studies: studyChoices }),
+  ),
+  'jobs.status': spec<JobStatus>()(z.strictObject({ jobId })),
+  /** Stops a running job; what it had done is rolled back. */
+  'jobs.cancel': spec<JobStatus>()(z.strictObject({ jobId })),
   /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */
   'demo.status': spec<{ patients: number }>()(z.strictObject({})),
   'demo.load': spec<{ patients: number }>()(z.strictObject({})),

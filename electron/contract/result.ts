@@ -26,6 +26,12 @@ export type ErrorCode =
   | 'LOG_LOCKED'
   /** The record was changed by someone else since it was opened. */
   | 'STALE'
+  /** Not available here (a desktop-only call in the browser) or a remote server that did not answer. */
+  | 'UNAVAILABLE'
+  /** A file that is not what it should be (not DICOM, truncated, a CSV that cannot be read). */
+  | 'BAD_FILE'
+  /** A long job stopped on request; nothing was changed. */
+  | 'CANCELLED'
   | 'INTERNAL'
 
 export interface ApiError {

@@ -43,7 +43,7 @@ export interface ElectronDeps {
     >
   }
   shell: Pick<Electron.Shell, 'openExternal' | 'showItemInFolder'>
-  dialog: Pick<Electron.Dialog, 'showErrorBox'>
+  dialog: Pick<Electron.Dialog, 'showErrorBox' | 'showSaveDialog'>
 }
 
 export interface StartOptions {
@@ -128,7 +128,10 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
 
     registerIpc(
       e.ipcMain,
-      backend.handlers,
+      {
+        ...backend.handlers,
+        'app.savePdf': (req) => savePdf(e, mainWindow, req.fileName),
+      },
       trustedFrameCheck((url) => isAppUrl(url, devServerUrl)),
       log.error,
     )
@@ -152,4 +155,24 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
     void mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`)
   })
   return true
+}
+
+/**
+ * Save as PDF in the desktop app: the page now shown, printed by Chromium with the print
+ * stylesheet (A4, no background, so the light page), then saved where the person chooses.
+ */
+export async function savePdf(
+  e: Pick<ElectronDeps, 'dialog'>,
+  window: Electron.BrowserWindow | null,
+  fileName: string,
+): Promise<{ file: string } | { cancelled: true }> {
+  if (!window) return { cancelled: true }
+  const pdf = await window.webContents.printToPDF({ pageSize: 'A4', printBackground: false })
+  const choice = await e.dialog.showSaveDialog(window, {
+    defaultPath: fileName.endsWith('.pdf') ? fileName : `${fileName}.pdf`,
+    filters: [{ name: 'PDF', extensions: ['pdf'] }],
+  })
+  if (choice.canceled || !choice.filePath) return { cancelled: true }
+  await fs.writeFile(choice.filePath, pdf)
+  return { file: choice.filePath }
 }

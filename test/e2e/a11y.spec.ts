@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
+import { scan } from './axe'
 import {
   api,
   appToday,
@@ -18,20 +18,6 @@ import { expect, test } from './host'
 // every tab (and empty), the patient page with a long history, every form with its errors, the
 // dialogs and the settings. Contrast is axe's, from the rendered colours. Each scan must find no
 // violation; the figures are printed for the record.
-
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']
-
-async function scan(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze()
-  const found = result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  )
-  const theme = await page.locator('html').getAttribute('data-theme')
-  console.log(
-    `axe ${screen} [${theme ?? 'dark'}]: ${result.violations.length} violations, ${result.passes.length} rules passed`,
-  )
-  expect(found, `${screen} in the ${theme ?? 'dark'} theme`).toEqual([])
-}
 
 /** Scans in the theme on screen, switches theme, scans again and switches back. */
 async function scanBothThemes(page: Page, screen: string): Promise<void> {

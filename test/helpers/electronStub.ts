@@ -6,10 +6,17 @@ type Listener = (...args: unknown[]) => unknown
  * A stand-in for the parts of `electron` the main process uses, recording what the app does
  * with them. Lets the real wiring run under plain Node (the Electron binary is not available).
  */
-export function makeElectronStub(opts: { gotLock?: boolean; userData?: string } = {}) {
+export function makeElectronStub(
+  opts: { gotLock?: boolean; userData?: string; saveAs?: string | null } = {},
+) {
   const appListeners = new Map<string, Listener[]>()
   const handlers = new Map<string, Listener>()
-  const windows: Array<{ options: unknown; loaded: string[]; listeners: Map<string, Listener[]> }> = []
+  const windows: Array<{
+    options: unknown
+    loaded: string[]
+    printed: unknown[]
+    listeners: Map<string, Listener[]>
+  }> = []
   const calls: string[] = []
   let protocolHandler: ((req: { url: string }) => Promise<Response>) | null = null
   let headersHook:
@@ -26,6 +33,13 @@ export function makeElectronStub(opts: { gotLock?: boolean; userData?: string } 
   class FakeWindow {
     listeners = new Map<string, Listener[]>()
     loaded: string[] = []
+    printed: unknown[] = []
+    webContents = {
+      printToPDF: (options: unknown) => {
+        this.printed.push(options)
+        return Promise.resolve(Buffer.from('%PDF-1.7 stub'))
+      },
+    }
     constructor(public options: unknown) {
       windows.push(this)
     }
@@ -86,7 +100,14 @@ export function makeElectronStub(opts: { gotLock?: boolean; userData?: string } 
       openExternal: (url: string) => calls.push(`openExternal ${url}`),
       showItemInFolder: () => undefined,
     },
-    dialog: { showErrorBox: (title: string, body: string) => calls.push(`error ${title}: ${body}`) },
+    dialog: {
+      showErrorBox: (title: string, body: string) => calls.push(`error ${title}: ${body}`),
+      showSaveDialog: (_window: unknown, options: { defaultPath?: string }) => {
+        calls.push(`save ${options.defaultPath ?? ''}`)
+        const chosen = opts.saveAs ?? null
+        return Promise.resolve({ canceled: chosen === null, filePath: chosen ?? '' })
+      },
+    },
   }
 
   return {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { migration0010 } from '../../db/migrations/0010-domain'
 import { migration0070 } from '../../db/migrations/0070-guideline-packs'
 import { migration0060 } from '../../db/migrations/0060-biomarkers-notes'
+import { MAPPINGS_V80, migration0080 } from '../../db/migrations/0080-interop'
 import {
   BIOMARKERS,
   ITEM_STATUSES,
@@ -20,6 +21,7 @@ import {
   GRADES,
   LESION_ROLES,
   LESION_STATUSES,
+  PROCEDURE_IDS,
   STUDY_RESULTS,
   TREATMENT_KINDS,
 } from '../../engine/types'
@@ -210,5 +212,18 @@ describe('codes declared once (engine/codes.ts, engine/types.ts)', () => {
     migration0060.up({ exec: (s: string) => (sql60 += s) } as never)
     const markers = /marker IN\s*\(([^)]*)\)/.exec(sql60)
     expect([...markers![1]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!)).toEqual([...BIOMARKERS])
+    let sql80 = ''
+    migration0080.up({
+      exec: (s: string) => (sql80 += s),
+      prepare: () => ({ run: () => undefined }),
+    } as never)
+    const in80 = (column: string) =>
+      [...new RegExp(`${column} IN \\(([^)]*)\\)`).exec(sql80)![1]!.matchAll(/'([^']*)'/g)].map((x) => x[1]!)
+    expect(in80('region')).toEqual([...DOSE_REGIONS])
+    expect(in80('agent')).toEqual([...AGENTS])
+    // The starting procedure mappings name procedures of the pack.
+    expect(MAPPINGS_V80.filter((m) => !(PROCEDURE_IDS as readonly string[]).includes(m.procedure))).toEqual(
+      [],
+    )
   })
 })

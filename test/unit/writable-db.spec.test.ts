@@ -237,7 +237,9 @@ describe('services own the transaction and the audit (electron/backend/services)
       (read(f).match(/appendAudit\(/g) ?? []).map(() => f),
     )
     expect(calls.sort()).toEqual([
-      // auditedInsert, auditedChange, auditedDelete, auditedNote, auditedRestore, auditUndoEntry
+      // auditedInsert, auditedChange, auditedDelete, auditedNote, auditedRestore, auditUndoEntry,
+      // auditedInterop
+      'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',

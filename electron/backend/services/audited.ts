@@ -276,3 +276,23 @@ export function auditedNote(
   appendAudit(tx, actor, { action: c.action, entity: 'patient_note', entityId: c.patientId, before, after })
   return { before, after }
 }
+
+/**
+ * Audits a change that is not a patient's record (docs/interop.md): a PACS endpoint or a
+ * procedure mapping (settings of the site), or an import as a whole (what came from where; no
+ * entity id). The caller passes the record before and after as read back (an endpoint never with
+ * its secret), in the change's write transaction.
+ */
+export function auditedInterop(
+  tx: WritableDb,
+  actor: Actor,
+  c: {
+    action: string
+    entity: 'pacs_endpoint' | 'procedure_mapping' | 'import'
+    entityId: number | null
+    before: unknown
+    after: unknown
+  },
+): void {
+  appendAudit(tx, actor, c)
+}

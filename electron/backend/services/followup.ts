@@ -9,6 +9,7 @@ import type {
   DeferralReason,
   FollowUpItem,
   FollowUpOverride,
+  ImportedStudyFacts,
   IsoDate,
   ManualStatusReasonCode,
   RecommendationTrigger,
@@ -19,6 +20,7 @@ import type { LifecycleEvent, SurveillanceExit } from '../../../engine'
 import type { RecordStudyResult, StepResult } from '../../contract/contract'
 import { invalid } from '../../contract/dispatch'
 import { auditedChange, auditedInsert, auditedTreatment, requireSeen } from './audited'
+import { studyDateProblems } from './checks'
 import {
   currentPlan,
   keepUndo,
@@ -52,10 +54,9 @@ export function reevaluateInTx(
 
 export function checkStudy(ctx: FollowUpContext, db: ReadableDb, patientId: number, s: StudyInput): void {
   const patient = requirePatient(db, patientId)
-  const fields: Record<string, string> = {}
-  if (s.date > ctx.today()) fields['study.date'] = 'The study date is in the future.'
-  if (patient.birthDate && s.date < patient.birthDate)
-    fields['study.date'] = 'The study date is before the birth date.'
+  const fields = Object.fromEntries(
+    Object.entries(studyDateProblems(s, patient.birthDate, ctx.today())).map(([k, v]) => [`study.${k}`, v]),
+  )
   const first = Object.values(fields)[0]
   if (first) throw invalid(first, fields)
 }
@@ -79,9 +80,10 @@ export function recordStudyInTx(
   tx: WritableDb,
   patientId: number,
   s: StudyInput,
+  imported: ImportedStudyFacts | null = null,
 ): RecordStudyResult {
   checkStudy(ctx, tx, patientId, s)
-  return storeStudy(ctx, tx, patientId, s, 'study-recorded')
+  return storeStudy(ctx, tx, patientId, s, 'study-recorded', imported)
 }
 
 function storeStudy(
@@ -90,12 +92,13 @@ function storeStudy(
   patientId: number,
   s: StudyInput,
   as: 'study-recorded' | 'done-elsewhere',
+  imported: ImportedStudyFacts | null = null,
 ): RecordStudyResult {
   const at = ctx.actor.now().toISOString()
   const study = auditedInsert(tx, ctx.actor, {
     entity: 'study',
-    action: 'study.record',
-    insert: () => insertStudy(tx, patientId, s, at),
+    action: imported ? 'study.import' : 'study.record',
+    insert: () => insertStudy(tx, patientId, s, at, imported),
   })
   const r = reevaluateInTx(ctx, tx, patientId, 'study-recorded', { type: as, study: studyFact(study) })
   return {

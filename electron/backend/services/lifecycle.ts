@@ -12,7 +12,7 @@ import {
 } from '../../../db/queries/followups'
 import { currentExit, insertExit } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
-import { insertRecommendation, listRecommendations } from '../../../db/queries/recommendations'
+import { currentRecommendation, insertRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
 import { insertUndo, snapshotPatient } from '../../../db/queries/undo'
@@ -146,14 +146,14 @@ export function storePlan(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  const recommendation = listRecommendations(tx, patientId)[0] as StoredRecommendation
+  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
   return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */
 export function currentPlan(ctx: FollowUpContext, db: ReadableDb, patientId: number): Plan {
   const { e, studies, wanted } = evaluateNow(ctx, db, patientId)
-  const current = (listRecommendations(db, patientId)[0] as StoredRecommendation | undefined) ?? null
+  const current = currentRecommendation(db, patientId) as StoredRecommendation | null
   return { evaluation: e, studies, wanted, recommendationId: current?.id ?? null, recommendation: current }
 }
 

@@ -10,6 +10,8 @@ import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
 import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
+import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
+import { CsvImport } from '../features/import/CsvImport'
 import { Worklist } from '../features/worklist/Worklist'
 import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { FirstRun } from './FirstRun'
@@ -20,6 +22,8 @@ type View =
   | { name: 'new-patient'; form: number }
   | { name: 'settings' }
   | { name: 'packs' }
+  | { name: 'sheet'; id: number }
+  | { name: 'import' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -112,7 +116,7 @@ export function App() {
   }
 
   return (
-    <div className="shell">
+    <div className={view.name === 'sheet' ? 'shell shell--sheet' : 'shell'}>
       {view.name === 'patient' && (
         <a
           className="skip-link"
@@ -163,6 +167,16 @@ export function App() {
             aria-current={view.name === 'packs' ? 'page' : undefined}
           >
             Guideline packs
+          </button>
+          <button
+            className="button button--quiet"
+            onClick={() => {
+              setNotice(null)
+              setView({ name: 'import' })
+            }}
+            aria-current={view.name === 'import' ? 'page' : undefined}
+          >
+            Import CSV
           </button>
           <button
             className="button button--quiet"
@@ -238,6 +252,24 @@ export function App() {
             initialNotice={view.notice ?? null}
             onBack={toWorklist}
             onOpenSettings={openSettings}
+            onOpenSheet={() => setView({ name: 'sheet', id: view.id })}
+          />
+        )}
+        {view.name === 'import' && (
+          <CsvImport
+            onBack={toWorklist}
+            onDone={(m) => {
+              setView({ name: 'worklist' })
+              setNotice(m)
+            }}
+          />
+        )}
+        {view.name === 'sheet' && (
+          <FollowUpSheet
+            patientId={view.id}
+            today={info.today}
+            transport={info.transport}
+            onBack={() => setView({ name: 'patient', id: view.id, record: false })}
           />
         )}
         {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}

@@ -16,6 +16,8 @@ export const queryKeys = {
   settings: ['settings'] as const,
   demo: ['demo', 'status'] as const,
   packs: ['packs'] as const,
+  pacs: ['pacs', 'endpoints'] as const,
+  mappings: ['pacs', 'mappings'] as const,
   worklist: {
     all: ['worklist'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,

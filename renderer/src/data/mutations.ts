@@ -178,3 +178,19 @@ export function useRevertPack() {
     invalidate(qc, queryKeys.packs, queryKeys.worklist.all, queryKeys.patients.all),
   )
 }
+
+/** A PACS endpoint saved or removed: the list. */
+export function useSavePacs() {
+  return useCallMutation('pacs.save', (qc) => invalidate(qc, queryKeys.pacs))
+}
+export function useRemovePacs() {
+  return useCallMutation('pacs.remove', (qc) => invalidate(qc, queryKeys.pacs))
+}
+
+/** A procedure mapping saved or removed: the table. */
+export function useSaveMapping() {
+  return useCallMutation('mappings.save', (qc) => invalidate(qc, queryKeys.mappings))
+}
+export function useRemoveMapping() {
+  return useCallMutation('mappings.remove', (qc) => invalidate(qc, queryKeys.mappings))
+}

@@ -81,6 +81,16 @@ export function useLeftSurveillance(search: string, enabled: boolean) {
   })
 }
 
+/** The PACS endpoints (never their secrets). */
+export function usePacsEndpoints() {
+  return useQuery({ queryKey: queryKeys.pacs, queryFn: () => fetchValue('pacs.list', {}) })
+}
+
+/** The procedure mapping table. */
+export function useProcedureMappings() {
+  return useQuery({ queryKey: queryKeys.mappings, queryFn: () => fetchValue('mappings.list', {}) })
+}
+
 /**
  * On time / early / late of the closed imaging steps whose study is dated in the period (the
  * engine's figures; see docs/followup-lifecycle.md for how they differ from Within Health's).

@@ -3,7 +3,7 @@
 // Every label map is a `Record<Code, string>` over a list declared once (engine/types.ts,
 // engine/codes.ts): a code without words does not compile.
 import { ACR_PNET } from '../../../engine'
-import { RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
+import { DOSE_METHOD_LABELS, RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
 import { describeExit, EXIT_REASON_LABELS } from '../../../engine'
 import type { BoardDecision, SurveillanceExit } from '../../../engine'
 import { followUpStatus } from '../../../engine'
@@ -177,15 +177,6 @@ export function ratingLabel(r: Rating | string): string {
   return RATING_LABELS[r as Rating] ?? r
 }
 
-const DOSE_METHOD_LABELS: Readonly<Record<DoseMethod, string>> = {
-  recorded: 'recorded',
-  'dlp-k': 'DLP × k',
-  'activity-coefficient': 'activity × coefficient + CT part',
-  typical: 'typical value',
-  'non-ionizing': 'no ionising radiation',
-  unknown: 'unknown',
-}
-
 /** How a study's dose was found, in words (the timeline and the CSV export). */
 export function doseMethodLabel(m: DoseMethod | string): string {
   return DOSE_METHOD_LABELS[m as DoseMethod] ?? DOSE_METHOD_LABELS.unknown
@@ -282,6 +273,7 @@ export function decisionText(d: BoardDecision): string {
 /** The change `patients.undo` would reverse, in words. */
 export const UNDO_COMMAND_LABELS: Readonly<Record<string, string>> = {
   'study.record': 'recording the study',
+  'study.import': 'importing the studies',
   'study.result': 'entering the result',
   'study.update': 'editing the study',
   'study.markError': 'marking the study as entered in error',

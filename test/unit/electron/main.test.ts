@@ -14,8 +14,8 @@ let cleanup: () => void
 beforeEach(() => ({ dir, cleanup } = tempDir()))
 afterEach(() => cleanup())
 
-async function started(extra: { env?: NodeJS.ProcessEnv } = {}) {
-  const stub = makeElectronStub({ userData: dir })
+async function started(extra: { env?: NodeJS.ProcessEnv; saveAs?: string | null } = {}) {
+  const stub = makeElectronStub({ userData: dir, saveAs: extra.saveAs ?? null })
   const outDir = path.join(dir, 'out')
   fs.mkdirSync(path.join(outDir, 'renderer', 'assets'), { recursive: true })
   fs.writeFileSync(path.join(outDir, 'renderer', 'index.html'), '<!doctype html><title>t</title>')
@@ -87,6 +87,26 @@ describe('Electron main process wiring', () => {
       const r = (await createPatient({ senderFrame: frame }, {})) as { ok: boolean; error?: { code: string } }
       expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     }
+  })
+
+  it('Save as PDF prints the window on A4 without backgrounds and writes the file the person chose', async () => {
+    const target = path.join(dir, 'sheet.pdf')
+    const { stub } = await started({ saveAs: target })
+    const r = await stub.handlers.get('pnet:app.savePdf')!(
+      { senderFrame: appFrame },
+      { fileName: 'sheet_M1' },
+    )
+    expect(r).toEqual({ ok: true, value: { file: target } })
+    expect(stub.windows[0]!.printed).toEqual([{ pageSize: 'A4', printBackground: false }])
+    expect(stub.calls).toContain('save sheet_M1.pdf')
+    expect(fs.readFileSync(target, 'utf8')).toBe('%PDF-1.7 stub')
+  })
+
+  it('Save as PDF writes nothing when the save dialog is cancelled', async () => {
+    const { stub } = await started({ saveAs: null })
+    const r = await stub.handlers.get('pnet:app.savePdf')!({ senderFrame: appFrame }, { fileName: 'x.pdf' })
+    expect(r).toEqual({ ok: true, value: { cancelled: true } })
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.pdf'))).toEqual([])
   })
 
   it('sets a strict Content-Security-Policy on every response and serves the renderer only from its folder', async () => {

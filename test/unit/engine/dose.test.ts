@@ -6,6 +6,7 @@ import {
   doseAvoided,
   doseLedger,
   estimateStudyDose,
+  eventDoses,
   projectDose,
   typicalProcedureDose,
   type Study,
@@ -136,6 +137,106 @@ describe('dose per study', () => {
     const site = estimateStudyDose(study, { siteCoefficients: { 'cu64-dotatate': 0.0315 } })
     expect(site.msv).toBeCloseTo(148 * 0.0315 + 6, 3)
     expect(site.sources).toContain('site-setting')
+  })
+})
+
+describe('dose per irradiation event (a dose report’s events)', () => {
+  it('CT: each event’s DLP × the k of its own region, not the total × one k', () => {
+    const e = estimateStudyDose(
+      s(CT, {
+        dlpMgyCm: 800,
+        region: 'abdomen-pelvis',
+        events: [
+          { dlpMgyCm: 300, region: 'chest' },
+          { dlpMgyCm: 500, region: 'abdomen-pelvis' },
+        ],
+      }),
+    )
+    // 300 × 0.014 + 500 × 0.015 = 11.7 (800 × 0.015 would be 12).
+    expect(e).toMatchObject({
+      method: 'dlp-k',
+      msv: 11.7,
+      ctMsv: 11.7,
+      region: null,
+      kFactor: null,
+      incomplete: false,
+    })
+    expect(e.flags).toContain('k-per-event')
+    expect(
+      eventDoses(
+        [
+          { dlpMgyCm: 300, region: 'chest' },
+          { dlpMgyCm: 500, region: null },
+        ],
+        'aapm96',
+        'abdomen',
+      ),
+    ).toEqual([
+      {
+        index: 0,
+        dlpMgyCm: 300,
+        region: 'chest',
+        regionAssumed: false,
+        kFactor: 0.014,
+        kFromAapm96: false,
+        msv: 4.2,
+      },
+      {
+        index: 1,
+        dlpMgyCm: 500,
+        region: 'abdomen',
+        regionAssumed: true,
+        kFactor: 0.015,
+        kFromAapm96: false,
+        msv: 7.5,
+      },
+    ])
+  })
+
+  it('an event without DLP makes the CT part a lower bound; an unknown region is assumed and flagged', () => {
+    const e = estimateStudyDose(
+      s(CT, {
+        dlpMgyCm: 500,
+        region: null,
+        events: [
+          { dlpMgyCm: 500, region: null },
+          { ctdiVolMgy: 4, dlpMgyCm: null },
+        ],
+      }),
+    )
+    expect(e).toMatchObject({ msv: 7.5, incomplete: true, region: 'abdomen-pelvis' })
+    expect(e.flags).toEqual(expect.arrayContaining(['region-assumed', 'event-dlp-missing']))
+  })
+
+  it('ICRP 103: a region without a factor uses AAPM 96’s, flagged; PET/CT adds its CT events to the activity', () => {
+    const icrp = estimateStudyDose(s(CT, { events: [{ dlpMgyCm: 100, region: 'abdomen-pelvis' }] }), {
+      kFactors: 'icrp103',
+    })
+    expect(icrp).toMatchObject({ msv: 1.5, kFactor: 0.015 })
+    expect(icrp.flags).toContain('k-factor-from-aapm96')
+    const pet = estimateStudyDose(
+      s(DOTATATE, {
+        agent: 'ga68-dotatate',
+        activityMbq: 150,
+        events: [{ dlpMgyCm: 250, region: 'abdomen' }],
+      }),
+    )
+    expect(pet).toMatchObject({
+      method: 'activity-coefficient',
+      radiopharmaceuticalMsv: 3.15,
+      ctMsv: 3.75,
+      msv: 6.9,
+    })
+  })
+
+  it('without any event DLP, the study’s DLP and region are used as before', () => {
+    expect(
+      estimateStudyDose(s(CT, { dlpMgyCm: 600, region: 'abdomen-pelvis', events: [{ ctdiVolMgy: 9 }] })),
+    ).toMatchObject({
+      msv: 9,
+      kFactor: 0.015,
+    })
+    expect(eventDoses([], 'aapm96', 'abdomen')).toBeNull()
   })
 })
 

@@ -37,6 +37,10 @@ function study(id: number, date: string, lesions: StudyRecord['lesions']): Study
     result: 'stable',
     lesions,
     enteredInError: null,
+    studyInstanceUid: null,
+    accessionNumber: null,
+    doseSource: null,
+    doseEvents: [],
     version: 1,
     dose: {
       effectiveMsv: null,

@@ -1,13 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { csvCell, toCsv, type CsvCell } from '../../../renderer/src/features/export/csv'
 import {
-  csvCell,
   LEDGER_COLUMNS,
   ledgerCsv,
   ledgerFileName,
   ledgerRows,
-  toCsv,
-  type CsvCell,
+  PATIENT_COLUMNS,
 } from '../../../renderer/src/features/dose/csv'
 import { doseViewOf, STUDIES } from './dose-fixture'
 
@@ -204,6 +203,14 @@ describe('ledger CSV', () => {
     expect(back).toHaveLength(STUDIES.length + 1)
     for (const r of back) for (const c of r) expect(c).not.toMatch(DANGEROUS_START)
     expect(back[2]![LEDGER_COLUMNS.indexOf('Body region')]).toBe('chest, abdomen and pelvis')
+  })
+
+  it('with the option, every row starts with the patient’s name and MRN; without it, neither is in the file', () => {
+    const named = parseCsv(ledgerCsv(dose, STUDIES, { name: 'Lovelace, Ada', mrn: '=MRN-9' }))
+    expect(named[0]!.slice(0, 3)).toEqual([...PATIENT_COLUMNS, 'Date'])
+    for (const r of named.slice(1)) expect(r.slice(0, 2)).toEqual(['Lovelace, Ada', "'=MRN-9"])
+    expect(named[1]!.slice(2)).toEqual(parseCsv(ledgerCsv(dose, STUDIES))[1])
+    expect(ledgerCsv(dose, STUDIES)).not.toMatch(/Lovelace|MRN-9/)
   })
 
   it('file name: MRN made safe, with the date', () => {

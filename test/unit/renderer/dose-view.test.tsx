@@ -16,7 +16,14 @@ afterEach(() => {
 
 function show(dose = doseViewOf(), studies = STUDIES, onOpenSettings = () => {}) {
   return render(
-    <DoseView dose={dose} studies={studies} mrn="MRN-7" today={TODAY} onOpenSettings={onOpenSettings} />,
+    <DoseView
+      dose={dose}
+      studies={studies}
+      mrn="MRN-7"
+      name="Lovelace, Ada"
+      today={TODAY}
+      onOpenSettings={onOpenSettings}
+    />,
   )
 }
 
@@ -209,6 +216,13 @@ describe('DoseView', () => {
     const lines = text.replace(/^\uFEFF/, '').split('\r\n')
     expect(lines[0]).toMatch(/^Date,Procedure,Modality,CTDIvol \(mGy\),DLP \(mGy·cm\)/)
     expect(lines).toHaveLength(STUDIES.length + 2) // header, 5 studies, empty after the last CRLF
+    expect(text).not.toContain('Lovelace')
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'with name and MRN' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }))
+    const named = (await blobs[1]!.text()).replace(/^\uFEFF/, '').split('\r\n')
+    expect(named[0]).toMatch(/^Patient name,MRN,Date,/)
+    expect(named[1]).toMatch(/^"Lovelace, Ada",MRN-7,/)
   })
 })
 

@@ -1,3 +1,4 @@
+import { useId, useState } from 'react'
 import type { DoseView as DoseData, StudyRecord } from '../../../../electron/contract/contract'
 import type { DoseProjection } from '../../../../engine'
 import type { Modality, StudyDoseEstimate } from '../../../../engine'
@@ -18,13 +19,15 @@ import {
   sourceTitle,
   sourceUrl,
 } from './doseText'
-import { downloadText } from './download'
+import { downloadText } from '../export/save'
 
 interface Props {
   dose: DoseData
   /** The patient's stored studies, oldest first (the ledger's `index` points into this list). */
   studies: readonly StudyRecord[]
   mrn: string
+  /** The patient's name: written into the CSV only when the person ticks the option. */
+  name: string
   today: string
   /** Opens the Settings screen, where the dose conversion settings (for every patient) are changed. */
   onOpenSettings: () => void
@@ -36,7 +39,9 @@ interface Props {
  * method, the dose avoided by MRI, what the plan adds, the conversion settings and a CSV export.
  * Nothing here feeds the recommendation: past dose never changes what the engine suggests.
  */
-export function DoseView({ dose, studies, mrn, today, onOpenSettings }: Props) {
+export function DoseView({ dose, studies, mrn, name, today, onOpenSettings }: Props) {
+  const [withPatient, setWithPatient] = useState(false)
+  const optionId = useId()
   const { ledger } = dose
   const ordered = [...ledger.studies].sort((a, b) =>
     a.date === b.date ? a.index - b.index : a.date < b.date ? -1 : 1,
@@ -50,14 +55,30 @@ export function DoseView({ dose, studies, mrn, today, onOpenSettings }: Props) {
     <section className="panel dose" aria-labelledby="dose-title" data-testid="dose-view">
       <div className="panel__head">
         <h2 id="dose-title">Radiation</h2>
-        <button
-          type="button"
-          className="button"
-          disabled={ledger.studies.length === 0}
-          onClick={() => downloadText(ledgerFileName(mrn, today), ledgerCsv(dose, studies))}
-        >
-          Export CSV
-        </button>
+        <span className="dose__export">
+          <label className="check" htmlFor={optionId}>
+            <input
+              id={optionId}
+              type="checkbox"
+              checked={withPatient}
+              onChange={(e) => setWithPatient(e.target.checked)}
+            />{' '}
+            with name and MRN
+          </label>
+          <button
+            type="button"
+            className="button"
+            disabled={ledger.studies.length === 0}
+            onClick={() =>
+              downloadText(
+                ledgerFileName(mrn, today),
+                ledgerCsv(dose, studies, withPatient ? { name, mrn } : null),
+              )
+            }
+          >
+            Export CSV
+          </button>
+        </span>
       </div>
       <p className="dose__honesty" data-testid="dose-honesty">
         Effective dose is a population estimate for a reference adult, worked out from the recorded indices
@@ -224,7 +245,7 @@ function LedgerRow({
 }) {
   const indices = recordedIndices(study, e.modality)
   const ionising = e.method !== 'non-ionizing'
-  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null)
+  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null, study)
   return (
     <tr data-testid="dose-row" data-method={e.method}>
       <th scope="row" className="dose__study">

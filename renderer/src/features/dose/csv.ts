@@ -1,12 +1,8 @@
-// CSV export of a patient's radiation ledger, built in the renderer from what the page already has.
-//
-// Format: RFC 4180 (comma separator, CRLF line ends, a field is enclosed in double quotes when it
-// holds a quote, comma, CR or LF, and a quote inside is doubled). Spreadsheet formula injection is
-// neutralised as OWASP's CSV-injection page advises: a text cell that starts with =, +, -, @, tab
-// or carriage return (also after leading spaces) gets a leading single quote and is quoted, so a
-// spreadsheet shows it as text instead of running it.
+// CSV export of a patient's radiation ledger, built in the renderer from what the page already has,
+// written by the app's one CSV writer (features/export/csv.ts: RFC 4180, formulas neutralised).
 import type { DoseView, StudyRecord } from '../../../../electron/contract/contract'
 import { agentLabel, procedureName } from '../../domain/labels'
+import { toCsv, type CsvCell } from '../export/csv'
 import { methodText } from '../patient/Timeline'
 import {
   coefficientUsed,
@@ -17,24 +13,8 @@ import {
   sourceUrl,
 } from './doseText'
 
-export type CsvCell = string | number | boolean | null | undefined
-
-const FORMULA_START = /^[=+\-@\t\r]|^[ \u00a0]+[=+\-@]/
-const NEEDS_QUOTES = /[",\r\n]/
-
-/** One field, neutralised and quoted as needed. Numbers and booleans are written as values. */
-export function csvCell(value: CsvCell): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'boolean') return value ? 'yes' : 'no'
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : ''
-  if (FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value
-}
-
-/** Rows to CSV text: CRLF after every record, including the last (RFC 4180 allows both). */
-export function toCsv(rows: ReadonlyArray<ReadonlyArray<CsvCell>>): string {
-  return rows.map((r) => r.map(csvCell).join(',') + '\r\n').join('')
-}
+/** The columns that say whose ledger it is, first when the person asks for them. */
+export const PATIENT_COLUMNS = ['Patient name', 'MRN'] as const
 
 export const LEDGER_COLUMNS = [
   'Date',
@@ -63,8 +43,13 @@ export const LEDGER_COLUMNS = [
  * The ledger as CSV rows, oldest study first: what was recorded (raw indices) and then the
  * estimate with its method, factors and sources. An unknown estimate stays empty, never a number.
  */
-export function ledgerRows(dose: DoseView, studies: readonly StudyRecord[]): CsvCell[][] {
-  const rows: CsvCell[][] = [[...LEDGER_COLUMNS]]
+export function ledgerRows(
+  dose: DoseView,
+  studies: readonly StudyRecord[],
+  patient: { name: string; mrn: string } | null = null,
+): CsvCell[][] {
+  const who: CsvCell[] = patient ? [patient.name, patient.mrn] : []
+  const rows: CsvCell[][] = [[...(patient ? PATIENT_COLUMNS : []), ...LEDGER_COLUMNS]]
   const ordered = [...dose.ledger.studies].sort((a, b) =>
     a.date === b.date ? a.index - b.index : a.date < b.date ? -1 : 1,
   )
@@ -73,6 +58,7 @@ export function ledgerRows(dose: DoseView, studies: readonly StudyRecord[]): Csv
     const kSet =
       e.kFactor === null ? null : e.flags.includes('k-factor-from-aapm96') ? 'aapm96' : dose.kFactors
     rows.push([
+      ...who,
       e.date,
       procedureName(e.procedure),
       e.modality,
@@ -101,8 +87,16 @@ export function ledgerRows(dose: DoseView, studies: readonly StudyRecord[]): Csv
   return rows
 }
 
-export function ledgerCsv(dose: DoseView, studies: readonly StudyRecord[]): string {
-  return toCsv(ledgerRows(dose, studies))
+/**
+ * The ledger as CSV text; with `patient`, every row starts with the patient's name and MRN (an
+ * option: by default the file does not say whose it is).
+ */
+export function ledgerCsv(
+  dose: DoseView,
+  studies: readonly StudyRecord[],
+  patient: { name: string; mrn: string } | null = null,
+): string {
+  return toCsv(ledgerRows(dose, studies, patient))
 }
 
 /** `dose-ledger_<MRN>_<date>.csv`, with anything but letters, digits, dot and dash in the MRN made `_`. */

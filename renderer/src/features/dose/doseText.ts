@@ -2,7 +2,7 @@
 // plain words, its assumptions (engine flags) as sentences, and where every coefficient came from.
 // Pure functions, shared by the panel and the CSV export.
 import type { StudyRecord } from '../../../../electron/contract/contract'
-import { AGENT_DATA } from '../../../../engine'
+import { AGENT_DATA, DEFAULT_CT_REGION, eventDoses } from '../../../../engine'
 import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine'
 import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'
 import { msvNumber } from '../../domain/msv'
@@ -40,6 +40,7 @@ export function recordedIndices(study: StudyRecord | undefined, modality: Modali
   const hybrid = modality === 'PET/CT' || modality === 'NM'
   const ct = hybrid ? 'CT part: ' : ''
   const lines: string[] = []
+  if (study.doseSource === 'rdsr') lines.push('From RDSR (the study’s radiation dose report)')
   if (d.agent !== null || d.activityMbq !== null) {
     lines.push(
       `${d.agent ? agentLabel(d.agent) : 'Agent not recorded'}${
@@ -51,6 +52,20 @@ export function recordedIndices(study: StudyRecord | undefined, modality: Modali
   if (d.dlpMgyCm !== null) lines.push(`${ct}DLP ${raw(d.dlpMgyCm)} mGy·cm, ${regionLabel(d.region)}`)
   else if (d.region !== null) lines.push(`${ct}region ${regionLabel(d.region)}, no DLP`)
   if (d.effectiveMsv !== null) lines.push(`Reported effective dose ${raw(d.effectiveMsv)} mSv`)
+  const ctEvents = study.doseEvents.filter((e) => e.kind === 'ct')
+  if (ctEvents.length > 1 || (ctEvents.length === 1 && ctEvents[0]!.region !== d.region))
+    ctEvents.forEach((e, i) =>
+      lines.push(
+        `Event ${i + 1}: ${e.ctdiVolMgy !== null ? `CTDIvol ${raw(e.ctdiVolMgy)} mGy, ` : ''}${
+          e.dlpMgyCm !== null ? `DLP ${raw(e.dlpMgyCm)} mGy·cm` : 'no DLP'
+        }, ${e.region ? regionLabel(e.region) : `region “${e.targetRegion ?? 'not given'}”`}`,
+      ),
+    )
+  for (const e of study.doseEvents)
+    if (e.kind === 'radiopharmaceutical' && e.agent === null)
+      lines.push(
+        `Report names “${e.agentText ?? 'no agent'}”${e.activityMbq !== null ? `, ${raw(e.activityMbq)} MBq` : ''}: not one of the app’s agents, not used`,
+      )
   return lines
 }
 
@@ -82,14 +97,31 @@ export function methodWords(
   kSet: KFactorSet,
   siteCu64: number | null,
   dlpMgyCm: number | null,
+  study?: StudyRecord,
 ): MethodWords {
+  // A dose report's events: the k of each event's own region.
+  const perEvent =
+    study && e.ctMsv !== null
+      ? eventDoses(
+          study.doseEvents.filter((x) => x.kind === 'ct'),
+          kSet,
+          DEFAULT_CT_REGION[study.procedure] ?? 'abdomen',
+        )
+      : null
   const ctSteps = (prefix: string): string[] =>
-    e.ctMsv !== null && e.kFactor !== null
-      ? [
-          `${prefix}${dlpMgyCm ?? '?'} mGy·cm × ${e.kFactor} = ${msvNumber(e.ctMsv)} mSv`,
-          `k: ${K_FACTOR_SET_LABELS[kSetOf(e, kSet)]}, ${regionLabel(e.region)}`,
-        ]
-      : [`${prefix}not recorded, not counted`]
+    perEvent
+      ? perEvent.map(
+          (ev) =>
+            `${prefix}event ${ev.index + 1}: ${ev.dlpMgyCm} mGy·cm × ${ev.kFactor} (${regionLabel(ev.region)}${
+              ev.regionAssumed ? ', assumed' : ''
+            }) = ${msvNumber(ev.msv)} mSv`,
+        )
+      : e.ctMsv !== null && e.kFactor !== null
+        ? [
+            `${prefix}${dlpMgyCm ?? '?'} mGy·cm × ${e.kFactor} = ${msvNumber(e.ctMsv)} mSv`,
+            `k: ${K_FACTOR_SET_LABELS[kSetOf(e, kSet)]}, ${regionLabel(e.region)}`,
+          ]
+        : [`${prefix}not recorded, not counted`]
   switch (e.method) {
     case 'recorded':
       return { method: 'recorded effective dose, as reported', steps: [] }
@@ -142,6 +174,10 @@ export function flagText(flag: string, e: StudyDoseEstimate): string {
       return 'weight unknown: reference-adult activity used'
     case 'ct-part-unknown':
       return 'CT part not recorded: not counted, so this is a lower bound'
+    case 'k-per-event':
+      return 'k applied per irradiation event, each with its own body region (from the dose report)'
+    case 'event-dlp-missing':
+      return 'an irradiation event of the dose report has no DLP: not counted, so this is a lower bound'
     default:
       return flag
   }

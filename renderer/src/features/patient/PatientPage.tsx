@@ -26,6 +26,8 @@ import { NotePanel } from './NotePanel'
 import { RecommendationPanel } from './RecommendationPanel'
 import { ResponseChart } from './ResponseChart'
 import { Timeline } from './Timeline'
+import { PatientExports } from './PatientExports'
+import { StudiesFromDepartment } from '../pacs/StudiesFromDepartment'
 
 interface Props {
   patientId: number
@@ -37,6 +39,8 @@ interface Props {
   onBack: () => void
   /** Opens the Settings screen (the dose conversion settings are there). */
   onOpenSettings: () => void
+  /** Opens the printable follow-up sheet of this patient. */
+  onOpenSheet: () => void
 }
 
 type Mode = 'view' | 'edit' | 'record' | 'study' | 'treatment'
@@ -55,6 +59,7 @@ export function PatientPage({
   initialNotice,
   onBack,
   onOpenSettings,
+  onOpenSheet,
 }: Props) {
   const { data: detail, error } = usePatientDetail(patientId)
   const [mode, setModeState] = useState<Mode>(startRecording ? 'record' : 'view')
@@ -162,6 +167,12 @@ export function PatientPage({
           )}
         </span>
       </div>
+      <PatientExports
+        patient={patient}
+        hasOpenStep={detail.items.some((i) => i.status === 'scheduled')}
+        onOpenSheet={onOpenSheet}
+        onDone={(m) => setNotice(m)}
+      />
       {patient.enteredInError && (
         <p className="alert alert--warn" role="alert" data-testid="patient-in-error">
           This patient was marked as entered in error by {patient.enteredInError.by} (“
@@ -270,6 +281,7 @@ export function PatientPage({
             onEditStudy={(study) => openStudyForm({ kind: 'edit', study })}
             onEditTreatment={openTreatmentForm}
           />
+          <StudiesFromDepartment patientId={patient.id} onChanged={setNotice} />
           <BiomarkersPanel
             patientId={patient.id}
             values={detail.biomarkers}
@@ -296,6 +308,7 @@ export function PatientPage({
             dose={detail.dose}
             studies={detail.studies}
             mrn={patient.mrn}
+            name={patient.name}
             today={today}
             onOpenSettings={onOpenSettings}
           />

@@ -1,8 +1,5 @@
-import type {
-  Evaluation,
-  StoredEvaluation,
-  StoredRecommendation,
-} from '../../../../electron/contract/contract'
+import type { StoredEvaluation, StoredRecommendation } from '../../../../electron/contract/contract'
+import { NEXT_ACTION_LABELS } from '../../../../engine'
 import { alertsOf } from '../../domain/alerts'
 import {
   PACK,
@@ -13,12 +10,7 @@ import {
   windowStatus,
 } from '../../domain/labels'
 
-const ACTION_TEXT: Record<Evaluation['next']['action'], string> = {
-  image: 'Image',
-  'tumor-board': 'Discuss at the neuroendocrine tumour board',
-  'clinician-review': 'Radiologist review: the guideline does not decide this case',
-  'end-surveillance': 'Routine imaging can stop',
-}
+const ACTION_TEXT = NEXT_ACTION_LABELS
 
 function Source({
   sourceKey,

@@ -121,7 +121,7 @@ export function Timeline({
         `${resultLabel(s.result)}${derived}`,
         tp ? `RECIST ${tp.category}${tp.sumMm !== null ? `, sum ${tp.sumMm} mm` : ''}` : null,
         dose && dose.modality !== 'MR' && dose.modality !== 'US'
-          ? `${formatMsv(dose.msv, dose.estimated, dose.incomplete)} (${methodText(dose.method)}${dose.agent ? `, ${agentLabel(dose.agent)}` : ''})`
+          ? `${formatMsv(dose.msv, dose.estimated, dose.incomplete)} (${methodText(dose.method)}${dose.agent ? `, ${agentLabel(dose.agent)}` : ''})${s.doseSource === 'rdsr' ? ', dose from RDSR' : ''}`
           : null,
         s.note,
       ]

@@ -2,6 +2,8 @@ import type { AppInfo, Settings, Theme } from '../../../../electron/contract/con
 import { THEMES } from '../../../../engine'
 import { useUpdateSettings } from '../../data/mutations'
 import { DoseSettings } from '../dose/DoseSettings'
+import { MappingSettings } from './MappingSettings'
+import { PacsSettings } from './PacsSettings'
 
 const THEME_LABELS: Record<Theme, string> = {
   dark: 'Dark (for the reading room)',
@@ -66,6 +68,16 @@ export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
           cu64DotatateMsvPerMbq={settings.cu64DotatateMsvPerMbq}
           onSaved={() => onSaved('Dose settings saved; every patient’s cumulative dose was recomputed.')}
         />
+      </fieldset>
+
+      <fieldset className="settings__group">
+        <legend>PACS (DICOMweb)</legend>
+        <PacsSettings onSaved={onSaved} />
+      </fieldset>
+
+      <fieldset className="settings__group">
+        <legend>Procedure mapping (PACS studies → procedures)</legend>
+        <MappingSettings onSaved={onSaved} />
       </fieldset>
 
       <fieldset className="settings__group">

@@ -16,6 +16,7 @@ import { Adherence } from './Adherence'
 import { EmptyState } from './EmptyState'
 import { LeftSurveillance } from './LeftSurveillance'
 import { useDebounced } from './useDebounced'
+import { WorklistExports } from './WorklistExports'
 import { WorklistGrid } from './WorklistGrid'
 import type { WorklistView } from './worklistView'
 
@@ -119,6 +120,13 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
                 ))}
               </select>
             </label>
+            <WorklistExports
+              filter={summaryFilter}
+              sort={sort}
+              descending={descending}
+              total={total}
+              today={today}
+            />
           </div>
         </div>
 
