@@ -448,7 +448,7 @@ const studyChoices = z
 
 const pacsEndpoint = z
   .strictObject({
-    name: z.string().trim().min(1, { error: 'Name the PACS.' }).max(80),
+    name: trimmedText(80).min(1, { error: 'Name the PACS.' }),
     baseUrl: z
       .string()
       .trim()
@@ -457,9 +457,9 @@ const pacsEndpoint = z
         error: 'Give the DICOMweb base address, e.g. https://pacs.example.org/dicom-web',
       }),
     auth: z.enum(['none', 'basic', 'bearer'], { error: 'Choose none, basic or bearer.' }),
-    username: z.string().trim().min(1).max(200).nullable(),
+    username: trimmedText(200).min(1, { error: 'Give the user name, or none.' }).nullable(),
     /** Omitted on an edit: the stored one is kept. */
-    secret: z.string().min(1).max(4000).nullable().optional(),
+    secret: safeText(4000, 'Give the password or token, or none.').nullable().optional(),
     timeoutMs: z
       .number({ error: 'Give the timeout in milliseconds.' })
       .int()
@@ -471,9 +471,10 @@ const pacsEndpoint = z
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'Basic authentication needs a user name.' })
   })
 
+/** The worklist's tab and filter (one definition for its pages, counts and exports). */
 const worklistFilter = {
   bucket: z.enum(WORKLIST_BUCKETS),
-  search: z.string().trim().max(100).optional(),
+  search: trimmedText(100).optional(),
   variant: z.enum(VARIANT_IDS).optional(),
 }
 /** The worklist's tab and filter, without sort or paging (what an export covers). */
@@ -670,22 +671,14 @@ export const contract = {
   ),
   'worklist.page': spec<WorklistRow[]>()(
     z.strictObject({
-      bucket: z.enum(WORKLIST_BUCKETS),
-      search: trimmedText(100).optional(),
-      variant: z.enum(VARIANT_IDS).optional(),
+      ...worklistFilter,
       sort: z.enum(WORKLIST_SORTS),
       descending: z.boolean(),
       limit: z.number().int().min(1).max(500),
       offset: z.number().int().min(0),
     }),
   ),
-  'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(
-    z.strictObject({
-      bucket: z.enum(WORKLIST_BUCKETS),
-      search: trimmedText(100).optional(),
-      variant: z.enum(VARIANT_IDS).optional(),
-    }),
-  ),
+  'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(z.strictObject(worklistFilter)),
   /** The packs in the log, the one in use, and the open cases whose recommendation came from another. */
   'packs.list': spec<PackListing>()(z.strictObject({})),
   /** Imports a pack document (the file's text): checked in full, stored inactive, audited. */
@@ -749,7 +742,7 @@ export const contract = {
           z.strictObject({
             kind: z.literal('worklist'),
             ...worklistFilter,
-            title: z.string().trim().min(1).max(120),
+            title: trimmedText(120).min(1, { error: 'Give the calendar a title.' }),
           }),
           z.strictObject({ kind: z.literal('patient'), patientId: id }),
         ],
@@ -770,12 +763,12 @@ export const contract = {
    * app answers it; in the browser the browser's own print dialog saves PDFs (UNAVAILABLE here).
    */
   'app.savePdf': spec<{ file: string } | { cancelled: true }>()(
-    z.strictObject({ fileName: z.string().trim().min(1).max(200) }),
+    z.strictObject({ fileName: trimmedText(200).min(1, { error: 'Give the file a name.' }) }),
   ),
   /** Starts sending a file to the back end (a CSV list, DICOM files); the pieces follow. */
   'uploads.begin': spec<{ uploadId: string }>()(
     z.strictObject({
-      name: z.string().trim().min(1).max(255),
+      name: trimmedText(255).min(1, { error: 'The file has no name.' }),
       size: z.number().int().min(0).max(UPLOAD_LIMITS.file, { error: 'The file is larger than 256 MB.' }),
       encoding: z.enum(['text', 'base64']),
     }),
@@ -814,8 +807,8 @@ export const contract = {
           .trim()
           .toUpperCase()
           .regex(/^[A-Z]{2,16}$/, { error: 'A modality is its DICOM code, e.g. CT, MR, PT.' }),
-        keywords: z.string().trim().max(200),
-        bodyPart: z.string().trim().toUpperCase().max(64),
+        keywords: trimmedText(200),
+        bodyPart: trimmedText(64).toUpperCase(),
         procedure: z.enum(PROCEDURE_IDS, { error: 'Choose a procedure from the list.' }),
       }),
     }),

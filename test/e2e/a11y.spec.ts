@@ -87,7 +87,8 @@ test('the worklist with every tab, and the demo banner, in both themes', async (
 })
 
 test('a patient page with a long history, its forms with errors, and the dialogs', async ({ page, log }) => {
-  test.setTimeout(240_000)
+  // About two minutes alone; twice that and more on a loaded 2-core machine (27 scans).
+  test.setTimeout(480_000)
   const host = await log.start()
   await startEmpty(page, host.url)
   const today = await appToday(page)

@@ -76,7 +76,8 @@ test('a treatment corrected from the timeline moves the plan; undo puts each edi
     burden: 'Not liver-dominant',
     treatment: { kind: 'PRRT', date: '2025-01-15' },
   })
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  // PRRT with no study since: the first study assesses the response, 6–12 months after it began.
+  await expect(page.getByTestId('open-item')).toContainText('Response to the treatment')
 
   const treatment = page.getByTestId('timeline-treatment')
   await treatment.getByRole('button', { name: 'Edit' }).click()
@@ -131,7 +132,7 @@ test('a treatment corrected from the timeline moves the plan; undo puts each edi
   await expect(page.getByRole('status')).toContainText('Undone: editing the treatment.')
   await expect(treatment).toContainText('PRRT')
   await expect(treatment).toContainText('2025-01-15')
-  await expect(page.getByTestId('open-item')).toContainText('Study due now')
+  await expect(page.getByTestId('open-item')).toContainText('Response to the treatment')
 
   // Entered in error asks why first (the dialog, as a correction's screenshot), then hides it.
   await treatment.getByRole('button', { name: 'Entered in error…' }).click()
@@ -157,8 +158,11 @@ test('adherence: on time, early and late over a chosen period on the worklist, a
   await expect(panel).not.toContainText('%')
   await expect(panel).not.toContainText('NaN')
 
+  // Treated at a date not recorded and never imaged: the first study is due now (a dated
+  // treatment would make it the response assessment 6–12 months after the treatment began).
+  const undated = [{ kind: 'somatostatin-analog', date: null, completeResection: null }]
   const create = async (mrn: string, name: string) =>
-    (await api<{ id: number }>(page, 'patients.create', patientFacts(mrn, name))).id
+    (await api<{ id: number }>(page, 'patients.create', patientFacts(mrn, name, { treatments: undated }))).id
   // Eve: the first study due now (window opens today), done 4 days before: early by 4.
   const eve = await create('AD-1001', 'Early, Eve')
   expect((await recorded(page, eve, daysFrom(today, -4))).closedItem).not.toBeNull()

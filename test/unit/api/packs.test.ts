@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
 import { openDatabase } from '../../../db/open'
-import { MIGRATIONS } from '../../../db/migrations/index'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
@@ -361,7 +361,7 @@ describe('migration 70', () => {
     old.close()
     const db = openDatabase(file)
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(70)
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
       expect(db.prepare('SELECT id, superseded_by FROM recommendation ORDER BY id').all()).toEqual([
         { id: 1, superseded_by: 2 },
@@ -379,7 +379,7 @@ describe('migration 70', () => {
           .run(trigger)
       expect(() => insert('guideline-pack-changed')).not.toThrow()
       expect(() => insert('bogus')).toThrow(/CHECK constraint failed/)
-      expect(fs.existsSync(`${file}.before-v70-from-v60.sqlite`)).toBe(true)
+      expect(fs.existsSync(`${file}.before-v${LATEST_SCHEMA_VERSION}-from-v60.sqlite`)).toBe(true)
     } finally {
       db.close()
     }
