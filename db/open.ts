@@ -195,7 +195,11 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
   if (fkOff) db.pragma('foreign_keys = OFF')
   try {
     db.transaction(() => {
-      for (const m of pending) m.up(db)
+      for (const m of pending)
+        m.up(db, (done, total) => {
+          // A long conversion says how far it has got (the window is not up yet).
+          if (total >= 10_000) console.error(`Upgrading the follow-up log (${m.name}): ${done} of ${total}`)
+        })
       const broken = db.pragma('foreign_key_check') as unknown[]
       if (broken.length > 0)
         throw new DbError('DB_CORRUPT', `Migration left ${broken.length} broken references.`)

@@ -112,7 +112,7 @@ export function PatientPage({
   if (!detail) return <p className="muted">Loading…</p>
   const { patient } = detail
   const current: StoredRecommendation | null =
-    detail.recommendations.find((r) => r.supersededBy === null) ?? null
+    detail.current
 
   return (
     <div className="patient">
