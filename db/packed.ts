@@ -9,7 +9,8 @@ import type { ReadableDb, WritableDb } from './tx'
 //
 // A document is packed bottom-up: every array or object whose JSON (with its own parts already
 // replaced) is at least MIN_PART characters becomes a row of `json_part`, named by the SHA-256 of
-// that text, and is replaced in its parent by `{"$": <part id>}`. Identical subtrees (a study as
+// that text, and is replaced in its parent by `{"$": "<hash>"}` (the first 72 bits of the SHA-256,
+// base64url, 12 characters: content-addressed, so a reference means one text forever). Identical subtrees (a study as
 // the case holds it, the cited sources, the ratings of a variant) are therefore one row however
 // many documents hold them. The document's own row keeps only its top level with references.
 //
@@ -25,33 +26,44 @@ export const RECOMMENDATION_INLINE: readonly string[] = ['alerts']
 /** Subtrees shorter than this stay inline: a reference costs about 10 characters. */
 const MIN_PART = 48
 const REF = '$'
+/** A long array is stored as chunks of this many elements: appending one changes only the last chunk. */
+const CHUNK = 8
+const CHUNKED = '$c'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
-function isRef(v: Json): v is { $: number } {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    typeof (v as Record<string, Json>)[REF] === 'number' &&
-    Object.keys(v).length === 1
-  )
+function refOf(v: Json): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null
+  const r = (v as Record<string, Json>)[REF]
+  return typeof r === 'string' && Object.keys(v).length === 1 ? r : null
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest()
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 12)
 }
 
-/** The id of the part with this text, stored now if it is new. */
-function partId(db: WritableDb, text: string): number {
-  const hash = digest(text)
-  const found = cached(db, 'SELECT id, json FROM json_part WHERE hash = ?').get(hash) as
-    { id: number; json: string } | undefined
-  if (found) {
-    if (found.json !== text) throw new Error('json_part: two texts with one SHA-256')
-    return found.id
+/**
+ * Parts by hash, parsed (never mutated). A hash names one text forever, so the cache is right
+ * across transactions and connections; it is only bounded.
+ */
+const CACHE = new Map<string, Json>()
+const CACHE_MAX = 50_000
+
+function remember(hash: string, v: Json): void {
+  if (CACHE.size >= CACHE_MAX) CACHE.clear()
+  CACHE.set(hash, v)
+}
+
+/** Where a part goes: stores the text under its hash unless the log has it. */
+export type PartStore = (hash: string, text: string) => void
+
+/** Stores the part with this text unless the log has it (refuses a second text under one hash). */
+function storePart(db: WritableDb): PartStore {
+  return (hash, text) => {
+    const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as string | undefined
+    if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
+    else if (found !== text) throw new Error('json_part: two texts with one hash')
   }
-  return Number(cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text).lastInsertRowid)
 }
 
 class NotPackable extends Error {}
@@ -59,38 +71,65 @@ class NotPackable extends Error {}
 /**
  * Packs `text` (a JSON document as written by JSON.stringify) into parts, in the caller's write
  * transaction. Returns the document's own text (its top level, with references), or null when the
- * document cannot be packed exactly (it holds an object with the key `$`, or does not read back
- * as the same text): the caller stores it plain. Keys named in `inline` stay inline at the top
- * level (SQL reads them, e.g. `$.alerts`).
+ * document cannot be packed exactly (it holds an object with the key `$`, or is not the text
+ * JSON.stringify writes for its value): the caller stores it plain. Keys named in `inline` stay
+ * inline at the top level (SQL reads them, e.g. `$.alerts`). `verify` reads the packed document
+ * back and compares (the migration does; by construction it always matches).
  */
 export function packJson(db: WritableDb, text: string, inline: readonly string[] = []): string | null {
+  return packWith(db, storePart(db), text, inline, false)
+}
+
+/** `packJson` with the parts going to `store` (a migration's own statements), read back when `verify`. */
+export function packWith(
+  db: ReadableDb,
+  store: PartStore,
+  text: string,
+  inline: readonly string[],
+  verify: boolean,
+): string | null {
   const value = JSON.parse(text) as Json
   if (JSON.stringify(value) !== text) return null
   const pack = (v: Json): Json => {
     if (typeof v !== 'object' || v === null) return v
     let node: Json
-    if (Array.isArray(v)) node = v.map(pack)
+    if (Array.isArray(v)) node = v.length > CHUNK ? chunked(v.map(pack)) : v.map(pack)
     else {
-      if (Object.hasOwn(v, REF)) throw new NotPackable()
+      if (Object.hasOwn(v, REF) || Object.hasOwn(v, CHUNKED)) throw new NotPackable()
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(v)) o[k] = pack(x)
       node = o
     }
+    return part(node)
+  }
+  const part = (node: Json): Json => {
     const t = JSON.stringify(node)
-    return t.length >= MIN_PART ? { [REF]: partId(db, t) } : node
+    if (t.length < MIN_PART) return node
+    const hash = hashOf(t)
+    store(hash, t)
+    remember(hash, node)
+    return { [REF]: hash }
+  }
+  // Chunks at fixed places from the start, so the chunks before the last are the ones the same
+  // array one element shorter had.
+  const chunked = (kids: Json[]): Json => {
+    const chunks: Json[] = []
+    for (let i = 0; i < kids.length; i += CHUNK) chunks.push(part(kids.slice(i, i + CHUNK)))
+    return { [CHUNKED]: chunks }
   }
   try {
     if (typeof value !== 'object' || value === null) return text
     let top: Json
     if (Array.isArray(value)) top = value.map(pack)
     else {
-      if (Object.hasOwn(value, REF)) return null
+      if (Object.hasOwn(value, REF) || Object.hasOwn(value, CHUNKED)) return null
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(value)) o[k] = inline.includes(k) ? x : pack(x)
       top = o
     }
     const packed = JSON.stringify(top)
-    return unpackJson(db, packed) === text ? packed : null
+    if (verify && unpackJson(db, packed) !== text) return null
+    return packed
   } catch (e) {
     if (e instanceof NotPackable) return null
     throw e
@@ -98,66 +137,79 @@ export function packJson(db: WritableDb, text: string, inline: readonly string[]
 }
 
 /**
- * Parts read so far, by id (they never change). The cache is per connection and bounded, so a
- * check that reads every recommendation reads each shared part once.
+ * Reads the parts these hashes name that the cache does not hold, and every part they name.
+ * `into` is the cache, or (for the integrity check, which must see the file as it is) a map of
+ * this one read.
  */
-const CACHE = new WeakMap<object, Map<number, Json>>()
-const CACHE_MAX = 20_000
-
-function parts(db: ReadableDb, ids: number[]): Map<number, Json> {
-  let cache = CACHE.get(db)
-  if (!cache) CACHE.set(db, (cache = new Map()))
-  const missing = ids.filter((id) => !cache.has(id))
-  if (missing.length > 0) {
-    const rows = cached(db, 'SELECT id, json FROM json_part WHERE id IN (SELECT value FROM json_each(?))').all(
-      JSON.stringify(missing),
-    ) as { id: number; json: string }[]
-    if (cache.size + rows.length > CACHE_MAX) cache.clear()
-    for (const r of rows) cache.set(r.id, JSON.parse(r.json) as Json)
-  }
-  const out = new Map<number, Json>()
-  for (const id of ids) {
-    const v = cache.get(id)
-    if (v === undefined) throw new Error(`json_part ${id} is missing`)
-    out.set(id, v)
-  }
-  return out
-}
-
-/** The value of a packed document, every reference replaced by its part (level by level). */
-export function unpackValue(db: ReadableDb, packed: string): unknown {
-  const root = JSON.parse(packed) as Json
-  // Breadth-first: gather the references of one level, read them in one query, go down.
-  let level: { holder: Json[] | Record<string, Json>; key: number | string; id: number }[] = []
-  const collect = (v: Json, into: typeof level): void => {
+function load(db: ReadableDb, root: Json, into: Map<string, Json>): void {
+  let want = new Set<string>()
+  const collect = (v: Json): void => {
     if (typeof v !== 'object' || v === null) return
-    const entries: [number | string, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v)
-    for (const [k, x] of entries) {
-      if (isRef(x)) into.push({ holder: v, key: k, id: x.$ })
-      else collect(x, into)
+    const r = refOf(v)
+    if (r !== null) {
+      const c = into.get(r)
+      if (c === undefined) want.add(r)
+      else collect(c)
+      return
     }
+    for (const x of Array.isArray(v) ? v : Object.values(v)) collect(x)
   }
-  const box: Json[] = [root]
-  collect(box, level)
-  while (level.length > 0) {
-    const got = parts(
-      db,
-      level.map((l) => l.id),
-    )
-    const next: typeof level = []
-    for (const l of level) {
-      // A fresh copy: cached parts are shared, and a reference inside is replaced in place.
-      const v = structuredClone(got.get(l.id)!)
-      ;(l.holder as Record<string | number, Json>)[l.key] = v
-      if (isRef(v)) next.push({ holder: l.holder, key: l.key, id: v.$ })
-      else collect(v, next)
+  collect(root)
+  while (want.size > 0) {
+    const ids = [...want]
+    want = new Set()
+    const rows = cached(db, 'SELECT hash, json FROM json_part WHERE hash IN (SELECT value FROM json_each(?))').all(
+      JSON.stringify(ids),
+    ) as { hash: string; json: string }[]
+    if (rows.length !== ids.length) {
+      const got = new Set(rows.map((r) => r.hash))
+      throw new Error(`json_part ${ids.find((h) => !got.has(h))} is missing`)
     }
-    level = next
+    const parsed = rows.map((r) => [r.hash, JSON.parse(r.json) as Json] as const)
+    for (const [h, v] of parsed) if (into === CACHE) remember(h, v)
+    else into.set(h, v)
+    for (const [, v] of parsed) collect(v)
   }
-  return box[0]
 }
 
-/** The exact text that was packed. */
-export function unpackJson(db: ReadableDb, packed: string): string {
-  return JSON.stringify(unpackValue(db, packed))
+/**
+ * The value of a packed document, every reference replaced by its part. `fresh`: every part read
+ * from the file, none from the cache (the integrity check: a part changed outside the app is seen).
+ */
+export function unpackValue(db: ReadableDb, packed: string, fresh = false): unknown {
+  const root = JSON.parse(packed) as Json
+  for (let attempt = 0; ; attempt++) {
+    const from = fresh ? new Map<string, Json>() : CACHE
+    load(db, root, from)
+    try {
+      return build(root, from)
+    } catch (e) {
+      // The bounded cache was cleared while loading a large document: load it again.
+      if (!(e instanceof Evicted) || attempt > 2) throw e
+    }
+  }
+}
+
+class Evicted extends Error {}
+
+function build(v: Json, from: Map<string, Json>): Json {
+  if (typeof v !== 'object' || v === null) return v
+  const r = refOf(v)
+  if (r !== null) {
+    const c = from.get(r)
+    if (c === undefined) throw new Evicted()
+    return build(c, from)
+  }
+  if (Array.isArray(v)) return v.map((x) => build(x, from))
+  const chunks = (v as Record<string, Json>)[CHUNKED]
+  if (Array.isArray(chunks) && Object.keys(v).length === 1)
+    return chunks.flatMap((c) => build(c, from) as Json[])
+  const o: Record<string, Json> = {}
+  for (const [k, x] of Object.entries(v)) o[k] = build(x, from)
+  return o
+}
+
+/** The exact text that was packed (`fresh`: see unpackValue). */
+export function unpackJson(db: ReadableDb, packed: string, fresh = false): string {
+  return JSON.stringify(unpackValue(db, packed, fresh))
 }

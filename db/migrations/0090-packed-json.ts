@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
-import { packJson, RECOMMENDATION_INLINE } from '../packed'
-import type { WritableDb } from '../tx'
+import { packWith, RECOMMENDATION_INLINE, type PartStore } from '../packed'
+import type { ReadableDb } from '../tx'
 import type { Migration } from './types'
 
 // Storage that grows with what changed (issue 10, db/packed.ts): a recommendation's case and
@@ -20,7 +20,7 @@ export const migration0090: Migration = {
     db.exec(`
       CREATE TABLE json_part (
         id INTEGER PRIMARY KEY,
-        hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),
+        hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 12),
         json TEXT NOT NULL CHECK (json_valid(json))
       ) STRICT;
       CREATE TRIGGER json_part_no_update BEFORE UPDATE ON json_part
@@ -36,7 +36,14 @@ export const migration0090: Migration = {
 
 /** Packs every plain recommendation and undo entry; reports progress every 2 % of the rows. */
 export function packExisting(db: Database.Database, progress?: (done: number, total: number) => void): void {
-  const w = db as unknown as WritableDb
+  const r = db as unknown as ReadableDb
+  const find = db.prepare('SELECT json FROM json_part WHERE hash = ?').pluck()
+  const add = db.prepare('INSERT INTO json_part (hash, json) VALUES (?, ?)')
+  const store: PartStore = (hash, text) => {
+    const found = find.get(hash) as string | undefined
+    if (found === undefined) add.run(hash, text)
+    else if (found !== text) throw new Error('json_part: two texts with one hash')
+  }
   const recs = db.prepare('SELECT count(*) FROM recommendation WHERE packed = 0').pluck().get() as number
   const undos = db.prepare('SELECT count(*) FROM undo_entry WHERE packed = 0').pluck().get() as number
   const total = recs + undos
@@ -55,11 +62,11 @@ export function packExisting(db: Database.Database, progress?: (done: number, to
   for (let after = 0; ; ) {
     const rows = readRecs.all(after) as { id: number; inputs: string; output: string }[]
     if (rows.length === 0) break
-    for (const r of rows) {
-      after = r.id
-      const inputs = packJson(w, r.inputs)
-      const output = inputs === null ? null : packJson(w, r.output, RECOMMENDATION_INLINE)
-      if (inputs !== null && output !== null) setRec.run({ id: r.id, inputs, output })
+    for (const row of rows) {
+      after = row.id
+      const inputs = packWith(r, store, row.inputs, [], true)
+      const output = inputs === null ? null : packWith(r, store, row.output, RECOMMENDATION_INLINE, true)
+      if (inputs !== null && output !== null) setRec.run({ id: row.id, inputs, output })
       tick()
     }
   }
@@ -70,10 +77,10 @@ export function packExisting(db: Database.Database, progress?: (done: number, to
   for (let after = 0; ; ) {
     const rows = readUndos.all(after) as { id: number; snapshot: string }[]
     if (rows.length === 0) break
-    for (const r of rows) {
-      after = r.id
-      const snapshot = packJson(w, r.snapshot)
-      if (snapshot !== null) setUndo.run({ id: r.id, snapshot })
+    for (const row of rows) {
+      after = row.id
+      const snapshot = packWith(r, store, row.snapshot, [], true)
+      if (snapshot !== null) setUndo.run({ id: row.id, snapshot })
       tick()
     }
   }
