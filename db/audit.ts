@@ -174,7 +174,10 @@ const RECOMMENDATION_COLUMNS = [
 /** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
 /** `fresh`: the packed texts read from the file itself, not the parts cache (the integrity check). */
 export function recommendationDigest(db: ReadableDb, id: number, fresh = false): string | null {
-  const row = cached(db, `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, packed FROM recommendation WHERE id = ?`)
+  const row = cached(
+    db,
+    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, packed FROM recommendation WHERE id = ?`,
+  )
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
@@ -216,7 +219,9 @@ export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): stri
 export const DIGESTED = {
   recommendation: recommendationDigest,
   undo_entry: undoEntryDigest,
-} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number, fresh?: boolean) => string | null>>
+} as const satisfies Partial<
+  Record<AuditEntity, (db: ReadableDb, id: number, fresh?: boolean) => string | null>
+>
 
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.

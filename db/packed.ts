@@ -60,7 +60,8 @@ export type PartStore = (hash: string, text: string) => void
 /** Stores the part with this text unless the log has it (refuses a second text under one hash). */
 function storePart(db: WritableDb): PartStore {
   return (hash, text) => {
-    const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as string | undefined
+    const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as
+      string | undefined
     if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
     else if (found !== text) throw new Error('json_part: two texts with one hash')
   }
@@ -158,16 +159,18 @@ function load(db: ReadableDb, root: Json, into: Map<string, Json>): void {
   while (want.size > 0) {
     const ids = [...want]
     want = new Set()
-    const rows = cached(db, 'SELECT hash, json FROM json_part WHERE hash IN (SELECT value FROM json_each(?))').all(
-      JSON.stringify(ids),
-    ) as { hash: string; json: string }[]
+    const rows = cached(
+      db,
+      'SELECT hash, json FROM json_part WHERE hash IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(ids)) as { hash: string; json: string }[]
     if (rows.length !== ids.length) {
       const got = new Set(rows.map((r) => r.hash))
       throw new Error(`json_part ${ids.find((h) => !got.has(h))} is missing`)
     }
     const parsed = rows.map((r) => [r.hash, JSON.parse(r.json) as Json] as const)
-    for (const [h, v] of parsed) if (into === CACHE) remember(h, v)
-    else into.set(h, v)
+    for (const [h, v] of parsed)
+      if (into === CACHE) remember(h, v)
+      else into.set(h, v)
     for (const [, v] of parsed) collect(v)
   }
 }

@@ -59,7 +59,7 @@ export function packExisting(db: Database.Database, progress?: (done: number, to
   const readRecs = db.prepare(
     'SELECT id, inputs_json AS inputs, output_json AS output FROM recommendation WHERE packed = 0 AND id > ? ORDER BY id LIMIT 500',
   )
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = readRecs.all(after) as { id: number; inputs: string; output: string }[]
     if (rows.length === 0) break
     for (const row of rows) {
@@ -74,7 +74,7 @@ export function packExisting(db: Database.Database, progress?: (done: number, to
   const readUndos = db.prepare(
     'SELECT id, snapshot_json AS snapshot FROM undo_entry WHERE packed = 0 AND id > ? ORDER BY id LIMIT 500',
   )
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = readUndos.all(after) as { id: number; snapshot: string }[]
     if (rows.length === 0) break
     for (const row of rows) {

@@ -33,7 +33,9 @@ interface RecommendationRow {
 const SUMMARY_COLUMNS = `id, patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
   procedure, interval_min, interval_max, due_from, due_to, superseded_by, superseded_at`
 
-function toSummary(r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'packed'>): RecommendationSummary {
+function toSummary(
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'packed'>,
+): RecommendationSummary {
   return {
     id: r.id,
     patientId: r.patient_id,
@@ -69,7 +71,10 @@ function toRecord(db: ReadableDb, r: RecommendationRow): RecommendationRecord {
 /** The stored case and evaluation texts as they were written (unpacked), for the digest of the row. */
 export function storedTexts(db: ReadableDb, r: { inputs_json: string; output_json: string; packed: 0 | 1 }) {
   return r.packed
-    ? { inputs: JSON.stringify(unpackValue(db, r.inputs_json)), output: JSON.stringify(unpackValue(db, r.output_json)) }
+    ? {
+        inputs: JSON.stringify(unpackValue(db, r.inputs_json)),
+        output: JSON.stringify(unpackValue(db, r.output_json)),
+      }
     : { inputs: r.inputs_json, output: r.output_json }
 }
 
@@ -157,12 +162,18 @@ export function listRecommendationSummaries(
       db,
       `SELECT ${SUMMARY_COLUMNS} FROM recommendation WHERE patient_id = @patientId AND id < @before
        ORDER BY id DESC LIMIT @limit`,
-    ).all({ patientId, before: page.beforeId ?? Number.MAX_SAFE_INTEGER, limit: page.limit }) as RecommendationRow[]
+    ).all({
+      patientId,
+      before: page.beforeId ?? Number.MAX_SAFE_INTEGER,
+      limit: page.limit,
+    }) as RecommendationRow[]
   ).map(toSummary)
 }
 
 export function countRecommendations(db: ReadableDb, patientId: number): number {
-  return cached(db, 'SELECT count(*) FROM recommendation WHERE patient_id = ?').pluck().get(patientId) as number
+  return cached(db, 'SELECT count(*) FROM recommendation WHERE patient_id = ?')
+    .pluck()
+    .get(patientId) as number
 }
 
 /** One recommendation whole (case and evaluation), or null. */

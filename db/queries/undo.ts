@@ -225,7 +225,9 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
         actor: r.actor,
         at: r.at,
         command: r.command,
-        snapshot: (r.packed ? unpackValue(db, r.snapshot_json) : JSON.parse(r.snapshot_json)) as PatientSnapshot,
+        snapshot: (r.packed
+          ? unpackValue(db, r.snapshot_json)
+          : JSON.parse(r.snapshot_json)) as PatientSnapshot,
       }
     : null
 }

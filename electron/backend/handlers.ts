@@ -16,7 +16,12 @@ import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from 
 import type { ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
-import { RECOMMENDATION_PAGE, type Handlers, type LogStatusView, type StoredRecommendation } from '../contract/contract'
+import {
+  RECOMMENDATION_PAGE,
+  type Handlers,
+  type LogStatusView,
+  type StoredRecommendation,
+} from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
 import { adherenceReport, patientAdherence } from './services/adherence'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
@@ -253,7 +258,10 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     },
     'recommendations.page': (req) => {
       requirePatient(db, req.patientId)
-      const page = listRecommendationSummaries(db, req.patientId, { beforeId: req.beforeId, limit: req.limit + 1 })
+      const page = listRecommendationSummaries(db, req.patientId, {
+        beforeId: req.beforeId,
+        limit: req.limit + 1,
+      })
       return { recommendations: page.slice(0, req.limit), more: page.length > req.limit }
     },
     'recommendations.get': (req) => {

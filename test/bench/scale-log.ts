@@ -41,8 +41,32 @@ function rng(seed: number): () => number {
   }
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Marie', 'Lise', 'Emmy', 'Niels', 'Rosalind', 'Carl', 'Hedy', 'Tu', 'Chien']
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Curie', 'Meitner', 'Noether', 'Bohr', 'Franklin', 'Gauss', 'Lamarr']
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Marie',
+  'Lise',
+  'Emmy',
+  'Niels',
+  'Rosalind',
+  'Carl',
+  'Hedy',
+  'Tu',
+  'Chien',
+]
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Curie',
+  'Meitner',
+  'Noether',
+  'Bohr',
+  'Franklin',
+  'Gauss',
+  'Lamarr',
+]
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
 const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh' as const
@@ -93,11 +117,17 @@ function patientFor(i: number, r: () => number): PatientInput {
 
 type StudyResult = 'stable' | 'response' | 'progression' | 'indeterminate'
 
-function studyFor(date: string, n: number, r: () => number, sizes: number[]): StudyRequest & { later: StudyResult | null } {
+function studyFor(
+  date: string,
+  n: number,
+  r: () => number,
+  sizes: number[],
+): StudyRequest & { later: StudyResult | null } {
   const p = r()
   const procedure = n % 4 === 3 && p < 0.5 ? DOTATATE : p < 0.55 ? MRI : CT
   const x = r()
-  const result: StudyResult = x < 0.6 ? 'stable' : x < 0.82 ? 'response' : x < 0.92 ? 'progression' : 'indeterminate'
+  const result: StudyResult =
+    x < 0.6 ? 'stable' : x < 0.82 ? 'response' : x < 0.92 ? 'progression' : 'indeterminate'
   const factor = result === 'response' ? 0.85 : result === 'progression' ? 1.25 : 1
   for (let i = 0; i < sizes.length; i++) sizes[i] = Math.max(5, Math.round(sizes[i]! * factor))
   const lesions: StudyRequest['lesions'] =
@@ -130,7 +160,14 @@ function studyFor(date: string, n: number, r: () => number, sizes: number[]): St
             activityMbq: 150 + Math.round(r() * 50),
             agent: 'ga68-dotatate',
           }
-        : { effectiveMsv: null, ctdiVolMgy: null, dlpMgyCm: null, region: null, activityMbq: null, agent: null }
+        : {
+            effectiveMsv: null,
+            ctdiVolMgy: null,
+            dlpMgyCm: null,
+            region: null,
+            activityMbq: null,
+            agent: null,
+          }
   // About a third are recorded before they are read, and read with a separate call.
   const later = r() < 0.3 ? result : null
   return { date, procedure, result: later ? 'not-read-yet' : result, lesions, dose, note: null, later }
@@ -185,7 +222,8 @@ export async function buildPatient(c: Calls, i: number, studies: number): Promis
   for (let n = 0; n < studies; n++) {
     const { later, ...s } = studyFor(date, n, r, sizes)
     const rec = await c.call('studies.record', { patientId: p.id, study: s })
-    if (later) await c.call('studies.setResult', { studyId: rec.study.id, version: rec.study.version, result: later })
+    if (later)
+      await c.call('studies.setResult', { studyId: rec.study.id, version: rec.study.version, result: later })
     if (n === Math.floor(studies / 2) && r() < 0.08) {
       // A treatment started midway (progression seen): a facts edit.
       const now = await c.call('patients.get', { id: p.id })
@@ -240,7 +278,10 @@ export async function scaleLog(file: string, patients: number, studies = 10): Pr
   const stamp = `${file}.bench.json`
   const want = { buildVersion: BUILD_VERSION, patients, studies }
   if (fs.existsSync(file) && fs.existsSync(stamp)) {
-    const got = JSON.parse(fs.readFileSync(stamp, 'utf8')) as typeof want & { calls: BuiltLog['calls']; seconds: number }
+    const got = JSON.parse(fs.readFileSync(stamp, 'utf8')) as typeof want & {
+      calls: BuiltLog['calls']
+      seconds: number
+    }
     if (got.buildVersion === BUILD_VERSION && got.patients === patients && got.studies === studies)
       return { file, patients, buildSeconds: null, calls: got.calls }
   }
@@ -252,13 +293,17 @@ export async function scaleLog(file: string, patients: number, studies = 10): Pr
     for (let i = 0; i < patients; i++) {
       await buildPatient(c, i, studies)
       if ((i + 1) % 1000 === 0)
-        process.stderr.write(`  built ${i + 1}/${patients} patients (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`)
+        process.stderr.write(
+          `  built ${i + 1}/${patients} patients (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+        )
     }
   } finally {
     c.backend.close()
   }
   const seconds = (performance.now() - t0) / 1000
-  const calls = Object.fromEntries([...c.times].map(([k, v]) => [k, { count: v.length, medianMs: median(v) }]))
+  const calls = Object.fromEntries(
+    [...c.times].map(([k, v]) => [k, { count: v.length, medianMs: median(v) }]),
+  )
   fs.writeFileSync(stamp, JSON.stringify({ ...want, calls, seconds }))
   return { file, patients, buildSeconds: seconds, calls }
 }
@@ -301,7 +346,8 @@ export function storageFigures(file: string): StorageFigures {
     const recommendations = db.prepare('SELECT count(*) FROM recommendation').pluck().get() as number
     const recTables = new Set(['recommendation', 'recommendation_sources'])
     return {
-      fileBytes: fs.statSync(file).size + (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0),
+      fileBytes:
+        fs.statSync(file).size + (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0),
       patients,
       recommendations,
       byTable: pages,
@@ -335,7 +381,9 @@ const DETAIL_SQL = [
 
 /** Per-call medians through dispatch on the built log, beside raw SQL on the same file. */
 export async function perCallFigures(file: string, patients: number, runs = 101): Promise<void> {
-  console.log(`\nper call (medians of ${runs}, through dispatch, on the ${patients.toLocaleString('en')}-patient log)`)
+  console.log(
+    `\nper call (medians of ${runs}, through dispatch, on the ${patients.toLocaleString('en')}-patient log)`,
+  )
   const work = path.join(path.dirname(file), 'per-call.sqlite')
   // The log with its audit key and anchor (a log without them opens read-only).
   for (const ext of ['', '.key', '.anchor'])
@@ -358,25 +406,33 @@ export async function perCallFigures(file: string, patients: number, runs = 101)
       const p = await c.call('patients.create', patientFor(patients + 1 + i, rr))
       const s = await c.call('studies.record', {
         patientId: ids[i]!,
-        study: { ...withoutLater(studyFor("2026-11-20", 1, rr, [20])), result: "not-read-yet" },
+        study: { ...withoutLater(studyFor('2026-11-20', 1, rr, [20])), result: 'not-read-yet' },
       })
       await c.call('studies.setResult', { studyId: s.study.id, version: s.study.version, result: 'stable' })
       void p
     }
     const t = (n: string) => median(c.times.get(n) ?? [])
-    row('open patient (patients.detail)', ms(t('patients.detail')), `raw SQL of its rows ${ms(median(rawTimes))}`)
+    row(
+      'open patient (patients.detail)',
+      ms(t('patients.detail')),
+      `raw SQL of its rows ${ms(median(rawTimes))}`,
+    )
     row('  its payload', kb(median(payloads)), 'median, 10-study patients')
     row('create patient (patients.create)', ms(t('patients.create')), 'measured before: 1.3 ms (open) / —')
     row('record study (studies.record)', ms(t('studies.record')), 'measured before: 3.0 ms')
     row('set result (studies.setResult)', ms(t('studies.setResult')), 'measured before: 2.1 ms')
   } finally {
     c.backend.close()
-    for (const ext of ['', '-wal', '-shm', '.key', '.anchor', '.lock']) fs.rmSync(`${work}${ext}`, { force: true })
+    for (const ext of ['', '-wal', '-shm', '.key', '.anchor', '.lock'])
+      fs.rmSync(`${work}${ext}`, { force: true })
   }
 }
 
 /** One patient's history growing to 70 studies: payload and record time must not grow with it. */
-export async function historyFigures(dir: string, patientsToAverage = 3): Promise<{ at: number; payload: number; recordMs: number }[]> {
+export async function historyFigures(
+  dir: string,
+  patientsToAverage = 3,
+): Promise<{ at: number; payload: number; recordMs: number }[]> {
   const at = [2, 20, 70]
   const payload = new Map<number, number[]>()
   const record = new Map<number, number[]>()
@@ -387,7 +443,11 @@ export async function historyFigures(dir: string, patientsToAverage = 3): Promis
     try {
       const r = rng(500 + k)
       const input = patientFor(k, r)
-      const p = await c.call('patients.create', { ...input, diagnosis: { ...input.diagnosis!, date: '2019-01-01' }, treatments: [] })
+      const p = await c.call('patients.create', {
+        ...input,
+        diagnosis: { ...input.diagnosis!, date: '2019-01-01' },
+        treatments: [],
+      })
       const sizes = [30, 20]
       for (let n = 1; n <= 70; n++) {
         const date = addMonths('2019-03-01', n)

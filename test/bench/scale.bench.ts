@@ -3,12 +3,23 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { defaultLogFile, historyFigures, perCallFigures, printStorage, row, scaleLog, storageFigures, ms } from './scale-log'
+import {
+  defaultLogFile,
+  historyFigures,
+  perCallFigures,
+  printStorage,
+  row,
+  scaleLog,
+  storageFigures,
+  ms,
+} from './scale-log'
 
 async function main(): Promise<void> {
   const patients = Number(process.env['PATIENTS'] ?? 10_000)
   const file = defaultLogFile(patients)
-  console.log(`bench:scale: ${patients.toLocaleString('en')} patients, 10 studies each, through dispatch (${file})`)
+  console.log(
+    `bench:scale: ${patients.toLocaleString('en')} patients, 10 studies each, through dispatch (${file})`,
+  )
   const built = await scaleLog(file, patients)
   console.log('\nbuild')
   if (built.buildSeconds === null) row('log', 'reused', '(delete the file to rebuild)')

@@ -64,8 +64,22 @@ function study(date: string, n: number): StudyRequest {
       { id: 'T2', organ: 'pancreas', nodal: false, role: 'target', diameterMm: 20 - (n % 4), status: null },
     ],
     dose: ct
-      ? { effectiveMsv: null, ctdiVolMgy: 10, dlpMgyCm: 600 + n, region: 'abdomen-pelvis', activityMbq: null, agent: null }
-      : { effectiveMsv: null, ctdiVolMgy: null, dlpMgyCm: null, region: null, activityMbq: null, agent: null },
+      ? {
+          effectiveMsv: null,
+          ctdiVolMgy: 10,
+          dlpMgyCm: 600 + n,
+          region: 'abdomen-pelvis',
+          activityMbq: null,
+          agent: null,
+        }
+      : {
+          effectiveMsv: null,
+          ctdiVolMgy: null,
+          dlpMgyCm: null,
+          region: null,
+          activityMbq: null,
+          agent: null,
+        },
     note: null,
   }
 }
@@ -87,7 +101,8 @@ async function buildLog(b: Backend): Promise<number[]> {
         patientId: p.id,
         study: n === 2 ? { ...s, result: 'not-read-yet' } : s,
       })
-      if (n === 2) await ok(b, 'studies.setResult', { studyId: r.study.id, version: r.study.version, result: 'stable' })
+      if (n === 2)
+        await ok(b, 'studies.setResult', { studyId: r.study.id, version: r.study.version, result: 'stable' })
     }
     const item = (await ok(b, 'patients.detail', { id: p.id })).items.find((i) => i.status === 'scheduled')!
     await ok(b, 'followup.override', {
@@ -134,7 +149,9 @@ function downgradeTo80(file: string): void {
   try {
     const r = db as unknown as Parameters<typeof unpackJson>[0]
     db.transaction(() => {
-      for (const row of db.prepare('SELECT id, inputs_json, output_json FROM recommendation WHERE packed = 1').all() as {
+      for (const row of db
+        .prepare('SELECT id, inputs_json, output_json FROM recommendation WHERE packed = 1')
+        .all() as {
         id: number
         inputs_json: string
         output_json: string
@@ -148,7 +165,10 @@ function downgradeTo80(file: string): void {
         id: number
         snapshot_json: string
       }[])
-        db.prepare('UPDATE undo_entry SET snapshot_json = ? WHERE id = ?').run(unpackJson(r, row.snapshot_json), row.id)
+        db.prepare('UPDATE undo_entry SET snapshot_json = ? WHERE id = ?').run(
+          unpackJson(r, row.snapshot_json),
+          row.id,
+        )
       db.exec(`
         ALTER TABLE recommendation DROP COLUMN packed;
         ALTER TABLE undo_entry DROP COLUMN packed;
@@ -174,7 +194,10 @@ describe('packed storage (schema 90)', () => {
     downgradeTo80(file)
     const plain = new Database(file, { readonly: true })
     expect(plain.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'json_part'").pluck().get()).toBe(0)
-    const plainBytes = plain.prepare("SELECT sum(length(inputs_json) + length(output_json)) FROM recommendation").pluck().get() as number
+    const plainBytes = plain
+      .prepare('SELECT sum(length(inputs_json) + length(output_json)) FROM recommendation')
+      .pluck()
+      .get() as number
     plain.close()
 
     b = open(file)
@@ -203,14 +226,20 @@ describe('packed storage (schema 90)', () => {
     const db = b.db as unknown as Database.Database
     expect(fullCheck(b.db)).toEqual([])
     // The part holding the current recommendation's RECIST response (no other recommendation has it).
-    const output = db.prepare('SELECT output_json FROM recommendation WHERE id = ?').pluck().get(current.id) as string
+    const output = db
+      .prepare('SELECT output_json FROM recommendation WHERE id = ?')
+      .pluck()
+      .get(current.id) as string
     const part = (JSON.parse(output) as { response: { $: string } }).response.$
     expect(part).toBeTruthy()
     db.exec('DROP TRIGGER json_part_no_update')
     db.prepare(`UPDATE json_part SET json = replace(json, '"sumMm":', '"sumMm":1') WHERE hash = ?`).run(part)
     const problems = fullCheck(b.db)
     expect(problems).toContainEqual(
-      expect.objectContaining({ code: 'RECORD_CHANGED', message: `Recommendation ${current.id} was changed outside the app.` }),
+      expect.objectContaining({
+        code: 'RECORD_CHANGED',
+        message: `Recommendation ${current.id} was changed outside the app.`,
+      }),
     )
   })
 
@@ -219,13 +248,17 @@ describe('packed storage (schema 90)', () => {
     const b = open(file)
     const p = await ok(b, 'patients.create', { ...patientInput({ mrn: 'LONG-1' }), treatments: [] })
     const db = b.db as unknown as Database.Database
-    const bytesOfParts = () => db.prepare('SELECT coalesce(sum(length(json)), 0) FROM json_part').pluck().get() as number
+    const bytesOfParts = () =>
+      db.prepare('SELECT coalesce(sum(length(json)), 0) FROM json_part').pluck().get() as number
     const payload: Record<number, number> = {}
     const recordBytes: Record<number, number> = {}
     for (let n = 1; n <= 70; n++) {
       const partsBefore = bytesOfParts()
       const r = await ok(b, 'studies.record', { patientId: p.id, study: study(monthly(n), n) })
-      const row = db.prepare('SELECT length(inputs_json) + length(output_json) FROM recommendation WHERE id = ?').pluck().get(r.recommendation.id) as number
+      const row = db
+        .prepare('SELECT length(inputs_json) + length(output_json) FROM recommendation WHERE id = ?')
+        .pluck()
+        .get(r.recommendation.id) as number
       recordBytes[n] = row + bytesOfParts() - partsBefore
       if (n === 2 || n === 10 || n === 20 || n === 70)
         payload[n] = JSON.stringify(await ok(b, 'patients.detail', { id: p.id })).length
@@ -241,7 +274,11 @@ describe('packed storage (schema 90)', () => {
     expect(d.recommendationCount).toBe(71)
     expect(d.recommendations).toHaveLength(20)
     expect(d.current).toMatchObject({ id: d.recommendations[0]!.id, supersededBy: null })
-    const older = await ok(b, 'recommendations.page', { patientId: p.id, beforeId: d.recommendations.at(-1)!.id, limit: 100 })
+    const older = await ok(b, 'recommendations.page', {
+      patientId: p.id,
+      beforeId: d.recommendations.at(-1)!.id,
+      limit: 100,
+    })
     expect(older.recommendations).toHaveLength(51)
     expect(older.more).toBe(false)
     const first = await ok(b, 'recommendations.get', { id: older.recommendations.at(-1)!.id })
