@@ -379,7 +379,7 @@ describe('migration 70', () => {
           .run(trigger)
       expect(() => insert('guideline-pack-changed')).not.toThrow()
       expect(() => insert('bogus')).toThrow(/CHECK constraint failed/)
-      expect(fs.existsSync(`${file}.before-v70-from-v60.sqlite`)).toBe(true)
+      expect(fs.existsSync(`${file}.before-v${MIGRATIONS.at(-1)!.version}-from-v60.sqlite`)).toBe(true)
     } finally {
       db.close()
     }
