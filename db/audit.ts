@@ -1,3 +1,4 @@
+import { unpackJson } from './packed'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
@@ -171,12 +172,32 @@ const RECOMMENDATION_COLUMNS = [
 ] as const
 
 /** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
-export function recommendationDigest(db: ReadableDb, id: number): string | null {
-  const row = cached(db, `SELECT ${RECOMMENDATION_COLUMNS.join(', ')} FROM recommendation WHERE id = ?`)
+/** `fresh`: the packed texts read from the file itself, not the parts cache (the integrity check). */
+export function recommendationDigest(db: ReadableDb, id: number, fresh = false): string | null {
+  const row = cached(
+    db,
+    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, packed FROM recommendation WHERE id = ?`,
+  )
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
+  // A packed row (schema 90, db/packed.ts) is digested as the texts it packs: the digest of a row
+  // written before schema 90 still matches after the migration packed it, and a changed part is found.
+  if (row.pop() === 1) unpackColumns(db, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS, fresh)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
+}
+
+function unpackColumns(
+  db: ReadableDb,
+  row: unknown[],
+  names: readonly string[],
+  columns: readonly string[],
+  fresh: boolean,
+): void {
+  for (const n of names) {
+    const i = columns.indexOf(n)
+    row[i] = unpackJson(db, row[i] as string, fresh)
+  }
 }
 
 // An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes
@@ -185,11 +206,12 @@ export function recommendationDigest(db: ReadableDb, id: number): string | null 
 const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
 
 /** Digest of a stored undo entry, or null when there is no such row. */
-export function undoEntryDigest(db: ReadableDb, id: number): string | null {
-  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')} FROM undo_entry WHERE id = ?`)
+export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): string | null {
+  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, packed FROM undo_entry WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
+  if (row.pop() === 1) unpackColumns(db, row, ['snapshot_json'], UNDO_COLUMNS, fresh)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
@@ -197,7 +219,9 @@ export function undoEntryDigest(db: ReadableDb, id: number): string | null {
 export const DIGESTED = {
   recommendation: recommendationDigest,
   undo_entry: undoEntryDigest,
-} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number) => string | null>>
+} as const satisfies Partial<
+  Record<AuditEntity, (db: ReadableDb, id: number, fresh?: boolean) => string | null>
+>
 
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.

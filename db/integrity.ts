@@ -616,7 +616,8 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
       return getNote(db, id)
     case 'recommendation':
     case 'undo_entry':
-      return DIGESTED[entity](db, id)
+      // Packed parts read from the file, not the cache (db/packed.ts).
+      return DIGESTED[entity](db, id, true)
     case 'guideline_pack':
       return getPack(db, id)
   }

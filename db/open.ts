@@ -101,7 +101,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
 }
 
 /** Opens a file the probe passed (or a new one, created 0600). */
-function openChecked(file: string, migrations: readonly Migration[], busyTimeoutMs: number): ReadableDb {
+function openChecked(
+  file: string,
+  migrations: readonly Migration[],
+  busyTimeoutMs: number,
+  key: Buffer | null = null,
+): ReadableDb {
   if (file !== ':memory:' && !fs.existsSync(file)) {
     try {
       createPrivateFile(file)
@@ -121,6 +126,8 @@ function openChecked(file: string, migrations: readonly Migration[], busyTimeout
     } catch (e) {
       throw openError(e, file)
     }
+    // The checked copy taken before a migration checks the keyed audit chain: it needs the key.
+    if (key) setAuditKey(db, key)
     migrate(db, migrations, file)
     // Foreign keys and the other settings are on again after any migration.
     assertPragmas(db)
@@ -195,7 +202,11 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
   if (fkOff) db.pragma('foreign_keys = OFF')
   try {
     db.transaction(() => {
-      for (const m of pending) m.up(db)
+      for (const m of pending)
+        m.up(db, (done, total) => {
+          // A long conversion says how far it has got (the window is not up yet).
+          if (total >= 10_000) console.error(`Upgrading the follow-up log (${m.name}): ${done} of ${total}`)
+        })
       const broken = db.pragma('foreign_key_check') as unknown[]
       if (broken.length > 0)
         throw new DbError('DB_CORRUPT', `Migration left ${broken.length} broken references.`)
@@ -342,7 +353,7 @@ function writableSession(
   opts: SessionOptions,
 ): LogSession {
   const now = (): Date => opts.actor.now()
-  const db = openChecked(file, migrations, opts.busyTimeoutMs ?? 5000)
+  const db = openChecked(file, migrations, opts.busyTimeoutMs ?? 5000, probe.key ?? null)
   let status: LogStatus = {
     mode: 'writable',
     problems: [],

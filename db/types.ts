@@ -230,6 +230,9 @@ export interface RecommendationRecord<Output = unknown> {
   supersededAt: string | null
 }
 
+/** A recommendation without its case and evaluation: what a list of them shows. */
+export type RecommendationSummary = Omit<RecommendationRecord, 'inputs' | 'output'>
+
 export interface FollowUpOverride {
   procedure: ProcedureId | null
   due: { from: IsoDate; to: IsoDate } | null

@@ -8,6 +8,7 @@ import { migration0065 } from './0065-record-version'
 import { migration0068 } from './0068-derived-result'
 import { migration0070 } from './0070-guideline-packs'
 import { migration0080 } from './0080-interop'
+import { migration0090 } from './0090-packed-json'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0068,
   migration0070,
   migration0080,
+  migration0090,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

@@ -1,6 +1,12 @@
+import { packJson, RECOMMENDATION_INLINE, unpackValue } from '../packed'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
-import type { IsoDate, RecommendationRecord, RecommendationTrigger } from '../types'
+import type { IsoDate, RecommendationRecord, RecommendationSummary, RecommendationTrigger } from '../types'
+
+// A recommendation's case and evaluation are stored packed (db/packed.ts, schema 90): what the
+// patient's earlier recommendations and every other one already hold is stored once. Readers get
+// the same values as ever; a list of recommendations reads the decision columns only (summaries),
+// and one recommendation is read whole by id.
 
 interface RecommendationRow {
   id: number
@@ -19,11 +25,17 @@ interface RecommendationRow {
   due_to: string | null
   inputs_json: string
   output_json: string
+  packed: 0 | 1
   superseded_by: number | null
   superseded_at: string | null
 }
 
-function toRecord(r: RecommendationRow): RecommendationRecord {
+const SUMMARY_COLUMNS = `id, patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
+  procedure, interval_min, interval_max, due_from, due_to, superseded_by, superseded_at`
+
+function toSummary(
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'packed'>,
+): RecommendationSummary {
   return {
     id: r.id,
     patientId: r.patient_id,
@@ -40,11 +52,30 @@ function toRecord(r: RecommendationRow): RecommendationRecord {
         ? { min: r.interval_min, max: r.interval_max }
         : null,
     due: r.due_from !== null && r.due_to !== null ? { from: r.due_from, to: r.due_to } : null,
-    inputs: JSON.parse(r.inputs_json),
-    output: JSON.parse(r.output_json),
     supersededBy: r.superseded_by,
     supersededAt: r.superseded_at,
   }
+}
+
+function toRecord(db: ReadableDb, r: RecommendationRow): RecommendationRecord {
+  const { supersededBy, supersededAt, ...decision } = toSummary(r)
+  return {
+    ...decision,
+    inputs: r.packed ? unpackValue(db, r.inputs_json) : JSON.parse(r.inputs_json),
+    output: r.packed ? unpackValue(db, r.output_json) : JSON.parse(r.output_json),
+    supersededBy,
+    supersededAt,
+  }
+}
+
+/** The stored case and evaluation texts as they were written (unpacked), for the digest of the row. */
+export function storedTexts(db: ReadableDb, r: { inputs_json: string; output_json: string; packed: 0 | 1 }) {
+  return r.packed
+    ? {
+        inputs: JSON.stringify(unpackValue(db, r.inputs_json)),
+        output: JSON.stringify(unpackValue(db, r.output_json)),
+      }
+    : { inputs: r.inputs_json, output: r.output_json }
 }
 
 export interface NewRecommendation {
@@ -81,9 +112,9 @@ export function insertRecommendation(
     cached(
       db,
       `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
-           procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json)
+           procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json, packed)
          VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
-           @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson)`,
+           @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson, @packed)`,
     ).run({
       patientId: r.patientId,
       createdAt: r.createdAt,
@@ -98,8 +129,7 @@ export function insertRecommendation(
       intervalMax: r.intervalMonths?.max ?? null,
       dueFrom: r.due?.from ?? null,
       dueTo: r.due?.to ?? null,
-      inputsJson: JSON.stringify(r.inputs),
-      outputJson: JSON.stringify(r.output),
+      ...packed(db, JSON.stringify(r.inputs), JSON.stringify(r.output)),
     }).lastInsertRowid,
   )
   cached(
@@ -110,13 +140,55 @@ export function insertRecommendation(
   return { id, superseded: previous ?? null }
 }
 
-/** Newest first: the current one (superseded_by null) and every earlier one. */
+function packed(db: WritableDb, inputs: string, output: string) {
+  const i = packJson(db, inputs)
+  const o = i === null ? null : packJson(db, output, RECOMMENDATION_INLINE)
+  return i !== null && o !== null
+    ? { inputsJson: i, outputJson: o, packed: 1 }
+    : { inputsJson: inputs, outputJson: output, packed: 0 }
+}
+
+/**
+ * Newest first, without case and evaluation: the current one (superseded_by null) and the earlier
+ * ones, `limit` at most, older than `beforeId` when given (the next page).
+ */
+export function listRecommendationSummaries(
+  db: ReadableDb,
+  patientId: number,
+  page: { beforeId?: number | null; limit: number },
+): RecommendationSummary[] {
+  return (
+    cached(
+      db,
+      `SELECT ${SUMMARY_COLUMNS} FROM recommendation WHERE patient_id = @patientId AND id < @before
+       ORDER BY id DESC LIMIT @limit`,
+    ).all({
+      patientId,
+      before: page.beforeId ?? Number.MAX_SAFE_INTEGER,
+      limit: page.limit,
+    }) as RecommendationRow[]
+  ).map(toSummary)
+}
+
+export function countRecommendations(db: ReadableDb, patientId: number): number {
+  return cached(db, 'SELECT count(*) FROM recommendation WHERE patient_id = ?')
+    .pluck()
+    .get(patientId) as number
+}
+
+/** One recommendation whole (case and evaluation), or null. */
+export function getRecommendation(db: ReadableDb, id: number): RecommendationRecord | null {
+  const row = cached(db, 'SELECT * FROM recommendation WHERE id = ?').get(id) as RecommendationRow | undefined
+  return row ? toRecord(db, row) : null
+}
+
+/** Newest first, every one whole: for a test or an export of one patient's history. */
 export function listRecommendations(db: ReadableDb, patientId: number): RecommendationRecord[] {
   return (
     cached(db, 'SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC').all(
       patientId,
     ) as RecommendationRow[]
-  ).map(toRecord)
+  ).map((r) => toRecord(db, r))
 }
 
 export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
@@ -124,5 +196,5 @@ export function currentRecommendation(db: ReadableDb, patientId: number): Recomm
     db,
     'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
   ).get(patientId) as RecommendationRow | undefined
-  return row ? toRecord(row) : null
+  return row ? toRecord(db, row) : null
 }

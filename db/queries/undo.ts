@@ -1,3 +1,4 @@
+import { packJson, unpackValue } from '../packed'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
@@ -172,6 +173,7 @@ interface UndoRow {
   at: string
   command: string
   snapshot_json: string
+  packed: 0 | 1
 }
 
 /** Keeps the state before a change (call before making it, in the same transaction). */
@@ -182,16 +184,32 @@ export function insertUndo(
   return Number(
     cached(
       db,
-      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json)
-         VALUES (@patientId, @actor, @at, @command, @json)`,
+      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json, packed)
+         VALUES (@patientId, @actor, @at, @command, @json, @packed)`,
     ).run({
       patientId: e.patientId,
       actor: e.actor,
       at: e.at,
       command: e.command,
-      json: JSON.stringify(e.snapshot),
+      ...packedSnapshot(db, JSON.stringify(e.snapshot)),
     }).lastInsertRowid,
   )
+}
+
+/** The state kept, packed (db/packed.ts, schema 90): rows the patient's earlier entries kept are stored once. */
+function packedSnapshot(db: WritableDb, json: string): { json: string; packed: 0 | 1 } {
+  const p = packJson(db, json)
+  return p === null ? { json, packed: 0 } : { json: p, packed: 1 }
+}
+
+/** The most recent change of the patient not undone yet, without the state it kept (the patient page). */
+export function lastUndoHead(db: ReadableDb, patientId: number): Omit<UndoEntry, 'snapshot'> | null {
+  const r = cached(
+    db,
+    `SELECT id, patient_id, actor, at, command FROM undo_entry
+     WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
+  ).get(patientId) as Omit<UndoRow, 'snapshot_json' | 'packed'> | undefined
+  return r ? { id: r.id, patientId: r.patient_id, actor: r.actor, at: r.at, command: r.command } : null
 }
 
 /** The most recent change of the patient not undone yet, by anyone. */
@@ -207,7 +225,9 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
         actor: r.actor,
         at: r.at,
         command: r.command,
-        snapshot: JSON.parse(r.snapshot_json) as PatientSnapshot,
+        snapshot: (r.packed
+          ? unpackValue(db, r.snapshot_json)
+          : JSON.parse(r.snapshot_json)) as PatientSnapshot,
       }
     : null
 }

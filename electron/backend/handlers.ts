@@ -5,13 +5,23 @@ import { DbError } from '../../db/errors'
 import { getNote, listBiomarkers } from '../../db/queries/biomarkers'
 import { listItems } from '../../db/queries/followups'
 import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
-import { listRecommendations } from '../../db/queries/recommendations'
+import {
+  countRecommendations,
+  currentRecommendation,
+  getRecommendation,
+  listRecommendationSummaries,
+} from '../../db/queries/recommendations'
 import { listStudies, listWithdrawnStudies } from '../../db/queries/studies'
 import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
 import type { ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
-import type { Handlers, LogStatusView, StoredRecommendation } from '../contract/contract'
+import {
+  RECOMMENDATION_PAGE,
+  type Handlers,
+  type LogStatusView,
+  type StoredRecommendation,
+} from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
 import { adherenceReport, patientAdherence } from './services/adherence'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
@@ -68,7 +78,7 @@ import {
 } from './services/packs'
 import { currentExit, listExits, listTreatmentRecords } from '../../db/queries/lifecycle'
 import { leftPage } from '../../db/queries/surveillance'
-import { lastUndo } from '../../db/queries/undo'
+import { lastUndoHead } from '../../db/queries/undo'
 
 export interface HandlerContext {
   /** The log as opened: handlers read through it; every write is a service's `writeTx`. */
@@ -224,13 +234,14 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'patients.detail': (req) => {
       const patient = requirePatient(db, req.id)
       const studies = listStudies(db, req.id)
-      const recommendations = listRecommendations(db, req.id) as StoredRecommendation[]
-      const current = recommendations.find((r) => r.supersededBy === null) ?? null
-      const undo = lastUndo(db, req.id)
+      const current = currentRecommendation(db, req.id) as StoredRecommendation | null
+      const undo = lastUndoHead(db, req.id)
       return {
         patient,
         studies,
-        recommendations,
+        current,
+        recommendations: listRecommendationSummaries(db, req.id, { limit: RECOMMENDATION_PAGE }),
+        recommendationCount: countRecommendations(db, req.id),
         items: listItems(db, req.id),
         dose: doseViewFor(patient, studies, current, getSettings(db), today(), activePack(db)),
         exit: currentExit(db, req.id),
@@ -244,6 +255,19 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
         note: getNote(db, req.id),
         adherence: patientAdherence(db, req.id),
       }
+    },
+    'recommendations.page': (req) => {
+      requirePatient(db, req.patientId)
+      const page = listRecommendationSummaries(db, req.patientId, {
+        beforeId: req.beforeId,
+        limit: req.limit + 1,
+      })
+      return { recommendations: page.slice(0, req.limit), more: page.length > req.limit }
+    },
+    'recommendations.get': (req) => {
+      const r = getRecommendation(db, req.id)
+      if (!r) throw invalid(`No recommendation with id ${req.id}.`)
+      return r as StoredRecommendation
     },
     'biomarkers.add': (req) => {
       if (req.biomarker.date > today())

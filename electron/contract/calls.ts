@@ -9,6 +9,8 @@ export const CALLS = [
   'patients.create',
   'patients.update',
   'patients.detail',
+  'recommendations.page',
+  'recommendations.get',
   'studies.record',
   'studies.setResult',
   'studies.update',

@@ -28,6 +28,7 @@ import type {
   PatientRecord,
   PatientSummary,
   RecommendationRecord,
+  RecommendationSummary,
   StudyRecord,
   SurveillanceExitRecord,
   TreatmentRecord,
@@ -124,13 +125,26 @@ export interface BackupView {
 export type StoredEvaluation = Evaluation & { sources: Record<string, SourceEntry> }
 export type StoredRecommendation = RecommendationRecord<StoredEvaluation>
 
+/** Recommendations the patient page gets with the patient (summaries), newest first. */
+export const RECOMMENDATION_PAGE = 20
+/** The largest page `recommendations.page` answers. */
+export const RECOMMENDATION_PAGE_MAX = 100
+
 /** Everything the patient page shows, read in one call. */
 export interface PatientDetail {
   patient: PatientRecord
   /** Oldest first. */
   studies: StudyRecord[]
-  /** Newest first; the first one is current unless superseded. */
-  recommendations: StoredRecommendation[]
+  /** The current recommendation whole (case, evaluation, cited sources), or null before the first. */
+  current: StoredRecommendation | null
+  /**
+   * The newest recommendations (at most RECOMMENDATION_PAGE), without case and evaluation, newest
+   * first; the first one is the current one unless superseded. Older ones: `recommendations.page`;
+   * one whole: `recommendations.get`.
+   */
+  recommendations: RecommendationSummary[]
+  /** How many recommendations the patient has in all. */
+  recommendationCount: number
   /** Newest first. */
   items: FollowUpItem[]
   dose: DoseView
@@ -512,6 +526,16 @@ export const contract = {
     }),
   ),
   'patients.detail': spec<PatientDetail>()(z.strictObject({ id })),
+  /** A page of a patient's recommendations (summaries), newest first, older than `beforeId`. */
+  'recommendations.page': spec<{ recommendations: RecommendationSummary[]; more: boolean }>()(
+    z.strictObject({
+      patientId: id,
+      beforeId: id.nullable(),
+      limit: z.number().int().min(1).max(RECOMMENDATION_PAGE_MAX),
+    }),
+  ),
+  /** One stored recommendation whole: the case it read, the evaluation and the sources it cited. */
+  'recommendations.get': spec<StoredRecommendation>()(z.strictObject({ id })),
   /** `study.result` must be chosen: a result, or `not-read-yet`. */
   'studies.record': spec<RecordStudyResult>()(z.strictObject({ patientId: id, study: explicitStudy })),
   // Every call that changes a stored record names the `version` of it the person saw (the study's,

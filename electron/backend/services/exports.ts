@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { openItem } from '../../../db/queries/followups'
 import { requirePatient } from '../../../db/queries/patients'
-import { listRecommendations } from '../../../db/queries/recommendations'
+import { currentRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
 import { worklistPage, type WorklistDates } from '../../../db/queries/worklist'
 import type { ReadableDb } from '../../../db/tx'
@@ -119,9 +119,7 @@ export function calendarExport(
 export function fhirExport(ctx: ExportContext, patientId: number): ExportFile {
   const patient = requirePatient(ctx.db, patientId)
   const studies = listStudies(ctx.db, patientId)
-  const recommendation =
-    (listRecommendations(ctx.db, patientId) as StoredRecommendation[]).find((r) => r.supersededBy === null) ??
-    null
+  const recommendation = currentRecommendation(ctx.db, patientId) as StoredRecommendation | null
   const ledger = ledgerFor(ctx.db, patientId, engineSettingsOf(getSettings(ctx.db)), activePack(ctx.db))
   const bundle = fhirBundle({
     patient,

@@ -29,5 +29,8 @@ export const queryKeys = {
   patients: {
     all: ['patient'] as const,
     detail: (id: number) => ['patient', id, 'detail'] as const,
+    /** The patient's recommendations older than the page's (`recommendations.page`), from `beforeId` on. */
+    olderRecommendations: (id: number, beforeId: number) =>
+      ['patient', id, 'recommendations', beforeId] as const,
   },
 } as const

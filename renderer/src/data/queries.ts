@@ -1,4 +1,4 @@
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query'
 import type { WorklistRow } from '../../../electron/contract/contract'
 import { fetchValue } from './fetch'
 import { queryKeys, type WorklistFilter, type WorklistSummaryFilter } from './keys'
@@ -31,6 +31,28 @@ export function usePatientDetail(id: number) {
   return useQuery({
     queryKey: queryKeys.patients.detail(id),
     queryFn: () => fetchValue('patients.detail', { id }),
+  })
+}
+
+/** Older recommendations per `recommendations.page` call. */
+export const OLDER_RECOMMENDATIONS_PAGE = 50
+
+/**
+ * A patient's recommendations older than the ones the patient page came with (summaries), read
+ * page by page when the person asks for them.
+ */
+export function useOlderRecommendations(patientId: number, beforeId: number | null, enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.patients.olderRecommendations(patientId, beforeId ?? 0),
+    queryFn: ({ pageParam }) =>
+      fetchValue('recommendations.page', {
+        patientId,
+        beforeId: pageParam,
+        limit: OLDER_RECOMMENDATIONS_PAGE,
+      }),
+    initialPageParam: beforeId,
+    getNextPageParam: (last) => (last.more ? (last.recommendations.at(-1)?.id ?? null) : null),
+    enabled: enabled && beforeId !== null,
   })
 }
 

@@ -158,7 +158,7 @@ describe('CSV import: commit', () => {
       ['2025-12-01', 'mri-abdomen-pelvis-without-and-with-iv-contrast', 'stable', null],
     ])
     // The engine ran after each study: the current recommendation reads both, one step is open.
-    const current = d.recommendations.find((r) => r.supersededBy === null)!
+    const current = d.current!
     expect(current.output.next.anchor?.date).toBe('2025-12-01')
     expect(d.items.filter((i) => i.status === 'scheduled')).toHaveLength(1)
     expect(d.dose.ledger.cumulativeMsv).toBeGreaterThan(0)

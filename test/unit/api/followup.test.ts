@@ -309,7 +309,8 @@ describe('facts changing', () => {
     const d = await ok('patients.detail', { id: p.id })
     const [current, previous] = d.recommendations
     expect(current).toMatchObject({ procedure: CT, trigger: 'facts-changed', supersededBy: null })
-    expect(current!.output.alerts).toContain('mri-contraindicated')
+    expect(d.current).toMatchObject({ id: current!.id })
+    expect(d.current!.output.alerts).toContain('mri-contraindicated')
     expect(previous).toMatchObject({ procedure: MRI, supersededBy: current!.id })
     expect(d.items.find((i) => i.status === 'scheduled')).toMatchObject({
       procedure: CT,
@@ -610,7 +611,7 @@ describe('one transaction per command', () => {
   it('keeps the sources a recommendation cites with it', async () => {
     const p = await ok('patients.create', patientInput())
     const r = await ok('studies.record', { patientId: p.id, study: study('2026-11-20', 'stable') })
-    const stored = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    const stored = (await ok('patients.detail', { id: p.id })).current!
     for (const step of r.recommendation.output.rationale)
       expect(stored.output.sources[step.source]?.title).toBeTruthy()
     expect(stored.output.sources['seed']?.kind).toBe('seed')

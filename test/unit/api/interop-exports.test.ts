@@ -223,7 +223,7 @@ describe('FHIR R4 export', () => {
     })
     await ok('studies.record', { patientId: p.id, study: study('2026-10-01') })
     const detail = await ok('patients.detail', { id: p.id })
-    const rec = detail.recommendations.find((r) => r.supersededBy === null)!
+    const rec = detail.current!
     const item = detail.items.find((i) => i.status === 'scheduled')!
 
     const f = await ok('exports.fhir', { patientId: p.id })

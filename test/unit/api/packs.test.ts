@@ -319,12 +319,12 @@ describe('site rules', () => {
     expect(l.siteRules).toEqual([
       expect.objectContaining({ id: 'greponet-growth-rate', enabledInPack: false, on: false }),
     ])
-    const before = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    const before = (await ok('patients.detail', { id: p.id })).current!
     expect(before.output.alerts).not.toContain('site-rule-growth-rate')
 
     const s = await ok('settings.update', { siteRules: { 'greponet-growth-rate': true } })
     expect(s.siteRules).toEqual({ 'greponet-growth-rate': true })
-    const after = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    const after = (await ok('patients.detail', { id: p.id })).current!
     expect(after).toMatchObject({
       trigger: 'guideline-pack-changed',
       procedure: before.procedure,
@@ -336,7 +336,7 @@ describe('site rules', () => {
     expect((await ok('packs.list', {})).siteRules[0]).toMatchObject({ on: true })
 
     await ok('settings.update', { siteRules: { 'greponet-growth-rate': false } })
-    const off = (await ok('patients.detail', { id: p.id })).recommendations[0]!
+    const off = (await ok('patients.detail', { id: p.id })).current!
     expect(off.output.alerts).not.toContain('site-rule-growth-rate')
     expect(await call('settings.update', { siteRules: { 'Bad Id': true } })).toMatchObject({
       ok: false,

@@ -111,8 +111,7 @@ export function PatientPage({
   if (error) return <p role="alert">{errorText(error)}</p>
   if (!detail) return <p className="muted">Loading…</p>
   const { patient } = detail
-  const current: StoredRecommendation | null =
-    detail.recommendations.find((r) => r.supersededBy === null) ?? null
+  const current: StoredRecommendation | null = detail.current
 
   return (
     <div className="patient">

@@ -8,6 +8,7 @@ import type {
 } from '../../../../electron/contract/contract'
 import { ReasonDialog } from '../../components/ReasonDialog'
 import { usePatientCommand, useSetStudyResult } from '../../data/mutations'
+import { useOlderRecommendations } from '../../data/queries'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
 import { countText, medianText, shareText, timingText } from '../../domain/adherence'
@@ -63,7 +64,15 @@ export function Timeline({
   const markTreatment = usePatientCommand('treatments.markError', detail.patient.id)
   const restoreStudy = usePatientCommand('studies.restore', detail.patient.id)
   const restoreTreatment = usePatientCommand('treatments.restore', detail.patient.id)
-  const { patient, studies, recommendations } = detail
+  const { patient, studies } = detail
+  // The page came with the newest recommendations; older ones are read when asked for.
+  const [showOlder, setShowOlder] = useState(false)
+  const older = useOlderRecommendations(patient.id, detail.recommendations.at(-1)?.id ?? null, showOlder)
+  const recommendations = [
+    ...detail.recommendations,
+    ...(showOlder ? (older.data?.pages.flatMap((p) => p.recommendations) ?? []) : []),
+  ]
+  const notShown = detail.recommendationCount - recommendations.length
   const ledger = detail.dose.ledger
   const recist = assessRecist(toCaseStudies(studies), patient.treatments)
   const entries: Entry[] = []
@@ -205,6 +214,20 @@ export function Timeline({
           </li>
         ))}
       </ol>
+      {notShown > 0 && (
+        <p className="timeline__more">
+          <button
+            className="button button--quiet"
+            data-testid="older-recommendations"
+            disabled={older.isFetching}
+            onClick={() => (showOlder ? void older.fetchNextPage() : setShowOlder(true))}
+          >
+            {older.isFetching
+              ? 'Reading older recommendations…'
+              : `Show ${notShown === 1 ? 'the older recommendation' : `${notShown} older recommendations`}`}
+          </button>
+        </p>
+      )}
       {(detail.withdrawnStudies.length > 0 || detail.treatments.some((t) => t.enteredInError)) && (
         <details className="history" data-testid="withdrawn">
           <summary>

@@ -39,7 +39,7 @@ export function FollowUpSheet({ patientId, today, transport, onBack }: Props) {
   if (error) return <p role="alert">{errorText(error)}</p>
   if (!detail) return <p className="muted">Loading…</p>
   const { patient } = detail
-  const rec = detail.recommendations.find((r) => r.supersededBy === null) ?? null
+  const rec = detail.current
   const fileName = `pnet-followup-sheet_${patient.mrn.replace(/[^A-Za-z0-9.-]/g, '_')}_${today}.pdf`
 
   const savePdf = async () => {

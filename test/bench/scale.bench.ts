@@ -1,0 +1,42 @@
+// `npm run bench:scale` (issue 10): see test/bench/scale-log.ts for what is built and measured.
+//   PATIENTS=10000 npm run bench:scale   (default)   PATIENTS=100000 npm run bench:scale
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  defaultLogFile,
+  historyFigures,
+  perCallFigures,
+  printStorage,
+  row,
+  scaleLog,
+  storageFigures,
+  ms,
+} from './scale-log'
+
+async function main(): Promise<void> {
+  const patients = Number(process.env['PATIENTS'] ?? 10_000)
+  const file = defaultLogFile(patients)
+  console.log(
+    `bench:scale: ${patients.toLocaleString('en')} patients, 10 studies each, through dispatch (${file})`,
+  )
+  const built = await scaleLog(file, patients)
+  console.log('\nbuild')
+  if (built.buildSeconds === null) row('log', 'reused', '(delete the file to rebuild)')
+  else row('build time', `${built.buildSeconds.toFixed(0)} s`)
+  for (const [name, v] of Object.entries(built.calls ?? {}))
+    row(`  ${name}`, ms(v.medianMs), `median of ${v.count.toLocaleString('en')} calls during the build`)
+  printStorage(storageFigures(file))
+  await perCallFigures(file, patients)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-history-'))
+  try {
+    await historyFigures(dir)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})
