@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { auditHead, auditKeyOf, keyedFrom, setAuditKey, type AuditHead } from './audit'
 import { DbError } from './errors'
 import { fullCheck } from './integrity'

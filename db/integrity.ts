@@ -2,7 +2,7 @@ import { getPack } from './queries/packs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import {
   auditHead,
   checkAuditChain,

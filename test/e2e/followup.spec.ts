@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { addPatient, appToday, monthsFrom, recordStudy, startEmpty } from './app'
 import { expect, test } from './host'
 
