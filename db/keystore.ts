@@ -7,9 +7,10 @@ import {
   timingSafeEqual,
 } from 'node:crypto'
 import fs from 'node:fs'
+import path from 'node:path'
 import { KEY_BYTES, newLogKey, type LogKey } from './cipher'
 import { DbError } from './errors'
-import { writeFileAtomic } from './integrity-files'
+import { ensurePrivateDir, writeFileAtomic } from './integrity-files'
 
 // Where the log's key lives (docs/privacy.md). The key itself is random (db/cipher.ts) and is
 // never written in clear: the key file beside the log holds it only WRAPPED, once per way in:
@@ -132,6 +133,7 @@ export function requireKeyFile(logFile: string): KeyFile {
 }
 
 function writeKeyFile(logFile: string, keys: KeyFile): void {
+  ensurePrivateDir(path.dirname(path.resolve(logFile)))
   writeFileAtomic(keyStoreFileOf(logFile), `${JSON.stringify(keys, null, 2)}\n`)
 }
 
