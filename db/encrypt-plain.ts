@@ -99,12 +99,15 @@ function encryptFile(
   // 1. The plain content, read-only, into memory.
   let image: Buffer
   let counts: ReturnType<typeof countsOf>
+  const sides = ['-wal', '-shm'].filter((s) => !fs.existsSync(`${file}${s}`))
   const src = new Database(file, { readonly: true, fileMustExist: true })
   try {
     counts = countsOf(src)
     image = src.serialize()
   } finally {
     src.close()
+    // A read-only connection to a WAL file leaves the -wal/-shm it had to make: not ours to keep.
+    for (const s of sides) fs.rmSync(`${file}${s}`, { force: true })
   }
   // 2. Written beside it, then encrypted in place.
   shredFile(tmp)
