@@ -272,6 +272,16 @@ function keychainReady(keychain: OsKeychain): string | null {
   return backend
 }
 
+/** Whether the keychain can protect a key here (available, and not Linux's basic_text). */
+export function keychainUsable(keychain: OsKeychain): boolean {
+  try {
+    keychainReady(keychain)
+    return true
+  } catch {
+    return false
+  }
+}
+
 function keychainEntry(key: LogKey, keychain: OsKeychain): NonNullable<KeyFile['keychain']> {
   const backend = keychainReady(keychain)
   return { backend, wrapped: keychain.encryptString(key.toString('hex')).toString('base64') }

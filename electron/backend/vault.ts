@@ -4,6 +4,7 @@ import { DbError, type DbErrorCode } from '../../db/errors'
 import {
   addKeychainEntry,
   keyFromRecoveryKey,
+  keychainUsable,
   keyStoreFileOf,
   MIN_PASSPHRASE,
   readKeyFile,
@@ -104,6 +105,10 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     resolveUnlocked(backend)
   }
 
+  /** The keychain, unless it is unusable here and a passphrase protects the key instead. */
+  const usableKeychain = (passphrase: string | undefined): boolean =>
+    opts.keychain !== undefined && (passphrase === undefined || keychainUsable(opts.keychain))
+
   const refuseIfOpen = (): void => {
     if (backend) throw new ApiFailure({ code: 'CONFLICT', message: 'The log is already unlocked.' })
   }
@@ -121,7 +126,7 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     const made = await setUpKey(
       opts.dataFile,
       {
-        ...(opts.keychain ? { keychain: opts.keychain } : {}),
+        ...(usableKeychain(passphrase) ? { keychain: opts.keychain! } : {}),
         ...(passphrase !== undefined ? { passphrase } : {}),
       },
       (opts.now ?? (() => new Date()))(),
@@ -143,7 +148,7 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     refuseIfOpen()
     const key = await unlockWithPassphrase(opts.dataFile, passphrase)
     openWith(key)
-    if (opts.keychain && !readKeyFileHasKeychain()) tryAddKeychain(key)
+    if (opts.keychain && keychainUsable(opts.keychain) && !readKeyFileHasKeychain()) tryAddKeychain(key)
     return status()
   }
 
@@ -176,7 +181,7 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
       opts.dataFile,
       key,
       {
-        ...(opts.keychain ? { keychain: opts.keychain } : {}),
+        ...(usableKeychain(passphrase) ? { keychain: opts.keychain! } : {}),
         ...(passphrase !== undefined ? { passphrase } : {}),
       },
       (opts.now ?? (() => new Date()))(),

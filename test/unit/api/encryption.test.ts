@@ -6,7 +6,7 @@ import { listBackups } from '../../../db/backup'
 import { isPlainSqlite, openDb } from '../../../db/cipher'
 import { fullCheck } from '../../../db/integrity'
 import { readKey } from '../../../db/integrity-files'
-import { keyFromRecoveryKey, keyStoreFileOf } from '../../../db/keystore'
+import { keyFromRecoveryKey, keyStoreFileOf, type OsKeychain } from '../../../db/keystore'
 import { openVaultBackend, type VaultBackend } from '../../../electron/backend/vault'
 import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
@@ -33,11 +33,25 @@ async function ok<K extends CallName>(v: VaultBackend, name: K, req: RequestOf<K
   return r.value
 }
 
-function vault(file: string): VaultBackend {
+/** Electron's safeStorage, stubbed: wraps with a secret of its own "account". */
+function stubKeychain(secret = 'account-A', backend = 'gnome_libsecret'): OsKeychain {
+  const tag = Buffer.from(`v10${secret}:`)
+  return {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (s) => Buffer.concat([tag, Buffer.from(s).reverse()]),
+    decryptString: (b) => {
+      if (!b.subarray(0, tag.length).equals(tag)) throw new Error('Error while decrypting the ciphertext')
+      return Buffer.from(b.subarray(tag.length)).reverse().toString()
+    },
+  }
+}
+
+function vault(file: string, keychain?: OsKeychain): VaultBackend {
   let t = Date.parse('2026-11-24T12:00:00.000Z')
   return openVaultBackend({
+    ...(keychain ? { keychain, transport: 'electron' as const } : { transport: 'web' as const }),
     dataFile: file,
-    transport: 'web',
     version: 'test',
     user: 'dr.test',
     now: () => new Date((t += 1000)),
@@ -148,7 +162,55 @@ describe('the lock (browser mode)', () => {
     await ok(v, 'vault.recover', { recoveryKey, passphrase: 'a new passphrase here' })
     expect((await ok(v, 'patients.list', { limit: 10, offset: 0 })).total).toBe(1)
     v.close()
-  }, 60_000)
+  }, 120_000)
+})
+
+describe('the lock (desktop, safeStorage stubbed)', () => {
+  it('sets up through the keychain without asking, shows the recovery key once, and reopens without asking', async () => {
+    const file = path.join(tmp.dir, 'data', 'log.sqlite')
+    let v = vault(file, stubKeychain())
+    await v.ready
+    expect(await ok(v, 'vault.status', {})).toMatchObject({ state: 'unlocked', recoveryKeyPending: true })
+    const { recoveryKey } = await ok(v, 'vault.recoveryKey', {})
+    await ok(v, 'vault.recoveryKeySaved', {})
+    await ok(v, 'patients.create', patientInput({ name: 'Desk Top', mrn: 'D1' }))
+    v.close()
+    expect(isPlainSqlite(file)).toBe(false)
+
+    v = vault(file, stubKeychain())
+    await v.ready
+    expect(await ok(v, 'vault.status', {})).toMatchObject({ state: 'unlocked', recoveryKeyPending: false })
+    expect((await ok(v, 'patients.list', { limit: 10, offset: 0 })).total).toBe(1)
+    v.close()
+
+    // Another account's keychain cannot unwrap the key: locked, the problem named, nothing opened.
+    v = vault(file, stubKeychain('account-B'))
+    await v.ready
+    const s = await ok(v, 'vault.status', {})
+    expect(s.state).toBe('locked')
+    expect(s.problem).toMatch(/keychain cannot unwrap/)
+    expect((await call(v, 'patients.list', { limit: 10, offset: 0 })).ok).toBe(false)
+    // The recovery key opens it, and the key is wrapped by this keychain from then on.
+    await ok(v, 'vault.recover', { recoveryKey })
+    expect((await ok(v, 'patients.list', { limit: 10, offset: 0 })).total).toBe(1)
+    v.close()
+    v = vault(file, stubKeychain('account-B'))
+    await v.ready
+    expect((await ok(v, 'vault.status', {})).state).toBe('unlocked')
+    v.close()
+  }, 120_000)
+
+  it('without a keyring (basic_text) asks for a passphrase instead', async () => {
+    const file = path.join(tmp.dir, 'data', 'log.sqlite')
+    const v = vault(file, stubKeychain('A', 'basic_text'))
+    await v.ready
+    const s = await ok(v, 'vault.status', {})
+    expect(s.state).toBe('set-up')
+    expect(s.problem).toMatch(/No keyring is running/)
+    await ok(v, 'vault.setUp', { passphrase: PASS })
+    expect((await ok(v, 'vault.status', {})).ways).toEqual(['passphrase'])
+    v.close()
+  }, 120_000)
 })
 
 describe('no marker on disk', () => {
@@ -172,7 +234,7 @@ describe('no marker on disk', () => {
     await okPlain(plain, 'patients.create', patientInput({ name: `${MARKERS[0]} Patient`, mrn: MARKERS[1] }))
     plain.close()
     expect(filesWithMarkers(path.join(tmp.dir, 'plain'))).toContain('log.sqlite')
-  }, 60_000)
+  }, 120_000)
 })
 
 describe('a plain log from before encryption', () => {
@@ -227,5 +289,5 @@ describe('a plain log from before encryption', () => {
     expect(backups.length).toBeGreaterThan(0)
     for (const b of backups) expect(isPlainSqlite(b.file)).toBe(false)
     expect(backups.some((b) => b.checked && b.patients === 12)).toBe(true)
-  }, 60_000)
+  }, 120_000)
 })
