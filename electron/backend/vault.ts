@@ -43,6 +43,8 @@ export interface VaultBackend {
   readonly unlocked: Promise<Backend>
   /** Resolves when the desktop's own attempt (keychain set-up or unlock) has finished. */
   readonly ready: Promise<void>
+  /** What stopped that attempt other than a key problem (e.g. LOG_LOCKED), to show and quit. */
+  startFailure(): unknown
   status(): VaultStatusView
   close(): void
 }
@@ -54,6 +56,7 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
   let backend: Backend | null = null
   let pendingRecovery: string | null = null
   let problem: string | null = null
+  let failure: unknown = null
   let resolveUnlocked!: (b: Backend) => void
   const unlocked = new Promise<Backend>((r) => (resolveUnlocked = r))
 
@@ -204,8 +207,11 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
         if (key) openWith(key)
       }
     } catch (e) {
-      problem = e instanceof Error ? e.message : String(e)
       log.error(`the log could not be opened through the keychain: ${describeError(e)}`)
+      // A key problem is the unlock screen's to solve; anything else (another process has the log,
+      // a full disk) stops the start with its message, as before encryption.
+      if (e instanceof DbError && KEY_CODES.has(e.code)) problem = e.message
+      else failure = e
     }
   })()
 
@@ -246,10 +252,19 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     backend: () => backend,
     unlocked,
     ready,
+    startFailure: () => failure,
     status,
     close: () => backend?.close(),
   }
 }
+
+const KEY_CODES = new Set<DbErrorCode>([
+  'KEY_WRONG',
+  'KEY_FILE_MISSING',
+  'KEY_FILE_DAMAGED',
+  'KEYCHAIN_UNAVAILABLE',
+  'PASSPHRASE_WEAK',
+])
 
 const PUBLIC = new Set<DbErrorCode>([
   'KEY_WRONG',

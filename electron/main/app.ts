@@ -93,7 +93,7 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
     }),
   )
 
-  void e.app.whenReady().then(() => {
+  void e.app.whenReady().then(async () => {
     const dataFile = resolveDataFile(opts.argv, opts.env, e.app.getPath('userData'))
     const log = openLog(logFileFor(dataFile))
     try {
@@ -105,6 +105,8 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
         log,
         ...(e.safeStorage ? { keychain: e.safeStorage } : {}),
       })
+      await backend.ready
+      if (backend.startFailure()) throw backend.startFailure()
     } catch (err) {
       log.error(`cannot open ${dataFile}: ${describeError(err)}`)
       e.dialog.showErrorBox(
