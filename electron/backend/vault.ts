@@ -134,15 +134,19 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
       },
       (opts.now ?? (() => new Date()))(),
     )
+    pendingRecovery = made.recoveryKey
     try {
       openWith(made.key)
     } catch (e) {
-      // The log did not open (e.g. a damaged plain log): the key file is removed again, so the next
-      // start asks the same question; the log itself is as it was.
-      fs.rmSync(keyFile, { force: true })
+      // The log did not open. While it is still plain (or absent) the key file is removed again,
+      // so the next start asks the same question; once it is encrypted the key file stays (it is
+      // the only way in besides the recovery key, which `vault.recoveryKey` still answers).
+      if (!logExists() || isPlainSqlite(opts.dataFile)) {
+        fs.rmSync(keyFile, { force: true })
+        pendingRecovery = null
+      }
       throw e
     }
-    pendingRecovery = made.recoveryKey
     log.info(`set up encryption for ${opts.dataFile}; key file ${keyFile}`)
     return status()
   }
@@ -215,15 +219,23 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     }
   })()
 
+  // One unlock at a time (a double click must not open the log twice).
+  let queue: Promise<unknown> = Promise.resolve()
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
   const handlers: Record<string, (req: never) => unknown> = {}
   for (const name of CALLS) {
     handlers[name] = async (req: never) => {
       await ready
       const r = req as { passphrase?: string; recoveryKey?: string }
       if (name === 'vault.status') return status()
-      if (name === 'vault.setUp') return setUp(r.passphrase)
-      if (name === 'vault.unlock') return unlock(r.passphrase!)
-      if (name === 'vault.recover') return recover(r.recoveryKey!, r.passphrase)
+      if (name === 'vault.setUp') return oneAtATime(() => setUp(r.passphrase))
+      if (name === 'vault.unlock') return oneAtATime(() => unlock(r.passphrase!))
+      if (name === 'vault.recover') return oneAtATime(() => recover(r.recoveryKey!, r.passphrase))
       if (name === 'vault.recoveryKey') {
         if (!pendingRecovery)
           throw new ApiFailure({
