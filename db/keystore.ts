@@ -263,7 +263,13 @@ function keychainReady(keychain: OsKeychain): string | null {
       'KEYCHAIN_UNAVAILABLE',
       "This computer's keychain cannot protect the log's key. Use a passphrase instead.",
     )
-  const backend = keychain.getSelectedStorageBackend?.() ?? null
+  let backend: string | null = null
+  try {
+    // Linux only (Electron); elsewhere the method is absent.
+    backend = keychain.getSelectedStorageBackend?.() ?? null
+  } catch {
+    backend = null
+  }
   if (backend === 'basic_text')
     throw new DbError(
       'KEYCHAIN_UNAVAILABLE',
