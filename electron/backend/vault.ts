@@ -202,8 +202,12 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
   // The desktop opens without asking when it can: a new or plain log is set up with the keychain,
   // a key file with a keychain entry is unwrapped. Calls wait for this first step.
   const ready: Promise<void> = (async () => {
-    if (!opts.keychain) return
     const s = status()
+    if (s.state === 'key-file-missing' || s.state === 'key-file-damaged')
+      log.error(
+        `${opts.dataFile} is not a plain SQLite log and its key file ${keyFile} is ${s.state === 'key-file-missing' ? 'missing' : 'damaged'}: only the recovery key opens it (or it is not a pNET Follow-up log)`,
+      )
+    if (!opts.keychain) return
     try {
       if (s.state === 'set-up') await setUp(undefined)
       else if (s.state === 'locked') {
