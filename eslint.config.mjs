@@ -73,7 +73,7 @@ const IMPORT_POLICIES = [
   { from: self('engine').to, allow: [self('engine'), packages('date-fns', '@date-fns/utc', 'zod')] },
   {
     from: self('db').to,
-    allow: [self('db'), typesOf('engine'), nodeBuiltins, packages('better-sqlite3')],
+    allow: [self('db'), typesOf('engine'), nodeBuiltins, packages('better-sqlite3-multiple-ciphers')],
   },
   {
     from: self('contract').to,
@@ -89,7 +89,7 @@ const IMPORT_POLICIES = [
         'zod',
         'date-fns',
         '@date-fns/utc',
-        'better-sqlite3',
+        'better-sqlite3-multiple-ciphers',
         'electron-log',
         // Interop (docs/interop.md): calendar files, CSV, DICOM and DICOMweb multipart bodies.
         'ical-generator',

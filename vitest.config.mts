@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.{ts,tsx}'],
     environment: 'node',
-    // better-sqlite3 is a native module: forks isolate it more predictably than threads.
+    // better-sqlite3-multiple-ciphers is a native module: forks isolate it more predictably than threads.
     pool: 'forks',
     testTimeout: 20_000,
   },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
 import { auditHead, auditKeyOf, keyedFrom, setAuditKey, type AuditHead } from './audit'
 import { DbError } from './errors'
 import { fullCheck } from './integrity'
@@ -78,7 +78,9 @@ function sha256Of(file: string): string {
  * Writes a consistent copy of the log to `target` (SQLite's VACUUM INTO, safe while the app is
  * running) under a temporary name, then checks the COPY in full: integrity_check, the whole audit
  * chain (with the log's key), every record against its audit row, and counts and audit head equal
- * to the source's. Only a copy that passes gets its final name (and its manifest); anything else is
+ * to the source's. The copy of an encrypted log is encrypted with the same key (SQLite3MultipleCiphers
+ * writes VACUUM INTO's target with the source's cipher) and is opened with that key to be checked;
+ * a copy that came out plain is refused. Only a copy that passes gets its final name (and its manifest); anything else is
  * removed and the failure named. A crash never leaves a half-written file under a backup's name.
  */
 export function backupTo(db: DB, target: string, now: Date = new Date()): BackupMade {
@@ -115,7 +117,10 @@ export function backupTo(db: DB, target: string, now: Date = new Date()): Backup
 }
 
 function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {
-  const copy = new Database(copyFile, { readonly: true })
+  const key = cipherKeyOf(source)
+  if (key && isPlainSqlite(copyFile))
+    throw new DbError('DB_CORRUPT', 'The backup was not kept: it came out unencrypted.')
+  const copy = openDb(copyFile, key, { readonly: true })
   try {
     setAuditKey(copy, auditKeyOf(source))
     const integrity = (copy.pragma('integrity_check') as Array<{ integrity_check: string }>).map(
@@ -239,8 +244,11 @@ export function readManifest(file: string): BackupManifest | null {
   }
 }
 
-/** The backups in `dir` (and the pre-migration copies beside the log), newest first. */
-export function listBackups(dir: string, logFile: string): BackupEntry[] {
+/**
+ * The backups in `dir` (and the pre-migration copies beside the log), newest first. `key` reads
+ * the counts of encrypted backups that have no manifest.
+ */
+export function listBackups(dir: string, logFile: string, key: LogKey | null = null): BackupEntry[] {
   const files: string[] = []
   try {
     for (const f of fs.readdirSync(dir)) if (f.endsWith('.sqlite')) files.push(path.join(dir, f))
@@ -281,7 +289,7 @@ export function listBackups(dir: string, logFile: string): BackupEntry[] {
     let patients: number | null = null
     let head: AuditHead | null = null
     try {
-      const b = new Database(file, { readonly: true, fileMustExist: true })
+      const b = openDb(file, isPlainSqlite(file) ? null : key, { readonly: true, fileMustExist: true })
       try {
         patients = countsOf(b).patients
         head = tableExists(b, 'audit_log') ? auditHead(b) : null

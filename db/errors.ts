@@ -24,6 +24,18 @@ export type DbErrorCode =
   | 'STALE'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** The key, passphrase or recovery key does not open the log (nothing was changed). */
+  | 'KEY_WRONG'
+  /** The key file beside an encrypted log is missing. */
+  | 'KEY_FILE_MISSING'
+  /** The key file beside the log cannot be read or is not a pNET key file. */
+  | 'KEY_FILE_DAMAGED'
+  /** The operating system's keychain (Electron safeStorage) cannot protect the key here. */
+  | 'KEYCHAIN_UNAVAILABLE'
+  /** The log is encrypted and not unlocked yet: every other call is refused. */
+  | 'NOT_UNLOCKED'
+  /** A passphrase too short to protect the log. */
+  | 'PASSPHRASE_WEAK'
 
 export class DbError extends Error {
   override readonly name = 'DbError'

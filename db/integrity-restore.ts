@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
+import { isPlainSqlite, openDb, type LogKey } from './cipher'
 import { appendAudit, auditHead, keyedFrom, keyIdOf, setAuditKey, type Actor, type AuditHead } from './audit'
 import { readManifest } from './backup'
 import { DbError } from './errors'
@@ -31,6 +32,8 @@ export function checkBackup(
   backup: string,
   key: Buffer | null,
   migrations: readonly Migration[],
+  /** The log's encryption key (null: a plain log). */
+  cipherKey: LogKey | null = null,
 ): AuditHead | null {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
   const manifest = readManifest(backup)
@@ -43,7 +46,7 @@ export function checkBackup(
   const copy = copyForCheck(backup)
   let db: Database.Database | null = null
   try {
-    db = new Database(copy, { fileMustExist: true })
+    db = openDb(copy, isPlainSqlite(copy) ? null : cipherKey, { fileMustExist: true })
     const version = db.pragma('user_version', { simple: true }) as number
     if (version > latest)
       throw new DbError(
@@ -93,8 +96,9 @@ export function restoreFiles(
   key: Buffer | null,
   migrations: readonly Migration[],
   now: Date,
+  cipherKey: LogKey | null = null,
 ): RestoreDone {
-  const head = checkBackup(backup, key, migrations)
+  const head = checkBackup(backup, key, migrations, cipherKey)
   const stamp = now.toISOString().replace(/[:.]/g, '-')
   let base = `${file}.set-aside-${stamp}`
   for (let n = 2; fs.existsSync(base) || fs.existsSync(`${base}-wal`); n++)
@@ -121,7 +125,7 @@ export function restoreFiles(
     fs.closeSync(fd)
   }
   fs.renameSync(tmp, file)
-  const check = new Database(file, { readonly: true, fileMustExist: true })
+  const check = openDb(file, isPlainSqlite(file) ? null : cipherKey, { readonly: true, fileMustExist: true })
   let kf: number | null
   try {
     kf = keyedFrom(check)

@@ -2,7 +2,8 @@ import { getPack } from './queries/packs'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
+import { isPlainSqlite, openDb, shredFile, type LogKey } from './cipher'
 import {
   auditHead,
   checkAuditChain,
@@ -49,6 +50,8 @@ export type ProblemCode =
   | 'SCHEMA_CHANGED'
   /** An audit row was changed, removed or inserted. */
   | 'AUDIT_BROKEN'
+  /** The log is encrypted and the key given does not open it (another log's key file?). */
+  | 'KEY_WRONG'
   /** The log ends before its anchor: commits were lost or an older copy was put in its place. */
   | 'ROLLED_BACK'
   /** The anchor file is missing, unreadable or not signed by the log's key. */
@@ -70,7 +73,12 @@ export interface Problem {
 
 /** Whether a problem means "cannot read" (refuse) or "can read, must not write" (read-only). */
 export function refuses(p: Problem): boolean {
-  return p.code === 'NOT_DATABASE' || p.code === 'FROM_FUTURE' || p.code === 'LOG_MISSING'
+  return (
+    p.code === 'NOT_DATABASE' ||
+    p.code === 'FROM_FUTURE' ||
+    p.code === 'LOG_MISSING' ||
+    p.code === 'KEY_WRONG'
+  )
 }
 
 export interface ProbeResult {
@@ -91,9 +99,18 @@ export interface ProbeResult {
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
-/** Removes a probe copy's folder. */
+/** Removes a probe copy's folder (a copy of a plain log is overwritten first: it holds patient data). */
 export function discardCopy(copy: string | null): void {
-  if (copy) fs.rmSync(path.dirname(copy), { recursive: true, force: true })
+  if (!copy) return
+  if (isPlainSqlite(copy))
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`, `${copy}-journal`]) {
+      try {
+        shredFile(f)
+      } catch {
+        // Removed below all the same.
+      }
+    }
+  fs.rmSync(path.dirname(copy), { recursive: true, force: true })
 }
 
 /** A private temporary folder holding a copy of `file` and its -wal (never the -shm). */
@@ -115,6 +132,8 @@ export function probeLog(
   file: string,
   migrations: readonly Migration[],
   now: Date = new Date(),
+  /** The log's encryption key (null: a plain log, tests only). */
+  cipherKey: LogKey | null = null,
 ): ProbeResult {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
   const anchorRead = readAnchor(file)
@@ -143,7 +162,7 @@ export function probeLog(
   }
 
   const size = fs.statSync(file).size
-  if (size > 0) {
+  if (size > 0 && !cipherKey) {
     const head = Buffer.alloc(100)
     const fd = fs.openSync(file, 'r')
     let got = 0
@@ -159,7 +178,7 @@ export function probeLog(
         problems: [
           {
             code: 'NOT_DATABASE',
-            message: `${file} is not a pNET Follow-up log (not a SQLite database, or its first page is damaged). It has not been changed.`,
+            message: `${file} is not a pNET Follow-up log (not a SQLite database, an encrypted log opened without its key, or its first page is damaged). It has not been changed.`,
             since: null,
           },
         ],
@@ -184,7 +203,7 @@ export function probeLog(
   let head: AuditHead | null = null
   let kf: number | null = null
   try {
-    db = new Database(copy)
+    db = openDb(copy, isPlainSqlite(copy) ? null : cipherKey)
     try {
       version = db.pragma('user_version', { simple: true }) as number
     } catch (e) {
@@ -277,6 +296,12 @@ function first(lines: readonly string[]): string {
 
 function unreadable(file: string, e: unknown): Problem {
   const code = (e as { code?: string }).code
+  if (code === 'KEY_WRONG')
+    return {
+      code: 'KEY_WRONG',
+      message: `The key does not open the follow-up log at ${file} (its key file belongs to another log, or the file is not a pNET Follow-up log). It has not been changed.`,
+      since: null,
+    }
   if (code === 'SQLITE_NOTADB')
     return {
       code: 'NOT_DATABASE',

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
 import {
   auditHead,
   keyedFrom,
@@ -11,6 +11,8 @@ import {
   type AuditHead,
 } from './audit'
 import { backupTo } from './backup'
+import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
+import { encryptPlainLog } from './encrypt-plain'
 import { DbError, type DbErrorCode } from './errors'
 import { discardCopy, fullCheckSteps, probeLog, type Problem, type ProbeResult } from './integrity'
 import {
@@ -44,6 +46,11 @@ export interface OpenOptions {
   readonly migrations?: readonly Migration[]
   /** Milliseconds a write waits for another connection's lock before failing with DB_BUSY. */
   readonly busyTimeoutMs?: number
+  /**
+   * The log's encryption key (db/cipher.ts). The app always passes one; a plain log found with a
+   * key is encrypted in place first (db/encrypt-plain.ts). Null or absent: a plain log (tests).
+   */
+  readonly key?: LogKey | null
 }
 
 /**
@@ -68,6 +75,7 @@ const PROBLEM_CODE: Record<Problem['code'], DbErrorCode> = {
   ROLLED_BACK: 'LOG_READ_ONLY',
   ANCHOR_PROBLEM: 'LOG_READ_ONLY',
   KEY_PROBLEM: 'LOG_READ_ONLY',
+  KEY_WRONG: 'KEY_WRONG',
   RECORD_CHANGED: 'LOG_READ_ONLY',
   LOG_MISSING: 'DB_MOVED',
 }
@@ -93,11 +101,13 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
   const migrations = options.migrations ?? MIGRATIONS
   if (file !== ':memory:') {
     ensurePrivateDir(path.dirname(path.resolve(file)))
-    const probe = probeLog(file, migrations)
+    const probe = probeLog(file, migrations, new Date(), options.key ?? null)
     discardCopy(probe.copy)
     if (probe.verdict === 'refused' || probe.verdict === 'read-only') throw refusal(probe.problems)
+    if (options.key && probe.verdict === 'ok' && isPlainSqlite(file))
+      encryptPlainLog(file, options.key, { auditKey: probe.key })
   }
-  return openChecked(file, migrations, options.busyTimeoutMs ?? 5000)
+  return openChecked(file, migrations, options.busyTimeoutMs ?? 5000, options.key ?? null)
 }
 
 /** Opens a file the probe passed (or a new one, created 0600). */
@@ -105,7 +115,8 @@ function openChecked(
   file: string,
   migrations: readonly Migration[],
   busyTimeoutMs: number,
-  key: Buffer | null = null,
+  key: LogKey | null,
+  auditKey: Buffer | null = null,
 ): ReadableDb {
   if (file !== ':memory:' && !fs.existsSync(file)) {
     try {
@@ -116,7 +127,7 @@ function openChecked(
   }
   let db: DB
   try {
-    db = new Database(file)
+    db = openDb(file, key)
   } catch (e) {
     throw openError(e, file)
   }
@@ -126,8 +137,8 @@ function openChecked(
     } catch (e) {
       throw openError(e, file)
     }
-    // The checked copy taken before a migration checks the keyed audit chain: it needs the key.
-    if (key) setAuditKey(db, key)
+    // The checked copy taken before a migration checks the keyed audit chain: it needs its key.
+    if (auditKey) setAuditKey(db, auditKey)
     migrate(db, migrations, file)
     // Foreign keys and the other settings are on again after any migration.
     assertPragmas(db)
@@ -267,6 +278,10 @@ export interface SessionOptions extends OpenOptions {
   readonly onAnchorError?: (e: unknown) => void
   /** A lock already held (a restore reopens under the same lock). */
   readonly lock?: LogLock
+  /** Where the backups are: plain ones are encrypted too when a plain log is encrypted. */
+  readonly backupDir?: string
+  /** Called after a plain log was encrypted in place. */
+  readonly onEncrypted?: () => void
 }
 
 /** The reason every refused write carries. */
@@ -297,12 +312,22 @@ export function openLogSession(file: string, opts: SessionOptions): LogSession {
     throw startError(e, file)
   }
   const lock = opts.lock ?? acquireLogLock(file, opts.transport, now())
+  const key = opts.key ?? null
   try {
     removeSideTemporaries(file)
-    const probe = probeLog(file, migrations, now())
+    let probe = probeLog(file, migrations, now(), key)
+    if (key && probe.verdict === 'ok' && isPlainSqlite(file)) {
+      // A plain log from before encryption, checked: encrypted in place, then probed again.
+      encryptPlainLog(file, key, {
+        auditKey: probe.key,
+        ...(opts.backupDir ? { backupDir: opts.backupDir } : {}),
+      })
+      opts.onEncrypted?.()
+      probe = probeLog(file, migrations, now(), key)
+    }
     if (probe.verdict === 'new' || probe.verdict === 'ok')
       return writableSession(file, probe, lock, migrations, opts)
-    return recoverySession(file, probe, lock, now())
+    return recoverySession(file, probe, lock, now(), key)
   } catch (e) {
     if (!opts.lock) lock.release()
     throw startError(e, file)
@@ -316,13 +341,19 @@ function startError(e: unknown, file: string): unknown {
   return t
 }
 
-function recoverySession(file: string, probe: ProbeResult, lock: LogLock, at: Date): LogSession {
+function recoverySession(
+  file: string,
+  probe: ProbeResult,
+  lock: LogLock,
+  at: Date,
+  key: LogKey | null,
+): LogSession {
   const since = at.toISOString()
   let db: ReadableDb | null = null
   let mode: LogMode = 'unavailable'
   if (probe.verdict === 'read-only' && probe.copy) {
     try {
-      db = new Database(probe.copy, { readonly: true, fileMustExist: true })
+      db = openDb(probe.copy, isPlainSqlite(probe.copy) ? null : key, { readonly: true, fileMustExist: true })
       setAuditKey(db, probe.key)
       setReadOnly(db, readOnlyReason(probe.problems, since))
       mode = 'read-only'
@@ -353,7 +384,7 @@ function writableSession(
   opts: SessionOptions,
 ): LogSession {
   const now = (): Date => opts.actor.now()
-  const db = openChecked(file, migrations, opts.busyTimeoutMs ?? 5000, probe.key ?? null)
+  const db = openChecked(file, migrations, opts.busyTimeoutMs ?? 5000, opts.key ?? null, probe.key ?? null)
   let status: LogStatus = {
     mode: 'writable',
     problems: [],
@@ -460,7 +491,7 @@ function writableSession(
 function closeWithoutCheckpoint(db: DB, file: string): void {
   let guard: DB | null = null
   try {
-    guard = new Database(file, { readonly: true, fileMustExist: true })
+    guard = openDb(file, cipherKeyOf(db), { readonly: true, fileMustExist: true })
     guard.prepare('SELECT 1').get()
   } catch {
     guard = null

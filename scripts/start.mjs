@@ -25,7 +25,9 @@ function build() {
 
 function startWeb() {
   if (!ensureNodeBuild()) {
-    console.error('better-sqlite3 could not be built for Node; run `npm rebuild better-sqlite3`.')
+    console.error(
+      'better-sqlite3-multiple-ciphers could not be built for Node; run `npm rebuild better-sqlite3-multiple-ciphers`.',
+    )
     process.exit(1)
   }
   const child = spawn(process.execPath, [path.join(root, 'out', 'main', 'webhost.js'), ...passOn], {
@@ -39,7 +41,9 @@ function startWeb() {
 
 function startElectron() {
   if (!ensureElectronBuild()) {
-    console.error('better-sqlite3 could not be rebuilt for Electron; starting the browser version instead.')
+    console.error(
+      'better-sqlite3-multiple-ciphers could not be rebuilt for Electron; starting the browser version instead.',
+    )
     return startWeb()
   }
   const child = spawn(npx, ['electron', '.', ...passOn], { cwd: root, stdio: 'inherit' })

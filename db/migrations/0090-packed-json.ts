@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
 import { packWith, RECOMMENDATION_INLINE, type PartStore } from '../packed'
 import type { ReadableDb } from '../tx'
 import type { Migration } from './types'

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
 
 export interface Migration {
   /** Increasing (mostly in steps of 10; 65 was fitted in after 60 had shipped); stored in `PRAGMA user_version` once applied. */

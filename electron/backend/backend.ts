@@ -1,6 +1,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import { auditKeyOf, type Actor } from '../../db/audit'
+import type { LogKey } from '../../db/cipher'
 import { dailyBackup, listBackups, removePartialBackups } from '../../db/backup'
 import { DbError } from '../../db/errors'
 import { ensurePrivateDir, readKey } from '../../db/integrity-files'
@@ -10,7 +11,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
 import { openLogSession, type LogSession } from '../../db/open'
 import { translateFsError, type ReadableDb } from '../../db/tx'
 import { CALLS } from '../contract/calls'
-import type { Handlers, LogStatusView } from '../contract/contract'
+import type { Handlers, LogStatusView, VaultStatusView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
 import { createHandlers, localToday } from './handlers'
 import { Jobs } from './jobs'
@@ -66,7 +67,15 @@ export function openBackend(opts: {
   log?: AppLog
   /** Run the full check after open (default true; the daily backup waits for it). */
   backgroundCheck?: boolean
+  /**
+   * The log's encryption key, unlocked (electron/backend/vault.ts). The app always opens through
+   * the vault; null or absent opens a plain log (tests).
+   */
+  key?: LogKey | null
+  /** The lock's state, answered by `vault.status` once open (electron/backend/vault.ts). */
+  vaultStatus?: () => VaultStatusView
 }): Backend {
+  const key = opts.key ?? null
   const log = opts.log ?? openLog(logFileFor(opts.dataFile))
   const user = opts.user ?? safeUserName()
   const now = opts.now ?? (() => new Date())
@@ -94,6 +103,9 @@ export function openBackend(opts: {
       transport: opts.transport,
       actor,
       lock,
+      key,
+      backupDir,
+      onEncrypted: () => log.info(`encrypted the plain log ${opts.dataFile} and its plain backups in place`),
       ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
       ...(opts.backgroundCheck !== undefined ? { backgroundCheck: opts.backgroundCheck } : {}),
       onProblem: (p) => log.error(`the follow-up log is now read-only: ${p.code} ${p.message}`),
@@ -148,6 +160,7 @@ export function openBackend(opts: {
       backupDir,
       backupError: () => backupError,
       logStatus: status,
+      ...(opts.vaultStatus ? { vaultStatus: opts.vaultStatus } : {}),
     })
 
   /** No connection: every data call answers LOG_UNAVAILABLE with what was found. */
@@ -180,19 +193,19 @@ export function openBackend(opts: {
   }
 
   const restore = (file: string): LogStatusView => {
-    const known = listBackups(backupDir, opts.dataFile).find((b) => b.file === file)
+    const known = listBackups(backupDir, opts.dataFile, key).find((b) => b.file === file)
     if (!known)
       throw new ApiFailure({
         code: 'NOT_FOUND',
         message: 'That backup is not in the list; choose one again.',
       })
-    const key = session.db ? auditKeyOf(session.db) : null
+    const auditKey = session.db ? auditKeyOf(session.db) : null
     const keyRead = readKey(opts.dataFile)
-    const useKey = key ?? (keyRead.kind === 'present' ? keyRead.key : null)
+    const useKey = auditKey ?? (keyRead.kind === 'present' ? keyRead.key : null)
     session.close()
     let done: RestoreDone
     try {
-      done = restoreFiles(opts.dataFile, file, useKey, MIGRATIONS, now())
+      done = restoreFiles(opts.dataFile, file, useKey, MIGRATIONS, now(), key)
     } catch (e) {
       // Nothing was moved when the backup failed its check: reopen the log as it was.
       open()
@@ -218,7 +231,7 @@ export function openBackend(opts: {
   for (const name of CALLS) {
     handlers[name] = (req: never) => {
       if (name === 'log.status') return status()
-      if (name === 'log.backups') return listBackups(backupDir, opts.dataFile)
+      if (name === 'log.backups') return listBackups(backupDir, opts.dataFile, key)
       if (name === 'log.restore') return restore((req as { file: string }).file)
       if (name === 'app.backup' && session.status().mode !== 'writable')
         throw new ApiFailure({

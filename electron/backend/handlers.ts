@@ -2,6 +2,7 @@ import type { Actor } from '../../db/audit'
 import { manualBackup } from '../../db/backup'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
+import { MIN_PASSPHRASE } from '../../db/keystore'
 import { getNote, listBiomarkers } from '../../db/queries/biomarkers'
 import { listItems } from '../../db/queries/followups'
 import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
@@ -21,6 +22,7 @@ import {
   type Handlers,
   type LogStatusView,
   type StoredRecommendation,
+  type VaultStatusView,
 } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
 import { adherenceReport, patientAdherence } from './services/adherence'
@@ -96,9 +98,15 @@ export interface HandlerContext {
   readonly backupError: () => string | null
   /** The log's mode and what its checks found. */
   readonly logStatus: () => LogStatusView
+  /** The lock's state once the log is open (default: a plain log without encryption, tests). */
+  readonly vaultStatus?: () => VaultStatusView
   /** Long jobs and files on their way in (a fresh set when not given). */
   readonly jobs?: Jobs
   readonly uploads?: Uploads
+}
+
+function alreadyOpen(): never {
+  throw new ApiFailure({ code: 'CONFLICT', message: 'The log is already open.' })
 }
 
 /** Today's calendar date where the reader sits (local time), as YYYY-MM-DD. */
@@ -155,6 +163,12 @@ function publicError(e: unknown): unknown {
     case 'LOG_UNAVAILABLE':
     case 'LOG_LOCKED':
     case 'STALE':
+    case 'KEY_WRONG':
+    case 'KEY_FILE_MISSING':
+    case 'KEY_FILE_DAMAGED':
+    case 'KEYCHAIN_UNAVAILABLE':
+    case 'NOT_UNLOCKED':
+    case 'PASSPHRASE_WEAK':
       return new ApiFailure({ code: e.code, message: e.message })
     default:
       return e
@@ -189,6 +203,18 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handlers {
   const { db, actor } = ctx
   const today = (): string => localToday(actor.now())
+  const vaultStatus = (): VaultStatusView =>
+    ctx.vaultStatus?.() ?? {
+      state: 'plain',
+      transport: ctx.transport,
+      plainLogFound: false,
+      ways: [],
+      recoveryKeyPending: false,
+      problem: null,
+      keyFile: '',
+      dataFile: ctx.dataFile,
+      minPassphrase: MIN_PASSPHRASE,
+    }
   const fu: FollowUpContext = {
     db,
     actor,
@@ -358,5 +384,18 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'log.restore': () => {
       throw new Error('log.restore is answered by the back end')
     },
+    // The lock is answered by electron/backend/vault.ts in front of these handlers; they are
+    // reached only once the log is open (unlocked, or a plain log in the tests).
+    'vault.status': () => vaultStatus(),
+    'vault.setUp': () => alreadyOpen(),
+    'vault.unlock': () => alreadyOpen(),
+    'vault.recover': () => alreadyOpen(),
+    'vault.recoveryKey': () => {
+      throw new ApiFailure({
+        code: 'NOT_FOUND',
+        message: 'The recovery key was shown at set-up and is not kept.',
+      })
+    },
+    'vault.recoveryKeySaved': () => vaultStatus(),
   }
 }

@@ -68,6 +68,12 @@ export const CALLS = [
   'log.status',
   'log.backups',
   'log.restore',
+  'vault.status',
+  'vault.setUp',
+  'vault.unlock',
+  'vault.recover',
+  'vault.recoveryKey',
+  'vault.recoveryKeySaved',
 ] as const
 
 export type CallName = (typeof CALLS)[number]

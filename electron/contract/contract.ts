@@ -93,6 +93,30 @@ export interface LogProblemView {
   since: string | null
 }
 
+/** The encrypted log's lock (docs/privacy.md): what the unlock screen shows. */
+export interface VaultStatusView {
+  /**
+   * set-up: no key yet (a new log, or a plain one to encrypt) — choose a passphrase;
+   * locked: the key file is there, type the passphrase (or the recovery key);
+   * key-file-missing / key-file-damaged: only the recovery key opens the log;
+   * unlocked: open; plain: a log without encryption (tests only).
+   */
+  state: 'set-up' | 'locked' | 'key-file-missing' | 'key-file-damaged' | 'unlocked' | 'plain'
+  /** Browser mode asks for a passphrase; the desktop opens through the keychain when it can. */
+  transport: 'electron' | 'web'
+  /** A plain log from before encryption is there and will be encrypted at set-up. */
+  plainLogFound: boolean
+  /** The ways the key file offers (a desktop key file may have no passphrase). */
+  ways: Array<'keychain' | 'passphrase'>
+  /** The recovery key of a new set-up is waiting to be shown and printed (once). */
+  recoveryKeyPending: boolean
+  /** What went wrong the last time, e.g. the keychain could not unwrap the key. */
+  problem: string | null
+  keyFile: string
+  dataFile: string
+  minPassphrase: number
+}
+
 /** The log's state: writable, read-only (recovery mode) or unavailable (only a restore is possible). */
 export interface LogStatusView {
   mode: 'writable' | 'read-only' | 'unavailable'
@@ -501,6 +525,12 @@ interface CallSpec<Req extends z.ZodType, Res> {
 }
 
 /** `spec<Result>()(requestSchema)`: the result type is named, the request type is inferred. */
+/** A passphrase as typed (its strength is judged by the back end, which names what is wrong). */
+const passphrase = z
+  .string()
+  .min(1, { error: 'Type the passphrase.' })
+  .max(1024, { error: 'Keep the passphrase under 1024 characters.' })
+
 const spec =
   <Res>() =>
   <Req extends z.ZodType>(request: Req): CallSpec<Req, Res> => ({ request })
@@ -870,6 +900,21 @@ export const contract = {
    * kept aside under new names, never overwritten.
    */
   'log.restore': spec<LogStatusView>()(z.strictObject({ file: safeText(4096, 'Choose a backup.') })),
+  /** Whether the log is unlocked; answered in every state. */
+  'vault.status': spec<VaultStatusView>()(z.strictObject({})),
+  /** First start (or a plain log to encrypt): makes the key; a passphrase in browser mode. */
+  'vault.setUp': spec<VaultStatusView>()(z.strictObject({ passphrase: passphrase.optional() })),
+  'vault.unlock': spec<VaultStatusView>()(z.strictObject({ passphrase })),
+  /** Opens the log with its recovery key and writes a new key file (a new passphrase in browser mode). */
+  'vault.recover': spec<VaultStatusView>()(
+    z.strictObject({
+      recoveryKey: z.string().max(200, { error: 'A recovery key is 14 groups of 4 characters.' }),
+      passphrase: passphrase.optional(),
+    }),
+  ),
+  /** The recovery key of a new set-up, while it has not been confirmed as saved. */
+  'vault.recoveryKey': spec<{ recoveryKey: string }>()(z.strictObject({})),
+  'vault.recoveryKeySaved': spec<VaultStatusView>()(z.strictObject({})),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }
 
 type Contract = typeof contract

@@ -32,6 +32,18 @@ export type ErrorCode =
   | 'BAD_FILE'
   /** A long job stopped on request; nothing was changed. */
   | 'CANCELLED'
+  /** The key, passphrase or recovery key does not open the log; nothing was changed. */
+  | 'KEY_WRONG'
+  /** The key file beside the encrypted log is missing. */
+  | 'KEY_FILE_MISSING'
+  /** The key file beside the log is damaged or not a pNET key file. */
+  | 'KEY_FILE_DAMAGED'
+  /** The operating system's keychain cannot protect the key on this computer. */
+  | 'KEYCHAIN_UNAVAILABLE'
+  /** The log is encrypted and not unlocked yet: only the unlock calls are answered. */
+  | 'NOT_UNLOCKED'
+  /** The passphrase is too short. */
+  | 'PASSPHRASE_WEAK'
   | 'INTERNAL'
 
 export interface ApiError {

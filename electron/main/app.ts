@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type * as Electron from 'electron'
-import { openBackend, resolveDataFile, type Backend } from '../backend/backend'
+import type { OsKeychain } from '../../db/keystore'
+import { resolveDataFile } from '../backend/backend'
+import { openVaultBackend, type VaultBackend } from '../backend/vault'
 import { describeError, logFileFor, openLog } from '../backend/log'
 import { DEV_CONTENT_SECURITY_POLICY } from '../serving/csp'
 import { resolveStatic } from '../serving/static-files'
@@ -44,6 +46,8 @@ export interface ElectronDeps {
   }
   shell: Pick<Electron.Shell, 'openExternal' | 'showItemInFolder'>
   dialog: Pick<Electron.Dialog, 'showErrorBox' | 'showSaveDialog'>
+  /** Electron's safeStorage: wraps the log's key with the OS keychain (absent: a passphrase is asked). */
+  safeStorage?: OsKeychain
 }
 
 export interface StartOptions {
@@ -72,7 +76,7 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
 
   const devServerUrl = opts.env['ELECTRON_RENDERER_URL']
   let mainWindow: Electron.BrowserWindow | null = null
-  let backend: Backend | null = null
+  let backend: VaultBackend | null = null
 
   e.app.on('second-instance', () => {
     if (!mainWindow) return
@@ -89,11 +93,20 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
     }),
   )
 
-  void e.app.whenReady().then(() => {
+  void e.app.whenReady().then(async () => {
     const dataFile = resolveDataFile(opts.argv, opts.env, e.app.getPath('userData'))
     const log = openLog(logFileFor(dataFile))
     try {
-      backend = openBackend({ dataFile, transport: 'electron', version: e.app.getVersion(), log })
+      // The log opens through its key (docs/privacy.md): the keychain's, or the unlock screen's.
+      backend = openVaultBackend({
+        dataFile,
+        transport: 'electron',
+        version: e.app.getVersion(),
+        log,
+        ...(e.safeStorage ? { keychain: e.safeStorage } : {}),
+      })
+      await backend.ready
+      if (backend.startFailure()) throw backend.startFailure()
     } catch (err) {
       log.error(`cannot open ${dataFile}: ${describeError(err)}`)
       e.dialog.showErrorBox(

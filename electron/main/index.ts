@@ -2,10 +2,10 @@
 // Everything it wires is in app.ts and takes Electron's objects as arguments, so it is tested
 // under plain Node with a stub.
 import path from 'node:path'
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron'
 import { startApp } from './app'
 
 startApp(
-  { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell },
+  { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell },
   { outDir: path.join(__dirname, '..'), argv: process.argv, env: process.env, platform: process.platform },
 )

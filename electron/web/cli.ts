@@ -3,7 +3,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openBackend, resolveDataFile } from '../backend/backend'
+import { resolveDataFile } from '../backend/backend'
+import { openVaultBackend } from '../backend/vault'
 import { describeError, logFileFor, openLog, type AppLog } from '../backend/log'
 import { startWebHost } from './host'
 
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     throw new Error(`--port must be 0..65535, got ${portArg}`)
   const dataFile = resolveDataFile(argv, process.env, defaultDataDir())
   log = openLog(logFileFor(dataFile))
-  const backend = openBackend({ dataFile, transport: 'web', version: readVersion(), log })
+  // Browser mode has no keychain: the page asks for the log's passphrase before anything else.
+  const backend = openVaultBackend({ dataFile, transport: 'web', version: readVersion(), log })
   const host = await startWebHost({
     handlers: backend.handlers,
     rendererRoot: path.join(__dirname, '..', 'renderer'),
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   console.log(`pNET Follow-up (browser mode) is serving the log at ${dataFile}`)
   console.log(`Failures are written to ${backend.log.file}`)
   console.log(`Open this address in Chromium or Chrome on this computer:\n\n  ${host.url}\n`)
+  console.log("The page asks for the log's passphrase (or, the first time, to choose one).")
   console.log('Press Ctrl+C to stop.')
   const stop = (): void => {
     void host.close().then(() => {

@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { createQueryClient, watchWindowFocus } from './data/client'
+import { UnlockGate } from './features/unlock/Unlock'
 import { installTransport } from './transport'
 import './styles.css'
 
@@ -12,7 +13,9 @@ const queryClient = createQueryClient()
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <UnlockGate>
+        <App />
+      </UnlockGate>
     </QueryClientProvider>
   </StrictMode>,
 )

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3'
 import { addPatient, appToday, monthsFrom, recordStudy, startEmpty } from './app'
-import { expect, test } from './host'
+import { expect, openLogFile, test } from './host'
 
 // The follow-up log end to end: the real renderer, the real handlers and engine, a real SQLite
 // file, through the loopback web host in Chromium.
@@ -65,7 +64,7 @@ test('add a patient, record a study, see the suggestion and due date, and find i
   await expect(page.getByTestId('worklist-row').filter({ hasText: 'Stable Sofia' })).toContainText(
     monthsFrom(studyDate, 6),
   )
-  const db = new Database(log.file, { readonly: true })
+  const db = openLogFile(log.file, { readonly: true })
   const actions = db.prepare('SELECT action FROM audit_log ORDER BY id').pluck().all()
   db.close()
   expect(actions).toEqual(

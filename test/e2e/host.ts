@@ -3,6 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type Database from 'better-sqlite3-multiple-ciphers'
+import { openDb } from '../../db/cipher'
+import { keyFromRecoveryKey } from '../../db/keystore'
 
 export interface RunningHost {
   url: string
@@ -10,11 +13,59 @@ export interface RunningHost {
   stop(): Promise<void>
 }
 
+/** The passphrase every e2e log is set up with (browser mode always asks for one). */
+export const E2E_PASSPHRASE = 'e2e passphrase, test only'
+
+/** Each log's key, read from the recovery key its set-up showed (so a test can read the file). */
+const logKeys = new Map<string, Buffer>()
+
+async function api(
+  url: string,
+  name: string,
+  body: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: unknown }> {
+  const u = new URL(url)
+  const res = await fetch(`${u.origin}/api/${name}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Pnet-Token': u.hash.slice('#token='.length) },
+    body: JSON.stringify(body),
+  })
+  return (await res.json()) as { ok: boolean; value?: unknown; error?: unknown }
+}
+
+/**
+ * Unlocks the host's log the way the unlock screen does (set-up with E2E_PASSPHRASE the first
+ * time, confirming the recovery key was saved; the passphrase after that), so the specs start at
+ * the app itself. test/e2e/unlock.spec.ts goes through the screen.
+ */
+async function unlockHost(url: string, dataFile: string): Promise<void> {
+  const status = (await api(url, 'vault.status', {})).value as { state: string }
+  if (status.state === 'set-up') {
+    const r = await api(url, 'vault.setUp', { passphrase: E2E_PASSPHRASE })
+    if (!r.ok) throw new Error(`e2e set-up failed: ${JSON.stringify(r.error)}`)
+    const k = await api(url, 'vault.recoveryKey', {})
+    logKeys.set(dataFile, keyFromRecoveryKey((k.value as { recoveryKey: string }).recoveryKey))
+    await api(url, 'vault.recoveryKeySaved', {})
+  } else if (status.state === 'locked') {
+    const r = await api(url, 'vault.unlock', { passphrase: E2E_PASSPHRASE })
+    if (!r.ok) throw new Error(`e2e unlock failed: ${JSON.stringify(r.error)}`)
+  }
+}
+
+/** Opens a log (or one of its backups: `logFile` names the log) with its key, for a spec to read. */
+export function openLogFile(file: string, options: Database.Options = {}, logFile = file): Database.Database {
+  return openDb(file, logKeys.get(logFile) ?? null, options)
+}
+
 /**
  * Starts the built web host (out/main/webhost.js, exactly what `npm run start:web` runs) on a
  * random port with the given log file, and waits for the address it prints.
  */
-export async function startHost(dataFile: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+export async function startHost(
+  dataFile: string,
+  env: NodeJS.ProcessEnv = {},
+  opts: { unlock?: boolean } = {},
+): Promise<RunningHost> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.resolve('out/main/webhost.js'), `--data=${dataFile}`, '--port=0'],
@@ -38,6 +89,7 @@ export async function startHost(dataFile: string, env: NodeJS.ProcessEnv = {}): 
     child.stderr!.on('data', onData)
     child.on('exit', (code) => reject(new Error(`web host exited (${code}):\n${output}`)))
   })
+  if (opts.unlock !== false) await unlockHost(url, dataFile)
   return {
     url,
     origin: new URL(url).origin,

@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
 import { startEmpty } from './app'
-import { expect, test } from './host'
+import { expect, openLogFile, test } from './host'
 
 function readLog<T>(file: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
+  const db = openLogFile(file, { readonly: true, fileMustExist: true })
   try {
     return fn(db)
   } finally {
@@ -129,7 +129,7 @@ test('the log is backed up when it is opened, and on request, as checked copies 
     .readdirSync(backups)
     .filter((f) => f.startsWith('pnet-followup-manual-') && f.endsWith('.sqlite'))
   expect(manual).toHaveLength(1)
-  const copy = new Database(path.join(backups, manual[0]!), { readonly: true })
+  const copy = openLogFile(path.join(backups, manual[0]!), { readonly: true }, log.file)
   expect(copy.pragma('quick_check', { simple: true })).toBe('ok')
   copy.close()
 })

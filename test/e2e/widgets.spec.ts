@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3'
 import { addPatient, startEmpty } from './app'
-import { expect, test } from './host'
+import { expect, openLogFile, test } from './host'
 
 // Keyboard and widgets: React Aria tabs and dialogs, the one typing rule of the shortcuts, the
 // patient page's skip link, and the demo banner as the back end reports it.
@@ -85,7 +84,7 @@ test('closing a half-filled form asks first; Esc cancels the question and change
   await dialog.getByRole('button', { name: 'Close without saving the record' }).click()
   await expect(page.getByRole('heading', { name: 'Edit Dialog Dora' })).toHaveCount(0)
   await expect(page.getByTestId('patient-name')).toContainText('Dialog Dora')
-  const db = new Database(log.file, { readonly: true })
+  const db = openLogFile(log.file, { readonly: true })
   expect(db.prepare('SELECT name FROM patient').pluck().all()).toEqual(['Dialog Dora'])
   db.close()
 })
@@ -140,7 +139,7 @@ test('the demo banner follows the back end: a real patient with MRN demo-77 is n
   await expect(rows).toHaveCount(1)
   await expect(rows).toContainText('Real Dana')
   await expect(rows.locator('.badge', { hasText: 'demo' })).toHaveCount(0)
-  const db = new Database(log.file, { readonly: true })
+  const db = openLogFile(log.file, { readonly: true })
   expect(db.prepare('SELECT mrn FROM patient').pluck().all()).toEqual(['demo-77'])
   expect(db.prepare('SELECT count(*) FROM demo_patients').pluck().get()).toBe(0)
   db.close()

@@ -108,6 +108,13 @@ export function makeElectronStub(
         return Promise.resolve({ canceled: chosen === null, filePath: chosen ?? '' })
       },
     },
+    // safeStorage, stubbed: a reversible wrap tagged with this "account" (docs/privacy.md).
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (text: string) => Buffer.concat([Buffer.from('stub:'), Buffer.from(text).reverse()]),
+      decryptString: (b: Buffer) => Buffer.from(b.subarray(5)).reverse().toString(),
+    },
   }
 
   return {

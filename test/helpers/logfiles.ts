@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type Database from 'better-sqlite3'
+import type Database from 'better-sqlite3-multiple-ciphers'
 import { openBackend, type Backend } from '../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf } from '../../electron/contract/contract'
 import { dispatch } from '../../electron/contract/dispatch'

@@ -66,7 +66,7 @@ describe('import directions (docs/architecture.md)', () => {
   })
 
   it.each([
-    ['engine/x.ts', "import Database from 'better-sqlite3'"],
+    ['engine/x.ts', "import Database from 'better-sqlite3-multiple-ciphers'"],
     ['engine/x.ts', "import fs from 'node:fs'"],
     ['engine/x.ts', "import { openDatabase } from '../db/open'"],
     ['engine/x.ts', "import React from 'react'"],

@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { applyPragmas, openDatabase, type DB } from '../../../db/open'
 import { createHandlers } from '../../../electron/backend/handlers'
 import type {

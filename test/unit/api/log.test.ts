@@ -223,7 +223,7 @@ describe('the routes into the log', () => {
     expect(read(logFile)).toContain(`cannot open ${dataFile}`)
   })
 
-  it('Electron: a log that is not a database opens for a restore, logged without its content', async () => {
+  it('Electron: a log that is not a database (nor an encrypted log with its key file) asks for the recovery key, logged without its content', async () => {
     const dataFile = path.join(dir, 'pnet-followup.sqlite')
     fs.writeFileSync(dataFile, 'this is not SQLite: Zyxname Markerpatient MRNMARKER4711')
     const stub = makeElectronStub({ userData: dir })
@@ -236,11 +236,20 @@ describe('the routes into the log', () => {
     })
     await stub.ready()
     const frame = { senderFrame: { url: 'app://pnet/index.html', parent: null } }
-    const info = (await stub.handlers.get(channelOf('app.info'))!(frame, {})) as { ok: true; value: AppInfo }
-    expect(info.value.log.mode).toBe('unavailable')
-    expect(info.value.log.problems[0]?.code).toBe('NOT_DATABASE')
+    // Without a key file a file that is not plain SQLite may be an encrypted log whose key file was
+    // lost: the unlock screen offers the recovery key, and nothing else is answered.
+    const vault = (await stub.handlers.get(channelOf('vault.status'))!(frame, {})) as {
+      ok: true
+      value: { state: string }
+    }
+    expect(vault.value.state).toBe('key-file-missing')
+    const info = (await stub.handlers.get(channelOf('app.info'))!(frame, {})) as {
+      ok: false
+      error: { code: string }
+    }
+    expect(info.error.code).toBe('NOT_UNLOCKED')
     const logFile = logFileFor(dataFile)
-    expect(read(logFile)).toContain('NOT_DATABASE')
+    expect(read(logFile)).toContain('is not a plain SQLite log and its key file')
     expect(read(logFile)).not.toContain('MRNMARKER4711')
     stub.emitApp('will-quit')
   })

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { readKey } from '../../../db/integrity-files'
@@ -29,7 +29,7 @@ function bundleWriter(dir: string): string {
       '--bundle',
       '--platform=node',
       '--format=cjs',
-      '--external:better-sqlite3',
+      '--external:better-sqlite3-multiple-ciphers',
       '--external:electron-log',
       `--outfile=${out}`,
       '--log-level=error',

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import Database from 'better-sqlite3'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { migration0010 } from '../../../db/migrations/0010-domain'
 import { ITEM_KINDS_V20 } from '../../../db/migrations/0020-item-kind'
