@@ -155,6 +155,9 @@ export const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh'
 export async function openByMrn(page: Page, mrn: string, name: string): Promise<void> {
   await page.getByRole('button', { name: 'pNET Follow-up' }).click()
   await page.getByLabel('Find a patient by name or MRN').fill(mrn)
+  // Wait for the search's own rows: a click on a row of the list before it would land on a row that
+  // is replaced under the pointer (seen on a loaded machine), and nothing opens.
+  await expect(page.getByTestId('worklist-row').filter({ hasNotText: mrn })).toHaveCount(0)
   await page.getByTestId('worklist-row').filter({ hasText: mrn }).getByRole('button', { name }).click()
   await expect(page.getByTestId('patient-name')).toContainText(name)
 }
