@@ -6,15 +6,20 @@ import { initials } from '../../../electron/backend/interop/calendar'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { ACR_PNET, addDays } from '../../../engine'
-import { patientInput, tempDir } from '../../helpers/db'
+import { localNoon, patientInput, tempDir } from '../../helpers/db'
 import { fhirProblems } from '../../helpers/fhirSchema'
 
 // The plan out of the app (docs/interop.md): calendar files and FHIR bundles, through the same
-// dispatch path the UI uses, on a real SQLite file with the clock at 2026-11-24 10:00 UTC.
+// dispatch path the UI uses, on a real SQLite file with the clock at 10:00 on 2026-11-24 where the
+// reader sits (the day in file names is the local one, in every time zone).
 
 let backend: Backend
 let cleanup: () => void
-const NOW = new Date('2026-11-24T10:00:00Z')
+const NOW = localNoon('2026-11-24', 10)
+/** DTSTAMP is UTC (RFC 5545 form). */
+const STAMP = NOW.toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/\.\d{3}/, '')
 
 beforeEach(() => {
   const t = tempDir()
@@ -126,7 +131,7 @@ describe('calendar export (RFC 5545)', () => {
     // DTEND of a date event is the day after the last day.
     expect(e!['DTEND;VALUE=DATE']).toBe(compact(addDays(item.due.to, 1)))
     expect(e!['UID']).toBe(`followup-item-${item.id}@pnet-followup`)
-    expect(e!['DTSTAMP']).toBe('20261124T100000Z')
+    expect(e!['DTSTAMP']).toBe(STAMP)
     expect(e!['SUMMARY']).toBe(
       `pNET follow-up: ${ACR_PNET.procedure[MRI].acrName} – E. A. L. (MRN MRN-77)`.replace(/[,;]/g, '\\$&'),
     )
