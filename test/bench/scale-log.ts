@@ -22,6 +22,7 @@ import { openBackend, type Backend } from '../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../electron/contract/contract'
 import { dispatch } from '../../electron/contract/dispatch'
 import type { PatientInput } from '../../db/types'
+import { FIRST_NAMES, LAST_NAMES, seededRandom } from './synthetic'
 
 /** Bump when the way the log is built changes: a cached log of another build is rebuilt. */
 const BUILD_VERSION = 1
@@ -30,43 +31,10 @@ const TODAY_NOON = new Date(2026, 10, 24, 12, 0, 0)
 // ---------------------------------------------------------------------------------------------
 // Deterministic inputs
 
-function rng(seed: number): () => number {
-  // mulberry32: deterministic, so every run builds the same log.
-  let s = seed | 0
-  return () => {
-    s = (s + 0x6d2b79f5) | 0
-    let t = Math.imul(s ^ (s >>> 15), 1 | s)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const FIRST = [
-  'Ada',
-  'Grace',
-  'Alan',
-  'Marie',
-  'Lise',
-  'Emmy',
-  'Niels',
-  'Rosalind',
-  'Carl',
-  'Hedy',
-  'Tu',
-  'Chien',
-]
-const LAST = [
-  'Lovelace',
-  'Hopper',
-  'Turing',
-  'Curie',
-  'Meitner',
-  'Noether',
-  'Bohr',
-  'Franklin',
-  'Gauss',
-  'Lamarr',
-]
+const rng = seededRandom
+const FIRST = FIRST_NAMES
+// The first ten surnames (the logs this bench caches were built with them).
+const LAST = LAST_NAMES.slice(0, 10)
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
 const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh' as const

@@ -12,6 +12,7 @@ import { worklistCounts, worklistPage, worklistTotal } from '../../db/queries/wo
 import { writeTx } from '../../db/tx'
 import { addDays } from '../../engine/dates'
 import type { VariantId } from '../../engine/types'
+import { FIRST_NAMES, LAST_NAMES, seededRandom } from './synthetic'
 
 const PATIENTS = Number(process.env['BENCH_PATIENTS'] ?? 100_000)
 const STUDIES_PER_PATIENT = 10
@@ -19,45 +20,11 @@ const RUNS = 41
 const TODAY = '2026-11-24'
 const DATES = { today: TODAY, in30Days: addDays(TODAY, 30), in90Days: addDays(TODAY, 90) }
 
-let seed = 42
-function rand(): number {
-  // mulberry32: deterministic, so every run builds the same log.
-  seed |= 0
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+const rand = seededRandom(42)
 const pickOne = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
 
-const FIRST = [
-  'Ada',
-  'Grace',
-  'Alan',
-  'Marie',
-  'Lise',
-  'Emmy',
-  'Niels',
-  'Rosalind',
-  'Carl',
-  'Hedy',
-  'Tu',
-  'Chien',
-]
-const LAST = [
-  'Lovelace',
-  'Hopper',
-  'Turing',
-  'Curie',
-  'Meitner',
-  'Noether',
-  'Bohr',
-  'Franklin',
-  'Gauss',
-  'Lamarr',
-  'Youyou',
-  'Wu',
-]
+const FIRST = FIRST_NAMES
+const LAST = LAST_NAMES
 const PROCS = [
   'mri-abdomen-pelvis-without-and-with-iv-contrast',
   'ct-abdomen-pelvis-with-iv-contrast',
