@@ -13,6 +13,7 @@ import {
   APP_ORIGIN,
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
+  devRendererUrl,
   hardenWebContents,
   isAllowedExternal,
   isAppUrl,
@@ -56,6 +57,11 @@ export interface StartOptions {
   argv: readonly string[]
   env: NodeJS.ProcessEnv
   platform: NodeJS.Platform
+  /**
+   * Electron's `app.isPackaged`. A packaged app ignores `ELECTRON_RENDERER_URL` and has no
+   * developer tools. Absent means packaged: a missing flag never turns development behaviour on.
+   */
+  packaged?: boolean
 }
 
 /**
@@ -74,7 +80,8 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ])
 
-  const devServerUrl = opts.env['ELECTRON_RENDERER_URL']
+  const packaged = opts.packaged ?? true
+  const devServerUrl = devRendererUrl(opts.env, packaged)
   let mainWindow: Electron.BrowserWindow | null = null
   let backend: VaultBackend | null = null
 
@@ -87,6 +94,7 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
   e.app.on('will-quit', () => backend?.close())
   e.app.on('web-contents-created', (_event, contents) =>
     hardenWebContents(contents, {
+      packaged,
       devServerUrl,
       openExternal: (url) => void e.shell.openExternal(url),
       externalAllowed: isAllowedExternal,
@@ -131,8 +139,9 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
 
     const rendererRoot = path.join(opts.outDir, 'renderer')
     e.protocol.handle(APP_SCHEME, async (request) => {
-      const url = new URL(request.url)
-      const hit = url.host === new URL(APP_ORIGIN).host ? resolveStatic(rendererRoot, url.pathname) : null
+      const url = URL.canParse(request.url) ? new URL(request.url) : null
+      const ours = url !== null && isAppUrl(url.href, undefined)
+      const hit = ours ? resolveStatic(rendererRoot, url.pathname) : null
       if (!hit) return new Response('Not found', { status: 404 })
       return new Response(new Uint8Array(await fs.readFile(hit.file)), {
         headers: { 'Content-Type': hit.type, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
@@ -153,14 +162,21 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
     e.app.setAboutPanelOptions({ applicationName: appName, applicationVersion: e.app.getVersion() })
     e.Menu.setApplicationMenu(
       e.Menu.buildFromTemplate(
-        buildMenuTemplate(opts.platform, appName, {
-          openDataFolder: () => e.shell.showItemInFolder(dataFile),
-          showAbout: () => e.app.showAboutPanel(),
-        }),
+        buildMenuTemplate(
+          opts.platform,
+          appName,
+          {
+            openDataFolder: () => e.shell.showItemInFolder(dataFile),
+            showAbout: () => e.app.showAboutPanel(),
+          },
+          { packaged },
+        ),
       ),
     )
 
-    mainWindow = new e.BrowserWindow(mainWindowOptions(path.join(opts.outDir, 'preload', 'index.js')))
+    mainWindow = new e.BrowserWindow(
+      mainWindowOptions(path.join(opts.outDir, 'preload', 'index.js'), { packaged }),
+    )
     mainWindow.once('ready-to-show', () => mainWindow?.show())
     mainWindow.on('closed', () => {
       mainWindow = null

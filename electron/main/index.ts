@@ -7,5 +7,11 @@ import { startApp } from './app'
 
 startApp(
   { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell },
-  { outDir: path.join(__dirname, '..'), argv: process.argv, env: process.env, platform: process.platform },
+  {
+    outDir: path.join(__dirname, '..'),
+    argv: process.argv,
+    env: process.env,
+    platform: process.platform,
+    packaged: app.isPackaged,
+  },
 )

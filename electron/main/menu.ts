@@ -5,11 +5,15 @@ export interface MenuActions {
   showAbout: () => void
 }
 
-/** The application menu: standard edit/view/window roles plus our own few commands. */
+/**
+ * The application menu: standard edit/view/window roles plus our own few commands. *Toggle
+ * Developer Tools* is only in a development build; a packaged app has no way to open them.
+ */
 export function buildMenuTemplate(
   platform: NodeJS.Platform,
   appName: string,
   actions: MenuActions,
+  opts: { packaged: boolean },
 ): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin'
   const template: MenuItemConstructorOptions[] = []
@@ -52,7 +56,7 @@ export function buildMenuTemplate(
       label: 'View',
       submenu: [
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        ...(opts.packaged ? [] : [{ role: 'toggleDevTools' } as const]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -151,10 +151,15 @@ export function makeElectronStub(
 export function makeWebContentsStub() {
   const listeners = new Map<string, Listener>()
   let openHandler: ((d: { url: string }) => { action: string }) | null = null
-  return {
+  const stub = {
+    /** How often the app closed developer tools. */
+    closedDevTools: 0,
     contents: {
       on: (event: string, fn: Listener) => listeners.set(event, fn),
       setWindowOpenHandler: (fn: (d: { url: string }) => { action: string }) => (openHandler = fn),
+      closeDevTools: () => {
+        stub.closedDevTools++
+      },
     },
     /** Fires an event and says whether the app prevented it. */
     fire(event: string, ...args: unknown[]): boolean {
@@ -166,4 +171,5 @@ export function makeWebContentsStub() {
       return openHandler?.({ url })
     },
   }
+  return stub
 }

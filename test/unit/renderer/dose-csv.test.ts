@@ -49,7 +49,7 @@ function parseCsv(text: string): string[][] {
   return rows
 }
 
-const DANGEROUS_START = /^[=+\-@\t\r]/
+const DANGEROUS_START = /^[=+\-@\t\r\0]/
 
 describe('csvCell (RFC 4180 quoting)', () => {
   it('leaves plain text and numbers as they are', () => {
@@ -70,13 +70,14 @@ describe('csvCell (RFC 4180 quoting)', () => {
     expect(csvCell('a\rb')).toBe('"a\rb"')
   })
 
-  it('neutralises formula-leading cells (OWASP): =, +, -, @, tab, CR, also after spaces', () => {
+  it('neutralises formula-leading cells (OWASP): =, +, -, @, tab, CR, NUL, also after spaces', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"')
     expect(csvCell('+1+1')).toBe('"\'+1+1"')
     expect(csvCell('-2+3')).toBe('"\'-2+3"')
     expect(csvCell('@SUM(A1:A2)')).toBe('"\'@SUM(A1:A2)"')
     expect(csvCell('\t=1')).toBe('"\'\t=1"')
     expect(csvCell('\r=1')).toBe('"\'\r=1"')
+    expect(csvCell('\0=1')).toBe('"\'\0=1"')
     expect(csvCell('  =1+1')).toBe('"\'  =1+1"')
     // Not at the start: harmless, left alone.
     expect(csvCell('a=b')).toBe('a=b')
@@ -95,7 +96,7 @@ describe('csvCell (RFC 4180 quoting)', () => {
   it('property: every table reads back exactly, with dangerous cells shown as text', () => {
     const cell = fc.oneof(
       fc.string({
-        unit: fc.constantFrom('a', ' ', ',', '"', '\r', '\n', '\t', '=', '+', '-', '@', 'é', '·'),
+        unit: fc.constantFrom('a', ' ', ',', '"', '\r', '\n', '\t', '\0', '=', '+', '-', '@', 'é', '·'),
       }),
       fc.string(),
       fc.double({ noNaN: true, noDefaultInfinity: true, min: 0 }),
@@ -115,7 +116,7 @@ describe('csvCell (RFC 4180 quoting)', () => {
             r.forEach((got, j) => {
               const v = original[j]
               if (typeof v === 'string') {
-                if (/^[=+\-@\t\r]|^[ \u00a0]+[=+\-@]/.test(v)) expect(got).toBe(`'${v}`)
+                if (/^[=+\-@\t\r\0]|^[ \u00a0]+[=+\-@]/.test(v)) expect(got).toBe(`'${v}`)
                 else expect(got).toBe(v)
                 expect(got).not.toMatch(DANGEROUS_START)
               } else if (typeof v === 'number') expect(Number(got)).toBe(v === 0 ? 0 : v)

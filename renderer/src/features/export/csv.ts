@@ -4,14 +4,16 @@
 // enclosed in double quotes when it holds a quote, comma, CR or LF — papaparse also quotes one
 // with a leading or trailing space — and a quote inside is doubled). Spreadsheet formula injection
 // is neutralised as OWASP's CSV-injection page advises: a text cell that starts with =, +, -, @,
-// tab or carriage return (also after leading spaces) gets a leading single quote and is quoted
-// (papaparse's `escapeFormulae` with our pattern), so a spreadsheet shows it as text.
+// tab, carriage return or a NUL byte (some spreadsheet programs drop a leading NUL and then read
+// the rest as a formula), or with =, +, -, @ after leading spaces, gets a leading single quote and
+// is quoted (papaparse's `escapeFormulae` with our pattern), so a spreadsheet shows it as text.
+// Every CSV the app writes goes through `toCsv` (test/unit/renderer/csv-neutralise.test.ts checks).
 import Papa from 'papaparse'
 
 export type CsvCell = string | number | boolean | null | undefined
 
 /** Cells that a spreadsheet would read as a formula. */
-export const FORMULA_START = /^[=+\-@\t\r]|^[ \u00a0]+[=+\-@]/
+export const FORMULA_START = /^[=+\-@\t\r\0]|^[ \u00a0]+[=+\-@]/
 
 /** Booleans as yes/no, numbers that are not finite as empty: the values we write. */
 function plain(value: CsvCell): string | number | null {
