@@ -6,7 +6,7 @@ import path from 'node:path'
 import { resolveDataFile } from '../backend/backend'
 import { openVaultBackend } from '../backend/vault'
 import { describeError, logFileFor, openLog, type AppLog } from '../backend/log'
-import { startWebHost } from './host'
+import { startWebHost, webTokenProblem } from './host'
 
 /** Per-user data folder when neither --data nor PNET_DATA_FILE is given (as Electron's userData). */
 function defaultDataDir(): string {
@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   const port = portArg ? Number(portArg.slice('--port='.length)) : 0
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${portArg}`)
+  const chosenToken = process.env['PNET_WEB_TOKEN'] || undefined
+  // A weak chosen token stops the start before the log is touched.
+  const tokenProblem = chosenToken === undefined ? null : webTokenProblem(chosenToken)
+  if (tokenProblem) throw new Error(tokenProblem)
   const dataFile = resolveDataFile(argv, process.env, defaultDataDir())
   log = openLog(logFileFor(dataFile))
   // Browser mode has no keychain: the page asks for the log's passphrase before anything else.
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
     rendererRoot: path.join(__dirname, '..', 'renderer'),
     port,
     log: backend.log.error,
-    ...(process.env['PNET_WEB_TOKEN'] ? { token: process.env['PNET_WEB_TOKEN'] } : {}),
+    ...(chosenToken ? { token: chosenToken } : {}),
   })
   console.log(`pNET Follow-up (browser mode) is serving the log at ${dataFile}`)
   console.log(`Failures are written to ${backend.log.file}`)

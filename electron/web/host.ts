@@ -65,7 +65,7 @@ export function webTokenProblem(token: string): string | null {
   if (!TOKEN_ALPHABET.test(token)) return `PNET_WEB_TOKEN holds characters outside A-Z a-z 0-9 - _. ${hint}`
   const bitsPerChar = /^[0-9a-fA-F]+$/.test(token) ? 4 : 6
   if (token.length * bitsPerChar < TOKEN_BITS)
-    return `PNET_WEB_TOKEN is too short (${token.length} characters). ${hint}`
+    return `PNET_WEB_TOKEN is too short (${token.length} character${token.length === 1 ? '' : 's'}). ${hint}`
   if (new Set(token).size < 8) return `PNET_WEB_TOKEN repeats too few different characters. ${hint}`
   return null
 }
