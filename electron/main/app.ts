@@ -104,6 +104,13 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
   void e.app.whenReady().then(async () => {
     const dataFile = resolveDataFile(opts.argv, opts.env, e.app.getPath('userData'))
     const log = openLog(logFileFor(dataFile))
+    if (opts.env['ELECTRON_RENDERER_URL'] && !devServerUrl) {
+      log.warn(
+        packaged
+          ? 'ELECTRON_RENDERER_URL is ignored: a packaged app loads only its own pages.'
+          : 'ELECTRON_RENDERER_URL is ignored: a development renderer must be http(s) on this computer (localhost, 127.0.0.1 or [::1]).',
+      )
+    }
     try {
       // The log opens through its key (docs/privacy.md): the keychain's, or the unlock screen's.
       backend = openVaultBackend({

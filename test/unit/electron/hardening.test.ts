@@ -3,6 +3,7 @@ import path from 'node:path'
 import fc from 'fast-check'
 import type { MenuItemConstructorOptions } from 'electron'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { logFileFor } from '../../../electron/backend/log'
 import { startApp } from '../../../electron/main/app'
 import { buildMenuTemplate } from '../../../electron/main/menu'
 import {
@@ -67,6 +68,10 @@ async function started(opts: { packaged?: boolean; env?: NodeJS.ProcessEnv } = {
 }
 
 const EVIL = 'https://evil.example'
+const logText = () => {
+  const file = logFileFor(path.join(dir, 'pnet-followup.sqlite'))
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+}
 
 describe('ELECTRON_RENDERER_URL is a development-only switch', () => {
   it('a packaged app ignores it: its own pages, the strict CSP, and the other origin gets no answer', async () => {
@@ -76,6 +81,7 @@ describe('ELECTRON_RENDERER_URL is a development-only switch', () => {
     expect(await app.call(`${EVIL}/`)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(await app.call('app://pnet/index.html')).toMatchObject({ ok: true })
     expect(app.contents().fire('will-navigate', `${EVIL}/`)).toBe(true)
+    expect(logText()).toContain('ELECTRON_RENDERER_URL is ignored: a packaged app loads only its own pages.')
   })
 
   it('a packaged app ignores a loopback dev server too', async () => {
@@ -98,6 +104,7 @@ describe('ELECTRON_RENDERER_URL is a development-only switch', () => {
     const app = await started({ packaged: false, env: { ELECTRON_RENDERER_URL: 'http://localhost:5173/' } })
     expect(app.stub.windows[0]!.loaded).toEqual(['http://localhost:5173/'])
     expect(app.csp()).toEqual([DEV_CONTENT_SECURITY_POLICY])
+    expect(logText()).not.toContain('ELECTRON_RENDERER_URL')
     expect(await app.call('http://localhost:5173/index.html')).toMatchObject({ ok: true })
     expect(await app.call('app://pnet/index.html')).toMatchObject({ ok: true })
     for (const other of [
@@ -119,6 +126,9 @@ describe('ELECTRON_RENDERER_URL is a development-only switch', () => {
     expect(app.stub.windows[0]!.loaded).toEqual(['app://pnet/index.html'])
     expect(app.csp()).toEqual([CONTENT_SECURITY_POLICY])
     expect(await app.call(`${EVIL}/`)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(logText()).toContain(
+      'ELECTRON_RENDERER_URL is ignored: a development renderer must be http(s) on this computer',
+    )
   })
 
   it('devRendererUrl accepts only http(s) on localhost, 127.0.0.1 or [::1], without a user name', () => {
