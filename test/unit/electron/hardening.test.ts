@@ -9,6 +9,7 @@ import { buildMenuTemplate } from '../../../electron/main/menu'
 import {
   CONTENT_SECURITY_POLICY,
   devRendererUrl,
+  isAllowedExternal,
   isAppUrl,
   isDevToolsShortcut,
   mainWindowOptions,
@@ -275,6 +276,45 @@ describe('Electron checklist: window options', () => {
   })
 })
 
+describe('Electron checklist: Content-Security-Policy', () => {
+  const directives = (csp: string) =>
+    Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...v]) => [name, v]),
+    )
+
+  it('allows only our own origin: no remote source, no inline or eval script, no plugins, no framing', () => {
+    expect(directives(CONTENT_SECURITY_POLICY)).toEqual({
+      'default-src': ["'none'"],
+      'script-src': ["'self'"],
+      'style-src': ["'self'"],
+      'img-src': ["'self'", 'data:'],
+      'font-src': ["'self'"],
+      'connect-src': ["'self'"],
+      'base-uri': ["'none'"],
+      'form-action': ["'none'"],
+      'frame-ancestors': ["'none'"],
+      'object-src': ["'none'"],
+    })
+  })
+
+  it('the development CSP differs only by what hot reload needs, on loopback', () => {
+    const dev = directives(DEV_CONTENT_SECURITY_POLICY)
+    const prod = directives(CONTENT_SECURITY_POLICY)
+    expect(dev['script-src']).toEqual(["'self'", "'unsafe-inline'"])
+    expect(dev['style-src']).toEqual(["'self'", "'unsafe-inline'"])
+    expect(dev['connect-src']).toEqual(["'self'", 'ws://localhost:*', 'ws://127.0.0.1:*'])
+    expect({ ...dev, 'script-src': [], 'style-src': [], 'connect-src': [] }).toEqual({
+      ...prod,
+      'script-src': [],
+      'style-src': [],
+      'connect-src': [],
+    })
+  })
+})
+
 describe('Electron checklist: navigation, new windows, senders (trap lists in ./traps.ts)', () => {
   it('covers every trap class of the checklist', () => {
     const kinds = new Set(URL_TRAPS.map((t) => t.kind))
@@ -348,6 +388,27 @@ describe('Electron checklist: navigation, new windows, senders (trap lists in ./
         expect(isAppUrl(url, undefined), url).toBe(h === 'pnet' && u === undefined)
       }),
       { numRuns: 500 },
+    )
+  })
+
+  it('property: every new window is denied, and only a cited guideline source opens outside', async () => {
+    const app = await started({ packaged: true })
+    const wc = app.contents()
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom(...URL_TRAPS.map((t) => t.url))),
+        (url) => {
+          expect(wc.open(url)).toEqual({ action: 'deny' })
+        },
+      ),
+      { numRuns: 300 },
+    )
+    expect(app.stub.calls.filter((c) => c.startsWith('openExternal'))).toEqual([])
+    fc.assert(
+      fc.property(fc.oneof(fc.webUrl(), fc.string()), (url) => {
+        expect(isAllowedExternal(url)).toBe(false)
+      }),
+      { numRuns: 300 },
     )
   })
 
