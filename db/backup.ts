@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
-import { appendAudit, auditHead, auditKeyOf, keyedFrom, setAuditKey, type Actor, type AuditHead } from './audit'
+import {
+  appendAudit,
+  auditHead,
+  auditKeyOf,
+  keyedFrom,
+  setAuditKey,
+  type Actor,
+  type AuditHead,
+} from './audit'
 import { DbError } from './errors'
 import { fullCheck } from './integrity'
 import { createPrivateFile, ensurePrivateDir, writeFileAtomic } from './integrity-files'

@@ -426,7 +426,10 @@ function writableSession(
     const copy = MIGRATION_COPY.get(db)
     if (copy) {
       MIGRATION_COPY.delete(db)
-      recordBackup(db, opts.actor, 'before-migration', copy.made, { fromSchema: copy.from, toSchema: copy.to })
+      recordBackup(db, opts.actor, 'before-migration', copy.made, {
+        fromSchema: copy.from,
+        toSchema: copy.to,
+      })
     }
   } catch (e) {
     db.close()

@@ -16,42 +16,63 @@ import type { ReadableDb } from '../tx'
  * `backup.*`). An action neither names is `other`. Derived from the actions the services write
  * (electron/backend/services/*, db/open.ts, db/integrity-restore.ts).
  */
-const KIND_RULES: { readonly [K in AuditKind]: { exact?: readonly string[]; prefixes?: readonly string[] } } = {
-  created: {
-    exact: ['patient.create', 'study.record', 'treatment.create', 'followup.create', 'biomarker.add', 'demo.load'],
-  },
-  changed: {
-    exact: ['patient.update', 'study.update', 'treatment.update', 'followup.override', 'followup.retarget', 'note.set'],
-  },
-  removed: { exact: ['biomarker.remove', 'demo.remove'] },
-  result: { exact: ['study.result'] },
-  'followup-decision': {
-    exact: ['followup.done', 'followup.cancelled', 'followup.deferred', 'surveillance.leave', 'surveillance.reopen'],
-  },
-  'marked-in-error': { exact: ['patient.markError', 'study.markError', 'treatment.markError'] },
-  restored: { exact: ['patient.restore', 'study.restore', 'treatment.restore'] },
-  undone: { exact: ['undo.done'], prefixes: ['undo.'] },
-  recommendation: { exact: ['recommendation.create'] },
-  import: { exact: ['study.import', 'import.csv', 'import.pacs', 'import.dicom-files'] },
-  'guideline-pack': { prefixes: ['pack.'] },
-  settings: {
-    exact: [
-      'settings.update',
-      'pacs.create',
-      'pacs.update',
-      'pacs.remove',
-      'mapping.create',
-      'mapping.update',
-      'mapping.remove',
-    ],
-  },
-  read: { prefixes: ['read.'] },
-  export: { prefixes: ['export.'] },
-  backup: { prefixes: ['backup.'] },
-  // Bookkeeping of the log itself: the start of the keyed chain, a restore, an undo point kept.
-  log: { exact: ['audit.keyed', 'log.restore', 'undo.keep'] },
-  other: {},
-}
+const KIND_RULES: { readonly [K in AuditKind]: { exact?: readonly string[]; prefixes?: readonly string[] } } =
+  {
+    created: {
+      exact: [
+        'patient.create',
+        'study.record',
+        'treatment.create',
+        'followup.create',
+        'biomarker.add',
+        'demo.load',
+      ],
+    },
+    changed: {
+      exact: [
+        'patient.update',
+        'study.update',
+        'treatment.update',
+        'followup.override',
+        'followup.retarget',
+        'note.set',
+      ],
+    },
+    removed: { exact: ['biomarker.remove', 'demo.remove'] },
+    result: { exact: ['study.result'] },
+    'followup-decision': {
+      exact: [
+        'followup.done',
+        'followup.cancelled',
+        'followup.deferred',
+        'surveillance.leave',
+        'surveillance.reopen',
+      ],
+    },
+    'marked-in-error': { exact: ['patient.markError', 'study.markError', 'treatment.markError'] },
+    restored: { exact: ['patient.restore', 'study.restore', 'treatment.restore'] },
+    undone: { exact: ['undo.done'], prefixes: ['undo.'] },
+    recommendation: { exact: ['recommendation.create'] },
+    import: { exact: ['study.import', 'import.csv', 'import.pacs', 'import.dicom-files'] },
+    'guideline-pack': { prefixes: ['pack.'] },
+    settings: {
+      exact: [
+        'settings.update',
+        'pacs.create',
+        'pacs.update',
+        'pacs.remove',
+        'mapping.create',
+        'mapping.update',
+        'mapping.remove',
+      ],
+    },
+    read: { prefixes: ['read.'] },
+    export: { prefixes: ['export.'] },
+    backup: { prefixes: ['backup.'] },
+    // Bookkeeping of the log itself: the start of the keyed chain, a restore, an undo point kept.
+    log: { exact: ['audit.keyed', 'log.restore', 'undo.keep'] },
+    other: {},
+  }
 
 const EXACT = new Map<string, AuditKind>()
 const PREFIXES: [string, AuditKind][] = []
@@ -157,7 +178,8 @@ function where(f: AuditFilter): { sql: string; params: Record<string, unknown> }
     params.toAt = f.toAt
   }
   const kinds = [...new Set(f.kinds ?? [])].sort()
-  if (kinds.length > 0 && kinds.length < AUDIT_KINDS.length) conds.push(`(${kinds.map(kindSql).join(' OR ')})`)
+  if (kinds.length > 0 && kinds.length < AUDIT_KINDS.length)
+    conds.push(`(${kinds.map(kindSql).join(' OR ')})`)
   return { sql: conds.length ? conds.join(' AND ') : '1', params }
 }
 
@@ -170,7 +192,8 @@ function toEntry(r: RawEntry): AuditListEntry {
     kind: auditKindOf(r.action),
     entity: r.entity,
     entityId: r.entity_id,
-    patient: r.patient_id !== null && r.name !== null ? { id: r.patient_id, name: r.name, mrn: r.mrn! } : null,
+    patient:
+      r.patient_id !== null && r.name !== null ? { id: r.patient_id, name: r.name, mrn: r.mrn! } : null,
     before: readAuditJson(r.before_json),
     after: readAuditJson(r.after_json),
   }
@@ -194,19 +217,24 @@ export function auditPage(
               WHERE ${w.sql} AND id < @beforeId ORDER BY id DESC LIMIT @limit) a
        LEFT JOIN patient p ON p.id = a.patient_id
       ORDER BY a.id DESC`,
-  ).all({ ...w.params, beforeId: page.beforeId ?? Number.MAX_SAFE_INTEGER, limit: page.limit + 1 }) as RawEntry[]
+  ).all({
+    ...w.params,
+    beforeId: page.beforeId ?? Number.MAX_SAFE_INTEGER,
+    limit: page.limit + 1,
+  }) as RawEntry[]
   const more = rows.length > page.limit
   const entries = rows.slice(0, page.limit).map(toEntry)
   return { entries, next: more ? entries[entries.length - 1]!.id : null }
 }
 
 /** How many entries the filter selects, counted up to `cap` (then `capped`: "more than cap"). */
-export function auditCount(db: ReadableDb, filter: AuditFilter, cap: number): { total: number; capped: boolean } {
+export function auditCount(
+  db: ReadableDb,
+  filter: AuditFilter,
+  cap: number,
+): { total: number; capped: boolean } {
   const w = where(filter)
-  const n = cached(
-    db,
-    `SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE ${w.sql} LIMIT @cap)`,
-  )
+  const n = cached(db, `SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE ${w.sql} LIMIT @cap)`)
     .pluck()
     .get({ ...w.params, cap: cap + 1 }) as number
   return n > cap ? { total: cap, capped: true } : { total: n, capped: false }

@@ -371,17 +371,12 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'exports.calendar': (req) => {
       const file = calendarExport(exportsCtx, req)
       const { scope } = req
-      recordExport(
-        access,
-        'export.calendar',
-        scope.kind === 'patient' ? scope.patientId : null,
-        {
-          file: file.fileName,
-          scope: scope.kind === 'patient' ? { kind: 'patient' } : { ...scope, title: undefined },
-          identify: req.identify,
-          events: file.events,
-        },
-      )
+      recordExport(access, 'export.calendar', scope.kind === 'patient' ? scope.patientId : null, {
+        file: file.fileName,
+        scope: scope.kind === 'patient' ? { kind: 'patient' } : { ...scope, title: undefined },
+        identify: req.identify,
+        events: file.events,
+      })
       return file
     },
     'exports.fhir': (req) => {

@@ -523,7 +523,10 @@ const auditFilter = {
   /** Calendar days where the reader sits, both included. */
   from: isoDate.nullable().optional(),
   to: isoDate.nullable().optional(),
-  kinds: z.array(z.enum(AUDIT_KINDS, { error: 'Choose a kind of change from the list.' })).max(AUDIT_KINDS.length).optional(),
+  kinds: z
+    .array(z.enum(AUDIT_KINDS, { error: 'Choose a kind of change from the list.' }))
+    .max(AUDIT_KINDS.length)
+    .optional(),
 }
 
 /** The audit trail's filter, without paging (what an export covers). */

@@ -39,11 +39,7 @@ export type ReadAction = 'read.patient' | 'read.facts' | 'read.recommendation'
 
 /** What an export row says: which file, for which patient (or none: a list) and with which filter. */
 export type ExportAction =
-  | 'export.worklist-csv'
-  | 'export.calendar'
-  | 'export.fhir'
-  | 'export.audit-csv'
-  | `export.${NotedExport}`
+  'export.worklist-csv' | 'export.calendar' | 'export.fhir' | 'export.audit-csv' | `export.${NotedExport}`
 
 /** Whether the log can take an audit row now (not in recovery mode). */
 function writable(db: ReadableDb): boolean {
@@ -51,11 +47,20 @@ function writable(db: ReadableDb): boolean {
 }
 
 /** Records that this person read this patient's record (see above for what counts and how often). */
-export function recordRead(ctx: AccessContext, action: ReadAction, patientId: number, what: object = {}): void {
+export function recordRead(
+  ctx: AccessContext,
+  action: ReadAction,
+  patientId: number,
+  what: object = {},
+): void {
   if (!writable(ctx.db)) return
   const now = ctx.actor.now()
   const last = lastAccess(ctx.db, patientId, ctx.actor.user, action)
-  if (last && now.getTime() - Date.parse(last.at) < READ_WINDOW_MINUTES * 60_000 && Date.parse(last.at) <= now.getTime())
+  if (
+    last &&
+    now.getTime() - Date.parse(last.at) < READ_WINDOW_MINUTES * 60_000 &&
+    Date.parse(last.at) <= now.getTime()
+  )
     return
   writeTx(ctx.db, (tx) =>
     appendAudit(tx, ctx.actor, { action, entity: 'access', entityId: patientId, before: null, after: what }),
