@@ -1,4 +1,4 @@
-import { AUDIT_KINDS, type AuditKind } from '../../engine'
+import type { AuditKind } from '../../engine'
 import { readAuditJson } from '../audit'
 import { cached } from '../stmt'
 import type { ReadableDb } from '../tx'
@@ -74,9 +74,12 @@ const KIND_RULES: { readonly [K in AuditKind]: { exact?: readonly string[]; pref
     other: {},
   }
 
+// Every kind of AUDIT_KINDS (engine/codes.ts) has a rule: the mapped type above makes a missing one
+// a compile error.
+const KINDS = Object.keys(KIND_RULES) as AuditKind[]
 const EXACT = new Map<string, AuditKind>()
 const PREFIXES: [string, AuditKind][] = []
-for (const kind of AUDIT_KINDS) {
+for (const kind of KINDS) {
   for (const a of KIND_RULES[kind].exact ?? []) {
     if (EXACT.has(a)) throw new Error(`audit action ${a} is in two kinds`)
     EXACT.set(a, kind)
@@ -178,8 +181,7 @@ function where(f: AuditFilter): { sql: string; params: Record<string, unknown> }
     params.toAt = f.toAt
   }
   const kinds = [...new Set(f.kinds ?? [])].sort()
-  if (kinds.length > 0 && kinds.length < AUDIT_KINDS.length)
-    conds.push(`(${kinds.map(kindSql).join(' OR ')})`)
+  if (kinds.length > 0 && kinds.length < KINDS.length) conds.push(`(${kinds.map(kindSql).join(' OR ')})`)
   return { sql: conds.length ? conds.join(' AND ') : '1', params }
 }
 

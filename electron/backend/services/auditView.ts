@@ -1,4 +1,5 @@
-import { appendAudit, type Actor } from '../../../db/audit'
+import type { Actor } from '../../../db/audit'
+import { auditedAccess } from './audited'
 import {
   auditCount,
   auditPage,
@@ -62,9 +63,7 @@ export function recordRead(
     Date.parse(last.at) <= now.getTime()
   )
     return
-  writeTx(ctx.db, (tx) =>
-    appendAudit(tx, ctx.actor, { action, entity: 'access', entityId: patientId, before: null, after: what }),
-  )
+  writeTx(ctx.db, (tx) => auditedAccess(tx, ctx.actor, { action, patientId, what }))
 }
 
 /**
@@ -78,9 +77,7 @@ export function recordExport(
   what: object,
 ): void {
   if (!writable(ctx.db)) return
-  writeTx(ctx.db, (tx) =>
-    appendAudit(tx, ctx.actor, { action, entity: 'access', entityId: patientId, before: null, after: what }),
-  )
+  writeTx(ctx.db, (tx) => auditedAccess(tx, ctx.actor, { action, patientId, what }))
 }
 
 /** The filter as a request gives it: calendar dates where the reader sits, kinds of change. */

@@ -192,7 +192,6 @@ const code =
   (labels: Readonly<Record<string, string>>): Format =>
   (v) =>
     v === null || v === undefined ? NONE : (labels[String(v)] ?? String(v))
-const months: Format = (v) => (isRec(v) ? `${text(v.min)}–${text(v.max)} months` : NONE)
 const next: Format = (v) => {
   if (!isRec(v)) return NONE
   const parts = [
