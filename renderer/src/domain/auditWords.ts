@@ -163,7 +163,7 @@ const measured =
 const plainLabel = (label: string): string => label.replace(/ \([^)]+\)$/, '')
 const window: Format = (v) => (isRec(v) && v.from ? `${text(v.from)} – ${text(v.to)}` : NONE)
 const procedure: Format = (v) => (v ? procedureName(String(v)) : NONE)
-const result: Format = (v) => resultLabel((v as never) ?? null)
+const result: Format = (v) => capital(resultLabel((v as never) ?? null))
 const enteredInError: Format = (v) =>
   isRec(v) ? `entered in error: “${text(v.reason)}” (${text(v.by)}, ${text(v.at).slice(0, 10)})` : 'in use'
 const symptoms: Format = (v) =>
@@ -481,6 +481,8 @@ export function auditChanges(entity: string, before: unknown, after: unknown): A
     const was = b.get(p)
     const now = a.get(p)
     if (same(was, now)) continue
+    // An emptied (or first filled) list is said by its items, not also as the list.
+    if ((!b.has(p) || !a.has(p)) && paths.some((q) => q.startsWith(`${p}.`))) continue
     // A creation or removal lists what the record held, not the fields it left empty.
     if (
       (before === null && (now === null || now === undefined)) ||
