@@ -125,21 +125,26 @@ export function AuditFilters({
           The first day is after the last day.
         </p>
       )}
-      <CheckboxGroup
-        className="audit__kinds"
-        value={value.kinds}
-        onChange={(kinds) => onChange({ ...value, kinds: kinds as AuditKind[] })}
-      >
-        <Label>Kind of change (none ticked: every kind)</Label>
+      <fieldset className="audit__kinds">
+        <legend>Kind of change (none ticked: every kind)</legend>
         <div className="audit__kind-boxes">
           {AUDIT_KINDS.map((k) => (
-            <Checkbox key={k} value={k} className="audit__kind-box">
-              <span className="audit__box" aria-hidden="true" />
+            <label key={k} className="check audit__kind-box">
+              <input
+                type="checkbox"
+                checked={value.kinds.includes(k)}
+                onChange={(e) =>
+                  onChange({
+                    ...value,
+                    kinds: e.target.checked ? [...value.kinds, k] : value.kinds.filter((x) => x !== k),
+                  })
+                }
+              />
               {AUDIT_KIND_LABELS[k]}
-            </Checkbox>
+            </label>
           ))}
         </div>
-      </CheckboxGroup>
+      </fieldset>
     </div>
   )
 }
