@@ -1,13 +1,5 @@
 import { useId, useState } from 'react'
-import {
-  Button,
-  Checkbox,
-  CheckboxGroup,
-  Disclosure,
-  DisclosurePanel,
-  Heading,
-  Label,
-} from 'react-aria-components'
+import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components'
 import type { AuditExportFilter, AuditKind } from '../../../../electron/contract/contract'
 import { AUDIT_KINDS } from '../../../../engine'
 import { call } from '../../api'
