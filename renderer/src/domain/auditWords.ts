@@ -399,7 +399,23 @@ const ACCESS: Readonly<Record<string, FieldSpec>> = {
   recommendationId: { label: 'Recommendation', format: (v) => (v ? `#${String(v)}` : NONE) },
 }
 
+const LOG: Readonly<Record<string, FieldSpec>> = {
+  file: { label: 'File' },
+  bytes: {
+    label: 'Size',
+    format: (v) => (typeof v === 'number' ? `${(v / 1_048_576).toFixed(1)} MiB` : NONE),
+  },
+  sha256: { label: 'SHA-256' },
+  auditHead: { label: 'Last audit entry in the copy', format: (v) => (v ? `#${String(v)}` : NONE) },
+  fromSchema: { label: 'Schema before' },
+  toSchema: { label: 'Schema after' },
+  keyId: { label: 'Key id' },
+  from: { label: 'Restored from' },
+  setAside: { label: 'Files set aside', format: list, whole: true },
+}
+
 const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
+  log: LOG,
   patient: PATIENT,
   study: STUDY,
   treatment: TREATMENT,

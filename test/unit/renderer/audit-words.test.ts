@@ -157,7 +157,7 @@ describe('before and after in words', () => {
       { label: 'File', before: '—', after: expect.stringMatching(/\.fhir\.json$/) },
     ])
     expect(changesOf('backup.manual').map((c) => c.label)).toEqual(
-      expect.arrayContaining(['File', 'Bytes', 'Sha256', 'Audit head']),
+      expect.arrayContaining(['File', 'Size', 'SHA-256', 'Last audit entry in the copy']),
     )
   })
 
