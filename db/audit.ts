@@ -25,6 +25,11 @@ export type AuditEntity =
   | 'guideline_pack'
   /** An import as a whole (a CSV list, studies from a PACS): what came from where; no entity id. */
   | 'import'
+  /**
+   * A read or an export of patient data (`read.*`, `export.*`): `entity_id` is the patient's id, or
+   * NULL for a list (the worklist, the audit trail). Never a record: no integrity check compares it.
+   */
+  | 'access'
   | 'pacs_endpoint'
   | 'procedure_mapping'
 
@@ -303,6 +308,15 @@ interface RawAuditRow {
   hash: string
 }
 
+/**
+ * The value an audit row's `before_json` or `after_json` holds: the one reader of those columns
+ * (the audit list, `auditFor`, `lastAuditAbout`), so a change of how they are stored changes only
+ * this function. (The chain check hashes the stored texts as they are.)
+ */
+export function readAuditJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text)
+}
+
 function toAuditRow(r: RawAuditRow): AuditRow {
   return {
     id: r.id,
@@ -311,8 +325,8 @@ function toAuditRow(r: RawAuditRow): AuditRow {
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,
-    before: r.before_json === null ? null : JSON.parse(r.before_json),
-    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    before: readAuditJson(r.before_json),
+    after: readAuditJson(r.after_json),
     prevHash: r.prev_hash,
     hash: r.hash,
   }
@@ -425,7 +439,7 @@ export function lastAuditAbout(
     id: r.id,
     at: r.at,
     action: r.action,
-    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    after: readAuditJson(r.after_json),
   }
 }
 

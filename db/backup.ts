@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
-import { auditHead, auditKeyOf, keyedFrom, setAuditKey, type AuditHead } from './audit'
+import {
+  appendAudit,
+  auditHead,
+  auditKeyOf,
+  keyedFrom,
+  setAuditKey,
+  type Actor,
+  type AuditHead,
+} from './audit'
 import { DbError } from './errors'
 import { fullCheck } from './integrity'
 import { createPrivateFile, ensurePrivateDir, writeFileAtomic } from './integrity-files'
 import type { DB } from './open'
-import { translateSqliteError, type ReadableDb } from './tx'
+import { readOnlyReason, translateSqliteError, writeTx, type ReadableDb } from './tx'
 
 /** What a backup holds, written beside it as `<backup>.manifest.json` and compared at restore. */
 export interface BackupManifest {
@@ -211,6 +219,40 @@ export function dailyBackup(
   const made = backupTo(db, target, now)
   pruneBackups(dir, keep)
   return made
+}
+
+/** Which backup an audit row records: _Back up now_, the daily one, the copy before a migration. */
+export type BackupKind = 'manual' | 'daily' | 'before-migration'
+
+/**
+ * Records a backup in the audit trail (`backup.manual`, `backup.daily`, `backup.before-migration`):
+ * the file's name, size and checksum and the audit head it holds; no patient data. Written after the
+ * copy was checked, so the copy itself ends one row before it. A log in recovery mode takes no
+ * backup (and could not record one).
+ */
+export function recordBackup(
+  db: ReadableDb,
+  actor: Actor,
+  kind: BackupKind,
+  made: BackupMade,
+  more: Record<string, unknown> = {},
+): void {
+  if (readOnlyReason(db)) return
+  writeTx(db, (tx) =>
+    appendAudit(tx, actor, {
+      action: `backup.${kind}`,
+      entity: 'log',
+      entityId: null,
+      before: null,
+      after: {
+        file: path.basename(made.file),
+        bytes: made.bytes,
+        sha256: made.manifest.sha256,
+        auditHead: made.manifest.auditHead?.seq ?? null,
+        ...more,
+      },
+    }),
+  )
 }
 
 /** A manual backup (_Back up now_), pruned with the others. */

@@ -10,7 +10,7 @@ import {
   type Actor,
   type AuditHead,
 } from './audit'
-import { backupTo } from './backup'
+import { backupTo, recordBackup, type BackupMade } from './backup'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
 import { encryptPlainLog } from './encrypt-plain'
 import { DbError, type DbErrorCode } from './errors'
@@ -232,10 +232,14 @@ function migrate(db: DB, migrations: readonly Migration[], file: string): void {
   if (fk.length > 0) throw new DbError('DB_CORRUPT', `Migration left ${fk.length} broken references.`)
 }
 
+// The copy a migration took on this connection's open: recorded in the audit trail once the
+// session has its actor and keyed chain (`writableSession`).
+const MIGRATION_COPY = new WeakMap<DB, { made: BackupMade; from: number; to: number }>()
+
 function backupBeforeMigration(db: DB, file: string, from: number, to: number): void {
   const target = `${file}.before-v${to}-from-v${from}.sqlite`
   fs.rmSync(`${target}.partial`, { force: true })
-  if (!fs.existsSync(target)) backupTo(db, target)
+  if (!fs.existsSync(target)) MIGRATION_COPY.set(db, { made: backupTo(db, target), from, to })
 }
 
 // ---- The session: lock, probe, open writable or read-only, anchor, background check -------------
@@ -418,6 +422,14 @@ function writableSession(
     })
     if (kf === null) {
       writeTx(db, (tx) => startKeyedChain(tx, opts.actor))
+    }
+    const copy = MIGRATION_COPY.get(db)
+    if (copy) {
+      MIGRATION_COPY.delete(db)
+      recordBackup(db, opts.actor, 'before-migration', copy.made, {
+        fromSchema: copy.from,
+        toSchema: copy.to,
+      })
     }
   } catch (e) {
     db.close()

@@ -206,3 +206,37 @@ export const CSV_IMPORT_FIELDS = [
   'study.note',
 ] as const
 export type CsvImportField = (typeof CSV_IMPORT_FIELDS)[number]
+
+/**
+ * The kinds of change the audit trail can be filtered by (docs/data.md, "Reading the audit
+ * trail"). Each `audit_log.action` belongs to exactly one (db/queries/audit.ts `auditKindOf`);
+ * an action no rule names is `other`, so a new action is still listed and filterable.
+ */
+export const AUDIT_KINDS = [
+  'created',
+  'changed',
+  'removed',
+  'result',
+  'followup-decision',
+  'marked-in-error',
+  'restored',
+  'undone',
+  'recommendation',
+  'import',
+  'guideline-pack',
+  'settings',
+  'read',
+  'export',
+  'backup',
+  'log',
+  'other',
+] as const
+export type AuditKind = (typeof AUDIT_KINDS)[number]
+
+/**
+ * Exports the renderer makes itself (the dose ledger's CSV, the printed or saved follow-up sheet):
+ * the renderer tells the back end (`audit.noteExport`) so the audit trail records them like the
+ * exports the back end writes.
+ */
+export const NOTED_EXPORTS = ['dose-csv', 'sheet-print', 'sheet-pdf'] as const
+export type NotedExport = (typeof NOTED_EXPORTS)[number]

@@ -2,7 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { auditKeyOf, type Actor } from '../../db/audit'
 import type { LogKey } from '../../db/cipher'
-import { dailyBackup, listBackups, removePartialBackups } from '../../db/backup'
+import { dailyBackup, listBackups, recordBackup, removePartialBackups } from '../../db/backup'
 import { DbError } from '../../db/errors'
 import { ensurePrivateDir, readKey } from '../../db/integrity-files'
 import { recordRestore, restoreFiles, type RestoreDone } from '../../db/integrity-restore'
@@ -126,7 +126,8 @@ export function openBackend(opts: {
       // never fatal: the log itself is untouched by it.
       if (thisSession !== session || thisSession.status().mode !== 'writable' || !thisSession.db?.open) return
       try {
-        dailyBackup(thisSession.db, backupDir, localToday(now()), undefined, now())
+        const made = dailyBackup(thisSession.db, backupDir, localToday(now()), undefined, now())
+        if (made) recordBackup(thisSession.db, actor, 'daily', made)
         backupError = null
       } catch (e) {
         backupError = e instanceof Error ? e.message : String(e)

@@ -1,5 +1,6 @@
 import type { Actor } from '../../db/audit'
-import { manualBackup } from '../../db/backup'
+import { manualBackup, recordBackup } from '../../db/backup'
+import { auditActors } from '../../db/queries/audit'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
 import { MIN_PASSPHRASE } from '../../db/keystore'
@@ -14,7 +15,7 @@ import {
 } from '../../db/queries/recommendations'
 import { listStudies, listWithdrawnStudies } from '../../db/queries/studies'
 import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
-import type { ReadableDb } from '../../db/tx'
+import { readOnlyReason, type ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
 import {
@@ -26,6 +27,7 @@ import {
 } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
 import { adherenceReport, patientAdherence } from './services/adherence'
+import { auditExport, auditList, recordExport, recordRead } from './services/auditView'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
 import { doseViewFor, refreshDoseSummaries } from './services/dose'
@@ -228,6 +230,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     return { today: t, in30Days: addDays(t, 30), in90Days: addDays(t, 90) }
   }
   const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
+  const access = { db, actor }
   const importCtx: ImportContext = { ...fu, jobs, uploads }
 
   return {
@@ -244,10 +247,15 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     }),
     'app.backup': () => {
       const made = manualBackup(db, ctx.backupDir, actor.now())
+      recordBackup(db, actor, 'manual', made)
       return { file: made.file, bytes: made.bytes }
     },
     'patients.list': (req) => listPatients(db, req),
-    'patients.get': (req) => requirePatient(db, req.id),
+    'patients.get': (req) => {
+      const patient = requirePatient(db, req.id)
+      recordRead(access, 'read.facts', patient.id)
+      return patient
+    },
     'patients.create': (req) => {
       checkPatient(req, today())
       return createPatient(fu, req)
@@ -259,6 +267,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     },
     'patients.detail': (req) => {
       const patient = requirePatient(db, req.id)
+      recordRead(access, 'read.patient', patient.id)
       const studies = listStudies(db, req.id)
       const current = currentRecommendation(db, req.id) as StoredRecommendation | null
       const undo = lastUndoHead(db, req.id)
@@ -293,6 +302,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'recommendations.get': (req) => {
       const r = getRecommendation(db, req.id)
       if (!r) throw invalid(`No recommendation with id ${req.id}.`)
+      recordRead(access, 'read.recommendation', r.patientId, { recommendationId: r.id })
       return r as StoredRecommendation
     },
     'biomarkers.add': (req) => {
@@ -347,10 +357,41 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'packs.compare': (req) => comparePack(fu, req.id),
     'packs.adopt': (req) => adoptPack(fu, req.id),
     'packs.revert': () => revertPack(fu),
-    'worklist.export': ({ sort, descending, ...filter }) =>
-      worklistRows(exportsCtx, filter, sort, descending),
-    'exports.calendar': (req) => calendarExport(exportsCtx, req),
-    'exports.fhir': (req) => fhirExport(exportsCtx, req.patientId),
+    'worklist.export': ({ sort, descending, ...filter }) => {
+      const out = worklistRows(exportsCtx, filter, sort, descending)
+      recordExport(access, 'export.worklist-csv', null, {
+        filter,
+        sort,
+        descending,
+        rows: out.rows.length,
+        truncated: out.truncated,
+      })
+      return out
+    },
+    'exports.calendar': (req) => {
+      const file = calendarExport(exportsCtx, req)
+      const { scope } = req
+      recordExport(access, 'export.calendar', scope.kind === 'patient' ? scope.patientId : null, {
+        file: file.fileName,
+        scope: scope.kind === 'patient' ? { kind: 'patient' } : { ...scope, title: undefined },
+        identify: req.identify,
+        events: file.events,
+      })
+      return file
+    },
+    'exports.fhir': (req) => {
+      const file = fhirExport(exportsCtx, req.patientId)
+      recordExport(access, 'export.fhir', req.patientId, { file: file.fileName })
+      return file
+    },
+    'audit.list': (req) => auditList(db, req),
+    'audit.actors': () => auditActors(db),
+    'audit.export': (req) => auditExport(access, req),
+    'audit.noteExport': (req) => {
+      requirePatient(db, req.patientId)
+      recordExport(access, `export.${req.what}`, req.patientId, { file: req.fileName ?? null })
+      return { recorded: readOnlyReason(db) === null }
+    },
     'app.savePdf': () => {
       throw new ApiFailure({
         code: 'UNAVAILABLE',

@@ -37,6 +37,7 @@ import type {
   WorklistRow,
 } from '../../db/types'
 import type { LeftRowData } from '../../db/queries/surveillance'
+import type { AuditListEntry } from '../../db/queries/audit'
 import type { StaleCase } from '../../db/queries/packs'
 import type { GuidelinePackRecord } from '../../db/types'
 import type { GuidelineRef, PlanChange } from '../../engine'
@@ -48,6 +49,8 @@ import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
 import type { ApiError } from './result'
 import {
+  AUDIT_KINDS,
+  NOTED_EXPORTS,
   CSV_IMPORT_FIELDS,
   type CsvImportField,
   CALENDAR_IDENTITIES,
@@ -509,6 +512,35 @@ const pacsEndpoint = z
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'Basic authentication needs a user name.' })
   })
 
+export type { AuditListEntry }
+
+/** The audit trail's filter (one definition for its pages and its export). */
+const auditFilter = {
+  /** Only the entries about this patient (their record and everything that belongs to it). */
+  patientId: id.nullable().optional(),
+  /** Only this person's entries, as recorded. */
+  actor: safeText(200).nullable().optional(),
+  /** Calendar days where the reader sits, both included. */
+  from: isoDate.nullable().optional(),
+  to: isoDate.nullable().optional(),
+  kinds: z
+    .array(z.enum(AUDIT_KINDS, { error: 'Choose a kind of change from the list.' }))
+    .max(AUDIT_KINDS.length)
+    .optional(),
+}
+
+/** The audit trail's filter, without paging (what an export covers). */
+export type AuditExportFilter = z.output<z.ZodObject<typeof auditFilter>>
+
+export interface AuditListPage {
+  entries: AuditListEntry[]
+  /** The `beforeId` of the next page; null at the end. */
+  next: number | null
+  /** How many entries the filter selects, counted up to 10 000 (`totalCapped`: more). */
+  total: number
+  totalCapped: boolean
+}
+
 /** The worklist's tab and filter (one definition for its pages, counts and exports). */
 const worklistFilter = {
   bucket: z.enum(WORKLIST_BUCKETS),
@@ -818,6 +850,39 @@ export const contract = {
    */
   'app.savePdf': spec<{ file: string } | { cancelled: true }>()(
     z.strictObject({ fileName: trimmedText(200).min(1, { error: 'Give the file a name.' }) }),
+  ),
+  /**
+   * A page of the audit trail, newest first (ids below `beforeId`), overall or for one patient,
+   * filtered by person, days and kinds of change (docs/data.md, "Reading the audit trail").
+   */
+  'audit.list': spec<AuditListPage>()(
+    z
+      .strictObject({
+        ...auditFilter,
+        beforeId: id.nullable().optional(),
+        limit: z.number().int().min(1).max(200),
+      })
+      .refine((f) => !f.from || !f.to || f.from <= f.to, {
+        error: 'The first day is after the last day.',
+        path: ['from'],
+      }),
+  ),
+  /** Everyone who has an entry in the audit trail, as recorded (the filter by person). */
+  'audit.actors': spec<string[]>()(z.strictObject({})),
+  /** Every entry the filter selects (the renderer writes the CSV); the export is itself audited. */
+  'audit.export': spec<{ entries: AuditListEntry[]; truncated: boolean }>()(
+    z.strictObject(auditFilter).refine((f) => !f.from || !f.to || f.from <= f.to, {
+      error: 'The first day is after the last day.',
+      path: ['from'],
+    }),
+  ),
+  /** Records an export the renderer made itself (the dose CSV, the printed or saved sheet). */
+  'audit.noteExport': spec<{ recorded: boolean }>()(
+    z.strictObject({
+      what: z.enum(NOTED_EXPORTS, { error: 'Say which export was made.' }),
+      patientId: id,
+      fileName: trimmedText(200).nullable().optional(),
+    }),
   ),
   /** Starts sending a file to the back end (a CSV list, DICOM files); the pieces follow. */
   'uploads.begin': spec<{ uploadId: string }>()(

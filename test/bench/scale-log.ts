@@ -385,11 +385,39 @@ export async function perCallFigures(file: string, patients: number, runs = 101)
       await c.call('studies.setResult', { studyId: s.study.id, version: s.study.version, result: 'stable' })
       void p
     }
+    // The audit trail (issue 13): one patient's history, the whole trail, one kind over all of it.
+    const auditTimes = { patient: [] as number[], all: [] as number[], kind: [] as number[] }
+    for (const id of ids) {
+      let t0 = performance.now()
+      await c.call('audit.list', { patientId: id, limit: 50 })
+      auditTimes.patient.push(performance.now() - t0)
+      t0 = performance.now()
+      await c.call('audit.list', { limit: 50 })
+      auditTimes.all.push(performance.now() - t0)
+      t0 = performance.now()
+      await c.call('audit.list', { kinds: ['result'], limit: 50 })
+      auditTimes.kind.push(performance.now() - t0)
+    }
     const t = (n: string) => median(c.times.get(n) ?? [])
     row(
       'open patient (patients.detail)',
       ms(t('patients.detail')),
-      `raw SQL of its rows ${ms(median(rawTimes))}`,
+      `raw SQL of its rows ${ms(median(rawTimes))}; includes its read row (audit)`,
+    )
+    row(
+      '  a patient’s history (audit.list, 50)',
+      ms(median(auditTimes.patient)),
+      'goal < 50 ms, with the count',
+    )
+    row(
+      '  the whole audit trail (audit.list, 50)',
+      ms(median(auditTimes.all)),
+      'goal < 50 ms, count capped at 10 000',
+    )
+    row(
+      '  one kind over the trail (audit.list, 50)',
+      ms(median(auditTimes.kind)),
+      'goal < 50 ms, count capped at 10 000',
     )
     row('  its payload', kb(median(payloads)), 'median, 10-study patients')
     row('create patient (patients.create)', ms(t('patients.create')), '')

@@ -260,3 +260,30 @@ test('the settings screen, with an error, in both themes', async ({ page, log })
   await expect(page.getByText('Enter the MRN.').first()).toBeVisible()
   await scanBothThemes(page, 'new patient form with errors')
 })
+
+test('the audit trail screen and a patient’s history of changes, in both themes', async ({ page, log }) => {
+  test.setTimeout(120_000)
+  const host = await log.start()
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Load the demo log' }).click()
+  await expect(page.getByRole('grid', { name: 'Worklist' })).toBeVisible()
+  await page.getByRole('button', { name: 'Audit trail' }).click()
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible()
+  await expect(page.getByTestId('audit-entry').first()).toBeVisible()
+  await page.getByRole('checkbox', { name: 'Created', exact: true }).check()
+  await page
+    .getByTestId('audit-entry')
+    .first()
+    .getByRole('button', { name: 'Show the entry as stored' })
+    .click()
+  await scanBothThemes(page, 'audit trail')
+  const first = await api<{ items: { id: number; mrn: string; name: string }[] }>(page, 'patients.list', {
+    limit: 1,
+    offset: 0,
+  })
+  const p = first.items[0]!
+  await openByMrn(page, p.mrn, p.name)
+  await page.getByRole('button', { name: /History of changes/ }).click()
+  await expect(page.getByRole('list', { name: 'This patient’s history of changes' })).toBeVisible()
+  await scanBothThemes(page, 'patient history of changes')
+})

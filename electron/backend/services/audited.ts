@@ -296,3 +296,22 @@ export function auditedInterop(
 ): void {
   appendAudit(tx, actor, c)
 }
+
+/**
+ * Audits a read or an export of patient data (`read.*`, `export.*`; electron/backend/services/auditView.ts):
+ * entity `access`, the patient's id (null: a list), and what was read or exported (the call, the
+ * file's name, the filter, how many rows), never the patient data itself.
+ */
+export function auditedAccess(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: string; patientId: number | null; what: object },
+): void {
+  appendAudit(tx, actor, {
+    action: c.action,
+    entity: 'access',
+    entityId: c.patientId,
+    before: null,
+    after: c.what,
+  })
+}

@@ -5,6 +5,7 @@ import { isConnected } from '../api'
 import { queryKeys } from '../data/keys'
 import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../data/mutations'
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
+import { AuditPage } from '../features/audit/AuditPage'
 import { PacksPage } from '../features/packs/PacksPage'
 import { PatientPage } from '../features/patient/PatientPage'
 import { PatientForm } from '../features/patients/PatientForm'
@@ -24,6 +25,7 @@ type View =
   | { name: 'packs' }
   | { name: 'sheet'; id: number }
   | { name: 'import' }
+  | { name: 'audit' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -180,6 +182,16 @@ export function App() {
           </button>
           <button
             className="button button--quiet"
+            onClick={() => {
+              setNotice(null)
+              setView({ name: 'audit' })
+            }}
+            aria-current={view.name === 'audit' ? 'page' : undefined}
+          >
+            Audit trail
+          </button>
+          <button
+            className="button button--quiet"
             onClick={openSettings}
             aria-current={view.name === 'settings' ? 'page' : undefined}
           >
@@ -272,6 +284,7 @@ export function App() {
             onBack={() => setView({ name: 'patient', id: view.id, record: false })}
           />
         )}
+        {view.name === 'audit' && <AuditPage today={info.today} onBack={toWorklist} />}
         {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
         {view.name === 'settings' && (
           <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />

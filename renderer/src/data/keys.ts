@@ -1,4 +1,4 @@
-import type { WorklistQuery } from '../../../electron/contract/contract'
+import type { AuditExportFilter, WorklistQuery } from '../../../electron/contract/contract'
 
 /** What selects the rows of the worklist (the paging is added per page). */
 export type WorklistFilter = Omit<WorklistQuery, 'limit' | 'offset'>
@@ -26,9 +26,20 @@ export const queryKeys = {
     /** Adherence figures over a period of study dates (changed by every study and correction). */
     adherence: (range: { from: string; to: string }) => ['worklist', 'adherence', range] as const,
   },
+  /** The audit trail screen's pages for a filter (read afresh whenever the screen opens). */
+  audit: {
+    all: ['audit'] as const,
+    pages: (filter: AuditExportFilter) => ['audit', 'pages', filter] as const,
+    actors: ['audit', 'actors'] as const,
+  },
   patients: {
     all: ['patient'] as const,
     detail: (id: number) => ['patient', id, 'detail'] as const,
+    /**
+     * The patient's history of changes: under the detail's key, so every change that reloads the
+     * patient's page reloads their history too.
+     */
+    history: (id: number, filter: AuditExportFilter) => ['patient', id, 'detail', 'history', filter] as const,
     /** The patient's recommendations older than the page's (`recommendations.page`), from `beforeId` on. */
     olderRecommendations: (id: number, beforeId: number) =>
       ['patient', id, 'recommendations', beforeId] as const,

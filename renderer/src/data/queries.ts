@@ -1,5 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query'
-import type { WorklistRow } from '../../../electron/contract/contract'
+import type { AuditExportFilter, WorklistRow } from '../../../electron/contract/contract'
 import { fetchValue } from './fetch'
 import { queryKeys, type WorklistFilter, type WorklistSummaryFilter } from './keys'
 
@@ -128,4 +128,37 @@ export function useAdherence(range: { from: string; to: string }) {
 /** The guideline packs in the log, the one in use, and the open cases still on another pack. */
 export function usePacks() {
   return useQuery({ queryKey: queryKeys.packs, queryFn: () => fetchValue('packs.list', {}) })
+}
+
+/** Entries per `audit.list` call. */
+export const AUDIT_PAGE = 50
+
+/**
+ * The audit trail for a filter, newest first, page after page (`fetchNextPage` reads the next
+ * one, keyset-paged by id). Read afresh whenever it is shown: every call of the app may add to it.
+ */
+export function useAuditPages(filter: AuditExportFilter) {
+  return useInfiniteQuery({
+    queryKey:
+      filter.patientId != null
+        ? queryKeys.patients.history(filter.patientId, filter)
+        : queryKeys.audit.pages(filter),
+    queryFn: ({ pageParam }) =>
+      fetchValue('audit.list', { ...filter, beforeId: pageParam, limit: AUDIT_PAGE }),
+    initialPageParam: null as number | null,
+    getNextPageParam: (last) => last.next,
+    staleTime: 0,
+    refetchOnMount: 'always',
+    placeholderData: keepPreviousData,
+  })
+}
+
+/** Everyone with an entry in the audit trail (the filter by person). */
+export function useAuditActors() {
+  return useQuery({
+    queryKey: queryKeys.audit.actors,
+    queryFn: () => fetchValue('audit.actors', {}),
+    staleTime: 0,
+    refetchOnMount: 'always',
+  })
 }

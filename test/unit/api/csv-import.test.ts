@@ -16,7 +16,7 @@ let h: Handlers
 let cleanup: () => void
 let auditAtOpen = 0
 
-beforeEach(() => {
+beforeEach(async () => {
   const t = tempDir()
   cleanup = t.cleanup
   backend = openBackend({
@@ -27,7 +27,9 @@ beforeEach(() => {
     user: 'dr.test',
   })
   h = backend.handlers
-  // The rows the log writes of itself when it is opened (the keyed chain's marker).
+  // The rows the log writes of itself when it is opened (the keyed chain's marker, and the daily
+  // backup's row once the full check after open has passed).
+  await backend.checked
   auditAtOpen = count('SELECT count(*) FROM audit_log')
 })
 afterEach(() => {

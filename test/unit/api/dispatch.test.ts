@@ -32,7 +32,18 @@ function snapshot(): string {
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
     .pluck()
     .all() as string[]
-  return JSON.stringify(tables.map((t) => [t, backend.db.prepare(`SELECT * FROM "${t}"`).all()]))
+  // A read or an export that was accepted is recorded (audit rows with entity `access`, issue 13):
+  // that is the only row an arbitrary payload may add, and it changes no record.
+  return JSON.stringify(
+    tables.map((t) => [
+      t,
+      backend.db
+        .prepare(
+          t === 'audit_log' ? "SELECT * FROM audit_log WHERE entity <> 'access'" : `SELECT * FROM "${t}"`,
+        )
+        .all(),
+    ]),
+  )
 }
 
 const call = (name: unknown, payload: unknown) => dispatch(backend.handlers, name, payload, () => undefined)

@@ -19,9 +19,12 @@ import {
   sourceTitle,
   sourceUrl,
 } from './doseText'
+import { call } from '../../api'
 import { downloadText } from '../export/save'
 
 interface Props {
+  /** The patient whose ledger this is: the export is recorded in the audit trail (`audit.noteExport`). */
+  patientId?: number
   dose: DoseData
   /** The patient's stored studies, oldest first (the ledger's `index` points into this list). */
   studies: readonly StudyRecord[]
@@ -39,7 +42,7 @@ interface Props {
  * method, the dose avoided by MRI, what the plan adds, the conversion settings and a CSV export.
  * Nothing here feeds the recommendation: past dose never changes what the engine suggests.
  */
-export function DoseView({ dose, studies, mrn, name, today, onOpenSettings }: Props) {
+export function DoseView({ patientId, dose, studies, mrn, name, today, onOpenSettings }: Props) {
   const [withPatient, setWithPatient] = useState(false)
   const optionId = useId()
   const { ledger } = dose
@@ -69,12 +72,12 @@ export function DoseView({ dose, studies, mrn, name, today, onOpenSettings }: Pr
             type="button"
             className="button"
             disabled={ledger.studies.length === 0}
-            onClick={() =>
-              downloadText(
-                ledgerFileName(mrn, today),
-                ledgerCsv(dose, studies, withPatient ? { name, mrn } : null),
-              )
-            }
+            onClick={() => {
+              const fileName = ledgerFileName(mrn, today)
+              downloadText(fileName, ledgerCsv(dose, studies, withPatient ? { name, mrn } : null))
+              if (patientId !== undefined)
+                void call('audit.noteExport', { what: 'dose-csv', patientId, fileName })
+            }}
           >
             Export CSV
           </button>

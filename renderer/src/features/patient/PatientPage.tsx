@@ -14,6 +14,7 @@ import { toCaseStudies } from '../../domain/caseOf'
 import { assessRecist } from '../../../../engine'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
+import { PatientHistory } from '../audit/AuditPage'
 import { DoseView } from '../dose/DoseView'
 import { StudyForm, type StudyFormMode } from '../studies/StudyForm'
 import { TreatmentForm } from '../treatments/TreatmentForm'
@@ -287,6 +288,7 @@ export function PatientPage({
             today={today}
             onChanged={changed}
           />
+          <PatientHistory patient={patient} today={today} />
         </div>
         <div className="patient__side">
           <FollowUpPanel
@@ -304,6 +306,7 @@ export function PatientPage({
           <NotePanel key={patient.id} patientId={patient.id} note={detail.note} onChanged={changed} />
           <Facts detail={detail} />
           <DoseView
+            patientId={patient.id}
             dose={detail.dose}
             studies={detail.studies}
             mrn={patient.mrn}

@@ -42,12 +42,23 @@ export function FollowUpSheet({ patientId, today, transport, onBack }: Props) {
   const rec = detail.current
   const fileName = `pnet-followup-sheet_${patient.mrn.replace(/[^A-Za-z0-9.-]/g, '_')}_${today}.pdf`
 
+  // The print dialog does not say whether the page was printed: asking for it is recorded.
+  const print = () => {
+    void call('audit.noteExport', { what: 'sheet-print', patientId, fileName: null })
+    window.print()
+  }
   const savePdf = async () => {
     if (transport !== 'electron') {
-      window.print()
+      print()
       return
     }
     const r = await call('app.savePdf', { fileName })
+    if (r.ok && 'file' in r.value)
+      void call('audit.noteExport', {
+        what: 'sheet-pdf',
+        patientId,
+        fileName: r.value.file.split(/[\\/]/).pop() ?? null,
+      })
     setNote(r.ok ? ('file' in r.value ? `Saved ${r.value.file}.` : null) : r.error.message)
   }
 
@@ -57,7 +68,7 @@ export function FollowUpSheet({ patientId, today, transport, onBack }: Props) {
         <button className="button button--quiet" onClick={onBack}>
           ← Patient
         </button>
-        <button className="button" onClick={() => window.print()}>
+        <button className="button" onClick={print}>
           Print…
         </button>
         <button className="button button--primary" onClick={() => void savePdf()}>
