@@ -7,8 +7,8 @@ import { ApiFailure } from '../../contract/dispatch'
 import { CSV_FIELD_SPECS, headersOf, readCsv, suggestMapping, type CsvPlan } from '../interop/csvImport'
 import type { JobHandle, Jobs } from '../jobs'
 import type { Uploads } from '../uploads'
-import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
-import { createPatientInTx } from './patients'
+import type { FollowUpContext } from './followup'
+import { createPatientWithStudiesInTx } from './patients'
 
 // The CSV import (docs/interop.md) as two jobs: `preview` reads and checks every row and changes
 // nothing; `commit` checks again (the log may have changed since) and then stores every patient
@@ -106,15 +106,13 @@ export function commitCsv(
         let studies = 0
         for (let i = 0; i < total; i++) {
           const p = plan.patients[i]!
-          const record = createPatientInTx(tx, ctx.actor, p.input)
-          reevaluateInTx(ctx, tx, record.id, 'facts-changed')
-          const ordered = [...p.studies].sort((a, b) =>
-            a.input.date < b.input.date ? -1 : a.input.date > b.input.date ? 1 : a.row - b.row,
+          createPatientWithStudiesInTx(
+            ctx,
+            tx,
+            p.input,
+            p.studies.map((s) => s.input),
           )
-          for (const s of ordered) {
-            recordStudyInTx(ctx, tx, record.id, s.input)
-            studies++
-          }
+          studies += p.studies.length
           if (i % 50 === 49) {
             job.progress('importing', i + 1, total)
             await job.breathe()

@@ -17,7 +17,13 @@ import { listStudies } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
 import { insertUndo, snapshotPatient } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
-import type { FollowUpItem, IsoDate, RecommendationTrigger, StudyRecord } from '../../../db/types'
+import type {
+  FollowUpItem,
+  IsoDate,
+  PatientRecord,
+  RecommendationTrigger,
+  StudyRecord,
+} from '../../../db/types'
 import { evaluate } from '../../../engine'
 import { reconcile } from '../../../engine'
 import { stepFor } from '../../../engine'
@@ -90,8 +96,13 @@ interface Plan {
 }
 
 function evaluateNow(ctx: FollowUpContext, db: ReadableDb, patientId: number) {
-  const patient = requirePatient(db, patientId)
-  const studies = listStudies(db, patientId)
+  return evaluateCase(ctx, requirePatient(db, patientId), listStudies(db, patientId))
+}
+
+type Evaluated = ReturnType<typeof evaluateCase>
+
+/** The engine on a patient and their studies (oldest first) as stored. */
+function evaluateCase(ctx: FollowUpContext, patient: PatientRecord, studies: StudyRecord[]) {
   const input = toCase(patient, studies)
   const pack = ctx.pack()
   const e = evaluate(input, ctx.today(), pack, ctx.engineSettings())
@@ -109,9 +120,10 @@ export function storePlan(
   tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
+  evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
   const { actor } = ctx
-  const { input, e, pack, studies, last, wanted } = evaluateNow(ctx, tx, patientId)
+  const { input, e, pack, studies, last, wanted } = evaluated
   const at = actor.now().toISOString()
   const { id: recId, superseded } = insertRecommendation(tx, {
     patientId,
@@ -251,25 +263,7 @@ function applyDecision(
         })
       },
     }).after
-  const openStep = (s: Step): FollowUpItem =>
-    auditedInsert(tx, ctx.actor, {
-      entity: 'followup_item',
-      action: 'followup.create',
-      insert: () => {
-        const id = insertItem(tx, {
-          patientId,
-          recommendationId: plan.recommendationId,
-          kind: s.kind,
-          procedure: s.procedure,
-          due: s.due,
-          reason: s.reason,
-          at,
-        })
-        setItemSubject(tx, id, { studyId: s.studyId, deferralReason: s.deferralReason })
-        if (s.override) setOverride(tx, id, s.override, at)
-        return id
-      },
-    })
+  const openStep = (s: Step): FollowUpItem => insertStep(ctx, tx, patientId, plan.recommendationId, s)
   const requireOpen = (): FollowUpItem => {
     if (!open) throw new Error(`lifecycle: ${d.type} without an open item`)
     return open
@@ -314,6 +308,103 @@ function applyDecision(
       return { outcome, closedItem: closed, nextItem: null }
     }
   }
+}
+
+/** Opens a step as a new follow-up item (audited). */
+function insertStep(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  recommendationId: number | null,
+  s: Step,
+): FollowUpItem {
+  const at = ctx.actor.now().toISOString()
+  return auditedInsert(tx, ctx.actor, {
+    entity: 'followup_item',
+    action: 'followup.create',
+    insert: () => {
+      const id = insertItem(tx, {
+        patientId,
+        recommendationId,
+        kind: s.kind,
+        procedure: s.procedure,
+        due: s.due,
+        reason: s.reason,
+        at,
+      })
+      setItemSubject(tx, id, { studyId: s.studyId, deferralReason: s.deferralReason })
+      if (s.override) setOverride(tx, id, s.override, at)
+      return id
+    },
+  })
+}
+
+/**
+ * A new patient whose studies were all stored at once (a CSV import): the engine's plan and the
+ * open step are the ones the typed path ends with (the patient created, then each study recorded
+ * in turn, oldest first: the engine run and the step reconciled after each). The lifecycle is
+ * replayed in memory over the same sequence of plans (the step a study did not replace stays, as
+ * it would have), and only its end is written: one recommendation, the open step, the worklist
+ * summary. Returns false, having written nothing, when the replay meets a decision other than
+ * opening, keeping, retargeting or replacing the step (the caller then takes the typed path).
+ */
+export function settleNewPatientInTx(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patient: PatientRecord,
+  studies: StudyRecord[],
+): boolean {
+  let open: OpenStep | null = null
+  let evaluated: Evaluated | null = null
+  for (let k = 0; k <= studies.length; k++) {
+    evaluated = evaluateCase(ctx, patient, studies.slice(0, k))
+    const { e, wanted } = evaluated
+    const d = reconcile({
+      open,
+      wanted,
+      event:
+        k === 0 ? { type: 'facts-changed' } : { type: 'study-recorded', study: studyFact(studies[k - 1]!) },
+      left: false,
+      decidedSinceLatestStudy: [],
+      studies: evaluated.studies.map((s) => studyFact(s, e)),
+      asOf: ctx.today(),
+      settings: ctx.lifecycleSettings(),
+    })
+    switch (d.type) {
+      case 'open':
+      case 'close-and-open':
+        open = { ...d.open, id: -(k + 1) }
+        break
+      case 'retarget':
+        if (!open) return false
+        open = {
+          ...open,
+          kind: d.to.kind,
+          procedure: d.to.procedure,
+          due: d.to.due,
+          reason: d.to.reason,
+          studyId: d.to.studyId,
+        }
+        break
+      case 'keep':
+      case 'none':
+        break
+      default:
+        return false
+    }
+  }
+  const plan = storePlan(
+    ctx,
+    tx,
+    patient.id,
+    studies.length > 0 ? 'study-recorded' : 'facts-changed',
+    evaluated!,
+  )
+  if (open) {
+    const { id: _placeholder, ...step } = open
+    insertStep(ctx, tx, patient.id, plan.recommendationId, step)
+  }
+  return true
 }
 
 /** The audit action of a close: `followup.done`, `followup.cancelled`, `followup.deferred`. */
