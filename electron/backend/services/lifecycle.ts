@@ -122,10 +122,28 @@ export function storePlan(
   trigger: RecommendationTrigger,
   evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
+  const recId = storeRecommendation(ctx, tx, patientId, trigger, evaluated)
+  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
+  const { e, studies, wanted } = evaluated
+  return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
+}
+
+/** `storePlan` without reading the stored recommendation back; returns its id. */
+function storeRecommendation(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  trigger: RecommendationTrigger,
+  evaluated: Evaluated,
+): number {
   const { actor } = ctx
-  const { input, e, pack, studies, last, wanted } = evaluated
+  const { input, e, pack, last } = evaluated
   const at = actor.now().toISOString()
-  const { id: recId, superseded } = insertRecommendation(tx, {
+  const {
+    id: recId,
+    superseded,
+    digest,
+  } = insertRecommendation(tx, {
     patientId,
     createdAt: at,
     asOf: e.asOf,
@@ -148,6 +166,7 @@ export function storePlan(
     entityId: recId,
     before: superseded === null ? null : { supersededRecommendation: superseded },
     after: { patientId, trigger, pack: e.guideline, variant: e.variant, next: e.next, alerts: e.alerts },
+    storedDigest: digest,
   })
   writeSummary(tx, patientId, {
     variant: e.variant,
@@ -158,8 +177,7 @@ export function storePlan(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
-  return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
+  return recId
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */
@@ -345,15 +363,15 @@ function insertStep(
  * in turn, oldest first: the engine run and the step reconciled after each). The lifecycle is
  * replayed in memory over the same sequence of plans (the step a study did not replace stays, as
  * it would have), and only its end is written: one recommendation, the open step, the worklist
- * summary. Returns false, having written nothing, when the replay meets a decision other than
- * opening, keeping, retargeting or replacing the step (the caller then takes the typed path).
+ * summary. (A new patient's facts and studies only ever open, keep, retarget or replace the step:
+ * the lifecycle refuses or ends surveillance on commands only. Anything else stops the import.)
  */
 export function settleNewPatientInTx(
   ctx: FollowUpContext,
   tx: WritableDb,
   patient: PatientRecord,
   studies: StudyRecord[],
-): boolean {
+): void {
   let open: OpenStep | null = null
   let evaluated: Evaluated | null = null
   for (let k = 0; k <= studies.length; k++) {
@@ -376,7 +394,7 @@ export function settleNewPatientInTx(
         open = { ...d.open, id: -(k + 1) }
         break
       case 'retarget':
-        if (!open) return false
+        if (!open) throw new Error('lifecycle: retarget without an open step')
         open = {
           ...open,
           kind: d.to.kind,
@@ -390,21 +408,15 @@ export function settleNewPatientInTx(
       case 'none':
         break
       default:
-        return false
+        throw new Error(`lifecycle: a new patient's studies led to "${d.type}"`)
     }
   }
-  const plan = storePlan(
-    ctx,
-    tx,
-    patient.id,
-    studies.length > 0 ? 'study-recorded' : 'facts-changed',
-    evaluated!,
-  )
+  const trigger = studies.length > 0 ? 'study-recorded' : 'facts-changed'
+  const recId = storeRecommendation(ctx, tx, patient.id, trigger, evaluated!)
   if (open) {
     const { id: _placeholder, ...step } = open
-    insertStep(ctx, tx, patient.id, plan.recommendationId, step)
+    insertStep(ctx, tx, patient.id, recId, step)
   }
-  return true
 }
 
 /** The audit action of a close: `followup.done`, `followup.cancelled`, `followup.deferred`. */

@@ -4,7 +4,7 @@ import { writeTx, type WritableDb } from '../../../db/tx'
 import { insertStudy } from '../../../db/queries/studies'
 import type { PatientInput, PatientRecord, StudyInput, StudyRecord } from '../../../db/types'
 import { auditedChange, auditedInsert, requireSeen } from './audited'
-import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
+import { reevaluateInTx, type FollowUpContext } from './followup'
 import { keepUndo, settleNewPatientInTx } from './lifecycle'
 
 /** Creates a patient with its facts, audited, in the caller's write transaction. */
@@ -82,9 +82,8 @@ export function updatePatient(
  * patient created, then each study recorded in turn) are written once (`settleNewPatientInTx`):
  * the same current recommendation, open step and worklist summary
  * (test/unit/api/csv-import-bulk.test.ts), without the recommendations and steps that path writes
- * and supersedes on the way. When the replay cannot stand for the typed path, the typed path runs.
- * The caller has checked the studies' dates against the patient's facts (`studyDateProblems`, as
- * `recordStudy` does).
+ * and supersedes on the way. The caller has checked the studies' dates against the patient's facts
+ * (`studyDateProblems`, as `recordStudy` does).
  */
 export function createPatientWithStudiesInTx(
   ctx: FollowUpContext,
@@ -94,28 +93,15 @@ export function createPatientWithStudiesInTx(
 ): PatientRecord {
   // Oldest first; a stable sort keeps the file's order within a day (the typed path's order).
   const ordered = [...studies].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-  try {
-    // A savepoint: a replay that cannot stand for the typed path is undone before it runs.
-    return writeTx(tx, (sp) => {
-      const patient = createPatientInTx(sp, ctx.actor, input)
-      const at = ctx.actor.now().toISOString()
-      const stored: StudyRecord[] = ordered.map((s) =>
-        auditedInsert(sp, ctx.actor, {
-          entity: 'study',
-          action: 'study.record',
-          insert: () => insertStudy(sp, patient.id, s, at),
-        }),
-      )
-      if (!settleNewPatientInTx(ctx, sp, patient, stored)) throw new TypedPathNeeded()
-      return patient
-    })
-  } catch (e) {
-    if (!(e instanceof TypedPathNeeded)) throw e
-  }
   const patient = createPatientInTx(tx, ctx.actor, input)
-  reevaluateInTx(ctx, tx, patient.id, 'facts-changed')
-  for (const s of ordered) recordStudyInTx(ctx, tx, patient.id, s)
+  const at = ctx.actor.now().toISOString()
+  const stored: StudyRecord[] = ordered.map((s) =>
+    auditedInsert(tx, ctx.actor, {
+      entity: 'study',
+      action: 'study.record',
+      insert: () => insertStudy(tx, patient.id, s, at),
+    }),
+  )
+  settleNewPatientInTx(ctx, tx, patient, stored)
   return patient
 }
-
-class TypedPathNeeded extends Error {}
