@@ -38,8 +38,9 @@ function refOf(v: Json): string | null {
   return typeof r === 'string' && Object.keys(v).length === 1 ? r : null
 }
 
-function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 12)
+/** The SHA-256 of a part's text (base64url); its first 12 characters name the part. */
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url')
 }
 
 /**
@@ -55,11 +56,39 @@ function remember(hash: string, v: Json): void {
 }
 
 /** Where a part goes: stores the text under its hash unless the log has it. */
-export type PartStore = (hash: string, text: string) => void
+export type PartStore = (hash: string, text: string, digest: string) => void
+
+// The parts a long write transaction (a CSV import, db/tx.ts `longWriteTx`) has stored or found
+// so far, by name, with the whole SHA-256 of their text: a part the import meets again (the pack's
+// sources, the same study as every document holds it) is not looked up again. Only while that
+// transaction runs: it is dropped when it ends (committed or rolled back).
+const KNOWN = new WeakMap<ReadableDb, Map<string, string>>()
+// And the digests of the texts met in that transaction (a text seen again is not hashed again),
+// bounded: a plan of many patients meets many texts once.
+const DIGESTS = new WeakMap<ReadableDb, Map<string, string>>()
+const DIGESTS_MAX = 20_000
+
+/**
+ * Remembers the parts stored in the current write transaction until the returned function is
+ * called, which the caller does when the transaction ends (never across a rollback of part of it).
+ */
+export function rememberPartsInTx(db: WritableDb): () => void {
+  KNOWN.set(db, new Map())
+  DIGESTS.set(db, new Map())
+  return () => {
+    KNOWN.delete(db)
+    DIGESTS.delete(db)
+  }
+}
 
 /** Stores the part with this text unless the log has it (refuses a second text under one hash). */
 function storePart(db: WritableDb): PartStore {
-  return (hash, text) => {
+  const known = KNOWN.get(db)
+  return (hash, text, digest) => {
+    const seen = known?.get(hash)
+    if (seen === digest) return
+    if (seen !== undefined) throw new Error('json_part: two texts with one hash')
+    known?.set(hash, digest)
     const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as
       string | undefined
     if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
@@ -91,6 +120,7 @@ export function packWith(
 ): string | null {
   const value = JSON.parse(text) as Json
   if (JSON.stringify(value) !== text) return null
+  const digests = DIGESTS.get(db)
   const pack = (v: Json): Json => {
     if (typeof v !== 'object' || v === null) return v
     let node: Json
@@ -106,8 +136,16 @@ export function packWith(
   const part = (node: Json): Json => {
     const t = JSON.stringify(node)
     if (t.length < MIN_PART) return node
-    const hash = hashOf(t)
-    store(hash, t)
+    let digest = digests?.get(t)
+    if (digest === undefined) {
+      digest = digestOf(t)
+      if (digests) {
+        if (digests.size >= DIGESTS_MAX) digests.clear()
+        digests.set(t, digest)
+      }
+    }
+    const hash = digest.slice(0, 12)
+    store(hash, t, digest)
     remember(hash, node)
     return { [REF]: hash }
   }

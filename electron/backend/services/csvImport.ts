@@ -1,6 +1,8 @@
 import { auditedInterop } from './audited'
+import { auditHead } from '../../../db/audit'
 import { cached } from '../../../db/stmt'
-import { longWriteTx } from '../../../db/tx'
+import { rememberPartsInTx } from '../../../db/packed'
+import { longWriteTx, type WritableDb } from '../../../db/tx'
 import { CSV_IMPORT_FIELDS, type CsvImportField } from '../../../engine'
 import type { CsvImportResult, CsvPreview, JobStatus } from '../../contract/contract'
 import { ApiFailure } from '../../contract/dispatch'
@@ -26,6 +28,23 @@ function takenMrns(ctx: ImportContext): Set<string> {
   return new Set(cached(ctx.db, 'SELECT lower(mrn) FROM patient').pluck().all() as string[])
 }
 
+// The last check of each upload, kept for the import that follows its preview: when the file, the
+// mapping, the day and the log (its audit head: every change of a patient is audited) are what the
+// preview checked, the import uses that check instead of checking every row again. Only the newest
+// few are kept (a plan holds every row).
+interface Checked {
+  key: string
+  plan: CsvPlan
+}
+const CHECKED = new WeakMap<Uploads, Map<string, Checked>>()
+const KEEP_CHECKED = 2
+
+function checkedOf(uploads: Uploads): Map<string, Checked> {
+  let m = CHECKED.get(uploads)
+  if (!m) CHECKED.set(uploads, (m = new Map()))
+  return m
+}
+
 async function check(
   ctx: ImportContext,
   job: JobHandle,
@@ -35,8 +54,21 @@ async function check(
   job.progress('reading the file', 0, null)
   const text = ctx.uploads.text(uploadId)
   const suggested = suggestMapping(headersOf(text))
-  const taken = await job.db(() => takenMrns(ctx))
-  const plan = await readCsv(text, mapping ?? suggested, {
+  const chosen = mapping ?? suggested
+  const { taken, head } = await job.db(() => ({ taken: takenMrns(ctx), head: auditHead(ctx.db) }))
+  const key = JSON.stringify([
+    text.length,
+    Object.entries(chosen).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ctx.today(),
+    head,
+  ])
+  const checked = checkedOf(ctx.uploads)
+  const known = checked.get(uploadId)
+  if (known && known.key === key) {
+    job.progress('checking rows', known.plan.records, known.plan.records)
+    return { plan: known.plan, suggested }
+  }
+  const plan = await readCsv(text, chosen, {
     today: ctx.today(),
     isTaken: (mrn) => taken.has(mrn.toLowerCase()),
     tick: async (done, total) => {
@@ -44,6 +76,9 @@ async function check(
       await job.breathe()
     },
   })
+  checked.delete(uploadId)
+  checked.set(uploadId, { key, plan })
+  for (const id of checked.keys()) if (checked.size > KEEP_CHECKED) checked.delete(id)
   return { plan, suggested }
 }
 
@@ -100,39 +135,69 @@ export function commitCsv(
           message: `${plan.problemCount} ${plan.problemCount === 1 ? 'problem' : 'problems'} in the file (first: row ${plan.problems[0]!.row}, ${plan.problems[0]!.message}). Nothing was imported.`,
         })
       }
-      const total = plan.patients.length
-      job.progress('importing', 0, total)
+      job.progress('importing', 0, plan.patients.length)
       const result = await longWriteTx(ctx.db, async (tx) => {
-        let studies = 0
-        for (let i = 0; i < total; i++) {
-          const p = plan.patients[i]!
-          createPatientWithStudiesInTx(
-            ctx,
-            tx,
-            p.input,
-            p.studies.map((s) => s.input),
-          )
-          studies += p.studies.length
-          if (i % 50 === 49) {
-            job.progress('importing', i + 1, total)
-            await job.breathe()
-          }
+        const forget = rememberPartsInTx(tx)
+        try {
+          return await storeAll(ctx, job, tx, plan, fileName)
+        } finally {
+          forget()
         }
-        job.checkCancelled()
-        const summary = { patients: total, studies, skipped: plan.skipped.length }
-        auditedInterop(tx, ctx.actor, {
-          action: 'import.csv',
-          entity: 'import',
-          entityId: null,
-          before: null,
-          after: { file: fileName, ...summary, skippedMrns: plan.skipped.map((s) => s.mrn) },
-        })
-        return summary
       })
-      job.progress('importing', total, total)
+      job.progress('importing', plan.patients.length, plan.patients.length)
+      checkedOf(ctx.uploads).delete(uploadId)
       ctx.uploads.drop(uploadId)
       return result
     },
     { exclusive: true },
   )
+}
+
+/**
+ * Every patient of the plan with their studies (`createPatientWithStudiesInTx`), then the import's
+ * own audit row, in the import's transaction; progress and a chance to cancel every 50 patients.
+ */
+async function storeAll(
+  ctx: ImportContext,
+  job: JobHandle,
+  tx: WritableDb,
+  plan: CsvPlan,
+  fileName: string,
+): Promise<CsvImportResult> {
+  // The pack and the settings cannot change inside this transaction: read once, not per patient.
+  const pack = ctx.pack()
+  const engineSettings = ctx.engineSettings()
+  const lifecycleSettings = ctx.lifecycleSettings()
+  const fu: FollowUpContext = {
+    ...ctx,
+    pack: () => pack,
+    engineSettings: () => engineSettings,
+    lifecycleSettings: () => lifecycleSettings,
+  }
+  const total = plan.patients.length
+  let studies = 0
+  for (let i = 0; i < total; i++) {
+    const p = plan.patients[i]!
+    createPatientWithStudiesInTx(
+      fu,
+      tx,
+      p.input,
+      p.studies.map((s) => s.input),
+    )
+    studies += p.studies.length
+    if (i % 50 === 49) {
+      job.progress('importing', i + 1, total)
+      await job.breathe()
+    }
+  }
+  job.checkCancelled()
+  const summary = { patients: total, studies, skipped: plan.skipped.length }
+  auditedInterop(tx, ctx.actor, {
+    action: 'import.csv',
+    entity: 'import',
+    entityId: null,
+    before: null,
+    after: { file: fileName, ...summary, skippedMrns: plan.skipped.map((s) => s.mrn) },
+  })
+  return summary
 }
