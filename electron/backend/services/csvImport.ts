@@ -13,10 +13,11 @@ import type { FollowUpContext } from './followup'
 import { createPatientWithStudiesInTx } from './patients'
 
 // The CSV import (docs/interop.md) as two jobs: `preview` reads and checks every row and changes
-// nothing; `commit` checks again (the log may have changed since) and then stores every patient
-// and study in one transaction, each through the path a typed one takes (created, audited, the
-// engine run, the follow-up step reconciled), with one more audit row for the import as a whole.
-// A problem in any row, a failure or a cancel leaves the log as it was.
+// nothing; `commit` checks again (unless the file, mapping, day and log are the ones the preview
+// checked) and then stores every patient and study in one transaction: each patient created with
+// all of their studies, audited, and the plan and open step the typed path would end with
+// (`createPatientWithStudiesInTx`), with one more audit row for the import as a whole. A problem in
+// any row, a failure or a cancel leaves the log as it was.
 
 export interface ImportContext extends FollowUpContext {
   jobs: Jobs

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
@@ -212,6 +213,69 @@ describe('CSV import, bulk path', () => {
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'import.csv'")).toBe(1)
     expect(verifyAuditChain(bulk.backend.db)).toBeNull()
     expect(fullCheck(bulk.backend.db)).toEqual([])
+  })
+
+  it('any list of patients and studies: the bulk path and the typed path store the same (property)', async () => {
+    const header =
+      'MRN,Name,Birth date,Grade,Tumour burden,Histologically confirmed,Active surveillance,Recurrence suspected,Treatment,Treatment date,Complete resection,Study date,Procedure,Result,DLP,Body region'
+    const study = fc.record({
+      day: fc.integer({ min: 0, max: 700 }),
+      proc: fc.integer({ min: 0, max: PROCS.length - 1 }),
+      result: fc.constantFrom(...RESULTS),
+    })
+    const patient = fc.record({
+      grade: fc.constantFrom('G1', 'G2', 'G3', ''),
+      burden: fc.constantFrom('liver-dominant', 'not liver-dominant', ''),
+      confirmed: fc.constantFrom('yes', 'no', ''),
+      surveillance: fc.constantFrom('yes', 'no', ''),
+      recurrence: fc.constantFrom('yes', 'no', ''),
+      treatment: fc.constantFrom('', 'PRRT', 'resection', 'somatostatin-analog'),
+      treatedDay: fc.integer({ min: 0, max: 700 }),
+      studies: fc.array(study, { maxLength: 4 }),
+    })
+    const day = (n: number) => new Date(Date.UTC(2024, 11, 1) + n * 86_400_000).toISOString().slice(0, 10)
+    await fc.assert(
+      fc.asyncProperty(fc.array(patient, { minLength: 1, maxLength: 6 }), async (ps) => {
+        const lines = [header]
+        ps.forEach((p, i) => {
+          const facts = [
+            `P-${i}`,
+            `Patient ${i}`,
+            '1955-03-03',
+            p.grade,
+            p.burden,
+            p.confirmed,
+            p.surveillance,
+            p.recurrence,
+            p.treatment,
+            p.treatment ? day(p.treatedDay) : '',
+            p.treatment === 'resection' ? 'yes' : '',
+          ]
+          if (p.studies.length === 0) lines.push([...facts, '', '', '', '', ''].join(','))
+          p.studies.forEach((s, k) => {
+            const proc = PROCS[s.proc]!
+            const ct = proc.startsWith('CT')
+            lines.push(
+              [
+                ...(k === 0 ? facts : [facts[0]!, ...facts.slice(1).map(() => '')]),
+                day(s.day),
+                proc,
+                s.result,
+                ct ? '500' : '',
+                ct ? (proc.includes('chest') ? 'chest' : 'abdomen-pelvis') : '',
+              ].join(','),
+            )
+          })
+        })
+        const text = lines.join('\r\n')
+        const bulk = open()
+        const typed = open()
+        await bulkImport(bulk, text)
+        await typedImport(typed, text)
+        expect(await stored(bulk)).toEqual(await stored(typed))
+      }),
+      { numRuns: 12 },
+    )
   })
 
   it('a log that already holds patients: the import adds to it and the full check still passes', async () => {
