@@ -98,6 +98,14 @@ function storePart(db: WritableDb): PartStore {
 
 class NotPackable extends Error {}
 
+/** An object JSON.stringify writes as its own keys (what JSON.parse gives back). */
+function plain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown
+  return (
+    (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+  )
+}
+
 /**
  * Packs `text` (a JSON document as written by JSON.stringify) into parts, in the caller's write
  * transaction. Returns the document's own text (its top level, with references), or null when the
@@ -110,6 +118,20 @@ export function packJson(db: WritableDb, text: string, inline: readonly string[]
   return packWith(db, storePart(db), text, inline, false)
 }
 
+/**
+ * `packJson` of a value the caller has just written as `text` (`JSON.stringify(value)`), packed
+ * from the value without parsing the text back. A value that is not plain JSON data (an object
+ * with a prototype other than Object's, or a `toJSON`) is not packed (null: stored plain).
+ */
+export function packValue(
+  db: WritableDb,
+  value: unknown,
+  text: string,
+  inline: readonly string[] = [],
+): string | null {
+  return packWith(db, storePart(db), text, inline, false, { value })
+}
+
 /** `packJson` with the parts going to `store` (a migration's own statements), read back when `verify`. */
 export function packWith(
   db: ReadableDb,
@@ -117,15 +139,21 @@ export function packWith(
   text: string,
   inline: readonly string[],
   verify: boolean,
+  given?: { value: unknown },
 ): string | null {
-  const value = JSON.parse(text) as Json
-  if (JSON.stringify(value) !== text) return null
+  let value: Json
+  if (given) value = given.value as Json
+  else {
+    value = JSON.parse(text) as Json
+    if (JSON.stringify(value) !== text) return null
+  }
   const digests = DIGESTS.get(db)
   const pack = (v: Json): Json => {
     if (typeof v !== 'object' || v === null) return v
     let node: Json
     if (Array.isArray(v)) node = v.length > CHUNK ? chunked(v.map(pack)) : v.map(pack)
     else {
+      if (given && !plain(v)) throw new NotPackable()
       if (Object.hasOwn(v, REF) || Object.hasOwn(v, CHUNKED)) throw new NotPackable()
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(v)) o[k] = pack(x)
@@ -161,6 +189,7 @@ export function packWith(
     let top: Json
     if (Array.isArray(value)) top = value.map(pack)
     else {
+      if (given && !plain(value)) return null
       if (Object.hasOwn(value, REF) || Object.hasOwn(value, CHUNKED)) return null
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(value)) o[k] = inline.includes(k) ? x : pack(x)

@@ -1,5 +1,5 @@
 import { recommendationDigestOf } from '../audit'
-import { packJson, RECOMMENDATION_INLINE, unpackValue } from '../packed'
+import { packValue, RECOMMENDATION_INLINE, unpackValue } from '../packed'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationSummary, RecommendationTrigger } from '../types'
@@ -133,7 +133,7 @@ export function insertRecommendation(
            procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json, packed)
          VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
            @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson, @packed)`,
-    ).run({ ...values, ...packed(db, inputs, output) }).lastInsertRowid,
+    ).run({ ...values, ...packed(db, r, inputs, output) }).lastInsertRowid,
   )
   cached(
     db,
@@ -146,9 +146,9 @@ export function insertRecommendation(
   return { id, superseded: previous ?? null, digest }
 }
 
-function packed(db: WritableDb, inputs: string, output: string) {
-  const i = packJson(db, inputs)
-  const o = i === null ? null : packJson(db, output, RECOMMENDATION_INLINE)
+function packed(db: WritableDb, r: NewRecommendation, inputs: string, output: string) {
+  const i = packValue(db, r.inputs, inputs)
+  const o = i === null ? null : packValue(db, r.output, output, RECOMMENDATION_INLINE)
   return i !== null && o !== null
     ? { inputsJson: i, outputJson: o, packed: 1 }
     : { inputsJson: inputs, outputJson: output, packed: 0 }

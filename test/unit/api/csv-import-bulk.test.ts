@@ -211,6 +211,8 @@ describe('CSV import, bulk path', () => {
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'study.record'")).toBe(72)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'recommendation.create'")).toBe(48)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'import.csv'")).toBe(1)
+    // Stored as shared parts (db/packed.ts), as the typed path stores them.
+    expect(count('SELECT count(*) FROM recommendation WHERE packed = 0')).toBe(0)
     expect(verifyAuditChain(bulk.backend.db)).toBeNull()
     expect(fullCheck(bulk.backend.db)).toEqual([])
   })
