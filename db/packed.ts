@@ -63,6 +63,8 @@ export type PartStore = (hash: string, text: string, digest: string) => void
 // sources, the same study as every document holds it) is not looked up again. Only while that
 // transaction runs: it is dropped when it ends (committed or rolled back).
 const KNOWN = new WeakMap<ReadableDb, Map<string, string>>()
+/** Bounded: a list of many patients has many parts of its own (each met once). */
+const KNOWN_MAX = 100_000
 // And the digests of the texts met in that transaction (a text seen again is not hashed again),
 // bounded: a plan of many patients meets many texts once.
 const DIGESTS = new WeakMap<ReadableDb, Map<string, string>>()
@@ -88,7 +90,10 @@ function storePart(db: WritableDb): PartStore {
     const seen = known?.get(hash)
     if (seen === digest) return
     if (seen !== undefined) throw new Error('json_part: two texts with one hash')
-    known?.set(hash, digest)
+    if (known) {
+      if (known.size >= KNOWN_MAX) known.clear()
+      known.set(hash, digest)
+    }
     const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as
       string | undefined
     if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
