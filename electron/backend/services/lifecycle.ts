@@ -372,7 +372,7 @@ export function settleNewPatientInTx(
   patient: PatientRecord,
   studies: StudyRecord[],
 ): void {
-  let open: OpenStep | null = null
+  let open = null as OpenStep | null
   let evaluated: Evaluated | null = null
   for (let k = 0; k <= studies.length; k++) {
     evaluated = evaluateCase(ctx, patient, studies.slice(0, k))
