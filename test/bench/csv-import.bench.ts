@@ -73,13 +73,17 @@ async function importList(h: Handlers, text: string, rows: number, quiet = false
   const job = await ok(h, 'csvImport.commit', { uploadId, mapping: p.mapping })
   // How long a call waits behind the import: the longest gap between two answered status reads.
   let longestGap = 0
+  let longestAt = ''
   let last = performance.now()
   let polling = true
   const poll = (async () => {
     while (polling) {
       const st = await ok(h, 'jobs.status', { jobId: job.id })
       const now = performance.now()
-      longestGap = Math.max(longestGap, now - last)
+      if (now - last > longestGap) {
+        longestGap = now - last
+        longestAt = `${st.state}, ${st.progress.phase} ${st.progress.done}/${st.progress.total ?? '?'}`
+      }
       last = now
       if (st.state !== 'running') break
       await new Promise((r) => setTimeout(r, 5))
@@ -105,7 +109,7 @@ async function importList(h: Handlers, text: string, rows: number, quiet = false
     console.log(
       `  preview + import                        ${s(previewMs + commitMs)}  ${Math.round(rows / ((previewMs + commitMs) / 1000))} rows/s`,
     )
-    console.log(`  longest wait of a status call           ${s(longestGap)}`)
+    console.log(`  longest wait of a status call           ${s(longestGap)}  (answered at: ${longestAt})`)
   }
 }
 
