@@ -39,6 +39,11 @@ export interface AuditEntry {
   readonly entityId: number | null
   readonly before: unknown
   readonly after: unknown
+  /**
+   * For a digested record (a recommendation, an undo entry): its digest as the writer computed it
+   * from the values it wrote (`recommendationDigestOf`); otherwise the row is read back for it.
+   */
+  readonly storedDigest?: string
 }
 
 export interface AuditRow {
@@ -134,6 +139,25 @@ export function keyedFrom(db: ReadableDb): number | null {
   )
 }
 
+// Where each connection's keyed chain starts, once seen: `keyedFrom` scans the audit log (no index
+// on the action), which every append would otherwise pay for. The row is checked by its id on each
+// use (a marker written in a transaction that was rolled back is not there any more).
+const MARKER_AT = new WeakMap<ReadableDb, number>()
+
+/** Whether the keyed chain's marker row is in the log (an id lookup once it has been seen). */
+function keyedChainStarted(db: ReadableDb): boolean {
+  const known = MARKER_AT.get(db)
+  if (
+    known !== undefined &&
+    cached(db, 'SELECT action FROM audit_log WHERE id = ?').pluck().get(known) === KEYED_MARKER
+  )
+    return true
+  const found = keyedFrom(db)
+  if (found === null) return false
+  MARKER_AT.set(db, found)
+  return true
+}
+
 export function auditHead(db: ReadableDb): AuditHead | null {
   const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { id: number; hash: string } | undefined
@@ -189,7 +213,16 @@ export function recommendationDigest(db: ReadableDb, id: number, fresh = false):
   // A packed row (schema 90, db/packed.ts) is digested as the texts it packs: the digest of a row
   // written before schema 90 still matches after the migration packed it, and a changed part is found.
   if (row.pop() === 1) unpackColumns(db, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS, fresh)
-  return createHash('sha256').update(JSON.stringify(row)).digest('hex')
+  return recommendationDigestOf(row)
+}
+
+/**
+ * The digest of a recommendation row from its values in `RECOMMENDATION_COLUMNS` order (the case
+ * and evaluation as the texts that were packed): what `recommendationDigest` reads back, known to
+ * the writer without reading the row again.
+ */
+export function recommendationDigestOf(values: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex')
 }
 
 function unpackColumns(
@@ -252,7 +285,10 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     afterValue &&
     typeof afterValue === 'object'
   )
-    afterValue = { ...afterValue, storedDigest: DIGESTED[entry.entity](db, entry.entityId) }
+    afterValue = {
+      ...afterValue,
+      storedDigest: entry.storedDigest ?? DIGESTED[entry.entity](db, entry.entityId),
+    }
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
   const after = afterValue === undefined || afterValue === null ? null : JSON.stringify(afterValue)
   const input: HashInput = {
@@ -266,7 +302,7 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     before,
     after,
   }
-  if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
+  if (key && entry.action !== KEYED_MARKER && !keyedChainStarted(db))
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
   cached(
     db,

@@ -38,8 +38,9 @@ function refOf(v: Json): string | null {
   return typeof r === 'string' && Object.keys(v).length === 1 ? r : null
 }
 
-function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 12)
+/** The SHA-256 of a part's text (base64url); its first 12 characters name the part. */
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url')
 }
 
 /**
@@ -55,11 +56,44 @@ function remember(hash: string, v: Json): void {
 }
 
 /** Where a part goes: stores the text under its hash unless the log has it. */
-export type PartStore = (hash: string, text: string) => void
+export type PartStore = (hash: string, text: string, digest: string) => void
+
+// The parts a long write transaction (a CSV import, db/tx.ts `longWriteTx`) has stored or found
+// so far, by name, with the whole SHA-256 of their text: a part the import meets again (the pack's
+// sources, the same study as every document holds it) is not looked up again. Only while that
+// transaction runs: it is dropped when it ends (committed or rolled back).
+const KNOWN = new WeakMap<ReadableDb, Map<string, string>>()
+/** Bounded: a list of many patients has many parts of its own (each met once). */
+const KNOWN_MAX = 100_000
+// And the digests of the texts met in that transaction (a text seen again is not hashed again),
+// bounded: a plan of many patients meets many texts once.
+const DIGESTS = new WeakMap<ReadableDb, Map<string, string>>()
+const DIGESTS_MAX = 20_000
+
+/**
+ * Remembers the parts stored in the current write transaction until the returned function is
+ * called, which the caller does when the transaction ends (never across a rollback of part of it).
+ */
+export function rememberPartsInTx(db: WritableDb): () => void {
+  KNOWN.set(db, new Map())
+  DIGESTS.set(db, new Map())
+  return () => {
+    KNOWN.delete(db)
+    DIGESTS.delete(db)
+  }
+}
 
 /** Stores the part with this text unless the log has it (refuses a second text under one hash). */
 function storePart(db: WritableDb): PartStore {
-  return (hash, text) => {
+  const known = KNOWN.get(db)
+  return (hash, text, digest) => {
+    const seen = known?.get(hash)
+    if (seen === digest) return
+    if (seen !== undefined) throw new Error('json_part: two texts with one hash')
+    if (known) {
+      if (known.size >= KNOWN_MAX) known.clear()
+      known.set(hash, digest)
+    }
     const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as
       string | undefined
     if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
@@ -68,6 +102,14 @@ function storePart(db: WritableDb): PartStore {
 }
 
 class NotPackable extends Error {}
+
+/** An object JSON.stringify writes as its own keys (what JSON.parse gives back). */
+function plain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown
+  return (
+    (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+  )
+}
 
 /**
  * Packs `text` (a JSON document as written by JSON.stringify) into parts, in the caller's write
@@ -81,6 +123,20 @@ export function packJson(db: WritableDb, text: string, inline: readonly string[]
   return packWith(db, storePart(db), text, inline, false)
 }
 
+/**
+ * `packJson` of a value the caller has just written as `text` (`JSON.stringify(value)`), packed
+ * from the value without parsing the text back. A value that is not plain JSON data (an object
+ * with a prototype other than Object's, or a `toJSON`) is not packed (null: stored plain).
+ */
+export function packValue(
+  db: WritableDb,
+  value: unknown,
+  text: string,
+  inline: readonly string[] = [],
+): string | null {
+  return packWith(db, storePart(db), text, inline, false, { value })
+}
+
 /** `packJson` with the parts going to `store` (a migration's own statements), read back when `verify`. */
 export function packWith(
   db: ReadableDb,
@@ -88,14 +144,21 @@ export function packWith(
   text: string,
   inline: readonly string[],
   verify: boolean,
+  given?: { value: unknown },
 ): string | null {
-  const value = JSON.parse(text) as Json
-  if (JSON.stringify(value) !== text) return null
+  let value: Json
+  if (given) value = given.value as Json
+  else {
+    value = JSON.parse(text) as Json
+    if (JSON.stringify(value) !== text) return null
+  }
+  const digests = DIGESTS.get(db)
   const pack = (v: Json): Json => {
     if (typeof v !== 'object' || v === null) return v
     let node: Json
     if (Array.isArray(v)) node = v.length > CHUNK ? chunked(v.map(pack)) : v.map(pack)
     else {
+      if (given && !plain(v)) throw new NotPackable()
       if (Object.hasOwn(v, REF) || Object.hasOwn(v, CHUNKED)) throw new NotPackable()
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(v)) o[k] = pack(x)
@@ -106,8 +169,16 @@ export function packWith(
   const part = (node: Json): Json => {
     const t = JSON.stringify(node)
     if (t.length < MIN_PART) return node
-    const hash = hashOf(t)
-    store(hash, t)
+    let digest = digests?.get(t)
+    if (digest === undefined) {
+      digest = digestOf(t)
+      if (digests) {
+        if (digests.size >= DIGESTS_MAX) digests.clear()
+        digests.set(t, digest)
+      }
+    }
+    const hash = digest.slice(0, 12)
+    store(hash, t, digest)
     remember(hash, node)
     return { [REF]: hash }
   }
@@ -123,6 +194,7 @@ export function packWith(
     let top: Json
     if (Array.isArray(value)) top = value.map(pack)
     else {
+      if (given && !plain(value)) return null
       if (Object.hasOwn(value, REF) || Object.hasOwn(value, CHUNKED)) return null
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(value)) o[k] = inline.includes(k) ? x : pack(x)

@@ -1,4 +1,5 @@
 import { DbError } from '../errors'
+import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { GuidelinePackRecord } from '../types'
 
@@ -67,7 +68,7 @@ export function findPack(db: ReadableDb, packId: string, version: string): Guide
 
 /** The active pack's row, or null when the log uses the pack shipped with the app. */
 export function activePackRow(db: ReadableDb): GuidelinePackRecord | null {
-  const row = db.prepare(`SELECT ${FIELDS} FROM guideline_pack WHERE active = 1`).get() as PackRow | undefined
+  const row = cached(db, `SELECT ${FIELDS} FROM guideline_pack WHERE active = 1`).get() as PackRow | undefined
   return row ? toRecord(row) : null
 }
 

@@ -1,4 +1,5 @@
-import { packJson, RECOMMENDATION_INLINE, unpackValue } from '../packed'
+import { recommendationDigestOf } from '../audit'
+import { packValue, RECOMMENDATION_INLINE, unpackValue } from '../packed'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationSummary, RecommendationTrigger } from '../types'
@@ -101,13 +102,30 @@ export interface NewRecommendation {
 export function insertRecommendation(
   db: WritableDb,
   r: NewRecommendation,
-): { id: number; superseded: number | null } {
+): { id: number; superseded: number | null; digest: string } {
   const previous = cached(
     db,
     'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
   )
     .pluck()
     .get(r.patientId) as number | undefined
+  const inputs = JSON.stringify(r.inputs)
+  const output = JSON.stringify(r.output)
+  const values = {
+    patientId: r.patientId,
+    createdAt: r.createdAt,
+    asOf: r.asOf,
+    trigger: r.trigger,
+    packId: r.packId,
+    packVersion: r.packVersion,
+    variant: r.variant,
+    action: r.action,
+    procedure: r.procedure,
+    intervalMin: r.intervalMonths?.min ?? null,
+    intervalMax: r.intervalMonths?.max ?? null,
+    dueFrom: r.due?.from ?? null,
+    dueTo: r.due?.to ?? null,
+  }
   const id = Number(
     cached(
       db,
@@ -115,34 +133,22 @@ export function insertRecommendation(
            procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json, packed)
          VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
            @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson, @packed)`,
-    ).run({
-      patientId: r.patientId,
-      createdAt: r.createdAt,
-      asOf: r.asOf,
-      trigger: r.trigger,
-      packId: r.packId,
-      packVersion: r.packVersion,
-      variant: r.variant,
-      action: r.action,
-      procedure: r.procedure,
-      intervalMin: r.intervalMonths?.min ?? null,
-      intervalMax: r.intervalMonths?.max ?? null,
-      dueFrom: r.due?.from ?? null,
-      dueTo: r.due?.to ?? null,
-      ...packed(db, JSON.stringify(r.inputs), JSON.stringify(r.output)),
-    }).lastInsertRowid,
+    ).run({ ...values, ...packed(db, r, inputs, output) }).lastInsertRowid,
   )
   cached(
     db,
     `UPDATE recommendation SET superseded_by = @id, superseded_at = @at
      WHERE patient_id = @patientId AND superseded_by IS NULL AND id <> @id`,
   ).run({ id, at: r.createdAt, patientId: r.patientId })
-  return { id, superseded: previous ?? null }
+  // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
+  // columns' order; the packed texts unpack to exactly `inputs` and `output`.
+  const digest = recommendationDigestOf([...Object.values(values), inputs, output])
+  return { id, superseded: previous ?? null, digest }
 }
 
-function packed(db: WritableDb, inputs: string, output: string) {
-  const i = packJson(db, inputs)
-  const o = i === null ? null : packJson(db, output, RECOMMENDATION_INLINE)
+function packed(db: WritableDb, r: NewRecommendation, inputs: string, output: string) {
+  const i = packValue(db, r.inputs, inputs)
+  const o = i === null ? null : packValue(db, r.output, output, RECOMMENDATION_INLINE)
   return i !== null && o !== null
     ? { inputsJson: i, outputJson: o, packed: 1 }
     : { inputsJson: inputs, outputJson: output, packed: 0 }

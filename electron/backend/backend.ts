@@ -121,9 +121,11 @@ export function openBackend(opts: {
       )
     current = session.db ? handlersFor(session.db) : unavailableHandlers()
     const thisSession = session
-    checked = session.checked.then(() => {
+    checked = session.checked.then(async () => {
       // A checked copy per day, taken once the full check passed. A failed backup is reported,
-      // never fatal: the log itself is untouched by it.
+      // never fatal: the log itself is untouched by it. Not inside a long import's transaction
+      // (a backup cannot be taken there): after it has committed or been rolled back.
+      await jobs.waitForGate()
       if (thisSession !== session || thisSession.status().mode !== 'writable' || !thisSession.db?.open) return
       try {
         const made = dailyBackup(thisSession.db, backupDir, localToday(now()), undefined, now())

@@ -1,20 +1,23 @@
 import { auditedInterop } from './audited'
+import { auditHead } from '../../../db/audit'
 import { cached } from '../../../db/stmt'
-import { longWriteTx } from '../../../db/tx'
+import { rememberPartsInTx } from '../../../db/packed'
+import { longWriteTx, type WritableDb } from '../../../db/tx'
 import { CSV_IMPORT_FIELDS, type CsvImportField } from '../../../engine'
 import type { CsvImportResult, CsvPreview, JobStatus } from '../../contract/contract'
 import { ApiFailure } from '../../contract/dispatch'
 import { CSV_FIELD_SPECS, headersOf, readCsv, suggestMapping, type CsvPlan } from '../interop/csvImport'
 import type { JobHandle, Jobs } from '../jobs'
 import type { Uploads } from '../uploads'
-import { recordStudyInTx, reevaluateInTx, type FollowUpContext } from './followup'
-import { createPatientInTx } from './patients'
+import type { FollowUpContext } from './followup'
+import { createPatientWithStudiesInTx } from './patients'
 
 // The CSV import (docs/interop.md) as two jobs: `preview` reads and checks every row and changes
-// nothing; `commit` checks again (the log may have changed since) and then stores every patient
-// and study in one transaction, each through the path a typed one takes (created, audited, the
-// engine run, the follow-up step reconciled), with one more audit row for the import as a whole.
-// A problem in any row, a failure or a cancel leaves the log as it was.
+// nothing; `commit` checks again (unless the file, mapping, day and log are the ones the preview
+// checked) and then stores every patient and study in one transaction: each patient created with
+// all of their studies, audited, and the plan and open step the typed path would end with
+// (`createPatientWithStudiesInTx`), with one more audit row for the import as a whole. A problem in
+// any row, a failure or a cancel leaves the log as it was.
 
 export interface ImportContext extends FollowUpContext {
   jobs: Jobs
@@ -26,6 +29,23 @@ function takenMrns(ctx: ImportContext): Set<string> {
   return new Set(cached(ctx.db, 'SELECT lower(mrn) FROM patient').pluck().all() as string[])
 }
 
+// The last check of each upload, kept for the import that follows its preview: when the file, the
+// mapping, the day and the log (its audit head: every change of a patient is audited) are what the
+// preview checked, the import uses that check instead of checking every row again. Only the newest
+// few are kept (a plan holds every row).
+interface Checked {
+  key: string
+  plan: CsvPlan
+}
+const CHECKED = new WeakMap<Uploads, Map<string, Checked>>()
+const KEEP_CHECKED = 2
+
+function checkedOf(uploads: Uploads): Map<string, Checked> {
+  let m = CHECKED.get(uploads)
+  if (!m) CHECKED.set(uploads, (m = new Map()))
+  return m
+}
+
 async function check(
   ctx: ImportContext,
   job: JobHandle,
@@ -35,8 +55,21 @@ async function check(
   job.progress('reading the file', 0, null)
   const text = ctx.uploads.text(uploadId)
   const suggested = suggestMapping(headersOf(text))
-  const taken = await job.db(() => takenMrns(ctx))
-  const plan = await readCsv(text, mapping ?? suggested, {
+  const chosen = mapping ?? suggested
+  const { taken, head } = await job.db(() => ({ taken: takenMrns(ctx), head: auditHead(ctx.db) }))
+  const key = JSON.stringify([
+    text.length,
+    Object.entries(chosen).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ctx.today(),
+    head,
+  ])
+  const checked = checkedOf(ctx.uploads)
+  const known = checked.get(uploadId)
+  if (known && known.key === key) {
+    job.progress('checking rows', known.plan.records, known.plan.records)
+    return { plan: known.plan, suggested }
+  }
+  const plan = await readCsv(text, chosen, {
     today: ctx.today(),
     isTaken: (mrn) => taken.has(mrn.toLowerCase()),
     tick: async (done, total) => {
@@ -44,6 +77,9 @@ async function check(
       await job.breathe()
     },
   })
+  checked.delete(uploadId)
+  checked.set(uploadId, { key, plan })
+  for (const id of checked.keys()) if (checked.size > KEEP_CHECKED) checked.delete(id)
   return { plan, suggested }
 }
 
@@ -100,41 +136,69 @@ export function commitCsv(
           message: `${plan.problemCount} ${plan.problemCount === 1 ? 'problem' : 'problems'} in the file (first: row ${plan.problems[0]!.row}, ${plan.problems[0]!.message}). Nothing was imported.`,
         })
       }
-      const total = plan.patients.length
-      job.progress('importing', 0, total)
+      job.progress('importing', 0, plan.patients.length)
       const result = await longWriteTx(ctx.db, async (tx) => {
-        let studies = 0
-        for (let i = 0; i < total; i++) {
-          const p = plan.patients[i]!
-          const record = createPatientInTx(tx, ctx.actor, p.input)
-          reevaluateInTx(ctx, tx, record.id, 'facts-changed')
-          const ordered = [...p.studies].sort((a, b) =>
-            a.input.date < b.input.date ? -1 : a.input.date > b.input.date ? 1 : a.row - b.row,
-          )
-          for (const s of ordered) {
-            recordStudyInTx(ctx, tx, record.id, s.input)
-            studies++
-          }
-          if (i % 50 === 49) {
-            job.progress('importing', i + 1, total)
-            await job.breathe()
-          }
+        const forget = rememberPartsInTx(tx)
+        try {
+          return await storeAll(ctx, job, tx, plan, fileName)
+        } finally {
+          forget()
         }
-        job.checkCancelled()
-        const summary = { patients: total, studies, skipped: plan.skipped.length }
-        auditedInterop(tx, ctx.actor, {
-          action: 'import.csv',
-          entity: 'import',
-          entityId: null,
-          before: null,
-          after: { file: fileName, ...summary, skippedMrns: plan.skipped.map((s) => s.mrn) },
-        })
-        return summary
       })
-      job.progress('importing', total, total)
+      job.progress('importing', plan.patients.length, plan.patients.length)
+      checkedOf(ctx.uploads).delete(uploadId)
       ctx.uploads.drop(uploadId)
       return result
     },
     { exclusive: true },
   )
+}
+
+/**
+ * Every patient of the plan with their studies (`createPatientWithStudiesInTx`), then the import's
+ * own audit row, in the import's transaction; progress and a chance to cancel every 50 patients.
+ */
+async function storeAll(
+  ctx: ImportContext,
+  job: JobHandle,
+  tx: WritableDb,
+  plan: CsvPlan,
+  fileName: string,
+): Promise<CsvImportResult> {
+  // The pack and the settings cannot change inside this transaction: read once, not per patient.
+  const pack = ctx.pack()
+  const engineSettings = ctx.engineSettings()
+  const lifecycleSettings = ctx.lifecycleSettings()
+  const fu: FollowUpContext = {
+    ...ctx,
+    pack: () => pack,
+    engineSettings: () => engineSettings,
+    lifecycleSettings: () => lifecycleSettings,
+  }
+  const total = plan.patients.length
+  let studies = 0
+  for (let i = 0; i < total; i++) {
+    const p = plan.patients[i]!
+    createPatientWithStudiesInTx(
+      fu,
+      tx,
+      p.input,
+      p.studies.map((s) => s.input),
+    )
+    studies += p.studies.length
+    if (i % 50 === 49) {
+      job.progress('importing', i + 1, total)
+      await job.breathe()
+    }
+  }
+  job.checkCancelled()
+  const summary = { patients: total, studies, skipped: plan.skipped.length }
+  auditedInterop(tx, ctx.actor, {
+    action: 'import.csv',
+    entity: 'import',
+    entityId: null,
+    before: null,
+    after: { file: fileName, ...summary, skippedMrns: plan.skipped.map((s) => s.mrn) },
+  })
+  return summary
 }

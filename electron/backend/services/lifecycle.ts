@@ -17,7 +17,13 @@ import { listStudies } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
 import { insertUndo, snapshotPatient } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
-import type { FollowUpItem, IsoDate, RecommendationTrigger, StudyRecord } from '../../../db/types'
+import type {
+  FollowUpItem,
+  IsoDate,
+  PatientRecord,
+  RecommendationTrigger,
+  StudyRecord,
+} from '../../../db/types'
 import { evaluate } from '../../../engine'
 import { reconcile } from '../../../engine'
 import { stepFor } from '../../../engine'
@@ -90,8 +96,13 @@ interface Plan {
 }
 
 function evaluateNow(ctx: FollowUpContext, db: ReadableDb, patientId: number) {
-  const patient = requirePatient(db, patientId)
-  const studies = listStudies(db, patientId)
+  return evaluateCase(ctx, requirePatient(db, patientId), listStudies(db, patientId))
+}
+
+type Evaluated = ReturnType<typeof evaluateCase>
+
+/** The engine on a patient and their studies (oldest first) as stored. */
+function evaluateCase(ctx: FollowUpContext, patient: PatientRecord, studies: StudyRecord[]) {
   const input = toCase(patient, studies)
   const pack = ctx.pack()
   const e = evaluate(input, ctx.today(), pack, ctx.engineSettings())
@@ -109,11 +120,30 @@ export function storePlan(
   tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
+  evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
+  const recId = storeRecommendation(ctx, tx, patientId, trigger, evaluated)
+  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
+  const { e, studies, wanted } = evaluated
+  return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
+}
+
+/** `storePlan` without reading the stored recommendation back; returns its id. */
+function storeRecommendation(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  trigger: RecommendationTrigger,
+  evaluated: Evaluated,
+): number {
   const { actor } = ctx
-  const { input, e, pack, studies, last, wanted } = evaluateNow(ctx, tx, patientId)
+  const { input, e, pack, last } = evaluated
   const at = actor.now().toISOString()
-  const { id: recId, superseded } = insertRecommendation(tx, {
+  const {
+    id: recId,
+    superseded,
+    digest,
+  } = insertRecommendation(tx, {
     patientId,
     createdAt: at,
     asOf: e.asOf,
@@ -136,6 +166,7 @@ export function storePlan(
     entityId: recId,
     before: superseded === null ? null : { supersededRecommendation: superseded },
     after: { patientId, trigger, pack: e.guideline, variant: e.variant, next: e.next, alerts: e.alerts },
+    storedDigest: digest,
   })
   writeSummary(tx, patientId, {
     variant: e.variant,
@@ -146,8 +177,7 @@ export function storePlan(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
-  return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
+  return recId
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */
@@ -251,25 +281,7 @@ function applyDecision(
         })
       },
     }).after
-  const openStep = (s: Step): FollowUpItem =>
-    auditedInsert(tx, ctx.actor, {
-      entity: 'followup_item',
-      action: 'followup.create',
-      insert: () => {
-        const id = insertItem(tx, {
-          patientId,
-          recommendationId: plan.recommendationId,
-          kind: s.kind,
-          procedure: s.procedure,
-          due: s.due,
-          reason: s.reason,
-          at,
-        })
-        setItemSubject(tx, id, { studyId: s.studyId, deferralReason: s.deferralReason })
-        if (s.override) setOverride(tx, id, s.override, at)
-        return id
-      },
-    })
+  const openStep = (s: Step): FollowUpItem => insertStep(ctx, tx, patientId, plan.recommendationId, s)
   const requireOpen = (): FollowUpItem => {
     if (!open) throw new Error(`lifecycle: ${d.type} without an open item`)
     return open
@@ -313,6 +325,97 @@ function applyDecision(
       recordExit(ctx, tx, patientId, d.exit)
       return { outcome, closedItem: closed, nextItem: null }
     }
+  }
+}
+
+/** Opens a step as a new follow-up item (audited). */
+function insertStep(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  recommendationId: number | null,
+  s: Step,
+): FollowUpItem {
+  const at = ctx.actor.now().toISOString()
+  return auditedInsert(tx, ctx.actor, {
+    entity: 'followup_item',
+    action: 'followup.create',
+    insert: () => {
+      const id = insertItem(tx, {
+        patientId,
+        recommendationId,
+        kind: s.kind,
+        procedure: s.procedure,
+        due: s.due,
+        reason: s.reason,
+        at,
+      })
+      setItemSubject(tx, id, { studyId: s.studyId, deferralReason: s.deferralReason })
+      if (s.override) setOverride(tx, id, s.override, at)
+      return id
+    },
+  })
+}
+
+/**
+ * A new patient whose studies were all stored at once (a CSV import): the engine's plan and the
+ * open step are the ones the typed path ends with (the patient created, then each study recorded
+ * in turn, oldest first: the engine run and the step reconciled after each). The lifecycle is
+ * replayed in memory over the same sequence of plans (the step a study did not replace stays, as
+ * it would have), and only its end is written: one recommendation, the open step, the worklist
+ * summary. (A new patient's facts and studies only ever open, keep, retarget or replace the step:
+ * the lifecycle refuses or ends surveillance on commands only. Anything else stops the import.)
+ */
+export function settleNewPatientInTx(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patient: PatientRecord,
+  studies: StudyRecord[],
+): void {
+  let open = null as OpenStep | null
+  let evaluated: Evaluated | null = null
+  for (let k = 0; k <= studies.length; k++) {
+    evaluated = evaluateCase(ctx, patient, studies.slice(0, k))
+    const { e, wanted } = evaluated
+    const d = reconcile({
+      open,
+      wanted,
+      event:
+        k === 0 ? { type: 'facts-changed' } : { type: 'study-recorded', study: studyFact(studies[k - 1]!) },
+      left: false,
+      decidedSinceLatestStudy: [],
+      studies: evaluated.studies.map((s) => studyFact(s, e)),
+      asOf: ctx.today(),
+      settings: ctx.lifecycleSettings(),
+    })
+    switch (d.type) {
+      case 'open':
+      case 'close-and-open':
+        open = { ...d.open, id: -(k + 1) }
+        break
+      case 'retarget':
+        if (!open) throw new Error('lifecycle: retarget without an open step')
+        open = {
+          ...open,
+          kind: d.to.kind,
+          procedure: d.to.procedure,
+          due: d.to.due,
+          reason: d.to.reason,
+          studyId: d.to.studyId,
+        }
+        break
+      case 'keep':
+      case 'none':
+        break
+      default:
+        throw new Error(`lifecycle: a new patient's studies led to "${d.type}"`)
+    }
+  }
+  const trigger = studies.length > 0 ? 'study-recorded' : 'facts-changed'
+  const recId = storeRecommendation(ctx, tx, patient.id, trigger, evaluated!)
+  if (open) {
+    const { id: _placeholder, ...step } = open
+    insertStep(ctx, tx, patient.id, recId, step)
   }
 }
 

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
-import { unpackJson } from '../../../db/packed'
+import { packValue, unpackJson } from '../../../db/packed'
+import { writeTx } from '../../../db/tx'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
@@ -284,5 +285,30 @@ describe('packed storage (schema 90)', () => {
     const first = await ok(b, 'recommendations.get', { id: older.recommendations.at(-1)!.id })
     expect(first.inputs).toMatchObject({ studies: [] })
     expect(first.output.sources).toBeTruthy()
+  })
+})
+
+describe('packing a value as written (db/packed.ts packValue)', () => {
+  it('unpacks to exactly the text written; a value that is not plain JSON data is stored plain', () => {
+    const b = open(path.join(dir, 'values.sqlite'))
+    const db = b.db
+    const value = {
+      steps: Array.from({ length: 20 }, (_, i) => ({
+        i,
+        text: `step ${i} of a long enough list`,
+        gone: undefined,
+      })),
+      holes: [1, undefined, () => 2, Number.NaN, -0],
+      nested: { deeper: { words: 'a part long enough to be stored on its own row' } },
+    }
+    const text = JSON.stringify(value)
+    const packed = writeTx(db, (tx) => packValue(tx, value, text))
+    expect(packed).not.toBeNull()
+    expect(packed!.length).toBeLessThan(text.length)
+    expect(unpackJson(db, packed!, true)).toBe(text)
+    const dated = { when: new Date('2026-01-01T00:00:00Z'), text: 'a Date writes itself through toJSON' }
+    expect(writeTx(db, (tx) => packValue(tx, dated, JSON.stringify(dated)))).toBeNull()
+    const keyed = { inner: { $: 'looks like a reference', more: 'text long enough to be a part here' } }
+    expect(writeTx(db, (tx) => packValue(tx, keyed, JSON.stringify(keyed)))).toBeNull()
   })
 })
