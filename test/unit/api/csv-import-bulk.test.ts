@@ -294,6 +294,7 @@ describe('CSV import, bulk path', () => {
 
   it('a row in the middle that fails while being stored rolls back every row before it', async () => {
     const o = open()
+    await o.backend.checked // the log's own rows at open come first
     const before = o.backend.db.prepare('SELECT count(*) FROM audit_log').pluck().get()
     // The log refuses patient V-150 (as a full disk or a constraint would): the import stops there.
     o.backend.db.exec(
@@ -327,6 +328,8 @@ describe('CSV import, bulk path', () => {
   it('a cancel while rows are being stored leaves the log as it was', async () => {
     const o = open()
     const db = o.backend.db
+    // The log's own rows at open (the keyed chain's marker, the daily backup's row) come first.
+    await o.backend.checked
     const before = db.prepare('SELECT count(*) FROM audit_log').pluck().get()
     const { uploadId, preview: p } = await preview(o.h, varied(3000))
     const started = await ok(o.h, 'csvImport.commit', { uploadId, mapping: p.mapping })
