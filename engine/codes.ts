@@ -206,3 +206,11 @@ export const CSV_IMPORT_FIELDS = [
   'study.note',
 ] as const
 export type CsvImportField = (typeof CSV_IMPORT_FIELDS)[number]
+
+/**
+ * The roles of a named account (issue 13, docs/security.md): a radiologist may do everything,
+ * including managing accounts, the guideline pack and the site's settings; a coordinator records
+ * and schedules but does not manage; a read-only account reads and exports.
+ */
+export const USER_ROLES = ['radiologist', 'coordinator', 'read-only'] as const
+export type UserRole = (typeof USER_ROLES)[number]

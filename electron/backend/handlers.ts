@@ -64,6 +64,10 @@ import {
   saveProcedureMapping,
 } from './services/pacs'
 import { listEndpoints, listMappings } from '../../db/queries/interop'
+import { listUsers } from '../../db/queries/users'
+import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords'
+import { SignInThrottle, UserSession } from './session'
+import { createFirstUser, createUser, setPassword, updateUser, type UsersContext } from './services/users'
 import { Jobs } from './jobs'
 import { Uploads } from './uploads'
 import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
@@ -103,6 +107,13 @@ export interface HandlerContext {
   /** Long jobs and files on their way in (a fresh set when not given). */
   readonly jobs?: Jobs
   readonly uploads?: Uploads
+  /**
+   * Who is signed in at this connection (electron/backend/session.ts); the actor above names the
+   * account. Default: a session that is not enforced (in-process callers, tests).
+   */
+  readonly session?: UserSession
+  /** The scrypt cost of new passwords (default: DEFAULT_SCRYPT_COST; tests pass a cheap one). */
+  readonly passwordCost?: ScryptCost
 }
 
 function alreadyOpen(): never {
@@ -229,6 +240,24 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
   }
   const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
   const importCtx: ImportContext = { ...fu, jobs, uploads }
+  const cost = ctx.passwordCost ?? DEFAULT_SCRYPT_COST
+  const session =
+    ctx.session ??
+    new UserSession({
+      now: actor.now,
+      cost,
+      osUser: actor.user,
+      transport: ctx.transport,
+      log: { file: ctx.logFile, error: () => undefined, warn: () => undefined, info: () => undefined },
+      throttle: new SignInThrottle(),
+      enforce: false,
+    })
+  const users: UsersContext = { db, actor, cost }
+  const own = (): number => {
+    const u = session.signedIn()
+    if (!u) throw new ApiFailure({ code: 'SIGNED_OUT', message: 'Sign in first (nothing was changed).' })
+    return u.id
+  }
 
   return {
     'app.info': () => ({
@@ -397,5 +426,25 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       })
     },
     'vault.recoveryKeySaved': () => vaultStatus(),
+    'session.status': () => session.view(db),
+    'session.createFirst': async (req) => {
+      const user = await createFirstUser(users, req)
+      session.start(db, user, 'session.firstAccount')
+      return session.view(db)
+    },
+    'session.signIn': (req) => session.signIn(db, req.login, req.password),
+    'session.signOut': () => session.signOut(db),
+    'session.lock': () => session.lock(db),
+    'session.touch': () => session.view(db),
+    'users.list': () => listUsers(db),
+    'users.create': (req) => createUser(users, req),
+    'users.update': ({ id, ...input }) => updateUser(users, id, input),
+    'users.resetPassword': (req) => setPassword(users, req.id, req.password, 'user.resetPassword'),
+    'users.changePassword': async (req) => {
+      const id = own()
+      await session.checkOwnPassword(db, req.current)
+      await setPassword(users, id, req.password, 'user.changePassword')
+      return session.view(db)
+    },
   }
 }

@@ -1,0 +1,129 @@
+import type { UserRole } from '../../engine'
+import type { CallName } from './calls'
+
+// Who may make each call (docs/security.md). Every call is classified here, once: a call added to
+// calls.ts without a class does not compile. The back end enforces it per connection
+// (electron/backend/session.ts) before a handler runs; the UI only greys out what would be refused.
+//
+// - open:  answered to anyone at the window, signed in or not (the vault, the sign-in itself, what
+//          the start and recovery screens need; no patient data).
+// - self:  any signed-in account, whatever its role: its own password, the lock's keep-alive, the
+//          display settings (theme, idle lock; a clinical setting needs a radiologist, below).
+// - read:  any signed-in account: patient data and the lists, exports.
+// - write: radiologists and coordinators: every change of patient data, imports, backups.
+// - admin: radiologists only: accounts, the guideline pack, the site's configuration, the demo,
+//          restoring a backup.
+export const ACCESS_LEVELS = ['open', 'self', 'read', 'write', 'admin'] as const
+export type Access = (typeof ACCESS_LEVELS)[number]
+
+export const ACCESS: Record<CallName, Access> = {
+  'app.info': 'open',
+  'app.backup': 'write',
+  'patients.list': 'read',
+  'patients.get': 'read',
+  'patients.create': 'write',
+  'patients.update': 'write',
+  'patients.detail': 'read',
+  'recommendations.page': 'read',
+  'recommendations.get': 'read',
+  'studies.record': 'write',
+  'studies.setResult': 'write',
+  'studies.update': 'write',
+  'studies.markError': 'write',
+  'studies.restore': 'write',
+  'treatments.update': 'write',
+  'treatments.markError': 'write',
+  'treatments.restore': 'write',
+  'patients.markError': 'write',
+  'patients.restore': 'write',
+  'patients.undo': 'write',
+  'followup.doneElsewhere': 'write',
+  'followup.recordDecision': 'write',
+  'surveillance.leave': 'write',
+  'surveillance.reopen': 'write',
+  'worklist.left': 'read',
+  'followup.adherence': 'read',
+  'biomarkers.add': 'write',
+  'biomarkers.remove': 'write',
+  'notes.set': 'write',
+  'followup.setStatus': 'write',
+  'followup.override': 'write',
+  'worklist.page': 'read',
+  'worklist.summary': 'read',
+  'packs.list': 'read',
+  'packs.import': 'admin',
+  'packs.compare': 'read',
+  'packs.adopt': 'admin',
+  'packs.revert': 'admin',
+  'settings.get': 'read',
+  // Theme and idle lock for every account; the clinical settings need a radiologist (ADMIN_SETTINGS).
+  'settings.update': 'self',
+  'worklist.export': 'read',
+  'exports.calendar': 'read',
+  'exports.fhir': 'read',
+  'app.savePdf': 'read',
+  'uploads.begin': 'write',
+  'uploads.chunk': 'write',
+  'csvImport.preview': 'write',
+  'csvImport.commit': 'write',
+  'pacs.list': 'read',
+  'pacs.save': 'admin',
+  'pacs.remove': 'admin',
+  'mappings.list': 'read',
+  'mappings.save': 'admin',
+  'mappings.remove': 'admin',
+  'pacs.find': 'read',
+  'pacs.import': 'write',
+  'dicomFiles.read': 'write',
+  'dicomFiles.import': 'write',
+  'jobs.status': 'read',
+  'jobs.cancel': 'write',
+  'demo.status': 'read',
+  'demo.load': 'admin',
+  'demo.remove': 'admin',
+  // The recovery screen reads the log's state; a restore is a radiologist's (or anyone's while the
+  // log cannot be opened at all: then there are no accounts to check, and nothing else is answered).
+  'log.status': 'open',
+  'log.backups': 'read',
+  'log.restore': 'admin',
+  'vault.status': 'open',
+  'vault.setUp': 'open',
+  'vault.unlock': 'open',
+  'vault.recover': 'open',
+  'vault.recoveryKey': 'open',
+  'vault.recoveryKeySaved': 'open',
+  'session.status': 'open',
+  'session.createFirst': 'open',
+  'session.signIn': 'open',
+  'session.signOut': 'open',
+  'session.lock': 'open',
+  'session.touch': 'self',
+  'users.list': 'admin',
+  'users.create': 'admin',
+  'users.update': 'admin',
+  'users.resetPassword': 'admin',
+  'users.changePassword': 'self',
+}
+
+/** The levels each role reaches. */
+const REACH: Record<UserRole, readonly Access[]> = {
+  radiologist: ['open', 'self', 'read', 'write', 'admin'],
+  coordinator: ['open', 'self', 'read', 'write'],
+  'read-only': ['open', 'self', 'read'],
+}
+
+/** The settings only a radiologist may change (they change what the engine or the dose ledger says). */
+export const ADMIN_SETTINGS = ['kFactors', 'cu64DotatateMsvPerMbq', 'fulfilmentMarginDays', 'siteRules'] as const
+
+/** Whether an account of this role may make the call (with this request, for `settings.update`). */
+export function allowed(role: UserRole, call: CallName, request?: unknown): boolean {
+  if (!REACH[role].includes(ACCESS[call])) return false
+  if (call === 'settings.update' && role !== 'radiologist' && request !== null && typeof request === 'object')
+    return !ADMIN_SETTINGS.some((k) => (request as Record<string, unknown>)[k] !== undefined)
+  return true
+}
+
+/** Whether a role may make calls of this level (the UI greys out controls it would be refused). */
+export function roleReaches(role: UserRole, access: Access): boolean {
+  return REACH[role].includes(access)
+}
