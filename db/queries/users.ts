@@ -30,9 +30,9 @@ const toUser = (r: UserRow): UserRecord => ({
 })
 
 export function listUsers(db: ReadableDb): UserRecord[] {
-  return (cached(db, `SELECT ${COLUMNS} FROM app_user ORDER BY name COLLATE NOCASE, id`).all() as UserRow[]).map(
-    toUser,
-  )
+  return (
+    cached(db, `SELECT ${COLUMNS} FROM app_user ORDER BY name COLLATE NOCASE, id`).all() as UserRow[]
+  ).map(toUser)
 }
 
 export function countUsers(db: ReadableDb): number {
@@ -52,15 +52,21 @@ export function requireUser(db: ReadableDb, id: number): UserRecord {
 
 /** The account a sign-in names: by its name or its initials (neither depends on case). */
 export function findUserByLogin(db: ReadableDb, login: string): UserRecord | null {
-  const r = cached(db, `SELECT ${COLUMNS} FROM app_user WHERE name = ?1 OR initials = ?1 ORDER BY id LIMIT 1`).get(
-    login.trim(),
-  ) as UserRow | undefined
+  const r = cached(
+    db,
+    `SELECT ${COLUMNS} FROM app_user WHERE name = @login OR initials = @login ORDER BY id LIMIT 1`,
+  ).get({
+    login: login.trim(),
+  }) as UserRow | undefined
   return r ? toUser(r) : null
 }
 
 /** The stored `scrypt$N$r$p$salt$hash` of an account (only the password check reads it). */
 export function passwordHashOf(db: ReadableDb, id: number): string | null {
-  return (cached(db, 'SELECT password_hash FROM app_user WHERE id = ?').pluck().get(id) as string | undefined) ?? null
+  return (
+    (cached(db, 'SELECT password_hash FROM app_user WHERE id = ?').pluck().get(id) as string | undefined) ??
+    null
+  )
 }
 
 /** Active radiologists other than `except`: the last one may not be disabled or demoted. */
@@ -79,8 +85,8 @@ export function clashingUser(
 ): { field: 'name' | 'initials' } | null {
   const r = cached(
     db,
-    'SELECT name = ?1 AS sameName FROM app_user WHERE (name = ?1 OR initials = ?2) AND id IS NOT ?3 ORDER BY sameName DESC LIMIT 1',
-  ).get(name, initials, except) as { sameName: number } | undefined
+    'SELECT name = @name AS sameName FROM app_user WHERE (name = @name OR initials = @initials) AND id IS NOT @except ORDER BY sameName DESC LIMIT 1',
+  ).get({ name, initials, except }) as { sameName: number } | undefined
   return r ? { field: r.sameName ? 'name' : 'initials' } : null
 }
 

@@ -266,7 +266,8 @@ export function openBackend(opts: {
     let built: { for: LogSession; handlers: Handlers } | null = null
     const current = (): Handlers => {
       if (!session.db) return unavailableHandlers()
-      if (built?.for !== session) built = { for: session, handlers: handlersFor(session.db, signIn, signInActor) }
+      if (built?.for !== session)
+        built = { for: session, handlers: handlersFor(session.db, signIn, signInActor) }
       return built.handlers
     }
     const handlers: Record<string, (req: never) => unknown> = {}

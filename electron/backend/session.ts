@@ -99,7 +99,13 @@ export class UserSession {
         : countUsers(db) === 0
           ? 'no-accounts'
           : 'signed-out'
-    return { state, user: this.user, lockedUser: this.user ? null : this.locked, idleMs: this.idleMs(db), minPassword: MIN_PASSWORD }
+    return {
+      state,
+      user: this.user,
+      lockedUser: this.user ? null : this.locked,
+      idleMs: this.idleMs(db),
+      minPassword: MIN_PASSWORD,
+    }
   }
 
   /**
@@ -122,7 +128,8 @@ export class UserSession {
       this.lock(db, 'session.idleLock')
       throw new ApiFailure({
         code: 'SIGNED_OUT',
-        message: 'The app locked itself after a time without use: sign in again to continue (nothing was read or changed).',
+        message:
+          'The app locked itself after a time without use: sign in again to continue (nothing was read or changed).',
       })
     }
     // The account as stored now: disabled or given another role by a radiologist meanwhile.
@@ -130,7 +137,10 @@ export class UserSession {
     if (!current || !current.active) {
       this.user = null
       this.locked = null
-      throw new ApiFailure({ code: 'SIGNED_OUT', message: 'This account has been disabled (nothing was read or changed).' })
+      throw new ApiFailure({
+        code: 'SIGNED_OUT',
+        message: 'This account has been disabled (nothing was read or changed).',
+      })
     }
     this.user = current
     if (this.opts.enforce && !allowed(current.role, call, request))
@@ -222,7 +232,9 @@ export class UserSession {
       user: action === 'session.signInFailed' || !user ? this.opts.osUser : userActor(user),
       now: this.opts.now,
     }
-    writeTx(db, (tx) => appendAudit(tx, actor, { action, entity: 'session', entityId: userId, before: null, after }))
+    writeTx(db, (tx) =>
+      appendAudit(tx, actor, { action, entity: 'session', entityId: userId, before: null, after }),
+    )
   }
 }
 

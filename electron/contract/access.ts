@@ -113,7 +113,12 @@ const REACH: Record<UserRole, readonly Access[]> = {
 }
 
 /** The settings only a radiologist may change (they change what the engine or the dose ledger says). */
-export const ADMIN_SETTINGS = ['kFactors', 'cu64DotatateMsvPerMbq', 'fulfilmentMarginDays', 'siteRules'] as const
+export const ADMIN_SETTINGS = [
+  'kFactors',
+  'cu64DotatateMsvPerMbq',
+  'fulfilmentMarginDays',
+  'siteRules',
+] as const
 
 /** Whether an account of this role may make the call (with this request, for `settings.update`). */
 export function allowed(role: UserRole, call: CallName, request?: unknown): boolean {

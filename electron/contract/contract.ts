@@ -819,8 +819,12 @@ export const contract = {
       idleLockMinutes: z
         .number({ error: 'Enter the idle time in whole minutes.' })
         .int({ error: 'Enter the idle time in whole minutes.' })
-        .min(IDLE_LOCK_MINUTES.min, { error: `The app locks after at least ${IDLE_LOCK_MINUTES.min} minute.` })
-        .max(IDLE_LOCK_MINUTES.max, { error: `The app locks after at most ${IDLE_LOCK_MINUTES.max} minutes.` })
+        .min(IDLE_LOCK_MINUTES.min, {
+          error: `The app locks after at least ${IDLE_LOCK_MINUTES.min} minute.`,
+        })
+        .max(IDLE_LOCK_MINUTES.max, {
+          error: `The app locks after at most ${IDLE_LOCK_MINUTES.max} minutes.`,
+        })
         .optional(),
     }),
   ),

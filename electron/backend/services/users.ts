@@ -36,7 +36,8 @@ export interface AccountInput {
 function refuseClash(db: ReadableDb, name: string, initials: string, except: number | null): void {
   const clash = clashingUser(db, name, initials, except)
   if (!clash) return
-  if (clash.field === 'name') throw invalid('Another account has this name.', { name: 'Another account has this name.' })
+  if (clash.field === 'name')
+    throw invalid('Another account has this name.', { name: 'Another account has this name.' })
   throw invalid('Another account has these initials.', { initials: 'Another account has these initials.' })
 }
 
@@ -52,7 +53,8 @@ export async function createFirstUser(
     return auditedAccount(tx, ctx.actor, {
       action: 'user.create',
       id: null,
-      write: () => insertUser(tx, { ...input, role: 'radiologist', passwordHash, at: ctx.actor.now().toISOString() }),
+      write: () =>
+        insertUser(tx, { ...input, role: 'radiologist', passwordHash, at: ctx.actor.now().toISOString() }),
     })
   })
 }
@@ -79,7 +81,12 @@ export function updateUser(ctx: UsersContext, id: number, input: AccountInput): 
     const before = requireUser(tx, id)
     refuseClash(tx, input.name, input.initials, id)
     const stillRadiologist = input.active && input.role === 'radiologist'
-    if (before.active && before.role === 'radiologist' && !stillRadiologist && otherActiveRadiologists(tx, id) === 0)
+    if (
+      before.active &&
+      before.role === 'radiologist' &&
+      !stillRadiologist &&
+      otherActiveRadiologists(tx, id) === 0
+    )
       throw new ApiFailure({
         code: 'CONFLICT',
         message: `${before.name} is the last active radiologist: make another account a radiologist first. Nothing was changed.`,
