@@ -2,10 +2,10 @@ import { appendAudit } from '../../db/audit'
 import { countUsers, findUserByLogin, getUser, passwordHashOf } from '../../db/queries/users'
 import { readOnlyReason, writeTx, type ReadableDb } from '../../db/tx'
 import type { UserRecord } from '../../db/types'
-import { userActor } from '../../engine'
+import { IDLE_LOCK_MINUTES, userActor } from '../../engine'
 import { ACCESS, allowed } from '../contract/access'
 import type { CallName } from '../contract/calls'
-import { IDLE_LOCK_MINUTES, MIN_PASSWORD, type Handlers, type SessionView } from '../contract/contract'
+import type { Handlers, SessionView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
 import type { AppLog } from './log'
 import { decoyHash, verifyPassword, type ScryptCost } from './passwords'
@@ -91,7 +91,7 @@ export class UserSession {
 
   view(db: ReadableDb | null): SessionView {
     if (!db)
-      return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0, minPassword: MIN_PASSWORD }
+      return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
     const state: SessionView['state'] = this.user
       ? 'signed-in'
       : this.locked
@@ -104,7 +104,6 @@ export class UserSession {
       user: this.user,
       lockedUser: this.user ? null : this.locked,
       idleMs: this.idleMs(db),
-      minPassword: MIN_PASSWORD,
     }
   }
 

@@ -1,4 +1,4 @@
-import type { UserRole } from '../../engine'
+import { roleReaches, type Access, type UserRole } from '../../engine'
 import type { CallName } from './calls'
 
 // Who may make each call (docs/security.md). Every call is classified here, once: a call added to
@@ -13,8 +13,8 @@ import type { CallName } from './calls'
 // - write: radiologists and coordinators: every change of patient data, imports, backups.
 // - admin: radiologists only: accounts, the guideline pack, the site's configuration, the demo,
 //          restoring a backup.
-export const ACCESS_LEVELS = ['open', 'self', 'read', 'write', 'admin'] as const
-export type Access = (typeof ACCESS_LEVELS)[number]
+// (The levels and what each role reaches are engine/codes.ts ACCESS_LEVELS and ROLE_REACH.)
+export type { Access }
 
 export const ACCESS: Record<CallName, Access> = {
   'app.info': 'open',
@@ -105,13 +105,6 @@ export const ACCESS: Record<CallName, Access> = {
   'users.changePassword': 'self',
 }
 
-/** The levels each role reaches. */
-const REACH: Record<UserRole, readonly Access[]> = {
-  radiologist: ['open', 'self', 'read', 'write', 'admin'],
-  coordinator: ['open', 'self', 'read', 'write'],
-  'read-only': ['open', 'self', 'read'],
-}
-
 /** The settings only a radiologist may change (they change what the engine or the dose ledger says). */
 export const ADMIN_SETTINGS = [
   'kFactors',
@@ -122,13 +115,8 @@ export const ADMIN_SETTINGS = [
 
 /** Whether an account of this role may make the call (with this request, for `settings.update`). */
 export function allowed(role: UserRole, call: CallName, request?: unknown): boolean {
-  if (!REACH[role].includes(ACCESS[call])) return false
+  if (!roleReaches(role, ACCESS[call])) return false
   if (call === 'settings.update' && role !== 'radiologist' && request !== null && typeof request === 'object')
     return !ADMIN_SETTINGS.some((k) => (request as Record<string, unknown>)[k] !== undefined)
   return true
-}
-
-/** Whether a role may make calls of this level (the UI greys out controls it would be refused). */
-export function roleReaches(role: UserRole, access: Access): boolean {
-  return REACH[role].includes(access)
 }

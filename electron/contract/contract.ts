@@ -58,6 +58,8 @@ import {
   OVERRIDE_REASON_CODES,
   THEMES,
   USER_ROLES,
+  IDLE_LOCK_MINUTES,
+  MIN_PASSWORD,
   WORKLIST_BUCKETS,
   WORKLIST_SORTS,
   type Theme,
@@ -284,11 +286,6 @@ export interface Settings {
   idleLockMinutes: number
 }
 
-/** Bounds of the idle lock (settings), in minutes. */
-export const IDLE_LOCK_MINUTES = { min: 1, max: 60, default: 10 } as const
-
-/** Shortest account password. */
-export const MIN_PASSWORD = 10
 
 /**
  * The sign-in state of this window (electron/backend/session.ts): no account yet (the first one is
@@ -302,7 +299,6 @@ export interface SessionView {
   lockedUser: { name: string; initials: string } | null
   /** The idle time after which the back end locks this window, in milliseconds. */
   idleMs: number
-  minPassword: number
 }
 
 /** A pack in the log, or the built-in pack before the log stored it (`id: null`). */
