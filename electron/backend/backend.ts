@@ -87,6 +87,8 @@ export function openBackend(opts: {
   vaultStatus?: () => VaultStatusView
   /** The scrypt cost of new account passwords (default DEFAULT_SCRYPT_COST; tests pass a cheap one). */
   passwordCost?: ScryptCost
+  /** Save as PDF: the desktop app's main process prints its window (electron/main/app.ts). */
+  savePdf?: (fileName: string) => Promise<{ file: string } | { cancelled: true }>
   /** Lock a connection after at most this long without use, shorter than the setting (tests). */
   idleMsCap?: number
 }): Backend {
@@ -171,6 +173,7 @@ export function openBackend(opts: {
       actor: signInActor,
       session: signIn,
       passwordCost,
+      ...(opts.savePdf ? { savePdf: opts.savePdf } : {}),
       transport: opts.transport,
       dataFile: opts.dataFile,
       logFile: log.file,

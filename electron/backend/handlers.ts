@@ -112,6 +112,8 @@ export interface HandlerContext {
    * account. Default: a session that is not enforced (in-process callers, tests).
    */
   readonly session?: UserSession
+  /** Save as PDF (the desktop app's main process passes it; absent: UNAVAILABLE, browser mode). */
+  readonly savePdf?: (fileName: string) => Promise<{ file: string } | { cancelled: true }>
   /** The scrypt cost of new passwords (default: DEFAULT_SCRYPT_COST; tests pass a cheap one). */
   readonly passwordCost?: ScryptCost
 }
@@ -380,7 +382,8 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       worklistRows(exportsCtx, filter, sort, descending),
     'exports.calendar': (req) => calendarExport(exportsCtx, req),
     'exports.fhir': (req) => fhirExport(exportsCtx, req.patientId),
-    'app.savePdf': () => {
+    'app.savePdf': (req) => {
+      if (ctx.savePdf) return ctx.savePdf(req.fileName)
       throw new ApiFailure({
         code: 'UNAVAILABLE',
         message: 'Save as PDF needs the desktop app. In the browser, use Print and choose “Save as PDF”.',

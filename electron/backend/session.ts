@@ -90,8 +90,7 @@ export class UserSession {
   }
 
   view(db: ReadableDb | null): SessionView {
-    if (!db)
-      return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
+    if (!db) return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
     const state: SessionView['state'] = this.user
       ? 'signed-in'
       : this.locked

@@ -286,7 +286,6 @@ export interface Settings {
   idleLockMinutes: number
 }
 
-
 /**
  * The sign-in state of this window (electron/backend/session.ts): no account yet (the first one is
  * made now), nobody signed in, locked (by hand or after the idle time; `lockedUser` was signed in),

@@ -1,7 +1,12 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
 import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
-import { DEFAULT_LIFECYCLE_SETTINGS, IDLE_LOCK_MINUTES, type EngineSettings, type LifecycleSettings } from '../../../engine'
+import {
+  DEFAULT_LIFECYCLE_SETTINGS,
+  IDLE_LOCK_MINUTES,
+  type EngineSettings,
+  type LifecycleSettings,
+} from '../../../engine'
 import type { Settings } from '../../contract/contract'
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -199,9 +199,9 @@ export function useRemoveMapping() {
  * A sign-in, the first account, a lock or a sign-out: the session as the back end now has it.
  * Everything cached was read by the account before: it is dropped, so the next account reads anew.
  */
-function useSessionMutation<K extends 'session.signIn' | 'session.createFirst' | 'session.lock' | 'session.signOut'>(
-  name: K,
-) {
+function useSessionMutation<
+  K extends 'session.signIn' | 'session.createFirst' | 'session.lock' | 'session.signOut',
+>(name: K) {
   return useCallMutation(name, (qc, value) => {
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] })
     qc.setQueryData(queryKeys.session, value)

@@ -12,7 +12,13 @@ import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/c
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { Result } from '../../../electron/contract/result'
 import { patientInput, tempDir } from '../../helpers/db'
-import { FIRST_ACCOUNT, mriStudy, ok as okPlain, open as openPlain, TEST_SCRYPT_COST } from '../../helpers/logfiles'
+import {
+  FIRST_ACCOUNT,
+  mriStudy,
+  ok as okPlain,
+  open as openPlain,
+  TEST_SCRYPT_COST,
+} from '../../helpers/logfiles'
 
 // Encryption at rest through the app's own calls (docs/privacy.md): set-up, the lock, the marker
 // scan of every file on disk, the migration of a plain log, and recovery.

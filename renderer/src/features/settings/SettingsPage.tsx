@@ -39,10 +39,7 @@ export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
 
       <fieldset className="settings__group">
         <legend>Your account</legend>
-        <AccountSettings
-          idleLockMinutes={settings.idleLockMinutes}
-          onSaved={onSaved}
-        />
+        <AccountSettings idleLockMinutes={settings.idleLockMinutes} onSaved={onSaved} />
       </fieldset>
 
       <fieldset className="settings__group">

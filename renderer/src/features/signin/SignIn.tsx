@@ -58,10 +58,7 @@ export function SignInGate({ children }: { children: ReactNode }) {
   const { data: session, error } = useSession(connected)
   // Any call refused with SIGNED_OUT (locked after the idle time, another window's change): read
   // the session again, which shows the sign-in screen.
-  useEffect(
-    () => onSignedOut(() => void qc.invalidateQueries({ queryKey: queryKeys.session })),
-    [qc],
-  )
+  useEffect(() => onSignedOut(() => void qc.invalidateQueries({ queryKey: queryKeys.session })), [qc])
   if (!connected) return <>{children}</>
   if (error)
     return (
@@ -171,8 +168,8 @@ function FirstAccountScreen() {
         <h1 id="first-account-title">Create the first account</h1>
         <p>
           This log has no accounts yet. The first one is a radiologist’s: it can add the other accounts
-          (radiologists, coordinators, read-only) on the Users screen. Each change in the log is recorded under
-          the account that made it.
+          (radiologists, coordinators, read-only) on the Users screen. Each change in the log is recorded
+          under the account that made it.
         </p>
         <form onSubmit={(e) => void submit(e)} noValidate>
           <Field
@@ -223,8 +220,9 @@ const TOUCH_EVERY_MS = 20_000
  */
 function IdleLock({ idleMs }: { idleMs: number }) {
   const qc = useQueryClient()
-  const last = useRef({ use: Date.now(), touch: Date.now() })
+  const last = useRef({ use: 0, touch: 0 })
   useEffect(() => {
+    last.current = { use: Date.now(), touch: Date.now() }
     const touchEvery = Math.min(TOUCH_EVERY_MS, Math.max(1000, idleMs / 4))
     const used = () => {
       const now = Date.now()
@@ -236,14 +234,17 @@ function IdleLock({ idleMs }: { idleMs: number }) {
     }
     const events = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const
     for (const e of events) window.addEventListener(e, used, { passive: true })
-    const timer = window.setInterval(() => {
-      if (Date.now() - last.current.use < idleMs) return
-      void call('session.lock', {}).then((r) => {
-        qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] })
-        if (r.ok) qc.setQueryData(queryKeys.session, r.value)
-        else void qc.invalidateQueries({ queryKey: queryKeys.session })
-      })
-    }, Math.min(5000, Math.max(500, idleMs / 10)))
+    const timer = window.setInterval(
+      () => {
+        if (Date.now() - last.current.use < idleMs) return
+        void call('session.lock', {}).then((r) => {
+          qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] })
+          if (r.ok) qc.setQueryData(queryKeys.session, r.value)
+          else void qc.invalidateQueries({ queryKey: queryKeys.session })
+        })
+      },
+      Math.min(5000, Math.max(500, idleMs / 10)),
+    )
     return () => {
       for (const e of events) window.removeEventListener(e, used)
       window.clearInterval(timer)

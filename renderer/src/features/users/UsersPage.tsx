@@ -32,8 +32,8 @@ export function UsersPage({ onBack }: Props) {
       </div>
       <p className="muted">
         Radiologists manage the accounts and the guideline pack; coordinators record studies and steps;
-        read-only accounts read and export. An account is never deleted: disable it, and the audit trail
-        still names it. The last active radiologist cannot be disabled or given another role.
+        read-only accounts read and export. An account is never deleted: disable it, and the audit trail still
+        names it. The last active radiologist cannot be disabled or given another role.
       </p>
       {notice && (
         <p className="notice" role="status">
@@ -67,13 +67,7 @@ export function UsersPage({ onBack }: Props) {
   )
 }
 
-function UserRow({
-  user,
-  onNotice,
-}: {
-  user: UserRecord
-  onNotice: (m: string) => void
-}) {
+function UserRow({ user, onNotice }: { user: UserRecord; onNotice: (m: string) => void }) {
   const me = useCurrentUser()
   const update = useUpdateUser()
   const reset = useResetPassword()
