@@ -5,6 +5,7 @@ import type {
   TreatmentRecord,
 } from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
+import { useCan } from '../signin/SignIn'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
@@ -97,8 +98,10 @@ export function PatientPage({
     setTreatment(t)
     setMode('treatment')
   }
+  // A read-only account sees the record; the back end refuses its changes anyway.
+  const write = useCan('write')
   useShortcut(['r', 'shift+r'], () => mode === 'view' && openStudyForm({ kind: 'record' }), {
-    enabled: !confirmClose,
+    enabled: !confirmClose && write.allowed,
   })
 
   // The data was changed (each change invalidates and re-reads this page's query before it
@@ -128,13 +131,19 @@ export function PatientPage({
         </span>
         {patient.weightKg !== null && <span className="muted">{patient.weightKg} kg</span>}
         <span className="patient__actions">
-          <button className="button" onClick={() => setMode('edit')} disabled={mode !== 'view'}>
+          <button
+            className="button"
+            onClick={() => setMode('edit')}
+            disabled={mode !== 'view' || !write.allowed}
+            title={write.reason}
+          >
             Edit record
           </button>
           <button
             className="button button--primary"
             onClick={() => openStudyForm({ kind: 'record' })}
-            disabled={mode !== 'view'}
+            disabled={mode !== 'view' || !write.allowed}
+            title={write.reason}
           >
             Record study (R)
           </button>
