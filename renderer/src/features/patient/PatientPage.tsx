@@ -12,7 +12,7 @@ import { usePatientDetail } from '../../data/queries'
 import { bornText } from '../../domain/age'
 import { studyToCarryFrom } from '../../domain/carryOver'
 import { toCaseStudies } from '../../domain/caseOf'
-import { assessRecist } from '../../../../engine'
+import { actorLabel, assessRecist } from '../../../../engine'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { DoseView } from '../dose/DoseView'
@@ -183,7 +183,7 @@ export function PatientPage({
       />
       {patient.enteredInError && (
         <p className="alert alert--warn" role="alert" data-testid="patient-in-error">
-          This patient was marked as entered in error by {patient.enteredInError.by} (“
+          This patient was marked as entered in error by {actorLabel(patient.enteredInError.by)} (“
           {patient.enteredInError.reason}”); they are hidden from every list.{' '}
           <button
             className="button"
