@@ -35,6 +35,18 @@ export function listUsers(db: ReadableDb): UserRecord[] {
   ).map(toUser)
 }
 
+/**
+ * Whether the log has its accounts table: a log opened read-only (recovery mode) before migration
+ * 100 ran on it has none.
+ */
+export function hasUsersTable(db: ReadableDb): boolean {
+  return (
+    cached(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'app_user'")
+      .pluck()
+      .get() === 1
+  )
+}
+
 export function countUsers(db: ReadableDb): number {
   return cached(db, 'SELECT count(*) FROM app_user').pluck().get() as number
 }

@@ -1,5 +1,5 @@
 import { appendAudit } from '../../db/audit'
-import { countUsers, findUserByLogin, getUser, passwordHashOf } from '../../db/queries/users'
+import { countUsers, findUserByLogin, getUser, hasUsersTable, passwordHashOf } from '../../db/queries/users'
 import { readOnlyReason, writeTx, type ReadableDb } from '../../db/tx'
 import type { UserRecord } from '../../db/types'
 import { IDLE_LOCK_MINUTES, userActor } from '../../engine'
@@ -90,7 +90,8 @@ export class UserSession {
   }
 
   view(db: ReadableDb | null): SessionView {
-    if (!db) return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
+    if (!db || noAccountsPossible(db))
+      return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
     const state: SessionView['state'] = this.user
       ? 'signed-in'
       : this.locked
@@ -241,12 +242,21 @@ export class UserSession {
  * handler; `open` calls always reach it. While the log cannot be opened (no connection to check
  * accounts against) the calls go through: every one but the recovery calls answers LOG_UNAVAILABLE.
  */
+/**
+ * No account can be checked: the log is in recovery mode (read-only) and holds no accounts (or no
+ * accounts table, opened before migration 100 could run), so none can be made either. The log is
+ * then as it was before accounts existed: behind the vault only, and nothing can be changed.
+ */
+export function noAccountsPossible(db: ReadableDb): boolean {
+  return readOnlyReason(db) !== null && (!hasUsersTable(db) || countUsers(db) === 0)
+}
+
 export function gated(handlers: Handlers, session: UserSession, db: () => ReadableDb | null): Handlers {
   const out: Record<string, (req: never) => unknown> = {}
   for (const [name, h] of Object.entries(handlers) as [CallName, (req: never) => unknown][]) {
     out[name] = (req: never) => {
       const d = db()
-      if (d) session.require(d, name, req)
+      if (d && !noAccountsPossible(d)) session.require(d, name, req)
       return h(req)
     }
   }

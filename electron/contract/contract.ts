@@ -289,8 +289,8 @@ export interface Settings {
 /**
  * The sign-in state of this window (electron/backend/session.ts): no account yet (the first one is
  * made now), nobody signed in, locked (by hand or after the idle time; `lockedUser` was signed in),
- * or signed in. `log-unavailable`: the log could not be opened, so there are no accounts to check
- * and only the recovery calls are answered.
+ * or signed in. `log-unavailable`: the log could not be opened (only the recovery calls are
+ * answered), or it is in recovery mode (read-only) without accounts, so none can be checked or made.
  */
 export interface SessionView {
   state: 'no-accounts' | 'signed-out' | 'locked' | 'signed-in' | 'log-unavailable'

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { setReadOnly } from '../../../db/tx'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword } from '../../../electron/backend/passwords'
 import { MAX_FAILURES, THROTTLE_MS } from '../../../electron/backend/session'
@@ -333,6 +334,32 @@ describe('sign-in', () => {
     expect(audit().map((r) => r.action)).toEqual(
       expect.arrayContaining(['session.lock', 'session.signIn', 'session.signOut']),
     )
+  })
+})
+
+describe('recovery mode', () => {
+  it('a read-only log without accounts (none can be made) is read without a sign-in, and changes nothing', async () => {
+    await seed()
+    const conn = backend.connect()
+    setReadOnly(backend.db, 'The log failed its check (test).')
+    try {
+      expect((await ok(conn, 'session.status', {})).state).toBe('log-unavailable')
+      expect((await ok(conn, 'patients.list', { limit: 5, offset: 0 })).total).toBe(1)
+      expect(await call(conn, 'patients.create', patientInput({ mrn: 'RO-2' }))).toMatchObject({
+        ok: false,
+        error: { code: 'LOG_READ_ONLY' },
+      })
+    } finally {
+      setReadOnly(backend.db, null)
+    }
+    // With accounts, recovery mode still asks for a sign-in.
+    await signedIn(backend)
+    setReadOnly(backend.db, 'The log failed its check (test).')
+    try {
+      expect(await gateAnswer(backend.connect(), 'patients.list')).toBe('SIGNED_OUT')
+    } finally {
+      setReadOnly(backend.db, null)
+    }
   })
 })
 
