@@ -211,6 +211,10 @@ describe('accounts', () => {
     expect(() => backend.db.prepare('DELETE FROM app_user WHERE id = ?').run(other.id)).toThrow(
       /never deleted/,
     )
+    // The table itself refuses a role outside the list and initials with a space (the audit actor).
+    const set = (sql: string) => () => backend.db.prepare(sql).run(other.id)
+    expect(set("UPDATE app_user SET role = 'admin' WHERE id = ?")).toThrow(/CHECK/)
+    expect(set("UPDATE app_user SET initials = 'A B' WHERE id = ?")).toThrow(/CHECK/)
     expect(
       audit()
         .filter((r) => r.entity === 'user_account')
