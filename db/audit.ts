@@ -32,6 +32,10 @@ export type AuditEntity =
   | 'access'
   | 'pacs_endpoint'
   | 'procedure_mapping'
+  /** A named account (migration 100): created, changed, disabled, its password set (never the hash). */
+  | 'user_account'
+  /** A sign-in, sign-out, lock or failed sign-in (entity id: the account, when one was named). */
+  | 'session'
 
 export interface AuditEntry {
   readonly action: string

@@ -20,6 +20,7 @@ import type {
   DeferralReason,
   FollowUpItemKind,
   SurveillanceExitReason,
+  UserRole,
 } from '../engine'
 
 export type { BoardDecision, DeferralReason, SurveillanceExitReason }
@@ -465,4 +466,15 @@ export interface ProcedureMappingInput {
 export interface ProcedureMappingRecord extends ProcedureMappingInput {
   id: number
   createdAt: string
+}
+
+/** A named account (migration 100); the password hash never leaves db/queries/users.ts but to check it. */
+export interface UserRecord {
+  id: number
+  name: string
+  initials: string
+  role: UserRole
+  active: boolean
+  createdAt: string
+  changedAt: string
 }

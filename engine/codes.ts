@@ -228,6 +228,8 @@ export const AUDIT_KINDS = [
   'read',
   'export',
   'backup',
+  'account',
+  'session',
   'log',
   'other',
 ] as const
@@ -240,3 +242,36 @@ export type AuditKind = (typeof AUDIT_KINDS)[number]
  */
 export const NOTED_EXPORTS = ['dose-csv', 'sheet-print', 'sheet-pdf'] as const
 export type NotedExport = (typeof NOTED_EXPORTS)[number]
+
+/**
+ * The roles of a named account (issue 13, docs/security.md): a radiologist may do everything,
+ * including managing accounts, the guideline pack and the site's settings; a coordinator records
+ * and schedules but does not manage; a read-only account reads and exports.
+ */
+export const USER_ROLES = ['radiologist', 'coordinator', 'read-only'] as const
+export type UserRole = (typeof USER_ROLES)[number]
+
+/** Shortest account password (characters). */
+export const MIN_PASSWORD = 10
+
+/** Bounds of the idle lock (a setting of the log), in minutes. */
+export const IDLE_LOCK_MINUTES = { min: 1, max: 60, default: 10 } as const
+
+/**
+ * How far a call reaches (electron/contract/access.ts classifies every call): `open` to anyone at
+ * the window, `self` and `read` to every signed-in account, `write` to radiologists and
+ * coordinators, `admin` to radiologists.
+ */
+export const ACCESS_LEVELS = ['open', 'self', 'read', 'write', 'admin'] as const
+export type Access = (typeof ACCESS_LEVELS)[number]
+
+/** The levels each role reaches (the back end enforces it; the UI greys out the rest). */
+export const ROLE_REACH: Record<UserRole, readonly Access[]> = {
+  radiologist: ['open', 'self', 'read', 'write', 'admin'],
+  coordinator: ['open', 'self', 'read', 'write'],
+  'read-only': ['open', 'self', 'read'],
+}
+
+export function roleReaches(role: UserRole, access: Access): boolean {
+  return ROLE_REACH[role].includes(access)
+}

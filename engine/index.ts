@@ -4,6 +4,7 @@
 
 export * from './types'
 export * from './codes'
+export { actorLabel, parseActor, userActor, type ActorAccount } from './actor'
 
 // The whole decision
 export { evaluate } from './evaluate'

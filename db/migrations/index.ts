@@ -9,6 +9,7 @@ import { migration0068 } from './0068-derived-result'
 import { migration0070 } from './0070-guideline-packs'
 import { migration0080 } from './0080-interop'
 import { migration0090 } from './0090-packed-json'
+import { migration0100 } from './0100-users'
 import { migration0105 } from './0105-audit-reading'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0070,
   migration0080,
   migration0090,
+  migration0100,
   migration0105,
 ]
 

@@ -69,6 +69,9 @@ const KIND_RULES: { readonly [K in AuditKind]: { exact?: readonly string[]; pref
     read: { prefixes: ['read.'] },
     export: { prefixes: ['export.'] },
     backup: { prefixes: ['backup.'] },
+    // Named accounts (services/users.ts) and sign-in, sign-out and the lock (backend/session.ts).
+    account: { prefixes: ['user.'] },
+    session: { prefixes: ['session.'] },
     // Bookkeeping of the log itself: the start of the keyed chain, a restore, an undo point kept.
     log: { exact: ['audit.keyed', 'log.restore', 'undo.keep'] },
     other: {},

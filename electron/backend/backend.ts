@@ -17,12 +17,23 @@ import { createHandlers, localToday } from './handlers'
 import { Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
 import { Uploads } from './uploads'
+import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords'
+import { gated, SignInThrottle, UserSession } from './session'
 
 export interface Backend {
   /** The open log (a read-only copy in recovery mode); LOG_UNAVAILABLE when it could not be opened. */
   readonly db: ReadableDb
-  /** Stable across restores: each call goes to the log as it is now. */
+  /**
+   * Stable across restores: each call goes to the log as it is now. For in-process callers (tests,
+   * benchmarks): the sign-in is not enforced here. A transport serves `connect()`'s handlers.
+   */
   readonly handlers: Handlers
+  /**
+   * The handlers of one transport connection (the Electron window, the web host's token), with its
+   * own sign-in session: every call but the open ones needs a signed-in account whose role reaches
+   * it (electron/contract/access.ts, electron/backend/session.ts).
+   */
+  connect(): Handlers
   readonly dataFile: string
   /** The app's log file (failures only, never patient data), in `logs/` beside the data file. */
   readonly log: AppLog
@@ -74,12 +85,20 @@ export function openBackend(opts: {
   key?: LogKey | null
   /** The lock's state, answered by `vault.status` once open (electron/backend/vault.ts). */
   vaultStatus?: () => VaultStatusView
+  /** The scrypt cost of new account passwords (default DEFAULT_SCRYPT_COST; tests pass a cheap one). */
+  passwordCost?: ScryptCost
+  /** Save as PDF: the desktop app's main process prints its window (electron/main/app.ts). */
+  savePdf?: (fileName: string) => Promise<{ file: string } | { cancelled: true }>
+  /** Lock a connection after at most this long without use, shorter than the setting (tests). */
+  idleMsCap?: number
 }): Backend {
   const key = opts.key ?? null
   const log = opts.log ?? openLog(logFileFor(opts.dataFile))
   const user = opts.user ?? safeUserName()
   const now = opts.now ?? (() => new Date())
   const actor: Actor = { user, now }
+  const throttle = new SignInThrottle()
+  const passwordCost = opts.passwordCost ?? DEFAULT_SCRYPT_COST
   const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
   try {
     ensurePrivateDir(path.dirname(opts.dataFile))
@@ -94,7 +113,6 @@ export function openBackend(opts: {
   let session: LogSession
   let backupError: string | null = null
   let restored: LogStatusView['restored'] = null
-  let current: Handlers
   let checked: Promise<void> = Promise.resolve()
 
   const open = (): void => {
@@ -119,7 +137,6 @@ export function openBackend(opts: {
         `pNET Follow-up ${opts.version} (${opts.transport}) opened ${opts.dataFile} ${s.mode}: ` +
           s.problems.map((p) => `${p.code} ${p.message}`).join(' | '),
       )
-    current = session.db ? handlersFor(session.db) : unavailableHandlers()
     const thisSession = session
     checked = session.checked.then(async () => {
       // A checked copy per day, taken once the full check passed. A failed backup is reported,
@@ -150,12 +167,16 @@ export function openBackend(opts: {
     }
   }
 
-  const handlersFor = (db: ReadableDb): Handlers =>
+  const handlersFor = (db: ReadableDb, signIn: UserSession, signInActor: Actor): Handlers =>
     createHandlers({
       jobs,
       uploads,
       db,
-      actor,
+      // The actor of each call is whoever is signed in at this connection (the OS account before).
+      actor: signInActor,
+      session: signIn,
+      passwordCost,
+      ...(opts.savePdf ? { savePdf: opts.savePdf } : {}),
       transport: opts.transport,
       dataFile: opts.dataFile,
       logFile: log.file,
@@ -195,7 +216,7 @@ export function openBackend(opts: {
     return out as unknown as Handlers
   }
 
-  const restore = (file: string): LogStatusView => {
+  const restore = (file: string, who: Actor): LogStatusView => {
     const known = listBackups(backupDir, opts.dataFile, key).find((b) => b.file === file)
     if (!known)
       throw new ApiFailure({
@@ -219,7 +240,7 @@ export function openBackend(opts: {
     )
     restored = { from: file, setAside: done.setAside, at: now().toISOString() }
     open()
-    if (session.db && session.status().mode === 'writable') recordRestore(session.db, actor, done)
+    if (session.db && session.status().mode === 'writable') recordRestore(session.db, who, done)
     return status()
   }
 
@@ -230,28 +251,59 @@ export function openBackend(opts: {
     throw e
   }
 
-  const handlers: Record<string, (req: never) => unknown> = {}
-  for (const name of CALLS) {
-    handlers[name] = (req: never) => {
-      if (name === 'log.status') return status()
-      if (name === 'log.backups') return listBackups(backupDir, opts.dataFile, key)
-      if (name === 'log.restore') return restore((req as { file: string }).file)
-      if (name === 'app.backup' && session.status().mode !== 'writable')
-        throw new ApiFailure({
-          code: session.db ? 'LOG_READ_ONLY' : 'LOG_UNAVAILABLE',
-          message:
-            'No backup is taken while the log is in recovery mode: it would not pass its check, and older good backups must be kept.',
-        })
-      return (current[name] as (r: never) => unknown)(req)
+  /** The handlers of one connection: its own sign-in session, its handlers rebuilt after a restore. */
+  const connection = (enforce: boolean): Handlers => {
+    const signIn = new UserSession({
+      now,
+      cost: passwordCost,
+      osUser: user,
+      transport: opts.transport,
+      log,
+      throttle,
+      enforce,
+      ...(opts.idleMsCap !== undefined ? { idleMsCap: opts.idleMsCap } : {}),
+    })
+    const signInActor: Actor = {
+      get user() {
+        return signIn.actorName()
+      },
+      now,
     }
+    let built: { for: LogSession; handlers: Handlers } | null = null
+    const current = (): Handlers => {
+      if (!session.db) return unavailableHandlers()
+      if (built?.for !== session)
+        built = { for: session, handlers: handlersFor(session.db, signIn, signInActor) }
+      return built.handlers
+    }
+    const handlers: Record<string, (req: never) => unknown> = {}
+    for (const name of CALLS) {
+      handlers[name] = (req: never) => {
+        if (name === 'log.status') return status()
+        if (name === 'log.backups') return listBackups(backupDir, opts.dataFile, key)
+        if (name === 'log.restore') return restore((req as { file: string }).file, signInActor)
+        if (name === 'session.status' && !session.db) return signIn.view(null)
+        if (name === 'app.backup' && session.status().mode !== 'writable')
+          throw new ApiFailure({
+            code: session.db ? 'LOG_READ_ONLY' : 'LOG_UNAVAILABLE',
+            message:
+              'No backup is taken while the log is in recovery mode: it would not pass its check, and older good backups must be kept.',
+          })
+        return (current()[name] as (r: never) => unknown)(req)
+      }
+    }
+    return gated(handlers as unknown as Handlers, signIn, () => session.db)
   }
+
+  const handlers = connection(false)
 
   return {
     get db(): ReadableDb {
       if (!session.db) throw new DbError('LOG_UNAVAILABLE', 'The follow-up log could not be opened.')
       return session.db
     },
-    handlers: handlers as unknown as Handlers,
+    handlers,
+    connect: () => connection(true),
     dataFile: opts.dataFile,
     log,
     jobs,

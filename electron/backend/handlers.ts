@@ -66,6 +66,10 @@ import {
   saveProcedureMapping,
 } from './services/pacs'
 import { listEndpoints, listMappings } from '../../db/queries/interop'
+import { listUsers } from '../../db/queries/users'
+import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords'
+import { SignInThrottle, UserSession } from './session'
+import { createFirstUser, createUser, setPassword, updateUser, type UsersContext } from './services/users'
 import { Jobs } from './jobs'
 import { Uploads } from './uploads'
 import { calendarExport, fhirExport, worklistRows, type ExportContext } from './services/exports'
@@ -105,6 +109,15 @@ export interface HandlerContext {
   /** Long jobs and files on their way in (a fresh set when not given). */
   readonly jobs?: Jobs
   readonly uploads?: Uploads
+  /**
+   * Who is signed in at this connection (electron/backend/session.ts); the actor above names the
+   * account. Default: a session that is not enforced (in-process callers, tests).
+   */
+  readonly session?: UserSession
+  /** Save as PDF (the desktop app's main process passes it; absent: UNAVAILABLE, browser mode). */
+  readonly savePdf?: (fileName: string) => Promise<{ file: string } | { cancelled: true }>
+  /** The scrypt cost of new passwords (default: DEFAULT_SCRYPT_COST; tests pass a cheap one). */
+  readonly passwordCost?: ScryptCost
 }
 
 function alreadyOpen(): never {
@@ -232,6 +245,24 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
   const exportsCtx: ExportContext = { db, now: actor.now, today, dates: worklistDates }
   const access = { db, actor }
   const importCtx: ImportContext = { ...fu, jobs, uploads }
+  const cost = ctx.passwordCost ?? DEFAULT_SCRYPT_COST
+  const session =
+    ctx.session ??
+    new UserSession({
+      now: actor.now,
+      cost,
+      osUser: actor.user,
+      transport: ctx.transport,
+      log: { file: ctx.logFile, error: () => undefined, warn: () => undefined, info: () => undefined },
+      throttle: new SignInThrottle(),
+      enforce: false,
+    })
+  const users: UsersContext = { db, actor, cost }
+  const own = (): number => {
+    const u = session.signedIn()
+    if (!u) throw new ApiFailure({ code: 'SIGNED_OUT', message: 'Sign in first (nothing was changed).' })
+    return u.id
+  }
 
   return {
     'app.info': () => ({
@@ -392,7 +423,8 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       recordExport(access, `export.${req.what}`, req.patientId, { file: req.fileName ?? null })
       return { recorded: readOnlyReason(db) === null }
     },
-    'app.savePdf': () => {
+    'app.savePdf': (req) => {
+      if (ctx.savePdf) return ctx.savePdf(req.fileName)
       throw new ApiFailure({
         code: 'UNAVAILABLE',
         message: 'Save as PDF needs the desktop app. In the browser, use Print and choose “Save as PDF”.',
@@ -438,5 +470,25 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       })
     },
     'vault.recoveryKeySaved': () => vaultStatus(),
+    'session.status': () => session.view(db),
+    'session.createFirst': async (req) => {
+      const user = await createFirstUser(users, req)
+      session.start(db, user, 'session.firstAccount')
+      return session.view(db)
+    },
+    'session.signIn': (req) => session.signIn(db, req.login, req.password),
+    'session.signOut': () => session.signOut(db),
+    'session.lock': () => session.lock(db),
+    'session.touch': () => session.view(db),
+    'users.list': () => listUsers(db),
+    'users.create': (req) => createUser(users, req),
+    'users.update': ({ id, ...input }) => updateUser(users, id, input),
+    'users.resetPassword': (req) => setPassword(users, req.id, req.password, 'user.resetPassword'),
+    'users.changePassword': async (req) => {
+      const id = own()
+      await session.checkOwnPassword(db, req.current)
+      await setPassword(users, id, req.password, 'user.changePassword')
+      return session.view(db)
+    },
   }
 }

@@ -28,7 +28,8 @@ import { describeError, logFileFor, openLog, type AppLog } from './log'
 //   with a keychain entry opens without asking; otherwise the unlock screen asks;
 // - browser mode (no keychain): the unlock screen asks for a passphrase (set-up, unlock) or the
 //   recovery key; a wrong one answers KEY_WRONG and changes nothing.
-// A sign-in of named users (issue 13 point 2) comes after this, on the open log.
+// Then the calls go to this transport's connection of the back end (`Backend.connect`): a named
+// account signs in (electron/backend/session.ts) before anything else is answered.
 
 export type BackendOptions = Omit<Parameters<typeof openBackend>[0], 'key'>
 
@@ -54,6 +55,8 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
   const base = { ...opts, log }
   const keyFile = keyStoreFileOf(opts.dataFile)
   let backend: Backend | null = null
+  /** This transport's connection to the open back end (its own sign-in session). */
+  let connection: Handlers | null = null
   let pendingRecovery: string | null = null
   let problem: string | null = null
   let failure: unknown = null
@@ -104,6 +107,7 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
     if (logExists() && !isPlainSqlite(opts.dataFile))
       openDb(opts.dataFile, key, { readonly: true, fileMustExist: true }).close()
     backend = openBackend({ ...base, key, vaultStatus: status })
+    connection = backend.connect()
     problem = null
     resolveUnlocked(backend)
   }
@@ -252,12 +256,12 @@ export function openVaultBackend(opts: BackendOptions & { keychain?: OsKeychain 
         pendingRecovery = null
         return status()
       }
-      if (!backend)
+      if (!backend || !connection)
         throw new ApiFailure({
           code: 'NOT_UNLOCKED',
           message: 'The follow-up log is locked: unlock it first (nothing was read or changed).',
         })
-      return (backend.handlers[name] as (r: never) => unknown)(req)
+      return (connection[name] as (r: never) => unknown)(req)
     }
   }
 

@@ -78,6 +78,17 @@ export const CALLS = [
   'vault.recover',
   'vault.recoveryKey',
   'vault.recoveryKeySaved',
+  'session.status',
+  'session.createFirst',
+  'session.signIn',
+  'session.signOut',
+  'session.lock',
+  'session.touch',
+  'users.list',
+  'users.create',
+  'users.update',
+  'users.resetPassword',
+  'users.changePassword',
 ] as const
 
 export type CallName = (typeof CALLS)[number]

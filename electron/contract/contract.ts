@@ -34,6 +34,7 @@ import type {
   TreatmentRecord,
   WithdrawnStudy,
   WorklistCounts,
+  UserRecord,
   WorklistRow,
 } from '../../db/types'
 import type { LeftRowData } from '../../db/queries/surveillance'
@@ -59,6 +60,9 @@ import {
   MANUAL_STATUS_REASON_CODES,
   OVERRIDE_REASON_CODES,
   THEMES,
+  USER_ROLES,
+  IDLE_LOCK_MINUTES,
+  MIN_PASSWORD,
   WORKLIST_BUCKETS,
   WORKLIST_SORTS,
   type Theme,
@@ -281,6 +285,22 @@ export interface Settings {
    * pack ships it (the built-in GREPONET growth-rate rule ships off). Site rules add alerts only.
    */
   siteRules: Record<string, boolean>
+  /** Minutes without use after which the app locks and asks the account's password again (1–60). */
+  idleLockMinutes: number
+}
+
+/**
+ * The sign-in state of this window (electron/backend/session.ts): no account yet (the first one is
+ * made now), nobody signed in, locked (by hand or after the idle time; `lockedUser` was signed in),
+ * or signed in. `log-unavailable`: the log could not be opened (only the recovery calls are
+ * answered), or it is in recovery mode (read-only) without accounts, so none can be checked or made.
+ */
+export interface SessionView {
+  state: 'no-accounts' | 'signed-out' | 'locked' | 'signed-in' | 'log-unavailable'
+  user: UserRecord | null
+  lockedUser: { name: string; initials: string } | null
+  /** The idle time after which the back end locks this window, in milliseconds. */
+  idleMs: number
 }
 
 /** A pack in the log, or the built-in pack before the log stored it (`id: null`). */
@@ -563,6 +583,20 @@ const passphrase = z
   .min(1, { error: 'Type the passphrase.' })
   .max(1024, { error: 'Keep the passphrase under 1024 characters.' })
 
+/** A new account's name, initials and password (`session.createFirst`, `users.create`). */
+const accountFields = {
+  name: trimmedText(80).min(1, { error: 'Type the name, e.g. Dr A. Smith.' }),
+  initials: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{1,4}$/, { error: 'Initials are 1 to 4 letters or digits, e.g. AS.' }),
+  password: z
+    .string()
+    .min(MIN_PASSWORD, { error: `A password has at least ${MIN_PASSWORD} characters.` })
+    .max(200, { error: 'A password is at most 200 characters.' }),
+}
+
 const spec =
   <Res>() =>
   <Req extends z.ZodType>(request: Req): CallSpec<Req, Res> => ({ request })
@@ -809,6 +843,16 @@ export const contract = {
           z.boolean({ error: 'On or off.' }),
         )
         .optional(),
+      idleLockMinutes: z
+        .number({ error: 'Enter the idle time in whole minutes.' })
+        .int({ error: 'Enter the idle time in whole minutes.' })
+        .min(IDLE_LOCK_MINUTES.min, {
+          error: `The app locks after at least ${IDLE_LOCK_MINUTES.min} minute.`,
+        })
+        .max(IDLE_LOCK_MINUTES.max, {
+          error: `The app locks after at most ${IDLE_LOCK_MINUTES.max} minutes.`,
+        })
+        .optional(),
     }),
   ),
   /** Every row of the worklist's tab and filter, in the order shown (the renderer writes the CSV). */
@@ -980,6 +1024,48 @@ export const contract = {
   /** The recovery key of a new set-up, while it has not been confirmed as saved. */
   'vault.recoveryKey': spec<{ recoveryKey: string }>()(z.strictObject({})),
   'vault.recoveryKeySaved': spec<VaultStatusView>()(z.strictObject({})),
+  /** Who is signed in at this window (answered in every state once the log is open). */
+  'session.status': spec<SessionView>()(z.strictObject({})),
+  /** The first account of a log that has none: a radiologist, signed in at once. */
+  'session.createFirst': spec<SessionView>()(z.strictObject(accountFields)),
+  /** Signs in by name or initials; a wrong name or password get the same answer. */
+  'session.signIn': spec<SessionView>()(
+    z.strictObject({
+      login: trimmedText(80).min(1, { error: 'Type your name or initials.' }),
+      password: z
+        .string()
+        .min(1, { error: 'Type your password.' })
+        .max(200, { error: 'A password is at most 200 characters.' }),
+    }),
+  ),
+  'session.signOut': spec<SessionView>()(z.strictObject({})),
+  /** Locks this window at once: the account's password (or another account) opens it again. */
+  'session.lock': spec<SessionView>()(z.strictObject({})),
+  /** The person is still at the window (keys, pointer): the idle time starts again. */
+  'session.touch': spec<SessionView>()(z.strictObject({})),
+  'users.list': spec<UserRecord[]>()(z.strictObject({})),
+  'users.create': spec<UserRecord>()(
+    z.strictObject({ ...accountFields, role: z.enum(USER_ROLES, { error: 'Choose a role.' }) }),
+  ),
+  /** Changes an account's name, initials, role, or disables / enables it (accounts are never deleted). */
+  'users.update': spec<UserRecord>()(
+    z.strictObject({
+      id,
+      name: accountFields.name,
+      initials: accountFields.initials,
+      role: z.enum(USER_ROLES, { error: 'Choose a role.' }),
+      active: z.boolean(),
+    }),
+  ),
+  /** A radiologist sets a new password for an account (e.g. a forgotten one). */
+  'users.resetPassword': spec<UserRecord>()(z.strictObject({ id, password: accountFields.password })),
+  /** The signed-in account changes its own password; the current one is asked. */
+  'users.changePassword': spec<SessionView>()(
+    z.strictObject({
+      current: z.string().min(1, { error: 'Type your current password.' }).max(200),
+      password: accountFields.password,
+    }),
+  ),
 } satisfies { [K in CallName]: CallSpec<z.ZodType, unknown> }
 
 type Contract = typeof contract

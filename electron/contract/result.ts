@@ -4,6 +4,7 @@
 export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'UNKNOWN_CALL'
+  /** Not allowed for the signed-in account's role (or not from this window). */
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
@@ -44,6 +45,12 @@ export type ErrorCode =
   | 'NOT_UNLOCKED'
   /** The passphrase is too short. */
   | 'PASSPHRASE_WEAK'
+  /** Nobody is signed in, or the session was locked (by hand or after the idle time): sign in again. */
+  | 'SIGNED_OUT'
+  /** The name or the password is wrong (one answer for both, so names cannot be guessed). */
+  | 'SIGN_IN_FAILED'
+  /** Too many failed sign-ins in a row: the next try waits a little. */
+  | 'TOO_MANY_ATTEMPTS'
   | 'INTERNAL'
 
 export interface ApiError {

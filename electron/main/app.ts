@@ -118,6 +118,8 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
         transport: 'electron',
         version: e.app.getVersion(),
         log,
+        // Answered inside the back end, so it passes the sign-in like every other call.
+        savePdf: (fileName) => savePdf(e, mainWindow, fileName),
         ...(e.safeStorage ? { keychain: e.safeStorage } : {}),
       })
       await backend.ready
@@ -157,10 +159,7 @@ export function startApp(e: ElectronDeps, opts: StartOptions): boolean {
 
     registerIpc(
       e.ipcMain,
-      {
-        ...backend.handlers,
-        'app.savePdf': (req) => savePdf(e, mainWindow, req.fileName),
-      },
+      backend.handlers,
       trustedFrameCheck((url) => isAppUrl(url, devServerUrl)),
       log.error,
     )

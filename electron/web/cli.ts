@@ -44,7 +44,15 @@ async function main(): Promise<void> {
   const dataFile = resolveDataFile(argv, process.env, defaultDataDir())
   log = openLog(logFileFor(dataFile))
   // Browser mode has no keychain: the page asks for the log's passphrase before anything else.
-  const backend = openVaultBackend({ dataFile, transport: 'web', version: readVersion(), log })
+  // PNET_IDLE_LOCK_SECONDS (tests) can only make the idle lock sooner than the log's setting.
+  const idleSeconds = Number(process.env['PNET_IDLE_LOCK_SECONDS'] ?? '')
+  const backend = openVaultBackend({
+    dataFile,
+    transport: 'web',
+    version: readVersion(),
+    log,
+    ...(Number.isFinite(idleSeconds) && idleSeconds > 0 ? { idleMsCap: idleSeconds * 1000 } : {}),
+  })
   const host = await startWebHost({
     handlers: backend.handlers,
     rendererRoot: path.join(__dirname, '..', 'renderer'),
@@ -55,7 +63,9 @@ async function main(): Promise<void> {
   console.log(`pNET Follow-up (browser mode) is serving the log at ${dataFile}`)
   console.log(`Failures are written to ${backend.log.file}`)
   console.log(`Open this address in Chromium or Chrome on this computer:\n\n  ${host.url}\n`)
-  console.log("The page asks for the log's passphrase (or, the first time, to choose one).")
+  console.log(
+    "The page asks for the log's passphrase (or, the first time, to choose one), then for your account.",
+  )
   console.log('Press Ctrl+C to stop.')
   const stop = (): void => {
     void host.close().then(() => {

@@ -9,8 +9,25 @@ declare global {
 
 export type { ApiError, Result }
 
+const signedOutListeners = new Set<() => void>()
+
+/**
+ * Heard whenever the back end answers SIGNED_OUT (the session was locked, by the idle time or in
+ * another way): the sign-in gate reads the session again and shows the sign-in screen.
+ */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener)
+  return () => signedOutListeners.delete(listener)
+}
+
 /** The renderer's one way to the back end: a typed call by name, whichever transport is underneath. */
-export function call<K extends CallName>(name: K, request: RequestOf<K>): Promise<Result<ResultOf<K>>> {
+export async function call<K extends CallName>(name: K, request: RequestOf<K>): Promise<Result<ResultOf<K>>> {
+  const r = await send(name, request)
+  if (!r.ok && r.error.code === 'SIGNED_OUT') for (const l of signedOutListeners) l()
+  return r
+}
+
+function send<K extends CallName>(name: K, request: RequestOf<K>): Promise<Result<ResultOf<K>>> {
   const pnet = window.pnet
   if (!pnet) {
     return Promise.resolve({

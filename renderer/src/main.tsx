@@ -3,6 +3,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './app/App'
 import { createQueryClient, watchWindowFocus } from './data/client'
+import { SignInGate } from './features/signin/SignIn'
 import { UnlockGate } from './features/unlock/Unlock'
 import { installTransport } from './transport'
 import './styles.css'
@@ -14,7 +15,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <UnlockGate>
-        <App />
+        <SignInGate>
+          <App />
+        </SignInGate>
       </UnlockGate>
     </QueryClientProvider>
   </StrictMode>,

@@ -12,7 +12,7 @@ import {
   startEmpty,
   studyEntry,
 } from './app'
-import { expect, test } from './host'
+import { E2E_ACCOUNT, expect, startHost, tempDataFile, test } from './host'
 
 // WCAG 2.2 AA on every screen, in both themes, with axe-core: the first run, the worklist with
 // every tab (and empty), the patient page with a long history, every form with its errors, the
@@ -286,4 +286,37 @@ test('the audit trail screen and a patient’s history of changes, in both theme
   await page.getByRole('button', { name: /History of changes/ }).click()
   await expect(page.getByRole('list', { name: 'This patient’s history of changes' })).toBeVisible()
   await scanBothThemes(page, 'patient history of changes')
+})
+
+test('the first account, sign-in, locked and Users screens, in both themes', async ({ page }) => {
+  test.setTimeout(120_000)
+  const data = tempDataFile()
+  const host = await startHost(data.file, {}, { signIn: false })
+  try {
+    await page.goto(host.url)
+    await expect(page.getByRole('heading', { name: 'Create the first account' })).toBeVisible()
+    await scan(page, 'first account')
+    await page.getByRole('button', { name: 'Create the account and sign in' }).click()
+    await expect(page.getByText('Type the name.')).toBeVisible()
+    await scan(page, 'first account with errors')
+    await page.getByLabel('Name', { exact: true }).fill(E2E_ACCOUNT.name)
+    await page.getByLabel('Initials').fill(E2E_ACCOUNT.initials)
+    await page.getByLabel('Password', { exact: true }).fill(E2E_ACCOUNT.password)
+    await page.getByLabel('The password again').fill(E2E_ACCOUNT.password)
+    await page.getByRole('button', { name: 'Create the account and sign in' }).click()
+    await startEmpty(page, host.url)
+    await page.getByRole('button', { name: 'Users', exact: true }).click()
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible()
+    await scanBothThemes(page, 'users')
+    await page.getByRole('button', { name: 'Lock', exact: true }).click()
+    await expect(page.getByRole('heading', { name: 'The app is locked' })).toBeVisible()
+    await scan(page, 'locked')
+    await page.getByLabel('Password').fill('not the password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.getByRole('alert')).toContainText('The name or the password is wrong.')
+    await scan(page, 'sign-in with an error')
+  } finally {
+    await host.stop()
+    data.cleanup()
+  }
 })

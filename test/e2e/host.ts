@@ -16,10 +16,13 @@ export interface RunningHost {
 /** The passphrase every e2e log is set up with (browser mode always asks for one). */
 export const E2E_PASSPHRASE = 'e2e passphrase, test only'
 
+/** The account every e2e log starts with (its first account, a radiologist), signed in by startHost. */
+export const E2E_ACCOUNT = { name: 'Dr E. Tester', initials: 'ET', password: 'e2e account password' }
+
 /** Each log's key, read from the recovery key its set-up showed (so a test can read the file). */
 const logKeys = new Map<string, Buffer>()
 
-async function api(
+export async function api(
   url: string,
   name: string,
   body: unknown,
@@ -52,6 +55,20 @@ async function unlockHost(url: string, dataFile: string): Promise<void> {
   }
 }
 
+/**
+ * Signs the host's connection in the way the sign-in screen does: the first account (E2E_ACCOUNT)
+ * on a new log, a sign-in after that. The session is the host's (its token), so the page opens in
+ * the app. test/e2e/users.spec.ts goes through the screens.
+ */
+async function signInHost(url: string): Promise<void> {
+  const s = (await api(url, 'session.status', {})).value as { state: string }
+  const r =
+    s.state === 'no-accounts'
+      ? await api(url, 'session.createFirst', E2E_ACCOUNT)
+      : await api(url, 'session.signIn', { login: E2E_ACCOUNT.initials, password: E2E_ACCOUNT.password })
+  if (!r.ok) throw new Error(`e2e sign-in failed: ${JSON.stringify(r.error)}`)
+}
+
 /** Opens a log (or one of its backups: `logFile` names the log) with its key, for a spec to read. */
 export function openLogFile(file: string, options: Database.Options = {}, logFile = file): Database.Database {
   return openDb(file, logKeys.get(logFile) ?? null, options)
@@ -64,7 +81,8 @@ export function openLogFile(file: string, options: Database.Options = {}, logFil
 export async function startHost(
   dataFile: string,
   env: NodeJS.ProcessEnv = {},
-  opts: { unlock?: boolean } = {},
+  /** `unlock: false` leaves the log locked; `signIn: false` unlocks it but signs nobody in. */
+  opts: { unlock?: boolean; signIn?: boolean } = {},
 ): Promise<RunningHost> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -89,7 +107,10 @@ export async function startHost(
     child.stderr!.on('data', onData)
     child.on('exit', (code) => reject(new Error(`web host exited (${code}):\n${output}`)))
   })
-  if (opts.unlock !== false) await unlockHost(url, dataFile)
+  if (opts.unlock !== false) {
+    await unlockHost(url, dataFile)
+    if (opts.signIn !== false) await signInHost(url)
+  }
   return {
     url,
     origin: new URL(url).origin,

@@ -3,7 +3,7 @@ import { startHost, tempDataFile, type RunningHost } from './host'
 
 // The unlock screen of browser mode (docs/privacy.md), through the real web host: set-up with a
 // passphrase, the recovery key shown once, a wrong passphrase refused, patient calls refused while
-// locked.
+// locked; then the first account (after set-up) and the sign-in (after a restart).
 
 const test = base
 
@@ -34,6 +34,14 @@ test('browser mode: set up a passphrase, see the recovery key once, unlock after
     await page.screenshot({ path: 'test-results/screenshots/unlock-recovery-key.png' })
     await page.getByLabel('I have printed or written down the recovery key').check()
     await page.getByRole('button', { name: 'Continue' }).click()
+    // After the unlock, a new log asks for its first account (a radiologist), then opens the app.
+    await expect(page.getByRole('heading', { name: 'Create the first account' })).toBeVisible()
+    expect((await patientsList(host)).error?.code).toBe('SIGNED_OUT')
+    await page.getByLabel('Name', { exact: true }).fill('Dr A. Smith')
+    await page.getByLabel('Initials').fill('as')
+    await page.getByLabel('Password', { exact: true }).fill('first account password')
+    await page.getByLabel('The password again').fill('first account password')
+    await page.getByRole('button', { name: 'Create the account and sign in' }).click()
     await expect(page.getByRole('button', { name: 'Start with an empty log' })).toBeVisible()
 
     await host.stop()
@@ -48,6 +56,12 @@ test('browser mode: set up a passphrase, see the recovery key once, unlock after
     await page.screenshot({ path: 'test-results/screenshots/unlock-wrong-passphrase.png' })
     await page.getByLabel('Passphrase').fill('reading room passphrase')
     await page.getByRole('button', { name: 'Unlock' }).click()
+    // Unlocked, the log's accounts sign in before anything else is answered.
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible()
+    expect((await patientsList(host)).error?.code).toBe('SIGNED_OUT')
+    await page.getByLabel('Name or initials').fill('AS')
+    await page.getByLabel('Password').fill('first account password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
     await expect(page.getByRole('button', { name: 'Start with an empty log' })).toBeVisible()
     expect((await patientsList(host)).ok).toBe(true)
   } finally {

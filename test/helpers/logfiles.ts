@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3-multiple-ciphers'
 import { openBackend, type Backend } from '../../electron/backend/backend'
-import type { CallName, RequestOf, ResultOf } from '../../electron/contract/contract'
+import type { CallName, Handlers, RequestOf, ResultOf } from '../../electron/contract/contract'
+import type { ScryptCost } from '../../electron/backend/passwords'
 import { dispatch } from '../../electron/contract/dispatch'
 import type { Result } from '../../electron/contract/result'
 import type { StudyRequest } from '../../electron/contract/schemas'
@@ -19,6 +20,12 @@ export function hashLogFiles(file: string): Record<string, string> {
   return out
 }
 
+/**
+ * A scrypt cost for account passwords in tests: the app's default (electron/backend/passwords.ts)
+ * takes tens of milliseconds per password, too slow for a fuzz of a thousand calls.
+ */
+export const TEST_SCRYPT_COST: ScryptCost = { N: 16, r: 1, p: 1 }
+
 export function open(file: string, at = '2026-11-24T12:00:00.000Z'): Backend {
   let t = Date.parse(at)
   return openBackend({
@@ -27,7 +34,36 @@ export function open(file: string, at = '2026-11-24T12:00:00.000Z'): Backend {
     version: 'test',
     user: 'dr.test',
     now: () => new Date((t += 1000)),
+    passwordCost: TEST_SCRYPT_COST,
   })
+}
+
+/** The first account of a test log (a radiologist), and its password. */
+export const FIRST_ACCOUNT = {
+  name: 'Dr Test Radiologist',
+  initials: 'TR',
+  password: 'test password, not real',
+}
+
+/**
+ * A transport connection of the back end (as the Electron window or the web host gets), signed in:
+ * as the log's first account when it has none, else as `login` (default the first account).
+ */
+export async function signedIn(
+  b: Backend,
+  login: { login: string; password: string } = {
+    login: FIRST_ACCOUNT.initials,
+    password: FIRST_ACCOUNT.password,
+  },
+): Promise<Handlers> {
+  const conn = b.connect()
+  const s = await dispatch(conn, 'session.status', {}, () => undefined)
+  const r =
+    s.ok && (s.value as { state: string }).state === 'no-accounts'
+      ? await dispatch(conn, 'session.createFirst', FIRST_ACCOUNT, () => undefined)
+      : await dispatch(conn, 'session.signIn', login, () => undefined)
+  if (!r.ok) throw new Error(`sign-in failed: ${JSON.stringify(r.error)}`)
+  return conn
 }
 
 export async function call<K extends CallName>(

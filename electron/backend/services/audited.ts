@@ -7,6 +7,7 @@ import { getItem, requireItem } from '../../../db/queries/followups'
 import { getExit, requireExit, requireTreatment } from '../../../db/queries/lifecycle'
 import { requirePatient } from '../../../db/queries/patients'
 import { getStudy, requireStudy } from '../../../db/queries/studies'
+import { requireUser } from '../../../db/queries/users'
 import { patientRecordIds } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
@@ -18,6 +19,7 @@ import type {
   StudyRecord,
   SurveillanceExitRecord,
   TreatmentRecord,
+  UserRecord,
 } from '../../../db/types'
 
 // The one sequence every service uses to change a stored record: read it, write the change, read it
@@ -314,4 +316,21 @@ export function auditedAccess(
     before: null,
     after: c.what,
   })
+}
+
+/**
+ * Creates or changes a named account (migration 100): read before (null for a new one), `write`
+ * makes the change and returns the account's id, read back, one audit row with both (the account
+ * as `users.list` shows it, never its password hash; a password change shows as a new `changedAt`).
+ */
+export function auditedAccount(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: string; id: number | null; write: (before: UserRecord | null) => number },
+): UserRecord {
+  const before = c.id === null ? null : requireUser(tx, c.id)
+  const id = c.write(before)
+  const after = requireUser(tx, id)
+  appendAudit(tx, actor, { action: c.action, entity: 'user_account', entityId: id, before, after })
+  return after
 }

@@ -1,7 +1,12 @@
 import { appendAudit, type Actor } from '../../../db/audit'
 import { readSetting, writeSetting } from '../../../db/queries/settings'
 import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
-import { DEFAULT_LIFECYCLE_SETTINGS, type EngineSettings, type LifecycleSettings } from '../../../engine'
+import {
+  DEFAULT_LIFECYCLE_SETTINGS,
+  IDLE_LOCK_MINUTES,
+  type EngineSettings,
+  type LifecycleSettings,
+} from '../../../engine'
 import type { Settings } from '../../contract/contract'
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -11,6 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   firstRunDone: false,
   fulfilmentMarginDays: DEFAULT_LIFECYCLE_SETTINGS.fulfilmentMarginDays,
   siteRules: {},
+  idleLockMinutes: IDLE_LOCK_MINUTES.default,
 }
 
 export function getSettings(db: ReadableDb): Settings {

@@ -15,7 +15,11 @@ import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
 import { CsvImport } from '../features/import/CsvImport'
 import { Worklist } from '../features/worklist/Worklist'
 import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
+import { SignedInUser, useCan } from '../features/signin/SignIn'
+import { UsersPage } from '../features/users/UsersPage'
+import { useLock } from '../data/mutations'
 import { FirstRun } from './FirstRun'
+import { useShortcut } from './shortcuts'
 
 type View =
   | { name: 'worklist' }
@@ -26,6 +30,7 @@ type View =
   | { name: 'sheet'; id: number }
   | { name: 'import' }
   | { name: 'audit' }
+  | { name: 'users' }
 
 /** The element the patient page's skip link moves focus to. */
 const MAIN_ID = 'main-content'
@@ -40,6 +45,11 @@ export function App() {
   const loadDemo = useLoadDemo()
   const removeDemo = useRemoveDemo()
   const backup = useBackup()
+  const lock = useLock()
+  const write = useCan('write')
+  const admin = useCan('admin')
+  // Ctrl+L / Cmd+L locks at once (the back end then refuses every patient call until a sign-in).
+  useShortcut('mod+l', () => void lock.run({}), { enabled: connected })
   const [view, setView] = useState<View>({ name: 'worklist' })
   const [notice, setNotice] = useState<string | null>(null)
   // The worklist's tab, search, filter, sort and selected row outlive a visit to a patient.
@@ -154,6 +164,8 @@ export function App() {
           </button>
           <button
             className="button button--quiet"
+            disabled={!write.allowed}
+            title={write.reason}
             onClick={async () => {
               const r = await backup.run({})
               setNotice(
@@ -172,6 +184,8 @@ export function App() {
           </button>
           <button
             className="button button--quiet"
+            disabled={!write.allowed}
+            title={write.reason}
             onClick={() => {
               setNotice(null)
               setView({ name: 'import' })
@@ -197,10 +211,44 @@ export function App() {
           >
             Settings
           </button>
-          <button className="button button--primary" onClick={addPatient}>
+          {admin.allowed && (
+            <button
+              className="button button--quiet"
+              onClick={() => {
+                setNotice(null)
+                setView({ name: 'users' })
+              }}
+              aria-current={view.name === 'users' ? 'page' : undefined}
+            >
+              Users
+            </button>
+          )}
+          <button
+            className="button button--primary"
+            onClick={addPatient}
+            disabled={!write.allowed}
+            title={write.reason}
+          >
             Add patient
           </button>
+          <SignedInUser />
+          <button
+            className="button button--quiet"
+            onClick={() => void lock.run({})}
+            aria-keyshortcuts="Control+L Meta+L"
+            title="Lock now (Ctrl+L / Cmd+L): your password opens it again"
+          >
+            Lock
+          </button>
         </div>
+        {!write.allowed && (
+          <div className="demo-banner" role="note" data-testid="read-only-banner">
+            <span>
+              <strong>Read-only account:</strong> you can read, search and export. Changes to the log are not
+              available to this account (the app refuses them).
+            </span>
+          </div>
+        )}
         <RecoveryBanner log={info.log} />
         {info.backupError && (
           <div className="demo-banner" role="alert">
@@ -217,7 +265,8 @@ export function App() {
             </span>
             <button
               className="button"
-              disabled={removeDemo.isPending}
+              disabled={removeDemo.isPending || !admin.allowed}
+              title={admin.reason}
               onClick={async () => {
                 const r = await removeDemo.run({})
                 if (r.ok) {
@@ -286,6 +335,7 @@ export function App() {
         )}
         {view.name === 'audit' && <AuditPage today={info.today} onBack={toWorklist} />}
         {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
+        {view.name === 'users' && <UsersPage onBack={toWorklist} />}
         {view.name === 'settings' && (
           <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
         )}

@@ -14,6 +14,9 @@ export type WorklistSummaryFilter = Pick<WorklistQuery, 'bucket' | 'search' | 'v
 export const queryKeys = {
   appInfo: ['app', 'info'] as const,
   settings: ['settings'] as const,
+  /** Who is signed in at this window (session.status). */
+  session: ['session'] as const,
+  users: ['users'] as const,
   demo: ['demo', 'status'] as const,
   packs: ['packs'] as const,
   pacs: ['pacs', 'endpoints'] as const,

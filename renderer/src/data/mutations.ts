@@ -194,3 +194,37 @@ export function useSaveMapping() {
 export function useRemoveMapping() {
   return useCallMutation('mappings.remove', (qc) => invalidate(qc, queryKeys.mappings))
 }
+
+/**
+ * A sign-in, the first account, a lock or a sign-out: the session as the back end now has it.
+ * Everything cached was read by the account before: it is dropped, so the next account reads anew.
+ */
+function useSessionMutation<
+  K extends 'session.signIn' | 'session.createFirst' | 'session.lock' | 'session.signOut',
+>(name: K) {
+  return useCallMutation(name, (qc, value) => {
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== queryKeys.session[0] })
+    qc.setQueryData(queryKeys.session, value)
+  })
+}
+export const useSignIn = () => useSessionMutation('session.signIn')
+export const useCreateFirstAccount = () => useSessionMutation('session.createFirst')
+export const useLock = () => useSessionMutation('session.lock')
+export const useSignOut = () => useSessionMutation('session.signOut')
+
+export function useChangeOwnPassword() {
+  return useCallMutation('users.changePassword', (qc, value) => {
+    qc.setQueryData(queryKeys.session, value)
+  })
+}
+
+/** Account changes (the Users screen): the list, and the session (one's own name or role). */
+export function useCreateUser() {
+  return useCallMutation('users.create', (qc) => invalidate(qc, queryKeys.users))
+}
+export function useUpdateUser() {
+  return useCallMutation('users.update', (qc) => invalidate(qc, queryKeys.users, queryKeys.session))
+}
+export function useResetPassword() {
+  return useCallMutation('users.resetPassword', (qc) => invalidate(qc, queryKeys.users))
+}

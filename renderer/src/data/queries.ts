@@ -22,6 +22,16 @@ export function useSettings(enabled: boolean) {
   return useQuery({ queryKey: queryKeys.settings, queryFn: () => fetchValue('settings.get', {}), enabled })
 }
 
+/** Who is signed in at this window; read again when a call answers SIGNED_OUT (api.ts). */
+export function useSession(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.session, queryFn: () => fetchValue('session.status', {}), enabled })
+}
+
+/** The accounts (a radiologist's Users screen). */
+export function useUsers() {
+  return useQuery({ queryKey: queryKeys.users, queryFn: () => fetchValue('users.list', {}) })
+}
+
 /** How many patients the demo log loaded are still there, as the back end records it. */
 export function useDemoStatus(enabled: boolean) {
   return useQuery({ queryKey: queryKeys.demo, queryFn: () => fetchValue('demo.status', {}), enabled })

@@ -24,6 +24,7 @@ import {
   decisionText,
   procedureName,
   procedureShortName,
+  ROLE_LABELS,
   resultLabel,
   symptomLabel,
   treatmentLabel,
@@ -37,7 +38,9 @@ import {
   EFFECTIVE_MSV,
   EGFR,
   PRIMARY_SIZE_MM,
+  USER_ROLES,
   WEIGHT_KG,
+  type UserRole,
 } from '../../../engine'
 
 /** One changed field: its label and the value before and after, in words ('—' for none). */
@@ -65,6 +68,8 @@ export const AUDIT_KIND_LABELS: Readonly<Record<AuditKind, string>> = {
   read: 'Record opened',
   export: 'Export',
   backup: 'Backup',
+  account: 'Accounts',
+  session: 'Sign-in and lock',
   log: 'Log bookkeeping',
   other: 'Other',
 }
@@ -130,6 +135,18 @@ const ACTION_TEXT: Readonly<Record<string, string>> = {
   'backup.manual': 'Backup taken (Back up now)',
   'backup.daily': 'Daily backup taken',
   'backup.before-migration': 'Copy taken before an upgrade of the log',
+  'session.firstAccount': 'First account created, signed in',
+  'session.signIn': 'Signed in',
+  'session.signInFailed': 'Sign-in refused (wrong name or password)',
+  'session.signOut': 'Signed out',
+  'session.lock': 'Locked',
+  'session.idleLock': 'Locked after being idle',
+  'user.create': 'Account added',
+  'user.update': 'Account changed',
+  'user.enable': 'Account enabled',
+  'user.disable': 'Account disabled',
+  'user.resetPassword': 'Password reset by a radiologist',
+  'user.changePassword': 'Own password changed',
 }
 
 /** The change an action made, in words (an action the app does not know yet: its code). */
@@ -414,6 +431,18 @@ const LOG: Readonly<Record<string, FieldSpec>> = {
   setAside: { label: 'Files set aside', format: list, whole: true },
 }
 
+const ACCOUNT: Readonly<Record<string, FieldSpec>> = {
+  name: { label: 'Name' },
+  initials: { label: 'Initials' },
+  role: { label: 'Role', format: (v) => (isRole(v) ? ROLE_LABELS[v] : text(v)) },
+  active: { label: 'Active', format: yesNo },
+  changedAt: { label: 'Changed', format: text },
+}
+
+function isRole(v: unknown): v is UserRole {
+  return typeof v === 'string' && (USER_ROLES as readonly string[]).includes(v)
+}
+
 const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   log: LOG,
   patient: PATIENT,
@@ -427,6 +456,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, FieldSpec>>>> = {
   undo_entry: UNDO,
   guideline_pack: PACK_FIELDS,
   access: ACCESS,
+  user_account: ACCOUNT,
 }
 
 /** Lists of records inside a record, and what one of them is called. */
@@ -551,6 +581,10 @@ export function auditSubject(entity: string, before: unknown, after: unknown): s
       return 'Patient data'
     case 'log':
       return 'The log'
+    case 'user_account':
+      return `Account ${text(r.name)} (${text(r.initials)})`
+    case 'session':
+      return 'Sign-in'
     default:
       return humanise(entity)
   }

@@ -5,7 +5,7 @@
 import { ACR_PNET } from '../../../engine'
 import { DOSE_METHOD_LABELS, RESULT_LABELS, TREATMENT_LABELS } from '../../../engine'
 import { describeExit, EXIT_REASON_LABELS } from '../../../engine'
-import type { BoardDecision, SurveillanceExit } from '../../../engine'
+import type { BoardDecision, SurveillanceExit, UserRole } from '../../../engine'
 import { followUpStatus } from '../../../engine'
 import {
   DEFERRAL_REASONS,
@@ -355,4 +355,11 @@ export const BIOMARKER_OPTIONS = BIOMARKERS.map((value) => ({ value, label: BIOM
 export function reasonText(label: string, code: string, text: string | null): string {
   if (code === 'other') return text ? `“${text}”` : 'no reason given'
   return text ? `${label}: “${text}”` : label
+}
+
+/** The roles of an account, as the Users screen and the top bar name them. */
+export const ROLE_LABELS: Record<UserRole, string> = {
+  radiologist: 'Radiologist',
+  coordinator: 'Coordinator',
+  'read-only': 'Read only',
 }

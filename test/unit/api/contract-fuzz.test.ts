@@ -35,7 +35,20 @@ const PER_CALL = Number(process.env['PNET_FUZZ_PER_CALL'] ?? 1000)
 /** What a refusal may answer: a problem with the request or the record, never an internal error. */
 const REFUSALS: readonly ErrorCode[] = ['INVALID_REQUEST', 'NOT_FOUND', 'CONFLICT', 'STALE']
 /** Calls the plain-Node back end cannot answer by design (only the desktop app's main process can). */
-const ALSO_REFUSED: Partial<Record<CallName, readonly ErrorCode[]>> = { 'app.savePdf': ['UNAVAILABLE'] }
+const ALSO_REFUSED: Partial<Record<CallName, readonly ErrorCode[]>> = {
+  'app.savePdf': ['UNAVAILABLE'],
+  // Named accounts (electron/backend/session.ts): a wrong name or password, the wait after repeated
+  // failures, a password change with nobody signed in (these handlers are the in-process ones).
+  'session.signIn': ['SIGN_IN_FAILED', 'TOO_MANY_ATTEMPTS'],
+  'users.changePassword': ['SIGNED_OUT', 'SIGN_IN_FAILED', 'TOO_MANY_ATTEMPTS'],
+}
+/**
+ * Refusals that write their one audit row on purpose: a failed sign-in is kept in the audit trail
+ * (docs/security.md). Nothing else may change: the log gains exactly that row.
+ */
+const AUDITED_REFUSALS: Partial<Record<CallName, { code: ErrorCode; action: string }>> = {
+  'session.signIn': { code: 'SIGN_IN_FAILED', action: 'session.signInFailed' },
+}
 /** SQLite's own words: a message a person must never see. */
 const RAW_SQLITE =
   /SQLITE_|constraint failed|no such (table|column)|syntax error|datatype mismatch|CHECK constraint|NOT NULL|FOREIGN KEY|UNIQUE constraint|database (is locked|disk image)/i
@@ -65,6 +78,9 @@ const db = (): ReadableDb => backend.db
 // The handlers are the only writers on the app's connection (the full check after open is read-only
 // and finished before the fuzz starts).
 
+const auditCount = (): number => db().prepare('SELECT count(*) FROM audit_log').pluck().get() as number
+const lastAction = (): string =>
+  db().prepare('SELECT action FROM audit_log ORDER BY id DESC LIMIT 1').pluck().get() as string
 const totalChanges = (): number => db().prepare('SELECT total_changes()').pluck().get() as number
 let watcher: Database.Database
 const commits = (): number => watcher.pragma('data_version', { simple: true }) as number
@@ -518,6 +534,7 @@ describe('schema-aware contract fuzz', () => {
           if (f.payloads % 500 === 0) contentAsBaseline(`${call}: the log changed between calls`)
           const changesBefore = totalChanges()
           const commitsBefore = commits()
+          const auditBefore = auditCount()
           const logged: string[] = []
           const r = await dispatch(backend.handlers, call, payload, (line) => logged.push(line))
           f.payloads++
@@ -537,6 +554,15 @@ describe('schema-aware contract fuzz', () => {
           for (const m of [r.error.message, ...Object.values(r.error.fields ?? {})])
             if (RAW_SQLITE.test(m)) expect.fail(`${call} showed SQLite's words "${m}" for ${shown()}`)
           if (totalChanges() === changesBefore) return
+          const audited = AUDITED_REFUSALS[call]
+          if (audited?.code === r.error.code) {
+            // Exactly one row more, the audit row of the refusal, and nothing else changed.
+            expect(auditCount()).toBe(auditBefore + 1)
+            expect(lastAction()).toBe(audited.action)
+            expect(totalChanges()).toBe(changesBefore + 1)
+            baselineIfStale()
+            return
+          }
           f.rolledBack++
           if (commits() !== commitsBefore) {
             f.changedAfterRefusal++

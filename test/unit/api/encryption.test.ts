@@ -12,7 +12,13 @@ import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/c
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { Result } from '../../../electron/contract/result'
 import { patientInput, tempDir } from '../../helpers/db'
-import { mriStudy, ok as okPlain, open as openPlain } from '../../helpers/logfiles'
+import {
+  FIRST_ACCOUNT,
+  mriStudy,
+  ok as okPlain,
+  open as openPlain,
+  TEST_SCRYPT_COST,
+} from '../../helpers/logfiles'
 
 // Encryption at rest through the app's own calls (docs/privacy.md): set-up, the lock, the marker
 // scan of every file on disk, the migration of a plain log, and recovery.
@@ -25,7 +31,24 @@ async function call<K extends CallName>(
   name: K,
   req: RequestOf<K>,
 ): Promise<Result<ResultOf<K>>> {
+  if (v.backend() && !name.startsWith('vault.') && !name.startsWith('session.')) await signIn(v)
   return (await dispatch(v.handlers, name, req, () => undefined)) as Result<ResultOf<K>>
+}
+/** Once unlocked, the window signs in (the first account is made the first time), as the app does. */
+async function signIn(v: VaultBackend): Promise<void> {
+  const s = await dispatch(v.handlers, 'session.status', {}, () => undefined)
+  const state = s.ok ? (s.value as { state: string }).state : 'unknown'
+  if (state === 'signed-in') return
+  const r =
+    state === 'no-accounts'
+      ? await dispatch(v.handlers, 'session.createFirst', FIRST_ACCOUNT, () => undefined)
+      : await dispatch(
+          v.handlers,
+          'session.signIn',
+          { login: FIRST_ACCOUNT.initials, password: FIRST_ACCOUNT.password },
+          () => undefined,
+        )
+  if (!r.ok) throw new Error(`sign-in failed: ${JSON.stringify(r.error)}`)
 }
 async function ok<K extends CallName>(v: VaultBackend, name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
   const r = await call(v, name, req)
@@ -55,6 +78,7 @@ function vault(file: string, keychain?: OsKeychain): VaultBackend {
     version: 'test',
     user: 'dr.test',
     now: () => new Date((t += 1000)),
+    passwordCost: TEST_SCRYPT_COST,
   })
 }
 

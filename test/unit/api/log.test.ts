@@ -10,6 +10,7 @@ import { startApp } from '../../../electron/main/app'
 import type { StudyInput } from '../../../db/types'
 import { makeElectronStub } from '../../helpers/electronStub'
 import { patientInput, tempDir } from '../../helpers/db'
+import { FIRST_ACCOUNT } from '../../helpers/logfiles'
 
 // The app's log file (electron/backend/log.ts): where it is, that it rotates, that failures reach
 // it from every route (calls, backups, start-up), and that no patient data ever does.
@@ -267,6 +268,11 @@ describe('the routes into the log', () => {
     const frame = { senderFrame: { url: 'app://pnet/index.html', parent: null } }
     const info = (await stub.handlers.get(channelOf('app.info'))!(frame, {})) as { ok: true; value: AppInfo }
     expect(info.value.logFile).toBe(logFileFor(path.join(dir, 'pnet-followup.sqlite')))
+    // The window signs in first (the log's first account), as the sign-in screen does.
+    const first = (await stub.handlers.get(channelOf('session.createFirst'))!(frame, FIRST_ACCOUNT)) as {
+      ok: boolean
+    }
+    expect(first.ok).toBe(true)
     stub.emitApp('will-quit') // closes the database under the handlers
     const r = await stub.handlers.get(channelOf('patients.create'))!(
       frame,

@@ -8,6 +8,7 @@ import { buildBridge } from '../../../electron/preload/bridge'
 import { ACR_PNET } from '../../../engine/guideline'
 import { makeElectronStub, makeWebContentsStub } from '../../helpers/electronStub'
 import { tempDir } from '../../helpers/db'
+import { FIRST_ACCOUNT } from '../../helpers/logfiles'
 
 let dir: string
 let cleanup: () => void
@@ -26,6 +27,15 @@ async function started(extra: { env?: NodeJS.ProcessEnv; saveAs?: string | null 
 }
 
 const appFrame = { url: 'app://pnet/index.html', parent: null }
+
+/** The window signs in (the log's first account) the way the sign-in screen does. */
+async function signIn(stub: Awaited<ReturnType<typeof started>>['stub']): Promise<void> {
+  const r = (await stub.handlers.get('pnet:session.createFirst')!(
+    { senderFrame: appFrame },
+    { ...FIRST_ACCOUNT },
+  )) as { ok: boolean }
+  expect(r.ok).toBe(true)
+}
 
 describe('Electron main process wiring', () => {
   it('quits when another instance already holds the single-instance lock', () => {
@@ -73,6 +83,12 @@ describe('Electron main process wiring', () => {
   it('answers calls from its own page and refuses any other sender, without touching the log', async () => {
     const { stub } = await started()
     const create = stub.handlers.get('pnet:patients.list')!
+    // Signed out, the window's calls are refused (the sign-in comes first).
+    expect(await create({ senderFrame: appFrame }, { limit: 5, offset: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'SIGNED_OUT' },
+    })
+    await signIn(stub)
     const ok = (await create({ senderFrame: appFrame }, { limit: 5, offset: 0 })) as { ok: boolean }
     expect(ok.ok).toBe(true)
     const forgedSenders = [
@@ -92,6 +108,7 @@ describe('Electron main process wiring', () => {
   it('Save as PDF prints the window on A4 without backgrounds and writes the file the person chose', async () => {
     const target = path.join(dir, 'sheet.pdf')
     const { stub } = await started({ saveAs: target })
+    await signIn(stub)
     const r = await stub.handlers.get('pnet:app.savePdf')!(
       { senderFrame: appFrame },
       { fileName: 'sheet_M1' },
@@ -104,6 +121,7 @@ describe('Electron main process wiring', () => {
 
   it('Save as PDF writes nothing when the save dialog is cancelled', async () => {
     const { stub } = await started({ saveAs: null })
+    await signIn(stub)
     const r = await stub.handlers.get('pnet:app.savePdf')!({ senderFrame: appFrame }, { fileName: 'x.pdf' })
     expect(r).toEqual({ ok: true, value: { cancelled: true } })
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.pdf'))).toEqual([])

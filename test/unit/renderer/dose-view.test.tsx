@@ -240,6 +240,7 @@ describe('Dose conversion settings (Settings screen)', () => {
         cu64DotatateMsvPerMbq: req.cu64DotatateMsvPerMbq ?? null,
         firstRunDone: true,
         fulfilmentMarginDays: 30,
+        idleLockMinutes: 10,
         siteRules: {},
       },
     }))
@@ -264,6 +265,7 @@ describe('Dose conversion settings (Settings screen)', () => {
         cu64DotatateMsvPerMbq: null,
         firstRunDone: true,
         fulfilmentMarginDays: 30,
+        idleLockMinutes: 10,
         siteRules: {},
       },
     }))

@@ -1,5 +1,6 @@
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components'
 import type { AuditExportFilter, AuditListEntry } from '../../../../electron/contract/contract'
+import { actorLabel } from '../../../../engine'
 import { useAuditPages } from '../../data/queries'
 import { AUDIT_KIND_LABELS, auditActionText, auditChanges, auditSubject } from '../../domain/auditWords'
 
@@ -19,7 +20,7 @@ function Entry({ entry, showPatient }: { entry: AuditListEntry; showPatient: boo
         <time dateTime={entry.at} className="audit__time">
           {localTime(entry.at)}
         </time>
-        <span className="audit__actor">{entry.actor}</span>
+        <span className="audit__actor">{actorLabel(entry.actor)}</span>
         <strong className="audit__what">{auditActionText(entry.action)}</strong>
         <span className="audit__kind muted small">{AUDIT_KIND_LABELS[entry.kind]}</span>
       </div>

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react'
 import { Button, Disclosure, DisclosurePanel, Heading } from 'react-aria-components'
 import type { AuditExportFilter, AuditKind } from '../../../../electron/contract/contract'
-import { AUDIT_KINDS } from '../../../../engine'
+import { actorLabel, AUDIT_KINDS } from '../../../../engine'
 import { call } from '../../api'
 import { useAuditActors } from '../../data/queries'
 import { AUDIT_KIND_LABELS } from '../../domain/auditWords'
@@ -75,7 +75,7 @@ export function AuditFilters({
             <option value="">Everyone</option>
             {(actors.data ?? []).map((a) => (
               <option key={a} value={a}>
-                {a}
+                {actorLabel(a)}
               </option>
             ))}
           </select>

@@ -9,6 +9,7 @@ import {
   auditSubject,
   changeLine,
 } from '../../domain/auditWords'
+import { actorLabel } from '../../../../engine'
 import { toCsv, type CsvCell } from '../export/csv'
 
 export const AUDIT_COLUMNS = [
@@ -21,6 +22,7 @@ export const AUDIT_COLUMNS = [
   'Patient',
   'MRN',
   'Changes',
+  'Actor code',
   'Action code',
   'Entity',
   'Entity id',
@@ -32,13 +34,14 @@ export function auditRows(entries: readonly AuditListEntry[]): CsvCell[][] {
     ...entries.map((e): CsvCell[] => [
       e.id,
       e.at,
-      e.actor,
+      actorLabel(e.actor),
       AUDIT_KIND_LABELS[e.kind],
       auditActionText(e.action),
       auditSubject(e.entity, e.before, e.after),
       e.patient?.name,
       e.patient?.mrn,
       auditChanges(e.entity, e.before, e.after).map(changeLine).join('\n'),
+      e.actor,
       e.action,
       e.entity,
       e.entityId,

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { PackComparison, PackRow, PlanSummary } from '../../../../electron/contract/contract'
-import { ALERT_WORDS, type AlertCode } from '../../../../engine'
+import { actorLabel, ALERT_WORDS, type AlertCode } from '../../../../engine'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import {
   useAdoptPack,
@@ -174,13 +174,18 @@ export function PacksPage({ onBack, onOpenPatient }: Props) {
               <td className="mono" title={p.sha256}>
                 {p.sha256.slice(0, 12)}…
               </td>
-              <td>{p.importedAt ? `${p.importedAt.slice(0, 10)} by ${p.importedBy}` : p.importedBy}</td>
+              <td>
+                {p.importedAt
+                  ? `${p.importedAt.slice(0, 10)} by ${actorLabel(p.importedBy)}`
+                  : actorLabel(p.importedBy)}
+              </td>
               <td>
                 {p.active ? <strong>In use</strong> : 'Not in use'}
                 {p.builtIn && <span className="muted"> · shipped with the app</span>}
                 {p.activatedAt && p.active && (
                   <div className="muted small">
-                    adopted {p.activatedAt.slice(0, 10)} by {p.activatedBy}
+                    adopted {p.activatedAt.slice(0, 10)} by{' '}
+                    {p.activatedBy === null ? null : actorLabel(p.activatedBy)}
                   </div>
                 )}
               </td>

@@ -5,13 +5,14 @@ import type {
   TreatmentRecord,
 } from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
+import { useCan } from '../signin/SignIn'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { errorText } from '../../data/fetch'
 import { usePatientDetail } from '../../data/queries'
 import { bornText } from '../../domain/age'
 import { studyToCarryFrom } from '../../domain/carryOver'
 import { toCaseStudies } from '../../domain/caseOf'
-import { assessRecist } from '../../../../engine'
+import { actorLabel, assessRecist } from '../../../../engine'
 import { symptomLabel } from '../../domain/labels'
 import { PatientForm } from '../patients/PatientForm'
 import { PatientHistory } from '../audit/AuditPage'
@@ -98,8 +99,10 @@ export function PatientPage({
     setTreatment(t)
     setMode('treatment')
   }
+  // A read-only account sees the record; the back end refuses its changes anyway.
+  const write = useCan('write')
   useShortcut(['r', 'shift+r'], () => mode === 'view' && openStudyForm({ kind: 'record' }), {
-    enabled: !confirmClose,
+    enabled: !confirmClose && write.allowed,
   })
 
   // The data was changed (each change invalidates and re-reads this page's query before it
@@ -129,13 +132,19 @@ export function PatientPage({
         </span>
         {patient.weightKg !== null && <span className="muted">{patient.weightKg} kg</span>}
         <span className="patient__actions">
-          <button className="button" onClick={() => setMode('edit')} disabled={mode !== 'view'}>
+          <button
+            className="button"
+            onClick={() => setMode('edit')}
+            disabled={mode !== 'view' || !write.allowed}
+            title={write.reason}
+          >
             Edit record
           </button>
           <button
             className="button button--primary"
             onClick={() => openStudyForm({ kind: 'record' })}
-            disabled={mode !== 'view'}
+            disabled={mode !== 'view' || !write.allowed}
+            title={write.reason}
           >
             Record study (R)
           </button>
@@ -175,7 +184,7 @@ export function PatientPage({
       />
       {patient.enteredInError && (
         <p className="alert alert--warn" role="alert" data-testid="patient-in-error">
-          This patient was marked as entered in error by {patient.enteredInError.by} (“
+          This patient was marked as entered in error by {actorLabel(patient.enteredInError.by)} (“
           {patient.enteredInError.reason}”); they are hidden from every list.{' '}
           <button
             className="button"

@@ -12,7 +12,7 @@ import { useOlderRecommendations } from '../../data/queries'
 import { RESULT_OPTIONS } from '../../domain/labels'
 import { toCaseStudies } from '../../domain/caseOf'
 import { countText, medianText, shareText, timingText } from '../../domain/adherence'
-import { assessRecist } from '../../../../engine'
+import { actorLabel, assessRecist } from '../../../../engine'
 import {
   agentLabel,
   doseMethodLabel,
@@ -237,7 +237,8 @@ export function Timeline({
           <ul>
             {detail.withdrawnStudies.map((s) => (
               <li key={`s${s.id}`}>
-                {s.date} {procedureName(s.procedure)} — “{s.enteredInError.reason}” ({s.enteredInError.by}){' '}
+                {s.date} {procedureName(s.procedure)} — “{s.enteredInError.reason}” (
+                {actorLabel(s.enteredInError.by)}){' '}
                 <button
                   className="button button--quiet"
                   onClick={async () => {

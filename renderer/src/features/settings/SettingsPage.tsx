@@ -2,6 +2,8 @@ import type { AppInfo, Settings, Theme } from '../../../../electron/contract/con
 import { THEMES } from '../../../../engine'
 import { useUpdateSettings } from '../../data/mutations'
 import { DoseSettings } from '../dose/DoseSettings'
+import { useCan } from '../signin/SignIn'
+import { AccountSettings } from './AccountSettings'
 import { MappingSettings } from './MappingSettings'
 import { PacsSettings } from './PacsSettings'
 
@@ -24,6 +26,7 @@ interface Props {
  */
 export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
   const update = useUpdateSettings()
+  const admin = useCan('admin')
   return (
     <section className="panel settings" aria-labelledby="settings-title" data-testid="settings">
       <div className="panel__head">
@@ -33,6 +36,11 @@ export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
         </button>
       </div>
       <p className="muted">These apply to the whole log and every patient.</p>
+
+      <fieldset className="settings__group">
+        <legend>Your account</legend>
+        <AccountSettings idleLockMinutes={settings.idleLockMinutes} onSaved={onSaved} />
+      </fieldset>
 
       <fieldset className="settings__group">
         <legend>Theme</legend>
@@ -60,7 +68,12 @@ export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
         </div>
       </fieldset>
 
-      <fieldset className="settings__group">
+      {!admin.allowed && (
+        <p className="notice" data-testid="settings-admin-only">
+          {admin.reason} The dose conversion, PACS and procedure mapping below are shown, not changeable.
+        </p>
+      )}
+      <fieldset className="settings__group" disabled={!admin.allowed}>
         <legend>Radiation dose conversion</legend>
         <DoseSettings
           key={`${settings.kFactors}:${settings.cu64DotatateMsvPerMbq}`}
@@ -70,12 +83,12 @@ export function SettingsPage({ settings, info, onSaved, onBack }: Props) {
         />
       </fieldset>
 
-      <fieldset className="settings__group">
+      <fieldset className="settings__group" disabled={!admin.allowed}>
         <legend>PACS (DICOMweb)</legend>
         <PacsSettings onSaved={onSaved} />
       </fieldset>
 
-      <fieldset className="settings__group">
+      <fieldset className="settings__group" disabled={!admin.allowed}>
         <legend>Procedure mapping (PACS studies → procedures)</legend>
         <MappingSettings onSaved={onSaved} />
       </fieldset>

@@ -1,3 +1,4 @@
+import { actorLabel } from '../../../../engine'
 import { useLeftSurveillance } from '../../data/queries'
 import { exitText } from '../../domain/labels'
 
@@ -36,7 +37,7 @@ export function LeftSurveillance({ count, search, open, onToggle, onOpen }: Prop
               {r.name}
             </button>{' '}
             <span className="mono muted">{r.mrn}</span> · left {r.exit.date}: {exitText(r.exit)}{' '}
-            <span className="muted">· recorded by {r.exit.recordedBy}</span>
+            <span className="muted">· recorded by {actorLabel(r.exit.recordedBy)}</span>
           </li>
         ))}
       </ul>

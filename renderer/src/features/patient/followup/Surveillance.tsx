@@ -1,3 +1,4 @@
+import { actorLabel } from '../../../../../engine'
 import { useState, type FormEvent } from 'react'
 import type {
   SurveillanceExitReason,
@@ -26,7 +27,7 @@ export function ExitView({
         <strong>Left surveillance</strong> on {exit.date}: {exitText(exit)}
       </p>
       <p className="muted">
-        Recorded by {exit.recordedBy} at {exit.recordedAt.slice(0, 16).replace('T', ' ')}
+        Recorded by {actorLabel(exit.recordedBy)} at {exit.recordedAt.slice(0, 16).replace('T', ' ')}
       </p>
       <div className="form__actions">
         <button
