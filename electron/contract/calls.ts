@@ -61,6 +61,7 @@ export const CALLS = [
   'dicomFiles.read',
   'dicomFiles.import',
   'jobs.status',
+  'jobs.list',
   'jobs.cancel',
   'demo.status',
   'demo.load',

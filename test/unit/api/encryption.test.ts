@@ -12,7 +12,7 @@ import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/c
 import { dispatch } from '../../../electron/contract/dispatch'
 import type { Result } from '../../../electron/contract/result'
 import { patientInput, tempDir } from '../../helpers/db'
-import { mriStudy, ok as okPlain, open as openPlain } from '../../helpers/logfiles'
+import { backupOk, mriStudy, ok as okPlain, open as openPlain } from '../../helpers/logfiles'
 
 // Encryption at rest through the app's own calls (docs/privacy.md): set-up, the lock, the marker
 // scan of every file on disk, the migration of a plain log, and recovery.
@@ -111,7 +111,7 @@ async function useTheApp(v: VaultBackend): Promise<void> {
     study: { ...mriStudy('2026-06-01'), note: `${MARKERS[2]} study` },
   })
   await ok(v, 'patients.list', { query: MARKERS[0], limit: 10, offset: 0 })
-  await ok(v, 'app.backup', {})
+  await backupOk(v)
   // A failing call writes to the app's log file: it must not carry the request.
   await call(v, 'patients.update', {
     id: p.id,
@@ -247,7 +247,7 @@ describe('a plain log from before encryption', () => {
         'patients.create',
         patientInput({ name: `${MARKERS[0]} ${i}`, mrn: `${MARKERS[1]}-${i}` }),
       )
-    await okPlain(plain, 'app.backup', {})
+    await backupOk(plain)
     const counts = plain.db
       .prepare('SELECT (SELECT count(*) FROM patient) p, (SELECT count(*) FROM audit_log) a')
       .get() as {
