@@ -138,7 +138,7 @@ const VIEW_PREFIX = '.probe-'
  * under a second): a small damaged log is refused before anything opens it for writing. A larger
  * one is checked page by page in the background after open (db/background.ts).
  */
-export const QUICK_CHECK_AT_OPEN_BYTES = 48 * 1024 * 1024
+export const QUICK_CHECK_AT_OPEN_BYTES = 16 * 1024 * 1024
 
 function walSize(file: string): number {
   try {

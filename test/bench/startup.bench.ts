@@ -50,21 +50,33 @@ const PAGE: RequestOf<'worklist.page'> = {
  * Calls worklist.page every 10 ms until `until` resolves; answers the longest wait (from when each
  * call was due to its answer) and how many calls were made.
  */
-async function probeWaits(b: Backend, until: Promise<unknown>): Promise<{ max: number; calls: number }> {
+interface Waits {
+  max: number
+  p99: number
+  calls: number
+}
+
+async function probeWaits(b: Backend, until: Promise<unknown>): Promise<Waits> {
   let finished = false
   void until.finally(() => (finished = true))
-  let max = 0
-  let calls = 0
+  const waits: number[] = []
   while (!finished) {
     const due = performance.now() + 10
     await new Promise((r) => setTimeout(r, 10))
     await call(b, 'worklist.page', PAGE)
-    max = Math.max(max, performance.now() - due)
-    calls++
+    waits.push(performance.now() - due)
   }
   await until
-  return { max, calls }
+  waits.sort((x, y) => x - y)
+  return {
+    max: waits[waits.length - 1] ?? 0,
+    p99: waits[Math.floor(waits.length * 0.99)] ?? 0,
+    calls: waits.length,
+  }
 }
+
+const waitText = (w: Waits, extra = ''): string =>
+  `goal ≤ ${WAIT_GOAL_MS} ms (p99 ${w.p99.toFixed(1)} ms, ${w.calls} calls${extra})`
 
 function open(file: string, key: Buffer, now: () => Date): Backend {
   return openBackend({
@@ -145,11 +157,11 @@ async function main(): Promise<void> {
     await call(b, 'settings.update', { kFactors: settings.kFactors === 'aapm96' ? 'icrp103' : 'aapm96' })
     const answered = performance.now() - t4
     const redose = b.jobs.running('redose')
-    const duringRedose = redose ? await probeWaits(b, jobDone(b, redose.id)) : { max: 0, calls: 0 }
+    const duringRedose = redose ? await probeWaits(b, jobDone(b, redose.id)) : { max: 0, p99: 0, calls: 0 }
     const redoseMs = performance.now() - t4
     b.close()
 
-    console.log('\nstart-up')
+    console.log(`\nstart-up (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`)
     row('first start of the day: first answer', ms(first), `goal ≤ ${FIRST_ANSWER_GOAL_MS} ms`)
     row('later start: first answer', ms(later), `goal ≤ ${FIRST_ANSWER_GOAL_MS} ms`)
     row(
@@ -159,7 +171,7 @@ async function main(): Promise<void> {
     )
     row('full check alone, in the background', `${(checkOnly / 1000).toFixed(1)} s`)
     console.log('\nlongest wait of a call every 10 ms')
-    row('during check + daily backup', ms(during.max), `goal ≤ ${WAIT_GOAL_MS} ms (${during.calls} calls)`)
+    row('during check + daily backup', ms(during.max), waitText(during))
     row(
       'during the full check (later start)',
       ms(duringCheck.max),

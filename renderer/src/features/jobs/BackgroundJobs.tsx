@@ -69,18 +69,22 @@ export function BackgroundJobs() {
           )}
         </div>
       ))}
-      {finished.map((j) => (
-        <p key={j.id} role="status" className="background-jobs__done">
-          {finishedText(j)}{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => setFinished((f) => f.filter((x) => x.id !== j.id))}
-          >
-            Dismiss
-          </button>
-        </p>
-      ))}
+      {finished.length > 0 && (
+        <div role="status" className="background-jobs__done">
+          {finished.map((j) => (
+            <p key={j.id}>
+              {finishedText(j)}{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => setFinished((f) => f.filter((x) => x.id !== j.id))}
+              >
+                Dismiss
+              </button>
+            </p>
+          ))}
+        </div>
+      )}
     </div>
   )
 }
