@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { auditKeyOf } from './audit'
-import { dailyBackupFile, manualBackupFile, pruneBackups, type BackupMade } from './backup'
+import { dailyBackupFile, manualBackupFile, pruneBackups, removeBackup, type BackupMade } from './backup'
 import { cipherKeyOf } from './cipher'
 import { DbError } from './errors'
 import type { Problem } from './integrity'
@@ -144,6 +144,11 @@ export function releaseBackground(file: string, timeoutMs = 5000): void {
 export interface BackupJob {
   /** The phase reached ('copying the log', 'checking the copy'). */
   readonly onPhase?: (phase: string) => void
+  /**
+   * Asked once the backup passed its check: false (the log was found damaged meanwhile) removes
+   * it, and the backup fails with LOG_READ_ONLY — no backup is kept once damage is known.
+   */
+  readonly stillGood?: () => boolean
   /** Aborting stops the backup at its next step (nothing kept). */
   readonly signal?: AbortSignal
 }
@@ -176,6 +181,13 @@ export async function backupInBackground(
   try {
     const made = await run.done
     if (!made) throw new DbError('DB_CORRUPT', 'The backup was not written.')
+    if (job.stillGood && !job.stillGood()) {
+      removeBackup(made.file)
+      throw new DbError(
+        'LOG_READ_ONLY',
+        'The backup was not kept: the log was found damaged while it was being taken (see the banner).',
+      )
+    }
     return made
   } finally {
     job.signal?.removeEventListener('abort', stop)

@@ -211,7 +211,8 @@ export function removePartialBackups(dir: string): string[] {
   return gone
 }
 
-function removeBackup(file: string): void {
+/** Removes a backup and its manifest. */
+export function removeBackup(file: string): void {
   fs.rmSync(file, { force: true })
   fs.rmSync(manifestFileOf(file), { force: true })
 }

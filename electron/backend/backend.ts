@@ -152,6 +152,7 @@ export function openBackend(opts: {
         try {
           const made = await dailyBackupInBackground(sdb as DB, backupDir, today, now(), {
             onPhase: (phase) => job.progress(`today's backup: ${phase}`, 0, null),
+            stillGood: () => thisSession.status().mode === 'writable',
           })
           backupError = null
           return { file: made?.file ?? dailyBackupFile(backupDir, today), bytes: made?.bytes ?? 0 }

@@ -250,14 +250,15 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       backupError: ctx.backupError(),
       log: ctx.logStatus(),
     }),
+    // A checked backup in the background worker; one started meanwhile waits for the one before.
     'app.backup': () =>
-      jobs.running('backup') ??
       jobs.start('backup', async (job) => {
         job.progress('waiting for the background check', 0, null)
         try {
           const made = await manualBackupInBackground(db as DB, ctx.backupDir, actor.now(), {
             onPhase: (phase) => job.progress(phase, 0, null),
             signal: job.signal,
+            stillGood: () => ctx.logStatus().mode === 'writable',
           })
           return { file: made.file, bytes: made.bytes }
         } catch (e) {
