@@ -58,7 +58,13 @@ const pending = new Map<number, Pending>()
  */
 function startWorker(): Worker {
   const override = process.env['PNET_DB_WORKER']
-  const built = override && override.endsWith('.js') ? override : path.join(__dirname, 'dbworker.js')
+  // The bundle may put this module in out/main/chunks/: the worker is beside it or one folder up.
+  const built =
+    override && override.endsWith('.js')
+      ? override
+      : ([path.join(__dirname, 'dbworker.js'), path.join(__dirname, '..', 'dbworker.js')].find((f) =>
+          fs.existsSync(f),
+        ) ?? path.join(__dirname, 'dbworker.js'))
   const source = override && override.endsWith('.ts') ? override : path.join(__dirname, 'worker.ts')
   let w: Worker
   if (fs.existsSync(built)) w = new Worker(built)
