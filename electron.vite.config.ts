@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           webhost: resolve(__dirname, 'electron/web/cli.ts'),
+          // The background worker (db/background.ts): the full check and backups.
+          dbworker: resolve(__dirname, 'db/worker.ts'),
         },
       },
     },

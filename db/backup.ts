@@ -45,6 +45,13 @@ export interface BackupMade {
   readonly manifest: BackupManifest
 }
 
+export interface BackupOptions {
+  /** Told when the copy starts and when its check starts (a job's progress). */
+  readonly onPhase?: (phase: string) => void
+  /** Asked between the phases: true stops the backup (nothing kept). */
+  readonly cancelled?: () => boolean
+}
+
 export const manifestFileOf = (backup: string): string => `${backup}.manifest.json`
 
 /** Daily backups kept (the newest days) and manual ones (the newest). */
@@ -91,14 +98,26 @@ function sha256Of(file: string): string {
  * a copy that came out plain is refused. Only a copy that passes gets its final name (and its manifest); anything else is
  * removed and the failure named. A crash never leaves a half-written file under a backup's name.
  */
-export function backupTo(db: DB, target: string, now: Date = new Date()): BackupMade {
+export function backupTo(
+  db: DB,
+  target: string,
+  now: Date = new Date(),
+  opts: BackupOptions = {},
+): BackupMade {
   const tmp = `${target}.partial`
+  const stopIfCancelled = (): void => {
+    if (opts.cancelled?.()) throw new DbError('CANCELLED', 'The backup was cancelled; nothing was kept.')
+  }
   try {
     ensurePrivateDir(path.dirname(target))
     fs.rmSync(tmp, { force: true })
     createPrivateFile(tmp)
+    opts.onPhase?.('copying the log')
     db.prepare('VACUUM INTO ?').run(tmp)
+    stopIfCancelled()
+    opts.onPhase?.('checking the copy')
     const manifest = checkCopy(db, tmp, now)
+    stopIfCancelled()
     fs.renameSync(tmp, target)
     writeFileAtomic(manifestFileOf(target), `${JSON.stringify(manifest, null, 2)}\n`)
     return { file: target, bytes: manifest.bytes, manifest }
@@ -136,20 +155,15 @@ function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {
     )
     if (integrity.join() !== 'ok')
       throw new DbError('DB_CORRUPT', `The backup failed its check (${integrity[0]}); it was not kept.`)
-    const problems = fullCheck(copy)
+    const problems = fullCheck(copy, { pages: false })
     if (problems.length > 0)
       throw new DbError(
         'DB_CORRUPT',
         `The backup was not kept: the log it was taken from does not pass its checks (${problems[0]!.message}).`,
       )
     const counts = countsOf(copy)
-    const want = countsOf(source)
     const head = tableExists(copy, 'audit_log') ? auditHead(copy) : null
-    const sourceHead = tableExists(source, 'audit_log') ? auditHead(source) : null
-    if (
-      JSON.stringify(counts) !== JSON.stringify(want) ||
-      JSON.stringify(head) !== JSON.stringify(sourceHead)
-    )
+    if (!sameAsSource(source, counts, head))
       throw new DbError(
         'DB_CORRUPT',
         'The backup was not kept: its record counts or audit head differ from the log it was taken from.',
@@ -171,6 +185,24 @@ function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {
   }
 }
 
+/**
+ * Whether the copy is the source as it was: same counts and audit head when the source has not
+ * changed since (read in one snapshot); when the app wrote meanwhile (a backup taken in the
+ * background, db/background.ts), the copy's head must be the source's row of that number, same
+ * hash (the copy's own full check vouches for the rest).
+ */
+function sameAsSource(source: DB, counts: BackupCounts, head: AuditHead | null): boolean {
+  const hasAudit = tableExists(source, 'audit_log')
+  return source.transaction(() => {
+    const sourceHead = hasAudit ? auditHead(source) : null
+    if (JSON.stringify(head) === JSON.stringify(sourceHead))
+      return JSON.stringify(counts) === JSON.stringify(countsOf(source))
+    if (!head || !sourceHead || sourceHead.seq < head.seq) return false
+    const hash = source.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.seq)
+    return hash === head.hash
+  })()
+}
+
 const DAILY = /^pnet-followup-(\d{4}-\d{2}-\d{2})\.sqlite$/
 const MANUAL = /^pnet-followup-manual-.+\.sqlite$/
 
@@ -187,19 +219,35 @@ export function removePartialBackups(dir: string): string[] {
   return gone
 }
 
-function removeBackup(file: string): void {
+/** Removes a backup and its manifest. */
+export function removeBackup(file: string): void {
   fs.rmSync(file, { force: true })
   fs.rmSync(manifestFileOf(file), { force: true })
 }
 
 /** Keeps the newest `keepDaily` daily backups and the newest `keepManual` manual ones. */
 export function pruneBackups(dir: string, keepDaily = KEEP_DAILY, keepManual = KEEP_MANUAL): void {
-  const names = fs.readdirSync(dir)
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return // The folder is gone (the log was moved meanwhile): nothing to prune.
+  }
   const days = names.filter((f) => DAILY.test(f)).sort()
   for (const old of days.slice(0, Math.max(0, days.length - keepDaily))) removeBackup(path.join(dir, old))
   const manual = names.filter((f) => MANUAL.test(f)).sort()
   for (const old of manual.slice(0, Math.max(0, manual.length - keepManual)))
     removeBackup(path.join(dir, old))
+}
+
+/** Where the day's backup goes. */
+export function dailyBackupFile(dir: string, today: string): string {
+  return path.join(dir, `pnet-followup-${today}.sqlite`)
+}
+
+/** Where a manual backup taken at `now` goes. */
+export function manualBackupFile(dir: string, now: Date): string {
+  return path.join(dir, `pnet-followup-manual-${now.toISOString().replace(/[:.]/g, '-')}.sqlite`)
 }
 
 /**
@@ -214,7 +262,7 @@ export function dailyBackup(
   keep = KEEP_DAILY,
   now?: Date,
 ): BackupMade | null {
-  const target = path.join(dir, `pnet-followup-${today}.sqlite`)
+  const target = dailyBackupFile(dir, today)
   if (fs.existsSync(target)) return null
   const made = backupTo(db, target, now)
   pruneBackups(dir, keep)
@@ -257,8 +305,7 @@ export function recordBackup(
 
 /** A manual backup (_Back up now_), pruned with the others. */
 export function manualBackup(db: DB, dir: string, now: Date): BackupMade {
-  const stamp = now.toISOString().replace(/[:.]/g, '-')
-  const made = backupTo(db, path.join(dir, `pnet-followup-manual-${stamp}.sqlite`), now)
+  const made = backupTo(db, manualBackupFile(dir, now), now)
   pruneBackups(dir)
   return made
 }

@@ -36,6 +36,8 @@ export type DbErrorCode =
   | 'NOT_UNLOCKED'
   /** A passphrase too short to protect the log. */
   | 'PASSPHRASE_WEAK'
+  /** A background job (a backup) was stopped on request; nothing was kept. */
+  | 'CANCELLED'
 
 export class DbError extends Error {
   override readonly name = 'DbError'

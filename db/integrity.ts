@@ -99,11 +99,19 @@ export interface ProbeResult {
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
-/** Removes a probe copy's folder (a copy of a plain log is overwritten first: it holds patient data). */
+/** The checked views whose log file is a hard link to the log itself (never overwritten). */
+const LINKED = new Set<string>()
+
+/**
+ * Removes a probe view's or copy's folder. A copy of a plain log is overwritten first (it holds
+ * patient data); a view's hard link to the log is only unlinked (overwriting it would overwrite the
+ * log), its copied -wal is overwritten.
+ */
 export function discardCopy(copy: string | null): void {
   if (!copy) return
+  const linked = LINKED.delete(copy)
   if (isPlainSqlite(copy))
-    for (const f of [copy, `${copy}-wal`, `${copy}-shm`, `${copy}-journal`]) {
+    for (const f of [...(linked ? [] : [copy]), `${copy}-wal`, `${copy}-shm`, `${copy}-journal`]) {
       try {
         shredFile(f)
       } catch {
@@ -123,10 +131,78 @@ export function copyForCheck(file: string): string {
   return copy
 }
 
+const VIEW_PREFIX = '.probe-'
+
 /**
- * Decides whether `file` may be opened for writing, without opening it: header, schema version,
- * quick_check, schema, audit chain (from the anchor's row to the head), anchor, key and the WAL's
- * frames are checked on a copy.
+ * Up to this size (log and -wal), SQLite's quick_check of every page runs before open too (well
+ * under a second): a small damaged log is refused before anything opens it for writing. A larger
+ * one is checked page by page in the background after open (db/background.ts).
+ */
+export const QUICK_CHECK_AT_OPEN_BYTES = 16 * 1024 * 1024
+
+function walSize(file: string): number {
+  try {
+    return fs.statSync(`${file}-wal`).size
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * A view of `file` for the checks before open that costs nothing however large the log: a private
+ * folder beside the log holding a hard link to the log (the same bytes, opened read-only only) and
+ * a copy of its -wal (small: checkpoints keep it so), so SQLite's WAL recovery and its -shm happen
+ * in the folder, never beside the log. Where the file system has no hard links (FAT), the log is
+ * copied as before.
+ */
+export function viewForCheck(file: string): string {
+  const dir = fs.mkdtempSync(`${file}${VIEW_PREFIX}`)
+  try {
+    fs.chmodSync(dir, PRIVATE_DIR)
+    const view = path.join(dir, 'log.sqlite')
+    try {
+      fs.linkSync(file, view)
+      LINKED.add(view)
+    } catch {
+      fs.copyFileSync(file, view)
+    }
+    if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${view}-wal`)
+    return view
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
+}
+
+/** Views a crash left beside the log (their -wal copy overwritten when plain; the link only unlinked). */
+export function removeStaleViews(file: string): void {
+  const base = `${path.basename(file)}${VIEW_PREFIX}`
+  let names: string[]
+  try {
+    names = fs.readdirSync(path.dirname(file))
+  } catch {
+    return
+  }
+  for (const n of names.filter((f) => f.startsWith(base))) {
+    const view = path.join(path.dirname(file), n, 'log.sqlite')
+    for (const f of [`${view}-wal`, `${view}-shm`])
+      if (isPlainSqlite(view))
+        try {
+          shredFile(f)
+        } catch {
+          // Removed below all the same.
+        }
+    fs.rmSync(path.dirname(view), { recursive: true, force: true })
+  }
+}
+
+/**
+ * Decides whether `file` may be opened for writing, without opening it, in a time that does not
+ * grow with the file: header, schema version, schema, audit chain from the anchor's row to the head,
+ * anchor, key and the WAL's frames, read through a view of the file opened read-only
+ * (`viewForCheck`); SQLite's quick_check too when the file is small (`quickCheckUpTo`). SQLite's
+ * page checks of a larger file (integrity_check) and the whole chain run after open, in the
+ * background (db/background.ts).
  */
 export function probeLog(
   file: string,
@@ -134,6 +210,8 @@ export function probeLog(
   now: Date = new Date(),
   /** The log's encryption key (null: a plain log, tests only). */
   cipherKey: LogKey | null = null,
+  /** SQLite's quick_check runs before open when the log and its -wal are at most this size. */
+  quickCheckUpTo: number = QUICK_CHECK_AT_OPEN_BYTES,
 ): ProbeResult {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
   const anchorRead = readAnchor(file)
@@ -197,13 +275,13 @@ export function probeLog(
       })
   }
 
-  const copy = copyForCheck(file)
+  const copy = viewForCheck(file)
   let db: Database.Database | null = null
   let version: number | null = null
   let head: AuditHead | null = null
   let kf: number | null = null
   try {
-    db = openDb(copy, isPlainSqlite(copy) ? null : cipherKey)
+    db = openDb(copy, isPlainSqlite(copy) ? null : cipherKey, { readonly: true, fileMustExist: true })
     try {
       version = db.pragma('user_version', { simple: true }) as number
     } catch (e) {
@@ -231,15 +309,16 @@ export function probeLog(
         ],
       }
     }
-    const quick = safely(() =>
-      (db!.pragma('quick_check') as Array<{ quick_check: string }>).map((r) => r.quick_check),
-    )
-    if (!quick.ok || quick.value.join() !== 'ok') {
-      problems.push({
-        code: 'CORRUPT',
-        message: `The follow-up log at ${file} failed its integrity check (${quick.ok ? first(quick.value) : quick.error}). It has not been changed.`,
-        since: null,
-      })
+    if (size + walSize(file) <= quickCheckUpTo) {
+      const quick = safely(() =>
+        (db!.pragma('quick_check') as Array<{ quick_check: string }>).map((r) => r.quick_check),
+      )
+      if (!quick.ok || quick.value.join() !== 'ok')
+        problems.push({
+          code: 'CORRUPT',
+          message: `The follow-up log at ${file} failed its integrity check (${quick.ok ? first(quick.value) : quick.error}). It has not been changed.`,
+          since: null,
+        })
     }
     if (version > 0) {
       const schema = safely(() => schemaDifference(db!, migrations, version!))
@@ -497,32 +576,31 @@ function chainProblem(rowId: number, problem: string, at: string | null): Proble
 // ---- The full check (after open, stepped; before each backup, at once) --------------------------
 
 /**
- * The slower checks, as steps: each returns the problems it found; the caller yields between
- * steps (a background check) or runs them all (a backup's copy). Steps: integrity_check per table,
+ * The slower checks, as steps: each returns the problems it found; the background worker runs
+ * them on its own connection, a backup on its copy. Steps: SQLite's integrity_check,
  * foreign keys, the whole audit chain in batches, and every audited record against its last audit
  * row (patients, studies, follow-up items, recommendations' stored content, settings).
  */
-export function* fullCheckSteps(db: ReadableDb, opts: { batch?: number } = {}): Generator<Problem[], void> {
+export function* fullCheckSteps(
+  db: ReadableDb,
+  opts: { batch?: number; pages?: boolean } = {},
+): Generator<Problem[], void> {
   const batch = opts.batch ?? 500
-  const tables = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .pluck()
-    .all() as string[]
-  for (const t of tables) {
+  // SQLite's own check of every page (tables, indexes, free list): one statement, in the worker
+  // (db/background.ts) or on a backup's copy. Skipped (`pages: false`) where it already ran.
+  if (opts.pages !== false) {
     const r = safely(() =>
-      (db.pragma(`integrity_check(${quoteId(t)})`) as Array<{ integrity_check: string }>).map(
-        (x) => x.integrity_check,
-      ),
+      (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((x) => x.integrity_check),
     )
-    if (!r.ok || r.value.join() !== 'ok')
-      yield [
-        {
-          code: 'CORRUPT',
-          message: `The follow-up log failed its full integrity check in table ${t} (${r.ok ? first(r.value) : r.error}).`,
-          since: null,
-        },
-      ]
-    else yield []
+    yield !r.ok || r.value.join() !== 'ok'
+      ? [
+          {
+            code: 'CORRUPT',
+            message: `The follow-up log failed its full integrity check (${r.ok ? first(r.value) : r.error}).`,
+            since: null,
+          },
+        ]
+      : []
   }
   const fk = safely(() => db.pragma('foreign_key_check') as unknown[])
   if (!fk.ok || fk.value.length > 0)
@@ -583,14 +661,10 @@ export function* fullCheckSteps(db: ReadableDb, opts: { batch?: number } = {}): 
 }
 
 /** Runs every step at once; returns what was found (empty: the log passed). */
-export function fullCheck(db: ReadableDb): Problem[] {
+export function fullCheck(db: ReadableDb, opts: { pages?: boolean } = {}): Problem[] {
   const found: Problem[] = []
-  for (const p of fullCheckSteps(db, { batch: 2000 })) found.push(...p)
+  for (const p of fullCheckSteps(db, { batch: 2000, ...opts })) found.push(...p)
   return found
-}
-
-function quoteId(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`
 }
 
 /**

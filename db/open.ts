@@ -3,6 +3,7 @@ import path from 'node:path'
 import type Database from 'better-sqlite3-multiple-ciphers'
 import {
   auditHead,
+  auditKeyOf,
   keyedFrom,
   keyIdOf,
   setAuditKey,
@@ -14,7 +15,8 @@ import { backupTo, recordBackup, type BackupMade } from './backup'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
 import { encryptPlainLog } from './encrypt-plain'
 import { DbError, type DbErrorCode } from './errors'
-import { discardCopy, fullCheckSteps, probeLog, type Problem, type ProbeResult } from './integrity'
+import { releaseBackground, runInBackground, type BackgroundRun } from './background'
+import { discardCopy, probeLog, removeStaleViews, type Problem, type ProbeResult } from './integrity'
 import {
   createKey,
   createPrivateFile,
@@ -51,6 +53,11 @@ export interface OpenOptions {
    * key is encrypted in place first (db/encrypt-plain.ts). Null or absent: a plain log (tests).
    */
   readonly key?: LogKey | null
+  /**
+   * Up to this size SQLite's quick_check runs before open (default QUICK_CHECK_AT_OPEN_BYTES;
+   * `openDatabase` always runs it); a larger log is checked in the background after open.
+   */
+  readonly quickCheckUpTo?: number
 }
 
 /**
@@ -101,7 +108,13 @@ export function openDatabase(file: string, options: OpenOptions = {}): ReadableD
   const migrations = options.migrations ?? MIGRATIONS
   if (file !== ':memory:') {
     ensurePrivateDir(path.dirname(path.resolve(file)))
-    const probe = probeLog(file, migrations, new Date(), options.key ?? null)
+    const probe = probeLog(
+      file,
+      migrations,
+      new Date(),
+      options.key ?? null,
+      options.quickCheckUpTo ?? Infinity,
+    )
     discardCopy(probe.copy)
     if (probe.verdict === 'refused' || probe.verdict === 'read-only') throw refusal(probe.problems)
     if (options.key && probe.verdict === 'ok' && isPlainSqlite(file))
@@ -278,6 +291,8 @@ export interface SessionOptions extends OpenOptions {
   readonly backgroundCheck?: boolean
   /** Called for each problem found after open (the log has then gone read-only). */
   readonly onProblem?: (p: Problem) => void
+  /** Called when the full check after open could not run (the worker is missing or stopped). */
+  readonly onCheckError?: (e: unknown) => void
   /** Called when the anchor could not be written after a commit (the commit itself is kept). */
   readonly onAnchorError?: (e: unknown) => void
   /** A lock already held (a restore reopens under the same lock). */
@@ -319,7 +334,9 @@ export function openLogSession(file: string, opts: SessionOptions): LogSession {
   const key = opts.key ?? null
   try {
     removeSideTemporaries(file)
-    let probe = probeLog(file, migrations, now(), key)
+    removeStaleViews(file)
+    const probeNow = (): ProbeResult => probeLog(file, migrations, now(), key, opts.quickCheckUpTo)
+    let probe = probeNow()
     if (key && probe.verdict === 'ok' && isPlainSqlite(file)) {
       // A plain log from before encryption, checked: encrypted in place, then probed again.
       encryptPlainLog(file, key, {
@@ -327,7 +344,7 @@ export function openLogSession(file: string, opts: SessionOptions): LogSession {
         ...(opts.backupDir ? { backupDir: opts.backupDir } : {}),
       })
       opts.onEncrypted?.()
-      probe = probeLog(file, migrations, now(), key)
+      probe = probeNow()
     }
     if (probe.verdict === 'new' || probe.verdict === 'ok')
       return writableSession(file, probe, lock, migrations, opts)
@@ -445,37 +462,48 @@ function writableSession(
   }
   onDamage(db, goReadOnly)
 
+  // The full check runs in the worker on its own connection (db/background.ts): calls and writes
+  // go on meanwhile; what it finds puts the log in recovery mode at once (goReadOnly).
+  let run: BackgroundRun | null = null
   const checked =
     opts.backgroundCheck === false
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const steps = fullCheckSteps(db)
-          const step = (): void => {
-            if (closed || !db.open) return resolve()
-            let r: IteratorResult<Problem[], void>
-            try {
-              r = steps.next()
-            } catch (e) {
-              goReadOnly({
-                code: 'CORRUPT',
-                message: `The follow-up log could not be read in full (${(e as { code?: string }).code ?? String(e)}).`,
-                since: null,
-              })
-              status = { ...status, checking: false }
-              return resolve()
-            }
-            if (r.done) {
-              status = {
-                ...status,
-                checking: false,
-                checkedAt: status.mode === 'writable' ? now().toISOString() : null,
+          run = runInBackground(
+            { kind: 'check', file, cipherKey: cipherKeyOf(db), auditKey: auditKeyOf(db) },
+            (e) => {
+              if (closed || e.type !== 'problems') return
+              for (const p of e.problems) goReadOnly(p)
+            },
+          )
+          run.done.then(
+            () => {
+              if (!closed)
+                status = {
+                  ...status,
+                  checking: false,
+                  checkedAt: status.mode === 'writable' ? now().toISOString() : null,
+                }
+              resolve()
+            },
+            (e: unknown) => {
+              const code = (e as { code?: string }).code ?? ''
+              if (!closed && !/^(SQLITE_CORRUPT|SQLITE_NOTADB|DB_CORRUPT|KEY_WRONG)/.test(code)) {
+                // Not damage: the check did not run (the worker is missing, or the log was busy).
+                // Said in the app's log file; checkedAt stays null.
+                status = { ...status, checking: false }
+                opts.onCheckError?.(e)
+              } else if (!closed) {
+                goReadOnly({
+                  code: 'CORRUPT',
+                  message: `The follow-up log could not be checked in full (${code}: ${e instanceof Error ? e.message : String(e)}).`,
+                  since: null,
+                })
+                status = { ...status, checking: false }
               }
-              return resolve()
-            }
-            for (const p of r.value) goReadOnly(p)
-            setImmediate(step)
-          }
-          setImmediate(step)
+              resolve()
+            },
+          )
         })
 
   return {
@@ -486,6 +514,8 @@ function writableSession(
     checked,
     close: () => {
       closed = true
+      run?.cancel()
+      releaseBackground(file)
       if (db.open) {
         if (status.mode === 'writable') db.close()
         else closeWithoutCheckpoint(db, file)

@@ -19,3 +19,8 @@ export function writeSetting(db: WritableDb, key: string, value: unknown): void 
     'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(key, JSON.stringify(value))
 }
+
+/** Removes a stored value, in the caller's write transaction. */
+export function removeSetting(db: WritableDb, key: string): void {
+  cached(db, 'DELETE FROM setting WHERE key = ?').run(key)
+}

@@ -1,21 +1,26 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { auditKeyOf, type Actor } from '../../db/audit'
 import type { LogKey } from '../../db/cipher'
-import { dailyBackup, listBackups, recordBackup, removePartialBackups } from '../../db/backup'
+import { dailyBackupInBackground } from '../../db/background'
+import { dailyBackupFile, listBackups, recordBackup, removePartialBackups } from '../../db/backup'
 import { DbError } from '../../db/errors'
 import { ensurePrivateDir, readKey } from '../../db/integrity-files'
 import { recordRestore, restoreFiles, type RestoreDone } from '../../db/integrity-restore'
 import { acquireLogLock, type LogLock } from '../../db/lock'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations'
-import { openLogSession, type LogSession } from '../../db/open'
+import { openLogSession, type DB, type LogSession } from '../../db/open'
 import { translateFsError, type ReadableDb } from '../../db/tx'
 import { CALLS } from '../contract/calls'
 import type { Handlers, LogStatusView, VaultStatusView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
-import { createHandlers, localToday } from './handlers'
+import { createHandlers, localToday, publicError } from './handlers'
 import { Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
+import { startRedose } from './services/dose'
+import { activePack } from './services/packs'
+import { engineSettingsOf, getSettings } from './services/settings'
 import { Uploads } from './uploads'
 import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords'
 import { gated, SignInThrottle, UserSession } from './session'
@@ -78,6 +83,8 @@ export function openBackend(opts: {
   log?: AppLog
   /** Run the full check after open (default true; the daily backup waits for it). */
   backgroundCheck?: boolean
+  /** Up to this size SQLite's quick_check runs before open (db/open.ts; tests set it low). */
+  quickCheckUpTo?: number
   /**
    * The log's encryption key, unlocked (electron/backend/vault.ts). The app always opens through
    * the vault; null or absent opens a plain log (tests).
@@ -126,8 +133,10 @@ export function openBackend(opts: {
       onEncrypted: () => log.info(`encrypted the plain log ${opts.dataFile} and its plain backups in place`),
       ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
       ...(opts.backgroundCheck !== undefined ? { backgroundCheck: opts.backgroundCheck } : {}),
+      ...(opts.quickCheckUpTo !== undefined ? { quickCheckUpTo: opts.quickCheckUpTo } : {}),
       onProblem: (p) => log.error(`the follow-up log is now read-only: ${p.code} ${p.message}`),
       onAnchorError: (e) => log.error(`the audit anchor could not be written: ${describeError(e)}`),
+      onCheckError: (e) => log.error(`the full check after open did not run: ${describeError(e)}`),
     })
     const s = session.status()
     if (s.mode === 'writable')
@@ -138,20 +147,48 @@ export function openBackend(opts: {
           s.problems.map((p) => `${p.code} ${p.message}`).join(' | '),
       )
     const thisSession = session
+    const sdb = session.db
+    // A re-dose a crash interrupted (electron/backend/services/dose.ts) finishes now.
+    if (sdb && session.status().mode === 'writable')
+      startRedose(
+        sdb,
+        jobs,
+        () => engineSettingsOf(getSettings(sdb)),
+        () => activePack(sdb),
+      )
     checked = session.checked.then(async () => {
-      // A checked copy per day, taken once the full check passed. A failed backup is reported,
-      // never fatal: the log itself is untouched by it. Not inside a long import's transaction
-      // (a backup cannot be taken there): after it has committed or been rolled back.
-      await jobs.waitForGate()
-      if (thisSession !== session || thisSession.status().mode !== 'writable' || !thisSession.db?.open) return
-      try {
-        const made = dailyBackup(thisSession.db, backupDir, localToday(now()), undefined, now())
-        if (made) recordBackup(thisSession.db, actor, 'daily', made)
-        backupError = null
-      } catch (e) {
-        backupError = e instanceof Error ? e.message : String(e)
-        log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
-      }
+      // A checked copy per day, taken once the full check passed, by the background worker (a
+      // `backup` job, shown in the top bar). A failed backup is reported, never fatal: the log
+      // itself is untouched by it.
+      if (thisSession !== session || thisSession.status().mode !== 'writable' || !sdb?.open) return
+      const today = localToday(now())
+      if (fs.existsSync(dailyBackupFile(backupDir, today))) return
+      let finished: () => void = () => undefined
+      const done = new Promise<void>((resolve) => (finished = resolve))
+      jobs.start('backup', async (job) => {
+        try {
+          const made = await dailyBackupInBackground(sdb as DB, backupDir, today, now(), {
+            onPhase: (phase) => job.progress(`today's backup: ${phase}`, 0, null),
+            stillGood: () => thisSession.status().mode === 'writable',
+          })
+          // Its audit row is written outside any long import's transaction (after it ends).
+          if (made && thisSession.db?.open) {
+            await jobs.waitForGate()
+            recordBackup(thisSession.db, actor, 'daily', made)
+          }
+          backupError = null
+          return { file: made?.file ?? dailyBackupFile(backupDir, today), bytes: made?.bytes ?? 0 }
+        } catch (e) {
+          // Stopped because the log was closed: tried again at the next open.
+          if (e instanceof DbError && e.code === 'CANCELLED') throw publicError(e)
+          backupError = e instanceof Error ? e.message : String(e)
+          log.error(`daily backup to ${backupDir} failed: ${describeError(e)}`)
+          throw publicError(e)
+        } finally {
+          finished()
+        }
+      })
+      await done
     })
   }
 

@@ -1,6 +1,8 @@
 import type { Actor } from '../../db/audit'
-import { manualBackup, recordBackup } from '../../db/backup'
+import { recordBackup } from '../../db/backup'
 import { auditActors } from '../../db/queries/audit'
+import { manualBackupInBackground } from '../../db/background'
+import type { DB } from '../../db/open'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrations/index'
 import { DbError } from '../../db/errors'
 import { MIN_PASSPHRASE } from '../../db/keystore'
@@ -30,7 +32,7 @@ import { adherenceReport, patientAdherence } from './services/adherence'
 import { auditExport, auditList, recordExport, recordRead } from './services/auditView'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
-import { doseViewFor, refreshDoseSummaries } from './services/dose'
+import { doseViewFor, markRedose, startRedose } from './services/dose'
 import {
   markPatientError,
   markStudyError,
@@ -162,7 +164,7 @@ function withPublicErrors(handlers: Handlers): Handlers {
   return wrapped as unknown as Handlers
 }
 
-function publicError(e: unknown): unknown {
+export function publicError(e: unknown): unknown {
   if (!(e instanceof DbError)) return e
   switch (e.code) {
     case 'NOT_FOUND':
@@ -184,6 +186,7 @@ function publicError(e: unknown): unknown {
     case 'KEYCHAIN_UNAVAILABLE':
     case 'NOT_UNLOCKED':
     case 'PASSPHRASE_WEAK':
+    case 'CANCELLED':
       return new ApiFailure({ code: e.code, message: e.message })
     default:
       return e
@@ -191,7 +194,13 @@ function publicError(e: unknown): unknown {
 }
 
 /** Calls answered while an exclusive job holds the connection (they do not touch the log). */
-const GATE_FREE = new Set<string>(['jobs.status', 'jobs.cancel', 'uploads.begin', 'uploads.chunk'])
+const GATE_FREE = new Set<string>([
+  'jobs.status',
+  'jobs.list',
+  'jobs.cancel',
+  'uploads.begin',
+  'uploads.chunk',
+])
 
 /**
  * Every call that may touch the log waits while an exclusive job (a CSV import holding its write
@@ -276,11 +285,23 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       backupError: ctx.backupError(),
       log: ctx.logStatus(),
     }),
-    'app.backup': () => {
-      const made = manualBackup(db, ctx.backupDir, actor.now())
-      recordBackup(db, actor, 'manual', made)
-      return { file: made.file, bytes: made.bytes }
-    },
+    // A checked backup in the background worker; one started meanwhile waits for the one before.
+    'app.backup': () =>
+      jobs.start('backup', async (job) => {
+        job.progress('waiting for the background check', 0, null)
+        try {
+          const made = await manualBackupInBackground(db as DB, ctx.backupDir, actor.now(), {
+            onPhase: (phase) => job.progress(phase, 0, null),
+            signal: job.signal,
+            stillGood: () => ctx.logStatus().mode === 'writable',
+          })
+          await jobs.waitForGate()
+          recordBackup(db, actor, 'manual', made)
+          return { file: made.file, bytes: made.bytes }
+        } catch (e) {
+          throw publicError(e)
+        }
+      }),
     'patients.list': (req) => listPatients(db, req),
     'patients.get': (req) => {
       const patient = requirePatient(db, req.id)
@@ -375,14 +396,18 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       return { counts: worklistCounts(db, dates), total: worklistTotal(db, req, dates) }
     },
     'settings.get': () => getSettings(db),
-    'settings.update': (req) =>
-      updateSettings(
+    'settings.update': (req) => {
+      const after = updateSettings(
         db,
         actor,
         req,
-        (tx) => refreshDoseSummaries(tx, engineSettingsOf(getSettings(tx)), activePack(tx)),
+        // Every patient's dose is worked out again by the `redose` job, in batches.
+        (tx) => markRedose(tx, actor.now()),
         (tx) => reevaluateOpenCases({ ...fu, engineSettings: () => engineSettingsOf(getSettings(tx)) }, tx),
-      ),
+      )
+      startRedose(db, jobs, fu.engineSettings, fu.pack)
+      return after
+    },
     'packs.list': () => packListing(db),
     'packs.import': (req) => importPack(fu, req.text),
     'packs.compare': (req) => comparePack(fu, req.id),
@@ -445,6 +470,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'dicomFiles.read': (req) => readDroppedFiles(importCtx, req.patientId, req.uploadIds),
     'dicomFiles.import': (req) => importDroppedFiles(importCtx, req.patientId, req.uploadIds, req.studies),
     'jobs.status': (req) => jobs.status(req.jobId),
+    'jobs.list': () => jobs.list(),
     'jobs.cancel': (req) => jobs.cancel(req.jobId),
     'demo.status': () => demoStatus(db),
     'demo.load': () => loadDemo(fu),

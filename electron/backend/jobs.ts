@@ -139,6 +139,20 @@ export class Jobs {
     return { ...e.status, progress: { ...e.status.progress } }
   }
 
+  /** Running jobs and those finished less than `recentMs` ago, oldest first. */
+  list(recentMs = 60_000): JobStatus[] {
+    const since = this.now().getTime() - recentMs
+    return [...this.jobs.values()]
+      .filter((e) => e.status.finishedAt === null || Date.parse(e.status.finishedAt) >= since)
+      .map((e) => this.status(e.status.id))
+  }
+
+  /** A running job of this kind, if any. */
+  running(kind: JobKind): JobStatus | null {
+    const e = [...this.jobs.values()].find((x) => x.status.kind === kind && x.status.state === 'running')
+    return e ? this.status(e.status.id) : null
+  }
+
   cancel(id: string): JobStatus {
     const e = this.jobs.get(id)
     if (!e)

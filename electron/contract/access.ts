@@ -84,6 +84,7 @@ export const ACCESS: Record<CallName, Access> = {
   'dicomFiles.read': 'write',
   'dicomFiles.import': 'write',
   'jobs.status': 'read',
+  'jobs.list': 'read',
   'jobs.cancel': 'write',
   'demo.status': 'read',
   'demo.load': 'admin',

@@ -65,6 +65,7 @@ export const CALLS = [
   'dicomFiles.read',
   'dicomFiles.import',
   'jobs.status',
+  'jobs.list',
   'jobs.cancel',
   'demo.status',
   'demo.load',

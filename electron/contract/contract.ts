@@ -464,6 +464,15 @@ export interface JobResults {
   'pacs-import': StudiesImportResult
   'dicom-read': DicomReadResult
   'dicom-import': StudiesImportResult
+  /** A checked backup (Back up now, or the day's first one), taken in the background. */
+  backup: BackupResult
+  /** Every patient's cumulative dose worked out again after a dose-setting change. */
+  redose: { patients: number }
+}
+
+export interface BackupResult {
+  file: string
+  bytes: number
 }
 export type JobKind = keyof JobResults
 export type JobResultOf<K extends JobKind> = JobResults[K]
@@ -603,7 +612,8 @@ const spec =
 
 export const contract = {
   'app.info': spec<AppInfo>()(z.strictObject({})),
-  'app.backup': spec<{ file: string; bytes: number }>()(z.strictObject({})),
+  /** Starts a checked backup (a job: `backup`) and answers at once; the job answers the file. */
+  'app.backup': spec<JobStatus>()(z.strictObject({})),
   'patients.list': spec<Page<PatientSummary>>()(
     z.strictObject({
       query: safeText(100).optional(),
@@ -994,6 +1004,8 @@ export const contract = {
     z.strictObject({ patientId: id, uploadIds: z.array(uploadId).min(1).max(5000), studies: studyChoices }),
   ),
   'jobs.status': spec<JobStatus>()(z.strictObject({ jobId })),
+  /** The jobs running now and those finished in the last minute (the top bar's progress). */
+  'jobs.list': spec<JobStatus[]>()(z.strictObject({})),
   /** Stops a running job; what it had done is rolled back. */
   'jobs.cancel': spec<JobStatus>()(z.strictObject({ jobId })),
   /** How many patients the demo log loaded are still there (recorded by the back end, not guessed). */

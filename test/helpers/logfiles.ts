@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3-multiple-ciphers'
 import { openBackend, type Backend } from '../../electron/backend/backend'
-import type { CallName, Handlers, RequestOf, ResultOf } from '../../electron/contract/contract'
+import type { BackupResult, CallName, Handlers, RequestOf, ResultOf } from '../../electron/contract/contract'
 import type { ScryptCost } from '../../electron/backend/passwords'
 import { dispatch } from '../../electron/contract/dispatch'
 import type { Result } from '../../electron/contract/result'
@@ -77,6 +77,34 @@ export async function call<K extends CallName>(
 export async function ok<K extends CallName>(b: Backend, name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
   const r = await call(b, name, req)
   if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
+  return r.value
+}
+
+/**
+ * _Back up now_ through the contract: starts the `backup` job and waits for it (at most 2 min);
+ * answers the job's result, or its error (or the call's, when it was refused at once).
+ */
+export async function backupNow(b: { handlers: Handlers }): Promise<Result<BackupResult>> {
+  const run = async <K extends CallName>(name: K, req: RequestOf<K>) =>
+    (await dispatch(b.handlers, name, req, () => undefined)) as Result<ResultOf<K>>
+  const started = await run('app.backup', {})
+  if (!started.ok) return started
+  for (let i = 0; i < 24_000; i++) {
+    const s = await run('jobs.status', { jobId: started.value.id })
+    if (!s.ok) return s
+    if (s.value.state === 'done' && s.value.result?.kind === 'backup')
+      return { ok: true, value: { file: s.value.result.file, bytes: s.value.result.bytes } }
+    if (s.value.state !== 'running')
+      return { ok: false, error: s.value.error ?? { code: 'INTERNAL', message: 'the backup stopped' } }
+    await new Promise((r) => setTimeout(r, 5))
+  }
+  throw new Error('the backup job did not finish in 2 minutes')
+}
+
+/** `backupNow`, failing the test when the backup failed. */
+export async function backupOk(b: { handlers: Handlers }): Promise<BackupResult> {
+  const r = await backupNow(b)
+  if (!r.ok) throw new Error(`the backup failed: ${JSON.stringify(r.error)}`)
   return r.value
 }
 

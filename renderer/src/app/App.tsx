@@ -13,6 +13,7 @@ import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
 import { SettingsPage } from '../features/settings/SettingsPage'
 import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
 import { CsvImport } from '../features/import/CsvImport'
+import { BackgroundJobs } from '../features/jobs/BackgroundJobs'
 import { Worklist } from '../features/worklist/Worklist'
 import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { SignedInUser, useCan } from '../features/signin/SignIn'
@@ -168,9 +169,9 @@ export function App() {
             title={write.reason}
             onClick={async () => {
               const r = await backup.run({})
-              setNotice(
-                r.ok ? `Backup written and checked: ${r.value.file}` : `Backup failed: ${r.error.message}`,
-              )
+              // The backup runs in the background; the top bar shows its progress and its end.
+              if (r.ok) void qc.invalidateQueries({ queryKey: queryKeys.jobs })
+              else setNotice(`Backup failed: ${r.error.message}`)
             }}
           >
             Back up now
@@ -241,6 +242,7 @@ export function App() {
             Lock
           </button>
         </div>
+        <BackgroundJobs />
         {!write.allowed && (
           <div className="demo-banner" role="note" data-testid="read-only-banner">
             <span>

@@ -13,6 +13,8 @@ export type WorklistSummaryFilter = Pick<WorklistQuery, 'bucket' | 'search' | 'v
  */
 export const queryKeys = {
   appInfo: ['app', 'info'] as const,
+  /** Background jobs (backups, the re-dose after a dose-setting change): the top bar's progress. */
+  jobs: ['jobs', 'list'] as const,
   settings: ['settings'] as const,
   /** Who is signed in at this window (session.status). */
   session: ['session'] as const,

@@ -100,7 +100,8 @@ export function useUpdateSettings() {
   return useCallMutation('settings.update', (qc, value: Settings, req) => {
     qc.setQueryData(queryKeys.settings, value)
     if (req.kFactors !== undefined || req.cu64DotatateMsvPerMbq !== undefined) {
-      return invalidate(qc, queryKeys.worklist.all, queryKeys.patients.all)
+      // The re-dose runs as a background job (top bar); its end reads the worklist again.
+      return invalidate(qc, queryKeys.worklist.all, queryKeys.patients.all, queryKeys.jobs)
     }
     // A site rule on or off re-evaluates every open case (its alert appears or goes).
     if (req.siteRules !== undefined) {
@@ -125,9 +126,9 @@ export function useRemoveDemo() {
   })
 }
 
-/** A backup changes nothing on screen. */
+/** A backup (a background job, shown in the top bar) changes nothing on screen. */
 export function useBackup() {
-  return useCallMutation('app.backup', () => undefined)
+  return useCallMutation('app.backup', (qc) => invalidate(qc, queryKeys.jobs))
 }
 
 /**

@@ -13,6 +13,7 @@ import { dispatch } from '../../../electron/contract/dispatch'
 import type { Result } from '../../../electron/contract/result'
 import { patientInput, tempDir } from '../../helpers/db'
 import {
+  backupOk,
   FIRST_ACCOUNT,
   mriStudy,
   ok as okPlain,
@@ -135,7 +136,7 @@ async function useTheApp(v: VaultBackend): Promise<void> {
     study: { ...mriStudy('2026-06-01'), note: `${MARKERS[2]} study` },
   })
   await ok(v, 'patients.list', { query: MARKERS[0], limit: 10, offset: 0 })
-  await ok(v, 'app.backup', {})
+  await backupOk(v)
   // A failing call writes to the app's log file: it must not carry the request.
   await call(v, 'patients.update', {
     id: p.id,
@@ -271,7 +272,7 @@ describe('a plain log from before encryption', () => {
         'patients.create',
         patientInput({ name: `${MARKERS[0]} ${i}`, mrn: `${MARKERS[1]}-${i}` }),
       )
-    await okPlain(plain, 'app.backup', {})
+    await backupOk(plain)
     const counts = plain.db
       .prepare('SELECT (SELECT count(*) FROM patient) p, (SELECT count(*) FROM audit_log) a')
       .get() as {

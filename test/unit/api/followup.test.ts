@@ -530,6 +530,9 @@ describe('demo log and settings', () => {
     expect(dose()).toBeCloseTo(15, 6)
     const recs = count('SELECT count(*) FROM recommendation')
     await ok('settings.update', { kFactors: 'icrp103' })
+    // The re-dose runs as a background job (test/unit/api/redose.test.ts).
+    const job = backend.jobs.running('redose')
+    if (job) expect((await backend.jobs.settled(job.id)).state).toBe('done')
     expect(dose()).toBeCloseTo(12.9, 6)
     expect(count('SELECT count(*) FROM recommendation')).toBe(recs)
     expect((await ok('patients.detail', { id: p.id })).dose.kFactors).toBe('icrp103')

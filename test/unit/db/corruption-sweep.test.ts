@@ -3,6 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anchorFileOf, keyFileOf } from '../../../db/integrity-files'
+import { openBackend } from '../../../electron/backend/backend'
 import { patientInput, tempDir } from '../../helpers/db'
 import { call, dumpContent, hashLogFiles, ok, open, populate } from '../../helpers/logfiles'
 
@@ -70,7 +71,13 @@ function flipOffset(region: Region, mainSize: number): { file: string; offset: n
   return { file: 'log.sqlite-wal', offset: random(20) === 0 ? random(32) : 32 + random(walBytes - 32) }
 }
 
-describe('corruption sweep', () => {
+// The sweep runs twice, each with its own flips: opened as a small log (SQLite's quick_check before
+// open) and as a large one (`quickCheckUpTo: 0`: its pages are checked only by the full check after open,
+// in the background worker; docs/data.md, "Integrity").
+describe.each([
+  ['small log', undefined],
+  ['large log (page check after open)', 0],
+] as const)('corruption sweep, %s', (label, quickCheckUpTo) => {
   it(`${PER_REGION * 3} flipped copies: refused unchanged, read-only with the damage named, or identical`, async () => {
     const t = tempDir('pnet-sweep-case-')
     const counts: Record<Region, Record<Outcome, number>> = {
@@ -96,7 +103,17 @@ describe('corruption sweep', () => {
           fs.writeFileSync(path.join(dir, target), bytes)
           const file = path.join(dir, 'log.sqlite')
           const before = hashLogFiles(file)
-          const b = open(file)
+          const b =
+            quickCheckUpTo === undefined
+              ? open(file)
+              : openBackend({
+                  dataFile: file,
+                  transport: 'web',
+                  version: 'test',
+                  user: 'dr.test',
+                  now: () => new Date(Date.parse('2026-11-24T12:00:00.000Z') + n * 1000),
+                  quickCheckUpTo,
+                })
           const atOpen = b.status().mode
           await b.checked
           const s = b.status()
@@ -131,7 +148,7 @@ describe('corruption sweep', () => {
       }
       const total = (o: Outcome) => counts.header[o] + counts.page[o] + counts.wal[o]
       console.log(
-        `[sweep] copies=${PER_REGION * 3} refused=${total('refused')} read-only=${total('read-only')} ` +
+        `[sweep] ${label}: copies=${PER_REGION * 3} refused=${total('refused')} read-only=${total('read-only')} ` +
           `(found after open: ${foundAfterOpen}) identical=${total('identical')} ` +
           `wrongly-accepted=${total('WRONGLY-ACCEPTED')} changed-by-refusal=${changedByRefusal.length}\n` +
           `[sweep] by region ${JSON.stringify(counts)}\n[sweep] problems named ${JSON.stringify(codes)}` +

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DbError } from '../../../db/errors'
 import { patientInput, tempDir } from '../../helpers/db'
-import { call, ok, open } from '../../helpers/logfiles'
+import { backupNow, call, ok, open } from '../../helpers/logfiles'
 
 // A full disk, a read-only medium and a moved file each get their own code and a message that
 // says what to do; writes resume when space returns. The disk cases run on a 2 MiB tmpfs, which
@@ -65,7 +65,7 @@ describe.skipIf(!mountable)('a full disk (2 MiB tmpfs)', () => {
       expect(refused?.code).toBe('DB_DISK_FULL')
       expect(refused?.message).toMatch(/is full\. Nothing was saved\. Free some space/)
       console.log(`[disk] full disk, save: ${refused?.code}: ${refused?.message}`)
-      const backup = await call(b, 'app.backup', {})
+      const backup = await backupNow(b)
       expect(backup).toMatchObject({ ok: false, error: { code: 'DB_DISK_FULL' } })
       if (!backup.ok) console.log(`[disk] full disk, backup: ${backup.error.code}: ${backup.error.message}`)
       expect(fs.readdirSync(path.join(dir, 'backups')).filter((f) => f.endsWith('.partial'))).toEqual([])

@@ -9,9 +9,10 @@ import { DbError } from '../../../db/errors'
 import { anchorFileOf, keyFileOf, lockFileOf } from '../../../db/integrity-files'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
 import { openDatabase } from '../../../db/open'
+import { openBackend } from '../../../electron/backend/backend'
 import { createHash } from 'node:crypto'
 import { patientInput, tempDir } from '../../helpers/db'
-import { call, hashLogFiles, ok, open, populate } from '../../helpers/logfiles'
+import { backupNow, backupOk, call, hashLogFiles, ok, open, populate } from '../../helpers/logfiles'
 
 // The log is only written after it passed its checks; a log that fails them is never changed by
 // being refused; tampering behind the app's back is found at the next open (docs/data.md).
@@ -71,6 +72,23 @@ async function expectReadOnly(code: string): Promise<void> {
   for (const [name, hash] of Object.entries(before)) expect(after[name], name).toBe(hash)
 }
 
+/**
+ * Leaves a -wal (and -shm) beside the log, as a crash does: a second connection keeps the first
+ * from checkpointing on close; the files are copied while both are open and put back after.
+ * (A connection still open in this process would share SQLite's -shm with the checks' view.)
+ */
+function leaveWal(): void {
+  const holder = new Database(file)
+  holder.prepare("INSERT INTO setting (key, value) VALUES ('x', '1')").run()
+  const snapshot = path.join(dir, 'snap-wal')
+  fs.mkdirSync(snapshot)
+  for (const f of ['log.sqlite', 'log.sqlite-wal', 'log.sqlite-shm'])
+    if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(snapshot, f))
+  holder.close()
+  for (const f of fs.readdirSync(snapshot)) fs.copyFileSync(path.join(snapshot, f), path.join(dir, f))
+  fs.rmSync(snapshot, { recursive: true })
+}
+
 describe('open without touching', () => {
   it('refuses a newer-schema log with a -wal and leaves the log, -wal and -shm byte-identical', async () => {
     await populated(2)
@@ -97,8 +115,7 @@ describe('open without touching', () => {
 
   it('refuses a damaged log with a -wal without changing it, and opens its checked copy read-only', async () => {
     await populated(6)
-    const holder = new Database(file)
-    holder.prepare("INSERT INTO setting (key, value) VALUES ('x', '1')").run()
+    leaveWal()
     const bytes = fs.readFileSync(file)
     for (let i = 4096 * 3; i < 4096 * 5; i++) bytes[i] = 0xa5
     fs.writeFileSync(file, bytes)
@@ -109,7 +126,41 @@ describe('open without touching', () => {
     b.close()
     expect(before['log.sqlite-wal']).toBeDefined()
     expect(hashLogFiles(file)).toEqual(before)
-    holder.close()
+  })
+
+  it('a large log with a damaged page opens at once and goes read-only when the background check finds it; no backup is made', async () => {
+    await populated(6)
+    leaveWal()
+    const bytes = fs.readFileSync(file)
+    for (let i = 4096 * 3; i < 4096 * 5; i++) bytes[i] = 0xa5
+    fs.writeFileSync(file, bytes)
+    const before = hashLogFiles(file)
+    // As a log too large for the quick check before open (docs/data.md, "Integrity").
+    let t = Date.parse('2026-11-25T12:00:00.000Z')
+    const b = openBackend({
+      dataFile: file,
+      transport: 'web',
+      version: 'test',
+      user: 'dr.test',
+      now: () => new Date((t += 1000)),
+      quickCheckUpTo: 0,
+    })
+    expect(b.status()).toMatchObject({ mode: 'writable', checking: true })
+    await b.checked
+    expect(b.status()).toMatchObject({ mode: 'read-only', checking: false, checkedAt: null })
+    expect(codes(b)).toContain('CORRUPT')
+    expect(await call(b, 'patients.create', patientInput({ mrn: 'NEW-2' }))).toMatchObject({
+      ok: false,
+      error: { code: 'LOG_READ_ONLY' },
+    })
+    expect(await backupNow(b)).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
+    b.close()
+    const backupDir = path.join(dir, 'backups')
+    const made = fs.existsSync(backupDir) ? fs.readdirSync(backupDir) : []
+    expect(made.filter((f) => f.includes('2026-11-25'))).toEqual([])
+    const after = hashLogFiles(file)
+    expect(after['log.sqlite']).toBe(before['log.sqlite'])
+    expect(after['log.sqlite-wal']).toBe(before['log.sqlite-wal'])
   })
 
   it('refuses a file that is not a database, unchanged, and lists nothing as writable', async () => {
@@ -247,7 +298,7 @@ describe('recovery mode and restore', () => {
     const b0 = open(file)
     await b0.checked // the daily backup is taken after the full check
     await populate(b0, 3)
-    const made = await ok(b0, 'app.backup', {})
+    const made = await backupOk(b0)
     b0.close()
     raw((db) => db.prepare("UPDATE patient SET name = 'Changed' WHERE mrn = 'P-0'").run())
     const damaged = hashLogFiles(file)
@@ -296,7 +347,7 @@ describe('recovery mode and restore', () => {
     })
     expect(r).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
     expect(b.status()).toMatchObject({ mode: 'read-only', problems: [{ code: 'RECORD_CHANGED' }] })
-    expect(await call(b, 'app.backup', {})).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
+    expect(await backupNow(b)).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
     b.close()
   })
 })
@@ -371,7 +422,7 @@ describe('housekeeping', () => {
       const b = open(nested)
       await b.checked
       await ok(b, 'patients.create', patientInput())
-      await ok(b, 'app.backup', {})
+      await backupOk(b)
       const mode = (f: string) => (fs.statSync(f).mode & 0o777).toString(8)
       for (const f of [
         nested,
