@@ -10,6 +10,7 @@ import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/c
 import { dispatch } from '../../../electron/contract/dispatch'
 import { AUDIT_KINDS } from '../../../engine'
 import { addPatient, localNoon, patientInput, tempDir, testActor } from '../../helpers/db'
+import { backupOk } from '../../helpers/logfiles'
 import { openLogSession } from '../../../db/open'
 import { MIGRATIONS } from '../../../db/migrations'
 
@@ -181,7 +182,7 @@ describe('filters', () => {
       version: (await ok('patients.get', { id: p.id })).version,
       reason: 'Wrong person',
     })
-    await ok('app.backup', {})
+    await backupOk(backend)
     // An action no rule names (a later version's) is "other", and listed.
     writeTx(backend.db, (tx) =>
       appendAudit(
@@ -333,7 +334,7 @@ describe('reads, exports and backups are audited', () => {
   })
 
   it('Back up now and the daily backup write a backup row; the copy before a migration too', async () => {
-    await ok('app.backup', {})
+    await backupOk(backend)
     expect(actions().at(-1)).toBe('backup.manual')
     backend.close()
     clock += 24 * 3600_000

@@ -13,6 +13,7 @@ import {
 } from '../../../renderer/src/domain/auditWords'
 import { auditCsv, auditRows, AUDIT_COLUMNS } from '../../../renderer/src/features/audit/auditCsv'
 import { localNoon, patientInput, tempDir } from '../../helpers/db'
+import { backupOk } from '../../helpers/logfiles'
 
 // Before/after in words (issue 13): every kind of record the app audits, as the real services
 // write it, turned into "label: before → after" with the app's labels and no stored JSON.
@@ -92,7 +93,7 @@ beforeAll(async () => {
     mapping: { modality: 'MR', keywords: 'abdomen', bodyPart: '', procedure: MRI },
   })
   await ok('exports.fhir', { patientId: p.id })
-  await ok('app.backup', {})
+  await backupOk(backend)
   entries = (await ok('audit.export', {})).entries
 })
 afterAll(() => {
@@ -203,7 +204,7 @@ describe('before and after in words', () => {
     const rows = auditRows(entries)
     expect(rows[0]).toEqual([...AUDIT_COLUMNS])
     expect(rows).toHaveLength(entries.length + 1)
-    const result = rows.find((r) => r[9] === 'study.result')!
+    const result = rows.find((r) => r[AUDIT_COLUMNS.indexOf('Action code')] === 'study.result')!
     expect(result[3]).toBe(AUDIT_KIND_LABELS.result)
     expect(result[8]).toBe('Result: Not read yet → Stable')
     expect(result[6]).toBe('Ada Example')
