@@ -4,7 +4,7 @@
 
 export * from './types'
 export * from './codes'
-export { actorLabel, parseActor, userActor, type ActorAccount } from './actor'
+export { actorLabel, appActor, parseActor, userActor, type ActorAccount } from './actor'
 
 // The whole decision
 export { evaluate } from './evaluate'

@@ -21,6 +21,7 @@ import { describeError, logFileFor, openLog, type AppLog } from './log'
 import { startRedose } from './services/dose'
 import { activePack } from './services/packs'
 import { engineSettingsOf, getSettings } from './services/settings'
+import { appActor } from '../../engine'
 import { Uploads } from './uploads'
 import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords'
 import { gated, SignInThrottle, UserSession } from './session'
@@ -103,7 +104,9 @@ export function openBackend(opts: {
   const log = opts.log ?? openLog(logFileFor(opts.dataFile))
   const user = opts.user ?? safeUserName()
   const now = opts.now ?? (() => new Date())
-  const actor: Actor = { user, now }
+  // What the log writes of itself, with nobody signed in (the keyed chain's marker, the copy before
+  // an upgrade, today's backup), names the app, not a person.
+  const appItself: Actor = { user: appActor(user), now }
   const throttle = new SignInThrottle()
   const passwordCost = opts.passwordCost ?? DEFAULT_SCRYPT_COST
   const backupDir = path.join(path.dirname(opts.dataFile), 'backups')
@@ -126,7 +129,7 @@ export function openBackend(opts: {
     for (const f of removePartialBackups(backupDir)) log.info(`removed the unfinished backup ${f}`)
     session = openLogSession(opts.dataFile, {
       transport: opts.transport,
-      actor,
+      actor: appItself,
       lock,
       key,
       backupDir,
@@ -174,7 +177,7 @@ export function openBackend(opts: {
           // Its audit row is written outside any long import's transaction (after it ends).
           if (made && thisSession.db?.open) {
             await jobs.waitForGate()
-            recordBackup(thisSession.db, actor, 'daily', made)
+            recordBackup(thisSession.db, appItself, 'daily', made)
           }
           backupError = null
           return { file: made?.file ?? dailyBackupFile(backupDir, today), bytes: made?.bytes ?? 0 }

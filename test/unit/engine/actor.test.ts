@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { actorLabel, parseActor, userActor } from '../../../engine'
+import { actorLabel, appActor, parseActor, userActor } from '../../../engine'
 
 describe('audit actors', () => {
   it('shows a signed-in account as "name (initials)" and an OS account as written', () => {
@@ -9,6 +9,12 @@ describe('audit actors', () => {
     expect(actorLabel(a)).toBe('Dr A. Smith (AS)')
     expect(actorLabel('dr.test')).toBe('dr.test')
     expect(parseActor('user:x AS Someone')).toBeNull()
+  })
+
+  it('names what the app writes on its own as the app, with the computer account, never as a person', () => {
+    const a = appActor('root')
+    expect(parseActor(a)).toBeNull()
+    expect(actorLabel(a)).toBe('pNET Follow-up itself (computer account root)')
   })
 
   it('reads back every account it writes', () => {
