@@ -1,4 +1,4 @@
-import { unpackJson } from './packed'
+import { readTexts } from './delta'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
@@ -171,33 +171,62 @@ const RECOMMENDATION_COLUMNS = [
   'output_json',
 ] as const
 
-/** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
-/** `fresh`: the packed texts read from the file itself, not the parts cache (the integrity check). */
-export function recommendationDigest(db: ReadableDb, id: number, fresh = false): string | null {
+/**
+ * Digest of a stored recommendation's immutable columns, or null when there is no such row. The
+ * case and evaluation are digested as the texts they were written as, whatever their stored form
+ * (plain, or since schema 110 a delta, db/delta.ts): the digest of a row written before a change
+ * of the stored form still matches after a migration converted it, and a changed byte of a body
+ * (or of the base it is a delta of) is found. The body is read from the file every time.
+ */
+export function recommendationDigest(db: ReadableDb, id: number): string | null {
   const row = cached(
     db,
-    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, packed FROM recommendation WHERE id = ?`,
+    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, body IS NOT NULL FROM recommendation WHERE id = ?`,
   )
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
-  // A packed row (schema 90, db/packed.ts) is digested as the texts it packs: the digest of a row
-  // written before schema 90 still matches after the migration packed it, and a changed part is found.
-  if (row.pop() === 1) unpackColumns(db, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS, fresh)
+  if (row.pop() === 1)
+    fromBody(db, 'recommendation', id, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
-function unpackColumns(
+/**
+ * Puts a delta-stored row's texts in place of its columns. A column is replaced only while it holds
+ * what a delta-stored row keeps there (`{}`, or the evaluation's inline keys): a column edited
+ * behind the app's back is digested as it is, so the digest no longer matches.
+ */
+function fromBody(
   db: ReadableDb,
+  table: 'recommendation' | 'undo_entry',
+  id: number,
   row: unknown[],
   names: readonly string[],
   columns: readonly string[],
-  fresh: boolean,
 ): void {
-  for (const n of names) {
-    const i = columns.indexOf(n)
-    row[i] = unpackJson(db, row[i] as string, fresh)
+  let texts: readonly string[]
+  let inline: string | null
+  try {
+    texts = readTexts(db, table, id)!
+    inline = names.includes('output_json') ? inlineOf(texts[names.indexOf('output_json')]!) : null
+  } catch {
+    // A body that no longer inflates to JSON (it, or the base it is a delta of, was changed): the
+    // row is digested as its columns hold it, which cannot match what was audited.
+    return
   }
+  names.forEach((n, k) => {
+    const i = columns.indexOf(n)
+    if (row[i] === (n === 'output_json' ? inline : '{}')) row[i] = texts[k]
+  })
+}
+
+/** The top-level keys of an evaluation kept inline in `output_json` (the worklist reads `$.alerts`). */
+export const RECOMMENDATION_INLINE = ['alerts'] as const
+
+/** What `output_json` of a delta-stored recommendation holds: the evaluation's inline keys. */
+export function inlineOf(outputText: string): string {
+  const output = JSON.parse(outputText) as Record<string, unknown>
+  return JSON.stringify(Object.fromEntries(RECOMMENDATION_INLINE.map((k) => [k, output[k] ?? null])))
 }
 
 // An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes
@@ -205,13 +234,13 @@ function unpackColumns(
 // in a kept state is found at the next check, before an undo could write it back.
 const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
 
-/** Digest of a stored undo entry, or null when there is no such row. */
-export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): string | null {
-  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, packed FROM undo_entry WHERE id = ?`)
+/** Digest of a stored undo entry, or null when there is no such row (the kept state as written). */
+export function undoEntryDigest(db: ReadableDb, id: number): string | null {
+  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, body IS NOT NULL FROM undo_entry WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
-  if (row.pop() === 1) unpackColumns(db, row, ['snapshot_json'], UNDO_COLUMNS, fresh)
+  if (row.pop() === 1) fromBody(db, 'undo_entry', id, row, ['snapshot_json'], UNDO_COLUMNS)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
@@ -219,9 +248,7 @@ export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): stri
 export const DIGESTED = {
   recommendation: recommendationDigest,
   undo_entry: undoEntryDigest,
-} as const satisfies Partial<
-  Record<AuditEntity, (db: ReadableDb, id: number, fresh?: boolean) => string | null>
->
+} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number) => string | null>>
 
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.

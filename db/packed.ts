@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { cached } from './stmt'
 import type { ReadableDb, WritableDb } from './tx'
 
-// Packed JSON (schema 90, issue 10): large JSON documents that repeat most of what the documents
+// Packed JSON (schemas 90 to 109, issue 10; since schema 110 rows are stored as deltas, db/delta.ts,
+// and this module only reads the parts of a log being migrated, and packs one in migration 90): large JSON documents that repeat most of what the documents
 // before them held (a recommendation holds the whole case, the whole evaluation and the sources it
 // cites; the next one of the same patient holds the same plus one study; every patient's cites the
 // same pack texts) are stored as a tree of shared parts, each part once in the log.
@@ -21,7 +22,7 @@ import type { ReadableDb, WritableDb } from './tx'
 // find a changed part.
 
 /** Top-level keys of a recommendation's output kept inline: SQL reads them (the worklist, `$.alerts`). */
-export const RECOMMENDATION_INLINE: readonly string[] = ['alerts']
+export { RECOMMENDATION_INLINE } from './audit'
 
 /** Subtrees shorter than this stay inline: a reference costs about 10 characters. */
 const MIN_PART = 48
