@@ -121,12 +121,25 @@ function keyedHash(key: Buffer, r: HashInput): string {
     .digest('hex')
 }
 
+// The first keyed row of each connection's log, once found. Its id never changes (rows are only
+// appended, and a marker is only written while there is none), so it is looked up once (a scan of
+// the audit log: `action` has no index) and then only confirmed by its id at each write.
+const KEYED_FROM = new WeakMap<ReadableDb, number>()
+
 /** The id of the first keyed row, or null while the chain is plain. */
 export function keyedFrom(db: ReadableDb): number | null {
-  return (
+  const known = KEYED_FROM.get(db)
+  if (
+    known !== undefined &&
+    cached(db, 'SELECT action FROM audit_log WHERE id = ?').pluck().get(known) === KEYED_MARKER
+  )
+    return known
+  const found =
     (cached(db, 'SELECT min(id) FROM audit_log WHERE action = ?').pluck().get(KEYED_MARKER) as
       number | null) ?? null
-  )
+  if (found === null) KEYED_FROM.delete(db)
+  else KEYED_FROM.set(db, found)
+  return found
 }
 
 export function auditHead(db: ReadableDb): AuditHead | null {

@@ -14,7 +14,8 @@ import type { ReadableDb } from './tx'
 // text is indexed every STEP characters by the WINDOW characters there; the new text is scanned
 // for a window the base has, each match is extended both ways as far as the texts agree, and what
 // lies between matches is inserted. A copy costs a few bytes however long it is, so a row costs
-// what changed (a new study, a new due window), not the length of the history it repeats.
+// what changed (a new study, a new due window), not the length of the history it repeats. The list
+// and the insertions are deflated with the base's text as the dictionary (insertions resemble it).
 //
 // Decoding is exact: the texts read back character for character (`encodeTexts` checks, and stores
 // a text whole if it did not), so the digests of the audit log (db/audit.ts, taken over the texts
@@ -36,7 +37,7 @@ const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff
  * characters are inserted, then where in the base a copy starts and how long it is) and the
  * inserted characters, one after another. Copies never split a character made of two UTF-16 units.
  */
-function diff(text: string, base: string): { ops: number[]; inserted: string } {
+export function diffText(text: string, base: string): { ops: number[]; inserted: string } {
   const index = new Map<string, number>()
   for (let q = 0; q + WINDOW <= base.length; q += STEP) {
     const w = base.substring(q, q + WINDOW)
@@ -85,19 +86,33 @@ function diff(text: string, base: string): { ops: number[]; inserted: string } {
 }
 
 function encodeOne(text: string, base: string | null): Buffer {
-  const { ops, inserted } = base === null ? { ops: [text.length, 0, 0], inserted: text } : diff(text, base)
-  return deflateRawSync(Buffer.from(`${JSON.stringify(ops)}\n${inserted}`, 'utf8'))
+  const { ops, inserted } =
+    base === null ? { ops: [text.length, 0, 0], inserted: text } : diffText(text, base)
+  return deflateRawSync(Buffer.from(`${JSON.stringify(ops)}\n${inserted}`, 'utf8'), dictionaryOf(base))
+}
+
+/**
+ * What is inserted resembles the base (the same keys, dates, wording): deflate gets the base's first
+ * 32 KB (all deflate can look back at) as its dictionary.
+ */
+function dictionaryOf(base: string | null): { dictionary?: Buffer } {
+  if (base === null || base.length === 0) return {}
+  return { dictionary: Buffer.from(base.slice(0, 32 * 1024), 'utf8').subarray(0, 32 * 1024) }
 }
 
 function decodeOne(body: Buffer, base: string | null): string {
-  const s = inflateRawSync(body).toString('utf8')
+  const s = inflateRawSync(body, dictionaryOf(base)).toString('utf8')
   const nl = s.indexOf('\n')
-  const ops = JSON.parse(s.slice(0, nl)) as number[]
+  return applyText(base, JSON.parse(s.slice(0, nl)) as number[], s.slice(nl + 1))
+}
+
+/** The text `diffText` described: the insertions and the copies from `base`, in order. */
+export function applyText(base: string | null, ops: readonly number[], inserted: string): string {
   const out: string[] = []
-  let at = nl + 1
-  for (let k = 0; k < ops.length; k += 3) {
+  let at = 0
+  for (let k = 0; k + 2 < ops.length; k += 3) {
     const n = ops[k]!
-    out.push(s.substring(at, at + n))
+    out.push(inserted.substring(at, at + n))
     at += n
     if (ops[k + 2]! > 0) {
       if (base === null) throw new Error('a delta without its base')
