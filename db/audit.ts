@@ -1,4 +1,4 @@
-import { readTexts } from './delta'
+import { applyText, diffText, readTexts } from './delta'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
@@ -82,7 +82,7 @@ export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update('pnet-audit-key-id').update(key).digest('hex').slice(0, 16)
 }
 
-interface HashInput {
+export interface HashInput {
   readonly id: number
   readonly prev: string
   readonly at: string
@@ -303,11 +303,179 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   }
   if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
+  const stored = storedForms(db, input, hintsOf(db))
   cached(
     db,
     `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
      VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
-  ).run({ ...input, hash: key ? keyedHash(key, input) : plainHash(input) })
+  ).run({ ...input, ...stored, hash: key ? keyedHash(key, input) : plainHash(input) })
+}
+
+// ---- How before and after are stored (schema 110) -------------------------------------------------
+//
+// An audit row's before and after are the records as written (`JSON.stringify`); the row's hash is
+// over those texts. Most of a row repeats a row before it: a change's `before` is the record as
+// its previous audit row left it, its `after` that record with a few fields changed, and a new
+// study, follow-up step or recommendation looks much like the patient's previous one. So a text
+// may be stored as a reference to an earlier row's after text (`{"$b": id}`: the same text) or as
+// the copies and insertions that make it from that text (`{"$b": id, "$o": [...], "$s": "..."}`,
+// db/delta.ts). The base is the previous row about the same record, else the previous row of the
+// same action and patient on this connection; a chain of references is at most AUDIT_DEPTH rows.
+//
+// The hash stays over the texts as written, whatever their stored form: rows stored before schema
+// 110 keep their hashes when migration 110 rewrites them, and a chain verified before verifies
+// after. Readers get the texts through `auditTexts` (or the values through `auditValues`), never
+// from the columns.
+
+const DELTA_PREFIX = '{"$b":'
+const AUDIT_DEPTH = 8
+/** Matches shorter than this are not copied (a record's fields are short). */
+const AUDIT_WINDOW = 10
+
+interface StoredDelta {
+  $b: number
+  $o?: number[]
+  $s?: string
+}
+
+/** The previous row of the same action and patient, by connection: a base for a new record's row. */
+export type AuditHints = Map<string, number>
+const HINTS = new WeakMap<ReadableDb, AuditHints>()
+
+function hintsOf(db: ReadableDb): AuditHints {
+  let h = HINTS.get(db)
+  if (!h) HINTS.set(db, (h = new Map()))
+  if (h.size > 10_000) h.clear()
+  return h
+}
+
+function hintKey(r: { action: string; entity: string; before: string | null; after: string | null }): string {
+  const m = /"patientId":(\d+)/.exec(r.after ?? r.before ?? '')
+  return `${r.entity}|${r.action}|${m?.[1] ?? ''}`
+}
+
+/** How many references lead from row `id`'s stored after text to a text stored whole. */
+function depthOf(db: ReadableDb, id: number): number {
+  let stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(id) as string | null
+  let depth = 1
+  while (stored?.startsWith(DELTA_PREFIX) && depth <= AUDIT_DEPTH) {
+    const next = (JSON.parse(stored) as StoredDelta).$b
+    stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(next) as string | null
+    depth++
+  }
+  return depth
+}
+
+/**
+ * The stored forms of a row's before and after texts (`r.id` is the row's id; only rows before it
+ * are bases). A text whose stored form would not be clearly shorter is stored as it is; the
+ * keyed chain's marker always is (the probe reads it).
+ */
+export function storedForms(
+  db: ReadableDb,
+  r: HashInput,
+  hints: AuditHints,
+): { before: string | null; after: string | null } {
+  for (const t of [r.before, r.after])
+    if (t?.startsWith(DELTA_PREFIX)) throw new Error('an audit text may not start like a stored reference')
+  if (r.action === KEYED_MARKER) return { before: r.before, after: r.after }
+  const key = hintKey(r)
+  const previous = (
+    r.entityId === null
+      ? cached(
+          db,
+          'SELECT id FROM audit_log WHERE entity = ? AND entity_id IS NULL AND id < ? ORDER BY id DESC LIMIT 1',
+        )
+          .pluck()
+          .get(r.entity, r.id)
+      : cached(
+          db,
+          'SELECT id FROM audit_log WHERE entity = ? AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+        )
+          .pluck()
+          .get(r.entity, r.entityId, r.id)
+  ) as number | undefined
+  let base: { id: number; text: string } | null = null
+  for (const candidate of [previous, hints.get(key)]) {
+    if (candidate === undefined || candidate >= r.id || depthOf(db, candidate) > AUDIT_DEPTH) continue
+    const text = afterTextOf(db, candidate)
+    if (text !== null) {
+      base = { id: candidate, text }
+      break
+    }
+  }
+  if (r.after !== null) hints.set(key, r.id)
+  const compact = (text: string | null): string | null => {
+    if (text === null || base === null) return text
+    if (text === base.text) return `{"$b":${base.id}}`
+    const { ops, inserted } = diffText(text, base.text, AUDIT_WINDOW)
+    const stored = JSON.stringify({ $b: base.id, $o: ops, $s: inserted } satisfies StoredDelta)
+    return stored.length < text.length * 0.8 ? stored : text
+  }
+  return { before: compact(r.before), after: compact(r.after) }
+}
+
+/** Row `id`'s after text as written, or null (no such row, or no after). */
+function afterTextOf(db: ReadableDb, id: number, known?: Map<number, string>): string | null {
+  const k = known?.get(id)
+  if (k !== undefined) return k
+  const stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(id) as
+    string | null | undefined
+  return stored === undefined ? null : expandStored(db, stored, known, 0)
+}
+
+function expandStored(
+  db: ReadableDb,
+  stored: string | null,
+  known: Map<number, string> | undefined,
+  depth: number,
+): string | null {
+  if (stored === null || !stored.startsWith(DELTA_PREFIX)) return stored
+  if (depth > AUDIT_DEPTH) throw new Error('an audit row refers to a chain of rows that is too long')
+  const d = JSON.parse(stored) as StoredDelta
+  // Only the form `storedForms` writes: a stored text with anything else in it was not written by it.
+  const canonical = d.$o
+    ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
+    : `{"$b":${d.$b}}`
+  if (canonical !== stored) throw new Error('an audit row holds a reference in a form the app does not write')
+  const k = known?.get(d.$b)
+  let base: string | null
+  if (k !== undefined) base = k
+  else {
+    const s = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(d.$b) as
+      string | null | undefined
+    base = s === undefined ? null : expandStored(db, s, known, depth + 1)
+  }
+  if (base === null) throw new Error(`an audit row refers to row ${d.$b}, which has no after text`)
+  return d.$o ? applyText(base, d.$o, d.$s ?? '') : base
+}
+
+/**
+ * The before and after texts of an audit row as written (what its hash covers), whatever their
+ * stored form: the one reader of `before_json`/`after_json` (the audit trail's views use it too).
+ * `known`: after texts of rows already read (a walk over the chain), by id.
+ */
+export function auditTexts(
+  db: ReadableDb,
+  r: { before_json: string | null; after_json: string | null },
+  known?: Map<number, string>,
+): { before: string | null; after: string | null } {
+  return {
+    before: expandStored(db, r.before_json, known, 0),
+    after: expandStored(db, r.after_json, known, 0),
+  }
+}
+
+/** The record before and after of an audit row (null before a creation, after a deletion). */
+export function auditValues(
+  db: ReadableDb,
+  r: { before_json: string | null; after_json: string | null },
+): { before: unknown; after: unknown } {
+  const t = auditTexts(db, r)
+  return {
+    before: t.before === null ? null : JSON.parse(t.before),
+    after: t.after === null ? null : JSON.parse(t.after),
+  }
 }
 
 /**
@@ -343,7 +511,7 @@ interface RawAuditRow {
   hash: string
 }
 
-function toAuditRow(r: RawAuditRow): AuditRow {
+function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
   return {
     id: r.id,
     at: r.at,
@@ -351,8 +519,7 @@ function toAuditRow(r: RawAuditRow): AuditRow {
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,
-    before: r.before_json === null ? null : JSON.parse(r.before_json),
-    after: r.after_json === null ? null : JSON.parse(r.after_json),
+    ...auditValues(db, r),
     prevHash: r.prev_hash,
     hash: r.hash,
   }
@@ -363,7 +530,7 @@ export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number):
     entity,
     entityId,
   ) as RawAuditRow[]
-  return rows.map(toAuditRow)
+  return rows.map((r) => toAuditRow(db, r))
 }
 
 /** What a walk over (part of) the chain found. */
@@ -407,33 +574,49 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   let rows = 0
   const stmt = cached(db, 'SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
   const limit = opts.limit ?? -1
-  for (const r of stmt.iterate(prevId, limit) as Iterable<RawAuditRow>) {
-    if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
-    if (r.prev_hash !== prev) return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
-    const input: HashInput = {
-      id: r.id,
-      prev,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      before: r.before_json,
-      after: r.after_json,
+  // After texts of the rows verified in this walk: the bases of the rows after them.
+  const known = new Map<number, string>()
+  // Read in pages (expanding a row reads other rows, which an open iteration would not allow).
+  const page = (): RawAuditRow[] =>
+    stmt.all(prevId, limit < 0 ? 1000 : Math.min(1000, limit - rows)) as RawAuditRow[]
+  for (let batch = page(); batch.length > 0; batch = limit >= 0 && rows >= limit ? [] : page())
+    for (const r of batch) {
+      if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
+      if (r.prev_hash !== prev) return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
+      let texts: { before: string | null; after: string | null }
+      try {
+        texts = auditTexts(db, r, known)
+      } catch {
+        return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      }
+      const input: HashInput = {
+        id: r.id,
+        prev,
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        before: texts.before,
+        after: texts.after,
+      }
+      const keyed = start !== null && r.id >= start
+      if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
+      if (keyed && r.id === start) {
+        const marker = r.after_json ? (JSON.parse(r.after_json) as { keyId?: unknown }) : null
+        if (!marker || marker.keyId !== keyIdOf(key!))
+          return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
+      }
+      const expected = keyed ? keyedHash(key!, input) : plainHash(input)
+      if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      if (texts.after !== null) {
+        if (known.size >= 20_000) known.clear()
+        known.set(r.id, texts.after)
+      }
+      prev = r.hash
+      prevId = r.id
+      rows++
     }
-    const keyed = start !== null && r.id >= start
-    if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
-    if (keyed && r.id === start) {
-      const marker = r.after_json ? (JSON.parse(r.after_json) as { keyId?: unknown }) : null
-      if (!marker || marker.keyId !== keyIdOf(key!))
-        return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
-    }
-    const expected = keyed ? keyedHash(key!, input) : plainHash(input)
-    if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
-    prev = r.hash
-    prevId = r.id
-    rows++
-  }
   return { ok: true, head: prevId === 0 ? null : { seq: prevId, hash: prev }, rows }
 }
 
@@ -461,12 +644,8 @@ export function lastAuditAbout(
         ).get(entity, entityId)
   ) as { id: number; at: string; action: string; after_json: string | null } | undefined
   if (!r) return null
-  return {
-    id: r.id,
-    at: r.at,
-    action: r.action,
-    after: r.after_json === null ? null : JSON.parse(r.after_json),
-  }
+  const after = expandStored(db, r.after_json, undefined, 0)
+  return { id: r.id, at: r.at, action: r.action, after: after === null ? null : JSON.parse(after) }
 }
 
 /**

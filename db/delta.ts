@@ -11,7 +11,7 @@ import type { ReadableDb } from './tx'
 // KEYFRAME rows.
 //
 // The difference is a list of copies and insertions (as VCDIFF and xdelta describe one): the base
-// text is indexed every STEP characters by the WINDOW characters there; the new text is scanned
+// text is indexed every third of WINDOW characters by the WINDOW characters there; the new text is scanned
 // for a window the base has, each match is extended both ways as far as the texts agree, and what
 // lies between matches is inserted. A copy costs a few bytes however long it is, so a row costs
 // what changed (a new study, a new due window), not the length of the history it repeats. The list
@@ -24,7 +24,6 @@ import type { ReadableDb } from './tx'
 /** A chain restarts (a row stored on its own) every this many rows. */
 export const KEYFRAME = 16
 const WINDOW = 24
-const STEP = 8
 
 /** The tables whose rows are stored as deltas. */
 export type DeltaTable = 'recommendation' | 'undo_entry'
@@ -37,17 +36,19 @@ const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff
  * characters are inserted, then where in the base a copy starts and how long it is) and the
  * inserted characters, one after another. Copies never split a character made of two UTF-16 units.
  */
-export function diffText(text: string, base: string): { ops: number[]; inserted: string } {
+export function diffText(text: string, base: string, window = WINDOW): { ops: number[]; inserted: string } {
+  const win = window
+  const step = Math.max(1, Math.floor(window / 3))
   const index = new Map<string, number>()
-  for (let q = 0; q + WINDOW <= base.length; q += STEP) {
-    const w = base.substring(q, q + WINDOW)
+  for (let q = 0; q + win <= base.length; q += step) {
+    const w = base.substring(q, q + win)
     if (!index.has(w)) index.set(w, q)
   }
   const ops: number[] = []
   const inserted: string[] = []
   let from = 0 // start of the characters not copied yet
-  for (let i = 0; i + WINDOW <= text.length;) {
-    const q0 = index.get(text.substring(i, i + WINDOW))
+  for (let i = 0; i + win <= text.length;) {
+    const q0 = index.get(text.substring(i, i + win))
     if (q0 === undefined) {
       i++
       continue
@@ -58,8 +59,8 @@ export function diffText(text: string, base: string): { ops: number[]; inserted:
       start--
       q--
     }
-    let end = i + WINDOW
-    let qe = q0 + WINDOW
+    let end = i + win
+    let qe = q0 + win
     while (end < text.length && qe < base.length && text.charCodeAt(end) === base.charCodeAt(qe)) {
       end++
       qe++
@@ -69,7 +70,7 @@ export function diffText(text: string, base: string): { ops: number[]; inserted:
       q++
     }
     while (end > start && isHigh(text.charCodeAt(end - 1))) end--
-    if (end - start < WINDOW) {
+    if (end - start < win) {
       i++
       continue
     }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3-multiple-ciphers'
-import { inlineOf } from '../audit'
+import { auditTexts, inlineOf, storedForms, type AuditHints } from '../audit'
 import { decodeTexts, newBody, readTexts, type DeltaTable } from '../delta'
 import { unpackJson } from '../packed'
 import type { ReadableDb } from '../tx'
@@ -18,6 +18,13 @@ import type { Migration } from './types'
 // over those texts, so they still match, and the audit log is not touched. Then nothing refers to
 // `json_part` any more and it is dropped, with the `packed` columns.
 //
+// The audit log (db/audit.ts, "How before and after are stored"): each row's before and after are
+// rewritten in place, oldest first, as references to or differences from an earlier row's after
+// text; each is expanded again and compared with the text it held, so every hash (taken over the
+// texts as written) still verifies, and the chain with it. The table is rebuilt first without the
+// unique index on `hash` (nothing looks a row up by its hash; the chain check compares each hash
+// with the one it computes), its append-only triggers put back after.
+//
 // What `output_json` keeps inline (the evaluation's `alerts`, which the worklist reads in SQL) is
 // `inlineOf` (db/audit.ts): the digest of a converted row checks that column against it.
 
@@ -31,15 +38,101 @@ export const migration0110: Migration = {
       ALTER TABLE undo_entry ADD COLUMN body BLOB;
       ALTER TABLE undo_entry ADD COLUMN body_base INTEGER;
     `)
-    convertExisting(db, progress)
+    const total =
+      SOURCES.reduce(
+        (n, s) => n + (db.prepare(`SELECT count(*) FROM ${s.table}`).pluck().get() as number),
+        0,
+      ) + (db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number)
+    const step = Math.max(1, Math.floor(total / 50))
+    let done = 0
+    const tick = (): void => {
+      done++
+      if (progress && (done % step === 0 || done === total)) progress(done, total)
+    }
+    convertExisting(db, tick)
     db.exec(`
       DROP TRIGGER json_part_no_update;
       DROP TRIGGER json_part_no_delete;
       DROP TABLE json_part;
       ALTER TABLE recommendation DROP COLUMN packed;
       ALTER TABLE undo_entry DROP COLUMN packed;
+
+      CREATE TABLE audit_log_v110 (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id INTEGER,
+        before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
+        after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json)),
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO audit_log_v110 SELECT id, at, actor, action, entity, entity_id, before_json, after_json,
+        prev_hash, hash FROM audit_log ORDER BY id;
+      DROP TABLE audit_log;
+      ALTER TABLE audit_log_v110 RENAME TO audit_log;
+      CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+    `)
+    compactAuditLog(db, tick)
+    db.exec(`
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `)
   },
+}
+
+/** Rewrites every audit row's before and after in their stored form, checked against the texts. */
+function compactAuditLog(db: Database.Database, tick: () => void): void {
+  const r = db as unknown as ReadableDb
+  const hints: AuditHints = new Map()
+  const read = db.prepare(
+    'SELECT id, prev_hash, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE id > ? ORDER BY id LIMIT 500',
+  )
+  const update = db.prepare('UPDATE audit_log SET before_json = @before, after_json = @after WHERE id = @id')
+  for (let after = 0; ;) {
+    const rows = read.all(after) as {
+      id: number
+      prev_hash: string
+      at: string
+      actor: string
+      action: string
+      entity: string
+      entity_id: number | null
+      before_json: string | null
+      after_json: string | null
+    }[]
+    if (rows.length === 0) break
+    for (const row of rows) {
+      after = row.id
+      if (hints.size > 10_000) hints.clear()
+      const stored = storedForms(
+        r,
+        {
+          id: row.id,
+          prev: row.prev_hash,
+          at: row.at,
+          actor: row.actor,
+          action: row.action,
+          entity: row.entity,
+          entityId: row.entity_id,
+          before: row.before_json,
+          after: row.after_json,
+        },
+        hints,
+      )
+      if (stored.before !== row.before_json || stored.after !== row.after_json) {
+        const back = auditTexts(r, { before_json: stored.before, after_json: stored.after })
+        if (back.before !== row.before_json || back.after !== row.after_json)
+          throw new Error(`audit row ${row.id} does not read back as it was stored; the log was not changed`)
+        update.run({ id: row.id, ...stored })
+      }
+      tick()
+    }
+  }
 }
 
 interface Source {
@@ -71,15 +164,9 @@ const SOURCES: readonly Source[] = [
   },
 ]
 
-/** Converts every recommendation and undo entry; reports progress every 2 % of the rows. */
-function convertExisting(db: Database.Database, progress?: (done: number, total: number) => void): void {
+/** Converts every recommendation and undo entry (`tick` after each: progress every 2 % of all rows). */
+function convertExisting(db: Database.Database, tick: () => void): void {
   const r = db as unknown as ReadableDb
-  const total = SOURCES.reduce(
-    (n, s) => n + (db.prepare(`SELECT count(*) FROM ${s.table}`).pluck().get() as number),
-    0,
-  )
-  const step = Math.max(1, Math.floor(total / 50))
-  let done = 0
   for (const s of SOURCES) {
     const read = db.prepare(`${s.select} WHERE id > ? ORDER BY id LIMIT 500`)
     const previous = db.prepare(`SELECT max(id) FROM ${s.table} WHERE patient_id = ? AND id < ?`).pluck()
@@ -97,8 +184,7 @@ function convertExisting(db: Database.Database, progress?: (done: number, total:
         if (back.length !== texts.length || back.some((t, i) => t !== texts[i]))
           throw new Error(`${s.table} ${id} does not read back as it was stored; the log was not changed`)
         update.run({ id, body, base, ...s.values(texts) })
-        done++
-        if (progress && (done % step === 0 || done === total)) progress(done, total)
+        tick()
       }
     }
   }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../../db/audit'
+import { auditTexts, verifyAuditChain } from '../../../db/audit'
 import { encodeTexts, readTexts } from '../../../db/delta'
 import { fullCheck } from '../../../db/integrity'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
@@ -149,7 +149,7 @@ async function shown(b: Backend, ids: number[]) {
 
 /**
  * Turns a log of the latest schema back into what schema 80 stored (every document plain in its
- * column, no delta columns), the way a log written before schema 90 looks.
+ * column, no delta columns, every audit text whole), the way a log written before schema 90 looks.
  */
 function downgradeTo80(file: string): void {
   const db = new Database(file)
@@ -177,6 +177,45 @@ function downgradeTo80(file: string): void {
         )
       for (const row of plainUndos)
         db.prepare('UPDATE undo_entry SET snapshot_json = ? WHERE id = ?').run(row.snapshot, row.id)
+      // The audit log with every text whole, and its unique index on the hash (schema 10's table).
+      const audit = (
+        db.prepare('SELECT id, before_json, after_json FROM audit_log ORDER BY id').all() as {
+          id: number
+          before_json: string | null
+          after_json: string | null
+        }[]
+      ).map((row) => ({ id: row.id, ...auditTexts(r, row) }))
+      db.exec(`
+        CREATE TABLE audit_copy AS SELECT * FROM audit_log;
+        DROP TABLE audit_log;
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY,
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          entity TEXT NOT NULL,
+          entity_id INTEGER,
+          before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
+          after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json)),
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL UNIQUE
+        ) STRICT;
+        INSERT INTO audit_log SELECT * FROM audit_copy ORDER BY id;
+        DROP TABLE audit_copy;
+        CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+      `)
+      for (const row of audit)
+        db.prepare('UPDATE audit_log SET before_json = ?, after_json = ? WHERE id = ?').run(
+          row.before,
+          row.after,
+          row.id,
+        )
+      db.exec(`
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      `)
       db.exec(`
         ALTER TABLE recommendation DROP COLUMN body;
         ALTER TABLE recommendation DROP COLUMN body_base;
