@@ -221,7 +221,7 @@ function fromBody(
   let inline: string | null
   try {
     texts = readTexts(db, table, id)!
-    inline = names.includes('output_json') ? inlineOf(texts[names.indexOf('output_json')]!) : null
+    inline = names.includes('output_json') ? inlineOfTexts(texts, names.indexOf('output_json')) : null
   } catch {
     // A body that no longer inflates to JSON (it, or the base it is a delta of, was changed): the
     // row is digested as its columns hold it, which cannot match what was audited.
@@ -237,9 +237,18 @@ function fromBody(
 export const RECOMMENDATION_INLINE = ['alerts'] as const
 
 /** What `output_json` of a delta-stored recommendation holds: the evaluation's inline keys. */
-export function inlineOf(outputText: string): string {
-  const output = JSON.parse(outputText) as Record<string, unknown>
-  return JSON.stringify(Object.fromEntries(RECOMMENDATION_INLINE.map((k) => [k, output[k] ?? null])))
+export function inlineOf(output: string | Record<string, unknown>): string {
+  const o = typeof output === 'string' ? (JSON.parse(output) as Record<string, unknown>) : output
+  return JSON.stringify(Object.fromEntries(RECOMMENDATION_INLINE.map((k) => [k, o[k] ?? null])))
+}
+
+// The inline keys of decoded texts (db/delta.ts hands out the same array while a row is unchanged).
+const INLINE = new WeakMap<readonly string[], string>()
+
+function inlineOfTexts(texts: readonly string[], i: number): string {
+  let v = INLINE.get(texts)
+  if (v === undefined) INLINE.set(texts, (v = inlineOf(texts[i]!)))
+  return v
 }
 
 // An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes

@@ -37,6 +37,24 @@ const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff
  * inserted characters, one after another. Copies never split a character made of two UTF-16 units.
  */
 export function diffText(text: string, base: string, window = WINDOW): { ops: number[]; inserted: string } {
+  // What both begin and end with is one copy each (a study appended to a case leaves most of the
+  // text as it was): only what lies between is looked at.
+  const most = Math.min(text.length, base.length)
+  let p = 0
+  while (p < most && text.charCodeAt(p) === base.charCodeAt(p)) p++
+  if (p > 0 && isHigh(text.charCodeAt(p - 1))) p--
+  let q = 0
+  while (q < most - p && text.charCodeAt(text.length - 1 - q) === base.charCodeAt(base.length - 1 - q)) q++
+  if (q > 0 && isLow(text.charCodeAt(text.length - q))) q--
+  const inner = diffMiddle(text.slice(p, text.length - q), base.slice(p, base.length - q), window)
+  const ops: number[] = p > 0 ? [0, 0, p] : []
+  for (let k = 0; k < inner.ops.length; k += 3)
+    ops.push(inner.ops[k]!, inner.ops[k + 2]! > 0 ? inner.ops[k + 1]! + p : 0, inner.ops[k + 2]!)
+  if (q > 0) ops.push(0, base.length - q, q)
+  return { ops, inserted: inner.inserted }
+}
+
+function diffMiddle(text: string, base: string, window: number): { ops: number[]; inserted: string } {
   const win = window
   const step = Math.max(1, Math.floor(window / 3))
   const index = new Map<string, number>()
@@ -79,7 +97,7 @@ export function diffText(text: string, base: string, window = WINDOW): { ops: nu
     from = end
     i = end
   }
-  if (from < text.length || ops.length === 0) {
+  if (from < text.length) {
     inserted.push(text.substring(from))
     ops.push(text.length - from, 0, 0)
   }

@@ -127,7 +127,7 @@ export function insertRecommendation(
       intervalMax: r.intervalMonths?.max ?? null,
       dueFrom: r.due?.from ?? null,
       dueTo: r.due?.to ?? null,
-      outputJson: inlineOf(output),
+      outputJson: inlineOf(r.output as Record<string, unknown>),
       ...newBody(db, 'recommendation', previous ?? null, [JSON.stringify(r.inputs), output]),
     }).lastInsertRowid,
   )
