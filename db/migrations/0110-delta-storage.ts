@@ -21,9 +21,10 @@ import type { Migration } from './types'
 // The audit log (db/audit.ts, "How before and after are stored"): each row's before and after are
 // rewritten in place, oldest first, as references to or differences from an earlier row's after
 // text; each is expanded again and compared with the text it held, so every hash (taken over the
-// texts as written) still verifies, and the chain with it. The table is rebuilt first without the
-// unique index on `hash` (nothing looks a row up by its hash; the chain check compares each hash
-// with the one it computes), its append-only triggers put back after.
+// texts as written) still verifies, and the chain with it. The rows are copied into a new table
+// (densely, in their stored form) without the unique index on `hash` (nothing looks a row up by its
+// hash; the chain check compares each hash with the one it computes); the old table is dropped
+// and the append-only triggers put back.
 //
 // What `output_json` keeps inline (the evaluation's `alerts`, which the worklist reads in SQL) is
 // `inlineOf` (db/audit.ts): the digest of a converted row checks that column against it.
@@ -57,7 +58,11 @@ export const migration0110: Migration = {
       ALTER TABLE recommendation DROP COLUMN packed;
       ALTER TABLE undo_entry DROP COLUMN packed;
 
-      CREATE TABLE audit_log_v110 (
+      ALTER TABLE audit_log RENAME TO audit_log_v10;
+      DROP INDEX audit_entity;
+      DROP TRIGGER audit_log_no_update;
+      DROP TRIGGER audit_log_no_delete;
+      CREATE TABLE audit_log (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
         actor TEXT NOT NULL,
@@ -69,14 +74,11 @@ export const migration0110: Migration = {
         prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL
       ) STRICT;
-      INSERT INTO audit_log_v110 SELECT id, at, actor, action, entity, entity_id, before_json, after_json,
-        prev_hash, hash FROM audit_log ORDER BY id;
-      DROP TABLE audit_log;
-      ALTER TABLE audit_log_v110 RENAME TO audit_log;
       CREATE INDEX audit_entity ON audit_log(entity, entity_id);
     `)
     compactAuditLog(db, tick)
     db.exec(`
+      DROP TABLE audit_log_v10;
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
@@ -85,18 +87,25 @@ export const migration0110: Migration = {
   },
 }
 
-/** Rewrites every audit row's before and after in their stored form, checked against the texts. */
+/**
+ * Copies every audit row, oldest first, from the old table into the new one with its before and
+ * after in their stored form (bases are rows copied before it), each checked against its texts.
+ */
 function compactAuditLog(db: Database.Database, tick: () => void): void {
   const r = db as unknown as ReadableDb
   const hints: AuditHints = new Map()
   const read = db.prepare(
-    'SELECT id, prev_hash, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log WHERE id > ? ORDER BY id LIMIT 500',
+    'SELECT id, prev_hash, hash, at, actor, action, entity, entity_id, before_json, after_json FROM audit_log_v10 WHERE id > ? ORDER BY id LIMIT 500',
   )
-  const update = db.prepare('UPDATE audit_log SET before_json = @before, after_json = @after WHERE id = @id')
+  const insert = db.prepare(
+    `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+     VALUES (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)`,
+  )
   for (let after = 0; ;) {
     const rows = read.all(after) as {
       id: number
       prev_hash: string
+      hash: string
       at: string
       actor: string
       action: string
@@ -128,8 +137,9 @@ function compactAuditLog(db: Database.Database, tick: () => void): void {
         const back = auditTexts(r, { before_json: stored.before, after_json: stored.after })
         if (back.before !== row.before_json || back.after !== row.after_json)
           throw new Error(`audit row ${row.id} does not read back as it was stored; the log was not changed`)
-        update.run({ id: row.id, ...stored })
       }
+      const { before_json: _b, after_json: _a, ...rest } = row
+      insert.run({ ...rest, ...stored })
       tick()
     }
   }
