@@ -317,7 +317,21 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     db,
     `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
      VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
-  ).run({ ...input, ...stored, hash: key ? keyedHash(key, input) : plainHash(input) })
+  ).run({
+    ...input,
+    ...stored,
+    prev: implicitPrev(db) ? null : prev,
+    hash: key ? keyedHash(key, input) : plainHash(input),
+  })
+}
+
+/** Whether the log stores `prev_hash` implicitly (schema 110; a migration before it may append rows). */
+function implicitPrev(db: ReadableDb): boolean {
+  return (
+    cached(db, `SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'`)
+      .pluck()
+      .get() === 0
+  )
 }
 
 // ---- How before and after are stored (schema 110) -------------------------------------------------
@@ -334,7 +348,9 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
 // The hash stays over the texts as written, whatever their stored form: rows stored before schema
 // 110 keep their hashes when migration 110 rewrites them, and a chain verified before verifies
 // after. Readers get the texts through `auditTexts` (or the values through `auditValues`), never
-// from the columns.
+// from the columns. `prev_hash` is stored NULL, meaning the row before's hash (what the chain
+// requires it to be): the hash of every row is computed with the row before's actual hash, so a
+// changed or removed row still breaks the next one.
 
 const DELTA_PREFIX = '{"$b":'
 const AUDIT_DEPTH = 8
@@ -516,8 +532,20 @@ interface RawAuditRow {
   entity_id: number | null
   before_json: string | null
   after_json: string | null
-  prev_hash: string
+  /** NULL (schema 110): the hash of the row before (64 zeros for the first row). */
+  prev_hash: string | null
   hash: string
+}
+
+/** The hash a row is chained to: its stored `prev_hash`, else the row before's hash. */
+function prevHashOf(db: ReadableDb, r: RawAuditRow): string {
+  if (r.prev_hash !== null) return r.prev_hash
+  if (r.id === 1) return GENESIS
+  return (
+    (cached(db, 'SELECT hash FROM audit_log WHERE id = ?')
+      .pluck()
+      .get(r.id - 1) as string | undefined) ?? ''
+  )
 }
 
 function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
@@ -529,7 +557,7 @@ function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
     entity: r.entity,
     entityId: r.entity_id,
     ...auditValues(db, r),
-    prevHash: r.prev_hash,
+    prevHash: prevHashOf(db, r),
     hash: r.hash,
   }
 }
@@ -591,7 +619,9 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   for (let batch = page(); batch.length > 0; batch = limit >= 0 && rows >= limit ? [] : page())
     for (const r of batch) {
       if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
-      if (r.prev_hash !== prev) return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
+      // A NULL prev_hash (schema 110) means "the row before's": the hash below is computed with it.
+      if (r.prev_hash !== null && r.prev_hash !== prev)
+        return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
       let texts: { before: string | null; after: string | null }
       try {
         texts = auditTexts(db, r, known)

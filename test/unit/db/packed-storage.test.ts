@@ -200,7 +200,9 @@ function downgradeTo80(file: string): void {
           prev_hash TEXT NOT NULL,
           hash TEXT NOT NULL UNIQUE
         ) STRICT;
-        INSERT INTO audit_log SELECT * FROM audit_copy ORDER BY id;
+        INSERT INTO audit_log SELECT id, at, actor, action, entity, entity_id, before_json, after_json,
+          coalesce(prev_hash, (SELECT p.hash FROM audit_copy p WHERE p.id = c.id - 1), '${'0'.repeat(64)}'), hash
+          FROM audit_copy c ORDER BY id;
         DROP TABLE audit_copy;
         CREATE INDEX audit_entity ON audit_log(entity, entity_id);
       `)
