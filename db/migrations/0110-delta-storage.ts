@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3-multiple-ciphers'
-import { auditTexts, inlineOf, storedForms, type AuditHints } from '../audit'
+import { auditTexts, GENESIS, inlineOf, storedForms, type AuditHints } from '../audit'
 import { decodeTexts, newBody, readTexts, type DeltaTable } from '../delta'
 import { unpackJson } from '../packed'
 import type { ReadableDb } from '../tx'
@@ -23,8 +23,9 @@ import type { Migration } from './types'
 // text; each is expanded again and compared with the text it held, so every hash (taken over the
 // texts as written) still verifies, and the chain with it. The rows are copied into a new table
 // (densely, in their stored form) without the unique index on `hash` (nothing looks a row up by its
-// hash; the chain check compares each hash with the one it computes); the old table is dropped
-// and the append-only triggers put back.
+// hash; the chain check compares each hash with the one it computes) and with `prev_hash` NULL
+// where it is the row before's hash (db/audit.ts); the old table is dropped and the append-only
+// triggers put back.
 //
 // What `output_json` keeps inline (the evaluation's `alerts`, which the worklist reads in SQL) is
 // `inlineOf` (db/audit.ts): the digest of a converted row checks that column against it.
@@ -71,7 +72,7 @@ export const migration0110: Migration = {
         entity_id INTEGER,
         before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
         after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json)),
-        prev_hash TEXT NOT NULL,
+        prev_hash TEXT CHECK (prev_hash IS NULL OR length(prev_hash) = 64),
         hash TEXT NOT NULL
       ) STRICT;
       CREATE INDEX audit_entity ON audit_log(entity, entity_id);
@@ -101,6 +102,8 @@ function compactAuditLog(db: Database.Database, tick: () => void): void {
     `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
      VALUES (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)`,
   )
+  let lastHash = GENESIS
+  let lastId = 0
   for (let after = 0; ;) {
     const rows = read.all(after) as {
       id: number
@@ -139,7 +142,12 @@ function compactAuditLog(db: Database.Database, tick: () => void): void {
           throw new Error(`audit row ${row.id} does not read back as it was stored; the log was not changed`)
       }
       const { before_json: _b, after_json: _a, ...rest } = row
-      insert.run({ ...rest, ...stored })
+      // A row chained to the row before keeps that implicit (db/audit.ts); one that is not (a
+      // damaged log) keeps what it holds, so its check still names it.
+      const linked = row.prev_hash === (row.id === 1 ? GENESIS : lastHash) && lastId === row.id - 1
+      insert.run({ ...rest, ...stored, prev_hash: linked ? null : row.prev_hash })
+      lastHash = row.hash
+      lastId = row.id
       tick()
     }
   }

@@ -273,6 +273,8 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
     ).toBeGreaterThan(0)
     expect(bodyBytes(db, 'recommendation')).toBeLessThan(plainRecBytes * 0.2)
     expect(bodyBytes(db, 'undo_entry')).toBeLessThan(plainUndoBytes * 0.2)
+    // Every audit row is chained to the row before: its prev_hash is implicit.
+    expect(db.prepare('SELECT count(*) FROM audit_log WHERE prev_hash IS NOT NULL').pluck().get()).toBe(0)
     expect(verifyAuditChain(b.db)).toBeNull()
     expect(fullCheck(b.db)).toEqual([])
     const after = await shown(b, ids)
