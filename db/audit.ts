@@ -1,4 +1,4 @@
-import { unpackJson } from './packed'
+import { applyText, diffText, readTexts } from './delta'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
@@ -96,7 +96,7 @@ export function keyIdOf(key: Buffer): string {
   return createHash('sha256').update('pnet-audit-key-id').update(key).digest('hex').slice(0, 16)
 }
 
-interface HashInput {
+export interface HashInput {
   readonly id: number
   readonly prev: string
   readonly at: string
@@ -135,12 +135,25 @@ function keyedHash(key: Buffer, r: HashInput): string {
     .digest('hex')
 }
 
+// The first keyed row of each connection's log, once found. Its id never changes (rows are only
+// appended, and a marker is only written while there is none), so it is looked up once (a scan of
+// the audit log: `action` has no index) and then only confirmed by its id at each write.
+const KEYED_FROM = new WeakMap<ReadableDb, number>()
+
 /** The id of the first keyed row, or null while the chain is plain. */
 export function keyedFrom(db: ReadableDb): number | null {
-  return (
+  const known = KEYED_FROM.get(db)
+  if (
+    known !== undefined &&
+    cached(db, 'SELECT action FROM audit_log WHERE id = ?').pluck().get(known) === KEYED_MARKER
+  )
+    return known
+  const found =
     (cached(db, 'SELECT min(id) FROM audit_log WHERE action = ?').pluck().get(KEYED_MARKER) as
       number | null) ?? null
-  )
+  if (found === null) KEYED_FROM.delete(db)
+  else KEYED_FROM.set(db, found)
+  return found
 }
 
 // Where each connection's keyed chain starts, once seen: `keyedFrom` scans the audit log (no index
@@ -204,42 +217,80 @@ const RECOMMENDATION_COLUMNS = [
   'output_json',
 ] as const
 
-/** Digest of a stored recommendation's immutable columns, or null when there is no such row. */
-/** `fresh`: the packed texts read from the file itself, not the parts cache (the integrity check). */
-export function recommendationDigest(db: ReadableDb, id: number, fresh = false): string | null {
+/**
+ * Digest of a stored recommendation's immutable columns, or null when there is no such row. The
+ * case and evaluation are digested as the texts they were written as, whatever their stored form
+ * (plain, or since schema 110 a delta, db/delta.ts): the digest of a row written before a change
+ * of the stored form still matches after a migration converted it, and a changed byte of a body
+ * (or of the base it is a delta of) is found. The body is read from the file every time.
+ */
+export function recommendationDigest(db: ReadableDb, id: number): string | null {
   const row = cached(
     db,
-    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, packed FROM recommendation WHERE id = ?`,
+    `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, body IS NOT NULL FROM recommendation WHERE id = ?`,
   )
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
-  // A packed row (schema 90, db/packed.ts) is digested as the texts it packs: the digest of a row
-  // written before schema 90 still matches after the migration packed it, and a changed part is found.
-  if (row.pop() === 1) unpackColumns(db, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS, fresh)
+  if (row.pop() === 1)
+    fromBody(db, 'recommendation', id, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS)
   return recommendationDigestOf(row)
 }
 
 /**
  * The digest of a recommendation row from its values in `RECOMMENDATION_COLUMNS` order (the case
- * and evaluation as the texts that were packed): what `recommendationDigest` reads back, known to
- * the writer without reading the row again.
+ * and evaluation as the texts written): what `recommendationDigest` reads back, known to the
+ * writer without reading the row again.
  */
 export function recommendationDigestOf(values: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(values)).digest('hex')
 }
 
-function unpackColumns(
+/**
+ * Puts a delta-stored row's texts in place of its columns. A column is replaced only while it holds
+ * what a delta-stored row keeps there (`{}`, or the evaluation's inline keys): a column edited
+ * behind the app's back is digested as it is, so the digest no longer matches.
+ */
+function fromBody(
   db: ReadableDb,
+  table: 'recommendation' | 'undo_entry',
+  id: number,
   row: unknown[],
   names: readonly string[],
   columns: readonly string[],
-  fresh: boolean,
 ): void {
-  for (const n of names) {
-    const i = columns.indexOf(n)
-    row[i] = unpackJson(db, row[i] as string, fresh)
+  let texts: readonly string[]
+  let inline: string | null
+  try {
+    texts = readTexts(db, table, id)!
+    inline = names.includes('output_json') ? inlineOfTexts(texts, names.indexOf('output_json')) : null
+  } catch {
+    // A body that no longer inflates to JSON (it, or the base it is a delta of, was changed): the
+    // row is digested as its columns hold it, which cannot match what was audited.
+    return
   }
+  names.forEach((n, k) => {
+    const i = columns.indexOf(n)
+    if (row[i] === (n === 'output_json' ? inline : '{}')) row[i] = texts[k]
+  })
+}
+
+/** The top-level keys of an evaluation kept inline in `output_json` (the worklist reads `$.alerts`). */
+export const RECOMMENDATION_INLINE = ['alerts'] as const
+
+/** What `output_json` of a delta-stored recommendation holds: the evaluation's inline keys. */
+export function inlineOf(output: string | Record<string, unknown>): string {
+  const o = typeof output === 'string' ? (JSON.parse(output) as Record<string, unknown>) : output
+  return JSON.stringify(Object.fromEntries(RECOMMENDATION_INLINE.map((k) => [k, o[k] ?? null])))
+}
+
+// The inline keys of decoded texts (db/delta.ts hands out the same array while a row is unchanged).
+const INLINE = new WeakMap<readonly string[], string>()
+
+function inlineOfTexts(texts: readonly string[], i: number): string {
+  let v = INLINE.get(texts)
+  if (v === undefined) INLINE.set(texts, (v = inlineOf(texts[i]!)))
+  return v
 }
 
 // An undo entry keeps a patient's whole state before a change (db/queries/undo.ts): an undo writes
@@ -247,13 +298,13 @@ function unpackColumns(
 // in a kept state is found at the next check, before an undo could write it back.
 const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
 
-/** Digest of a stored undo entry, or null when there is no such row. */
-export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): string | null {
-  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, packed FROM undo_entry WHERE id = ?`)
+/** Digest of a stored undo entry, or null when there is no such row (the kept state as written). */
+export function undoEntryDigest(db: ReadableDb, id: number): string | null {
+  const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, body IS NOT NULL FROM undo_entry WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
-  if (row.pop() === 1) unpackColumns(db, row, ['snapshot_json'], UNDO_COLUMNS, fresh)
+  if (row.pop() === 1) fromBody(db, 'undo_entry', id, row, ['snapshot_json'], UNDO_COLUMNS)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
@@ -261,9 +312,7 @@ export function undoEntryDigest(db: ReadableDb, id: number, fresh = false): stri
 export const DIGESTED = {
   recommendation: recommendationDigest,
   undo_entry: undoEntryDigest,
-} as const satisfies Partial<
-  Record<AuditEntity, (db: ReadableDb, id: number, fresh?: boolean) => string | null>
->
+} as const satisfies Partial<Record<AuditEntity, (db: ReadableDb, id: number) => string | null>>
 
 /**
  * Appends one audit row, chained to the previous one by hash: the only writer of `audit_log`.
@@ -308,11 +357,228 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   }
   if (key && entry.action !== KEYED_MARKER && !keyedChainStarted(db))
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
+  const stored = storedForms(db, input, hintsOf(db))
+  const schema110 = implicitPrev(db)
   cached(
     db,
-    `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-     VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
-  ).run({ ...input, hash: key ? keyedHash(key, input) : plainHash(input) })
+    schema110
+      ? `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, patient_id)
+         VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash, @patientId)`
+      : `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+         VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
+  ).run({
+    ...input,
+    ...stored,
+    prev: schema110 ? null : prev,
+    hash: key ? keyedHash(key, input) : plainHash(input),
+    ...(schema110
+      ? { patientId: auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue) }
+      : {}),
+  })
+}
+
+/** The entities whose audit rows' `entity_id` is the patient's id (a read or export: `access`). */
+const PATIENT_KEYED_ENTITIES: ReadonlySet<string> = new Set(['patient', 'patient_note', 'access'])
+
+/**
+ * The patient an audit row is about, or null: the entity's id for the patient's own record, note
+ * and the reads and exports of it, else the `patientId` the record after (or before) holds (a
+ * study, treatment, follow-up step, exit, biomarker value, recommendation, undo entry). Stored in
+ * `audit_log.patient_id` (schema 110; indexed for a patient's history of changes) because the
+ * stored forms of before and after need not hold it. It is an index, not part of the hash: a
+ * changed `patient_id` could file an entry under another patient's history, never change what the
+ * entry says (the chain covers that).
+ */
+export function auditPatientOf(
+  entity: string,
+  entityId: number | null,
+  before: unknown,
+  after: unknown,
+): number | null {
+  if (PATIENT_KEYED_ENTITIES.has(entity)) return entityId
+  for (const v of [after, before]) {
+    const id = v !== null && typeof v === 'object' ? (v as { patientId?: unknown }).patientId : undefined
+    if (typeof id === 'number' && Number.isInteger(id)) return id
+  }
+  return null
+}
+
+/** Whether the log stores `prev_hash` implicitly (schema 110; a migration before it may append rows). */
+function implicitPrev(db: ReadableDb): boolean {
+  return (
+    cached(db, `SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'`)
+      .pluck()
+      .get() === 0
+  )
+}
+
+// ---- How before and after are stored (schema 110) -------------------------------------------------
+//
+// An audit row's before and after are the records as written (`JSON.stringify`); the row's hash is
+// over those texts. Most of a row repeats a row before it: a change's `before` is the record as
+// its previous audit row left it, its `after` that record with a few fields changed, and a new
+// study, follow-up step or recommendation looks much like the patient's previous one. So a text
+// may be stored as a reference to an earlier row's after text (`{"$b": id}`: the same text) or as
+// the copies and insertions that make it from that text (`{"$b": id, "$o": [...], "$s": "..."}`,
+// db/delta.ts). The base is the previous row about the same record, else the previous row of the
+// same action and patient on this connection; a chain of references is at most AUDIT_DEPTH rows.
+//
+// The hash stays over the texts as written, whatever their stored form: rows stored before schema
+// 110 keep their hashes when migration 110 rewrites them, and a chain verified before verifies
+// after. Readers get the texts through `auditTexts` (or the values through `auditValues`), never
+// from the columns. `prev_hash` is stored NULL, meaning the row before's hash (what the chain
+// requires it to be): the hash of every row is computed with the row before's actual hash, so a
+// changed or removed row still breaks the next one.
+
+const DELTA_PREFIX = '{"$b":'
+const AUDIT_DEPTH = 8
+/** Matches shorter than this are not copied (a record's fields are short). */
+const AUDIT_WINDOW = 10
+
+interface StoredDelta {
+  $b: number
+  $o?: number[]
+  $s?: string
+}
+
+/** The previous row of the same action and patient, by connection: a base for a new record's row. */
+export type AuditHints = Map<string, number>
+const HINTS = new WeakMap<ReadableDb, AuditHints>()
+
+function hintsOf(db: ReadableDb): AuditHints {
+  let h = HINTS.get(db)
+  if (!h) HINTS.set(db, (h = new Map()))
+  if (h.size > 10_000) h.clear()
+  return h
+}
+
+function hintKey(r: { action: string; entity: string; before: string | null; after: string | null }): string {
+  const m = /"patientId":(\d+)/.exec(r.after ?? r.before ?? '')
+  return `${r.entity}|${r.action}|${m?.[1] ?? ''}`
+}
+
+/** How many references lead from row `id`'s stored after text to a text stored whole. */
+function depthOf(db: ReadableDb, id: number): number {
+  let stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(id) as string | null
+  let depth = 1
+  while (stored?.startsWith(DELTA_PREFIX) && depth <= AUDIT_DEPTH) {
+    const next = (JSON.parse(stored) as StoredDelta).$b
+    stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(next) as string | null
+    depth++
+  }
+  return depth
+}
+
+/**
+ * The stored forms of a row's before and after texts (`r.id` is the row's id; only rows before it
+ * are bases). A text whose stored form would not be clearly shorter is stored as it is; the
+ * keyed chain's marker always is (the probe reads it).
+ */
+export function storedForms(
+  db: ReadableDb,
+  r: HashInput,
+  hints: AuditHints,
+): { before: string | null; after: string | null } {
+  for (const t of [r.before, r.after])
+    if (t?.startsWith(DELTA_PREFIX)) throw new Error('an audit text may not start like a stored reference')
+  if (r.action === KEYED_MARKER) return { before: r.before, after: r.after }
+  const key = hintKey(r)
+  const previous = (
+    r.entityId === null
+      ? cached(
+          db,
+          'SELECT id FROM audit_log WHERE entity = ? AND entity_id IS NULL AND id < ? ORDER BY id DESC LIMIT 1',
+        )
+          .pluck()
+          .get(r.entity, r.id)
+      : cached(
+          db,
+          'SELECT id FROM audit_log WHERE entity = ? AND entity_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+        )
+          .pluck()
+          .get(r.entity, r.entityId, r.id)
+  ) as number | undefined
+  let base: { id: number; text: string } | null = null
+  for (const candidate of [previous, hints.get(key)]) {
+    if (candidate === undefined || candidate >= r.id || depthOf(db, candidate) > AUDIT_DEPTH) continue
+    const text = afterTextOf(db, candidate)
+    if (text !== null) {
+      base = { id: candidate, text }
+      break
+    }
+  }
+  if (r.after !== null) hints.set(key, r.id)
+  const compact = (text: string | null): string | null => {
+    if (text === null || base === null) return text
+    if (text === base.text) return `{"$b":${base.id}}`
+    const { ops, inserted } = diffText(text, base.text, AUDIT_WINDOW)
+    const stored = JSON.stringify({ $b: base.id, $o: ops, $s: inserted } satisfies StoredDelta)
+    return stored.length < text.length * 0.8 ? stored : text
+  }
+  return { before: compact(r.before), after: compact(r.after) }
+}
+
+/** Row `id`'s after text as written, or null (no such row, or no after). */
+function afterTextOf(db: ReadableDb, id: number, known?: Map<number, string>): string | null {
+  const k = known?.get(id)
+  if (k !== undefined) return k
+  const stored = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(id) as
+    string | null | undefined
+  return stored === undefined ? null : expandStored(db, stored, known, 0)
+}
+
+function expandStored(
+  db: ReadableDb,
+  stored: string | null,
+  known: Map<number, string> | undefined,
+  depth: number,
+): string | null {
+  if (stored === null || !stored.startsWith(DELTA_PREFIX)) return stored
+  if (depth > AUDIT_DEPTH) throw new Error('an audit row refers to a chain of rows that is too long')
+  const d = JSON.parse(stored) as StoredDelta
+  // Only the form `storedForms` writes: a stored text with anything else in it was not written by it.
+  const canonical = d.$o
+    ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
+    : `{"$b":${d.$b}}`
+  if (canonical !== stored) throw new Error('an audit row holds a reference in a form the app does not write')
+  const k = known?.get(d.$b)
+  let base: string | null
+  if (k !== undefined) base = k
+  else {
+    const s = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(d.$b) as
+      string | null | undefined
+    base = s === undefined ? null : expandStored(db, s, known, depth + 1)
+  }
+  if (base === null) throw new Error(`an audit row refers to row ${d.$b}, which has no after text`)
+  return d.$o ? applyText(base, d.$o, d.$s ?? '') : base
+}
+
+/**
+ * The before and after texts of an audit row as written (what its hash covers), whatever their
+ * stored form: the one reader of `before_json`/`after_json` (the audit trail's views use it too).
+ * `known`: after texts of rows already read (a walk over the chain), by id.
+ */
+export function auditTexts(
+  db: ReadableDb,
+  r: { before_json: string | null; after_json: string | null },
+  known?: Map<number, string>,
+): { before: string | null; after: string | null } {
+  return {
+    before: expandStored(db, r.before_json, known, 0),
+    after: expandStored(db, r.after_json, known, 0),
+  }
+}
+
+/** The record before and after of an audit row (null before a creation, after a deletion). */
+export function auditValues(
+  db: ReadableDb,
+  r: { before_json: string | null; after_json: string | null },
+): { before: unknown; after: unknown } {
+  const t = auditTexts(db, r)
+  return {
+    before: t.before === null ? null : JSON.parse(t.before),
+    after: t.after === null ? null : JSON.parse(t.after),
+  }
 }
 
 /**
@@ -344,20 +610,23 @@ interface RawAuditRow {
   entity_id: number | null
   before_json: string | null
   after_json: string | null
-  prev_hash: string
+  /** NULL (schema 110): the hash of the row before (64 zeros for the first row). */
+  prev_hash: string | null
   hash: string
 }
 
-/**
- * The value an audit row's `before_json` or `after_json` holds: the one reader of those columns
- * (the audit list, `auditFor`, `lastAuditAbout`), so a change of how they are stored changes only
- * this function. (The chain check hashes the stored texts as they are.)
- */
-export function readAuditJson(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text)
+/** The hash a row is chained to: its stored `prev_hash`, else the row before's hash. */
+function prevHashOf(db: ReadableDb, r: RawAuditRow): string {
+  if (r.prev_hash !== null) return r.prev_hash
+  if (r.id === 1) return GENESIS
+  return (
+    (cached(db, 'SELECT hash FROM audit_log WHERE id = ?')
+      .pluck()
+      .get(r.id - 1) as string | undefined) ?? ''
+  )
 }
 
-function toAuditRow(r: RawAuditRow): AuditRow {
+function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
   return {
     id: r.id,
     at: r.at,
@@ -365,9 +634,8 @@ function toAuditRow(r: RawAuditRow): AuditRow {
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,
-    before: readAuditJson(r.before_json),
-    after: readAuditJson(r.after_json),
-    prevHash: r.prev_hash,
+    ...auditValues(db, r),
+    prevHash: prevHashOf(db, r),
     hash: r.hash,
   }
 }
@@ -377,7 +645,7 @@ export function auditFor(db: ReadableDb, entity: AuditEntity, entityId: number):
     entity,
     entityId,
   ) as RawAuditRow[]
-  return rows.map(toAuditRow)
+  return rows.map((r) => toAuditRow(db, r))
 }
 
 /** What a walk over (part of) the chain found. */
@@ -421,33 +689,51 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   let rows = 0
   const stmt = cached(db, 'SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?')
   const limit = opts.limit ?? -1
-  for (const r of stmt.iterate(prevId, limit) as Iterable<RawAuditRow>) {
-    if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
-    if (r.prev_hash !== prev) return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
-    const input: HashInput = {
-      id: r.id,
-      prev,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      before: r.before_json,
-      after: r.after_json,
+  // After texts of the rows verified in this walk: the bases of the rows after them.
+  const known = new Map<number, string>()
+  // Read in pages (expanding a row reads other rows, which an open iteration would not allow).
+  const page = (): RawAuditRow[] =>
+    stmt.all(prevId, limit < 0 ? 1000 : Math.min(1000, limit - rows)) as RawAuditRow[]
+  for (let batch = page(); batch.length > 0; batch = limit >= 0 && rows >= limit ? [] : page())
+    for (const r of batch) {
+      if (r.id !== prevId + 1) return { ok: false, rowId: prevId + 1, at: r.at, problem: 'gap' }
+      // A NULL prev_hash (schema 110) means "the row before's": the hash below is computed with it.
+      if (r.prev_hash !== null && r.prev_hash !== prev)
+        return { ok: false, rowId: r.id, at: r.at, problem: 'link' }
+      let texts: { before: string | null; after: string | null }
+      try {
+        texts = auditTexts(db, r, known)
+      } catch {
+        return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      }
+      const input: HashInput = {
+        id: r.id,
+        prev,
+        at: r.at,
+        actor: r.actor,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        before: texts.before,
+        after: texts.after,
+      }
+      const keyed = start !== null && r.id >= start
+      if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
+      if (keyed && r.id === start) {
+        const marker = r.after_json ? (JSON.parse(r.after_json) as { keyId?: unknown }) : null
+        if (!marker || marker.keyId !== keyIdOf(key!))
+          return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
+      }
+      const expected = keyed ? keyedHash(key!, input) : plainHash(input)
+      if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      if (texts.after !== null) {
+        if (known.size >= 20_000) known.clear()
+        known.set(r.id, texts.after)
+      }
+      prev = r.hash
+      prevId = r.id
+      rows++
     }
-    const keyed = start !== null && r.id >= start
-    if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
-    if (keyed && r.id === start) {
-      const marker = r.after_json ? (JSON.parse(r.after_json) as { keyId?: unknown }) : null
-      if (!marker || marker.keyId !== keyIdOf(key!))
-        return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
-    }
-    const expected = keyed ? keyedHash(key!, input) : plainHash(input)
-    if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
-    prev = r.hash
-    prevId = r.id
-    rows++
-  }
   return { ok: true, head: prevId === 0 ? null : { seq: prevId, hash: prev }, rows }
 }
 
@@ -475,12 +761,8 @@ export function lastAuditAbout(
         ).get(entity, entityId)
   ) as { id: number; at: string; action: string; after_json: string | null } | undefined
   if (!r) return null
-  return {
-    id: r.id,
-    at: r.at,
-    action: r.action,
-    after: readAuditJson(r.after_json),
-  }
+  const after = expandStored(db, r.after_json, undefined, 0)
+  return { id: r.id, at: r.at, action: r.action, after: after === null ? null : JSON.parse(after) }
 }
 
 /**

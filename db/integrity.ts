@@ -715,8 +715,8 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
       return getNote(db, id)
     case 'recommendation':
     case 'undo_entry':
-      // Packed parts read from the file, not the cache (db/packed.ts).
-      return DIGESTED[entity](db, id, true)
+      // The stored body read from the file (db/delta.ts decodes anew any bytes it did not decode).
+      return DIGESTED[entity](db, id)
     case 'guideline_pack':
       return getPack(db, id)
   }

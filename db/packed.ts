@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { cached } from './stmt'
-import type { ReadableDb, WritableDb } from './tx'
+import type { ReadableDb } from './tx'
 
-// Packed JSON (schema 90, issue 10): large JSON documents that repeat most of what the documents
+// Packed JSON (schemas 90 to 109, issue 10; since schema 110 rows are stored as deltas, db/delta.ts,
+// and this module only reads the parts of a log being migrated, and packs one in migration 90): large JSON documents that repeat most of what the documents
 // before them held (a recommendation holds the whole case, the whole evaluation and the sources it
 // cites; the next one of the same patient holds the same plus one study; every patient's cites the
 // same pack texts) are stored as a tree of shared parts, each part once in the log.
@@ -21,7 +22,7 @@ import type { ReadableDb, WritableDb } from './tx'
 // find a changed part.
 
 /** Top-level keys of a recommendation's output kept inline: SQL reads them (the worklist, `$.alerts`). */
-export const RECOMMENDATION_INLINE: readonly string[] = ['alerts']
+export { RECOMMENDATION_INLINE } from './audit'
 
 /** Subtrees shorter than this stay inline: a reference costs about 10 characters. */
 const MIN_PART = 48
@@ -58,107 +59,29 @@ function remember(hash: string, v: Json): void {
 /** Where a part goes: stores the text under its hash unless the log has it. */
 export type PartStore = (hash: string, text: string, digest: string) => void
 
-// The parts a long write transaction (a CSV import, db/tx.ts `longWriteTx`) has stored or found
-// so far, by name, with the whole SHA-256 of their text: a part the import meets again (the pack's
-// sources, the same study as every document holds it) is not looked up again. Only while that
-// transaction runs: it is dropped when it ends (committed or rolled back).
-const KNOWN = new WeakMap<ReadableDb, Map<string, string>>()
-/** Bounded: a list of many patients has many parts of its own (each met once). */
-const KNOWN_MAX = 100_000
-// And the digests of the texts met in that transaction (a text seen again is not hashed again),
-// bounded: a plan of many patients meets many texts once.
-const DIGESTS = new WeakMap<ReadableDb, Map<string, string>>()
-const DIGESTS_MAX = 20_000
-
-/**
- * Remembers the parts stored in the current write transaction until the returned function is
- * called, which the caller does when the transaction ends (never across a rollback of part of it).
- */
-export function rememberPartsInTx(db: WritableDb): () => void {
-  KNOWN.set(db, new Map())
-  DIGESTS.set(db, new Map())
-  return () => {
-    KNOWN.delete(db)
-    DIGESTS.delete(db)
-  }
-}
-
-/** Stores the part with this text unless the log has it (refuses a second text under one hash). */
-function storePart(db: WritableDb): PartStore {
-  const known = KNOWN.get(db)
-  return (hash, text, digest) => {
-    const seen = known?.get(hash)
-    if (seen === digest) return
-    if (seen !== undefined) throw new Error('json_part: two texts with one hash')
-    if (known) {
-      if (known.size >= KNOWN_MAX) known.clear()
-      known.set(hash, digest)
-    }
-    const found = cached(db, 'SELECT json FROM json_part WHERE hash = ?').pluck().get(hash) as
-      string | undefined
-    if (found === undefined) cached(db, 'INSERT INTO json_part (hash, json) VALUES (?, ?)').run(hash, text)
-    else if (found !== text) throw new Error('json_part: two texts with one hash')
-  }
-}
-
 class NotPackable extends Error {}
 
-/** An object JSON.stringify writes as its own keys (what JSON.parse gives back). */
-function plain(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown
-  return (
-    (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function'
-  )
-}
-
 /**
- * Packs `text` (a JSON document as written by JSON.stringify) into parts, in the caller's write
- * transaction. Returns the document's own text (its top level, with references), or null when the
- * document cannot be packed exactly (it holds an object with the key `$`, or is not the text
- * JSON.stringify writes for its value): the caller stores it plain. Keys named in `inline` stay
- * inline at the top level (SQL reads them, e.g. `$.alerts`). `verify` reads the packed document
- * back and compares (the migration does; by construction it always matches).
+ * Packs `text` (a JSON document as written by JSON.stringify) into parts going to `store` (migration
+ * 90's own statements), read back and compared when `verify`. Returns the document's own text (its
+ * top level, with references), or null when it cannot be packed exactly (it holds an object with
+ * the key `$`, or is not the text JSON.stringify writes for its value). Keys named in `inline` stay
+ * inline at the top level (SQL reads them, e.g. `$.alerts`).
  */
-export function packJson(db: WritableDb, text: string, inline: readonly string[] = []): string | null {
-  return packWith(db, storePart(db), text, inline, false)
-}
-
-/**
- * `packJson` of a value the caller has just written as `text` (`JSON.stringify(value)`), packed
- * from the value without parsing the text back. A value that is not plain JSON data (an object
- * with a prototype other than Object's, or a `toJSON`) is not packed (null: stored plain).
- */
-export function packValue(
-  db: WritableDb,
-  value: unknown,
-  text: string,
-  inline: readonly string[] = [],
-): string | null {
-  return packWith(db, storePart(db), text, inline, false, { value })
-}
-
-/** `packJson` with the parts going to `store` (a migration's own statements), read back when `verify`. */
 export function packWith(
   db: ReadableDb,
   store: PartStore,
   text: string,
   inline: readonly string[],
   verify: boolean,
-  given?: { value: unknown },
 ): string | null {
-  let value: Json
-  if (given) value = given.value as Json
-  else {
-    value = JSON.parse(text) as Json
-    if (JSON.stringify(value) !== text) return null
-  }
-  const digests = DIGESTS.get(db)
+  const value = JSON.parse(text) as Json
+  if (JSON.stringify(value) !== text) return null
   const pack = (v: Json): Json => {
     if (typeof v !== 'object' || v === null) return v
     let node: Json
     if (Array.isArray(v)) node = v.length > CHUNK ? chunked(v.map(pack)) : v.map(pack)
     else {
-      if (given && !plain(v)) throw new NotPackable()
       if (Object.hasOwn(v, REF) || Object.hasOwn(v, CHUNKED)) throw new NotPackable()
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(v)) o[k] = pack(x)
@@ -169,14 +92,7 @@ export function packWith(
   const part = (node: Json): Json => {
     const t = JSON.stringify(node)
     if (t.length < MIN_PART) return node
-    let digest = digests?.get(t)
-    if (digest === undefined) {
-      digest = digestOf(t)
-      if (digests) {
-        if (digests.size >= DIGESTS_MAX) digests.clear()
-        digests.set(t, digest)
-      }
-    }
+    const digest = digestOf(t)
     const hash = digest.slice(0, 12)
     store(hash, t, digest)
     remember(hash, node)
@@ -194,7 +110,6 @@ export function packWith(
     let top: Json
     if (Array.isArray(value)) top = value.map(pack)
     else {
-      if (given && !plain(value)) return null
       if (Object.hasOwn(value, REF) || Object.hasOwn(value, CHUNKED)) return null
       const o: Record<string, Json> = {}
       for (const [k, x] of Object.entries(value)) o[k] = inline.includes(k) ? x : pack(x)

@@ -11,6 +11,7 @@ import { migration0080 } from './0080-interop'
 import { migration0090 } from './0090-packed-json'
 import { migration0100 } from './0100-users'
 import { migration0105 } from './0105-audit-reading'
+import { migration0110 } from './0110-delta-storage'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0090,
   migration0100,
   migration0105,
+  migration0110,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

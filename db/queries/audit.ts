@@ -1,5 +1,5 @@
 import type { AuditKind } from '../../engine'
-import { readAuditJson } from '../audit'
+import { auditValues } from '../audit'
 import { cached } from '../stmt'
 import type { ReadableDb } from '../tx'
 
@@ -117,11 +117,10 @@ function kindSql(kind: AuditKind): string {
 // ---- The list -----------------------------------------------------------------------------------
 
 /**
- * The patient an entry is about (NULL for none): exactly the expression of the index
- * `audit_log_patient` (migration 105), so SQLite reads one patient's entries through it.
+ * The patient an entry is about (NULL for none): the column `audit_log.patient_id` (schema 110,
+ * written by `appendAudit` from `auditPatientOf`), indexed by `audit_log_patient`.
  */
-export const PATIENT_OF_ENTRY = `(CASE WHEN entity IN ('patient', 'patient_note', 'access') THEN entity_id
-         ELSE coalesce(json_extract(after_json, '$.patientId'), json_extract(before_json, '$.patientId')) END)`
+export const PATIENT_OF_ENTRY = 'patient_id'
 
 export interface AuditFilter {
   /** Only the entries about this patient (their record and everything that belongs to it). */
@@ -188,7 +187,7 @@ function where(f: AuditFilter): { sql: string; params: Record<string, unknown> }
   return { sql: conds.length ? conds.join(' AND ') : '1', params }
 }
 
-function toEntry(r: RawEntry): AuditListEntry {
+function toEntry(db: ReadableDb, r: RawEntry): AuditListEntry {
   return {
     id: r.id,
     at: r.at,
@@ -199,8 +198,7 @@ function toEntry(r: RawEntry): AuditListEntry {
     entityId: r.entity_id,
     patient:
       r.patient_id !== null && r.name !== null ? { id: r.patient_id, name: r.name, mrn: r.mrn! } : null,
-    before: readAuditJson(r.before_json),
-    after: readAuditJson(r.after_json),
+    ...auditValues(db, r),
   }
 }
 
@@ -218,7 +216,7 @@ export function auditPage(
     db,
     `SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before_json, a.after_json,
             a.patient_id, p.name, p.mrn
-       FROM (SELECT *, ${PATIENT_OF_ENTRY} AS patient_id FROM audit_log
+       FROM (SELECT * FROM audit_log
               WHERE ${w.sql} AND id < @beforeId ORDER BY id DESC LIMIT @limit) a
        LEFT JOIN patient p ON p.id = a.patient_id
       ORDER BY a.id DESC`,
@@ -228,7 +226,7 @@ export function auditPage(
     limit: page.limit + 1,
   }) as RawEntry[]
   const more = rows.length > page.limit
-  const entries = rows.slice(0, page.limit).map(toEntry)
+  const entries = rows.slice(0, page.limit).map((r) => toEntry(db, r))
   return { entries, next: more ? entries[entries.length - 1]!.id : null }
 }
 

@@ -1,13 +1,14 @@
-import { recommendationDigestOf } from '../audit'
-import { packValue, RECOMMENDATION_INLINE, unpackValue } from '../packed'
+import { inlineOf, recommendationDigestOf } from '../audit'
+import { newBody, readTexts } from '../delta'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationSummary, RecommendationTrigger } from '../types'
 
-// A recommendation's case and evaluation are stored packed (db/packed.ts, schema 90): what the
-// patient's earlier recommendations and every other one already hold is stored once. Readers get
-// the same values as ever; a list of recommendations reads the decision columns only (summaries),
-// and one recommendation is read whole by id.
+// A recommendation's case and evaluation are stored as a delta (db/delta.ts, schema 110): deflated
+// against the patient's previous recommendation, so what it repeats of that one is not stored
+// again. `output_json` keeps the evaluation's `alerts` inline (the worklist reads `$.alerts` in SQL);
+// `inputs_json` is then `{}`. Readers get the same values as ever; a list of recommendations reads
+// the decision columns only (summaries), and one recommendation is read whole by id.
 
 interface RecommendationRow {
   id: number
@@ -26,7 +27,7 @@ interface RecommendationRow {
   due_to: string | null
   inputs_json: string
   output_json: string
-  packed: 0 | 1
+  body: Buffer | null
   superseded_by: number | null
   superseded_at: string | null
 }
@@ -35,7 +36,7 @@ const SUMMARY_COLUMNS = `id, patient_id, created_at, as_of, trigger, pack_id, pa
   procedure, interval_min, interval_max, due_from, due_to, superseded_by, superseded_at`
 
 function toSummary(
-  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'packed'>,
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'body'>,
 ): RecommendationSummary {
   return {
     id: r.id,
@@ -60,23 +61,18 @@ function toSummary(
 
 function toRecord(db: ReadableDb, r: RecommendationRow): RecommendationRecord {
   const { supersededBy, supersededAt, ...decision } = toSummary(r)
-  return {
-    ...decision,
-    inputs: r.packed ? unpackValue(db, r.inputs_json) : JSON.parse(r.inputs_json),
-    output: r.packed ? unpackValue(db, r.output_json) : JSON.parse(r.output_json),
-    supersededBy,
-    supersededAt,
-  }
+  const { inputs, output } = storedTexts(db, r)
+  return { ...decision, inputs: JSON.parse(inputs), output: JSON.parse(output), supersededBy, supersededAt }
 }
 
-/** The stored case and evaluation texts as they were written (unpacked), for the digest of the row. */
-export function storedTexts(db: ReadableDb, r: { inputs_json: string; output_json: string; packed: 0 | 1 }) {
-  return r.packed
-    ? {
-        inputs: JSON.stringify(unpackValue(db, r.inputs_json)),
-        output: JSON.stringify(unpackValue(db, r.output_json)),
-      }
-    : { inputs: r.inputs_json, output: r.output_json }
+/** The case and evaluation texts as they were written, for the record and the digest of the row. */
+export function storedTexts(
+  db: ReadableDb,
+  r: { id: number; inputs_json: string; output_json: string; body: Buffer | null },
+): { inputs: string; output: string } {
+  if (r.body === null) return { inputs: r.inputs_json, output: r.output_json }
+  const [inputs, output] = readTexts(db, 'recommendation', r.id)!
+  return { inputs: inputs!, output: output! }
 }
 
 export interface NewRecommendation {
@@ -130,10 +126,14 @@ export function insertRecommendation(
     cached(
       db,
       `INSERT INTO recommendation (patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
-           procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json, packed)
+           procedure, interval_min, interval_max, due_from, due_to, inputs_json, output_json, body, body_base)
          VALUES (@patientId, @createdAt, @asOf, @trigger, @packId, @packVersion, @variant, @action,
-           @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, @inputsJson, @outputJson, @packed)`,
-    ).run({ ...values, ...packed(db, r, inputs, output) }).lastInsertRowid,
+           @procedure, @intervalMin, @intervalMax, @dueFrom, @dueTo, '{}', @outputJson, @body, @base)`,
+    ).run({
+      ...values,
+      outputJson: inlineOf(r.output as Record<string, unknown>),
+      ...newBody(db, 'recommendation', previous ?? null, [inputs, output]),
+    }).lastInsertRowid,
   )
   cached(
     db,
@@ -144,14 +144,6 @@ export function insertRecommendation(
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
   return { id, superseded: previous ?? null, digest }
-}
-
-function packed(db: WritableDb, r: NewRecommendation, inputs: string, output: string) {
-  const i = packValue(db, r.inputs, inputs)
-  const o = i === null ? null : packValue(db, r.output, output, RECOMMENDATION_INLINE)
-  return i !== null && o !== null
-    ? { inputsJson: i, outputJson: o, packed: 1 }
-    : { inputsJson: inputs, outputJson: output, packed: 0 }
 }
 
 /**

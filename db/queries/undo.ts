@@ -1,4 +1,4 @@
-import { packJson, unpackValue } from '../packed'
+import { newBody, readTexts } from '../delta'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
@@ -173,33 +173,38 @@ interface UndoRow {
   at: string
   command: string
   snapshot_json: string
-  packed: 0 | 1
+  body: Buffer | null
 }
 
-/** Keeps the state before a change (call before making it, in the same transaction). */
+/**
+ * Keeps the state before a change (call before making it, in the same transaction). The state is
+ * stored as a delta (db/delta.ts, schema 110) against the patient's previous entry: what it repeats
+ * of that one is not stored again.
+ */
 export function insertUndo(
   db: WritableDb,
   e: { patientId: number; actor: string; at: string; command: string; snapshot: PatientSnapshot },
 ): number {
+  const previous = cached(db, 'SELECT max(id) FROM undo_entry WHERE patient_id = ?')
+    .pluck()
+    .get(e.patientId) as number | null
+  const { body, base } = newBody(db, 'undo_entry', previous, [JSON.stringify(e.snapshot)])
   return Number(
     cached(
       db,
-      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json, packed)
-         VALUES (@patientId, @actor, @at, @command, @json, @packed)`,
-    ).run({
-      patientId: e.patientId,
-      actor: e.actor,
-      at: e.at,
-      command: e.command,
-      ...packedSnapshot(db, JSON.stringify(e.snapshot)),
-    }).lastInsertRowid,
+      `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json, body, body_base)
+         VALUES (@patientId, @actor, @at, @command, '{}', @body, @base)`,
+    ).run({ patientId: e.patientId, actor: e.actor, at: e.at, command: e.command, body, base })
+      .lastInsertRowid,
   )
 }
 
-/** The state kept, packed (db/packed.ts, schema 90): rows the patient's earlier entries kept are stored once. */
-function packedSnapshot(db: WritableDb, json: string): { json: string; packed: 0 | 1 } {
-  const p = packJson(db, json)
-  return p === null ? { json, packed: 0 } : { json: p, packed: 1 }
+/** The kept state's text as it was written (a delta-stored row's, or the plain column). */
+export function snapshotText(
+  db: ReadableDb,
+  r: { id: number; snapshot_json: string; body: Buffer | null },
+): string {
+  return r.body === null ? r.snapshot_json : readTexts(db, 'undo_entry', r.id)![0]!
 }
 
 /** The most recent change of the patient not undone yet, without the state it kept (the patient page). */
@@ -208,7 +213,7 @@ export function lastUndoHead(db: ReadableDb, patientId: number): Omit<UndoEntry,
     db,
     `SELECT id, patient_id, actor, at, command FROM undo_entry
      WHERE patient_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
-  ).get(patientId) as Omit<UndoRow, 'snapshot_json' | 'packed'> | undefined
+  ).get(patientId) as Omit<UndoRow, 'snapshot_json' | 'body'> | undefined
   return r ? { id: r.id, patientId: r.patient_id, actor: r.actor, at: r.at, command: r.command } : null
 }
 
@@ -225,9 +230,7 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
         actor: r.actor,
         at: r.at,
         command: r.command,
-        snapshot: (r.packed
-          ? unpackValue(db, r.snapshot_json)
-          : JSON.parse(r.snapshot_json)) as PatientSnapshot,
+        snapshot: JSON.parse(snapshotText(db, r)) as PatientSnapshot,
       }
     : null
 }

@@ -1,7 +1,6 @@
 import { auditedInterop } from './audited'
 import { auditHead } from '../../../db/audit'
 import { cached } from '../../../db/stmt'
-import { rememberPartsInTx } from '../../../db/packed'
 import { longWriteTx, type WritableDb } from '../../../db/tx'
 import { CSV_IMPORT_FIELDS, type CsvImportField } from '../../../engine'
 import type { CsvImportResult, CsvPreview, JobStatus } from '../../contract/contract'
@@ -137,14 +136,7 @@ export function commitCsv(
         })
       }
       job.progress('importing', 0, plan.patients.length)
-      const result = await longWriteTx(ctx.db, async (tx) => {
-        const forget = rememberPartsInTx(tx)
-        try {
-          return await storeAll(ctx, job, tx, plan, fileName)
-        } finally {
-          forget()
-        }
-      })
+      const result = await longWriteTx(ctx.db, (tx) => storeAll(ctx, job, tx, plan, fileName))
       job.progress('importing', plan.patients.length, plan.patients.length)
       checkedOf(ctx.uploads).delete(uploadId)
       ctx.uploads.drop(uploadId)

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../../db/audit'
+import { auditValues, verifyAuditChain } from '../../../db/audit'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { RequestOf, ResultOf, CallName, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
@@ -370,14 +370,14 @@ describe('follow-up items', () => {
       reasonCode: 'contraindication',
       text: 'claustrophobia',
     })
-    const audit = backend.db
-      .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'followup.override'")
-      .get() as {
-      before_json: string
-      after_json: string
-    }
-    expect(JSON.parse(audit.before_json).override).toBeNull()
-    expect(JSON.parse(audit.after_json).override.reasonCode).toBe('contraindication')
+    const audit = auditValues(
+      backend.db,
+      backend.db
+        .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'followup.override'")
+        .get() as { before_json: string; after_json: string },
+    ) as { before: { override: null }; after: { override: { reasonCode: string } } }
+    expect(audit.before.override).toBeNull()
+    expect(audit.after.override.reasonCode).toBe('contraindication')
   })
 
   it('defers to a new window, cancels with a reason (the next step opens), and refuses to change a closed item', async () => {
@@ -559,16 +559,13 @@ describe('entering a result later', () => {
     })
     expect(s.lifecycle.guard).toBe('result-entered')
     expect(s.nextItem).toMatchObject({ kind: 'imaging', due: { from: '2027-02-20', to: '2027-03-20' } })
-    const audit = backend.db
-      .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'study.result'")
-      .get() as {
-      before_json: string
-      after_json: string
-    }
-    expect([JSON.parse(audit.before_json).result, JSON.parse(audit.after_json).result]).toEqual([
-      null,
-      'indeterminate',
-    ])
+    const audit = auditValues(
+      backend.db,
+      backend.db
+        .prepare("SELECT before_json, after_json FROM audit_log WHERE action = 'study.result'")
+        .get() as { before_json: string; after_json: string },
+    ) as { before: { result: null }; after: { result: string } }
+    expect([audit.before.result, audit.after.result]).toEqual([null, 'indeterminate'])
     const missing = await dispatch(
       backend.handlers,
       'studies.setResult',

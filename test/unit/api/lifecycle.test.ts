@@ -4,6 +4,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
+import { auditTexts } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
 import { localNoon, patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
 
@@ -168,10 +169,16 @@ describe('corrections', () => {
 
 describe('editing a treatment', () => {
   const resection = (date: string) => ({ kind: 'resection' as const, date, completeResection: true })
+  // The texts as written (db/audit.ts stores a text as a difference from an earlier row's).
   const auditRows = (action: string) =>
-    backend.db
-      .prepare('SELECT entity, entity_id, before_json, after_json FROM audit_log WHERE action = ?')
-      .all(action) as Array<{ entity: string; entity_id: number; before_json: string; after_json: string }>
+    (
+      backend.db
+        .prepare('SELECT entity, entity_id, before_json, after_json FROM audit_log WHERE action = ?')
+        .all(action) as Array<{ entity: string; entity_id: number; before_json: string; after_json: string }>
+    ).map((r) => {
+      const t = auditTexts(backend.db, r)
+      return { ...r, before_json: t.before!, after_json: t.after! }
+    })
 
   it('moves the plan with the new date, is audited with before and after, and undo puts it back', async () => {
     const p = await ok('patients.create', patientInput({ treatments: [resection('2025-01-15')] }))

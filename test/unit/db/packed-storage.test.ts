@@ -1,19 +1,25 @@
 import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../../db/audit'
+import { auditTexts, verifyAuditChain } from '../../../db/audit'
+import { encodeTexts, readTexts } from '../../../db/delta'
 import { fullCheck } from '../../../db/integrity'
-import { packValue, unpackJson } from '../../../db/packed'
-import { writeTx } from '../../../db/tx'
+import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
+import { migration0090 } from '../../../db/migrations/0090-packed-json'
+import { migration0110 } from '../../../db/migrations/0110-delta-storage'
+import { storedTexts } from '../../../db/queries/recommendations'
+import { snapshotText } from '../../../db/queries/undo'
+import type { ReadableDb } from '../../../db/tx'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { localNoon, patientInput, tempDir } from '../../helpers/db'
 
-// Storage that grows with what changed (issue 10, db/packed.ts, schema 90): recommendations and
-// undo entries are stored as shared parts; the API answers as before, a log of schema 80 is
-// converted in place with every recommendation shown identically, and a patient's page does not
-// grow with the history of recommendations.
+// Storage that grows with what changed (issue 10): recommendations and undo entries were stored as
+// shared parts (db/packed.ts, schema 90) and are since schema 110 stored as deltas against the
+// patient's previous row (db/delta.ts). The API answers as before, a log of schema 80 is converted
+// in place (through both) with every recommendation shown identically and undo still working, a
+// changed byte is found, and a patient's page does not grow with the history of recommendations.
 
 let dir: string
 let cleanup: () => void
@@ -142,40 +148,88 @@ async function shown(b: Backend, ids: number[]) {
 }
 
 /**
- * Turns a schema-90 log back into what schema 80 stored (every document plain, no parts table),
- * the way a log written before this change looks.
+ * Turns a log of the latest schema back into what schema 80 stored (every document plain in its
+ * column, no delta columns, every audit text whole), the way a log written before schema 90 looks.
  */
 function downgradeTo80(file: string): void {
   const db = new Database(file)
   try {
-    const r = db as unknown as Parameters<typeof unpackJson>[0]
+    const r = db as unknown as ReadableDb
     db.transaction(() => {
-      for (const row of db
-        .prepare('SELECT id, inputs_json, output_json FROM recommendation WHERE packed = 1')
-        .all() as {
+      const recs = db.prepare('SELECT id, inputs_json, output_json, body FROM recommendation').all() as {
         id: number
         inputs_json: string
         output_json: string
-      }[])
-        db.prepare('UPDATE recommendation SET inputs_json = ?, output_json = ? WHERE id = ?').run(
-          unpackJson(r, row.inputs_json),
-          unpackJson(r, row.output_json),
-          row.id,
-        )
-      for (const row of db.prepare('SELECT id, snapshot_json FROM undo_entry WHERE packed = 1').all() as {
+        body: Buffer | null
+      }[]
+      const plainRecs = recs.map((row) => ({ id: row.id, ...storedTexts(r, row) }))
+      const undos = db.prepare('SELECT id, snapshot_json, body FROM undo_entry').all() as {
         id: number
         snapshot_json: string
-      }[])
-        db.prepare('UPDATE undo_entry SET snapshot_json = ? WHERE id = ?').run(
-          unpackJson(r, row.snapshot_json),
+        body: Buffer | null
+      }[]
+      const plainUndos = undos.map((row) => ({ id: row.id, snapshot: snapshotText(r, row) }))
+      for (const row of plainRecs)
+        db.prepare('UPDATE recommendation SET inputs_json = ?, output_json = ? WHERE id = ?').run(
+          row.inputs,
+          row.output,
+          row.id,
+        )
+      for (const row of plainUndos)
+        db.prepare('UPDATE undo_entry SET snapshot_json = ? WHERE id = ?').run(row.snapshot, row.id)
+      // The audit log with every text whole, and its unique index on the hash (schema 10's table).
+      const audit = (
+        db.prepare('SELECT id, before_json, after_json FROM audit_log ORDER BY id').all() as {
+          id: number
+          before_json: string | null
+          after_json: string | null
+        }[]
+      ).map((row) => ({ id: row.id, ...auditTexts(r, row) }))
+      db.exec(`
+        CREATE TABLE audit_copy AS SELECT * FROM audit_log;
+        DROP TABLE audit_log;
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY,
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          entity TEXT NOT NULL,
+          entity_id INTEGER,
+          before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
+          after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json)),
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL UNIQUE
+        ) STRICT;
+        INSERT INTO audit_log SELECT id, at, actor, action, entity, entity_id, before_json, after_json,
+          coalesce(prev_hash, (SELECT p.hash FROM audit_copy p WHERE p.id = c.id - 1), '${'0'.repeat(64)}'), hash
+          FROM audit_copy c ORDER BY id;
+        DROP TABLE audit_copy;
+        CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+      `)
+      for (const row of audit)
+        db.prepare('UPDATE audit_log SET before_json = ?, after_json = ? WHERE id = ?').run(
+          row.before,
+          row.after,
           row.id,
         )
       db.exec(`
-        ALTER TABLE recommendation DROP COLUMN packed;
-        ALTER TABLE undo_entry DROP COLUMN packed;
-        DROP TRIGGER json_part_no_update;
-        DROP TRIGGER json_part_no_delete;
-        DROP TABLE json_part;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      `)
+      db.exec(`
+        ALTER TABLE recommendation DROP COLUMN body;
+        ALTER TABLE recommendation DROP COLUMN body_base;
+        ALTER TABLE undo_entry DROP COLUMN body;
+        ALTER TABLE undo_entry DROP COLUMN body_base;
+      `)
+      // What other migrations after 80 added (accounts: 100; the audit trail's indexes: 105, then
+      // on the column 110 adds).
+      db.exec(`
+        DROP TABLE IF EXISTS app_user;
+        DROP INDEX IF EXISTS audit_log_patient;
+        DROP INDEX IF EXISTS audit_log_actor;
       `)
       db.pragma('user_version = 80')
     })()
@@ -184,8 +238,18 @@ function downgradeTo80(file: string): void {
   }
 }
 
-describe('packed storage (schema 90)', () => {
-  it('converts a log of schema 80 in place: every recommendation, page and export reads the same, the audit chain and the full check still pass', async () => {
+const bodyBytes = (db: Database.Database, table: 'recommendation' | 'undo_entry') =>
+  db
+    .prepare(
+      table === 'undo_entry'
+        ? 'SELECT sum(length(body) + length(snapshot_json)) FROM undo_entry'
+        : 'SELECT sum(length(body) + length(inputs_json) + length(output_json)) FROM recommendation',
+    )
+    .pluck()
+    .get() as number
+
+describe('delta storage (schema 110; shared parts of schema 90 before it)', () => {
+  it('converts a log of schema 80 in place through schema 90: every recommendation, page and export reads the same, undo still works, the audit chain and the full check still pass', async () => {
     const file = path.join(dir, 'log.sqlite')
     let b = open(file)
     const ids = await buildLog(b)
@@ -194,54 +258,121 @@ describe('packed storage (schema 90)', () => {
     backends.splice(0)
     downgradeTo80(file)
     const plain = new Database(file, { readonly: true })
-    expect(plain.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'json_part'").pluck().get()).toBe(0)
-    const plainBytes = plain
+    const plainRecBytes = plain
       .prepare('SELECT sum(length(inputs_json) + length(output_json)) FROM recommendation')
+      .pluck()
+      .get() as number
+    const plainUndoBytes = plain
+      .prepare('SELECT sum(length(snapshot_json)) FROM undo_entry')
       .pluck()
       .get() as number
     plain.close()
 
     b = open(file)
     const db = b.db as unknown as Database.Database
-    expect(db.pragma('user_version', { simple: true })).toBe(90)
-    expect(db.prepare('SELECT count(*) FROM recommendation WHERE packed = 0').pluck().get()).toBe(0)
-    expect(db.prepare('SELECT count(*) FROM undo_entry WHERE packed = 0').pluck().get()).toBe(0)
-    const packedBytes = db
-      .prepare(
-        'SELECT (SELECT sum(length(inputs_json) + length(output_json)) FROM recommendation) + (SELECT sum(length(json)) FROM json_part)',
-      )
-      .pluck()
-      .get() as number
-    expect(packedBytes).toBeLessThan(plainBytes * 0.75)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+    expect(db.prepare('SELECT count(*) FROM recommendation WHERE body IS NULL').pluck().get()).toBe(0)
+    expect(db.prepare('SELECT count(*) FROM undo_entry WHERE body IS NULL').pluck().get()).toBe(0)
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'json_part'").pluck().get()).toBe(0)
+    // A patient's rows after the first are deltas of the one before, each chain at most KEYFRAME long.
+    expect(
+      db.prepare('SELECT count(*) FROM recommendation WHERE body_base IS NOT NULL').pluck().get(),
+    ).toBeGreaterThan(0)
+    expect(bodyBytes(db, 'recommendation')).toBeLessThan(plainRecBytes * 0.2)
+    expect(bodyBytes(db, 'undo_entry')).toBeLessThan(plainUndoBytes * 0.2)
+    // Every audit row is chained to the row before: its prev_hash is implicit.
+    expect(db.prepare('SELECT count(*) FROM audit_log WHERE prev_hash IS NOT NULL').pluck().get()).toBe(0)
     expect(verifyAuditChain(b.db)).toBeNull()
     expect(fullCheck(b.db)).toEqual([])
     const after = await shown(b, ids)
     expect(after).toEqual(before)
+    // The last change of the first patient (a facts edit) is undone from its converted kept state.
+    const undone = await ok(b, 'patients.undo', { patientId: ids[0]! })
+    expect(undone).toBeTruthy()
+    expect((await ok(b, 'patients.get', { id: ids[0]! })).weightKg).not.toBe(70)
+    expect(fullCheck(b.db)).toEqual([])
   })
 
-  it('finds a changed part: the recommendation that holds it no longer matches its audit row', async () => {
+  it('reports its progress while converting, and converts a log of schema 90 (shared parts) the same', async () => {
+    const file = path.join(dir, 'log.sqlite')
+    const b = open(file)
+    const ids = await buildLog(b)
+    const before = await shown(b, ids)
+    b.close()
+    backends.splice(0)
+    downgradeTo80(file)
+    const raw = new Database(file)
+    const heard: [number, number][] = []
+    raw.transaction(() => {
+      migration0090.up(raw)
+      expect(raw.prepare('SELECT count(*) FROM recommendation WHERE packed = 0').pluck().get()).toBe(0)
+      migration0110.up(raw, (done, total) => heard.push([done, total]))
+      raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`)
+    })()
+    raw.close()
+    const total = heard.at(-1)![1]
+    expect(heard.at(-1)).toEqual([total, total])
+    expect(total).toBeGreaterThan(20)
+    expect(heard.every(([d], i) => i === 0 || d > heard[i - 1]![0])).toBe(true)
+    const again = open(file)
+    expect(fullCheck(again.db)).toEqual([])
+    expect(await shown(again, ids)).toEqual(before)
+  })
+
+  it('finds a changed body: the recommendation that holds it, and every later one stored as a delta of it, no longer match their audit rows', async () => {
     const file = path.join(dir, 'log.sqlite')
     const b = open(file)
     const [id] = await buildLog(b)
-    const current = (await ok(b, 'patients.detail', { id: id! })).current!
     const db = b.db as unknown as Database.Database
     expect(fullCheck(b.db)).toEqual([])
-    // The part holding the current recommendation's RECIST response (no other recommendation has it).
-    const output = db
-      .prepare('SELECT output_json FROM recommendation WHERE id = ?')
-      .pluck()
-      .get(current.id) as string
-    const part = (JSON.parse(output) as { response: { $: string } }).response.$
-    expect(part).toBeTruthy()
-    db.exec('DROP TRIGGER json_part_no_update')
-    db.prepare(`UPDATE json_part SET json = replace(json, '"sumMm":', '"sumMm":1') WHERE hash = ?`).run(part)
-    const problems = fullCheck(b.db)
-    expect(problems).toContainEqual(
-      expect.objectContaining({
-        code: 'RECORD_CHANGED',
-        message: `Recommendation ${current.id} was changed outside the app.`,
-      }),
+    // A recommendation of the first patient that a later one is a delta of, rewritten as a valid
+    // body whose evaluation says another sum of diameters.
+    const [base, child] = db
+      .prepare(
+        `SELECT r.id, c.id FROM recommendation r JOIN recommendation c ON c.body_base = r.id
+         WHERE r.patient_id = ? ORDER BY r.id DESC LIMIT 1`,
+      )
+      .raw()
+      .get(id) as [number, number]
+    const baseOf = db.prepare('SELECT body_base FROM recommendation WHERE id = ?').pluck().get(base) as
+      number | null
+    const texts = readTexts(b.db, 'recommendation', base)!
+    expect(texts[1]).toContain('"sumMm":')
+    const forged = encodeTexts(
+      [texts[0]!, texts[1]!.replace('"sumMm":', '"sumMm":1')],
+      baseOf === null ? null : readTexts(b.db, 'recommendation', baseOf),
     )
+    db.prepare('UPDATE recommendation SET body = ? WHERE id = ?').run(forged, base)
+    const problems = fullCheck(b.db)
+    for (const r of [base, child])
+      expect(problems).toContainEqual(
+        expect.objectContaining({
+          code: 'RECORD_CHANGED',
+          message: `Recommendation ${r} was changed outside the app.`,
+        }),
+      )
+  })
+
+  it('finds a kept state whose body was changed, before an undo writes it back', async () => {
+    const file = path.join(dir, 'log.sqlite')
+    const b = open(file)
+    const [id] = await buildLog(b)
+    const db = b.db as unknown as Database.Database
+    const last = db
+      .prepare('SELECT id, body_base FROM undo_entry WHERE patient_id = ? ORDER BY id DESC LIMIT 1')
+      .get(id) as {
+      id: number
+      body_base: number | null
+    }
+    const [snapshot] = readTexts(b.db, 'undo_entry', last.id)!
+    const forged = encodeTexts(
+      [snapshot!.replace('"weight_kg":', '"weight_kg":9')],
+      last.body_base === null ? null : readTexts(b.db, 'undo_entry', last.body_base),
+    )
+    db.prepare('UPDATE undo_entry SET body = ? WHERE id = ?').run(forged, last.id)
+    const r = await dispatch(b.handlers, 'patients.undo', { patientId: id! }, () => undefined)
+    expect(r.ok).toBe(false)
+    expect(!r.ok && r.error.code).toBe('LOG_READ_ONLY')
   })
 
   it('adds about as much per recommendation at the 70th study as at the 10th, and keeps the patient page small at 70 studies (summaries, the current one whole, older ones on request)', async () => {
@@ -249,24 +380,24 @@ describe('packed storage (schema 90)', () => {
     const b = open(file)
     const p = await ok(b, 'patients.create', { ...patientInput({ mrn: 'LONG-1' }), treatments: [] })
     const db = b.db as unknown as Database.Database
-    const bytesOfParts = () =>
-      db.prepare('SELECT coalesce(sum(length(json)), 0) FROM json_part').pluck().get() as number
     const payload: Record<number, number> = {}
     const recordBytes: Record<number, number> = {}
     for (let n = 1; n <= 70; n++) {
-      const partsBefore = bytesOfParts()
       const r = await ok(b, 'studies.record', { patientId: p.id, study: study(monthly(n), n) })
-      const row = db
-        .prepare('SELECT length(inputs_json) + length(output_json) FROM recommendation WHERE id = ?')
+      recordBytes[n] = db
+        .prepare(
+          'SELECT length(inputs_json) + length(output_json) + length(body) FROM recommendation WHERE id = ?',
+        )
         .pluck()
         .get(r.recommendation.id) as number
-      recordBytes[n] = row + bytesOfParts() - partsBefore
       if (n === 2 || n === 10 || n === 20 || n === 70)
         payload[n] = JSON.stringify(await ok(b, 'patients.detail', { id: p.id })).length
     }
-    // What one more study's recommendation adds to the log (its row and the parts no earlier one holds).
-    expect(recordBytes[10]).toBeLessThan(4096)
-    expect(recordBytes[70]).toBeLessThan(recordBytes[10]! * 1.5)
+    // What one more study's recommendation adds to the log: its row's documents, a delta of the
+    // previous one's (every 16th is deflated on its own: of two neighbours, one is a delta).
+    const delta = (n: number) => Math.min(recordBytes[n]!, recordBytes[n + 1]!)
+    expect(delta(10)).toBeLessThan(1024)
+    expect(delta(69)).toBeLessThan(delta(10) * 1.5)
     // The page holds every study (they grow by one each) but the recommendations only as the newest
     // summaries and the current one whole: at 70 studies it stays far below the 1.9 MB of before.
     expect((payload[70]! - payload[20]!) / 50).toBeLessThan(2048)
@@ -285,30 +416,5 @@ describe('packed storage (schema 90)', () => {
     const first = await ok(b, 'recommendations.get', { id: older.recommendations.at(-1)!.id })
     expect(first.inputs).toMatchObject({ studies: [] })
     expect(first.output.sources).toBeTruthy()
-  })
-})
-
-describe('packing a value as written (db/packed.ts packValue)', () => {
-  it('unpacks to exactly the text written; a value that is not plain JSON data is stored plain', () => {
-    const b = open(path.join(dir, 'values.sqlite'))
-    const db = b.db
-    const value = {
-      steps: Array.from({ length: 20 }, (_, i) => ({
-        i,
-        text: `step ${i} of a long enough list`,
-        gone: undefined,
-      })),
-      holes: [1, undefined, () => 2, Number.NaN, -0],
-      nested: { deeper: { words: 'a part long enough to be stored on its own row' } },
-    }
-    const text = JSON.stringify(value)
-    const packed = writeTx(db, (tx) => packValue(tx, value, text))
-    expect(packed).not.toBeNull()
-    expect(packed!.length).toBeLessThan(text.length)
-    expect(unpackJson(db, packed!, true)).toBe(text)
-    const dated = { when: new Date('2026-01-01T00:00:00Z'), text: 'a Date writes itself through toJSON' }
-    expect(writeTx(db, (tx) => packValue(tx, dated, JSON.stringify(dated)))).toBeNull()
-    const keyed = { inner: { $: 'looks like a reference', more: 'text long enough to be a part here' } }
-    expect(writeTx(db, (tx) => packValue(tx, keyed, JSON.stringify(keyed)))).toBeNull()
   })
 })

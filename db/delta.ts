@@ -1,0 +1,243 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { cached } from './stmt'
+import type { ReadableDb } from './tx'
+
+// Delta storage (schema 110, issue 10): a patient's recommendations and undo entries each repeat
+// almost all of the one before (the next recommendation holds the same case plus one study; the
+// next kept state the same rows plus the one that changed). Each such row stores its documents as
+// a `body`: for each text, what it copies from the same text of the patient's previous row of the
+// same table (`body_base`) and what it adds, deflated. Every KEYFRAME-th row of a chain is stored
+// on its own (`body_base` NULL: the whole text, deflated), so reading a row decodes at most
+// KEYFRAME rows.
+//
+// The difference is a list of copies and insertions (as VCDIFF and xdelta describe one): the base
+// text is indexed every third of WINDOW characters by the WINDOW characters there; the new text is scanned
+// for a window the base has, each match is extended both ways as far as the texts agree, and what
+// lies between matches is inserted. A copy costs a few bytes however long it is, so a row costs
+// what changed (a new study, a new due window), not the length of the history it repeats. The list
+// and the insertions are deflated with the base's text as the dictionary (insertions resemble it).
+//
+// Decoding is exact: the texts read back character for character (`encodeTexts` checks, and stores
+// a text whole if it did not), so the digests of the audit log (db/audit.ts, taken over the texts
+// as written) match whatever the stored form.
+
+/** A chain restarts (a row stored on its own) every this many rows. */
+export const KEYFRAME = 16
+const WINDOW = 24
+
+/** The tables whose rows are stored as deltas. */
+export type DeltaTable = 'recommendation' | 'undo_entry'
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff
+
+/**
+ * The copies and insertions that make `text` from `base`: a header of numbers (per step: how many
+ * characters are inserted, then where in the base a copy starts and how long it is) and the
+ * inserted characters, one after another. Copies never split a character made of two UTF-16 units.
+ */
+export function diffText(text: string, base: string, window = WINDOW): { ops: number[]; inserted: string } {
+  // What both begin and end with is one copy each (a study appended to a case leaves most of the
+  // text as it was): only what lies between is looked at.
+  const most = Math.min(text.length, base.length)
+  let p = 0
+  while (p < most && text.charCodeAt(p) === base.charCodeAt(p)) p++
+  if (p > 0 && isHigh(text.charCodeAt(p - 1))) p--
+  let q = 0
+  while (q < most - p && text.charCodeAt(text.length - 1 - q) === base.charCodeAt(base.length - 1 - q)) q++
+  if (q > 0 && isLow(text.charCodeAt(text.length - q))) q--
+  const inner = diffMiddle(text.slice(p, text.length - q), base.slice(p, base.length - q), window)
+  const ops: number[] = p > 0 ? [0, 0, p] : []
+  for (let k = 0; k < inner.ops.length; k += 3)
+    ops.push(inner.ops[k]!, inner.ops[k + 2]! > 0 ? inner.ops[k + 1]! + p : 0, inner.ops[k + 2]!)
+  if (q > 0) ops.push(0, base.length - q, q)
+  return { ops, inserted: inner.inserted }
+}
+
+function diffMiddle(text: string, base: string, window: number): { ops: number[]; inserted: string } {
+  const win = window
+  const step = Math.max(1, Math.floor(window / 3))
+  const index = new Map<string, number>()
+  for (let q = 0; q + win <= base.length; q += step) {
+    const w = base.substring(q, q + win)
+    if (!index.has(w)) index.set(w, q)
+  }
+  const ops: number[] = []
+  const inserted: string[] = []
+  let from = 0 // start of the characters not copied yet
+  for (let i = 0; i + win <= text.length;) {
+    const q0 = index.get(text.substring(i, i + win))
+    if (q0 === undefined) {
+      i++
+      continue
+    }
+    let start = i
+    let q = q0
+    while (start > from && q > 0 && text.charCodeAt(start - 1) === base.charCodeAt(q - 1)) {
+      start--
+      q--
+    }
+    let end = i + win
+    let qe = q0 + win
+    while (end < text.length && qe < base.length && text.charCodeAt(end) === base.charCodeAt(qe)) {
+      end++
+      qe++
+    }
+    while (start < end && isLow(text.charCodeAt(start))) {
+      start++
+      q++
+    }
+    while (end > start && isHigh(text.charCodeAt(end - 1))) end--
+    if (end - start < win) {
+      i++
+      continue
+    }
+    inserted.push(text.substring(from, start))
+    ops.push(start - from, q, end - start)
+    from = end
+    i = end
+  }
+  if (from < text.length) {
+    inserted.push(text.substring(from))
+    ops.push(text.length - from, 0, 0)
+  }
+  return { ops, inserted: inserted.join('') }
+}
+
+function encodeOne(text: string, base: string | null): Buffer {
+  const { ops, inserted } =
+    base === null ? { ops: [text.length, 0, 0], inserted: text } : diffText(text, base)
+  return deflateRawSync(Buffer.from(`${JSON.stringify(ops)}\n${inserted}`, 'utf8'), dictionaryOf(base))
+}
+
+/**
+ * What is inserted resembles the base (the same keys, dates, wording): deflate gets the base's first
+ * 32 KB (all deflate can look back at) as its dictionary.
+ */
+function dictionaryOf(base: string | null): { dictionary?: Buffer } {
+  if (base === null || base.length === 0) return {}
+  return { dictionary: Buffer.from(base.slice(0, 32 * 1024), 'utf8').subarray(0, 32 * 1024) }
+}
+
+function decodeOne(body: Buffer, base: string | null): string {
+  const s = inflateRawSync(body, dictionaryOf(base)).toString('utf8')
+  const nl = s.indexOf('\n')
+  return applyText(base, JSON.parse(s.slice(0, nl)) as number[], s.slice(nl + 1))
+}
+
+/** The text `diffText` described: the insertions and the copies from `base`, in order. */
+export function applyText(base: string | null, ops: readonly number[], inserted: string): string {
+  const out: string[] = []
+  let at = 0
+  for (let k = 0; k + 2 < ops.length; k += 3) {
+    const n = ops[k]!
+    out.push(inserted.substring(at, at + n))
+    at += n
+    if (ops[k + 2]! > 0) {
+      if (base === null) throw new Error('a delta without its base')
+      out.push(base.substring(ops[k + 1]!, ops[k + 1]! + ops[k + 2]!))
+    }
+  }
+  return out.join('')
+}
+
+/**
+ * A row's texts as one body: each text (its difference from the base's text of the same place,
+ * deflated) with its length in front. `base`: the base row's texts, or null for a keyframe.
+ */
+export function encodeTexts(texts: readonly string[], base: readonly string[] | null): Buffer {
+  const parts: Buffer[] = []
+  texts.forEach((t, i) => {
+    let z = encodeOne(t, base?.[i] ?? null)
+    // Exact by construction; a text that would not read back is stored whole all the same.
+    if (decodeOne(z, base?.[i] ?? null) !== t) z = encodeOne(t, null)
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(z.length)
+    parts.push(len, z)
+  })
+  return Buffer.concat(parts)
+}
+
+export function decodeTexts(body: Buffer, base: readonly string[] | null): string[] {
+  const texts: string[] = []
+  for (let p = 0, i = 0; p < body.length; i++) {
+    const n = body.readUInt32BE(p)
+    texts.push(decodeOne(body.subarray(p + 4, p + 4 + n), base?.[i] ?? null))
+    p += 4 + n
+  }
+  return texts
+}
+
+interface Decoded {
+  readonly body: Buffer
+  readonly base: readonly string[] | null
+  readonly texts: readonly string[]
+}
+
+// Decoded rows by connection, table and id. An entry is used only while the row's body bytes (read
+// from the file every time) and its base's decoded texts are the very ones it was decoded from, so a
+// row changed outside the app, or an id given to another row after a rolled-back write, is decoded
+// anew: the cache never answers for bytes it did not decode.
+const MEMO = new WeakMap<ReadableDb, Map<string, Decoded>>()
+const MEMO_MAX = 256
+
+function memoOf(db: ReadableDb): Map<string, Decoded> {
+  let m = MEMO.get(db)
+  if (!m) MEMO.set(db, (m = new Map()))
+  return m
+}
+
+/**
+ * The texts of a delta-stored row (`body` not NULL), or null when the row is missing or stored
+ * another way. Inflates the row and, unless cached, its base chain (at most KEYFRAME rows).
+ */
+export function readTexts(db: ReadableDb, table: DeltaTable, id: number): readonly string[] | null {
+  const row = cached(db, `SELECT body, body_base FROM ${table} WHERE id = ?`).get(id) as
+    { body: Buffer | null; body_base: number | null } | undefined
+  if (!row || row.body === null) return null
+  let base: readonly string[] | null = null
+  if (row.body_base !== null) {
+    base = readTexts(db, table, row.body_base)
+    if (base === null) throw new Error(`${table} ${id}: its base row ${row.body_base} is missing`)
+  }
+  const memo = memoOf(db)
+  const key = `${table}:${id}`
+  const hit = memo.get(key)
+  if (hit && hit.base === base && hit.body.equals(row.body)) {
+    memo.delete(key)
+    memo.set(key, hit)
+    return hit.texts
+  }
+  const texts = decodeTexts(row.body, base)
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!)
+  memo.set(key, { body: row.body, base, texts })
+  return texts
+}
+
+/**
+ * The body of a new row whose base is `previous` (the patient's newest row of the table, or null):
+ * deflated against it unless its chain is KEYFRAME rows long already (then on its own).
+ */
+export function newBody(
+  db: ReadableDb,
+  table: DeltaTable,
+  previous: number | null,
+  texts: readonly string[],
+): { body: Buffer; base: number | null } {
+  let base: number | null = null
+  if (previous !== null) {
+    let depth = 1
+    for (let at: number | null = previous; at !== null && depth < KEYFRAME; depth++) {
+      at = cached(db, `SELECT body_base FROM ${table} WHERE id = ? AND body IS NOT NULL`).pluck().get(at) as
+        number | null
+      if (at === undefined) {
+        depth = KEYFRAME
+        break
+      }
+    }
+    if (depth < KEYFRAME) base = previous
+  }
+  const baseTexts = base === null ? null : readTexts(db, table, base)
+  if (base !== null && baseTexts === null) base = null
+  return { body: encodeTexts(texts, baseTexts), base }
+}

@@ -1,0 +1,61 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { applyText, decodeTexts, diffText, encodeTexts } from '../../../db/delta'
+
+// Delta storage (db/delta.ts, schema 110): a row's texts are stored as their difference from the
+// patient's previous row's. Whatever the texts, they must read back character for character (the
+// audit log's digests and hashes are over them), and what repeats must cost almost nothing.
+
+/** A base text and an edit of it: pieces kept, dropped, replaced and inserted, some non-ASCII. */
+const edited = fc
+  .tuple(
+    fc.array(fc.string({ unit: 'grapheme', maxLength: 60 }), { minLength: 1, maxLength: 30 }),
+    fc.array(
+      fc.tuple(
+        fc.nat(40),
+        fc.constantFrom('keep', 'drop', 'replace', 'insert'),
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+      ),
+    ),
+  )
+  .map(([pieces, edits]) => {
+    const base = pieces.join('')
+    const next = [...pieces]
+    for (const [at, op, s] of edits) {
+      const i = at % next.length
+      if (op === 'drop') next.splice(i, 1, '')
+      else if (op === 'replace') next[i] = s
+      else if (op === 'insert') next.splice(i, 0, s)
+    }
+    return { base, text: next.join('') }
+  })
+
+describe('delta storage', () => {
+  it('reads every text back exactly, with or without a base, whatever was changed (emoji and other pairs of UTF-16 units too)', () => {
+    fc.assert(
+      fc.property(edited, ({ base, text }) => {
+        const { ops, inserted } = diffText(text, base)
+        expect(applyText(base, ops, inserted)).toBe(text)
+        expect(decodeTexts(encodeTexts([text, base], [base, text]), [base, text])).toEqual([text, base])
+        expect(decodeTexts(encodeTexts([text], null), null)).toEqual([text])
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('stores what changed, not what repeats: one more study in a long case costs about as much as in a short one', () => {
+    const study = (n: number) =>
+      JSON.stringify({
+        id: n,
+        date: `20${10 + (n % 15)}-0${1 + (n % 9)}-1${n % 10}`,
+        procedure: 'ct',
+        lesions: [{ id: 'T1', diameterMm: 20 + (n % 7) }],
+      })
+    const doc = (n: number) =>
+      `{"studies":[${Array.from({ length: n }, (_, i) => study(i)).join(',')}],"asOf":"2026-11-${10 + (n % 18)}"}`
+    const cost = (n: number) => encodeTexts([doc(n + 1)], [doc(n)]).length
+    expect(cost(10)).toBeLessThan(200)
+    expect(cost(70)).toBeLessThan(cost(10) * 1.5)
+    expect(encodeTexts([doc(71)], null).length).toBeGreaterThan(cost(70) * 5)
+  })
+})
