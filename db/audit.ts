@@ -156,25 +156,6 @@ export function keyedFrom(db: ReadableDb): number | null {
   return found
 }
 
-// Where each connection's keyed chain starts, once seen: `keyedFrom` scans the audit log (no index
-// on the action), which every append would otherwise pay for. The row is checked by its id on each
-// use (a marker written in a transaction that was rolled back is not there any more).
-const MARKER_AT = new WeakMap<ReadableDb, number>()
-
-/** Whether the keyed chain's marker row is in the log (an id lookup once it has been seen). */
-function keyedChainStarted(db: ReadableDb): boolean {
-  const known = MARKER_AT.get(db)
-  if (
-    known !== undefined &&
-    cached(db, 'SELECT action FROM audit_log WHERE id = ?').pluck().get(known) === KEYED_MARKER
-  )
-    return true
-  const found = keyedFrom(db)
-  if (found === null) return false
-  MARKER_AT.set(db, found)
-  return true
-}
-
 export function auditHead(db: ReadableDb): AuditHead | null {
   const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { id: number; hash: string } | undefined
@@ -355,7 +336,7 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     before,
     after,
   }
-  if (key && entry.action !== KEYED_MARKER && !keyedChainStarted(db))
+  if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
   const stored = storedForms(db, input, hintsOf(db))
   const schema110 = implicitPrev(db)
