@@ -9,6 +9,7 @@ import { migration0068 } from './0068-derived-result'
 import { migration0070 } from './0070-guideline-packs'
 import { migration0080 } from './0080-interop'
 import { migration0090 } from './0090-packed-json'
+import { migration0095 } from './0095-worklist-keyset'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0070,
   migration0080,
   migration0090,
+  migration0095,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {
