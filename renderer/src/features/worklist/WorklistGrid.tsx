@@ -27,6 +27,8 @@ interface Props {
   filter: WorklistFilter
   /** Rows in the list (the summary's total for the filter). */
   total: number
+  /** The total is exact; false when a search matches more rows than the list shows. */
+  exact: boolean
   /** The summary has been read: an empty list is really empty. */
   counted: boolean
   active: number
@@ -38,13 +40,14 @@ interface Props {
 
 /**
  * The worklist grid: one focusable scrolling region with a sticky header row and virtual rows,
- * read as one query per page of rows in view; arrows, Page Up/Down, Home/End move the selected
+ * read as one query per page of rows in view (each a seek from the page beside it); arrows, Page Up/Down, Home/End move the selected
  * row, Enter opens it, R records a result.
  */
 export function WorklistGrid({
   today,
   filter,
   total,
+  exact,
   counted,
   active,
   onActive,
@@ -72,6 +75,7 @@ export function WorklistGrid({
   const pages = useWorklistPages(
     filter,
     [...wanted].filter((p) => p * WORKLIST_PAGE < total).sort((x, y) => x - y),
+    { total, exact },
   )
   const rowAt = (index: number): WorklistRow | undefined =>
     pages.loaded.get(Math.floor(index / WORKLIST_PAGE))?.[index % WORKLIST_PAGE]
@@ -127,7 +131,8 @@ export function WorklistGrid({
         className={total === 0 && counted ? 'grid grid--empty' : 'grid'}
         role="grid"
         aria-label="Worklist"
-        aria-rowcount={total + 1}
+        // A search showing the first rows of more matches has no known row count (-1 says so).
+        aria-rowcount={exact ? total + 1 : -1}
         aria-colcount={COLUMNS.length}
         aria-activedescendant={total > 0 && activeRendered ? `wl-row-${active}` : undefined}
         tabIndex={0}
