@@ -95,9 +95,11 @@ export interface WorklistSize {
 export function useWorklistPages(filter: WorklistFilter, pages: readonly number[], size: WorklistSize) {
   const client = useQueryClient()
   const lastPage = Math.max(0, Math.ceil(size.total / WORKLIST_PAGE) - 1)
+  const key = (page: number) =>
+    queryKeys.worklist.page(filter, page, page === lastPage && size.exact ? size.total : undefined)
   const where = (page: number): { cursor?: WorklistCursor; offset?: number; limit: number } => {
-    const above = client.getQueryData<WorklistRow[]>(queryKeys.worklist.page(filter, page - 1))
-    const below = client.getQueryData<WorklistRow[]>(queryKeys.worklist.page(filter, page + 1))
+    const above = client.getQueryData<WorklistRow[]>(key(page - 1))
+    const below = client.getQueryData<WorklistRow[]>(key(page + 1))
     const seek = (row: WorklistRow, at: 'after' | 'before'): WorklistCursor => ({
       at,
       key: worklistSortKey(row, filter.sort),
@@ -113,8 +115,13 @@ export function useWorklistPages(filter: WorklistFilter, pages: readonly number[
   }
   return useQueries({
     queries: pages.map((page) => ({
-      queryKey: queryKeys.worklist.page(filter, page),
+      queryKey: key(page),
       queryFn: () => fetchValue('worklist.page', { ...filter, ...where(page) }),
+      // Only the length changed (the same filter and page): the rows stay on screen meanwhile.
+      placeholderData: (previous: WorklistRow[] | undefined, query?: { queryKey: readonly unknown[] }) =>
+        query && query.queryKey[3] === page && JSON.stringify(query.queryKey[2]) === JSON.stringify(filter)
+          ? previous
+          : undefined,
     })),
     combine: (results) => {
       const loaded = new Map<number, WorklistRow[]>()
