@@ -513,22 +513,32 @@ function tallySums(
  */
 export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
   const t = tallySums(db, dates, null)
+  const inError = cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
+    .pluck()
+    .get() as number
+  // The kinds and the overrides are open steps already; only a patient with symptoms is looked
+  // up for one.
   const attention =
     (cached(
       db,
-      `SELECT count(*) FROM (${ATTENTION_PATIENTS}) x
-       JOIN followup_item f INDEXED BY followup_one_open ON f.patient_id = x.patient_id AND f.status = 'scheduled'`,
+      `SELECT count(*) FROM (${ATTENTION_PATIENTS.replace(
+        'UNION SELECT ps.patient_id FROM patient_symptom ps',
+        `UNION SELECT ps.patient_id FROM patient_symptom ps
+           JOIN followup_item f INDEXED BY followup_one_open ON f.patient_id = ps.patient_id AND f.status = 'scheduled'`,
+      )})`,
     )
       .pluck()
       .get() as number) -
-    (cached(
-      db,
-      `SELECT count(*) FROM patient p INDEXED BY patient_in_error
+    (inError === 0
+      ? 0
+      : (cached(
+          db,
+          `SELECT count(*) FROM patient p INDEXED BY patient_in_error
          CROSS JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
        WHERE p.entered_in_error_at IS NOT NULL AND ${NEEDS_ATTENTION}`,
-    )
-      .pluck()
-      .get() as number)
+        )
+          .pluck()
+          .get() as number))
   return {
     overdue: t.overdue,
     due: t.due,
@@ -537,10 +547,6 @@ export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCo
     scheduled: t.scheduled,
     attention,
     left: leftCount(db),
-    patients:
-      (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) -
-      (cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
-        .pluck()
-        .get() as number),
+    patients: (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) - inError,
   }
 }
