@@ -19,6 +19,8 @@ const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
 ]
 
 const ROW_HEIGHT = 48
+/** Rows beyond those in view whose page is read ahead. */
+const READ_AHEAD = 40
 /** The sticky header row's height (px, as in styles.css `.grid__row--head`). */
 const HEAD_HEIGHT = 44
 
@@ -72,6 +74,14 @@ export function WorklistGrid({
   // The pages on screen, the active row's and the first (Enter in the search box opens row 0).
   const wanted = new Set<number>([0, Math.floor(active / WORKLIST_PAGE)])
   for (const v of virtualRows) wanted.add(Math.floor(v.index / WORKLIST_PAGE))
+  // And the pages just beyond the rows in view, read ahead while scrolling (each a seek from the
+  // page beside it once that one is in).
+  const first = virtualRows[0]?.index
+  const last = virtualRows.at(-1)?.index
+  if (first !== undefined && last !== undefined) {
+    wanted.add(Math.floor(Math.max(0, first - READ_AHEAD) / WORKLIST_PAGE))
+    wanted.add(Math.floor((last + READ_AHEAD) / WORKLIST_PAGE))
+  }
   const pages = useWorklistPages(
     filter,
     [...wanted].filter((p) => p * WORKLIST_PAGE < total).sort((x, y) => x - y),
