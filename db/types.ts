@@ -33,6 +33,7 @@ import type {
   StatusReasonCode,
   WorklistBucket,
   WorklistSort,
+  WorklistSortKey,
 } from '../engine'
 
 export type {
@@ -44,6 +45,7 @@ export type {
   StatusReasonCode,
   WorklistBucket,
   WorklistSort,
+  WorklistSortKey,
 }
 
 export type {
@@ -278,8 +280,19 @@ export interface WorklistQuery {
   sort: WorklistSort
   descending: boolean
   limit: number
-  offset: number
+  /** Rows to skip from the start (a jump to a position with no page read next to it). */
+  offset?: number
+  /** Where a keyset page starts (takes the place of `offset`; the usual way to page). */
+  cursor?: WorklistCursor
 }
+
+/**
+ * Where a keyset page of the worklist starts: just after or just before a row (its sort key, as
+ * `worklistSortKey` reads it from the row, and its patient id), or at the end of the list (the
+ * last rows, read backwards). Rows always come back in the list's order.
+ */
+export type WorklistCursor =
+  { at: 'after' | 'before'; key: WorklistSortKey; patientId: number } | { at: 'end' }
 
 export interface WorklistRow {
   patientId: number

@@ -87,6 +87,37 @@ export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number]
 export const WORKLIST_SORTS = ['due', 'name', 'mrn', 'result', 'dose'] as const
 export type WorklistSort = (typeof WORKLIST_SORTS)[number]
 
+/** A worklist row's value under a sort (null sorts last, whichever the direction). */
+export type WorklistSortKey = string | number | null
+
+/**
+ * The value a worklist row is ordered by under `sort`: what a keyset page's cursor names (with the
+ * patient id, which breaks ties). One definition for the back end's export and the renderer.
+ */
+export function worklistSortKey(
+  row: {
+    name: string
+    mrn: string
+    lastResult: string | null
+    cumulativeMsv: number | null
+    item: { due: { from: string } } | null
+  },
+  sort: WorklistSort,
+): WorklistSortKey {
+  switch (sort) {
+    case 'due':
+      return row.item?.due.from ?? null
+    case 'name':
+      return row.name
+    case 'mrn':
+      return row.mrn
+    case 'result':
+      return row.lastResult
+    case 'dose':
+      return row.cumulativeMsv
+  }
+}
+
 export const THEMES = ['dark', 'light'] as const
 export type Theme = (typeof THEMES)[number]
 

@@ -9,6 +9,7 @@ import { migration0068 } from './0068-derived-result'
 import { migration0070 } from './0070-guideline-packs'
 import { migration0080 } from './0080-interop'
 import { migration0090 } from './0090-packed-json'
+import { migration0095 } from './0095-worklist-keyset'
 import { migration0100 } from './0100-users'
 import { migration0105 } from './0105-audit-reading'
 import { migration0110 } from './0110-delta-storage'
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0070,
   migration0080,
   migration0090,
+  migration0095,
   migration0100,
   migration0105,
   migration0110,

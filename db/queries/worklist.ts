@@ -1,8 +1,16 @@
 import type { ReadableDb } from '../tx'
-import type { IsoDate, WorklistCounts, WorklistFlags, WorklistQuery, WorklistRow } from '../types'
+import type {
+  IsoDate,
+  WorklistCounts,
+  WorklistCursor,
+  WorklistFlags,
+  WorklistQuery,
+  WorklistRow,
+  WorklistSort,
+} from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
-import { searchCondition } from './search'
+import { matchExpression, searchCondition, searchWords } from './search'
 import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
@@ -168,8 +176,6 @@ interface Plan {
   from: string
   where: string
   params: Params
-  /** The item path's condition on the items alone (the patient-side checks left out). */
-  itemWhere?: string
   /** Tie-breaker: the item path orders by the index's own column so SQLite needs no sort. */
   tieBreak: string
 }
@@ -193,7 +199,6 @@ function plan(
       from: `followup_item f JOIN patient p ON p.id = f.patient_id`,
       // A patient entered in error is hidden from every view.
       where: `f.status = 'scheduled' AND ${bucket.sql} AND p.entered_in_error_at IS NULL`,
-      itemWhere: `f.status = 'scheduled' AND ${bucket.sql}`,
       params: bucket.params,
       tieBreak: 'f.patient_id',
     }
@@ -208,25 +213,248 @@ function plan(
 /**
  * One page of the worklist for `today`. Without a search it lists scheduled items in the bucket,
  * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
- * or not they have an item), which is what type-ahead needs.
+ * or not they have an item), which is what type-ahead needs. A `cursor` reads the page as a seek
+ * from a row (keyset paging: a page deep in the list costs what the first one costs); an `offset`
+ * skips rows from the start (what a jump to a position with no page read next to it needs).
  */
-export function worklistPage(db: ReadableDb, q: WorklistQuery, dates: WorklistDates): WorklistRow[] {
-  const p = plan(q, dates)
-  const dir = q.descending ? 'DESC' : 'ASC'
-  const order = `${SORT_SQL[q.sort]} ${dir} NULLS LAST, ${p.tieBreak} ${dir}`
-  const rows = cached(
-    db,
-    `SELECT ${COLUMNS} FROM ${p.from} WHERE ${p.where} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-  ).all({
-    ...p.params,
-    limit: q.limit,
-    offset: q.offset,
-  }) as Row[]
+export function worklistPage(
+  db: ReadableDb,
+  q: WorklistQuery,
+  dates: WorklistDates,
+  walkAbove = WALK_ABOVE,
+): WorklistRow[] {
+  const rows =
+    q.cursor || !q.offset
+      ? keysetRows(db, q, q.cursor ?? null, dates, walkAbove)
+      : offsetRows(db, { ...q, offset: q.offset }, dates)
   const flags = flagsOf(
     db,
     rows.map((r) => r.patient_id),
   )
   return rows.map((r) => toRow(r, flags.get(r.patient_id)))
+}
+
+/** The page by `LIMIT … OFFSET`: one statement, the order every keyset page must agree with. */
+function offsetRows(
+  db: ReadableDb,
+  q: Omit<WorklistQuery, 'cursor'> & { offset: number },
+  dates: WorklistDates,
+): Row[] {
+  const p = plan(q, dates)
+  const dir = q.descending ? 'DESC' : 'ASC'
+  const order = `${SORT_SQL[q.sort]} ${dir} NULLS LAST, ${p.tieBreak} ${dir}`
+  return cached(
+    db,
+    `SELECT ${COLUMNS} FROM ${p.from} WHERE ${p.where} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+  ).all({ ...p.params, limit: q.limit, offset: q.offset }) as Row[]
+}
+
+// Keyset paging. The list is read as one or two segments, each in the order of an index: the rows
+// whose sort key is set, by (key, patient id), then the rows without one (no result, no dose, no
+// open step in a search), by patient id — the order of `ORDER BY key NULLS LAST, id` above, which
+// SQLite could not read from an index in one go. A page is a seek into the segment that holds the
+// cursor, continued into the next segment when it runs out.
+
+/** The patient index each sort is read from (migration 95 adds the result and dose ones). */
+const SORT_INDEX: Record<Exclude<WorklistSort, 'due'>, string> = {
+  name: 'patient_name',
+  mrn: 'patient_mrn_nocase',
+  result: 'patient_last_result',
+  dose: 'patient_cumulative_msv',
+}
+
+/**
+ * Up to this many matching rows, a page is read from the filter (the bucket's range, the search's
+ * matches) and sorted; beyond it, the sort's index is walked and each row checked against the
+ * filter, which stops after a page (a short type-ahead prefix matches most of a large log).
+ * (`worklistPage` takes another threshold only in tests, to read small logs both ways.)
+ */
+export const WALK_ABOVE = 2000
+
+interface Segment {
+  from: string
+  where: string
+  params: Params
+  /** The sort key; null for the segment of rows without one (ordered by the tie-breaker alone). */
+  key: string | null
+  tie: string
+}
+
+function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segment[] {
+  const search = searchCondition(q.search)
+  const patientWhere = `p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`
+  const variant: Params = q.variant ? { variant: q.variant } : {}
+  const open = `f.patient_id = p.id AND f.status = 'scheduled'`
+  if (search) {
+    // A walk checks each row against the search's matches, which SQLite reads once into a set.
+    const cond = search.sql
+    const where = `${patientWhere} AND ${cond}`
+    const params = { ...search.params, ...variant }
+    if (q.sort === 'due') {
+      return [
+        {
+          from: walk
+            ? `followup_item f INDEXED BY followup_open_due JOIN patient p ON p.id = f.patient_id`
+            : `patient p JOIN followup_item f ON ${open}`,
+          where: `f.status = 'scheduled' AND ${where}`,
+          params,
+          key: EFF_FROM,
+          tie: walk ? 'f.patient_id' : 'p.id',
+        },
+        {
+          from: `patient p LEFT JOIN followup_item f ON ${open}`,
+          where: `f.id IS NULL AND ${where}`,
+          params,
+          key: null,
+          tie: 'p.id',
+        },
+      ]
+    }
+    const from = `patient p${walk ? ` INDEXED BY ${SORT_INDEX[q.sort]}` : ''} LEFT JOIN followup_item f ON ${open}`
+    return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+  }
+  const bucket = bucketWhere(q.bucket, dates)
+  const where = `f.status = 'scheduled' AND ${bucket.sql} AND ${patientWhere}`
+  const params = { ...bucket.params, ...variant }
+  if (q.sort === 'due') {
+    return [
+      {
+        from: `followup_item f${walk ? ' INDEXED BY followup_open_due' : ''} CROSS JOIN patient p ON p.id = f.patient_id`,
+        where,
+        params,
+        key: EFF_FROM,
+        tie: 'f.patient_id',
+      },
+    ]
+  }
+  const from = walk
+    ? `patient p INDEXED BY ${SORT_INDEX[q.sort]} CROSS JOIN followup_item f ON ${open}`
+    : `followup_item f CROSS JOIN patient p ON p.id = f.patient_id`
+  return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+}
+
+/** The segment of rows with the sort key set and, where the key can be empty, the one without. */
+function keyAndNull(s: Segment, sort: WorklistSort): Segment[] {
+  if (sort === 'name' || sort === 'mrn') return [s]
+  return [
+    { ...s, where: `${s.key} IS NOT NULL AND ${s.where}` },
+    { ...s, where: `${s.key} IS NULL AND ${s.where}`, key: null },
+  ]
+}
+
+/**
+ * How many rows the filter matches, read up to `cap` + 1 (so "more than `cap`" is known without
+ * reading them all): the bucket's range of the open-step index, or the search's full-text matches
+ * joined to their patients (each kept only if not entered in error and of the variant asked for;
+ * the MRN-prefix matches can only add to them).
+ */
+function countUpTo(
+  db: ReadableDb,
+  q: Omit<WorklistQuery, 'limit' | 'sort' | 'descending'>,
+  dates: WorklistDates,
+  cap: number,
+): number {
+  const words = searchWords(q.search?.trim() ?? '')
+  const variant = q.variant ? ' AND p.variant = :variant' : ''
+  if (q.search?.trim()) {
+    if (words.length === 0) return 0
+    return cached(
+      db,
+      `SELECT count(*) FROM (SELECT 1 FROM patient_search s CROSS JOIN patient p ON p.id = s.rowid
+         WHERE s.patient_search MATCH :match AND p.entered_in_error_at IS NULL${variant} LIMIT :cap)`,
+    )
+      .pluck()
+      .get({
+        match: matchExpression(words),
+        cap: cap + 1,
+        ...(q.variant ? { variant: q.variant } : {}),
+      }) as number
+  }
+  const bucket = bucketWhere(q.bucket, dates)
+  return cached(
+    db,
+    `SELECT count(*) FROM (SELECT 1 FROM followup_item f WHERE f.status = 'scheduled' AND ${bucket.sql} LIMIT :cap)`,
+  )
+    .pluck()
+    .get({ ...bucket.params, cap: cap + 1 }) as number
+}
+
+/** Rows a search lists at most; past it the total is shown as "more than" and the list stops. */
+export const SEARCH_CAP = 1000
+
+/**
+ * The worklist's length for a filter: exact, except for a search matching more than `SEARCH_CAP`
+ * patients (a short type-ahead prefix on a large log), which is reported as `SEARCH_CAP` with
+ * `exact` false rather than counted in full.
+ */
+export function worklistSize(
+  db: ReadableDb,
+  q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
+  dates: WorklistDates,
+): { total: number; exact: boolean } {
+  if (q.search?.trim() && countUpTo(db, q, dates, SEARCH_CAP) > SEARCH_CAP)
+    return { total: SEARCH_CAP, exact: false }
+  return { total: worklistTotal(db, q, dates), exact: true }
+}
+
+function keysetRows(
+  db: ReadableDb,
+  q: WorklistQuery,
+  cursor: WorklistCursor | null,
+  dates: WorklistDates,
+  walkAbove: number,
+): Row[] {
+  const segs = segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
+  const backward = cursor !== null && cursor.at !== 'after'
+  // In the list's order, the segments come key first, then null; a backward read goes the other way.
+  const order = backward ? [...segs].reverse() : segs
+  // The comparison that moves away from the cursor in the reading direction.
+  const ascending = q.descending === backward
+  const cmp = ascending ? '>' : '<'
+  const dir = ascending ? 'ASC' : 'DESC'
+  const out: Row[] = []
+  // Before the cursor's segment is reached, the segments passed are skipped (forward: the key
+  // segment is before a cursor with no key) or read whole (backward: the key segment before it).
+  let reached = cursor === null || cursor.at === 'end'
+  const read = (seg: Segment, seek: string, params: Params, orderBy: string): void => {
+    if (out.length >= q.limit) return
+    const rows = cached(
+      db,
+      `SELECT ${COLUMNS} FROM ${seg.from} WHERE ${seg.where}${seek} ORDER BY ${orderBy} LIMIT :limit`,
+    ).all({ ...params, limit: q.limit - out.length }) as Row[]
+    out.push(...rows)
+  }
+  const byTie = (seg: Segment) => `${seg.tie} ${dir}`
+  const byKey = (seg: Segment) => (seg.key === null ? byTie(seg) : `${seg.key} ${dir}, ${seg.tie} ${dir}`)
+  for (const seg of order) {
+    if (!reached && cursor !== null && cursor.at !== 'end') {
+      if ((cursor.key === null) !== (seg.key === null)) {
+        // Forward from a keyless row: the key segment lies before it. Backward from a keyed row:
+        // the keyless segment lies after it.
+        continue
+      }
+      reached = true
+      const id = { ...seg.params, cursorId: cursor.patientId }
+      if (seg.key === null) {
+        read(seg, ` AND ${seg.tie} ${cmp} :cursorId`, id, byTie(seg))
+      } else {
+        // Two seeks, each a plain range of the index (a row-value comparison would not be one):
+        // the rest of the rows sharing the cursor's key, then the rows past that key.
+        const key = { ...seg.params, cursorKey: cursor.key as string | number }
+        read(
+          seg,
+          ` AND ${seg.key} = :cursorKey AND ${seg.tie} ${cmp} :cursorId`,
+          { ...id, ...key },
+          byTie(seg),
+        )
+        read(seg, ` AND ${seg.key} ${cmp} :cursorKey`, key, byKey(seg))
+      }
+      continue
+    }
+    reached = true
+    read(seg, '', seg.params, byKey(seg))
+  }
+  return backward ? out.reverse() : out
 }
 
 /** How many rows the same query has in all (asked once per filter, not per page). */
@@ -235,53 +463,90 @@ export function worklistTotal(
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): number {
-  const p = plan(q, dates)
-  if (!q.search && !q.variant) {
-    // Without a patient-side condition the count reads the item index alone; the (rare) patients
-    // entered in error are counted through their partial index and taken off.
-    const where = p.itemWhere ?? p.where
-    return (
-      (cached(db, `SELECT count(*) FROM followup_item f WHERE ${where}`).pluck().get(p.params) as number) -
-      (cached(
-        db,
-        `SELECT count(*) FROM patient p JOIN followup_item f ON f.patient_id = p.id
-         WHERE p.entered_in_error_at IS NOT NULL AND ${where}`,
-      )
-        .pluck()
-        .get(p.params) as number)
-    )
+  if (!q.search?.trim() && q.bucket !== 'attention') {
+    // A tab's length, with or without the variant filter: a sum over the tally (migration 95).
+    return tallySums(db, dates, q.variant ?? null)[TALLY_OF[q.bucket]]
   }
+  const p = plan(q, dates)
   return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
 }
 
-/** How many scheduled items are in each bucket on `dates.today` (each a range of the worklist index). */
+const TALLY_OF = {
+  now: 'now',
+  overdue: 'overdue',
+  due: 'due',
+  'upcoming-30': 'upcoming30',
+  'upcoming-90': 'upcoming90',
+  all: 'scheduled',
+} as const
+
+/**
+ * The open steps of patients not entered in error (of one variant, or all), per tab on
+ * `dates.today`: sums over `worklist_tally`, kept by triggers (migration 95), which holds one row
+ * per variant and due window, not one per patient.
+ */
+function tallySums(
+  db: ReadableDb,
+  dates: WorklistDates,
+  variant: string | null,
+): Record<(typeof TALLY_OF)[keyof typeof TALLY_OF], number> {
+  const T = 'eff_from <= :today'
+  return cached(
+    db,
+    `SELECT coalesce(sum(n) FILTER (WHERE ${T}), 0) AS now,
+       coalesce(sum(n) FILTER (WHERE ${T} AND eff_to < :today), 0) AS overdue,
+       coalesce(sum(n) FILTER (WHERE ${T} AND eff_to >= :today), 0) AS due,
+       coalesce(sum(n) FILTER (WHERE eff_from > :today AND eff_from <= :in30), 0) AS upcoming30,
+       coalesce(sum(n) FILTER (WHERE eff_from > :today AND eff_from <= :in90), 0) AS upcoming90,
+       coalesce(sum(n), 0) AS scheduled
+     FROM worklist_tally WHERE ${variant === null ? ':variant IS NULL' : 'variant = :variant'}`,
+  ).get({ today: dates.today, in30: dates.in30Days, in90: dates.in90Days, variant }) as Record<
+    (typeof TALLY_OF)[keyof typeof TALLY_OF],
+    number
+  >
+}
+
+/**
+ * How many scheduled items are in each tab on `dates.today` (sums over the tally), the attention
+ * list's (read from its own indexes, the patients entered in error taken off through their partial
+ * index), and the patients.
+ */
 export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
-  // Each count reads a range of the worklist index; the (rare) patients entered in error are
-  // counted through their own partial index and taken off.
-  const count = (where: string, params: Params): number =>
-    (cached(db, `SELECT count(*) FROM followup_item f WHERE f.status = 'scheduled' AND ${where}`)
-      .pluck()
-      .get(params) as number) -
+  const t = tallySums(db, dates, null)
+  const inError = cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
+    .pluck()
+    .get() as number
+  // The kinds and the overrides are open steps already; only a patient with symptoms is looked
+  // up for one.
+  const attention =
     (cached(
       db,
-      `SELECT count(*) FROM patient p JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
-       WHERE p.entered_in_error_at IS NOT NULL AND ${where}`,
+      `SELECT count(*) FROM (${ATTENTION_PATIENTS.replace(
+        'UNION SELECT ps.patient_id FROM patient_symptom ps',
+        `UNION SELECT ps.patient_id FROM patient_symptom ps
+           JOIN followup_item f INDEXED BY followup_one_open ON f.patient_id = ps.patient_id AND f.status = 'scheduled'`,
+      )})`,
     )
       .pluck()
-      .get(params) as number)
-  const { today } = dates
+      .get() as number) -
+    (inError === 0
+      ? 0
+      : (cached(
+          db,
+          `SELECT count(*) FROM patient p INDEXED BY patient_in_error
+         CROSS JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
+       WHERE p.entered_in_error_at IS NOT NULL AND ${NEEDS_ATTENTION}`,
+        )
+          .pluck()
+          .get() as number))
   return {
-    overdue: count(`${EFF_FROM} <= :today AND ${EFF_TO} < :today`, { today }),
-    due: count(`${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, { today }),
-    upcoming30: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in30Days }),
-    upcoming90: count(`${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, { today, until: dates.in90Days }),
-    scheduled: count('1', {}),
-    attention: count(NEEDS_ATTENTION, {}),
+    overdue: t.overdue,
+    due: t.due,
+    upcoming30: t.upcoming30,
+    upcoming90: t.upcoming90,
+    scheduled: t.scheduled,
+    attention,
     left: leftCount(db),
-    patients:
-      (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) -
-      (cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
-        .pluck()
-        .get() as number),
+    patients: (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) - inError,
   }
 }

@@ -16,7 +16,7 @@ import {
   listRecommendationSummaries,
 } from '../../db/queries/recommendations'
 import { listStudies, listWithdrawnStudies } from '../../db/queries/studies'
-import { worklistCounts, worklistPage, worklistTotal, type WorklistDates } from '../../db/queries/worklist'
+import { worklistCounts, worklistPage, worklistSize, type WorklistDates } from '../../db/queries/worklist'
 import { readOnlyReason, type ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
@@ -393,7 +393,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
     'worklist.page': (req) => worklistPage(db, req, worklistDates()),
     'worklist.summary': (req) => {
       const dates = worklistDates()
-      return { counts: worklistCounts(db, dates), total: worklistTotal(db, req, dates) }
+      return { counts: worklistCounts(db, dates), ...worklistSize(db, req, dates) }
     },
     'settings.get': () => getSettings(db),
     'settings.update': (req) => {

@@ -576,6 +576,18 @@ const worklistFilter = {
   search: trimmedText(100).optional(),
   variant: z.enum(VARIANT_IDS).optional(),
 }
+/**
+ * Where a keyset page of the worklist starts: just after or just before a row (its sort key as
+ * `worklistSortKey` reads it, and its patient id), or at the end (the last rows, read backwards).
+ */
+const worklistCursor = z.discriminatedUnion('at', [
+  z.strictObject({
+    at: z.enum(['after', 'before']),
+    key: z.union([z.string().max(200), z.number().finite(), z.null()]),
+    patientId: id,
+  }),
+  z.strictObject({ at: z.literal('end') }),
+])
 /** The worklist's tab and filter, without sort or paging (what an export covers). */
 export type WorklistExportFilter = z.output<z.ZodObject<typeof worklistFilter>>
 
@@ -799,16 +811,33 @@ export const contract = {
         }
       }),
   ),
+  /**
+   * A page of the worklist: from a `cursor` (keyset paging, the usual way: a page deep in the list
+   * costs what the first one costs), or `offset` rows from the start (a jump to a position with no
+   * page read beside it); neither is the first page.
+   */
   'worklist.page': spec<WorklistRow[]>()(
-    z.strictObject({
-      ...worklistFilter,
-      sort: z.enum(WORKLIST_SORTS),
-      descending: z.boolean(),
-      limit: z.number().int().min(1).max(500),
-      offset: z.number().int().min(0),
-    }),
+    z
+      .strictObject({
+        ...worklistFilter,
+        sort: z.enum(WORKLIST_SORTS),
+        descending: z.boolean(),
+        limit: z.number().int().min(1).max(500),
+        offset: z.number().int().min(0).optional(),
+        cursor: worklistCursor.optional(),
+      })
+      .refine((r) => !(r.cursor && r.offset), {
+        error: 'Give a cursor or an offset, not both.',
+        path: ['offset'],
+      }),
   ),
-  'worklist.summary': spec<{ counts: WorklistCounts; total: number }>()(z.strictObject(worklistFilter)),
+  /**
+   * The tabs' counts and the list's length for the filter. `exact` is false for a search matching
+   * more than 1,000 patients: `total` is then 1,000, the rows the list shows ("1,000+").
+   */
+  'worklist.summary': spec<{ counts: WorklistCounts; total: number; exact: boolean }>()(
+    z.strictObject(worklistFilter),
+  ),
   /** The packs in the log, the one in use, and the open cases whose recommendation came from another. */
   'packs.list': spec<PackListing>()(z.strictObject({})),
   /** Imports a pack document (the file's text): checked in full, stored inactive, audited. */

@@ -5,8 +5,8 @@ import { currentRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
 import { worklistPage, type WorklistDates } from '../../../db/queries/worklist'
 import type { ReadableDb } from '../../../db/tx'
-import type { WorklistRow, WorklistSort } from '../../../db/types'
-import type { CalendarIdentity } from '../../../engine'
+import type { WorklistCursor, WorklistRow, WorklistSort } from '../../../db/types'
+import { worklistSortKey, type CalendarIdentity } from '../../../engine'
 import type { ExportFile, StoredRecommendation, WorklistExportFilter } from '../../contract/contract'
 import { ApiFailure } from '../../contract/dispatch'
 import { calendarText, type CalendarEntry } from '../interop/calendar'
@@ -34,18 +34,38 @@ export function fileNamePart(text: string, fallback: string): string {
   return text.replace(/[^A-Za-z0-9.-]/g, '_').replace(/^\.+/, '_') || fallback
 }
 
-/** Every row of the worklist's tab and filter (not a page), in the order asked for. */
+/** Rows per keyset page while an export reads the whole list. */
+const EXPORT_PAGE = 1000
+
+/**
+ * Every row of the worklist's tab and filter (not a page), in the order asked for: read page by
+ * page, each a seek from the last row of the one before (keyset paging, as the worklist scrolls),
+ * so a long list costs what its rows cost. All in one read transaction, so the pages agree.
+ */
 export function worklistRows(
   ctx: ExportContext,
   filter: WorklistExportFilter,
   sort: WorklistSort = 'due',
   descending = false,
 ): { rows: WorklistRow[]; truncated: boolean } {
-  const rows = worklistPage(
-    ctx.db,
-    { ...filter, sort, descending, limit: EXPORT_ROW_LIMIT + 1, offset: 0 },
-    ctx.dates(),
-  )
+  const dates = ctx.dates()
+  const read = (): WorklistRow[] => {
+    const rows: WorklistRow[] = []
+    let cursor: WorklistCursor | undefined
+    while (rows.length <= EXPORT_ROW_LIMIT) {
+      const page = worklistPage(
+        ctx.db,
+        { ...filter, sort, descending, limit: EXPORT_PAGE, ...(cursor ? { cursor } : {}) },
+        dates,
+      )
+      rows.push(...page)
+      const last = page.at(-1)
+      if (!last || page.length < EXPORT_PAGE) break
+      cursor = { at: 'after', key: worklistSortKey(last, sort), patientId: last.patientId }
+    }
+    return rows
+  }
+  const rows = ctx.db.transaction(read)()
   const truncated = rows.length > EXPORT_ROW_LIMIT
   return { rows: truncated ? rows.slice(0, EXPORT_ROW_LIMIT) : rows, truncated }
 }

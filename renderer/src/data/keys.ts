@@ -26,7 +26,12 @@ export const queryKeys = {
   worklist: {
     all: ['worklist'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,
-    page: (filter: WorklistFilter, page: number) => ['worklist', 'page', filter, page] as const,
+    /**
+     * A page of the list; the last page also names the list's length (it is read backwards from
+     * the end, so which rows it holds depends on it).
+     */
+    page: (filter: WorklistFilter, page: number, lastOf?: number) =>
+      ['worklist', 'page', filter, page, ...(lastOf === undefined ? [] : [lastOf])] as const,
     left: (search: string) => ['worklist', 'left', search] as const,
     /** Adherence figures over a period of study dates (changed by every study and correction). */
     adherence: (range: { from: string; to: string }) => ['worklist', 'adherence', range] as const,

@@ -1,5 +1,12 @@
-import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from '@tanstack/react-query'
-import type { AuditExportFilter, WorklistRow } from '../../../electron/contract/contract'
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query'
+import type { AuditExportFilter, WorklistCursor, WorklistRow } from '../../../electron/contract/contract'
+import { worklistSortKey } from '../../../engine'
 import { fetchValue } from './fetch'
 import { queryKeys, type WorklistFilter, type WorklistSummaryFilter } from './keys'
 
@@ -81,17 +88,50 @@ export function useWorklistSummary(filter: WorklistSummaryFilter) {
   })
 }
 
+/** The list's length as the summary gives it: exact, or the first rows of a larger search. */
+export interface WorklistSize {
+  total: number
+  exact: boolean
+}
+
 /**
  * The worklist pages the virtual list needs now, each a query of its own keyed by filter and page
  * number: scrolling (or End) reads only the pages that come into view, in any order, and a page
- * already read is served from the cache.
+ * already read is served from the cache. A page is read as a seek from a page beside it already in
+ * the cache (after the last row of the one above, or before the first row of the one below), the
+ * last page backwards from the end; only a page with neither (a jump with the scrollbar) is read
+ * by its offset from the start.
  */
-export function useWorklistPages(filter: WorklistFilter, pages: readonly number[]) {
+export function useWorklistPages(filter: WorklistFilter, pages: readonly number[], size: WorklistSize) {
+  const client = useQueryClient()
+  const lastPage = Math.max(0, Math.ceil(size.total / WORKLIST_PAGE) - 1)
+  const key = (page: number) =>
+    queryKeys.worklist.page(filter, page, page === lastPage && size.exact ? size.total : undefined)
+  const where = (page: number): { cursor?: WorklistCursor; offset?: number; limit: number } => {
+    const above = client.getQueryData<WorklistRow[]>(key(page - 1))
+    const below = client.getQueryData<WorklistRow[]>(key(page + 1))
+    const seek = (row: WorklistRow, at: 'after' | 'before'): WorklistCursor => ({
+      at,
+      key: worklistSortKey(row, filter.sort),
+      patientId: row.patientId,
+    })
+    const limit = WORKLIST_PAGE
+    if (page === 0) return { limit }
+    if (above?.length === WORKLIST_PAGE) return { cursor: seek(above.at(-1)!, 'after'), limit }
+    if (below?.[0]) return { cursor: seek(below[0], 'before'), limit }
+    // The end of the whole list is the end of this page only when the total is exact.
+    if (page === lastPage && size.exact) return { cursor: { at: 'end' }, limit: size.total - page * limit }
+    return { offset: page * WORKLIST_PAGE, limit }
+  }
   return useQueries({
     queries: pages.map((page) => ({
-      queryKey: queryKeys.worklist.page(filter, page),
-      queryFn: () =>
-        fetchValue('worklist.page', { ...filter, limit: WORKLIST_PAGE, offset: page * WORKLIST_PAGE }),
+      queryKey: key(page),
+      queryFn: () => fetchValue('worklist.page', { ...filter, ...where(page) }),
+      // Only the length changed (the same filter and page): the rows stay on screen meanwhile.
+      placeholderData: (previous: WorklistRow[] | undefined, query?: { queryKey: readonly unknown[] }) =>
+        query && query.queryKey[3] === page && JSON.stringify(query.queryKey[2]) === JSON.stringify(filter)
+          ? previous
+          : undefined,
     })),
     combine: (results) => {
       const loaded = new Map<number, WorklistRow[]>()

@@ -210,6 +210,11 @@ describe('migration 20: follow-up item kind', () => {
         // migration 40: the study a result step waits for
         'followup_subject_study',
         'followup_item',
+        // migration 95: the worklist's tally of open steps per variant and window
+        'worklist_tally_item_delete',
+        'worklist_tally_item_insert',
+        'worklist_tally_item_update_new',
+        'worklist_tally_item_update_old',
       ])
       const insert = (kind: string | null) => () =>
         migrated

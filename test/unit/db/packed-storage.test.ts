@@ -224,9 +224,18 @@ function downgradeTo80(file: string): void {
         ALTER TABLE undo_entry DROP COLUMN body;
         ALTER TABLE undo_entry DROP COLUMN body_base;
       `)
-      // What other migrations after 80 added (accounts: 100; the audit trail's indexes: 105, then
-      // on the column 110 adds).
+      // What other migrations after 80 added (the worklist's keyset indexes and tally: 95; accounts:
+      // 100; the audit trail's indexes: 105, then on the column 110 adds).
       db.exec(`
+        DROP TRIGGER IF EXISTS worklist_tally_item_insert;
+        DROP TRIGGER IF EXISTS worklist_tally_item_delete;
+        DROP TRIGGER IF EXISTS worklist_tally_item_update_old;
+        DROP TRIGGER IF EXISTS worklist_tally_item_update_new;
+        DROP TRIGGER IF EXISTS worklist_tally_patient_update;
+        DROP TRIGGER IF EXISTS worklist_tally_patient_delete;
+        DROP TABLE IF EXISTS worklist_tally;
+        DROP INDEX IF EXISTS patient_last_result;
+        DROP INDEX IF EXISTS patient_cumulative_msv;
         DROP TABLE IF EXISTS app_user;
         DROP INDEX IF EXISTS audit_log_patient;
         DROP INDEX IF EXISTS audit_log_actor;

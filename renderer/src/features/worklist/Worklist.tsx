@@ -42,6 +42,9 @@ const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
   attention: (c) => c.attention,
 }
 
+/** How long type-ahead waits for the next key before reading (ms). */
+const TYPE_AHEAD_MS = 25
+
 const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
 const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id === k)
 
@@ -53,7 +56,9 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
   const { bucket, searchText, variant, sort, descending, active } = view
   // A new tab, filter, sort or search selects the first row again.
   const set = (patch: Partial<WorklistView>) => onView((v) => ({ ...v, ...patch }))
-  const search = useDebounced(searchText.trim(), 150)
+  // Type-ahead: a page is read in a few milliseconds, so the wait only gathers a burst of keys
+  // (a paste, a held key) into one read; the list follows the typing within a frame or two.
+  const search = useDebounced(searchText.trim(), TYPE_AHEAD_MS)
   const summaryFilter: WorklistSummaryFilter = {
     bucket,
     ...(search ? { search } : {}),
@@ -63,8 +68,9 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
   const summary = useWorklistSummary(summaryFilter)
   const counts = summary.data?.counts ?? null
   const total = summary.data?.total ?? 0
+  const exact = summary.data?.exact ?? true
   // The first row, for Enter in the search box (the grid reads the same page).
-  const first = useWorklistPages(filter, total > 0 ? [0] : []).loaded.get(0)?.[0]
+  const first = useWorklistPages(filter, total > 0 ? [0] : [], { total, exact }).loaded.get(0)?.[0]
   const [loadingDemo, setLoadingDemo] = useState(false)
 
   useShortcut('/', () => document.getElementById('worklist-search')?.focus(), { byCharacter: true })
@@ -125,6 +131,7 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
               sort={sort}
               descending={descending}
               total={total}
+              exact={exact}
               today={today}
             />
           </div>
@@ -157,8 +164,17 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
           <TabPanel key={bucket} id={bucket} className="worklist__panel">
             {search && (
               <p className="worklist__note" role="status">
-                {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled
-                study.
+                {exact ? (
+                  <>
+                    {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled
+                    study.
+                  </>
+                ) : (
+                  <>
+                    {total.toLocaleString('en')}+ patients matching “{search}”: the list shows the first{' '}
+                    {total.toLocaleString('en')}. Type more of the name or MRN to narrow it.
+                  </>
+                )}
               </p>
             )}
             {summary.error && <p role="alert">{errorText(summary.error)}</p>}
@@ -166,6 +182,7 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
               today={today}
               filter={filter}
               total={total}
+              exact={exact}
               counted={counts !== null}
               active={active}
               onActive={(i) => set({ active: i })}

@@ -16,12 +16,15 @@ export function WorklistExports({
   sort,
   descending,
   total,
+  exact,
   today,
 }: {
   filter: WorklistSummaryFilter
   sort: WorklistSort
   descending: boolean
   total: number
+  /** False when a search matches more patients than `total` (the list's first rows). */
+  exact: boolean
   today: string
 }) {
   const [calendarOpen, setCalendarOpen] = useState(false)
@@ -70,7 +73,11 @@ export function WorklistExports({
       <CalendarDialog
         isOpen={calendarOpen}
         scope={{ kind: 'worklist', ...filter, title: `pNET follow-up: ${words}` }}
-        what={`the ${total} ${total === 1 ? 'patient' : 'patients'} of ${words}`}
+        what={
+          exact
+            ? `the ${total} ${total === 1 ? 'patient' : 'patients'} of ${words}`
+            : `the more than ${total.toLocaleString('en')} patients of ${words}`
+        }
         onClose={(message) => {
           setCalendarOpen(false)
           if (message) setNote(message)

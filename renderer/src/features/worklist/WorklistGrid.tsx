@@ -19,6 +19,8 @@ const COLUMNS: Array<{ id: string; label: string; sort?: WorklistSort }> = [
 ]
 
 const ROW_HEIGHT = 48
+/** Rows beyond those in view whose page is read ahead. */
+const READ_AHEAD = 40
 /** The sticky header row's height (px, as in styles.css `.grid__row--head`). */
 const HEAD_HEIGHT = 44
 
@@ -27,6 +29,8 @@ interface Props {
   filter: WorklistFilter
   /** Rows in the list (the summary's total for the filter). */
   total: number
+  /** The total is exact; false when a search matches more rows than the list shows. */
+  exact: boolean
   /** The summary has been read: an empty list is really empty. */
   counted: boolean
   active: number
@@ -38,13 +42,14 @@ interface Props {
 
 /**
  * The worklist grid: one focusable scrolling region with a sticky header row and virtual rows,
- * read as one query per page of rows in view; arrows, Page Up/Down, Home/End move the selected
+ * read as one query per page of rows in view (each a seek from the page beside it); arrows, Page Up/Down, Home/End move the selected
  * row, Enter opens it, R records a result.
  */
 export function WorklistGrid({
   today,
   filter,
   total,
+  exact,
   counted,
   active,
   onActive,
@@ -69,9 +74,18 @@ export function WorklistGrid({
   // The pages on screen, the active row's and the first (Enter in the search box opens row 0).
   const wanted = new Set<number>([0, Math.floor(active / WORKLIST_PAGE)])
   for (const v of virtualRows) wanted.add(Math.floor(v.index / WORKLIST_PAGE))
+  // And the pages just beyond the rows in view, read ahead while scrolling (each a seek from the
+  // page beside it once that one is in).
+  const first = virtualRows[0]?.index
+  const last = virtualRows.at(-1)?.index
+  if (first !== undefined && last !== undefined) {
+    wanted.add(Math.floor(Math.max(0, first - READ_AHEAD) / WORKLIST_PAGE))
+    wanted.add(Math.floor((last + READ_AHEAD) / WORKLIST_PAGE))
+  }
   const pages = useWorklistPages(
     filter,
     [...wanted].filter((p) => p * WORKLIST_PAGE < total).sort((x, y) => x - y),
+    { total, exact },
   )
   const rowAt = (index: number): WorklistRow | undefined =>
     pages.loaded.get(Math.floor(index / WORKLIST_PAGE))?.[index % WORKLIST_PAGE]
@@ -127,7 +141,8 @@ export function WorklistGrid({
         className={total === 0 && counted ? 'grid grid--empty' : 'grid'}
         role="grid"
         aria-label="Worklist"
-        aria-rowcount={total + 1}
+        // A search showing the first rows of more matches has no known row count (-1 says so).
+        aria-rowcount={exact ? total + 1 : -1}
         aria-colcount={COLUMNS.length}
         aria-activedescendant={total > 0 && activeRendered ? `wl-row-${active}` : undefined}
         tabIndex={0}

@@ -1,0 +1,242 @@
+// Keyset paging of the worklist (db/queries/worklist.ts, migration 95): paging forwards from the
+// start, or backwards from the end, through any tab, search, variant and sort visits every row the
+// OFFSET query lists exactly once and in its order — with ties on the sort key, names that differ
+// only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
+// page is read from the filter or by walking the sort's index. And the tally the tabs are counted
+// from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
+// error marks and deletions.
+import fc from 'fast-check'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase, type DB } from '../../../db/open'
+import { worklistCounts, worklistPage, worklistSize, worklistTotal } from '../../../db/queries/worklist'
+import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
+import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
+import { tempDir } from '../../helpers/db'
+
+const DATES = { today: '2026-11-24', in30Days: '2026-12-24', in90Days: '2027-02-22' }
+const AT = '2026-11-24T10:00:00.000Z'
+const VARIANTS = ['follow-up-liver-dominant', 'untreated-surveillance'] as const
+const NAMES = ['Ada Byron', 'ada byron', 'Émile Borel', 'Zoe Adams', 'Adam Zed']
+const DAYS = ['2026-01-10', '2026-11-24', '2026-12-01', '2027-01-15', '2027-06-01']
+
+interface Spec {
+  name: number
+  variant: number | null
+  result: 'stable' | 'progression' | null
+  msv: 0 | 1.5 | 7 | null
+  item: { from: number; span: number; override: boolean; kind: 'imaging' | 'enter-result' } | null
+  inError: boolean
+}
+
+const spec: fc.Arbitrary<Spec> = fc.record({
+  name: fc.nat(NAMES.length - 1),
+  variant: fc.option(fc.nat(VARIANTS.length - 1)),
+  result: fc.constantFrom('stable' as const, 'progression' as const, null),
+  msv: fc.constantFrom(0 as const, 1.5 as const, 7 as const, null),
+  item: fc.option(
+    fc.record({
+      from: fc.nat(DAYS.length - 1),
+      span: fc.constantFrom(0, 40, 200),
+      override: fc.boolean(),
+      kind: fc.constantFrom('imaging' as const, 'enter-result' as const),
+    }),
+    { freq: 4 },
+  ),
+  inError: fc.boolean().map((b) => b && Math.random() < 0.3),
+})
+
+let db: DB
+let cleanup: () => void
+beforeAll(() => {
+  const t = tempDir()
+  cleanup = t.cleanup
+  db = openDatabase(path.join(t.dir, 'log.sqlite'))
+})
+afterAll(() => {
+  db.close()
+  cleanup()
+})
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+}
+
+function load(specs: readonly Spec[]): void {
+  db.exec('DELETE FROM followup_item; DELETE FROM patient;')
+  const insP = db.prepare(
+    `INSERT INTO patient (id, mrn, name, created_at, updated_at, variant, last_result, cumulative_msv, entered_in_error_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insF = db.prepare(
+    `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, override_due_from, override_due_to,
+       override_reason_code, reason, status, created_at, updated_at)
+     VALUES (?, ?, NULL, ?, ?, ?, ?, ?, 'x', 'scheduled', ?, ?)`,
+  )
+  db.transaction(() => {
+    specs.forEach((s, i) => {
+      const id = i + 1
+      insP.run(
+        id,
+        `M${String(id).padStart(3, '0')}`,
+        `${NAMES[s.name]} ${id % 3}`,
+        AT,
+        AT,
+        s.variant === null ? null : VARIANTS[s.variant],
+        s.result,
+        s.msv,
+        s.inError ? AT : null,
+      )
+      if (s.item) {
+        const from = DAYS[s.item.from]!
+        const [df, dt] = s.item.override ? [DAYS[0]!, addDays(DAYS[0]!, s.item.span)] : [null, null]
+        insF.run(
+          id,
+          s.item.kind,
+          from,
+          addDays(from, s.item.span),
+          df,
+          dt,
+          s.item.override ? 'clinician-decision' : null,
+          AT,
+          AT,
+        )
+      }
+    })
+  })()
+}
+
+type Filter = Omit<WorklistQuery, 'limit' | 'offset' | 'cursor'>
+const filter: fc.Arbitrary<Filter> = fc.record(
+  {
+    bucket: fc.constantFrom(...WORKLIST_BUCKETS),
+    search: fc.constantFrom('ada', 'a', 'b', 'M0', 'byron ada', 'zz'),
+    variant: fc.constantFrom(...VARIANTS),
+    sort: fc.constantFrom(...WORKLIST_SORTS),
+    descending: fc.boolean(),
+  },
+  { requiredKeys: ['bucket', 'sort', 'descending'] },
+)
+
+const ids = (rows: readonly WorklistRow[]) => rows.map((r) => r.patientId)
+const after = (r: WorklistRow, f: Filter, at: 'after' | 'before'): WorklistCursor => ({
+  at,
+  key: worklistSortKey(r, f.sort),
+  patientId: r.patientId,
+})
+
+describe('worklist keyset paging', () => {
+  it('visits every row of the OFFSET order exactly once, forwards and backwards, read either way', () => {
+    fc.assert(
+      fc.property(
+        fc.array(spec, { minLength: 0, maxLength: 40 }),
+        filter,
+        fc.integer({ min: 1, max: 7 }),
+        fc.constantFrom(0, 1_000_000),
+        (specs, f, limit, walkAbove) => {
+          load(specs)
+          const expected = ids(worklistPage(db, { ...f, limit: 500, offset: 1 }, DATES, walkAbove))
+          const firstRow = worklistPage(db, { ...f, limit: 1, offset: 0 }, DATES, walkAbove)
+          const all = [...ids(firstRow), ...expected]
+          // Offset pages of any size agree with each other.
+          const head = worklistPage(db, { ...f, limit: 500 }, DATES, walkAbove)
+          expect(ids(head)).toEqual(all)
+
+          const forward: WorklistRow[] = []
+          let page = worklistPage(db, { ...f, limit }, DATES, walkAbove)
+          for (let n = 0; page.length > 0 && n < 100; n++) {
+            forward.push(...page)
+            page = worklistPage(
+              db,
+              { ...f, limit, cursor: after(page.at(-1)!, f, 'after') },
+              DATES,
+              walkAbove,
+            )
+          }
+          expect(ids(forward)).toEqual(all)
+
+          const backward: WorklistRow[] = []
+          page = worklistPage(db, { ...f, limit, cursor: { at: 'end' } }, DATES, walkAbove)
+          for (let n = 0; page.length > 0 && n < 100; n++) {
+            backward.unshift(...page)
+            page = worklistPage(db, { ...f, limit, cursor: after(page[0]!, f, 'before') }, DATES, walkAbove)
+          }
+          expect(ids(backward)).toEqual(all)
+
+          const size = worklistSize(db, f, DATES)
+          expect(size).toEqual({ total: all.length, exact: true })
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('keeps the tally the tabs are counted from equal to a count of the open steps', () => {
+    const ops = fc.array(
+      fc.oneof(
+        fc.record({ op: fc.constant('move' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
+        fc.record({ op: fc.constant('override' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
+        fc.record({ op: fc.constant('close' as const), id: fc.nat(29) }),
+        fc.record({ op: fc.constant('reopen' as const), id: fc.nat(29) }),
+        fc.record({ op: fc.constant('variant' as const), id: fc.nat(29), v: fc.option(fc.nat(1)) }),
+        fc.record({ op: fc.constant('error' as const), id: fc.nat(29), on: fc.boolean() }),
+        fc.record({ op: fc.constant('delete' as const), id: fc.nat(29) }),
+      ),
+      { maxLength: 25 },
+    )
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 30 }), ops, (specs, changes) => {
+        load(specs)
+        for (const c of changes) {
+          const id = c.id + 1
+          if (c.op === 'move')
+            db.prepare(`UPDATE followup_item SET due_from = ?, due_to = ? WHERE patient_id = ?`).run(
+              DAYS[c.day],
+              addDays(DAYS[c.day]!, 30),
+              id,
+            )
+          if (c.op === 'override')
+            db.prepare(
+              `UPDATE followup_item SET override_due_from = ?, override_due_to = ?, override_reason_code = 'clinician-decision' WHERE patient_id = ?`,
+            ).run(DAYS[c.day], addDays(DAYS[c.day]!, 10), id)
+          if (c.op === 'close')
+            db.prepare(`UPDATE followup_item SET status = 'done' WHERE patient_id = ?`).run(id)
+          if (c.op === 'reopen')
+            db.prepare(`UPDATE followup_item SET status = 'scheduled' WHERE patient_id = ?`).run(id)
+          if (c.op === 'variant')
+            db.prepare(`UPDATE patient SET variant = ? WHERE id = ?`).run(
+              c.v === null ? null : VARIANTS[c.v],
+              id,
+            )
+          if (c.op === 'error')
+            db.prepare(`UPDATE patient SET entered_in_error_at = ? WHERE id = ?`).run(c.on ? AT : null, id)
+          if (c.op === 'delete') db.prepare(`DELETE FROM patient WHERE id = ?`).run(id)
+        }
+        const counted = (where: string, variant?: string) =>
+          db
+            .prepare(
+              `SELECT count(*) FROM followup_item f JOIN patient p ON p.id = f.patient_id
+               WHERE f.status = 'scheduled' AND p.entered_in_error_at IS NULL AND ${where}${variant ? ' AND p.variant = ?' : ''}`,
+            )
+            .pluck()
+            .get(...(variant ? [variant] : [])) as number
+        const from = 'coalesce(f.override_due_from, f.due_from)'
+        const to = 'coalesce(f.override_due_to, f.due_to)'
+        const c = worklistCounts(db, DATES)
+        expect(c.overdue).toBe(counted(`${from} <= '${DATES.today}' AND ${to} < '${DATES.today}'`))
+        expect(c.due).toBe(counted(`${from} <= '${DATES.today}' AND ${to} >= '${DATES.today}'`))
+        expect(c.upcoming30).toBe(counted(`${from} > '${DATES.today}' AND ${from} <= '${DATES.in30Days}'`))
+        expect(c.upcoming90).toBe(counted(`${from} > '${DATES.today}' AND ${from} <= '${DATES.in90Days}'`))
+        expect(c.scheduled).toBe(counted('1'))
+        for (const v of VARIANTS) {
+          expect(worklistTotal(db, { bucket: 'all', variant: v }, DATES)).toBe(counted('1', v))
+          expect(worklistTotal(db, { bucket: 'now', variant: v }, DATES)).toBe(
+            counted(`${from} <= '${DATES.today}'`, v),
+          )
+        }
+        expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
