@@ -3,6 +3,7 @@ import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
+import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
 import { packValue, unpackJson } from '../../../db/packed'
 import { writeTx } from '../../../db/tx'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
@@ -177,6 +178,12 @@ function downgradeTo80(file: string): void {
         DROP TRIGGER json_part_no_delete;
         DROP TABLE json_part;
       `)
+      // What later migrations added (accounts: 100; the audit trail's indexes: 105).
+      db.exec(`
+        DROP TABLE IF EXISTS app_user;
+        DROP INDEX IF EXISTS audit_log_patient;
+        DROP INDEX IF EXISTS audit_log_actor;
+      `)
       db.pragma('user_version = 80')
     })()
   } finally {
@@ -203,7 +210,7 @@ describe('packed storage (schema 90)', () => {
 
     b = open(file)
     const db = b.db as unknown as Database.Database
-    expect(db.pragma('user_version', { simple: true })).toBe(90)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
     expect(db.prepare('SELECT count(*) FROM recommendation WHERE packed = 0').pluck().get()).toBe(0)
     expect(db.prepare('SELECT count(*) FROM undo_entry WHERE packed = 0').pluck().get()).toBe(0)
     const packedBytes = db
