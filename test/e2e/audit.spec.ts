@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Download, Page } from '@playwright/test'
 import { addPatient, api, appToday, daysFrom, MRI, openByMrn, studyEntry } from './app'
-import { expect, test } from './host'
+import { E2E_ACCOUNT, expect, test } from './host'
 
 // The audit trail people can read (issue 13), end to end through the web host: changes made to a
 // patient are seen in words on the Audit trail screen and in the patient's History of changes,
@@ -81,10 +81,12 @@ test('changes to a patient in words: the audit screen, the history, filters and 
   await page.getByLabel('From', { exact: true }).fill(today)
   await page.getByLabel('To', { exact: true }).fill(today)
   await expect(list.getByText('Weight: 70 kg → 72 kg')).toBeVisible()
-  // By person: the one who made the changes.
+  // By person: the signed-in account that made the changes (by name, not the computer account).
+  const person = `${E2E_ACCOUNT.name} (${E2E_ACCOUNT.initials})`
   const people = await page.getByLabel('Person', { exact: true }).locator('option').allInnerTexts()
   expect(people[0]).toBe('Everyone')
-  await page.getByLabel('Person', { exact: true }).selectOption({ index: 1 })
+  expect(people).toContain(person)
+  await page.getByLabel('Person', { exact: true }).selectOption({ label: person })
   await expect(list.getByText('Weight: 70 kg → 72 kg')).toBeVisible()
 
   // The CSV of the filtered list: the changes in words, one row per entry shown.
@@ -94,8 +96,9 @@ test('changes to a patient in words: the audit screen, the history, filters and 
   expect(csv.name).toBe(`pnet-audit_all_${today}.csv`)
   const lines = csv.text.trimEnd().split('\r\n')
   expect(lines[0]).toBe(
-    'Entry,At (UTC),Person,Kind of change,What happened,Record,Patient,MRN,Changes,Action code,Entity,Entity id',
+    'Entry,At (UTC),Person,Kind of change,What happened,Record,Patient,MRN,Changes,Actor code,Action code,Entity,Entity id',
   )
+  expect(lines[1]).toContain(`,${person},`)
   expect(csv.text).toContain('Patient’s facts edited')
   expect(csv.text).toContain('Weight: 70 kg → 72 kg')
   expect(csv.text).toContain('"Franklin, Rosalind",AUD-1')
