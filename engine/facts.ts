@@ -37,7 +37,10 @@ const SEVERITY: Readonly<Record<StudyResult, number>> = {
 }
 
 /** Same day: the more severe result wins, then the procedure id, so input order never matters. */
-function readFirst(a: Study, b: Study): boolean {
+export function readFirst(
+  a: Pick<Study, 'result' | 'procedure'>,
+  b: Pick<Study, 'result' | 'procedure'>,
+): boolean {
   const sa = SEVERITY[a.result as StudyResult]
   const sb = SEVERITY[b.result as StudyResult]
   return sa > sb || (sa === sb && a.procedure < b.procedure)

@@ -41,3 +41,15 @@ export function writeDoseSummary(
 export function allPatientIds(db: ReadableDb): number[] {
   return cached(db, 'SELECT id FROM patient ORDER BY id').pluck().all() as number[]
 }
+
+/** How many patients the log holds (every row, entered in error too: the re-dose counts them all). */
+export function patientCount(db: ReadableDb): number {
+  return cached(db, 'SELECT count(*) FROM patient').pluck().get() as number
+}
+
+/** The next `limit` patient ids after `after`, in id order (a re-dose's batch). */
+export function patientIdsAfter(db: ReadableDb, after: number, limit: number): number[] {
+  return cached(db, 'SELECT id FROM patient WHERE id > ? ORDER BY id LIMIT ?')
+    .pluck()
+    .all(after, limit) as number[]
+}

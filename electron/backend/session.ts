@@ -1,4 +1,4 @@
-import { appendAudit } from '../../db/audit'
+import { auditedSession } from './services/audited'
 import { countUsers, findUserByLogin, getUser, hasUsersTable, passwordHashOf } from '../../db/queries/users'
 import { readOnlyReason, writeTx, type ReadableDb } from '../../db/tx'
 import type { UserRecord } from '../../db/types'
@@ -231,9 +231,7 @@ export class UserSession {
       user: action === 'session.signInFailed' || !user ? this.opts.osUser : userActor(user),
       now: this.opts.now,
     }
-    writeTx(db, (tx) =>
-      appendAudit(tx, actor, { action, entity: 'session', entityId: userId, before: null, after }),
-    )
+    writeTx(db, (tx) => auditedSession(tx, actor, { action, userId, what: after }))
   }
 }
 
@@ -248,7 +246,14 @@ export class UserSession {
  * then as it was before accounts existed: behind the vault only, and nothing can be changed.
  */
 export function noAccountsPossible(db: ReadableDb): boolean {
-  return readOnlyReason(db) !== null && (!hasUsersTable(db) || countUsers(db) === 0)
+  if (readOnlyReason(db) === null) return false
+  try {
+    return !hasUsersTable(db) || countUsers(db) === 0
+  } catch {
+    // A damaged log whose accounts cannot be read (its schema or pages are what recovery mode
+    // names): none can be checked, and every change is refused by the read-only log itself.
+    return true
+  }
 }
 
 export function gated(handlers: Handlers, session: UserSession, db: () => ReadableDb | null): Handlers {

@@ -1,7 +1,7 @@
 // When the next study is due: the end of post-resection surveillance, the interval and what it
 // counts from, the changes clinical suspicion and new localized symptoms make, and the due window.
 import { addMonths } from '../dates'
-import type { CaseFacts, ReadStudy } from '../facts'
+import { readFirst, type CaseFacts, type ReadStudy } from '../facts'
 import type { IntervalEntry, LoadedPack, LoadedVariant } from '../guideline'
 import { dueWindow, followUpStatusOf } from '../schedule'
 import type { Alert, Case, IsoDate, NextStep, ProcedureId, RationaleStep } from '../types'
@@ -185,7 +185,13 @@ function stagingPlan(
   let candidate: { date: IsoDate; procedure: ProcedureId; result: NonNullable<Study['result']> } | null = null
   for (const s of facts.studies) {
     if (s.result === null || s.date > asOf || (dx !== null && s.date < dx)) continue
-    if (candidate === null || s.date > candidate.date) {
+    // The newest read study; on one day the one `gatherFacts` would take (readFirst), so the
+    // order of the studies in the input never changes which one is named.
+    if (
+      candidate === null ||
+      s.date > candidate.date ||
+      (s.date === candidate.date && readFirst(s, candidate))
+    ) {
       candidate = { date: s.date, procedure: s.procedure, result: s.result }
     }
   }

@@ -18,7 +18,10 @@ export function localNoon(day: string, hour = 12): Date {
 
 export function tempDir(prefix = 'pnet-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) }
+  return {
+    dir,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
+  }
 }
 
 /** An actor with a fixed, advancing clock so audit rows are reproducible. */

@@ -143,7 +143,7 @@ export async function populate(b: Backend, n: number, prefix = 'P'): Promise<voi
 }
 
 /** Every row of every table, in rowid order: equal dumps mean equal content. */
-export function dumpContent(db: Database.Database): string {
+export function dumpContent(db: Database.Database, opts: { auditUpTo?: number } = {}): string {
   const tables = db
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
@@ -151,7 +151,8 @@ export function dumpContent(db: Database.Database): string {
   const h = createHash('sha256')
   for (const t of tables) {
     h.update(`\n${t}\n`)
-    for (const row of db.prepare(`SELECT * FROM "${t}"`).raw().iterate() as Iterable<unknown[]>)
+    const upTo = t === 'audit_log' && opts.auditUpTo !== undefined ? ` WHERE id <= ${opts.auditUpTo}` : ''
+    for (const row of db.prepare(`SELECT * FROM "${t}"${upTo}`).raw().iterate() as Iterable<unknown[]>)
       h.update(JSON.stringify(row))
   }
   return h.digest('hex')

@@ -243,7 +243,9 @@ describe('services own the transaction and the audit (electron/backend/services)
     )
     expect(calls.sort()).toEqual([
       // auditedInsert, auditedChange, auditedDelete, auditedNote, auditedRestore, auditUndoEntry,
-      // auditedInterop, auditedAccess
+      // auditedInterop, auditedAccess, auditedAccount, auditedSession
+      'electron/backend/services/audited.ts',
+      'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',
       'electron/backend/services/audited.ts',

@@ -334,3 +334,22 @@ export function auditedAccount(
   appendAudit(tx, actor, { action: c.action, entity: 'user_account', entityId: id, before, after })
   return after
 }
+
+/**
+ * Audits a sign-in, a sign-out, a lock or a refused sign-in (electron/backend/session.ts): entity
+ * `session`, the account's id (null: a name no account has), and what happened (the transport);
+ * never a password.
+ */
+export function auditedSession(
+  tx: WritableDb,
+  actor: Actor,
+  c: { action: string; userId: number | null; what: Record<string, unknown> },
+): void {
+  appendAudit(tx, actor, {
+    action: c.action,
+    entity: 'session',
+    entityId: c.userId,
+    before: null,
+    after: c.what,
+  })
+}

@@ -3,7 +3,7 @@ import { readSetting, removeSetting, writeSetting } from '../../../db/queries/se
 import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
 import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
-import { allPatientIds, writeDoseSummary } from '../../../db/queries/summary'
+import { allPatientIds, patientCount, patientIdsAfter, writeDoseSummary } from '../../../db/queries/summary'
 import { doseAvoided, doseLedger, projectDose } from '../../../engine'
 import type { DoseLedger, EngineSettings, IsoDate, LoadedPack, ProcedureId } from '../../../engine'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
@@ -73,7 +73,7 @@ export function redosePending(db: ReadableDb): RedosePending | null {
 
 /** Marks every patient's dose as to be worked out again (in the settings change's transaction). */
 export function markRedose(tx: WritableDb, at: Date): void {
-  const total = tx.prepare('SELECT count(*) FROM patient').pluck().get() as number
+  const total = patientCount(tx)
   writeSetting(tx, REDOSE_KEY, { after: 0, done: 0, total, since: at.toISOString() } satisfies RedosePending)
 }
 
@@ -91,10 +91,7 @@ export function redoseBatch(
   return writeTx(db, (tx) => {
     const pending = redosePending(tx)
     if (!pending) return null
-    const ids = tx
-      .prepare('SELECT id FROM patient WHERE id > ? ORDER BY id LIMIT 2000')
-      .pluck()
-      .all(pending.after) as number[]
+    const ids = patientIdsAfter(tx, pending.after, 2000)
     if (ids.length === 0) {
       removeSetting(tx, REDOSE_KEY)
       return { ...pending, done: pending.total }
