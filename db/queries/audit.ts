@@ -118,7 +118,7 @@ function kindSql(kind: AuditKind): string {
 
 /**
  * The patient an entry is about (NULL for none): the column `audit_log.patient_id` (schema 110,
- * written by `appendAudit` from `auditPatientOf`), indexed by `audit_log_patient`.
+ * written with each row from `auditPatientOf` in db/audit.ts), indexed by `audit_log_patient`.
  */
 export const PATIENT_OF_ENTRY = 'patient_id'
 

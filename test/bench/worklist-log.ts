@@ -3,7 +3,7 @@
 // patient keep the file's shape). Shared by `bench:worklist` and `bench:ui`.
 import type Database from 'better-sqlite3-multiple-ciphers'
 import { writeSummary } from '../../db/queries/summary'
-import { writeTx, type WritableDb } from '../../db/tx'
+import { writeTx, type ReadableDb } from '../../db/tx'
 import { addDays } from '../../engine/dates'
 import type { VariantId } from '../../engine/types'
 import { FIRST_NAMES, LAST_NAMES, seededRandom } from './synthetic'
@@ -52,7 +52,7 @@ export function buildWorklistLog(
   const CHUNK = 5_000
   const end = startId + patients
   for (let start = startId; start < end; start += CHUNK) {
-    writeTx(db as unknown as WritableDb, (tx) => {
+    writeTx(db as unknown as ReadableDb, (tx) => {
       for (let id = start; id < start + CHUNK && id < end; id++) {
         insPatient.run(
           id,

@@ -211,8 +211,8 @@ describe('CSV import, bulk path', () => {
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'study.record'")).toBe(72)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'recommendation.create'")).toBe(48)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'import.csv'")).toBe(1)
-    // Stored as shared parts (db/packed.ts), as the typed path stores them.
-    expect(count('SELECT count(*) FROM recommendation WHERE packed = 0')).toBe(0)
+    // Stored in the delta form (db/delta.ts), as the typed path stores them.
+    expect(count('SELECT count(*) FROM recommendation WHERE body IS NULL')).toBe(0)
     expect(verifyAuditChain(bulk.backend.db)).toBeNull()
     expect(fullCheck(bulk.backend.db)).toEqual([])
   })
@@ -306,7 +306,7 @@ describe('CSV import, bulk path', () => {
     expect(s.state).toBe('failed')
     expect(s.error?.message).toMatch(/nothing was (saved|changed|imported)/i)
     const db = o.backend.db
-    for (const t of ['patient', 'study', 'recommendation', 'followup_item', 'json_part'])
+    for (const t of ['patient', 'study', 'recommendation', 'followup_item', 'undo_entry'])
       expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get(), t).toBe(0)
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(before)
     expect(fullCheck(db)).toEqual([])
@@ -343,7 +343,7 @@ describe('CSV import, bulk path', () => {
     expect(s.progress.done).toBeGreaterThan(0)
     await ok(o.h, 'jobs.cancel', { jobId: started.id })
     expect((await settle(o.h, started)).state).toBe('cancelled')
-    for (const t of ['patient', 'study', 'recommendation', 'followup_item', 'json_part'])
+    for (const t of ['patient', 'study', 'recommendation', 'followup_item', 'undo_entry'])
       expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get(), t).toBe(0)
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(before)
   })
