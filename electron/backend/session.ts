@@ -90,7 +90,7 @@ export class UserSession {
   }
 
   view(db: ReadableDb | null): SessionView {
-    if (!db || noAccountsPossible(db))
+    if (!db || accountsState(db) !== 'checked')
       return { state: 'log-unavailable', user: null, lockedUser: null, idleMs: 0 }
     const state: SessionView['state'] = this.user
       ? 'signed-in'
@@ -147,7 +147,9 @@ export class UserSession {
         code: 'FORBIDDEN',
         message: `A ${current.role} account cannot do this (nothing was changed).`,
       })
-    this.lastUse = now
+    // The app's own polling (a job's progress, the top bar's list of jobs) is not use: the idle
+    // lock is enforced here too, whatever the window does on its own.
+    if (!PASSIVE_CALLS.has(call)) this.lastUse = now
   }
 
   /** Signs in by name or initials; the same answer for an unknown name and a wrong password. */
@@ -240,20 +242,44 @@ export class UserSession {
  * handler; `open` calls always reach it. While the log cannot be opened (no connection to check
  * accounts against) the calls go through: every one but the recovery calls answers LOG_UNAVAILABLE.
  */
+/** Calls the renderer makes by itself on a timer: they do not count as use for the idle lock. */
+const PASSIVE_CALLS: ReadonlySet<CallName> = new Set(['jobs.status', 'jobs.list'])
+
 /**
- * No account can be checked: the log is in recovery mode (read-only) and holds no accounts (or no
- * accounts table, opened before migration 100 could run), so none can be made either. The log is
- * then as it was before accounts existed: behind the vault only, and nothing can be changed.
+ * Whether accounts can be checked on this connection's log: `checked` (the gate applies),
+ * `none-possible` (recovery mode on a log with no accounts, or opened before migration 100 could
+ * run: none can be made either, so the log is as it was before accounts existed, behind the vault
+ * only, and nothing can be changed), or `unreadable` (recovery mode on a log whose accounts cannot
+ * be read: its schema or pages are damaged).
  */
-export function noAccountsPossible(db: ReadableDb): boolean {
-  if (readOnlyReason(db) === null) return false
+export function accountsState(db: ReadableDb): 'checked' | 'none-possible' | 'unreadable' {
+  if (readOnlyReason(db) === null) return 'checked'
   try {
-    return !hasUsersTable(db) || countUsers(db) === 0
+    return !hasUsersTable(db) || countUsers(db) === 0 ? 'none-possible' : 'checked'
   } catch {
-    // A damaged log whose accounts cannot be read (its schema or pages are what recovery mode
-    // names): none can be checked, and every change is refused by the read-only log itself.
-    return true
+    return 'unreadable'
   }
+}
+
+/** What stays possible when the accounts cannot be read: seeing the backups and restoring one. */
+const RECOVERY_CALLS: ReadonlySet<CallName> = new Set(['log.backups', 'log.restore'])
+
+/**
+ * A damaged log whose accounts cannot be read fails closed: nobody can sign in, so no patient data
+ * is read; a change is refused as on any read-only log; the backups can be seen and one restored.
+ */
+function refuseUnreadable(call: CallName): void {
+  if (ACCESS[call] === 'open' || RECOVERY_CALLS.has(call)) return
+  if (ACCESS[call] === 'write' || ACCESS[call] === 'admin')
+    throw new ApiFailure({
+      code: 'LOG_READ_ONLY',
+      message: 'The follow-up log is damaged and open read-only: nothing can be changed. Restore a backup.',
+    })
+  throw new ApiFailure({
+    code: 'SIGNED_OUT',
+    message:
+      'The accounts in the follow-up log cannot be read (the log is damaged), so nobody can sign in. Restore a backup.',
+  })
 }
 
 export function gated(handlers: Handlers, session: UserSession, db: () => ReadableDb | null): Handlers {
@@ -261,7 +287,11 @@ export function gated(handlers: Handlers, session: UserSession, db: () => Readab
   for (const [name, h] of Object.entries(handlers) as [CallName, (req: never) => unknown][]) {
     out[name] = (req: never) => {
       const d = db()
-      if (d && !noAccountsPossible(d)) session.require(d, name, req)
+      if (d) {
+        const state = accountsState(d)
+        if (state === 'unreadable') refuseUnreadable(name)
+        else if (state === 'checked') session.require(d, name, req)
+      }
       return h(req)
     }
   }

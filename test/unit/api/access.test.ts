@@ -324,6 +324,24 @@ describe('sign-in', () => {
     expect((await call(conn, 'patients.list', { limit: 50, offset: 0 })).ok).toBe(true)
   })
 
+  it('the app polling its jobs is not use: the idle lock comes all the same', async () => {
+    const conn = await signedIn(backend)
+    await ok(conn, 'settings.update', { idleLockMinutes: 2 })
+    // The top bar asks for its jobs every 5 s: after 2 minutes of that and nothing else, locked.
+    let polled = 0
+    for (; polled < 60; polled++) {
+      clock += 5_000
+      if (!(await call(conn, 'jobs.list', {})).ok) break
+    }
+    expect(polled).toBeGreaterThanOrEqual(23) // 2 minutes of polls, then the lock
+    expect(polled).toBeLessThan(25)
+    expect(await call(conn, 'patients.list', { limit: 50, offset: 0 })).toMatchObject({
+      ok: false,
+      error: { code: 'SIGNED_OUT' },
+    })
+    expect(audit().at(-1)).toMatchObject({ action: 'session.idleLock' })
+  })
+
   it('the Lock and sign-out are audited and refuse patient calls at once', async () => {
     const conn = await signedIn(backend)
     await ok(conn, 'session.lock', {})
