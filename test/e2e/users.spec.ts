@@ -1,4 +1,4 @@
-import { startEmpty } from './app'
+import { patientFacts, startEmpty } from './app'
 import { api as hostApi, E2E_ACCOUNT, expect, startHost, tempDataFile, test, type RunningHost } from './host'
 
 // Named accounts (docs/security.md) through the real web host: the first account, the idle lock
@@ -14,27 +14,7 @@ async function direct(
   return (await hostApi(host.url, name, body)) as { ok: boolean; error?: { code: string } }
 }
 
-const PATIENT = {
-  mrn: 'RO-1',
-  name: 'Refused Write',
-  birthDate: '1960-01-01',
-  weightKg: 70,
-  diagnosis: { date: '2020-03-01', confirmed: true, grade: 'G2', functional: false, primarySizeMm: 24 },
-  stagingComplete: true,
-  activeSurveillance: false,
-  burden: 'non-liver-dominant',
-  suspectedRecurrence: false,
-  symptoms: [],
-  constraints: {
-    mriContraindicated: false,
-    mriReason: null,
-    iodinatedContrastContraindicated: false,
-    gadoliniumContraindicated: false,
-    eGFR: 80,
-  },
-  treatments: [],
-  requestedProcedure: null,
-}
+const PATIENT = patientFacts('RO-1', 'Refused Write', { treatments: [] })
 
 test('the first account signs in; the app locks itself when idle and the back end refuses calls until a sign-in', async ({
   page,
