@@ -12,8 +12,14 @@ import { FIRST_ACCOUNT } from '../../helpers/logfiles'
 
 let dir: string
 let cleanup: () => void
+let running: { emitApp: (event: string) => void } | null = null
 beforeEach(() => ({ dir, cleanup } = tempDir()))
-afterEach(() => cleanup())
+afterEach(() => {
+  // Quit the app first: the log closes and its background check and backup stop writing in `dir`.
+  running?.emitApp('will-quit')
+  running = null
+  cleanup()
+})
 
 async function started(extra: { env?: NodeJS.ProcessEnv; saveAs?: string | null } = {}) {
   const stub = makeElectronStub({ userData: dir, saveAs: extra.saveAs ?? null })
@@ -22,6 +28,7 @@ async function started(extra: { env?: NodeJS.ProcessEnv; saveAs?: string | null 
   fs.writeFileSync(path.join(outDir, 'renderer', 'index.html'), '<!doctype html><title>t</title>')
   fs.writeFileSync(path.join(outDir, 'renderer', 'assets', 'a.js'), 'console.log(1)')
   startApp(stub.deps, { outDir, argv: ['electron', '.'], env: extra.env ?? {}, platform: 'linux' })
+  running = stub
   await stub.ready()
   return { stub, outDir }
 }
