@@ -582,7 +582,8 @@ export function startKeyedChain(db: WritableDb, actor: Actor): number {
   return keyedFrom(db)!
 }
 
-interface RawAuditRow {
+/** An `audit_log` row as stored (before and after in their stored forms: read them with `auditValues`). */
+export interface RawAuditRow {
   id: number
   at: string
   actor: string

@@ -1,5 +1,5 @@
 import type { AuditKind } from '../../engine'
-import { auditValues } from '../audit'
+import { auditValues, type RawAuditRow } from '../audit'
 import { cached } from '../stmt'
 import type { ReadableDb } from '../tx'
 
@@ -149,15 +149,8 @@ export interface AuditListEntry {
   after: unknown
 }
 
-interface RawEntry {
-  id: number
-  at: string
-  actor: string
-  action: string
-  entity: string
-  entity_id: number | null
-  before_json: string | null
-  after_json: string | null
+/** A row of the list: the audit row as stored, with the patient it is about as they are now. */
+type RawEntry = Omit<RawAuditRow, 'prev_hash' | 'hash'> & {
   patient_id: number | null
   name: string | null
   mrn: string | null
