@@ -16,7 +16,7 @@ import { CALLS } from '../contract/calls'
 import type { Handlers, LogStatusView, VaultStatusView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
 import { createHandlers, localToday, publicError } from './handlers'
-import { Jobs } from './jobs'
+import { JOB_NAMES, Jobs } from './jobs'
 import { describeError, logFileFor, openLog, type AppLog } from './log'
 import { startRedose } from './services/dose'
 import { activePack } from './services/packs'
@@ -257,6 +257,19 @@ export function openBackend(opts: {
   }
 
   const restore = (file: string, who: Actor): LogStatusView => {
+    // A job works on the open log (an import's transaction, the worker's copy, a re-dose in
+    // steps): replacing the log under it would lose its work or mix two logs. Nothing is done.
+    const busy = jobs.runningNow()
+    if (busy.length > 0) {
+      const names = [...new Set(busy.map((j) => JOB_NAMES[j.kind]))]
+      const one = names.length === 1
+      // A re-dose cannot be cancelled (old and new doses would stand side by side).
+      const cancel = busy.some((j) => j.kind !== 'redose') ? `, or cancel ${one ? 'it' : 'them'}` : ''
+      throw new ApiFailure({
+        code: 'DB_BUSY',
+        message: `Not restored: ${names.join(' and ')} ${one ? 'is' : 'are'} running on the log. Wait until ${one ? 'it ends' : 'they end'}${cancel}, then restore again; nothing was changed.`,
+      })
+    }
     const known = listBackups(backupDir, opts.dataFile, key).find((b) => b.file === file)
     if (!known)
       throw new ApiFailure({
@@ -301,6 +314,7 @@ export function openBackend(opts: {
       log,
       throttle,
       enforce,
+      jobs,
       ...(opts.idleMsCap !== undefined ? { idleMsCap: opts.idleMsCap } : {}),
     })
     const signInActor: Actor = {

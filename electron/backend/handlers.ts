@@ -29,6 +29,7 @@ import {
 } from '../contract/contract'
 import { ApiFailure, invalid } from '../contract/dispatch'
 import { adherenceReport, patientAdherence } from './services/adherence'
+import { atCall } from './services/audited'
 import { auditExport, auditList, recordExport, recordRead } from './services/auditView'
 import { addBiomarker, removeBiomarker, setNote } from './services/biomarkers'
 import { demoStatus, loadDemo, removeDemo } from './services/demo'
@@ -193,13 +194,22 @@ export function publicError(e: unknown): unknown {
   }
 }
 
-/** Calls answered while an exclusive job holds the connection (they do not touch the log). */
+/**
+ * Calls answered while an exclusive job holds the connection: they do not touch the log, or only
+ * read accounts and settings (which the job does not change) and write their audit row once the
+ * job has ended (electron/backend/session.ts): locking, signing in or out never waits for an import.
+ */
 const GATE_FREE = new Set<string>([
   'jobs.status',
   'jobs.list',
   'jobs.cancel',
   'uploads.begin',
   'uploads.chunk',
+  'session.status',
+  'session.signIn',
+  'session.signOut',
+  'session.lock',
+  'session.touch',
 ])
 
 /**
@@ -265,6 +275,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       log: { file: ctx.logFile, error: () => undefined, warn: () => undefined, info: () => undefined },
       throttle: new SignInThrottle(),
       enforce: false,
+      jobs,
     })
   const users: UsersContext = { db, actor, cost }
   const own = (): number => {
@@ -286,8 +297,9 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       log: ctx.logStatus(),
     }),
     // A checked backup in the background worker; one started meanwhile waits for the one before.
-    'app.backup': () =>
-      jobs.start('backup', async (job) => {
+    'app.backup': () => {
+      const who = atCall({ actor }).actor
+      return jobs.start('backup', async (job) => {
         job.progress('waiting for the background check', 0, null)
         try {
           const made = await manualBackupInBackground(db as DB, ctx.backupDir, actor.now(), {
@@ -296,12 +308,13 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
             stillGood: () => ctx.logStatus().mode === 'writable',
           })
           await jobs.waitForGate()
-          recordBackup(db, actor, 'manual', made)
+          recordBackup(db, who, 'manual', made)
           return { file: made.file, bytes: made.bytes }
         } catch (e) {
           throw publicError(e)
         }
-      }),
+      })
+    },
     'patients.list': (req) => listPatients(db, req),
     'patients.get': (req) => {
       const patient = requirePatient(db, req.id)

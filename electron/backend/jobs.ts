@@ -39,6 +39,18 @@ const KEEP_FINISHED = 50
 
 export const CANCELLED: ApiError = { code: 'CANCELLED', message: 'Cancelled; nothing was changed.' }
 
+/** Each kind of job as a person would name it (in a message about what is running). */
+export const JOB_NAMES: Record<JobKind, string> = {
+  'csv-preview': 'the check of a CSV file',
+  'csv-import': 'a CSV import',
+  'pacs-find': 'a PACS search',
+  'pacs-import': 'an import from the PACS',
+  'dicom-read': 'the reading of DICOM files',
+  'dicom-import': 'an import of DICOM files',
+  backup: 'a backup',
+  redose: 'the update of cumulative doses',
+}
+
 export class Jobs {
   private readonly jobs = new Map<string, Entry>()
   private gate: Promise<void> | null = null
@@ -48,6 +60,29 @@ export class Jobs {
   /** Resolves when no exclusive job holds the connection. */
   async waitForGate(): Promise<void> {
     while (this.gate) await this.gate
+  }
+
+  /** Whether an exclusive job holds the connection now. */
+  get held(): boolean {
+    return this.gate !== null
+  }
+
+  /**
+   * Runs `write` once no exclusive job holds the connection (at once when none does), so it is
+   * never part of that job's transaction (which a cancel rolls back). A failure goes to `failed`.
+   */
+  whenFree(write: () => void, failed: (e: unknown) => void): void {
+    if (!this.gate) {
+      write()
+      return
+    }
+    void this.waitForGate().then(() => {
+      try {
+        write()
+      } catch (e) {
+        failed(e)
+      }
+    })
   }
 
   /**
@@ -144,6 +179,13 @@ export class Jobs {
     const since = this.now().getTime() - recentMs
     return [...this.jobs.values()]
       .filter((e) => e.status.finishedAt === null || Date.parse(e.status.finishedAt) >= since)
+      .map((e) => this.status(e.status.id))
+  }
+
+  /** The jobs running now, oldest first. */
+  runningNow(): JobStatus[] {
+    return [...this.jobs.values()]
+      .filter((e) => e.status.state === 'running')
       .map((e) => this.status(e.status.id))
   }
 

@@ -7,6 +7,7 @@ import { ACCESS, allowed } from '../contract/access'
 import type { CallName } from '../contract/calls'
 import type { Handlers, SessionView } from '../contract/contract'
 import { ApiFailure } from '../contract/dispatch'
+import type { Jobs } from './jobs'
 import type { AppLog } from './log'
 import { decoyHash, verifyPassword, type ScryptCost } from './passwords'
 import { getSettings } from './services/settings'
@@ -59,6 +60,12 @@ export interface SessionOptions {
   readonly enforce: boolean
   /** A shorter idle lock than the setting (tests: PNET_IDLE_LOCK_SECONDS), in milliseconds. */
   readonly idleMsCap?: number
+  /**
+   * The back end's jobs: while an exclusive one (a CSV import) holds the connection in its
+   * transaction, a sign-in, sign-out or lock takes effect at once and its audit row is written
+   * when the job has ended, never inside the job's transaction (a cancel would roll it back).
+   */
+  readonly jobs?: Pick<Jobs, 'held' | 'whenFree'>
 }
 
 const SIGN_IN_FAILED = 'The name or the password is wrong.'
@@ -233,7 +240,24 @@ export class UserSession {
       user: action === 'session.signInFailed' || !user ? this.opts.osUser : userActor(user),
       now: this.opts.now,
     }
-    writeTx(db, (tx) => auditedSession(tx, actor, { action, userId, what: after }))
+    const jobs = this.opts.jobs
+    if (!jobs?.held) {
+      writeTx(db, (tx) => auditedSession(tx, actor, { action, userId, what: after }))
+      return
+    }
+    // Written after the job, with the time it happened (the row's own time is when it was written).
+    const what = { ...after, occurredAt: this.opts.now().toISOString() }
+    jobs.whenFree(
+      () => {
+        if (readOnlyReason(db) !== null)
+          this.opts.log.info(`${action} (account ${userId ?? 'unknown'}) not audited: the log is read-only`)
+        else writeTx(db, (tx) => auditedSession(tx, actor, { action, userId, what }))
+      },
+      (e) =>
+        this.opts.log.error(
+          `${action} (account ${userId ?? 'unknown'}) could not be audited: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+    )
   }
 }
 

@@ -336,6 +336,15 @@ export function auditedAccount(
 }
 
 /**
+ * The context of a call with its actor fixed as it is at the call: a job the call starts writes
+ * every row under the account that started it, whoever signs in, out or locks the app meanwhile
+ * (the connection's actor otherwise names whoever is signed in when a row is written).
+ */
+export function atCall<C extends { readonly actor: Actor }>(ctx: C): C {
+  return { ...ctx, actor: { user: ctx.actor.user, now: ctx.actor.now } }
+}
+
+/**
  * Audits a sign-in, a sign-out, a lock or a refused sign-in (electron/backend/session.ts): entity
  * `session`, the account's id (null: a name no account has), and what happened (the transport);
  * never a password.

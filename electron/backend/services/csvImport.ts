@@ -1,4 +1,4 @@
-import { auditedInterop } from './audited'
+import { atCall, auditedInterop } from './audited'
 import { auditHead } from '../../../db/audit'
 import { cached } from '../../../db/stmt'
 import { longWriteTx, type WritableDb } from '../../../db/tx'
@@ -120,10 +120,11 @@ export function previewCsv(
 
 /** Checks the uploaded CSV again and imports all of it, in one transaction, or nothing. */
 export function commitCsv(
-  ctx: ImportContext,
+  live: ImportContext,
   uploadId: string,
   mapping: Record<string, CsvImportField | null>,
 ): JobStatus {
+  const ctx = atCall(live)
   const fileName = ctx.uploads.name(uploadId)
   return ctx.jobs.start(
     'csv-import',

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Actor } from '../../../db/audit'
-import { auditedInterop } from './audited'
+import { atCall, auditedInterop } from './audited'
 import {
   deleteEndpoint,
   deleteMapping,
@@ -440,11 +440,12 @@ function checkPatientOf(report: DoseReport, patient: PatientRecord): void {
 }
 
 export function importFromPacs(
-  ctx: PacsContext,
+  live: PacsContext,
   patientId: number,
   endpointId: number,
   choices: readonly { studyInstanceUid: string; procedure: ProcedureId }[],
 ): JobStatus {
+  const ctx = atCall(live)
   const patient = requirePatient(ctx.db, patientId)
   const ep = endpointOf(ctx.db, endpointId)
   return ctx.jobs.start('pacs-import', async (job): Promise<StudiesImportResult> => {
@@ -619,11 +620,12 @@ export function readDroppedFiles(
 }
 
 export function importDroppedFiles(
-  ctx: PacsContext,
+  live: PacsContext,
   patientId: number,
   uploadIds: readonly string[],
   choices: readonly { studyInstanceUid: string; procedure: ProcedureId }[],
 ): JobStatus {
+  const ctx = atCall(live)
   const patient = requirePatient(ctx.db, patientId)
   for (const id of uploadIds) ctx.uploads.name(id)
   return ctx.jobs.start('dicom-import', async (job): Promise<StudiesImportResult> => {

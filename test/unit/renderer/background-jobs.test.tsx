@@ -69,6 +69,28 @@ describe('background jobs in the top bar', () => {
     expect(screen.getByText(/may still show some patients’ cumulative dose/)).toBeInTheDocument()
   })
 
+  it('shows a CSV import that goes on after its screen was left, and says what it added', async () => {
+    jobs = [job({ kind: 'csv-import', progress: { phase: 'importing', done: 450, total: 1000 } })]
+    render(<BackgroundJobs />)
+    expect(await screen.findByText(/CSV import: importing/)).toBeInTheDocument()
+    expect(screen.getByText(/450 of 1,000/)).toBeInTheDocument()
+    jobs = [
+      job({
+        kind: 'csv-import',
+        state: 'done',
+        result: { kind: 'csv-import', patients: 1000, studies: 2400, skipped: 0 },
+        finishedAt: '2026-11-24T12:01:00.000Z',
+      }),
+    ]
+    await waitFor(
+      () =>
+        expect(screen.getByRole('status')).toHaveTextContent(
+          'CSV import finished: 1,000 patients and 2,400 studies added.',
+        ),
+      { timeout: 4000 },
+    )
+  })
+
   it('shows nothing when no background job runs or ended while shown', async () => {
     jobs = [job({ state: 'done', finishedAt: '2026-11-24T12:00:05.000Z' })]
     render(<BackgroundJobs />)

@@ -5,12 +5,16 @@ import { fetchValue } from '../../data/fetch'
 import { queryKeys } from '../../data/keys'
 import { JobProgress } from './JobProgress'
 
-/** The background jobs the top bar shows (the others have their own screen). */
-const SHOWN = new Set<JobStatus['kind']>(['backup', 'redose'])
+/**
+ * The background jobs the top bar shows (the others have their own screen). A CSV import is shown
+ * too: it goes on when its screen is left or the app is locked, and can take minutes.
+ */
+const SHOWN = new Set<JobStatus['kind']>(['backup', 'redose', 'csv-import'])
 
 const LABEL: Partial<Record<JobStatus['kind'], string>> = {
   backup: 'Backup',
   redose: 'Cumulative doses',
+  'csv-import': 'CSV import',
 }
 
 /** What a finished job says. */
@@ -19,13 +23,15 @@ function finishedText(j: JobStatus): string {
   if (j.result?.kind === 'backup') return `Backup written and checked: ${j.result.file}`
   if (j.result?.kind === 'redose')
     return `Cumulative doses worked out again with the new settings for ${j.result.patients.toLocaleString('en')} patients.`
+  if (j.result?.kind === 'csv-import')
+    return `CSV import finished: ${j.result.patients.toLocaleString('en')} patients and ${j.result.studies.toLocaleString('en')} studies added.`
   return `${LABEL[j.kind] ?? 'Job'} finished.`
 }
 
 /**
- * The top bar's progress of background jobs: a backup (Back up now, or the day's first one) and the
- * re-dose after a dose-setting change. Read every second while one runs (every 5 s otherwise);
- * says when each finishes, and reads the worklist again after a re-dose.
+ * The top bar's progress of background jobs: a backup (Back up now, or the day's first one), the
+ * re-dose after a dose-setting change and a CSV import. Read every second while one runs (every 5 s otherwise);
+ * says when each finishes, and reads the worklist again after a re-dose or an import.
  */
 export function BackgroundJobs() {
   const qc = useQueryClient()
@@ -43,10 +49,10 @@ export function BackgroundJobs() {
       }
       if (done.length > 0) {
         setFinished((f) => [...f, ...done].slice(-3))
-        if (done.some((j) => j.kind === 'redose'))
+        if (done.some((j) => j.kind === 'redose' || j.kind === 'csv-import')) {
           void qc.invalidateQueries({ queryKey: queryKeys.worklist.all })
-        if (done.some((j) => j.kind === 'redose'))
           void qc.invalidateQueries({ queryKey: queryKeys.patients.all })
+        }
       }
       return list
     },
