@@ -84,6 +84,8 @@ export function openBackend(opts: {
   log?: AppLog
   /** Run the full check after open (default true; the daily backup waits for it). */
   backgroundCheck?: boolean
+  /** Take the day's first backup after the check (default true; benchmarks that only time calls turn it off). */
+  dailyBackup?: boolean
   /** Up to this size SQLite's quick_check runs before open (db/open.ts; tests set it low). */
   quickCheckUpTo?: number
   /**
@@ -163,6 +165,7 @@ export function openBackend(opts: {
       // A checked copy per day, taken once the full check passed, by the background worker (a
       // `backup` job, shown in the top bar). A failed backup is reported, never fatal: the log
       // itself is untouched by it.
+      if (opts.dailyBackup === false) return
       if (thisSession !== session || thisSession.status().mode !== 'writable' || !sdb?.open) return
       const today = localToday(now())
       if (fs.existsSync(dailyBackupFile(backupDir, today))) return

@@ -12,7 +12,9 @@ import {
   scaleLog,
   storageFigures,
   ms,
+  openCalls,
 } from './scale-log'
+import { worklistFigures } from './scale-worklist'
 
 async function main(): Promise<void> {
   const patients = Number(process.env['PATIENTS'] ?? 10_000)
@@ -27,6 +29,13 @@ async function main(): Promise<void> {
   for (const [name, v] of Object.entries(built.calls ?? {}))
     row(`  ${name}`, ms(v.medianMs), `median of ${v.count.toLocaleString('en')} calls during the build`)
   printStorage(storageFigures(file))
+  // The worklist's reads on the log itself (they write nothing).
+  const reads = openCalls(file)
+  try {
+    await worklistFigures(reads, patients)
+  } finally {
+    reads.backend.close()
+  }
   await perCallFigures(file, patients)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-history-'))
   try {
