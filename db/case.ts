@@ -32,7 +32,8 @@ export function toCase(p: PatientRecord, studies: readonly StudyRecord[]): Case 
   }
 }
 
-function toStudy(s: StudyRecord): Study {
+/** One stored study as the engine reads it (its dose with the dose report’s CT events). */
+export function toStudy(s: StudyRecord): Study {
   return {
     date: s.date,
     procedure: s.procedure,

@@ -274,6 +274,37 @@ export function eventDoses(
   return out.length > 0 ? out : null
 }
 
+/** The numbers behind one estimate, worked out with the pack and settings its ledger used. */
+export interface EstimateWorking {
+  /** The CT part per irradiation event (a dose report's events), each with its region's k; else null. */
+  events: EventDose[] | null
+  /** The coefficient (mSv/MBq) of the radiopharmaceutical part, if there is one and it is known. */
+  coefficientMsvPerMbq: number | null
+}
+
+/**
+ * What a screen shows of how an estimate was made (its arithmetic), from the same pack and
+ * settings as the estimate: the per-event k of a CT part from a dose report, and the
+ * radiopharmaceutical's coefficient. `study` is the estimate's study (`studies[e.index]`).
+ */
+export function estimateWorking(study: Study, e: DoseEstimate, opts: DoseOptions = {}): EstimateWorking {
+  const pack = opts.pack ?? ACR_PNET
+  const events =
+    e.ctMsv !== null
+      ? eventDoses(
+          study.dose?.events,
+          opts.kFactors ?? 'aapm96',
+          pack.procedure[study.procedure].ctRegion ?? 'abdomen',
+          pack,
+        )
+      : null
+  const coefficient =
+    e.agent !== null && e.radiopharmaceuticalMsv !== null
+      ? coefficientOf(pack, e.agent, opts.siteCoefficients?.['cu64-dotatate']).value
+      : null
+  return { events, coefficientMsvPerMbq: coefficient }
+}
+
 /**
  * Estimate one study's effective dose, with the method and every assumption as a flag.
  * (The result also carries the study's date and procedure; `index` is -1.)

@@ -95,6 +95,7 @@ export {
 // Dose
 export {
   estimateStudyDose,
+  estimateWorking,
   eventDoses,
   doseLedger,
   typicalProcedureDose,
@@ -103,6 +104,7 @@ export {
   zeroByModality,
   type DoseOptions,
   type EventDose,
+  type EstimateWorking,
   type DoseProjection,
   type DoseAvoided,
 } from './dose'

@@ -46,7 +46,7 @@ import type { AdherenceSummary, ProcedureId, StepTiming } from '../../engine'
 import type { Decision, Fulfilment, Guard } from '../../engine'
 import type { DoseAvoided, DoseProjection } from '../../engine'
 import type { SourceEntry } from '../../engine'
-import type { DoseLedger, Evaluation, KFactorSet } from '../../engine'
+import type { DoseLedger, EstimateWorking, Evaluation, KFactorSet } from '../../engine'
 import { K_FACTOR_SETS, PROCEDURE_IDS, STUDY_RESULTS, VARIANT_IDS } from '../../engine'
 import type { ApiError } from './result'
 import {
@@ -244,6 +244,11 @@ export interface AdherenceReport {
 /** The patient's radiation history and what the current plan would add. */
 export interface DoseView {
   ledger: DoseLedger
+  /**
+   * How each of the ledger's estimates was worked out (same order as `ledger.studies`), with the
+   * pack and settings the ledger used: what the screens show as its arithmetic.
+   */
+  working: EstimateWorking[]
   /** Typical CT dose avoided by each MRI done while CT was also usually appropriate. */
   avoided: DoseAvoided
   projection: {

@@ -4,7 +4,7 @@ import { writeTx, type ReadableDb, type WritableDb } from '../../../db/tx'
 import { requirePatient } from '../../../db/queries/patients'
 import { listStudies } from '../../../db/queries/studies'
 import { allPatientIds, patientCount, patientIdsAfter, writeDoseSummary } from '../../../db/queries/summary'
-import { doseAvoided, doseLedger, projectDose } from '../../../engine'
+import { doseAvoided, doseLedger, estimateWorking, projectDose } from '../../../engine'
 import type { DoseLedger, EngineSettings, IsoDate, LoadedPack, ProcedureId } from '../../../engine'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
 import type { DoseView, JobStatus, Settings, StoredRecommendation } from '../../contract/contract'
@@ -176,6 +176,7 @@ export function doseViewFor(
     projectDose({ procedure, intervalMonths: interval, years: PROJECTION_YEARS, options })
   return {
     ledger,
+    working: ledger.studies.map((e) => estimateWorking(caseStudies[e.index]!, e, options)),
     avoided: doseAvoided(caseStudies, ratings, options),
     projection: {
       years: PROJECTION_YEARS,

@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest'
 import {
   ACR_PNET,
   ACR_PNET_DATA,
+  doseLedger,
+  estimateWorking,
   evaluate,
   loadPack,
   packJsonSchema,
   type PackDocument,
+  type Study,
 } from '../../../engine'
 import { packSchemaText, PACK_SCHEMA_FILE } from '../../../scripts/pack-schema'
 import { makeCase, study } from './support/factory'
@@ -100,5 +103,45 @@ describe('the published JSON Schema', () => {
     const broken = JSON.parse(JSON.stringify(ACR_PNET_DATA)) as Record<string, unknown>
     broken.format = 'pnet-guideline-pack/9'
     expect(validate(broken)).toBe(false)
+  })
+})
+
+describe('the arithmetic a screen shows follows the pack the ledger used', () => {
+  it('a pack with other k-factors and another coefficient: every per-event k and the coefficient are the pack’s', () => {
+    const pack = revised((d) => {
+      d.kFactors.sets.aapm96.chest = 0.02
+      d.kFactors.sets.aapm96['abdomen-pelvis'] = 0.018
+      d.agents['ga68-dotatate'].coefficientMsvPerMbq = 0.03
+    })
+    const pet: Study = {
+      date: '2026-01-10',
+      procedure: DOTATATE,
+      result: 'stable',
+      dose: {
+        agent: 'ga68-dotatate',
+        activityMbq: 150,
+        events: [
+          { dlpMgyCm: 200, region: 'chest' },
+          { dlpMgyCm: 300, region: 'abdomen-pelvis' },
+        ],
+      },
+    }
+    for (const p of [ACR_PNET, pack]) {
+      const options = { kFactors: 'aapm96' as const, pack: p }
+      const e = doseLedger([pet], options).studies[0]!
+      const w = estimateWorking(pet, e, options)
+      const k = p.kFactors.sets.aapm96
+      expect(w.events?.map((ev) => ev.kFactor)).toEqual([k.chest, k['abdomen-pelvis']])
+      // The parts add up to what the ledger counted.
+      expect(w.events!.reduce((a, ev) => a + ev.msv, 0)).toBeCloseTo(e.ctMsv!, 3)
+      expect(w.coefficientMsvPerMbq).toBe(p.agents['ga68-dotatate'].coefficientMsvPerMbq)
+      expect(150 * w.coefficientMsvPerMbq!).toBeCloseTo(e.radiopharmaceuticalMsv!, 3)
+    }
+  })
+
+  it('no CT part and no radiopharmaceutical: nothing to show', () => {
+    const mri: Study = { date: '2026-01-10', procedure: MRI, result: 'stable' }
+    const e = doseLedger([mri]).studies[0]!
+    expect(estimateWorking(mri, e)).toEqual({ events: null, coefficientMsvPerMbq: null })
   })
 })

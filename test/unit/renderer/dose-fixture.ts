@@ -2,8 +2,9 @@
 // builds it, for the dose panel and CSV tests.
 import type { DoseView, Settings, StudyRecord } from '../../../electron/contract/contract'
 import type { DoseInput } from '../../../db/types'
-import { doseAvoided, doseLedger, projectDose } from '../../../engine/dose'
-import { ACR_PNET } from '../../../engine/guideline'
+import { toStudy } from '../../../db/case'
+import { doseAvoided, doseLedger, estimateWorking, projectDose } from '../../../engine/dose'
+import { ACR_PNET, type LoadedPack } from '../../../engine/guideline'
 import type { ProcedureId, Study } from '../../../engine/types'
 
 export const MRI: ProcedureId = 'mri-abdomen-pelvis-without-and-with-iv-contrast'
@@ -64,8 +65,7 @@ export const STUDIES: StudyRecord[] = [
 
 export const TODAY = '2026-04-01'
 
-const toStudies = (records: readonly StudyRecord[]): Study[] =>
-  records.map((s) => ({ date: s.date, procedure: s.procedure, result: s.result, dose: s.dose }))
+const toStudies = (records: readonly StudyRecord[]): Study[] => records.map(toStudy)
 
 export function doseViewOf(
   records: readonly StudyRecord[] = STUDIES,
@@ -74,8 +74,10 @@ export function doseViewOf(
     cu64DotatateMsvPerMbq: null,
   },
   plan: ProcedureId | null = MRI,
+  pack: LoadedPack = ACR_PNET,
 ): DoseView {
   const options = {
+    pack,
     kFactors: settings.kFactors,
     ...(settings.cu64DotatateMsvPerMbq !== null
       ? { siteCoefficients: { 'cu64-dotatate': settings.cu64DotatateMsvPerMbq } }
@@ -84,12 +86,14 @@ export function doseViewOf(
     asOf: TODAY,
   }
   const studies = toStudies(records)
-  const ratings = ACR_PNET.variants['follow-up-non-liver-dominant'].ratings
+  const ratings = pack.variants['follow-up-non-liver-dominant'].ratings
   const interval = { min: 6, max: 12 }
   const project = (procedure: ProcedureId) =>
     projectDose({ procedure, intervalMonths: interval, years: 5, options })
+  const ledger = doseLedger(studies, options)
   return {
-    ledger: doseLedger(studies, options),
+    ledger,
+    working: ledger.studies.map((e) => estimateWorking(studies[e.index]!, e, options)),
     avoided: doseAvoided(studies, ratings, options),
     projection: { years: 5, plan: plan ? project(plan) : null, mri: project(MRI), ct: project(CT) },
     kFactors: settings.kFactors,

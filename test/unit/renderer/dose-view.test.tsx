@@ -6,6 +6,7 @@ import { render } from '../../helpers/render'
 import type { PnetApi } from '../../../electron/contract/contract'
 import { DoseSettings } from '../../../renderer/src/features/dose/DoseSettings'
 import { DoseView } from '../../../renderer/src/features/dose/DoseView'
+import { ACR_PNET_DATA, loadPack, type PackDocument } from '../../../engine'
 import { CT, doseViewOf, MRI, STUDIES, studyRecord, TODAY } from './dose-fixture'
 
 afterEach(() => {
@@ -305,5 +306,40 @@ describe('Dose conversion settings (Settings screen)', () => {
     expect(await screen.findByText('Use mSv per MBq, e.g. 0.03.')).toBeInTheDocument()
     expect(field).toHaveAccessibleDescription(expect.stringContaining('Use mSv per MBq, e.g. 0.03.'))
     expect(saved).not.toHaveBeenCalled()
+  })
+})
+
+describe('DoseView with a pack of other k-factors (the active pack, not the built-in one)', () => {
+  it('shows each dose-report event with the pack’s k, adding up to the ledger’s figure', () => {
+    const d = JSON.parse(JSON.stringify(ACR_PNET_DATA)) as PackDocument
+    d.version = '2027.1'
+    d.kFactors.sets.aapm96.chest = 0.02
+    d.kFactors.sets.aapm96['abdomen-pelvis'] = 0.018
+    const pack = loadPack(d)
+    const event = (n: number, region: 'chest' | 'abdomen-pelvis', dlpMgyCm: number) => ({
+      id: n,
+      sopInstanceUid: '1.2.3',
+      eventUid: `1.2.3.${n}`,
+      kind: 'ct' as const,
+      ctdiVolMgy: null,
+      dlpMgyCm,
+      region,
+      targetRegion: null,
+      protocol: null,
+      agent: null,
+      agentText: null,
+      activityMbq: null,
+    })
+    const ct = {
+      ...studyRecord(0, '2026-01-12', CT, { dlpMgyCm: 500 }),
+      doseSource: 'rdsr' as const,
+      doseEvents: [event(1, 'chest', 200), event(2, 'abdomen-pelvis', 300)],
+    }
+    show(doseViewOf([ct], undefined, MRI, pack), [ct])
+    const row = rows()[0]!
+    // 200 × 0.02 = 4.0 and 300 × 0.018 = 5.4 (the built-in pack: 0.014 and 0.015).
+    expect(within(row).getByText(/event 1: 200 mGy·cm × 0\.02 \(.*\) = 4\.0 mSv/)).toBeInTheDocument()
+    expect(within(row).getByText(/event 2: 300 mGy·cm × 0\.018 \(.*\) = 5\.4 mSv/)).toBeInTheDocument()
+    expect(screen.getByTestId('dose-total')).toHaveTextContent('9.4 mSv')
   })
 })

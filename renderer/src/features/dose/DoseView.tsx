@@ -18,6 +18,7 @@ import {
   recordedIndices,
   sourceTitle,
   sourceUrl,
+  workingOf,
 } from './doseText'
 import { call } from '../../api'
 import { downloadText } from '../export/save'
@@ -248,7 +249,7 @@ function LedgerRow({
 }) {
   const indices = recordedIndices(study, e.modality)
   const ionising = e.method !== 'non-ionizing'
-  const how = methodWords(e, dose.kFactors, dose.cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null, study)
+  const how = methodWords(e, workingOf(dose, e), dose.kFactors, study?.dose.dlpMgyCm ?? null)
   return (
     <tr data-testid="dose-row" data-method={e.method}>
       <th scope="row" className="dose__study">

@@ -4,14 +4,7 @@ import type { DoseView, StudyRecord } from '../../../../electron/contract/contra
 import { agentLabel, procedureName } from '../../domain/labels'
 import { toCsv, type CsvCell } from '../export/csv'
 import { methodText } from '../patient/Timeline'
-import {
-  coefficientUsed,
-  flagText,
-  K_FACTOR_SET_LABELS,
-  regionLabel,
-  sourceTitle,
-  sourceUrl,
-} from './doseText'
+import { workingOf, flagText, K_FACTOR_SET_LABELS, regionLabel, sourceTitle, sourceUrl } from './doseText'
 
 /** The columns that say whose ledger it is, first when the person asks for them. */
 export const PATIENT_COLUMNS = ['Patient name', 'MRN'] as const
@@ -74,7 +67,7 @@ export function ledgerRows(
       e.msv,
       kSet ? K_FACTOR_SET_LABELS[kSet] : null,
       e.kFactor,
-      coefficientUsed(e, dose.cu64DotatateMsvPerMbq),
+      workingOf(dose, e)?.coefficientMsvPerMbq ?? null,
       e.activityMbq,
       e.flags.map((f) => flagText(f, e)).join('; '),
       e.sources.map(sourceTitle).join('; '),

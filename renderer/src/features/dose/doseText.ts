@@ -1,9 +1,8 @@
 // Words for the radiation ledger: numbers as a reader expects them, each estimate's method in
 // plain words, its assumptions (engine flags) as sentences, and where every coefficient came from.
 // Pure functions, shared by the panel and the CSV export.
-import type { StudyRecord } from '../../../../electron/contract/contract'
-import { AGENT_DATA, DEFAULT_CT_REGION, eventDoses } from '../../../../engine'
-import type { DoseRegion, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine'
+import type { DoseView, StudyRecord } from '../../../../electron/contract/contract'
+import type { DoseRegion, EstimateWorking, KFactorSet, Modality, StudyDoseEstimate } from '../../../../engine'
 import { agentLabel, PACK, REGION_OPTIONS } from '../../domain/labels'
 import { msvNumber } from '../../domain/msv'
 
@@ -69,12 +68,9 @@ export function recordedIndices(study: StudyRecord | undefined, modality: Modali
   return lines
 }
 
-/** The coefficient (mSv/MBq) an estimate used for its radiopharmaceutical part, if any. */
-export function coefficientUsed(e: StudyDoseEstimate, siteCu64: number | null): number | null {
-  if (e.agent === null || e.radiopharmaceuticalMsv === null) return null
-  const known = AGENT_DATA[e.agent].coefficientMsvPerMbq
-  if (known !== null) return known
-  return e.agent === 'cu64-dotatate' && e.sources.includes('site-setting') ? siteCu64 : null
+/** The back end's working of one of the view's estimates (`dose.working` follows `dose.ledger.studies`). */
+export function workingOf(dose: DoseView, e: StudyDoseEstimate): EstimateWorking | undefined {
+  return dose.working[dose.ledger.studies.indexOf(e)]
 }
 
 function kSetOf(e: StudyDoseEstimate, kSet: KFactorSet): KFactorSet {
@@ -89,25 +85,19 @@ export interface MethodWords {
 }
 
 /**
- * How one estimate was made, in words, with the numbers it multiplied. `dlpMgyCm` is the DLP
- * recorded for the study (the engine keeps only the product).
+ * How one estimate was made, in words, with the numbers it multiplied: `working` is the back end's
+ * (electron/contract DoseView `working`, from the same pack and settings as the estimate — the
+ * per-event k of a dose report, the coefficient). `dlpMgyCm` is the DLP recorded for the study
+ * (the engine keeps only the product).
  */
 export function methodWords(
   e: StudyDoseEstimate,
+  working: EstimateWorking | undefined,
   kSet: KFactorSet,
-  siteCu64: number | null,
   dlpMgyCm: number | null,
-  study?: StudyRecord,
 ): MethodWords {
   // A dose report's events: the k of each event's own region.
-  const perEvent =
-    study && e.ctMsv !== null
-      ? eventDoses(
-          study.doseEvents.filter((x) => x.kind === 'ct'),
-          kSet,
-          DEFAULT_CT_REGION[study.procedure] ?? 'abdomen',
-        )
-      : null
+  const perEvent = working?.events ?? null
   const ctSteps = (prefix: string): string[] =>
     perEvent
       ? perEvent.map(
@@ -134,7 +124,7 @@ export function methodWords(
       const typical = e.method === 'typical'
       if (e.radiopharmaceuticalMsv === null)
         return { method: 'typical value for the procedure — estimated', steps: [] }
-      const coef = coefficientUsed(e, siteCu64)
+      const coef = working?.coefficientMsvPerMbq ?? null
       return {
         method: typical
           ? 'typical value — estimated: typical activity × coefficient + CT part'

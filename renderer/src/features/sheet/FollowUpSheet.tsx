@@ -15,7 +15,7 @@ import {
   variantTitle,
   windowStatus,
 } from '../../domain/labels'
-import { methodWords, msvText, recordedIndices } from '../dose/doseText'
+import { methodWords, msvText, recordedIndices, workingOf } from '../dose/doseText'
 
 interface Props {
   patientId: number
@@ -260,7 +260,7 @@ function Lesions({ detail }: { detail: PatientDetail }) {
 }
 
 function Doses({ detail }: { detail: PatientDetail }) {
-  const { ledger, kFactors, cu64DotatateMsvPerMbq } = detail.dose
+  const { ledger, kFactors } = detail.dose
   const incomplete = ledger.unknownStudies.length > 0 || ledger.incompleteStudies.length > 0
   return (
     <section className="sheet__section" aria-labelledby="sheet-dose">
@@ -295,7 +295,7 @@ function Doses({ detail }: { detail: PatientDetail }) {
                     <br />
                     <span className="small muted">
                       {
-                        methodWords(e, kFactors, cu64DotatateMsvPerMbq, study?.dose.dlpMgyCm ?? null, study)
+                        methodWords(e, workingOf(detail.dose, e), kFactors, study?.dose.dlpMgyCm ?? null)
                           .method
                       }
                     </span>
