@@ -1,5 +1,5 @@
 import { newBody, readTexts, remember } from '../delta'
-import { cached } from '../stmt'
+import { allRows, cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
 
@@ -71,7 +71,7 @@ export function patientRecordIds(
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
   const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
-  for (const t of CHILD_TABLES) tables[t] = cached(db, SELECT[t]).all(patientId) as Row[]
+  for (const t of CHILD_TABLES) tables[t] = allRows(db, SELECT[t], patientId)
   return { patient, tables }
 }
 

@@ -3,8 +3,8 @@ import { toCase } from '../../../db/case'
 import { DbError } from '../../../db/errors'
 import {
   closeItem,
+  decidedKinds,
   insertItem,
-  listItems,
   openItem,
   retargetItem,
   setItemSubject,
@@ -219,14 +219,7 @@ function decidedSinceLatestStudy(db: ReadableDb, patientId: number, studies: rea
     (m, s) => (m === null || s.createdAt > m ? s.createdAt : m),
     null,
   )
-  return listItems(db, patientId)
-    .filter(
-      (i) =>
-        i.status === 'done' &&
-        i.statusReasonCode === 'decision-recorded' &&
-        (since === null || i.updatedAt >= since),
-    )
-    .map((i) => i.kind)
+  return decidedKinds(db, patientId, since)
 }
 
 export interface Applied {
