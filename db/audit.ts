@@ -402,7 +402,10 @@ function implicitPrev(db: ReadableDb): boolean {
 // may be stored as a reference to an earlier row's after text (`{"$b": id}`: the same text) or as
 // the copies and insertions that make it from that text (`{"$b": id, "$o": [...], "$s": "..."}`,
 // db/delta.ts). The base is the previous row about the same record, else the previous row of the
-// same action and patient on this connection; a chain of references is at most AUDIT_DEPTH rows.
+// same action and patient on this connection, else (that chain being AUDIT_DEPTH rows long, or the
+// patient's first row of the action) the newest row of the same action, any patient's, whose after
+// text is stored whole: a chain of references is at most AUDIT_DEPTH rows, and a chain that reaches
+// it goes on from a row stored whole instead of storing one more whole.
 //
 // The hash stays over the texts as written, whatever their stored form: rows stored before schema
 // 110 keep their hashes when migration 110 rewrites them, and a chain verified before verifies
@@ -422,7 +425,7 @@ interface StoredDelta {
   $s?: string
 }
 
-/** The previous row of the same action and patient, by connection: a base for a new record's row. */
+/** By connection: the previous row of the same action and patient, and the newest row of each action stored whole (bases for a new record's row). */
 export type AuditHints = Map<string, number>
 const HINTS = new WeakMap<ReadableDb, AuditHints>()
 
@@ -464,6 +467,7 @@ export function storedForms(
     if (t?.startsWith(DELTA_PREFIX)) throw new Error('an audit text may not start like a stored reference')
   if (r.action === KEYED_MARKER) return { before: r.before, after: r.after }
   const key = hintKey(r)
+  const wholeKey = `${r.entity}|${r.action}`
   const previous = (
     r.entityId === null
       ? cached(
@@ -480,7 +484,7 @@ export function storedForms(
           .get(r.entity, r.entityId, r.id)
   ) as number | undefined
   let base: { id: number; text: string } | null = null
-  for (const candidate of [previous, hints.get(key)]) {
+  for (const candidate of [previous, hints.get(key), hints.get(wholeKey)]) {
     if (candidate === undefined || candidate >= r.id || depthOf(db, candidate) > AUDIT_DEPTH) continue
     const text = afterTextOf(db, candidate)
     if (text !== null) {
@@ -496,7 +500,9 @@ export function storedForms(
     const stored = JSON.stringify({ $b: base.id, $o: ops, $s: inserted } satisfies StoredDelta)
     return stored.length < text.length * 0.8 ? stored : text
   }
-  return { before: compact(r.before), after: compact(r.after) }
+  const after = compact(r.after)
+  if (r.after !== null && after === r.after) hints.set(wholeKey, r.id)
+  return { before: compact(r.before), after }
 }
 
 /** Row `id`'s after text as written, or null (no such row, or no after). */

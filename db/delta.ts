@@ -8,7 +8,9 @@ import type { ReadableDb } from './tx'
 // a `body`: for each text, what it copies from the same text of the patient's previous row of the
 // same table (`body_base`) and what it adds, deflated. Every KEYFRAME-th row of a chain is stored
 // on its own (`body_base` NULL: the whole text, deflated), so reading a row decodes at most
-// KEYFRAME rows.
+// KEYFRAME rows. A chain may start from another patient's row stored on its own (`newBody`): a
+// patient's first recommendation repeats most of anyone's (the keys, the pack's texts), so it
+// costs what differs from that one, not a whole keyframe.
 //
 // The difference is a list of copies and insertions (as VCDIFF and xdelta describe one): the base
 // text is indexed every third of WINDOW characters by the WINDOW characters there; the new text is scanned
@@ -290,7 +292,10 @@ export interface NewBody {
 
 /**
  * The body of a new row whose base is `previous` (the patient's newest row of the table, or null):
- * deflated against it unless its chain is KEYFRAME rows long already (then on its own).
+ * deflated against it unless its chain is KEYFRAME rows long already. A chain that starts (the
+ * patient's first row, or one KEYFRAME rows on) is deflated against the table's shared keyframe
+ * (`sharedKeyframe`: another patient's row stored on its own, which a new chain repeats most of:
+ * the same keys, the pack's texts and sources) when that is clearly smaller, else stored on its own.
  */
 export function newBody(
   db: ReadableDb,
@@ -312,8 +317,53 @@ export function newBody(
     if (depth < KEYFRAME) base = previous
   }
   const baseTexts = base === null ? null : readTexts(db, table, base)
-  if (base !== null && baseTexts === null) base = null
-  return { body: encodeTexts(texts, baseTexts), base, texts, baseTexts }
+  if (base !== null && baseTexts !== null)
+    return { body: encodeTexts(texts, baseTexts), base, texts, baseTexts }
+  const alone = encodeTexts(texts, null)
+  const shared = sharedKeyframe(db, table)
+  const sharedTexts = shared === null ? null : readTexts(db, table, shared)
+  if (shared !== null && sharedTexts !== null) {
+    const body = encodeTexts(texts, sharedTexts)
+    if (body.length < alone.length * SHARED_GAIN) return { body, base: shared, texts, baseTexts: sharedTexts }
+  }
+  return { body: alone, base: null, texts, baseTexts: null }
+}
+
+/** A chain starts from the shared keyframe only when that costs less than this part of a keyframe. */
+const SHARED_GAIN = 0.75
+/** How far back from the newest row a shared keyframe is looked for, once per connection and table. */
+const SHARED_LOOKBACK = 1000
+
+// The shared keyframe of each connection and table: the newest row stored on its own, once known.
+const SHARED = new WeakMap<ReadableDb, Map<DeltaTable, number>>()
+
+/**
+ * The row a new chain may be a delta of: stored on its own (`body_base` NULL, so a chain from it
+ * stays at most KEYFRAME rows), and not a demo patient's (the one kind of patient the app deletes,
+ * with its rows: a base must outlive the rows that refer to it). Null when none is near the end.
+ */
+function sharedKeyframe(db: ReadableDb, table: DeltaTable): number | null {
+  const usable = `body IS NOT NULL AND body_base IS NULL
+    AND NOT EXISTS (SELECT 1 FROM demo_patients d WHERE d.patient_id = ${table}.patient_id)`
+  const known = SHARED.get(db)?.get(table)
+  if (known !== undefined && cached(db, `SELECT 1 FROM ${table} WHERE id = ? AND ${usable}`).get(known))
+    return known
+  const found = cached(
+    db,
+    `SELECT id FROM ${table} WHERE id > (SELECT coalesce(max(id), 0) FROM ${table}) - ${SHARED_LOOKBACK}
+       AND ${usable} ORDER BY id DESC LIMIT 1`,
+  )
+    .pluck()
+    .get() as number | undefined
+  if (found === undefined) return null
+  sharedOf(db).set(table, found)
+  return found
+}
+
+function sharedOf(db: ReadableDb): Map<DeltaTable, number> {
+  let m = SHARED.get(db)
+  if (!m) SHARED.set(db, (m = new Map()))
+  return m
 }
 
 /**
@@ -327,4 +377,6 @@ export function remember(db: ReadableDb, table: DeltaTable, id: number, b: NewBo
   memo.delete(key)
   if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!)
   memo.set(key, { body: b.body, base: b.baseTexts, texts: b.texts })
+  // A row stored on its own is the shared keyframe from now on (checked before each use).
+  if (b.base === null) sharedOf(db).set(table, id)
 }
