@@ -71,6 +71,21 @@ export interface AuditHead {
 
 export const GENESIS = '0'.repeat(64)
 
+// How a hash is stored (schema 120): its 32 bytes. Readers always get the 64 lowercase hexadecimal
+// characters the hash functions give (`hashText`); a stored text that is not such a hash (a log
+// damaged before migration 120, kept as it was) is read as it is, so the chain check names it.
+const HEX_HASH = /^[0-9a-f]{64}$/
+
+/** The stored form of a hash: its bytes, or a text that is not a hash the app writes, as it is. */
+export function hashBytes(hash: string): Buffer | string {
+  return HEX_HASH.test(hash) ? Buffer.from(hash, 'hex') : hash
+}
+
+/** A stored hash as its hexadecimal text (the form hashed into the next row, the anchor, the API). */
+export function hashText(stored: Buffer | string | Uint8Array): string {
+  return typeof stored === 'string' ? stored : Buffer.from(stored).toString('hex')
+}
+
 /**
  * The action of the row where the KEYED chain starts. Rows before it (written before the log had
  * a key) keep their plain SHA-256 hash; this row and every later one carry an HMAC-SHA256 with the
@@ -158,8 +173,8 @@ export function keyedFrom(db: ReadableDb): number | null {
 
 export function auditHead(db: ReadableDb): AuditHead | null {
   const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    { id: number; hash: string } | undefined
-  return r ? { seq: r.id, hash: r.hash } : null
+    { id: number; hash: Buffer | string } | undefined
+  return r ? { seq: r.id, hash: hashText(r.hash) } : null
 }
 
 // Record versions (migration 65). Every statement that creates or changes an editable record
@@ -308,8 +323,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     throw new Error('appendAudit must run inside the transaction of the change it records')
   const key = KEYS.get(db) ?? null
   const last = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    { id: number; hash: string } | undefined
-  const prev = last?.hash ?? GENESIS
+    { id: number; hash: Buffer | string } | undefined
+  const prev = last ? hashText(last.hash) : GENESIS
   const id = (last?.id ?? 0) + 1
   const at = actor.now().toISOString()
   let afterValue = entry.after
@@ -339,7 +354,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
   const stored = storedForms(db, input, hintsOf(db))
-  const schema110 = implicitPrev(db)
+  const { schema110, schema120 } = auditShape(db)
+  const hash = key ? keyedHash(key, input) : plainHash(input)
   cached(
     db,
     schema110
@@ -351,7 +367,7 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     ...input,
     ...stored,
     prev: schema110 ? null : prev,
-    hash: key ? keyedHash(key, input) : plainHash(input),
+    hash: schema120 ? hashBytes(hash) : hash,
     ...(schema110
       ? { patientId: auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue) }
       : {}),
@@ -384,13 +400,17 @@ export function auditPatientOf(
   return null
 }
 
-/** Whether the log stores `prev_hash` implicitly (schema 110; a migration before it may append rows). */
-function implicitPrev(db: ReadableDb): boolean {
-  return (
-    cached(db, `SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'`)
-      .pluck()
-      .get() === 0
-  )
+/**
+ * How the log stores a row (a migration before the latest may append rows): `prev_hash`
+ * implicitly (schema 110), the hash as bytes (schema 120).
+ */
+function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } {
+  const r = cached(
+    db,
+    `SELECT (SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash') AS p,
+            (SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash') AS h`,
+  ).get() as { p: number; h: string }
+  return { schema110: r.p === 0, schema120: r.h === 'ANY' }
 }
 
 // ---- How before and after are stored (schema 110) -------------------------------------------------
@@ -600,17 +620,18 @@ export interface RawAuditRow {
   after_json: string | null
   /** NULL (schema 110): the hash of the row before (64 zeros for the first row). */
   prev_hash: string | null
-  hash: string
+  /** Its 32 bytes (schema 120; read it with `hashText`), before that its hexadecimal text. */
+  hash: Buffer | string
 }
 
 /** The hash a row is chained to: its stored `prev_hash`, else the row before's hash. */
 function prevHashOf(db: ReadableDb, r: RawAuditRow): string {
   if (r.prev_hash !== null) return r.prev_hash
   if (r.id === 1) return GENESIS
-  return (
+  return hashText(
     (cached(db, 'SELECT hash FROM audit_log WHERE id = ?')
       .pluck()
-      .get(r.id - 1) as string | undefined) ?? ''
+      .get(r.id - 1) as Buffer | string | undefined) ?? '',
   )
 }
 
@@ -624,7 +645,7 @@ function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
     entityId: r.entity_id,
     ...auditValues(db, r),
     prevHash: prevHashOf(db, r),
-    hash: r.hash,
+    hash: hashText(r.hash),
   }
 }
 
@@ -668,10 +689,10 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   let prevId = 0
   if (opts.from) {
     const r = cached(db, 'SELECT id, hash, at FROM audit_log WHERE id = ?').get(opts.from.seq) as
-      { id: number; hash: string; at: string } | undefined
-    if (!r || r.hash !== opts.from.hash)
+      { id: number; hash: Buffer | string; at: string } | undefined
+    if (!r || hashText(r.hash) !== opts.from.hash)
       return { ok: false, rowId: opts.from.seq, at: r?.at ?? null, problem: 'start-missing' }
-    prev = r.hash
+    prev = opts.from.hash
     prevId = r.id
   }
   let rows = 0
@@ -713,12 +734,13 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
           return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
       }
       const expected = keyed ? keyedHash(key!, input) : plainHash(input)
-      if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      const hash = hashText(r.hash)
+      if (hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
       if (texts.after !== null) {
         if (known.size >= 20_000) known.clear()
         known.set(r.id, texts.after)
       }
-      prev = r.hash
+      prev = hash
       prevId = r.id
       rows++
     }
