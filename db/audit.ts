@@ -420,8 +420,8 @@ function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } 
 // its previous audit row left it, its `after` that record with a few fields changed, and a new
 // study, follow-up step or recommendation looks much like the patient's previous one. So a text
 // may be stored as a reference to an earlier row's after text (`{"$b": id}`: the same text) or as
-// the copies and insertions that make it from that text (`{"$b": id, "$o": [...], "$s": "..."}`,
-// db/delta.ts). The base is the previous row about the same record, else the previous row of the
+// the copies and insertions that make it from that text (`{"$b": id, "$p": "...", "$s": "..."}`,
+// db/delta.ts; `$p` packs them, `packOps`; rows written before schema 120 hold them as `"$o": [...]`). The base is the previous row about the same record, else the previous row of the
 // same action and patient on this connection, else (that chain being AUDIT_DEPTH rows long, or the
 // patient's first row of the action) the newest row of the same action, any patient's, whose after
 // text is stored whole: a chain of references is at most AUDIT_DEPTH rows, and a chain that reaches
@@ -441,8 +441,47 @@ const AUDIT_WINDOW = 10
 
 interface StoredDelta {
   $b: number
+  /** The copies and insertions as numbers (schema 110). */
   $o?: number[]
+  /** The same, packed (`packOps`: since schema 120 the form written). */
+  $p?: string
   $s?: string
+}
+
+/**
+ * The copies and insertions (db/delta.ts `diffText`: per step, how many characters are inserted,
+ * where in the base a copy starts, how long it is) as a short text: each number in base 36, a copy's
+ * start counted from where the copy before it ended (most are a few characters on), comma-separated.
+ */
+export function packOps(ops: readonly number[]): string {
+  const out: string[] = []
+  let end = 0
+  for (let k = 0; k + 2 < ops.length; k += 3) {
+    const len = ops[k + 2]!
+    const from = len > 0 ? ops[k + 1]! - end : 0
+    out.push(ops[k]!.toString(36), from.toString(36), len.toString(36))
+    if (len > 0) end = ops[k + 1]! + len
+  }
+  return out.join(',')
+}
+
+/** The copies and insertions of a packed text, or null when it is not one `packOps` writes. */
+export function unpackOps(packed: string): number[] | null {
+  const parts = packed === '' ? [] : packed.split(',')
+  if (parts.length % 3 !== 0) return null
+  const ops: number[] = []
+  let end = 0
+  for (let k = 0; k < parts.length; k += 3) {
+    const [n, from, len] = [parts[k]!, parts[k + 1]!, parts[k + 2]!].map((x) => parseInt(x, 36)) as [
+      number,
+      number,
+      number,
+    ]
+    if (![n, from, len].every(Number.isSafeInteger)) return null
+    ops.push(n, len > 0 ? end + from : 0, len)
+    if (len > 0) end = end + from + len
+  }
+  return packOps(ops) === packed ? ops : null
 }
 
 /** By connection: the previous row of the same action and patient, and the newest row of each action stored whole (bases for a new record's row). */
@@ -517,7 +556,7 @@ export function storedForms(
     if (text === null || base === null) return text
     if (text === base.text) return `{"$b":${base.id}}`
     const { ops, inserted } = diffText(text, base.text, AUDIT_WINDOW)
-    const stored = JSON.stringify({ $b: base.id, $o: ops, $s: inserted } satisfies StoredDelta)
+    const stored = JSON.stringify({ $b: base.id, $p: packOps(ops), $s: inserted } satisfies StoredDelta)
     return stored.length < text.length * 0.8 ? stored : text
   }
   const after = compact(r.after)
@@ -543,11 +582,17 @@ function expandStored(
   if (stored === null || !stored.startsWith(DELTA_PREFIX)) return stored
   if (depth > AUDIT_DEPTH) throw new Error('an audit row refers to a chain of rows that is too long')
   const d = JSON.parse(stored) as StoredDelta
-  // Only the form `storedForms` writes: a stored text with anything else in it was not written by it.
-  const canonical = d.$o
-    ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
-    : `{"$b":${d.$b}}`
-  if (canonical !== stored) throw new Error('an audit row holds a reference in a form the app does not write')
+  // Only the forms `storedForms` writes (and wrote): a stored text with anything else in it was not
+  // written by it.
+  const canonical =
+    d.$p !== undefined
+      ? JSON.stringify({ $b: d.$b, $p: d.$p, $s: d.$s } satisfies StoredDelta)
+      : d.$o
+        ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
+        : `{"$b":${d.$b}}`
+  const ops = d.$p !== undefined ? (typeof d.$p === 'string' ? unpackOps(d.$p) : null) : (d.$o ?? null)
+  if (canonical !== stored || (d.$p !== undefined && ops === null))
+    throw new Error('an audit row holds a reference in a form the app does not write')
   const k = known?.get(d.$b)
   let base: string | null
   if (k !== undefined) base = k
@@ -557,7 +602,7 @@ function expandStored(
     base = s === undefined ? null : expandStored(db, s, known, depth + 1)
   }
   if (base === null) throw new Error(`an audit row refers to row ${d.$b}, which has no after text`)
-  return d.$o ? applyText(base, d.$o, d.$s ?? '') : base
+  return ops ? applyText(base, ops, d.$s ?? '') : base
 }
 
 /**
