@@ -304,6 +304,19 @@ export function undoEntryDigest(db: ReadableDb, id: number): string | null {
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
+/**
+ * A digest as an audit row keeps it (`storedDigest`): since schema 120 its 32 bytes in base64url
+ * (43 characters; rows before kept the 64 hexadecimal characters, and still match).
+ */
+export function storedDigestOf(hex: string): string {
+  return HEX_HASH.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : hex
+}
+
+/** Whether an audit row's `storedDigest` is the digest `current` (hexadecimal) of the row now. */
+export function sameDigest(stored: unknown, current: string | null): boolean {
+  return current !== null && (stored === current || stored === storedDigestOf(current))
+}
+
 /** The records whose audit rows keep a digest of the stored row instead of the record itself. */
 export const DIGESTED = {
   recommendation: recommendationDigest,
@@ -333,11 +346,10 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     entry.entityId !== null &&
     afterValue &&
     typeof afterValue === 'object'
-  )
-    afterValue = {
-      ...afterValue,
-      storedDigest: entry.storedDigest ?? DIGESTED[entry.entity](db, entry.entityId),
-    }
+  ) {
+    const digest = entry.storedDigest ?? DIGESTED[entry.entity](db, entry.entityId)
+    afterValue = { ...afterValue, storedDigest: digest === null ? null : storedDigestOf(digest) }
+  }
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
   const after = afterValue === undefined || afterValue === null ? null : JSON.stringify(afterValue)
   const input: HashInput = {
