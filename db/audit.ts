@@ -71,6 +71,21 @@ export interface AuditHead {
 
 export const GENESIS = '0'.repeat(64)
 
+// How a hash is stored (schema 120): its 32 bytes. Readers always get the 64 lowercase hexadecimal
+// characters the hash functions give (`hashText`); a stored text that is not such a hash (a log
+// damaged before migration 120, kept as it was) is read as it is, so the chain check names it.
+const HEX_HASH = /^[0-9a-f]{64}$/
+
+/** The stored form of a hash: its bytes, or a text that is not a hash the app writes, as it is. */
+export function hashBytes(hash: string): Buffer | string {
+  return HEX_HASH.test(hash) ? Buffer.from(hash, 'hex') : hash
+}
+
+/** A stored hash as its hexadecimal text (the form hashed into the next row, the anchor, the API). */
+export function hashText(stored: Buffer | string | Uint8Array): string {
+  return typeof stored === 'string' ? stored : Buffer.from(stored).toString('hex')
+}
+
 /**
  * The action of the row where the KEYED chain starts. Rows before it (written before the log had
  * a key) keep their plain SHA-256 hash; this row and every later one carry an HMAC-SHA256 with the
@@ -158,8 +173,8 @@ export function keyedFrom(db: ReadableDb): number | null {
 
 export function auditHead(db: ReadableDb): AuditHead | null {
   const r = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    { id: number; hash: string } | undefined
-  return r ? { seq: r.id, hash: r.hash } : null
+    { id: number; hash: Buffer | string } | undefined
+  return r ? { seq: r.id, hash: hashText(r.hash) } : null
 }
 
 // Record versions (migration 65). Every statement that creates or changes an editable record
@@ -289,6 +304,19 @@ export function undoEntryDigest(db: ReadableDb, id: number): string | null {
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
+/**
+ * A digest as an audit row keeps it (`storedDigest`): since schema 120 its 32 bytes in base64url
+ * (43 characters; rows before kept the 64 hexadecimal characters, and still match).
+ */
+export function storedDigestOf(hex: string): string {
+  return HEX_HASH.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : hex
+}
+
+/** Whether an audit row's `storedDigest` is the digest `current` (hexadecimal) of the row now. */
+export function sameDigest(stored: unknown, current: string | null): boolean {
+  return current !== null && (stored === current || stored === storedDigestOf(current))
+}
+
 /** The records whose audit rows keep a digest of the stored row instead of the record itself. */
 export const DIGESTED = {
   recommendation: recommendationDigest,
@@ -308,8 +336,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     throw new Error('appendAudit must run inside the transaction of the change it records')
   const key = KEYS.get(db) ?? null
   const last = cached(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
-    { id: number; hash: string } | undefined
-  const prev = last?.hash ?? GENESIS
+    { id: number; hash: Buffer | string } | undefined
+  const prev = last ? hashText(last.hash) : GENESIS
   const id = (last?.id ?? 0) + 1
   const at = actor.now().toISOString()
   let afterValue = entry.after
@@ -318,11 +346,10 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     entry.entityId !== null &&
     afterValue &&
     typeof afterValue === 'object'
-  )
-    afterValue = {
-      ...afterValue,
-      storedDigest: entry.storedDigest ?? DIGESTED[entry.entity](db, entry.entityId),
-    }
+  ) {
+    const digest = entry.storedDigest ?? DIGESTED[entry.entity](db, entry.entityId)
+    afterValue = { ...afterValue, storedDigest: digest === null ? null : storedDigestOf(digest) }
+  }
   const before = entry.before === undefined || entry.before === null ? null : JSON.stringify(entry.before)
   const after = afterValue === undefined || afterValue === null ? null : JSON.stringify(afterValue)
   const input: HashInput = {
@@ -339,7 +366,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
   const stored = storedForms(db, input, hintsOf(db))
-  const schema110 = implicitPrev(db)
+  const { schema110, schema120 } = auditShape(db)
+  const hash = key ? keyedHash(key, input) : plainHash(input)
   cached(
     db,
     schema110
@@ -351,7 +379,7 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     ...input,
     ...stored,
     prev: schema110 ? null : prev,
-    hash: key ? keyedHash(key, input) : plainHash(input),
+    hash: schema120 ? hashBytes(hash) : hash,
     ...(schema110
       ? { patientId: auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue) }
       : {}),
@@ -384,13 +412,17 @@ export function auditPatientOf(
   return null
 }
 
-/** Whether the log stores `prev_hash` implicitly (schema 110; a migration before it may append rows). */
-function implicitPrev(db: ReadableDb): boolean {
-  return (
-    cached(db, `SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash'`)
-      .pluck()
-      .get() === 0
-  )
+/**
+ * How the log stores a row (a migration before the latest may append rows): `prev_hash`
+ * implicitly (schema 110), the hash as bytes (schema 120).
+ */
+function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } {
+  const r = cached(
+    db,
+    `SELECT (SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash') AS p,
+            (SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash') AS h`,
+  ).get() as { p: number; h: string }
+  return { schema110: r.p === 0, schema120: r.h === 'ANY' }
 }
 
 // ---- How before and after are stored (schema 110) -------------------------------------------------
@@ -400,9 +432,12 @@ function implicitPrev(db: ReadableDb): boolean {
 // its previous audit row left it, its `after` that record with a few fields changed, and a new
 // study, follow-up step or recommendation looks much like the patient's previous one. So a text
 // may be stored as a reference to an earlier row's after text (`{"$b": id}`: the same text) or as
-// the copies and insertions that make it from that text (`{"$b": id, "$o": [...], "$s": "..."}`,
-// db/delta.ts). The base is the previous row about the same record, else the previous row of the
-// same action and patient on this connection; a chain of references is at most AUDIT_DEPTH rows.
+// the copies and insertions that make it from that text (`{"$b": id, "$p": "...", "$s": "..."}`,
+// db/delta.ts; `$p` packs them, `packOps`; rows written before schema 120 hold them as `"$o": [...]`). The base is the previous row about the same record, else the previous row of the
+// same action and patient on this connection, else (that chain being AUDIT_DEPTH rows long, or the
+// patient's first row of the action) the newest row of the same action, any patient's, whose after
+// text is stored whole: a chain of references is at most AUDIT_DEPTH rows, and a chain that reaches
+// it goes on from a row stored whole instead of storing one more whole.
 //
 // The hash stays over the texts as written, whatever their stored form: rows stored before schema
 // 110 keep their hashes when migration 110 rewrites them, and a chain verified before verifies
@@ -418,11 +453,50 @@ const AUDIT_WINDOW = 10
 
 interface StoredDelta {
   $b: number
+  /** The copies and insertions as numbers (schema 110). */
   $o?: number[]
+  /** The same, packed (`packOps`: since schema 120 the form written). */
+  $p?: string
   $s?: string
 }
 
-/** The previous row of the same action and patient, by connection: a base for a new record's row. */
+/**
+ * The copies and insertions (db/delta.ts `diffText`: per step, how many characters are inserted,
+ * where in the base a copy starts, how long it is) as a short text: each number in base 36, a copy's
+ * start counted from where the copy before it ended (most are a few characters on), comma-separated.
+ */
+export function packOps(ops: readonly number[]): string {
+  const out: string[] = []
+  let end = 0
+  for (let k = 0; k + 2 < ops.length; k += 3) {
+    const len = ops[k + 2]!
+    const from = len > 0 ? ops[k + 1]! - end : 0
+    out.push(ops[k]!.toString(36), from.toString(36), len.toString(36))
+    if (len > 0) end = ops[k + 1]! + len
+  }
+  return out.join(',')
+}
+
+/** The copies and insertions of a packed text, or null when it is not one `packOps` writes. */
+export function unpackOps(packed: string): number[] | null {
+  const parts = packed === '' ? [] : packed.split(',')
+  if (parts.length % 3 !== 0) return null
+  const ops: number[] = []
+  let end = 0
+  for (let k = 0; k < parts.length; k += 3) {
+    const [n, from, len] = [parts[k]!, parts[k + 1]!, parts[k + 2]!].map((x) => parseInt(x, 36)) as [
+      number,
+      number,
+      number,
+    ]
+    if (![n, from, len].every(Number.isSafeInteger)) return null
+    ops.push(n, len > 0 ? end + from : 0, len)
+    if (len > 0) end = end + from + len
+  }
+  return packOps(ops) === packed ? ops : null
+}
+
+/** By connection: the previous row of the same action and patient, and the newest row of each action stored whole (bases for a new record's row). */
 export type AuditHints = Map<string, number>
 const HINTS = new WeakMap<ReadableDb, AuditHints>()
 
@@ -464,6 +538,7 @@ export function storedForms(
     if (t?.startsWith(DELTA_PREFIX)) throw new Error('an audit text may not start like a stored reference')
   if (r.action === KEYED_MARKER) return { before: r.before, after: r.after }
   const key = hintKey(r)
+  const wholeKey = `${r.entity}|${r.action}`
   const previous = (
     r.entityId === null
       ? cached(
@@ -480,7 +555,7 @@ export function storedForms(
           .get(r.entity, r.entityId, r.id)
   ) as number | undefined
   let base: { id: number; text: string } | null = null
-  for (const candidate of [previous, hints.get(key)]) {
+  for (const candidate of [previous, hints.get(key), hints.get(wholeKey)]) {
     if (candidate === undefined || candidate >= r.id || depthOf(db, candidate) > AUDIT_DEPTH) continue
     const text = afterTextOf(db, candidate)
     if (text !== null) {
@@ -493,10 +568,12 @@ export function storedForms(
     if (text === null || base === null) return text
     if (text === base.text) return `{"$b":${base.id}}`
     const { ops, inserted } = diffText(text, base.text, AUDIT_WINDOW)
-    const stored = JSON.stringify({ $b: base.id, $o: ops, $s: inserted } satisfies StoredDelta)
+    const stored = JSON.stringify({ $b: base.id, $p: packOps(ops), $s: inserted } satisfies StoredDelta)
     return stored.length < text.length * 0.8 ? stored : text
   }
-  return { before: compact(r.before), after: compact(r.after) }
+  const after = compact(r.after)
+  if (r.after !== null && after === r.after) hints.set(wholeKey, r.id)
+  return { before: compact(r.before), after }
 }
 
 /** Row `id`'s after text as written, or null (no such row, or no after). */
@@ -517,11 +594,17 @@ function expandStored(
   if (stored === null || !stored.startsWith(DELTA_PREFIX)) return stored
   if (depth > AUDIT_DEPTH) throw new Error('an audit row refers to a chain of rows that is too long')
   const d = JSON.parse(stored) as StoredDelta
-  // Only the form `storedForms` writes: a stored text with anything else in it was not written by it.
-  const canonical = d.$o
-    ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
-    : `{"$b":${d.$b}}`
-  if (canonical !== stored) throw new Error('an audit row holds a reference in a form the app does not write')
+  // Only the forms `storedForms` writes (and wrote): a stored text with anything else in it was not
+  // written by it.
+  const canonical =
+    d.$p !== undefined
+      ? JSON.stringify({ $b: d.$b, $p: d.$p, $s: d.$s } satisfies StoredDelta)
+      : d.$o
+        ? JSON.stringify({ $b: d.$b, $o: d.$o, $s: d.$s } satisfies StoredDelta)
+        : `{"$b":${d.$b}}`
+  const ops = d.$p !== undefined ? (typeof d.$p === 'string' ? unpackOps(d.$p) : null) : (d.$o ?? null)
+  if (canonical !== stored || (d.$p !== undefined && ops === null))
+    throw new Error('an audit row holds a reference in a form the app does not write')
   const k = known?.get(d.$b)
   let base: string | null
   if (k !== undefined) base = k
@@ -531,7 +614,7 @@ function expandStored(
     base = s === undefined ? null : expandStored(db, s, known, depth + 1)
   }
   if (base === null) throw new Error(`an audit row refers to row ${d.$b}, which has no after text`)
-  return d.$o ? applyText(base, d.$o, d.$s ?? '') : base
+  return ops ? applyText(base, ops, d.$s ?? '') : base
 }
 
 /**
@@ -594,17 +677,18 @@ export interface RawAuditRow {
   after_json: string | null
   /** NULL (schema 110): the hash of the row before (64 zeros for the first row). */
   prev_hash: string | null
-  hash: string
+  /** Its 32 bytes (schema 120; read it with `hashText`), before that its hexadecimal text. */
+  hash: Buffer | string
 }
 
 /** The hash a row is chained to: its stored `prev_hash`, else the row before's hash. */
 function prevHashOf(db: ReadableDb, r: RawAuditRow): string {
   if (r.prev_hash !== null) return r.prev_hash
   if (r.id === 1) return GENESIS
-  return (
+  return hashText(
     (cached(db, 'SELECT hash FROM audit_log WHERE id = ?')
       .pluck()
-      .get(r.id - 1) as string | undefined) ?? ''
+      .get(r.id - 1) as Buffer | string | undefined) ?? '',
   )
 }
 
@@ -618,7 +702,7 @@ function toAuditRow(db: ReadableDb, r: RawAuditRow): AuditRow {
     entityId: r.entity_id,
     ...auditValues(db, r),
     prevHash: prevHashOf(db, r),
-    hash: r.hash,
+    hash: hashText(r.hash),
   }
 }
 
@@ -662,10 +746,10 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
   let prevId = 0
   if (opts.from) {
     const r = cached(db, 'SELECT id, hash, at FROM audit_log WHERE id = ?').get(opts.from.seq) as
-      { id: number; hash: string; at: string } | undefined
-    if (!r || r.hash !== opts.from.hash)
+      { id: number; hash: Buffer | string; at: string } | undefined
+    if (!r || hashText(r.hash) !== opts.from.hash)
       return { ok: false, rowId: opts.from.seq, at: r?.at ?? null, problem: 'start-missing' }
-    prev = r.hash
+    prev = opts.from.hash
     prevId = r.id
   }
   let rows = 0
@@ -707,12 +791,13 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
           return { ok: false, rowId: r.id, at: r.at, problem: 'marker' }
       }
       const expected = keyed ? keyedHash(key!, input) : plainHash(input)
-      if (r.hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
+      const hash = hashText(r.hash)
+      if (hash !== expected) return { ok: false, rowId: r.id, at: r.at, problem: 'hash' }
       if (texts.after !== null) {
         if (known.size >= 20_000) known.clear()
         known.set(r.id, texts.after)
       }
-      prev = r.hash
+      prev = hash
       prevId = r.id
       rows++
     }

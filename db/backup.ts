@@ -6,6 +6,7 @@ import {
   appendAudit,
   auditHead,
   auditKeyOf,
+  hashText,
   keyedFrom,
   setAuditKey,
   type Actor,
@@ -198,8 +199,9 @@ function sameAsSource(source: DB, counts: BackupCounts, head: AuditHead | null):
     if (JSON.stringify(head) === JSON.stringify(sourceHead))
       return JSON.stringify(counts) === JSON.stringify(countsOf(source))
     if (!head || !sourceHead || sourceHead.seq < head.seq) return false
-    const hash = source.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.seq)
-    return hash === head.hash
+    const hash = source.prepare('SELECT hash FROM audit_log WHERE id = ?').pluck().get(head.seq) as
+      Buffer | string | undefined
+    return hash !== undefined && hashText(hash) === head.hash
   })()
 }
 

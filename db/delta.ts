@@ -8,7 +8,9 @@ import type { ReadableDb } from './tx'
 // a `body`: for each text, what it copies from the same text of the patient's previous row of the
 // same table (`body_base`) and what it adds, deflated. Every KEYFRAME-th row of a chain is stored
 // on its own (`body_base` NULL: the whole text, deflated), so reading a row decodes at most
-// KEYFRAME rows.
+// KEYFRAME rows. A chain may start from another patient's row stored on its own (`newBody`): a
+// patient's first recommendation repeats most of anyone's (the keys, the pack's texts), so it
+// costs what differs from that one, not a whole keyframe.
 //
 // The difference is a list of copies and insertions (as VCDIFF and xdelta describe one): the base
 // text is indexed every third of WINDOW characters by the WINDOW characters there; the new text is scanned
@@ -40,13 +42,18 @@ export function diffText(text: string, base: string, window = WINDOW): { ops: nu
   // What both begin and end with is one copy each (a study appended to a case leaves most of the
   // text as it was): only what lies between is looked at.
   const most = Math.min(text.length, base.length)
-  let p = 0
-  while (p < most && text.charCodeAt(p) === base.charCodeAt(p)) p++
+  let p = agreeing(text, 0, base, 0, most)
   if (p > 0 && isHigh(text.charCodeAt(p - 1))) p--
-  let q = 0
-  while (q < most - p && text.charCodeAt(text.length - 1 - q) === base.charCodeAt(base.length - 1 - q)) q++
+  let q = agreeingBack(text, text.length, base, base.length, most - p)
   if (q > 0 && isLow(text.charCodeAt(text.length - q))) q--
-  const inner = diffMiddle(text.slice(p, text.length - q), base.slice(p, base.length - q), window)
+  const t = text.slice(p, text.length - q)
+  const b = base.slice(p, base.length - q)
+  let inner = diffMiddle(t, b, window, true)
+  // A part moved further than the walk looks (rare): the whole base is indexed after all.
+  if (inner.inserted.length > 256 && inner.inserted.length > t.length / 4) {
+    const whole = diffMiddle(t, b, window, false)
+    if (whole.inserted.length < inner.inserted.length) inner = whole
+  }
   const ops: number[] = p > 0 ? [0, 0, p] : []
   for (let k = 0; k < inner.ops.length; k += 3)
     ops.push(inner.ops[k]!, inner.ops[k + 2]! > 0 ? inner.ops[k + 1]! + p : 0, inner.ops[k + 2]!)
@@ -54,19 +61,77 @@ export function diffText(text: string, base: string, window = WINDOW): { ops: nu
   return { ops, inserted: inner.inserted }
 }
 
-function diffMiddle(text: string, base: string, window: number): { ops: number[]; inserted: string } {
+// Texts are compared a block at a time (string equality is native), the block halved where two
+// blocks differ: the length two texts agree over costs a few comparisons, not one per character.
+const BLOCK = 4096
+
+/** How many characters (at most `max`) `text` from `i` and `base` from `j` have in common. */
+function agreeing(text: string, i: number, base: string, j: number, max: number): number {
+  let n = 0
+  for (let b = BLOCK; b >= 1;)
+    if (n + b <= max && text.substring(i + n, i + n + b) === base.substring(j + n, j + n + b)) n += b
+    else b >>= 1
+  return n
+}
+
+/** How many characters (at most `max`) `text` before `i` and `base` before `j` end with alike. */
+function agreeingBack(text: string, i: number, base: string, j: number, max: number): number {
+  let n = 0
+  for (let b = BLOCK; b >= 1;)
+    if (n + b <= max && text.substring(i - n - b, i - n) === base.substring(j - n - b, j - n)) n += b
+    else b >>= 1
+  return n
+}
+
+/** The base is indexed in parts of this many characters, those near where the walk is. */
+const PART = 1024
+
+/**
+ * The copies and insertions between what the texts begin and end with. The text is walked from
+ * the start; each window of it is looked up among the base's windows, and a match is extended both
+ * ways. `near`: only the parts of the base around where the last copy ended, and around where the
+ * text's position would be in it, are indexed (the texts are a patient's state one change apart: what
+ * matches lies close by), so the work grows with what changed rather than with the whole base.
+ */
+function diffMiddle(
+  text: string,
+  base: string,
+  window: number,
+  near: boolean,
+): { ops: number[]; inserted: string } {
   const win = window
   const step = Math.max(1, Math.floor(window / 3))
   const index = new Map<string, number>()
-  for (let q = 0; q + win <= base.length; q += step) {
-    const w = base.substring(q, q + win)
-    if (!index.has(w)) index.set(w, q)
+  const parts = Math.ceil(base.length / PART)
+  const indexed = new Uint8Array(parts + 1)
+  const indexPart = (c: number): void => {
+    if (c < 0 || c >= parts || indexed[c] === 1) return
+    indexed[c] = 1
+    const start = Math.ceil((c * PART) / step) * step
+    for (let q = start; q < (c + 1) * PART && q + win <= base.length; q += step) {
+      const w = base.substring(q, q + win)
+      if (!index.has(w)) index.set(w, q)
+    }
   }
+  const around = (at: number): void => {
+    const c = Math.floor(at / PART)
+    for (let k = c; k <= c + 1; k++) indexPart(k)
+  }
+  if (!near) for (let c = 0; c < parts; c++) indexPart(c)
   const ops: number[] = []
   const inserted: string[] = []
   let from = 0 // start of the characters not copied yet
+  let copiedTo = 0 // where in the base the last copy ended
   for (let i = 0; i + win <= text.length;) {
-    const q0 = index.get(text.substring(i, i + win))
+    if (near) {
+      around(copiedTo)
+      around(copiedTo + (i - from))
+    }
+    let q0 = index.get(text.substring(i, i + win))
+    // The same place in the base (a value of the same length changed) before any other.
+    const aligned = copiedTo + (i - from)
+    if (aligned + win <= base.length && text.startsWith(base.substring(aligned, aligned + win), i))
+      q0 = aligned
     if (q0 === undefined) {
       i++
       continue
@@ -77,12 +142,14 @@ function diffMiddle(text: string, base: string, window: number): { ops: number[]
       start--
       q--
     }
-    let end = i + win
-    let qe = q0 + win
-    while (end < text.length && qe < base.length && text.charCodeAt(end) === base.charCodeAt(qe)) {
-      end++
-      qe++
-    }
+    const along = agreeing(
+      text,
+      i + win,
+      base,
+      q0 + win,
+      Math.min(text.length - i - win, base.length - q0 - win),
+    )
+    let end = i + win + along
     while (start < end && isLow(text.charCodeAt(start))) {
       start++
       q++
@@ -95,6 +162,7 @@ function diffMiddle(text: string, base: string, window: number): { ops: number[]
     inserted.push(text.substring(from, start))
     ops.push(start - from, q, end - start)
     from = end
+    copiedTo = q + (end - start)
     i = end
   }
   if (from < text.length) {
@@ -214,16 +282,27 @@ export function readTexts(db: ReadableDb, table: DeltaTable, id: number): readon
   return texts
 }
 
+/** A new row's body, as `newBody` encoded it: stored, then `remember`ed under the row's id. */
+export interface NewBody {
+  readonly body: Buffer
+  readonly base: number | null
+  readonly texts: readonly string[]
+  readonly baseTexts: readonly string[] | null
+}
+
 /**
  * The body of a new row whose base is `previous` (the patient's newest row of the table, or null):
- * deflated against it unless its chain is KEYFRAME rows long already (then on its own).
+ * deflated against it unless its chain is KEYFRAME rows long already. A chain that starts (the
+ * patient's first row, or one KEYFRAME rows on) is deflated against the table's shared keyframe
+ * (`sharedKeyframe`: another patient's row stored on its own, which a new chain repeats most of:
+ * the same keys, the pack's texts and sources) when that is clearly smaller, else stored on its own.
  */
 export function newBody(
   db: ReadableDb,
   table: DeltaTable,
   previous: number | null,
   texts: readonly string[],
-): { body: Buffer; base: number | null } {
+): NewBody {
   let base: number | null = null
   if (previous !== null) {
     let depth = 1
@@ -238,6 +317,66 @@ export function newBody(
     if (depth < KEYFRAME) base = previous
   }
   const baseTexts = base === null ? null : readTexts(db, table, base)
-  if (base !== null && baseTexts === null) base = null
-  return { body: encodeTexts(texts, baseTexts), base }
+  if (base !== null && baseTexts !== null)
+    return { body: encodeTexts(texts, baseTexts), base, texts, baseTexts }
+  const alone = encodeTexts(texts, null)
+  const shared = sharedKeyframe(db, table)
+  const sharedTexts = shared === null ? null : readTexts(db, table, shared)
+  if (shared !== null && sharedTexts !== null) {
+    const body = encodeTexts(texts, sharedTexts)
+    if (body.length < alone.length * SHARED_GAIN) return { body, base: shared, texts, baseTexts: sharedTexts }
+  }
+  return { body: alone, base: null, texts, baseTexts: null }
+}
+
+/** A chain starts from the shared keyframe only when that costs less than this part of a keyframe. */
+const SHARED_GAIN = 0.75
+/** How far back from the newest row a shared keyframe is looked for, once per connection and table. */
+const SHARED_LOOKBACK = 1000
+
+// The shared keyframe of each connection and table: the newest row stored on its own, once known.
+const SHARED = new WeakMap<ReadableDb, Map<DeltaTable, number>>()
+
+/**
+ * The row a new chain may be a delta of: stored on its own (`body_base` NULL, so a chain from it
+ * stays at most KEYFRAME rows), and not a demo patient's (the one kind of patient the app deletes,
+ * with its rows: a base must outlive the rows that refer to it). Null when none is near the end.
+ */
+function sharedKeyframe(db: ReadableDb, table: DeltaTable): number | null {
+  const usable = `body IS NOT NULL AND body_base IS NULL
+    AND NOT EXISTS (SELECT 1 FROM demo_patients d WHERE d.patient_id = ${table}.patient_id)`
+  const known = SHARED.get(db)?.get(table)
+  if (known !== undefined && cached(db, `SELECT 1 FROM ${table} WHERE id = ? AND ${usable}`).get(known))
+    return known
+  const found = cached(
+    db,
+    `SELECT id FROM ${table} WHERE id > (SELECT coalesce(max(id), 0) FROM ${table}) - ${SHARED_LOOKBACK}
+       AND ${usable} ORDER BY id DESC LIMIT 1`,
+  )
+    .pluck()
+    .get() as number | undefined
+  if (found === undefined) return null
+  sharedOf(db).set(table, found)
+  return found
+}
+
+function sharedOf(db: ReadableDb): Map<DeltaTable, number> {
+  let m = SHARED.get(db)
+  if (!m) SHARED.set(db, (m = new Map()))
+  return m
+}
+
+/**
+ * Keeps the texts of the row just stored as `id` with `b`, as if read back: the next row of the
+ * patient is encoded against them without decoding them again. Like every entry, it answers only
+ * while the row holds these very bytes over this very base (`readTexts`).
+ */
+export function remember(db: ReadableDb, table: DeltaTable, id: number, b: NewBody): void {
+  const memo = memoOf(db)
+  const key = `${table}:${id}`
+  memo.delete(key)
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!)
+  memo.set(key, { body: b.body, base: b.baseTexts, texts: b.texts })
+  // A row stored on its own is the shared keyframe from now on (checked before each use).
+  if (b.base === null) sharedOf(db).set(table, id)
 }

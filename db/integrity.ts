@@ -12,6 +12,7 @@ import {
   keyIdOf,
   DIGESTED,
   lastAuditAbout,
+  sameDigest,
   type AuditEntity,
   type AuditHead,
 } from './audit'
@@ -773,7 +774,7 @@ function recordsAgainstAudit(
             message: `${label} was deleted outside the app.`,
             since: audit.at,
           })
-      } else if (typeof a?.storedDigest === 'string' && a.storedDigest !== current)
+      } else if (typeof a?.storedDigest === 'string' && !sameDigest(a.storedDigest, current as string | null))
         problems.push({
           code: 'RECORD_CHANGED',
           message: `${label} was changed outside the app.`,
@@ -874,7 +875,7 @@ export function recordProblem(
   if (!audit || audit.after === null) return null
   const diff =
     entity === 'undo_entry'
-      ? (audit.after as { storedDigest?: unknown }).storedDigest === current
+      ? sameDigest((audit.after as { storedDigest?: unknown }).storedDigest, current as string | null)
         ? null
         : 'storedDigest'
       : differsFromAudit(audit.after, current)

@@ -102,6 +102,27 @@ export function listItems(db: ReadableDb, patientId: number): FollowUpItem[] {
   ).map(toItem)
 }
 
+/**
+ * The kinds of the patient's steps closed as done by a recorded decision (a board's, a review's)
+ * at or after `since` (any time when null), newest first: `listItems` filtered, without reading
+ * every item the patient ever had.
+ */
+export function decidedKinds(
+  db: ReadableDb,
+  patientId: number,
+  since: string | null,
+): FollowUpItem['kind'][] {
+  return cached(
+    db,
+    `SELECT kind FROM followup_item
+     WHERE patient_id = @patientId AND status = 'done' AND status_reason_code = 'decision-recorded'
+       AND (@since IS NULL OR updated_at >= @since)
+     ORDER BY id DESC`,
+  )
+    .pluck()
+    .all({ patientId, since }) as FollowUpItem['kind'][]
+}
+
 export interface NewItem {
   patientId: number
   recommendationId: number | null

@@ -1,5 +1,5 @@
 import { inlineOf, recommendationDigestOf } from '../audit'
-import { newBody, readTexts } from '../delta'
+import { newBody, readTexts, remember } from '../delta'
 import { cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import type { IsoDate, RecommendationRecord, RecommendationSummary, RecommendationTrigger } from '../types'
@@ -60,8 +60,17 @@ function toSummary(
 }
 
 function toRecord(db: ReadableDb, r: RecommendationRow): RecommendationRecord {
-  const { supersededBy, supersededAt, ...decision } = toSummary(r)
   const { inputs, output } = storedTexts(db, r)
+  return recordOf(r, inputs, output)
+}
+
+/** The record of a row whose case and evaluation are the texts `inputs` and `output`. */
+function recordOf(
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'body'>,
+  inputs: string,
+  output: string,
+): RecommendationRecord {
+  const { supersededBy, supersededAt, ...decision } = toSummary(r)
   return { ...decision, inputs: JSON.parse(inputs), output: JSON.parse(output), supersededBy, supersededAt }
 }
 
@@ -98,7 +107,7 @@ export interface NewRecommendation {
 export function insertRecommendation(
   db: WritableDb,
   r: NewRecommendation,
-): { id: number; superseded: number | null; digest: string } {
+): { id: number; superseded: number | null; digest: string; record: RecommendationRecord } {
   const previous = cached(
     db,
     'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
@@ -107,6 +116,7 @@ export function insertRecommendation(
     .get(r.patientId) as number | undefined
   const inputs = JSON.stringify(r.inputs)
   const output = JSON.stringify(r.output)
+  const stored = newBody(db, 'recommendation', previous ?? null, [inputs, output])
   const values = {
     patientId: r.patientId,
     createdAt: r.createdAt,
@@ -132,9 +142,11 @@ export function insertRecommendation(
     ).run({
       ...values,
       outputJson: inlineOf(r.output as Record<string, unknown>),
-      ...newBody(db, 'recommendation', previous ?? null, [inputs, output]),
+      body: stored.body,
+      base: stored.base,
     }).lastInsertRowid,
   )
+  remember(db, 'recommendation', id, stored)
   cached(
     db,
     `UPDATE recommendation SET superseded_by = @id, superseded_at = @at
@@ -143,7 +155,30 @@ export function insertRecommendation(
   // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
-  return { id, superseded: previous ?? null, digest }
+  // The record as it now reads back (it is the current one: nothing supersedes it yet).
+  const record = recordOf(
+    {
+      id,
+      patient_id: r.patientId,
+      created_at: r.createdAt,
+      as_of: r.asOf,
+      trigger: r.trigger,
+      pack_id: r.packId,
+      pack_version: r.packVersion,
+      variant: r.variant,
+      action: r.action,
+      procedure: r.procedure,
+      interval_min: values.intervalMin,
+      interval_max: values.intervalMax,
+      due_from: values.dueFrom,
+      due_to: values.dueTo,
+      superseded_by: null,
+      superseded_at: null,
+    },
+    inputs,
+    output,
+  )
+  return { id, superseded: previous ?? null, digest, record }
 }
 
 /**

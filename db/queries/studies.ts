@@ -1,4 +1,4 @@
-import { cached } from '../stmt'
+import { allRows, cached } from '../stmt'
 import { DbError } from '../errors'
 import { fromBool, toBool } from '../rows'
 import type { ReadableDb, WritableDb } from '../tx'
@@ -188,16 +188,18 @@ export function listWithdrawnStudies(db: ReadableDb, patientId: number): Withdra
 }
 
 function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): StudyRecord[] {
-  const rows = cached(
+  const rows = allRows<StudyRow>(
     db,
     `SELECT * FROM study WHERE patient_id = ? AND entered_in_error_at IS ${withdrawn ? 'NOT NULL' : 'NULL'}
        ORDER BY date, id`,
-  ).all(patientId) as StudyRow[]
+    patientId,
+  )
   if (rows.length === 0) return []
-  const lesions = cached(
+  const lesions = allRows<LesionRow>(
     db,
     `SELECT l.* FROM lesion l JOIN study s ON s.id = l.study_id WHERE s.patient_id = ? ORDER BY l.study_id, l.id`,
-  ).all(patientId) as LesionRow[]
+    patientId,
+  )
   const byStudy = new Map<number, LesionInput[]>()
   for (const l of lesions) {
     const list = byStudy.get(l.study_id) ?? []
@@ -205,10 +207,11 @@ function studiesWhere(db: ReadableDb, patientId: number, withdrawn: boolean): St
     byStudy.set(l.study_id, list)
   }
   const events = new Map<number, DoseEventRecord[]>()
-  for (const e of cached(
+  for (const e of allRows<EventRow>(
     db,
     `SELECT e.* FROM dose_event e JOIN study s ON s.id = e.study_id WHERE s.patient_id = ? ORDER BY e.study_id, e.id`,
-  ).all(patientId) as EventRow[]) {
+    patientId,
+  )) {
     const list = events.get(e.study_id) ?? []
     list.push(toEvent(e))
     events.set(e.study_id, list)

@@ -1,5 +1,5 @@
-import { newBody, readTexts } from '../delta'
-import { cached } from '../stmt'
+import { newBody, readTexts, remember } from '../delta'
+import { allRows, cached } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
 
@@ -71,7 +71,7 @@ export function patientRecordIds(
 export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnapshot {
   const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
   const tables = {} as PatientSnapshot['tables']
-  for (const t of CHILD_TABLES) tables[t] = cached(db, SELECT[t]).all(patientId) as Row[]
+  for (const t of CHILD_TABLES) tables[t] = allRows(db, SELECT[t], patientId)
   return { patient, tables }
 }
 
@@ -188,8 +188,9 @@ export function insertUndo(
   const previous = cached(db, 'SELECT max(id) FROM undo_entry WHERE patient_id = ?')
     .pluck()
     .get(e.patientId) as number | null
-  const { body, base } = newBody(db, 'undo_entry', previous, [JSON.stringify(e.snapshot)])
-  return Number(
+  const stored = newBody(db, 'undo_entry', previous, [JSON.stringify(e.snapshot)])
+  const { body, base } = stored
+  const id = Number(
     cached(
       db,
       `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json, body, body_base)
@@ -197,6 +198,8 @@ export function insertUndo(
     ).run({ patientId: e.patientId, actor: e.actor, at: e.at, command: e.command, body, base })
       .lastInsertRowid,
   )
+  remember(db, 'undo_entry', id, stored)
+  return id
 }
 
 /** The kept state's text as it was written (a delta-stored row's, or the plain column). */

@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     reads.backend.close()
   }
   await perCallFigures(file, patients)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-history-'))
+  // In memory-backed /dev/shm when there is one, like the log (the app's work, not the disk's).
+  const dir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'pnet-history-'))
   try {
     await historyFigures(dir)
   } finally {

@@ -3,8 +3,8 @@ import { toCase } from '../../../db/case'
 import { DbError } from '../../../db/errors'
 import {
   closeItem,
+  decidedKinds,
   insertItem,
-  listItems,
   openItem,
   retargetItem,
   setItemSubject,
@@ -21,6 +21,7 @@ import type {
   FollowUpItem,
   IsoDate,
   PatientRecord,
+  RecommendationRecord,
   RecommendationTrigger,
   StudyRecord,
 } from '../../../db/types'
@@ -122,13 +123,13 @@ export function storePlan(
   trigger: RecommendationTrigger,
   evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
-  const recId = storeRecommendation(ctx, tx, patientId, trigger, evaluated)
-  const recommendation = currentRecommendation(tx, patientId) as StoredRecommendation
+  // The recommendation as it reads back, from the texts just written (not decoded again).
+  const recommendation = storedRecommendation(ctx, tx, patientId, trigger, evaluated) as StoredRecommendation
   const { e, studies, wanted } = evaluated
-  return { evaluation: e, studies, wanted, recommendationId: recId, recommendation }
+  return { evaluation: e, studies, wanted, recommendationId: recommendation.id, recommendation }
 }
 
-/** `storePlan` without reading the stored recommendation back; returns its id. */
+/** `storePlan` without the plan; returns the new recommendation's id. */
 function storeRecommendation(
   ctx: FollowUpContext,
   tx: WritableDb,
@@ -136,6 +137,17 @@ function storeRecommendation(
   trigger: RecommendationTrigger,
   evaluated: Evaluated,
 ): number {
+  return storedRecommendation(ctx, tx, patientId, trigger, evaluated).id
+}
+
+/** Stores the engine's answer as the patient's current recommendation (audited); returns it. */
+function storedRecommendation(
+  ctx: FollowUpContext,
+  tx: WritableDb,
+  patientId: number,
+  trigger: RecommendationTrigger,
+  evaluated: Evaluated,
+): RecommendationRecord {
   const { actor } = ctx
   const { input, e, pack, last } = evaluated
   const at = actor.now().toISOString()
@@ -143,6 +155,7 @@ function storeRecommendation(
     id: recId,
     superseded,
     digest,
+    record,
   } = insertRecommendation(tx, {
     patientId,
     createdAt: at,
@@ -177,7 +190,7 @@ function storeRecommendation(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  return recId
+  return record
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */
@@ -206,14 +219,7 @@ function decidedSinceLatestStudy(db: ReadableDb, patientId: number, studies: rea
     (m, s) => (m === null || s.createdAt > m ? s.createdAt : m),
     null,
   )
-  return listItems(db, patientId)
-    .filter(
-      (i) =>
-        i.status === 'done' &&
-        i.statusReasonCode === 'decision-recorded' &&
-        (since === null || i.updatedAt >= since),
-    )
-    .map((i) => i.kind)
+  return decidedKinds(db, patientId, since)
 }
 
 export interface Applied {

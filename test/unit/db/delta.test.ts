@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { packOps, unpackOps } from '../../../db/audit'
 import { applyText, decodeTexts, diffText, encodeTexts } from '../../../db/delta'
 
 // Delta storage (db/delta.ts, schema 110): a row's texts are stored as their difference from the
@@ -57,5 +58,22 @@ describe('delta storage', () => {
     expect(cost(10)).toBeLessThan(200)
     expect(cost(70)).toBeLessThan(cost(10) * 1.5)
     expect(encodeTexts([doc(71)], null).length).toBeGreaterThan(cost(70) * 5)
+  })
+})
+
+describe('audit deltas (db/audit.ts, schema 120)', () => {
+  it('packs the copies and insertions of any edit into a short text that unpacks to exactly them, and no other text unpacks', () => {
+    fc.assert(
+      fc.property(edited, ({ base, text }) => {
+        const { ops, inserted } = diffText(text, base, 10)
+        const packed = packOps(ops)
+        expect(unpackOps(packed)).toEqual(ops)
+        expect(applyText(base, unpackOps(packed)!, inserted)).toBe(text)
+        expect(packed.length).toBeLessThanOrEqual(JSON.stringify(ops).length)
+      }),
+      { numRuns: 300 },
+    )
+    for (const bad of ['1', '1,2', 'a,b,c,', '01,0,1', '1,0,1 ', 'x,y,!z', '1,+2,3'])
+      expect(unpackOps(bad)).toBeNull()
   })
 })

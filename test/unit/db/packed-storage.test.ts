@@ -201,7 +201,8 @@ function downgradeTo80(file: string): void {
           hash TEXT NOT NULL UNIQUE
         ) STRICT;
         INSERT INTO audit_log SELECT id, at, actor, action, entity, entity_id, before_json, after_json,
-          coalesce(prev_hash, (SELECT p.hash FROM audit_copy p WHERE p.id = c.id - 1), '${'0'.repeat(64)}'), hash
+          coalesce(prev_hash, (SELECT lower(hex(p.hash)) FROM audit_copy p WHERE p.id = c.id - 1), '${'0'.repeat(64)}'),
+          lower(hex(hash))
           FROM audit_copy c ORDER BY id;
         DROP TABLE audit_copy;
         CREATE INDEX audit_entity ON audit_log(entity, entity_id);
