@@ -25,6 +25,8 @@ export const queryKeys = {
   mappings: ['pacs', 'mappings'] as const,
   worklist: {
     all: ['worklist'] as const,
+    /** Every summary (counts and total) of the list, whatever the filter. */
+    summaryAll: ['worklist', 'summary'] as const,
     summary: (filter: WorklistSummaryFilter) => ['worklist', 'summary', filter] as const,
     /**
      * A page of the list; the last page also names the list's length (it is read backwards from

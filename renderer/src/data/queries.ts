@@ -77,13 +77,14 @@ export function useOlderRecommendations(patientId: number, beforeId: number | nu
 export const WORKLIST_PAGE = 100
 
 /**
- * The worklist's counts and total for a filter. While a new filter is read, the previous answer
- * stays on screen (`isPlaceholderData`), so the tabs and the list length do not flicker.
+ * The worklist's counts and total for a filter, with the filter they answer (`filter`). While a new
+ * filter is read, the previous answer stays on screen (`isPlaceholderData`), so the tabs and the
+ * list length do not flicker; what is said about the figures names the filter they are for.
  */
 export function useWorklistSummary(filter: WorklistSummaryFilter) {
   return useQuery({
     queryKey: queryKeys.worklist.summary(filter),
-    queryFn: () => fetchValue('worklist.summary', filter),
+    queryFn: async () => ({ ...(await fetchValue('worklist.summary', filter)), filter }),
     placeholderData: keepPreviousData,
   })
 }
@@ -105,8 +106,14 @@ export interface WorklistSize {
 export function useWorklistPages(filter: WorklistFilter, pages: readonly number[], size: WorklistSize) {
   const client = useQueryClient()
   const lastPage = Math.max(0, Math.ceil(size.total / WORKLIST_PAGE) - 1)
+  // Only a last page read backwards from the end depends on the length (the first page is always
+  // read from the start, so a new total for the same filter does not read it again).
   const key = (page: number) =>
-    queryKeys.worklist.page(filter, page, page === lastPage && size.exact ? size.total : undefined)
+    queryKeys.worklist.page(
+      filter,
+      page,
+      page > 0 && page === lastPage && size.exact ? size.total : undefined,
+    )
   const where = (page: number): { cursor?: WorklistCursor; offset?: number; limit: number } => {
     const above = client.getQueryData<WorklistRow[]>(key(page - 1))
     const below = client.getQueryData<WorklistRow[]>(key(page + 1))

@@ -1,4 +1,13 @@
-import { useState, type Dispatch, type SetStateAction } from 'react'
+import {
+  createContext,
+  memo,
+  useCallback,
+  useContext,
+  useState,
+  type Dispatch,
+  type ReactNode,
+  type SetStateAction,
+} from 'react'
 import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components'
 import type {
   VariantId,
@@ -15,8 +24,8 @@ import { BUCKET_LABELS, VARIANT_OPTIONS } from '../../domain/labels'
 import { Adherence } from './Adherence'
 import { EmptyState } from './EmptyState'
 import { LeftSurveillance } from './LeftSurveillance'
-import { useDebounced } from './useDebounced'
 import { WorklistExports } from './WorklistExports'
+import { useTypeAhead } from './useTypeAhead'
 import { WorklistGrid } from './WorklistGrid'
 import type { WorklistView } from './worklistView'
 
@@ -42,11 +51,69 @@ const BUCKET_COUNT: Record<WorklistBucket, (c: WorklistCounts) => number> = {
   attention: (c) => c.attention,
 }
 
-/** How long type-ahead waits for the next key before reading (ms). */
-const TYPE_AHEAD_MS = 25
-
 const BUCKETS = WORKLIST_BUCKETS.map((id) => ({ id, label: BUCKET_LABELS[id], count: BUCKET_COUNT[id] }))
 const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id === k)
+
+/**
+ * The tab panel's contents (the search note, the grid, the empty state). They change with every key
+ * and answer; passed by context, they re-render alone, while the tabs and the panel itself (whose
+ * React Aria hook looks for a focusable child on every render) render only when a tab, a count or
+ * the search's presence changes.
+ */
+const PanelContext = createContext<ReactNode>(null)
+function PanelContents() {
+  return useContext(PanelContext)
+}
+
+/** The due-status tabs with their counts, and the panel of the selected one. */
+interface TabsProps {
+  bucket: WorklistBucket
+  counts: WorklistCounts | null
+  searching: boolean
+  onView: (patch: Partial<WorklistView>) => void
+}
+const WorklistTabs = memo(function WorklistTabs({ bucket, counts, searching, onView }: TabsProps) {
+  return (
+    <Tabs
+      selectedKey={bucket}
+      onSelectionChange={(key) => {
+        if (!isBucket(key)) return
+        onView({ bucket: key, searchText: '', active: 0 })
+      }}
+    >
+      <TabList className="tabs" aria-label="Due status">
+        {BUCKETS.map((b) => (
+          <Tab
+            key={b.id}
+            id={b.id}
+            // A search lists every patient whatever the bucket: no tab is highlighted then,
+            // and choosing one (even the current one) ends the search.
+            className={({ isSelected }) => (isSelected && !searching ? 'tab tab--active' : 'tab')}
+            onPress={() => onView({ searchText: '' })}
+            data-testid={`bucket-${b.id}`}
+          >
+            {b.label} <span className="tab__count">{counts ? b.count(counts) : '…'}</span>
+          </Tab>
+        ))}
+      </TabList>
+      {/* Keyed by the bucket: React Aria names a panel once, so each tab gets its own (the
+          tab's aria-controls then points at the panel on screen). */}
+      <TabPanel key={bucket} id={bucket} className="worklist__panel">
+        <PanelContents />
+      </TabPanel>
+    </Tabs>
+  )
+}, sameTabs)
+
+/** The tabs show the same: a new answer with the same counts does not render them again. */
+function sameTabs(a: TabsProps, b: TabsProps): boolean {
+  return (
+    a.bucket === b.bucket &&
+    a.searching === b.searching &&
+    a.onView === b.onView &&
+    BUCKETS.every((t) => (a.counts ? t.count(a.counts) : null) === (b.counts ? t.count(b.counts) : null))
+  )
+}
 
 /**
  * The worklist: the due-status tabs with counts, search and variant filter over the virtual grid,
@@ -55,10 +122,10 @@ const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id =
 export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, onLoadDemo }: Props) {
   const { bucket, searchText, variant, sort, descending, active } = view
   // A new tab, filter, sort or search selects the first row again.
-  const set = (patch: Partial<WorklistView>) => onView((v) => ({ ...v, ...patch }))
-  // Type-ahead: a page is read in a few milliseconds, so the wait only gathers a burst of keys
-  // (a paste, a held key) into one read; the list follows the typing within a frame or two.
-  const search = useDebounced(searchText.trim(), TYPE_AHEAD_MS)
+  const set = useCallback((patch: Partial<WorklistView>) => onView((v) => ({ ...v, ...patch })), [onView])
+  // Type-ahead: a key is read at once; keys typed while a search is being read wait for its answer
+  // and are then read together (at most one search in flight).
+  const search = useTypeAhead(searchText.trim())
   const summaryFilter: WorklistSummaryFilter = {
     bucket,
     ...(search ? { search } : {}),
@@ -69,6 +136,8 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
   const counts = summary.data?.counts ?? null
   const total = summary.data?.total ?? 0
   const exact = summary.data?.exact ?? true
+  // The search the figures on screen answer (the one typed may still be read).
+  const counted = summary.data?.filter.search ?? ''
   // The first row, for Enter in the search box (the grid reads the same page).
   const first = useWorklistPages(filter, total > 0 ? [0] : [], { total, exact }).loaded.get(0)?.[0]
   const [loadingDemo, setLoadingDemo] = useState(false)
@@ -79,6 +148,55 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
     if (s === sort) set({ descending: !descending, active: 0 })
     else set({ sort: s, descending: s === 'dose', active: 0 })
   }
+
+  // The selected tab's panel: what the list shows for the filter.
+  const panel = (
+    <>
+      {counted && (
+        <p className="worklist__note" role="status">
+          {exact ? (
+            <>
+              {total} patient{total === 1 ? '' : 's'} matching “{counted}”, with or without a scheduled study.
+            </>
+          ) : (
+            <>
+              {total.toLocaleString('en')}+ patients matching “{counted}”: the list shows the first{' '}
+              {total.toLocaleString('en')}. Type more of the name or MRN to narrow it.
+            </>
+          )}
+        </p>
+      )}
+      {summary.error && <p role="alert">{errorText(summary.error)}</p>}
+      <WorklistGrid
+        today={today}
+        filter={filter}
+        total={total}
+        exact={exact}
+        counted={counts !== null}
+        active={active}
+        onActive={(i) => set({ active: i })}
+        onSort={sortBy}
+        onOpen={onOpen}
+        onRecord={onRecord}
+      />
+      {total === 0 && counts && (
+        <EmptyState
+          searching={search !== ''}
+          bucket={bucket}
+          patients={counts.patients}
+          scheduled={counts.scheduled}
+          onAddPatient={onAddPatient}
+          loadingDemo={loadingDemo}
+          onLoadDemo={async () => {
+            setLoadingDemo(true)
+            await onLoadDemo()
+            setLoadingDemo(false)
+          }}
+          onShowAll={() => set({ bucket: 'all', active: 0 })}
+        />
+      )}
+    </>
+  )
 
   return (
     <>
@@ -137,77 +255,9 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
           </div>
         </div>
 
-        <Tabs
-          selectedKey={bucket}
-          onSelectionChange={(key) => {
-            if (!isBucket(key)) return
-            set({ bucket: key, searchText: '', active: 0 })
-          }}
-        >
-          <TabList className="tabs" aria-label="Due status">
-            {BUCKETS.map((b) => (
-              <Tab
-                key={b.id}
-                id={b.id}
-                // A search lists every patient whatever the bucket: no tab is highlighted then,
-                // and choosing one (even the current one) ends the search.
-                className={({ isSelected }) => (isSelected && !search ? 'tab tab--active' : 'tab')}
-                onPress={() => set({ searchText: '' })}
-                data-testid={`bucket-${b.id}`}
-              >
-                {b.label} <span className="tab__count">{counts ? b.count(counts) : '…'}</span>
-              </Tab>
-            ))}
-          </TabList>
-          {/* Keyed by the bucket: React Aria names a panel once, so each tab gets its own (the
-              tab's aria-controls then points at the panel on screen). */}
-          <TabPanel key={bucket} id={bucket} className="worklist__panel">
-            {search && (
-              <p className="worklist__note" role="status">
-                {exact ? (
-                  <>
-                    {total} patient{total === 1 ? '' : 's'} matching “{search}”, with or without a scheduled
-                    study.
-                  </>
-                ) : (
-                  <>
-                    {total.toLocaleString('en')}+ patients matching “{search}”: the list shows the first{' '}
-                    {total.toLocaleString('en')}. Type more of the name or MRN to narrow it.
-                  </>
-                )}
-              </p>
-            )}
-            {summary.error && <p role="alert">{errorText(summary.error)}</p>}
-            <WorklistGrid
-              today={today}
-              filter={filter}
-              total={total}
-              exact={exact}
-              counted={counts !== null}
-              active={active}
-              onActive={(i) => set({ active: i })}
-              onSort={sortBy}
-              onOpen={onOpen}
-              onRecord={onRecord}
-            />
-            {total === 0 && counts && (
-              <EmptyState
-                searching={search !== ''}
-                bucket={bucket}
-                patients={counts.patients}
-                scheduled={counts.scheduled}
-                onAddPatient={onAddPatient}
-                loadingDemo={loadingDemo}
-                onLoadDemo={async () => {
-                  setLoadingDemo(true)
-                  await onLoadDemo()
-                  setLoadingDemo(false)
-                }}
-                onShowAll={() => set({ bucket: 'all', active: 0 })}
-              />
-            )}
-          </TabPanel>
-        </Tabs>
+        <PanelContext.Provider value={panel}>
+          <WorklistTabs bucket={bucket} counts={counts} searching={search !== ''} onView={set} />
+        </PanelContext.Provider>
         <p className="keys">
           <kbd>↑</kbd>
           <kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>R</kbd> record a result · <kbd>/</kbd> find

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef } from 'react'
+import { memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import type { WorklistRow, WorklistSort } from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
 import { errorText } from '../../data/fetch'
@@ -58,6 +58,19 @@ export function WorklistGrid({
   onRecord,
 }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null)
+  // The rows' handlers, the same functions from render to render (the latest props behind them):
+  // a row re-renders only when its own row, position or selection changes, not on every scroll.
+  const handlers = useRef({ onActive, onOpen })
+  useLayoutEffect(() => {
+    handlers.current = { onActive, onOpen }
+  })
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      select: (index) => handlers.current.onActive(index),
+      open: (patientId) => handlers.current.onOpen(patientId),
+    }),
+    [],
+  )
 
   // We do not use the React Compiler; useVirtualizer is TanStack's documented hook.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -183,40 +196,71 @@ export function WorklistGrid({
           </div>
         </div>
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualRows.map((v) => {
-            const row = rowAt(v.index)
-            return (
-              <div
-                key={v.key}
-                id={`wl-row-${v.index}`}
-                role="row"
-                aria-rowindex={v.index + 2}
-                aria-selected={v.index === active}
-                className={v.index === active ? 'grid__row grid__row--active' : 'grid__row'}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  height: ROW_HEIGHT,
-                  transform: `translateY(${v.start - HEAD_HEIGHT}px)`,
-                }}
-                onClick={() => onActive(v.index)}
-                onDoubleClick={() => row && onOpen(row.patientId)}
-                data-testid="worklist-row"
-              >
-                {row ? (
-                  <Cells row={row} today={today} onOpen={onOpen} />
-                ) : (
-                  <div role="gridcell" aria-colindex={1} className="grid__cell">
-                    Loading…
-                  </div>
-                )}
-              </div>
-            )
-          })}
+          {virtualRows.map((v) => (
+            <GridRow
+              key={v.key}
+              index={v.index}
+              top={v.start - HEAD_HEIGHT}
+              row={rowAt(v.index)}
+              active={v.index === active}
+              today={today}
+              actions={rowActions}
+            />
+          ))}
         </div>
       </div>
     </>
   )
 }
+
+interface RowActions {
+  select: (index: number) => void
+  open: (patientId: number) => void
+}
+
+/** One row of the grid at its place in the list: the patient's cells, or "Loading…" until its page is in. */
+const GridRow = memo(function GridRow({
+  index,
+  top,
+  row,
+  active,
+  today,
+  actions,
+}: {
+  index: number
+  /** Its offset in the rows' group (px). */
+  top: number
+  row: WorklistRow | undefined
+  active: boolean
+  today: string
+  actions: RowActions
+}) {
+  return (
+    <div
+      id={`wl-row-${index}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={active}
+      className={active ? 'grid__row grid__row--active' : 'grid__row'}
+      style={{
+        position: 'absolute',
+        top: 0,
+        left: 0,
+        right: 0,
+        height: ROW_HEIGHT,
+        transform: `translateY(${top}px)`,
+      }}
+      onClick={() => actions.select(index)}
+      onDoubleClick={() => row && actions.open(row.patientId)}
+      data-testid="worklist-row"
+    >
+      {row ? (
+        <Cells row={row} today={today} onOpen={actions.open} />
+      ) : (
+        <div role="gridcell" aria-colindex={1} className="grid__cell">
+          Loading…
+        </div>
+      )}
+    </div>
+  )
+})
