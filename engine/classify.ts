@@ -3,8 +3,12 @@
 // The variants are mutually exclusive (each source article excludes the others; domain-facts
 // §1.2 and §8.1). A fact that is `null` is unknown: when it decides the variant, the case gets no
 // variant, a `missing-facts` alert and the name of the missing field, never a guess.
+import { wholeYearsBetween } from './dates'
 import { TREATMENT_LABELS } from './labels'
 import type { AlertCode, Case, IsoDate, StudyResult, Treatment, VariantId } from './types'
+
+/** The age from which the variants apply: each source article describes an adult patient. */
+export const ADULT_AGE = 18
 
 export interface Classification {
   variant: VariantId | null
@@ -63,6 +67,18 @@ export function classify(c: Case, asOf: IsoDate, latestRead?: LatestRead | null)
     resectionDate: null,
   }
   const { reasons, inputsMissing } = st
+
+  // Every variant of the pack is written for adults (each source article opens with an adult
+  // patient); a child's imaging choices and radiation levels differ.
+  if (c.birthDate !== null && c.birthDate <= asOf) {
+    const age = wholeYearsBetween(c.birthDate, asOf)
+    if (age < ADULT_AGE) {
+      return outside(
+        st,
+        `The guideline variants are written for adults; this patient is ${age} on ${asOf}, so none applies and a clinician decides.`,
+      )
+    }
+  }
 
   if (c.treatments === null) {
     inputsMissing.push('treatments')

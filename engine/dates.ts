@@ -148,3 +148,14 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
 
 /** Mean Gregorian month length in days (365.2425 / 12), used to turn day counts into months. */
 export const DAYS_PER_MONTH = 30.436875
+
+/**
+ * Whole years from `from` to `to` (an age on a day): the year difference, one less before the
+ * anniversary. A 29 February birthday is reached on 1 March in a common year.
+ *
+ * @example wholeYearsBetween('2008-06-16', '2026-06-15') // 17
+ */
+export function wholeYearsBetween(from: IsoDate, to: IsoDate): number {
+  const years = Number(to.slice(0, 4)) - Number(from.slice(0, 4))
+  return to.slice(5) < from.slice(5) ? years - 1 : years
+}

@@ -1,5 +1,6 @@
 // The patient's constraints: what is ruled out, and what must be checked before the chosen study
 // is ordered (unknown contraindications, kidney function and contrast).
+import { wholeYearsBetween } from '../dates'
 import type { LoadedPack, ProcedureEntry } from '../guideline'
 import type { Alert, Constraints, IsoDate, RationaleStep } from '../types'
 import { NOTHING, type Findings } from './findings'
@@ -76,7 +77,5 @@ export function chosenStudyChecks(
 
 /** Whole years from `birthDate` to `asOf`; NaN when the birth date is unknown. */
 function ageYears(birthDate: IsoDate | null, asOf: IsoDate): number {
-  if (birthDate === null) return Number.NaN
-  const years = Number(asOf.slice(0, 4)) - Number(birthDate.slice(0, 4))
-  return asOf.slice(5) < birthDate.slice(5) ? years - 1 : years
+  return birthDate === null ? Number.NaN : wholeYearsBetween(birthDate, asOf)
 }

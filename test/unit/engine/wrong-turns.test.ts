@@ -349,6 +349,49 @@ describe('the first study after a treatment is the response assessment, not a ba
   })
 })
 
+describe('the variants are for adults: a child is outside every one of them', () => {
+  const placed: Record<string, Partial<Case>> = {
+    'follow-up-non-liver-dominant': {},
+    'post-resection-surveillance': {
+      burden: null,
+      treatments: [{ kind: 'resection', date: '2025-01-20', completeResection: true }],
+    },
+    'untreated-surveillance': {
+      treatments: [],
+      activeSurveillance: true,
+      diagnosis: { date: null, confirmed: true, grade: 'G1', functional: false, primarySizeMm: 15 },
+    },
+    'initial-staging': { treatments: [], stagingComplete: false, studies: [] },
+  }
+
+  it.each(Object.keys(placed))('%s facts at 17: no variant, a clinician decides', (variant) => {
+    const adult = ev({ ...makeCase(), ...placed[variant], birthDate: '2008-06-15' })
+    expect(adult.variant).toBe(variant)
+    const child = ev({ ...makeCase(), ...placed[variant], birthDate: '2008-06-16' })
+    expect(child.variant).toBeNull()
+    expect(child.next.action).toBe('clinician-review')
+    expect(child.next.procedure).toBeNull()
+    expect(child.alerts).toContain('outside-topic')
+    expect(child.variantReasons.join(' ')).toMatch(/adults; this patient is 17 on 2026-06-15/)
+  })
+
+  it('an unknown birth date does not keep a case out', () => {
+    expect(ev(makeCase({ birthDate: null })).variant).toBe('follow-up-non-liver-dominant')
+  })
+
+  it('property: no case with a known age under 18 is placed or gets a study', () => {
+    fc.assert(
+      fc.property(arbCase, fc.integer({ min: 0, max: 17 }), (c, years) => {
+        const birthDate = `${Number(AS_OF.slice(0, 4)) - years}${AS_OF.slice(4)}`
+        const e = ev({ ...c, birthDate })
+        expect(e.variant).toBeNull()
+        expect(e.next.procedure).toBeNull()
+      }),
+      { numRuns: 200, seed: 18 },
+    )
+  })
+})
+
 describe('every source address is the source\u2019s own home', () => {
   const HOMES = [
     'gighz.com', // the founding article and its series

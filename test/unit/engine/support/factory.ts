@@ -79,6 +79,11 @@ const DAY_MAX = toDayNumber('2035-12-31')
 
 export const arbDate: fc.Arbitrary<IsoDate> = fc.integer({ min: DAY_MIN, max: DAY_MAX }).map(fromDayNumberIso)
 
+/** Birth dates from 1920: mostly adults on `arbDate` days, some children (outside every variant). */
+export const arbBirthDate: fc.Arbitrary<IsoDate> = fc
+  .integer({ min: toDayNumber('1920-01-01'), max: DAY_MAX })
+  .map(fromDayNumberIso)
+
 /** Any calendar date of years 1-9998 (leaves room for adding months). */
 export const arbAnyDate: fc.Arbitrary<IsoDate> = fc
   .integer({ min: toDayNumber('0001-01-01'), max: toDayNumber('9998-12-31') })
@@ -128,7 +133,7 @@ export const arbStudy: fc.Arbitrary<Study> = fc.record(
 
 export const arbCase: fc.Arbitrary<Case> = fc.record({
   id: fc.string({ minLength: 1, maxLength: 8 }),
-  birthDate: fc.option(arbDate, { nil: null }),
+  birthDate: fc.option(arbBirthDate, { nil: null }),
   weightKg: fc.option(fc.double({ min: 20, max: 250, noNaN: true }), { nil: null }),
   diagnosis: fc.record({
     date: fc.option(arbDate, { nil: null }),
