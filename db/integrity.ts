@@ -24,6 +24,7 @@ import { getItem } from './queries/followups'
 import { getExit } from './queries/lifecycle'
 import { getPatient } from './queries/patients'
 import { readSetting } from './queries/settings'
+import { registerSearchFunctions } from './queries/search'
 import { getStudy } from './queries/studies'
 import type { ReadableDb } from './tx'
 
@@ -432,6 +433,7 @@ export function expectedSchema(migrations: readonly Migration[], version: number
   if (cached) return cached
   const mem = new Database(':memory:')
   try {
+    registerSearchFunctions(mem)
     for (const m of migrations) if (m.version <= version) m.up(mem)
     const s = schemaOf(mem)
     byVersion.set(version, s)

@@ -13,6 +13,7 @@ import { migration0095 } from './0095-worklist-keyset'
 import { migration0100 } from './0100-users'
 import { migration0105 } from './0105-audit-reading'
 import { migration0110 } from './0110-delta-storage'
+import { migration0115 } from './0115-prefix-search'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0100,
   migration0105,
   migration0110,
+  migration0115,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

@@ -40,3 +40,80 @@ export function searchCondition(
     params: { match: matchExpression(words), mrnPrefix: escapeLike(q) + '%' },
   }
 }
+
+// The word-prefix table `patient_prefix` (migration 115): for every patient, one row per distinct
+// 1-, 2- and 3-letter beginning of a word of the name or the MRN, with the patient's sort keys, so
+// a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
+// prefix matches most of a large log, and the full-text index can only hand those back in patient
+// id order). The rows are made by `pnet_prefixes(name, mrn)`, a function every connection has
+// (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers.
+
+/** The longest beginning of a word the table holds; a longer word is checked against `words`. */
+export const PREFIX_MAX = 3
+
+/**
+ * A text's words as the full-text index's `unicode61` tokenizer reads them: letters and digits
+ * (and private-use characters), folded to lower case with diacritics removed ("Émile" is "emile");
+ * everything else separates words.
+ */
+export function searchTokens(text: string): string[] {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}\p{Co}]+/u)
+    .filter((w) => w !== '')
+}
+
+/**
+ * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix, words]` for every
+ * distinct 1..PREFIX_MAX-letter beginning of a word; `words` (for a full-length prefix only) holds
+ * the patient's words that begin with it, each after a space (" curie curtis"), so a longer typed
+ * word is checked with `instr(words, ' ' || word)`.
+ */
+export function prefixRows(name: string, mrn: string): string {
+  const words = new Set([...searchTokens(name), ...searchTokens(mrn)])
+  const rows = new Map<string, string[]>()
+  for (const w of words) {
+    const chars = [...w]
+    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) {
+      const p = chars.slice(0, n).join('')
+      const list = rows.get(p) ?? []
+      if (n === PREFIX_MAX) list.push(w)
+      rows.set(p, list)
+    }
+  }
+  return JSON.stringify(
+    [...rows].map(([p, ws]) => [p, ws.length > 0 ? ws.map((w) => ` ${w}`).join('') : null]),
+  )
+}
+
+/** Registers the SQL functions the search tables' triggers call (on every connection). */
+export function registerSearchFunctions(db: {
+  function(
+    name: string,
+    options: { deterministic: boolean },
+    fn: (a: unknown, b: unknown) => unknown,
+  ): unknown
+}): void {
+  db.function('pnet_prefixes', { deterministic: true }, (name, mrn) =>
+    prefixRows(typeof name === 'string' ? name : '', typeof mrn === 'string' ? mrn : ''),
+  )
+}
+
+/**
+ * A search the prefix table can answer exactly: every word typed is letters and digits only (so
+ * it is one word to the tokenizer, and the MRN-begins-with rule adds nothing to the word rule).
+ * Each word folded as the tokenizer folds it, longest first (the first drives the seek).
+ */
+export function prefixWords(query: string | undefined): string[] | null {
+  const parts = (query ?? '')
+    .trim()
+    .split(/[\s,;]+/)
+    .filter((w) => w !== '')
+  if (parts.length === 0 || parts.length > 8) return null
+  if (!parts.every((w) => /^[\p{L}\p{N}]+$/u.test(w))) return null
+  const folded = parts.map((w) => searchTokens(w))
+  if (!folded.every((t) => t.length === 1)) return null
+  return folded.map((t) => t[0]!).sort((a, b) => [...b].length - [...a].length)
+}

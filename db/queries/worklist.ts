@@ -10,7 +10,7 @@ import type {
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
-import { matchExpression, searchCondition, searchWords } from './search'
+import { matchExpression, PREFIX_MAX, prefixWords, searchCondition, searchWords } from './search'
 import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
@@ -333,6 +333,67 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
   return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
 }
 
+/**
+ * The segments a page is read from. A search of letters and digits only is read from the
+ * word-prefix table (migration 115) by its driving word's first letters — an ordered seek for
+ * every sort — when that word is short (a 1- to 3-letter prefix has rows of its own) or the search
+ * matches many patients (a longer word is then the seek of its first letters with most rows
+ * kept); otherwise from the filter as before.
+ */
+function chooseSegments(
+  db: ReadableDb,
+  q: WorklistQuery,
+  dates: WorklistDates,
+  walkAbove: number,
+): Segment[] {
+  const words = q.search?.trim() ? prefixWords(q.search) : null
+  if (words && words.length === 1 && [...words[0]!].length <= PREFIX_MAX) return prefixSegments(q, words)
+  const walk = countUpTo(db, q, dates, walkAbove) > walkAbove
+  return words && walk ? prefixSegments(q, words) : segments(q, dates, walk)
+}
+
+/** The key each sort is read by from `patient_prefix`, and the index that holds it. */
+const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
+  due: { key: 'x.eff_from', index: 'patient_prefix_due' },
+  name: { key: 'x.name COLLATE NOCASE', index: 'patient_prefix_name' },
+  mrn: { key: 'x.mrn COLLATE NOCASE', index: 'patient_prefix_mrn' },
+  result: { key: 'x.last_result', index: 'patient_prefix_result' },
+  dose: { key: 'x.cumulative_msv', index: 'patient_prefix_dose' },
+}
+
+/**
+ * A search's segments read from `patient_prefix` (words folded, longest first): the rows of the
+ * first word's first letters in the sort's index; a longer first word is checked against the
+ * row's `words`, every other word by a lookup of its own row for the same patient.
+ */
+function prefixSegments(q: WorklistQuery, words: readonly string[]): Segment[] {
+  const params: Params = q.variant ? { variant: q.variant } : {}
+  const conds: string[] = []
+  words.forEach((w, i) => {
+    const chars = [...w]
+    params[`p${i}`] = chars.slice(0, PREFIX_MAX).join('')
+    const long = chars.length > PREFIX_MAX
+    if (long) params[`w${i}`] = ` ${w}`
+    const row = i === 0 ? 'x' : `x${i}`
+    const check = long ? ` AND instr(${row}.words, :w${i}) > 0` : ''
+    conds.push(
+      i === 0
+        ? `x.prefix = :p0${check}`
+        : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.prefix = :p${i} AND ${row}.patient_id = x.patient_id${check})`,
+    )
+  })
+  const k = PREFIX_KEY[q.sort]
+  const seg: Segment = {
+    from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id
+      LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
+    where: `${conds.join(' AND ')} AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
+    params,
+    key: k.key,
+    tie: 'x.patient_id',
+  }
+  return keyAndNull(seg, q.sort)
+}
+
 /** The segment of rows with the sort key set and, where the key can be empty, the one without. */
 function keyAndNull(s: Segment, sort: WorklistSort): Segment[] {
   if (sort === 'name' || sort === 'mrn') return [s]
@@ -404,7 +465,7 @@ function keysetRows(
   dates: WorklistDates,
   walkAbove: number,
 ): Row[] {
-  const segs = segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
+  const segs = chooseSegments(db, q, dates, walkAbove)
   const backward = cursor !== null && cursor.at !== 'after'
   // In the list's order, the segments come key first, then null; a backward read goes the other way.
   const order = backward ? [...segs].reverse() : segs

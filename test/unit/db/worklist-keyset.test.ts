@@ -4,7 +4,8 @@
 // only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
 // page is read from the filter or by walking the sort's index. And the tally the tabs are counted
 // from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
-// error marks and deletions.
+// error marks and deletions; and the word-prefix table type-ahead reads (migration 115) stays equal
+// to a rebuild from the patients through renames, results, doses and new steps as well.
 import fc from 'fast-check'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -110,7 +111,10 @@ type Filter = Omit<WorklistQuery, 'limit' | 'offset' | 'cursor'>
 const filter: fc.Arbitrary<Filter> = fc.record(
   {
     bucket: fc.constantFrom(...WORKLIST_BUCKETS),
-    search: fc.constantFrom('ada', 'a', 'b', 'M0', 'byron ada', 'zz'),
+    search: fc.constantFrom(
+      ...['ada', 'a', 'b', 'M0', 'byron ada', 'zz', 'byro', 'emile', 'É', 'adams', 'M00', 'm001', 'zo ad'],
+      ...['borel e', 'ada, byron', '1', 'Ada-B', 'zedd'],
+    ),
     variant: fc.constantFrom(...VARIANTS),
     sort: fc.constantFrom(...WORKLIST_SORTS),
     descending: fc.boolean(),
@@ -171,7 +175,7 @@ describe('worklist keyset paging', () => {
     )
   })
 
-  it('keeps the tally the tabs are counted from equal to a count of the open steps', () => {
+  it('keeps the tally equal to a count of the open steps, and the prefix table equal to a rebuild', () => {
     const ops = fc.array(
       fc.oneof(
         fc.record({ op: fc.constant('move' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
@@ -181,6 +185,9 @@ describe('worklist keyset paging', () => {
         fc.record({ op: fc.constant('variant' as const), id: fc.nat(29), v: fc.option(fc.nat(1)) }),
         fc.record({ op: fc.constant('error' as const), id: fc.nat(29), on: fc.boolean() }),
         fc.record({ op: fc.constant('delete' as const), id: fc.nat(29) }),
+        fc.record({ op: fc.constant('rename' as const), id: fc.nat(29), name: fc.nat(NAMES.length - 1) }),
+        fc.record({ op: fc.constant('result' as const), id: fc.nat(29), msv: fc.option(fc.nat(9)) }),
+        fc.record({ op: fc.constant('new-step' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
       ),
       { maxLength: 25 },
     )
@@ -211,6 +218,21 @@ describe('worklist keyset paging', () => {
           if (c.op === 'error')
             db.prepare(`UPDATE patient SET entered_in_error_at = ? WHERE id = ?`).run(c.on ? AT : null, id)
           if (c.op === 'delete') db.prepare(`DELETE FROM patient WHERE id = ?`).run(id)
+          if (c.op === 'rename')
+            db.prepare(`UPDATE patient SET name = ?, mrn = ? WHERE id = ?`).run(NAMES[c.name], `R${id}`, id)
+          if (c.op === 'result')
+            db.prepare(`UPDATE patient SET last_result = ?, cumulative_msv = ? WHERE id = ?`).run(
+              c.msv === null ? null : 'progression',
+              c.msv,
+              id,
+            )
+          if (c.op === 'new-step') {
+            db.prepare(`DELETE FROM followup_item WHERE patient_id = ?`).run(id)
+            db.prepare(
+              `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, reason, status, created_at, updated_at)
+               SELECT id, 'imaging', NULL, ?, ?, 'x', 'scheduled', ?, ? FROM patient WHERE id = ?`,
+            ).run(DAYS[c.day], addDays(DAYS[c.day]!, 30), AT, AT, id)
+          }
         }
         const counted = (where: string, variant?: string) =>
           db
@@ -235,6 +257,14 @@ describe('worklist keyset paging', () => {
           )
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
+        // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
+        const table = `SELECT prefix, patient_id, words, name, mrn, eff_from, last_result, cumulative_msv
+          FROM patient_prefix ORDER BY prefix, patient_id`
+        const rebuilt = `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, j.value ->> 1 AS words, p.name, p.mrn,
+            (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
+             WHERE f.patient_id = p.id AND f.status = 'scheduled') AS eff_from, p.last_result, p.cumulative_msv
+          FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j ORDER BY 1, 2`
+        expect(db.prepare(table).all()).toEqual(db.prepare(rebuilt).all())
       }),
       { numRuns: 150 },
     )
