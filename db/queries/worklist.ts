@@ -7,6 +7,7 @@ import type {
   WorklistQuery,
   WorklistRow,
   WorklistSort,
+  WorklistSortKey,
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
@@ -215,23 +216,112 @@ function plan(
  * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
  * or not they have an item), which is what type-ahead needs. A `cursor` reads the page as a seek
  * from a row (keyset paging: a page deep in the list costs what the first one costs); an `offset`
- * skips rows from the start (what a jump to a position with no page read next to it needs).
+ * is a position from the start (a jump with the scrollbar, no page read next to it): up to
+ * `jump.above` rows it is skipped by OFFSET, further it is found in the list's sparse key index
+ * (`jumpRows`) and read from there by cursor.
  */
 export function worklistPage(
   db: ReadableDb,
   q: WorklistQuery,
   dates: WorklistDates,
   walkAbove = WALK_ABOVE,
+  jump: JumpOptions = JUMP,
 ): WorklistRow[] {
   const rows =
     q.cursor || !q.offset
       ? keysetRows(db, q, q.cursor ?? null, dates, walkAbove)
-      : offsetRows(db, { ...q, offset: q.offset }, dates)
+      : q.search?.trim() || q.offset <= jump.above
+        ? offsetRows(db, { ...q, offset: q.offset }, dates)
+        : jumpRows(db, { ...q, offset: q.offset }, dates, walkAbove, jump)
   const flags = flagsOf(
     db,
     rows.map((r) => r.patient_id),
   )
   return rows.map((r) => toRow(r, flags.get(r.patient_id)))
+}
+
+/**
+ * How a jump deep into the list is read: past `above` rows, from every `stride`-th row's sort key
+ * (the list's sparse key index), which is built once per filter and sort by one pass over the
+ * sort's index and rebuilt when the log has changed since and it is older than `ttlMs`.
+ */
+export interface JumpOptions {
+  above: number
+  stride: number
+  ttlMs: number
+}
+export const JUMP: JumpOptions = { above: 1000, stride: 100, ttlMs: 60_000 }
+
+/** Lists whose key index is kept, per connection (the least recently used is dropped). */
+const KEY_INDEXES_KEPT = 8
+
+interface KeyIndex {
+  /** The sort key and patient id of the rows at positions stride - 1, 2·stride - 1, … */
+  samples: Array<readonly [WorklistSortKey, number]>
+  stride: number
+  /** The connection's count of changes and the file's data version when it was built. */
+  changes: string
+  builtAt: number
+}
+const keyIndexes = new WeakMap<ReadableDb, Map<string, KeyIndex>>()
+
+function changesOf(db: ReadableDb): string {
+  const n = cached(db, 'SELECT total_changes()').pluck().get() as number
+  return `${n}/${db.pragma('data_version', { simple: true }) as number}`
+}
+
+/** The list's sparse key index: every `stride`-th row's key, in one pass over the sort's index. */
+function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: JumpOptions): KeyIndex {
+  let byList = keyIndexes.get(db)
+  if (!byList) {
+    byList = new Map()
+    keyIndexes.set(db, byList)
+  }
+  const id = JSON.stringify([q.bucket, q.variant ?? null, q.sort, q.descending, dates, jump.stride])
+  const changes = changesOf(db)
+  const had = byList.get(id)
+  byList.delete(id)
+  if (had && (had.changes === changes || Date.now() - had.builtAt <= jump.ttlMs)) {
+    byList.set(id, had)
+    return had
+  }
+  const dir = q.descending ? 'DESC' : 'ASC'
+  const samples: Array<readonly [WorklistSortKey, number]> = []
+  let n = 0
+  for (const seg of segments(q, dates, true)) {
+    const order = seg.key === null ? `${seg.tie} ${dir}` : `${seg.key} ${dir}, ${seg.tie} ${dir}`
+    const stmt = cached(
+      db,
+      `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE ${seg.where} ORDER BY ${order}`,
+    ).raw()
+    for (const row of stmt.iterate(seg.params) as Iterable<[WorklistSortKey, number]>) {
+      if (++n % jump.stride === 0) samples.push(row)
+    }
+  }
+  const made: KeyIndex = { samples, stride: jump.stride, changes, builtAt: Date.now() }
+  byList.set(id, made)
+  while (byList.size > KEY_INDEXES_KEPT) byList.delete(byList.keys().next().value!)
+  return made
+}
+
+/**
+ * The page `offset` rows from the start, read by cursor from the nearest sampled row before it
+ * (at most `stride` - 1 rows are read and dropped). On a log changed since the index was built the
+ * position is off by the rows added or removed before it, never the rows: they are read exactly.
+ */
+function jumpRows(
+  db: ReadableDb,
+  q: WorklistQuery & { offset: number },
+  dates: WorklistDates,
+  walkAbove: number,
+  jump: JumpOptions,
+): Row[] {
+  const index = keyIndex(db, q, dates, jump)
+  const block = Math.min(Math.floor(q.offset / index.stride), index.samples.length)
+  const skip = q.offset - block * index.stride
+  const sample = block > 0 ? index.samples[block - 1]! : null
+  const cursor: WorklistCursor | null = sample ? { at: 'after', key: sample[0], patientId: sample[1] } : null
+  return keysetRows(db, { ...q, limit: q.limit + skip }, cursor, dates, walkAbove).slice(skip)
 }
 
 /** The page by `LIMIT … OFFSET`: one statement, the order every keyset page must agree with. */

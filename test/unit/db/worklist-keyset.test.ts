@@ -10,7 +10,13 @@ import fc from 'fast-check'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type DB } from '../../../db/open'
-import { worklistCounts, worklistPage, worklistSize, worklistTotal } from '../../../db/queries/worklist'
+import {
+  WALK_ABOVE,
+  worklistCounts,
+  worklistPage,
+  worklistSize,
+  worklistTotal,
+} from '../../../db/queries/worklist'
 import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
 import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
@@ -169,6 +175,63 @@ describe('worklist keyset paging', () => {
 
           const size = worklistSize(db, f, DATES)
           expect(size).toEqual({ total: all.length, exact: true })
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('reads a jump to any position from the sparse key index exactly as OFFSET does, and only whole runs of the list once the log changed', () => {
+    const noSearch = filter.map(({ search: _search, ...f }) => f)
+    fc.assert(
+      fc.property(
+        fc.array(spec, { minLength: 0, maxLength: 40 }),
+        noSearch,
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(spec, { maxLength: 6 }),
+        (specs, f, stride, limit, added) => {
+          load(specs)
+          const exact = { above: Number.POSITIVE_INFINITY, stride, ttlMs: 0 }
+          // Built afresh for this log (it changed since the last run), then kept while it changes.
+          const fresh = { above: 0, stride, ttlMs: 0 }
+          const sparse = { above: 0, stride, ttlMs: 60_000 }
+          const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          for (let offset = 1; offset <= all.length; offset++) {
+            const jumped = worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, fresh)
+            expect(ids(jumped)).toEqual(all.slice(offset, offset + limit))
+          }
+          // Patients added after the index was built (kept: it is younger than ttlMs): a jump may
+          // land a few rows off, but reads a run of the list as it is now.
+          const insP = db.prepare(
+            `INSERT INTO patient (mrn, name, created_at, updated_at, variant, last_result, cumulative_msv)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          const insF = db.prepare(
+            `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, reason, status, created_at, updated_at)
+             VALUES (?, 'imaging', NULL, ?, ?, 'x', 'scheduled', ?, ?)`,
+          )
+          added.forEach((a, i) => {
+            const id = insP.run(
+              `N${i}`,
+              NAMES[a.name],
+              AT,
+              AT,
+              a.variant === null ? null : VARIANTS[a.variant],
+              a.result,
+              a.msv,
+            ).lastInsertRowid
+            const from = DAYS[a.item?.from ?? 1]!
+            insF.run(id, from, addDays(from, a.item?.span ?? 40), AT, AT)
+          })
+          const now = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          for (let offset = 1; offset <= all.length; offset++) {
+            const jumped = ids(worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, sparse))
+            if (jumped.length === 0) continue
+            const at = now.indexOf(jumped[0]!)
+            expect(jumped).toEqual(now.slice(at, at + jumped.length))
+            expect(Math.abs(at - offset)).toBeLessThanOrEqual(added.length)
+          }
         },
       ),
       { numRuns: 150 },
