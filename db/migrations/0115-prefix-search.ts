@@ -8,14 +8,11 @@ import type { Migration } from './types'
 // step, last result, cumulative dose — and, for a 3-letter beginning, the words that begin with it.
 // One index per sort, each (prefix, key, patient id), so the first page of a short prefix is an
 // ordered seek whatever the sort, and a longer word is the seek of its first three letters checked
-// against `words`. The primary key (prefix, patient id) is the order of the rows without a key.
+// against `words`; the rows without a key (no result, dose or open step) are the key's NULL range
+// of its index, in patient id order. The primary key (patient id, prefix) finds a patient's rows.
 // Kept by triggers in the same statement as every change of a patient's name, MRN, result or dose
 // and of its open step; patients entered in error keep their rows (the worklist's join hides them).
 const EFF_FROM = (r: string): string => `coalesce(${r}.override_due_from, ${r}.due_from)`
-
-/** The patient's rows, by primary key (its prefixes are computed again from its name and MRN). */
-const rowsOf = (id: string, prefixes: string): string =>
-  `patient_id = ${id} AND prefix IN (SELECT value ->> 0 FROM json_each(${prefixes}))`
 
 const openFrom = (id: string): string =>
   `(SELECT ${EFF_FROM('f')} FROM followup_item f WHERE f.patient_id = ${id} AND f.status = 'scheduled')`
@@ -29,7 +26,7 @@ const insertRows = (r: string): string =>
 /** Sets the due key of the patient `id` from its open step (none: NULL). */
 const setDue = (id: string): string =>
   `UPDATE patient_prefix SET eff_from = ${openFrom(id)}
-     WHERE ${rowsOf(id, `(SELECT pnet_prefixes(p.name, p.mrn) FROM patient p WHERE p.id = ${id})`)};`
+     WHERE patient_id = ${id};`
 
 export const migration0115: Migration = {
   version: 115,
@@ -45,10 +42,10 @@ export const migration0115: Migration = {
         eff_from TEXT,
         last_result TEXT,
         cumulative_msv REAL,
-        PRIMARY KEY (prefix, patient_id)
+        PRIMARY KEY (patient_id, prefix)
       ) STRICT, WITHOUT ROWID;
     `)
-    // Built for the patients already there before the indexes and triggers (one sorted pass).
+    // Built for the patients already there, in their order, before the indexes and triggers.
     db.exec(`
       INSERT INTO patient_prefix (prefix, patient_id, words, name, mrn, eff_from, last_result, cumulative_msv)
         SELECT j.value ->> 0, p.id, j.value ->> 1, p.name, p.mrn, f.eff_from, p.last_result, p.cumulative_msv
@@ -56,7 +53,7 @@ export const migration0115: Migration = {
         CROSS JOIN json_each(pnet_prefixes(p.name, p.mrn)) j
         LEFT JOIN (SELECT patient_id, ${EFF_FROM('x')} AS eff_from FROM followup_item x
                    WHERE x.status = 'scheduled') f ON f.patient_id = p.id
-        ORDER BY 1, 2;
+        ORDER BY 2, 1;
 
       CREATE INDEX patient_prefix_name ON patient_prefix(prefix, name COLLATE NOCASE, patient_id);
       CREATE INDEX patient_prefix_mrn ON patient_prefix(prefix, mrn COLLATE NOCASE, patient_id);
@@ -68,11 +65,11 @@ export const migration0115: Migration = {
       BEGIN ${insertRows('new')} END;
 
       CREATE TRIGGER patient_prefix_delete AFTER DELETE ON patient
-      BEGIN DELETE FROM patient_prefix WHERE ${rowsOf('old.id', 'pnet_prefixes(old.name, old.mrn)')}; END;
+      BEGIN DELETE FROM patient_prefix WHERE patient_id = old.id; END;
 
       CREATE TRIGGER patient_prefix_rename AFTER UPDATE OF name, mrn ON patient
       BEGIN
-        DELETE FROM patient_prefix WHERE ${rowsOf('old.id', 'pnet_prefixes(old.name, old.mrn)')};
+        DELETE FROM patient_prefix WHERE patient_id = old.id;
         ${insertRows('new')}
       END;
 
@@ -80,7 +77,7 @@ export const migration0115: Migration = {
         WHEN old.last_result IS NOT new.last_result OR old.cumulative_msv IS NOT new.cumulative_msv
       BEGIN
         UPDATE patient_prefix SET last_result = new.last_result, cumulative_msv = new.cumulative_msv
-          WHERE ${rowsOf('new.id', 'pnet_prefixes(new.name, new.mrn)')};
+          WHERE patient_id = new.id;
       END;
 
       CREATE TRIGGER patient_prefix_due_insert AFTER INSERT ON followup_item

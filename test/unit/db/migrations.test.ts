@@ -210,6 +210,10 @@ describe('migration 20: follow-up item kind', () => {
         // migration 40: the study a result step waits for
         'followup_subject_study',
         'followup_item',
+        // migration 115: the due key of the word-prefix table
+        'patient_prefix_due_delete',
+        'patient_prefix_due_insert',
+        'patient_prefix_due_update',
         // migration 95: the worklist's tally of open steps per variant and window
         'worklist_tally_item_delete',
         'worklist_tally_item_insert',
