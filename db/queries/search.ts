@@ -42,14 +42,14 @@ export function searchCondition(
 }
 
 // The word-prefix table `patient_prefix` (migration 115): for every patient, one row per distinct
-// 1-, 2- and 3-letter beginning of a word of the name or the MRN, with the patient's sort keys, so
-// a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
+// beginning of 1, 2, 3 or 6 letters of a word of the name or the MRN, with the patient's sort keys,
+// so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
 // prefix matches most of a large log, and the full-text index can only hand those back in patient
 // id order). The rows are made by `pnet_prefixes(name, mrn)`, a function every connection has
 // (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers.
 
-/** The longest beginning of a word the table holds; a longer word is checked against `words`. */
-export const PREFIX_MAX = 3
+/** The lengths of the word beginnings the table holds (6: long numbers and MRNs stay selective). */
+export const PREFIX_LENGTHS = [1, 2, 3, 6] as const
 
 /**
  * A text's words as the full-text index's `unicode61` tokenizer reads them: letters and digits
@@ -67,25 +67,36 @@ export function searchTokens(text: string): string[] {
 
 /**
  * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix, words]` for every
- * distinct 1..PREFIX_MAX-letter beginning of a word; `words` (for a full-length prefix only) holds
- * the patient's words that begin with it, each after a space (" curie curtis"), so a longer typed
- * word is checked with `instr(words, ' ' || word)`.
+ * distinct beginning of a word of a length in PREFIX_LENGTHS; `words` (for a beginning of 3 or
+ * more letters) holds the patient's words that begin with it, each after a space (" curie
+ * curtis"), so a longer typed word is checked with `instr(words, ' ' || word)`.
  */
 export function prefixRows(name: string, mrn: string): string {
-  const words = new Set([...searchTokens(name), ...searchTokens(mrn)])
   const rows = new Map<string, string[]>()
-  for (const w of words) {
+  for (const w of new Set([...searchTokens(name), ...searchTokens(mrn)])) {
     const chars = [...w]
-    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) {
+    for (const n of PREFIX_LENGTHS) {
+      if (n > chars.length) break
       const p = chars.slice(0, n).join('')
       const list = rows.get(p) ?? []
-      if (n === PREFIX_MAX) list.push(w)
+      if (n >= 3) list.push(w)
       rows.set(p, list)
     }
   }
   return JSON.stringify(
     [...rows].map(([p, ws]) => [p, ws.length > 0 ? ws.map((w) => ` ${w}`).join('') : null]),
   )
+}
+
+/**
+ * Where a typed (folded) word is read in `patient_prefix`: the rows of its longest beginning the
+ * table holds, and whether the rows must also be checked against their `words` (the word is longer
+ * than that beginning).
+ */
+export function prefixOf(word: string): { prefix: string; checked: boolean } {
+  const chars = [...word]
+  const n = PREFIX_LENGTHS.filter((l) => l <= chars.length).at(-1)!
+  return { prefix: chars.slice(0, n).join(''), checked: n < chars.length }
 }
 
 /** Registers the SQL functions the search tables' triggers call (on every connection). */

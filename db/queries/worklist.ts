@@ -11,7 +11,7 @@ import type {
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
-import { matchExpression, PREFIX_MAX, prefixWords, searchCondition, searchWords } from './search'
+import { matchExpression, prefixOf, prefixWords, searchCondition, searchWords } from './search'
 import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
@@ -230,7 +230,7 @@ export function worklistPage(
   const rows =
     q.cursor || !q.offset
       ? keysetRows(db, q, q.cursor ?? null, dates, walkAbove)
-      : q.search?.trim() || q.offset <= jump.above
+      : q.offset <= jump.above
         ? offsetRows(db, { ...q, offset: q.offset }, dates)
         : jumpRows(db, { ...q, offset: q.offset }, dates, walkAbove, jump)
   const flags = flagsOf(
@@ -250,7 +250,7 @@ export interface JumpOptions {
   stride: number
   ttlMs: number
 }
-export const JUMP: JumpOptions = { above: 1000, stride: 100, ttlMs: 60_000 }
+export const JUMP: JumpOptions = { above: 0, stride: 100, ttlMs: 60_000 }
 
 /** Lists whose key index is kept, per connection (the least recently used is dropped). */
 const KEY_INDEXES_KEPT = 8
@@ -258,7 +258,6 @@ const KEY_INDEXES_KEPT = 8
 interface KeyIndex {
   /** The sort key and patient id of the rows at positions stride - 1, 2·stride - 1, … */
   samples: Array<readonly [WorklistSortKey, number]>
-  stride: number
   /** The connection's count of changes and the file's data version when it was built. */
   changes: string
   builtAt: number
@@ -277,7 +276,8 @@ function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: 
     byList = new Map()
     keyIndexes.set(db, byList)
   }
-  const id = JSON.stringify([q.bucket, q.variant ?? null, q.sort, q.descending, dates, jump.stride])
+  const search = q.search?.trim() ?? ''
+  const id = JSON.stringify([q.bucket, search, q.variant ?? null, q.sort, q.descending, dates, jump.stride])
   const changes = changesOf(db)
   const had = byList.get(id)
   byList.delete(id)
@@ -287,8 +287,11 @@ function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: 
   }
   const dir = q.descending ? 'DESC' : 'ASC'
   const samples: Array<readonly [WorklistSortKey, number]> = []
+  // A search lists at most SEARCH_CAP rows (and a page past them): only those are indexed.
+  const most = search ? SEARCH_CAP + 500 : Number.POSITIVE_INFINITY
   let n = 0
-  for (const seg of segments(q, dates, true)) {
+  for (const seg of search ? chooseSegments(db, q, dates, WALK_ABOVE) : segments(q, dates, true)) {
+    if (n >= most) break
     const order = seg.key === null ? `${seg.tie} ${dir}` : `${seg.key} ${dir}, ${seg.tie} ${dir}`
     const stmt = cached(
       db,
@@ -296,9 +299,10 @@ function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: 
     ).raw()
     for (const row of stmt.iterate(seg.params) as Iterable<[WorklistSortKey, number]>) {
       if (++n % jump.stride === 0) samples.push(row)
+      if (n >= most) break
     }
   }
-  const made: KeyIndex = { samples, stride: jump.stride, changes, builtAt: Date.now() }
+  const made: KeyIndex = { samples, changes, builtAt: Date.now() }
   byList.set(id, made)
   while (byList.size > KEY_INDEXES_KEPT) byList.delete(byList.keys().next().value!)
   return made
@@ -316,10 +320,11 @@ function jumpRows(
   walkAbove: number,
   jump: JumpOptions,
 ): Row[] {
-  const index = keyIndex(db, q, dates, jump)
-  const block = Math.min(Math.floor(q.offset / index.stride), index.samples.length)
-  const skip = q.offset - block * index.stride
-  const sample = block > 0 ? index.samples[block - 1]! : null
+  // Within the first stride the rows before are read and dropped; no index is needed.
+  const index = q.offset < jump.stride ? null : keyIndex(db, q, dates, jump)
+  const block = index ? Math.min(Math.floor(q.offset / jump.stride), index.samples.length) : 0
+  const skip = q.offset - block * jump.stride
+  const sample = index && block > 0 ? index.samples[block - 1]! : null
   const cursor: WorklistCursor | null = sample ? { at: 'after', key: sample[0], patientId: sample[1] } : null
   return keysetRows(db, { ...q, limit: q.limit + skip }, cursor, dates, walkAbove).slice(skip)
 }
@@ -424,11 +429,11 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
 }
 
 /**
- * The segments a page is read from. A search of letters and digits only is read from the
- * word-prefix table (migration 115) by its driving word's first letters — an ordered seek for
- * every sort — when that word is short (a 1- to 3-letter prefix has rows of its own) or the search
- * matches many patients (a longer word is then the seek of its first letters with most rows
- * kept); otherwise from the filter as before.
+ * The segments a page is read from. A search of letters and digits only (`prefixWords`) is read
+ * from the word-prefix table (migration 115) in the sort's order, its driving (longest) word by
+ * its beginning's rows: always when that word is a beginning the table holds, else when the search
+ * matches many patients, or enough of the rows walked (at least one in `DENSE`); otherwise its few
+ * matches are read from the full-text index and sorted. Any other search, and a tab, as before.
  */
 function chooseSegments(
   db: ReadableDb,
@@ -437,10 +442,25 @@ function chooseSegments(
   walkAbove: number,
 ): Segment[] {
   const words = q.search?.trim() ? prefixWords(q.search) : null
-  if (words && words.length === 1 && [...words[0]!].length <= PREFIX_MAX) return prefixSegments(q, words)
-  const walk = countUpTo(db, q, dates, walkAbove) > walkAbove
-  return words && walk ? prefixSegments(q, words) : segments(q, dates, walk)
+  if (!words) return segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
+  const lead = prefixOf(words[0]!)
+  if (words.length === 1 && !lead.checked) return prefixSegments(q, words, 'prefix')
+  const matches = countUpTo(db, q, dates, walkAbove)
+  if (matches > walkAbove) return prefixSegments(q, words, 'prefix')
+  if (matches <= FEW) return prefixSegments(q, words, 'fts')
+  const rows = cached(
+    db,
+    `SELECT count(*) FROM (SELECT 1 FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = ? LIMIT ?)`,
+  )
+    .pluck()
+    .get(lead.prefix, matches * DENSE) as number
+  return prefixSegments(q, words, rows < matches * DENSE ? 'prefix' : 'fts')
 }
+
+/** Up to this many matches a search is read from the full-text index and sorted. */
+const FEW = 100
+/** A walk of the prefix table is taken when at least one row in this many matches. */
+const DENSE = 10
 
 /** The key each sort is read by from `patient_prefix`, and the index that holds it. */
 const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
@@ -452,31 +472,39 @@ const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
 }
 
 /**
- * A search's segments read from `patient_prefix` (words folded, longest first): the rows of the
- * first word's first letters in the sort's index; a longer first word is checked against the
- * row's `words`, every other word by a lookup of its own row for the same patient.
+ * A search's segments (words folded, longest first), read from `patient_prefix` (`prefix`): the
+ * rows of the first word's beginning in the sort's index, checked against the row's `words` when
+ * the word is longer, every other word by a lookup of its own row for the same patient; or from
+ * the full-text index (`fts`), its matches joined to their patients and sorted.
  */
-function prefixSegments(q: WorklistQuery, words: readonly string[]): Segment[] {
+function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {
   const params: Params = q.variant ? { variant: q.variant } : {}
-  const conds: string[] = []
-  words.forEach((w, i) => {
-    const chars = [...w]
-    params[`p${i}`] = chars.slice(0, PREFIX_MAX).join('')
-    const long = chars.length > PREFIX_MAX
-    if (long) params[`w${i}`] = ` ${w}`
+  const patient = `p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`
+  const open = `LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
+  if (from === 'fts') {
+    const seg: Segment = {
+      from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,
+      where: `s.patient_search MATCH :match AND ${patient}`,
+      params: { ...params, match: matchExpression(words) },
+      key: SORT_SQL[q.sort],
+      tie: 'p.id',
+    }
+    return keyAndNull(seg, q.sort)
+  }
+  const conds = words.map((w, i) => {
+    const { prefix, checked } = prefixOf(w)
+    params[`p${i}`] = prefix
+    if (checked) params[`w${i}`] = ` ${w}`
     const row = i === 0 ? 'x' : `x${i}`
-    const check = long ? ` AND instr(${row}.words, :w${i}) > 0` : ''
-    conds.push(
-      i === 0
-        ? `x.prefix = :p0${check}`
-        : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.prefix = :p${i} AND ${row}.patient_id = x.patient_id${check})`,
-    )
+    const check = checked ? ` AND instr(${row}.words, :w${i}) > 0` : ''
+    return i === 0
+      ? `x.prefix = :p0${check}`
+      : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.patient_id = x.patient_id AND ${row}.prefix = :p${i}${check})`
   })
   const k = PREFIX_KEY[q.sort]
   const seg: Segment = {
-    from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id
-      LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
-    where: `${conds.join(' AND ')} AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
+    from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
+    where: `${conds.join(' AND ')} AND ${patient}`,
     params,
     key: k.key,
     tie: 'x.patient_id',

@@ -3,15 +3,25 @@
 // temporary folder, then times the worklist's reads through the app's query functions, each beside
 // its goal and beside the same read written by hand in raw SQL on the same file: the first page
 // and the pages deep in the list (40 %, 90 %, the last) for every sort, reached by a cursor as the
-// renderer reaches them; the jump to 40 % by offset (a position with no page read next to it; median of 3);
-// sort by name or dose with the variant filter; 1- and 2-letter type-ahead prefixes; the bucket
-// counts. Prints medians of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes.
+// renderer reaches them; a scrollbar jump to 10, 40 and 90 % (a position with no page read next to
+// it: read from the list's sparse key index, whose one-time build is printed too, and checked
+// against the OFFSET read); sort by name or dose with the variant filter; type-ahead prefixes of
+// 1, 2 and 3 letters of a name, an MRN and a number, longer words and several words, for every
+// sort, with and without the variant filter, and their counts; the bucket counts. Prints medians
+// of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDatabase, type DB } from '../../db/open'
-import { worklistCounts, worklistPage, worklistSize, type WorklistDates } from '../../db/queries/worklist'
+import {
+  JUMP,
+  WALK_ABOVE,
+  worklistCounts,
+  worklistPage,
+  worklistSize,
+  type WorklistDates,
+} from '../../db/queries/worklist'
 import type { WorklistQuery, WorklistRow } from '../../db/types'
 import { addDays } from '../../engine/dates'
 import { WORKLIST_SORTS, worklistSortKey, type WorklistSort } from '../../engine/codes'
@@ -22,6 +32,8 @@ const SIZES = (process.env['BENCH_SIZES'] ?? '10000,100000')
   .map(Number)
   .concat(process.env['BENCH_1M'] === '1' ? [1_000_000] : [])
 const RUNS = 21
+/** Every offset read by OFFSET: the reference a jump is checked against. */
+const EXACT = { ...JUMP, above: Number.POSITIVE_INFINITY }
 const PAGE = 100
 const DATES: WorklistDates = {
   today: BENCH_TODAY,
@@ -128,26 +140,44 @@ function benchSize(patients: number): void {
       const first = time(() => page(q))
       const rawFirst = time(() => raw(null, descending ? 1e12 : 0))
       line(`${sort}${descending ? ' (desc)' : ''}: first page`, first, 2, rawFirst)
+      // The reference: the same position by OFFSET, however long it takes.
+      const byOffset = (offset: number, limit: number) =>
+        worklistPage(db, { bucket: 'all', ...q, offset, limit }, DATES, WALK_ABOVE, EXACT)
       for (const depth of [0.4, 0.9]) {
         const at = Math.floor(total * depth)
-        const before = page({ ...q, offset: at - 1, limit: 1 })[0]!
+        const before = byOffset(at - 1, 1)[0]!
         const cursor = {
           at: 'after' as const,
           key: worklistSortKey(before, sort),
           patientId: before.patientId,
         }
         const rows = page({ ...q, cursor })
-        if (rows[0]?.patientId !== page({ ...q, offset: at, limit: 1 })[0]?.patientId)
+        if (rows[0]?.patientId !== byOffset(at, 1)[0]?.patientId)
           throw new Error(`${sort}: the cursor page at ${depth} does not start where the offset page does`)
         const seek = time(() => page({ ...q, cursor }))
         const rawMs = cursor.key === null ? undefined : time(() => raw(cursor.key, cursor.patientId))
         line(`${sort}: page at ${depth * 100} % (cursor)`, seek, 2, rawMs, `first page ${f(first).trim()}`)
-        if (depth === 0.4) {
-          const jump = time(() => page({ ...q, offset: at }), 3)
-          console.log(
-            `${`${sort}: jump to 40 % (offset)`.padEnd(34)} app ${f(jump)}  (a scrollbar drag: no page beside it)`,
-          )
-        }
+      }
+      for (const depth of [0.1, 0.4, 0.9]) {
+        const at = Math.floor(total * depth)
+        const t0 = performance.now()
+        const jumped = page({ ...q, offset: at })
+        const firstJump = performance.now() - t0
+        const offsetT0 = performance.now()
+        const expected = byOffset(at, PAGE)
+        const offsetMs = performance.now() - offsetT0
+        if (
+          JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId))
+        )
+          throw new Error(`${sort}: the jump to ${depth * 100} % does not read the rows OFFSET reads`)
+        line(
+          `${sort}: scrollbar jump to ${depth * 100} %`,
+          time(() => page({ ...q, offset: at })),
+          2,
+          undefined,
+          `by OFFSET ${f(offsetMs).trim()}` +
+            (depth === 0.1 ? `; first jump (builds the key index once) ${f(firstJump).trim()}` : ''),
+        )
       }
       line(
         `${sort}: last page (read backwards)`,
@@ -180,16 +210,31 @@ function benchSize(patients: number): void {
        WHERE p.id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ?)
        ORDER BY coalesce(f.override_due_from, f.due_from) NULLS LAST, p.id LIMIT ${PAGE}`,
     )
-    for (const search of ['c', 'cu', 'curie ada 12']) {
+    // 1-3 letters of a name word, of the MRN and of the number in the name; longer words (one
+    // matching many patients, one few); several words.
+    const searches = ['c', 'cu', 'cur', 'm', 'mr', 'mrn', '1', '12', '123', 'curie', 'mrn001', 'mrn00012']
+    searches.push('curie ada', 'c a', 'curie ada 12')
+    for (const search of searches) {
       const size = worklistSize(db, { bucket: 'all', search }, DATES)
       const shown = `${size.total.toLocaleString('en')}${size.exact ? '' : '+'} matches`
-      line(
-        `type-ahead "${search}": first page`,
-        time(() => page({ search })),
-        5,
-        time(() => rawSearch.all(`"${search.split(' ').join('"* "')}"*`)),
-        shown,
-      )
+      for (const variant of [undefined, 'untreated-surveillance' as const]) {
+        const bySort = WORKLIST_SORTS.map((sort) => {
+          const descending = sort === 'dose'
+          return [
+            sort,
+            time(() => page({ search, sort, descending, ...(variant ? { variant } : {}) })),
+          ] as const
+        })
+        const worst = Math.max(...bySort.map(([, ms]) => ms))
+        const label = `type-ahead "${search}"${variant ? ' + variant' : ''}`
+        line(
+          `${label}: first page`,
+          worst,
+          5,
+          variant ? undefined : time(() => rawSearch.all(`"${search.split(' ').join('"* "')}"*`)),
+          `(slowest sort; ${bySort.map(([s, ms]) => `${s} ${f(ms).trim()}`).join(', ')}) ${variant ? '' : shown}`,
+        )
+      }
       line(
         `type-ahead "${search}": count`,
         time(() => worklistSize(db, { bucket: 'all', search }, DATES)),
