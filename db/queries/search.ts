@@ -2,6 +2,7 @@
 // of the MRN, in any order ("ada love", "Lovelace, Ada" and "love ada" all find "Ada Lovelace");
 // the whole text may also begin the MRN. Served by the full-text index `patient_search`
 // (migration 40, kept by triggers), so it stays fast on a large log.
+import Database from 'better-sqlite3-multiple-ciphers'
 
 /** Words of the query that can be searched (each holds a letter or a digit). */
 export function searchWords(query: string): string[] {
@@ -51,18 +52,51 @@ export function searchCondition(
 /** The lengths of the word beginnings the table holds (6: long numbers and MRNs stay selective). */
 export const PREFIX_LENGTHS = [1, 2, 3, 6] as const
 
+/** A scratch full-text table with the log's tokenizer, to read how it folds each character. */
+let scratch: { put: Database.Statement; terms: Database.Statement; clear: Database.Statement } | null = null
+/** Each character as the tokenizer folds it ('' for one that separates words), once per process. */
+const folded = new Map<string, string>()
+
 /**
- * A text's words as the full-text index's `unicode61` tokenizer reads them: letters and digits
- * (and private-use characters), folded to lower case with diacritics removed ("Émile" is "emile");
- * everything else separates words.
+ * A character as `patient_search`'s tokenizer (`unicode61`, migration 40) reads it: its folded form
+ * (lower case, a Latin letter's single diacritic removed, "É" is "e"), or '' when it separates
+ * words. Asked of SQLite itself, on a scratch in-memory table with the same tokenizer, so the
+ * prefix table and the full-text index split and fold every text alike.
  */
+function foldChar(c: string): string {
+  const known = folded.get(c)
+  if (known !== undefined) return known
+  if (!scratch) {
+    const mem = new Database(':memory:')
+    mem.exec(`CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61');
+              CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');`)
+    scratch = {
+      put: mem.prepare('INSERT INTO t (rowid, x) VALUES (1, ?)'),
+      terms: mem.prepare('SELECT term FROM v').pluck(),
+      clear: mem.prepare('DELETE FROM t'),
+    }
+  }
+  scratch.put.run(c)
+  const terms = scratch.terms.all() as string[]
+  scratch.clear.run()
+  const f = terms.length === 1 ? terms[0]! : ''
+  folded.set(c, f)
+  return f
+}
+
+/** A text's words as the full-text index's tokenizer reads them (`foldChar`, per character). */
 export function searchTokens(text: string): string[] {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}\p{Co}]+/u)
-    .filter((w) => w !== '')
+  const words: string[] = []
+  let word = ''
+  for (const c of text) {
+    const f = foldChar(c)
+    if (f === '') {
+      if (word !== '') words.push(word)
+      word = ''
+    } else word += f
+  }
+  if (word !== '') words.push(word)
+  return words
 }
 
 /**
@@ -113,8 +147,8 @@ export function registerSearchFunctions(db: {
 }
 
 /**
- * A search the prefix table can answer exactly: every word typed is letters and digits only (so
- * it is one word to the tokenizer, and the MRN-begins-with rule adds nothing to the word rule).
+ * A search the prefix table can answer exactly: every word typed is one word to the tokenizer
+ * (no character of it separates words), so the MRN-begins-with rule adds nothing to the word rule.
  * Each word folded as the tokenizer folds it, longest first (the first drives the seek).
  */
 export function prefixWords(query: string | undefined): string[] | null {
@@ -123,8 +157,13 @@ export function prefixWords(query: string | undefined): string[] | null {
     .split(/[\s,;]+/)
     .filter((w) => w !== '')
   if (parts.length === 0 || parts.length > 8) return null
-  if (!parts.every((w) => /^[\p{L}\p{N}]+$/u.test(w))) return null
-  const folded = parts.map((w) => searchTokens(w))
-  if (!folded.every((t) => t.length === 1)) return null
-  return folded.map((t) => t[0]!).sort((a, b) => [...b].length - [...a].length)
+  const words: string[] = []
+  for (const part of parts) {
+    // As `searchWords` keeps it (a letter or a digit), so both read the same words.
+    if (!/[\p{L}\p{N}]/u.test(part)) return null
+    const chars = [...part].map(foldChar)
+    if (chars.some((c) => c === '')) return null
+    words.push(chars.join(''))
+  }
+  return words.sort((a, b) => [...b].length - [...a].length)
 }

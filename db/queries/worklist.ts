@@ -266,7 +266,7 @@ const keyIndexes = new WeakMap<ReadableDb, Map<string, KeyIndex>>()
 
 function changesOf(db: ReadableDb): string {
   const n = cached(db, 'SELECT total_changes()').pluck().get() as number
-  return `${n}/${db.pragma('data_version', { simple: true }) as number}`
+  return `${n}/${cached(db, 'PRAGMA data_version').pluck().get() as number}`
 }
 
 /** The list's sparse key index: every `stride`-th row's key, in one pass over the sort's index. */
@@ -432,8 +432,8 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
  * The segments a page is read from. A search of letters and digits only (`prefixWords`) is read
  * from the word-prefix table (migration 115) in the sort's order, its driving (longest) word by
  * its beginning's rows: always when that word is a beginning the table holds, else when the search
- * matches many patients, or enough of the rows walked (at least one in `DENSE`); otherwise its few
- * matches are read from the full-text index and sorted. Any other search, and a tab, as before.
+ * matches many patients, has several words, or one word matching enough of the rows walked (at
+ * least one in `DENSE`); otherwise its few matches are read from the full-text index and sorted. Any other search, and a tab, as before.
  */
 function chooseSegments(
   db: ReadableDb,
@@ -448,6 +448,9 @@ function chooseSegments(
   const matches = countUpTo(db, q, dates, walkAbove)
   if (matches > walkAbove) return prefixSegments(q, words, 'prefix')
   if (matches <= FEW) return prefixSegments(q, words, 'fts')
+  // Several words: the full-text index intersects every word's postings (each at least as long as
+  // the walk's prefix rows), so the walk costs less once more than a page matches.
+  if (words.length > 1) return prefixSegments(q, words, 'prefix')
   const rows = cached(
     db,
     `SELECT count(*) FROM (SELECT 1 FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = ? LIMIT ?)`,
@@ -485,7 +488,8 @@ function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefi
     const seg: Segment = {
       from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,
       where: `s.patient_search MATCH :match AND ${patient}`,
-      params: { ...params, match: matchExpression(words) },
+      // The words as typed: the index folds them itself.
+      params: { ...params, match: matchExpression(searchWords(q.search ?? '')) },
       key: SORT_SQL[q.sort],
       tie: 'p.id',
     }

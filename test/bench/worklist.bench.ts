@@ -122,12 +122,20 @@ function benchSize(patients: number): void {
     const db = openDatabase(file)
     db.pragma('synchronous = OFF') // building only; the reads do not write
     const t0 = performance.now()
-    buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3)
+    const { prefixTableMs } = buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3)
     const buildS = (performance.now() - t0) / 1000
     const studies = db.prepare('SELECT count(*) FROM study').pluck().get() as number
     console.log(
       `\n== ${patients.toLocaleString('en')} patients, ${studies.toLocaleString('en')} studies, ` +
         `${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB; built in ${buildS.toFixed(1)} s`,
+    )
+    const prefixBytes = db
+      .prepare(`SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'patient\\_prefix%' ESCAPE '\\'`)
+      .pluck()
+      .get() as number
+    console.log(
+      `type-ahead index (migration 115): built in ${(prefixTableMs / 1000).toFixed(1)} s as the migration builds it ` +
+        `for an existing log; ${(prefixBytes / 2 ** 20).toFixed(0)} MiB, ${Math.round(prefixBytes / patients)} bytes a patient`,
     )
     const page = (q: Partial<WorklistQuery>): WorklistRow[] =>
       worklistPage(db, { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q }, DATES)
