@@ -3,11 +3,11 @@ import type { Migration } from './types'
 
 // Type-ahead at a million patients (issue 10, db/queries/worklist.ts, db/queries/search.ts).
 //
-// `patient_prefix`: one row per patient and distinct beginning of 1, 2, 3 or 6 letters of a word of
-// its name or MRN (as the full-text index's tokenizer reads the words: `pnet_prefixes`, registered
-// on every connection), with the patient's sort keys — name, MRN, the effective start of its open
-// step, last result, cumulative dose — and, for a beginning of 3 or 6 letters, the words that
-// begin with it. One index per sort, each (prefix, key, patient id), so the first page of a short
+// `patient_prefix`: one row per patient and distinct beginning of 1 to 6 letters of a word of its
+// name or MRN (as the full-text index's tokenizer reads the words: `pnet_prefixes`, registered on
+// every connection), with the patient's sort keys — name, MRN, the effective start of its open
+// step, last result, cumulative dose — and, for a beginning of 6 letters, the words that begin
+// with it. One index per sort, each (prefix, key, patient id), so the first page of a short
 // prefix is an ordered seek whatever the sort, and a longer word is the seek of its longest
 // beginning held, checked against `words`; the rows without a key (no result, dose or open step) are the key's NULL range
 // of its index, in patient id order. The primary key (patient id, prefix) finds a patient's rows.

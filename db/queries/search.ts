@@ -43,14 +43,14 @@ export function searchCondition(
 }
 
 // The word-prefix table `patient_prefix` (migration 115): for every patient, one row per distinct
-// beginning of 1, 2, 3 or 6 letters of a word of the name or the MRN, with the patient's sort keys,
+// beginning of 1 to 6 letters of a word of the name or the MRN, with the patient's sort keys,
 // so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
 // prefix matches most of a large log, and the full-text index can only hand those back in patient
 // id order). The rows are made by `pnet_prefixes(name, mrn)`, a function every connection has
 // (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers.
 
-/** The lengths of the word beginnings the table holds (6: long numbers and MRNs stay selective). */
-export const PREFIX_LENGTHS = [1, 2, 3, 6] as const
+/** The longest word beginning the table holds; a longer word is checked against `words`. */
+export const PREFIX_MAX = 6
 
 /** A scratch full-text table with the log's tokenizer, to read how it folds each character. */
 let scratch: { put: Database.Statement; terms: Database.Statement; clear: Database.Statement } | null = null
@@ -101,19 +101,18 @@ export function searchTokens(text: string): string[] {
 
 /**
  * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix, words]` for every
- * distinct beginning of a word of a length in PREFIX_LENGTHS; `words` (for a beginning of 3 or
- * more letters) holds the patient's words that begin with it, each after a space (" curie
- * curtis"), so a longer typed word is checked with `instr(words, ' ' || word)`.
+ * distinct beginning of 1 to PREFIX_MAX letters of a word; `words` (for a beginning of PREFIX_MAX
+ * letters) holds the patient's words that begin with it, each after a space (" lovelace
+ * lovelock"), so a longer typed word is checked with `instr(words, ' ' || word)`.
  */
 export function prefixRows(name: string, mrn: string): string {
   const rows = new Map<string, string[]>()
   for (const w of new Set([...searchTokens(name), ...searchTokens(mrn)])) {
     const chars = [...w]
-    for (const n of PREFIX_LENGTHS) {
-      if (n > chars.length) break
+    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) {
       const p = chars.slice(0, n).join('')
       const list = rows.get(p) ?? []
-      if (n >= 3) list.push(w)
+      if (n === PREFIX_MAX) list.push(w)
       rows.set(p, list)
     }
   }
@@ -129,8 +128,7 @@ export function prefixRows(name: string, mrn: string): string {
  */
 export function prefixOf(word: string): { prefix: string; checked: boolean } {
   const chars = [...word]
-  const n = PREFIX_LENGTHS.filter((l) => l <= chars.length).at(-1)!
-  return { prefix: chars.slice(0, n).join(''), checked: n < chars.length }
+  return { prefix: chars.slice(0, PREFIX_MAX).join(''), checked: chars.length > PREFIX_MAX }
 }
 
 /** Registers the SQL functions the search tables' triggers call (on every connection). */

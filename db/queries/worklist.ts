@@ -430,10 +430,12 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
 
 /**
  * The segments a page is read from. A search of letters and digits only (`prefixWords`) is read
- * from the word-prefix table (migration 115) in the sort's order, its driving (longest) word by
- * its beginning's rows: always when that word is a beginning the table holds, else when the search
- * matches many patients, has several words, or one word matching enough of the rows walked (at
- * least one in `DENSE`); otherwise its few matches are read from the full-text index and sorted. Any other search, and a tab, as before.
+ * from the word-prefix table (migration 115) in the sort's order, by its driving (longest) word's
+ * rows: always when that is the only word and has at most 6 letters (the table's rows are then
+ * exactly its matches); otherwise when the first `SAMPLE` rows of that word's beginning hold at
+ * least one match in `DENSE` (so a page walks at most about DENSE pages of rows), else its matches
+ * are read from the full-text index and sorted (few, or scattered among many rows). Any other
+ * search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more never.)
  */
 function chooseSegments(
   db: ReadableDb,
@@ -443,27 +445,39 @@ function chooseSegments(
 ): Segment[] {
   const words = q.search?.trim() ? prefixWords(q.search) : null
   if (!words) return segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
-  const lead = prefixOf(words[0]!)
-  if (words.length === 1 && !lead.checked) return prefixSegments(q, words, 'prefix')
-  const matches = countUpTo(db, q, dates, walkAbove)
-  if (matches > walkAbove) return prefixSegments(q, words, 'prefix')
-  if (matches <= FEW) return prefixSegments(q, words, 'fts')
-  // Several words: the full-text index intersects every word's postings (each at least as long as
-  // the walk's prefix rows), so the walk costs less once more than a page matches.
-  if (words.length > 1) return prefixSegments(q, words, 'prefix')
-  const rows = cached(
+  if (words.length === 1 && !prefixOf(words[0]!).checked) return prefixSegments(q, words, 'prefix')
+  if (walkAbove <= 0 || walkAbove >= 1e6) return prefixSegments(q, words, walkAbove <= 0 ? 'prefix' : 'fts')
+  const f = prefixFilter(q, words)
+  const sample = cached(
     db,
-    `SELECT count(*) FROM (SELECT 1 FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = ? LIMIT ?)`,
-  )
-    .pluck()
-    .get(lead.prefix, matches * DENSE) as number
-  return prefixSegments(q, words, rows < matches * DENSE ? 'prefix' : 'fts')
+    `SELECT count(*) AS seen, coalesce(sum(${f.where}), 0) AS hits
+     FROM (SELECT * FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = :p0 LIMIT ${SAMPLE}) x
+     JOIN patient p ON p.id = x.patient_id`,
+  ).get(f.params) as { seen: number; hits: number }
+  return prefixSegments(q, words, sample.seen < SAMPLE || sample.hits * DENSE >= SAMPLE ? 'prefix' : 'fts')
 }
 
-/** Up to this many matches a search is read from the full-text index and sorted. */
-const FEW = 100
-/** A walk of the prefix table is taken when at least one row in this many matches. */
-const DENSE = 10
+/** Rows of the driving word's beginning sampled to choose between the walk and the full-text index. */
+const SAMPLE = 200
+/** The walk is taken when at least one sampled row in this many matches. */
+const DENSE = 20
+
+/** The condition (on `patient_prefix x` joined to `patient p`) of a search's words, and its parameters. */
+function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: string; params: Params } {
+  const params: Params = q.variant ? { variant: q.variant } : {}
+  const conds = words.map((w, i) => {
+    const { prefix, checked } = prefixOf(w)
+    params[`p${i}`] = prefix
+    if (checked) params[`w${i}`] = ` ${w}`
+    const row = i === 0 ? 'x' : `x${i}`
+    const check = checked ? ` AND instr(${row}.words, :w${i}) > 0` : ''
+    return i === 0
+      ? `x.prefix = :p0${check}`
+      : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.patient_id = x.patient_id AND ${row}.prefix = :p${i}${check})`
+  })
+  conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
+  return { where: conds.join(' AND '), params }
+}
 
 /** The key each sort is read by from `patient_prefix`, and the index that holds it. */
 const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
@@ -481,35 +495,27 @@ const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
  * the full-text index (`fts`), its matches joined to their patients and sorted.
  */
 function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {
-  const params: Params = q.variant ? { variant: q.variant } : {}
-  const patient = `p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`
   const open = `LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
   if (from === 'fts') {
     const seg: Segment = {
       from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,
-      where: `s.patient_search MATCH :match AND ${patient}`,
+      where: `s.patient_search MATCH :match AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
       // The words as typed: the index folds them itself.
-      params: { ...params, match: matchExpression(searchWords(q.search ?? '')) },
+      params: {
+        ...(q.variant ? { variant: q.variant } : {}),
+        match: matchExpression(searchWords(q.search ?? '')),
+      },
       key: SORT_SQL[q.sort],
       tie: 'p.id',
     }
     return keyAndNull(seg, q.sort)
   }
-  const conds = words.map((w, i) => {
-    const { prefix, checked } = prefixOf(w)
-    params[`p${i}`] = prefix
-    if (checked) params[`w${i}`] = ` ${w}`
-    const row = i === 0 ? 'x' : `x${i}`
-    const check = checked ? ` AND instr(${row}.words, :w${i}) > 0` : ''
-    return i === 0
-      ? `x.prefix = :p0${check}`
-      : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.patient_id = x.patient_id AND ${row}.prefix = :p${i}${check})`
-  })
   const k = PREFIX_KEY[q.sort]
+  const f = prefixFilter(q, words)
   const seg: Segment = {
     from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
-    where: `${conds.join(' AND ')} AND ${patient}`,
-    params,
+    where: f.where,
+    params: f.params,
     key: k.key,
     tie: 'x.patient_id',
   }

@@ -218,9 +218,11 @@ function benchSize(patients: number): void {
        WHERE p.id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ?)
        ORDER BY coalesce(f.override_due_from, f.due_from) NULLS LAST, p.id LIMIT ${PAGE}`,
     )
-    // 1-3 letters of a name word, of the MRN and of the number in the name; longer words (one
-    // matching many patients, one few); several words.
-    const searches = ['c', 'cu', 'cur', 'm', 'mr', 'mrn', '1', '12', '123', 'curie', 'mrn001', 'mrn00012']
+    // 1-3 letters of a name word, of the MRN and of the number in the name; longer words (of 5
+    // and 6 letters, read as their own prefix; of 8 and 10, checked against the 6-letter rows;
+    // matching many patients or few); several words.
+    const searches = ['c', 'cu', 'cur', 'm', 'mr', 'mrn', '1', '12', '123', 'curie', 'lovelace', 'mrn001']
+    searches.push('mrn00012', 'mrn0001234')
     searches.push('curie ada', 'c a', 'curie ada 12')
     for (const search of searches) {
       const size = worklistSize(db, { bucket: 'all', search }, DATES)

@@ -363,20 +363,17 @@ describe('migration 115 (the type-ahead prefix table)', () => {
           `SELECT prefix, words, eff_from, last_result FROM patient_prefix WHERE patient_id = 1 ORDER BY prefix`,
         )
         .all()
-      expect(rows).toEqual([
-        { prefix: '0', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: '00', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: '000', words: ' 0001', eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'b', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'bo', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'bor', words: ' borel', eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'e', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'em', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'emi', words: ' emile', eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'm', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'mr', words: null, eff_from: '2026-06-10', last_result: 'stable' },
-        { prefix: 'mrn', words: ' mrn', eff_from: '2026-06-10', last_result: 'stable' },
-      ])
+      const row = (prefix: string) => ({ prefix, words: null, eff_from: '2026-06-10', last_result: 'stable' })
+      expect(rows).toEqual(
+        ['0', '00', '000', '0001', 'b', 'bo', 'bor', 'bore', 'borel', 'e', 'em', 'emi', 'emil', 'emile']
+          .concat(['m', 'mr', 'mrn'])
+          .map(row),
+      )
+      expect(
+        db
+          .prepare(`SELECT prefix, words FROM patient_prefix WHERE patient_id = 2 AND words IS NOT NULL`)
+          .all(),
+      ).toEqual([{ prefix: 'lovela', words: ' lovelace' }])
       const dates = { today: '2026-06-01', in30Days: '2026-07-01', in90Days: '2026-08-30' }
       for (const sort of ['due', 'name', 'mrn', 'result', 'dose'] as const) {
         const found = (search: string) =>
