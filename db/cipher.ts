@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { DbError } from './errors'
+import { registerSearchFunctions } from './queries/search'
 
 // Encryption at rest (docs/privacy.md). The log, its -wal and every backup are SQLCipher v4
 // files, written by SQLite3MultipleCiphers (the SQLite inside better-sqlite3-multiple-ciphers)
@@ -57,6 +58,7 @@ export function cipherKeyOf(db: Database.Database): LogKey | null {
 export function openDb(file: string, key: LogKey | null, options?: Database.Options): Database.Database {
   const db = new Database(file, options)
   try {
+    registerSearchFunctions(db)
     if (file !== ':memory:') applyCipher(db, key)
     if (key && file !== ':memory:') db.prepare('SELECT count(*) FROM sqlite_schema').get()
     return db

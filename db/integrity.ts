@@ -25,6 +25,7 @@ import { getItem } from './queries/followups'
 import { getExit } from './queries/lifecycle'
 import { getPatient } from './queries/patients'
 import { readSetting } from './queries/settings'
+import { registerSearchFunctions } from './queries/search'
 import { getStudy } from './queries/studies'
 import type { ReadableDb } from './tx'
 
@@ -433,6 +434,7 @@ export function expectedSchema(migrations: readonly Migration[], version: number
   if (cached) return cached
   const mem = new Database(':memory:')
   try {
+    registerSearchFunctions(mem)
     for (const m of migrations) if (m.version <= version) m.up(mem)
     const s = schemaOf(mem)
     byVersion.set(version, s)
@@ -655,6 +657,21 @@ export function* fullCheckSteps(
           since: null,
         },
       ]
+  // The tables the worklist derives from the records, kept by triggers: recounted and rebuilt.
+  const tally = safely(() => tallyProblems(db))
+  yield tally.ok
+    ? tally.value
+    : [{ code: 'CORRUPT', message: `The worklist's counts cannot be read (${tally.error}).`, since: null }]
+  for (let after = 0; ;) {
+    const r = safely(() => prefixProblems(db, after, batch * 4))
+    if (!r.ok) {
+      yield [{ code: 'CORRUPT', message: `The type-ahead index cannot be read (${r.error}).`, since: null }]
+      break
+    }
+    yield r.value.problems
+    if (r.value.problems.length > 0 || r.value.last === null) break
+    after = r.value.last
+  }
   const s = safely(() => settingsAgainstAudit(db))
   yield s.ok
     ? s.value
@@ -837,6 +854,80 @@ function supersessionProblems(db: ReadableDb): Problem[] {
           since: null,
         },
       ]
+}
+
+/**
+ * `worklist_tally` (migration 95) against a count of the open steps it summarises, per variant and
+ * effective window: the tabs' counts are sums over it, so a row changed, added or removed behind
+ * the app's back would show wrong counts without this.
+ */
+function tallyProblems(db: ReadableDb): Problem[] {
+  const counted = `SELECT coalesce(p.variant, '') AS variant, coalesce(f.override_due_from, f.due_from) AS eff_from,
+      coalesce(f.override_due_to, f.due_to) AS eff_to, count(*) AS n
+    FROM followup_item f JOIN patient p ON p.id = f.patient_id
+    WHERE f.status = 'scheduled' AND p.entered_in_error_at IS NULL GROUP BY 1, 2, 3`
+  const kept = 'SELECT variant, eff_from, eff_to, n FROM worklist_tally'
+  const differ = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM (${counted} EXCEPT ${kept})) + (SELECT count(*) FROM (${kept} EXCEPT ${counted}))`,
+    )
+    .pluck()
+    .get() as number
+  return differ === 0
+    ? []
+    : [
+        {
+          code: 'RECORD_CHANGED',
+          message: `The worklist's tab counts no longer match its open steps (${differ} ${differ === 1 ? 'count differs' : 'counts differ'}; changed outside the app).`,
+          since: null,
+        },
+      ]
+}
+
+/**
+ * `patient_prefix` (migration 115) for the patients with id > `after` (up to `limit`) against a
+ * rebuild from their names, MRNs, sort keys and open steps: a row missing would hide a patient
+ * from type-ahead, a row too many would show one under a wrong prefix or order.
+ */
+function prefixProblems(
+  db: ReadableDb,
+  after: number,
+  limit: number,
+): { problems: Problem[]; last: number | null } {
+  const last = db
+    .prepare(
+      `SELECT max(id) FROM (SELECT id FROM (SELECT id FROM patient WHERE id > @after
+         UNION SELECT patient_id AS id FROM patient_prefix WHERE patient_id > @after) ORDER BY id LIMIT @limit)`,
+    )
+    .pluck()
+    .get({ after, limit }) as number | null
+  if (last === null) return { problems: [], last: null }
+  const kept = `SELECT patient_id, prefix, words, name, mrn, eff_from, last_result, cumulative_msv
+    FROM patient_prefix WHERE patient_id > @after AND patient_id <= @last`
+  const rebuilt = `SELECT p.id AS patient_id, j.value ->> 0, j.value ->> 1, p.name, p.mrn,
+      (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
+       WHERE f.patient_id = p.id AND f.status = 'scheduled'), p.last_result, p.cumulative_msv
+    FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j WHERE p.id > @after AND p.id <= @last`
+  const bad = db
+    .prepare(
+      `SELECT patient_id FROM (${kept} EXCEPT ${rebuilt})
+       UNION ALL SELECT patient_id FROM (${rebuilt} EXCEPT ${kept}) LIMIT 1`,
+    )
+    .pluck()
+    .get({ after, last }) as number | undefined
+  return {
+    last,
+    problems:
+      bad === undefined
+        ? []
+        : [
+            {
+              code: 'RECORD_CHANGED',
+              message: `The type-ahead index no longer matches patient ${bad}'s name, MRN or sort keys (changed outside the app).`,
+              since: null,
+            },
+          ],
+  }
 }
 
 function settingsAgainstAudit(db: ReadableDb): Problem[] {

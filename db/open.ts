@@ -29,6 +29,7 @@ import {
 import { onDamage } from './integrity-guard'
 import { acquireLogLock, type LogLock } from './lock'
 import { MIGRATIONS } from './migrations'
+import { registerSearchFunctions } from './queries/search'
 import type { Migration } from './migrations/types'
 import {
   onCommit,
@@ -190,6 +191,9 @@ export function applyPragmas(db: DB, busyTimeoutMs: number): void {
   db.pragma('foreign_keys = ON')
   db.pragma('temp_store = MEMORY')
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
+  // The function the type-ahead table's triggers call (openDb registers it too; a connection made
+  // another way, e.g. from a serialized copy, gets it here).
+  registerSearchFunctions(db)
   assertPragmas(db)
 }
 

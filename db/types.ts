@@ -280,7 +280,11 @@ export interface WorklistQuery {
   sort: WorklistSort
   descending: boolean
   limit: number
-  /** Rows to skip from the start (a jump to a position with no page read next to it). */
+  /**
+   * The position to start at (a jump to a position with no page read next to it), found in the
+   * list's sparse key index (db/queries/worklist.ts `jumpRows`); exact unless the log changed since
+   * the index was built, when it may be off by the rows added or removed before it.
+   */
   offset?: number
   /** Where a keyset page starts (takes the place of `offset`; the usual way to page). */
   cursor?: WorklistCursor

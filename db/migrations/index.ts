@@ -13,6 +13,7 @@ import { migration0095 } from './0095-worklist-keyset'
 import { migration0100 } from './0100-users'
 import { migration0105 } from './0105-audit-reading'
 import { migration0110 } from './0110-delta-storage'
+import { migration0115 } from './0115-prefix-search'
 import { migration0120 } from './0120-audit-hash-bytes'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0100,
   migration0105,
   migration0110,
+  migration0115,
   migration0120,
 ]
 

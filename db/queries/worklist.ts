@@ -7,10 +7,11 @@ import type {
   WorklistQuery,
   WorklistRow,
   WorklistSort,
+  WorklistSortKey,
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
-import { matchExpression, searchCondition, searchWords } from './search'
+import { matchExpression, prefixOf, prefixWords, searchCondition, searchWords } from './search'
 import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
@@ -215,23 +216,117 @@ function plan(
  * by default earliest due first; with a search it finds patients by a name or MRN prefix (whether
  * or not they have an item), which is what type-ahead needs. A `cursor` reads the page as a seek
  * from a row (keyset paging: a page deep in the list costs what the first one costs); an `offset`
- * skips rows from the start (what a jump to a position with no page read next to it needs).
+ * is a position from the start (a jump with the scrollbar, no page read next to it): up to
+ * `jump.above` rows it is skipped by OFFSET, further it is found in the list's sparse key index
+ * (`jumpRows`) and read from there by cursor.
  */
 export function worklistPage(
   db: ReadableDb,
   q: WorklistQuery,
   dates: WorklistDates,
   walkAbove = WALK_ABOVE,
+  jump: JumpOptions = JUMP,
 ): WorklistRow[] {
   const rows =
     q.cursor || !q.offset
       ? keysetRows(db, q, q.cursor ?? null, dates, walkAbove)
-      : offsetRows(db, { ...q, offset: q.offset }, dates)
+      : q.offset <= jump.above
+        ? offsetRows(db, { ...q, offset: q.offset }, dates)
+        : jumpRows(db, { ...q, offset: q.offset }, dates, walkAbove, jump)
   const flags = flagsOf(
     db,
     rows.map((r) => r.patient_id),
   )
   return rows.map((r) => toRow(r, flags.get(r.patient_id)))
+}
+
+/**
+ * How a jump deep into the list is read: past `above` rows, from every `stride`-th row's sort key
+ * (the list's sparse key index), which is built once per filter and sort by one pass over the
+ * sort's index and rebuilt when the log has changed since and it is older than `ttlMs`.
+ */
+export interface JumpOptions {
+  above: number
+  stride: number
+  ttlMs: number
+}
+export const JUMP: JumpOptions = { above: 0, stride: 100, ttlMs: 60_000 }
+
+/** Lists whose key index is kept, per connection (the least recently used is dropped). */
+const KEY_INDEXES_KEPT = 8
+
+interface KeyIndex {
+  /** The sort key and patient id of the rows at positions stride - 1, 2·stride - 1, … */
+  samples: Array<readonly [WorklistSortKey, number]>
+  /** The connection's count of changes and the file's data version when it was built. */
+  changes: string
+  builtAt: number
+}
+const keyIndexes = new WeakMap<ReadableDb, Map<string, KeyIndex>>()
+
+function changesOf(db: ReadableDb): string {
+  const n = cached(db, 'SELECT total_changes()').pluck().get() as number
+  return `${n}/${cached(db, 'PRAGMA data_version').pluck().get() as number}`
+}
+
+/** The list's sparse key index: every `stride`-th row's key, in one pass over the sort's index. */
+function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: JumpOptions): KeyIndex {
+  let byList = keyIndexes.get(db)
+  if (!byList) {
+    byList = new Map()
+    keyIndexes.set(db, byList)
+  }
+  const search = q.search?.trim() ?? ''
+  const id = JSON.stringify([q.bucket, search, q.variant ?? null, q.sort, q.descending, dates, jump.stride])
+  const changes = changesOf(db)
+  const had = byList.get(id)
+  byList.delete(id)
+  if (had && (had.changes === changes || Date.now() - had.builtAt <= jump.ttlMs)) {
+    byList.set(id, had)
+    return had
+  }
+  const dir = q.descending ? 'DESC' : 'ASC'
+  const samples: Array<readonly [WorklistSortKey, number]> = []
+  // A search lists at most SEARCH_CAP rows (and a page past them): only those are indexed.
+  const most = search ? SEARCH_CAP + 500 : Number.POSITIVE_INFINITY
+  let n = 0
+  for (const seg of search ? chooseSegments(db, q, dates, WALK_ABOVE) : segments(q, dates, true)) {
+    if (n >= most) break
+    const order = seg.key === null ? `${seg.tie} ${dir}` : `${seg.key} ${dir}, ${seg.tie} ${dir}`
+    const stmt = cached(
+      db,
+      `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE ${seg.where} ORDER BY ${order}`,
+    ).raw()
+    for (const row of stmt.iterate(seg.params) as Iterable<[WorklistSortKey, number]>) {
+      if (++n % jump.stride === 0) samples.push(row)
+      if (n >= most) break
+    }
+  }
+  const made: KeyIndex = { samples, changes, builtAt: Date.now() }
+  byList.set(id, made)
+  while (byList.size > KEY_INDEXES_KEPT) byList.delete(byList.keys().next().value!)
+  return made
+}
+
+/**
+ * The page `offset` rows from the start, read by cursor from the nearest sampled row before it
+ * (at most `stride` - 1 rows are read and dropped). On a log changed since the index was built the
+ * position is off by the rows added or removed before it, never the rows: they are read exactly.
+ */
+function jumpRows(
+  db: ReadableDb,
+  q: WorklistQuery & { offset: number },
+  dates: WorklistDates,
+  walkAbove: number,
+  jump: JumpOptions,
+): Row[] {
+  // Within the first stride the rows before are read and dropped; no index is needed.
+  const index = q.offset < jump.stride ? null : keyIndex(db, q, dates, jump)
+  const block = index ? Math.min(Math.floor(q.offset / jump.stride), index.samples.length) : 0
+  const skip = q.offset - block * jump.stride
+  const sample = index && block > 0 ? index.samples[block - 1]! : null
+  const cursor: WorklistCursor | null = sample ? { at: 'after', key: sample[0], patientId: sample[1] } : null
+  return keysetRows(db, { ...q, limit: q.limit + skip }, cursor, dates, walkAbove).slice(skip)
 }
 
 /** The page by `LIMIT … OFFSET`: one statement, the order every keyset page must agree with. */
@@ -333,6 +428,100 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
   return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
 }
 
+/**
+ * The segments a page is read from. A search of letters and digits only (`prefixWords`) is read
+ * from the word-prefix table (migration 115) in the sort's order, by its driving (longest) word's
+ * rows: always when that is the only word and has at most 6 letters (the table's rows are then
+ * exactly its matches); otherwise when the first `SAMPLE` rows of that word's beginning hold at
+ * least one match in `DENSE` (so a page walks at most about DENSE pages of rows), else its matches
+ * are read from the full-text index and sorted (few, or scattered among many rows). Any other
+ * search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more never.)
+ */
+function chooseSegments(
+  db: ReadableDb,
+  q: WorklistQuery,
+  dates: WorklistDates,
+  walkAbove: number,
+): Segment[] {
+  const words = q.search?.trim() ? prefixWords(q.search) : null
+  if (!words) return segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
+  if (words.length === 1 && !prefixOf(words[0]!).checked) return prefixSegments(q, words, 'prefix')
+  if (walkAbove <= 0 || walkAbove >= 1e6) return prefixSegments(q, words, walkAbove <= 0 ? 'prefix' : 'fts')
+  const f = prefixFilter(q, words)
+  const sample = cached(
+    db,
+    `SELECT count(*) AS seen, coalesce(sum(${f.where}), 0) AS hits
+     FROM (SELECT * FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = :p0 LIMIT ${SAMPLE}) x
+     JOIN patient p ON p.id = x.patient_id`,
+  ).get(f.params) as { seen: number; hits: number }
+  return prefixSegments(q, words, sample.seen < SAMPLE || sample.hits * DENSE >= SAMPLE ? 'prefix' : 'fts')
+}
+
+/** Rows of the driving word's beginning sampled to choose between the walk and the full-text index. */
+const SAMPLE = 200
+/** The walk is taken when at least one sampled row in this many matches. */
+const DENSE = 20
+
+/** The condition (on `patient_prefix x` joined to `patient p`) of a search's words, and its parameters. */
+function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: string; params: Params } {
+  const params: Params = q.variant ? { variant: q.variant } : {}
+  const conds = words.map((w, i) => {
+    const { prefix, checked } = prefixOf(w)
+    params[`p${i}`] = prefix
+    if (checked) params[`w${i}`] = ` ${w}`
+    const row = i === 0 ? 'x' : `x${i}`
+    const check = checked ? ` AND instr(${row}.words, :w${i}) > 0` : ''
+    return i === 0
+      ? `x.prefix = :p0${check}`
+      : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.patient_id = x.patient_id AND ${row}.prefix = :p${i}${check})`
+  })
+  conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
+  return { where: conds.join(' AND '), params }
+}
+
+/** The key each sort is read by from `patient_prefix`, and the index that holds it. */
+const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
+  due: { key: 'x.eff_from', index: 'patient_prefix_due' },
+  name: { key: 'x.name COLLATE NOCASE', index: 'patient_prefix_name' },
+  mrn: { key: 'x.mrn COLLATE NOCASE', index: 'patient_prefix_mrn' },
+  result: { key: 'x.last_result', index: 'patient_prefix_result' },
+  dose: { key: 'x.cumulative_msv', index: 'patient_prefix_dose' },
+}
+
+/**
+ * A search's segments (words folded, longest first), read from `patient_prefix` (`prefix`): the
+ * rows of the first word's beginning in the sort's index, checked against the row's `words` when
+ * the word is longer, every other word by a lookup of its own row for the same patient; or from
+ * the full-text index (`fts`), its matches joined to their patients and sorted.
+ */
+function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {
+  const open = `LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
+  if (from === 'fts') {
+    const seg: Segment = {
+      from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,
+      where: `s.patient_search MATCH :match AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
+      // The words as typed: the index folds them itself.
+      params: {
+        ...(q.variant ? { variant: q.variant } : {}),
+        match: matchExpression(searchWords(q.search ?? '')),
+      },
+      key: SORT_SQL[q.sort],
+      tie: 'p.id',
+    }
+    return keyAndNull(seg, q.sort)
+  }
+  const k = PREFIX_KEY[q.sort]
+  const f = prefixFilter(q, words)
+  const seg: Segment = {
+    from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
+    where: f.where,
+    params: f.params,
+    key: k.key,
+    tie: 'x.patient_id',
+  }
+  return keyAndNull(seg, q.sort)
+}
+
 /** The segment of rows with the sort key set and, where the key can be empty, the one without. */
 function keyAndNull(s: Segment, sort: WorklistSort): Segment[] {
   if (sort === 'name' || sort === 'mrn') return [s]
@@ -404,7 +593,7 @@ function keysetRows(
   dates: WorklistDates,
   walkAbove: number,
 ): Row[] {
-  const segs = segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
+  const segs = chooseSegments(db, q, dates, walkAbove)
   const backward = cursor !== null && cursor.at !== 'after'
   // In the list's order, the segments come key first, then null; a backward read goes the other way.
   const order = backward ? [...segs].reverse() : segs

@@ -819,7 +819,8 @@ export const contract = {
   /**
    * A page of the worklist: from a `cursor` (keyset paging, the usual way: a page deep in the list
    * costs what the first one costs), or `offset` rows from the start (a jump to a position with no
-   * page read beside it); neither is the first page.
+   * page read beside it: found in the list's sparse key index and read by cursor, so it costs what
+   * a first page costs too, after the index's one pass); neither is the first page.
    */
   'worklist.page': spec<WorklistRow[]>()(
     z

@@ -3,15 +3,25 @@
 // temporary folder, then times the worklist's reads through the app's query functions, each beside
 // its goal and beside the same read written by hand in raw SQL on the same file: the first page
 // and the pages deep in the list (40 %, 90 %, the last) for every sort, reached by a cursor as the
-// renderer reaches them; the jump to 40 % by offset (a position with no page read next to it; median of 3);
-// sort by name or dose with the variant filter; 1- and 2-letter type-ahead prefixes; the bucket
-// counts. Prints medians of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes.
+// renderer reaches them; a scrollbar jump to 10, 40 and 90 % (a position with no page read next to
+// it: read from the list's sparse key index, whose one-time build is printed too, and checked
+// against the OFFSET read); sort by name or dose with the variant filter; type-ahead prefixes of
+// 1, 2 and 3 letters of a name, an MRN and a number, longer words and several words, for every
+// sort, with and without the variant filter, and their counts; the bucket counts. Prints medians
+// of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDatabase, type DB } from '../../db/open'
-import { worklistCounts, worklistPage, worklistSize, type WorklistDates } from '../../db/queries/worklist'
+import {
+  JUMP,
+  WALK_ABOVE,
+  worklistCounts,
+  worklistPage,
+  worklistSize,
+  type WorklistDates,
+} from '../../db/queries/worklist'
 import type { WorklistQuery, WorklistRow } from '../../db/types'
 import { addDays } from '../../engine/dates'
 import { WORKLIST_SORTS, worklistSortKey, type WorklistSort } from '../../engine/codes'
@@ -22,6 +32,8 @@ const SIZES = (process.env['BENCH_SIZES'] ?? '10000,100000')
   .map(Number)
   .concat(process.env['BENCH_1M'] === '1' ? [1_000_000] : [])
 const RUNS = 21
+/** Every offset read by OFFSET: the reference a jump is checked against. */
+const EXACT = { ...JUMP, above: Number.POSITIVE_INFINITY }
 const PAGE = 100
 const DATES: WorklistDates = {
   today: BENCH_TODAY,
@@ -110,12 +122,20 @@ function benchSize(patients: number): void {
     const db = openDatabase(file)
     db.pragma('synchronous = OFF') // building only; the reads do not write
     const t0 = performance.now()
-    buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3)
+    const { prefixTableMs } = buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3)
     const buildS = (performance.now() - t0) / 1000
     const studies = db.prepare('SELECT count(*) FROM study').pluck().get() as number
     console.log(
       `\n== ${patients.toLocaleString('en')} patients, ${studies.toLocaleString('en')} studies, ` +
         `${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB; built in ${buildS.toFixed(1)} s`,
+    )
+    const prefixBytes = db
+      .prepare(`SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'patient\\_prefix%' ESCAPE '\\'`)
+      .pluck()
+      .get() as number
+    console.log(
+      `type-ahead index (migration 115): built in ${(prefixTableMs / 1000).toFixed(1)} s as the migration builds it ` +
+        `for an existing log; ${(prefixBytes / 2 ** 20).toFixed(0)} MiB, ${Math.round(prefixBytes / patients)} bytes a patient`,
     )
     const page = (q: Partial<WorklistQuery>): WorklistRow[] =>
       worklistPage(db, { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q }, DATES)
@@ -128,26 +148,44 @@ function benchSize(patients: number): void {
       const first = time(() => page(q))
       const rawFirst = time(() => raw(null, descending ? 1e12 : 0))
       line(`${sort}${descending ? ' (desc)' : ''}: first page`, first, 2, rawFirst)
+      // The reference: the same position by OFFSET, however long it takes.
+      const byOffset = (offset: number, limit: number) =>
+        worklistPage(db, { bucket: 'all', ...q, offset, limit }, DATES, WALK_ABOVE, EXACT)
       for (const depth of [0.4, 0.9]) {
         const at = Math.floor(total * depth)
-        const before = page({ ...q, offset: at - 1, limit: 1 })[0]!
+        const before = byOffset(at - 1, 1)[0]!
         const cursor = {
           at: 'after' as const,
           key: worklistSortKey(before, sort),
           patientId: before.patientId,
         }
         const rows = page({ ...q, cursor })
-        if (rows[0]?.patientId !== page({ ...q, offset: at, limit: 1 })[0]?.patientId)
+        if (rows[0]?.patientId !== byOffset(at, 1)[0]?.patientId)
           throw new Error(`${sort}: the cursor page at ${depth} does not start where the offset page does`)
         const seek = time(() => page({ ...q, cursor }))
         const rawMs = cursor.key === null ? undefined : time(() => raw(cursor.key, cursor.patientId))
         line(`${sort}: page at ${depth * 100} % (cursor)`, seek, 2, rawMs, `first page ${f(first).trim()}`)
-        if (depth === 0.4) {
-          const jump = time(() => page({ ...q, offset: at }), 3)
-          console.log(
-            `${`${sort}: jump to 40 % (offset)`.padEnd(34)} app ${f(jump)}  (a scrollbar drag: no page beside it)`,
-          )
-        }
+      }
+      for (const depth of [0.1, 0.4, 0.9]) {
+        const at = Math.floor(total * depth)
+        const t0 = performance.now()
+        const jumped = page({ ...q, offset: at })
+        const firstJump = performance.now() - t0
+        const offsetT0 = performance.now()
+        const expected = byOffset(at, PAGE)
+        const offsetMs = performance.now() - offsetT0
+        if (
+          JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId))
+        )
+          throw new Error(`${sort}: the jump to ${depth * 100} % does not read the rows OFFSET reads`)
+        line(
+          `${sort}: scrollbar jump to ${depth * 100} %`,
+          time(() => page({ ...q, offset: at })),
+          2,
+          undefined,
+          `by OFFSET ${f(offsetMs).trim()}` +
+            (depth === 0.1 ? `; first jump (builds the key index once) ${f(firstJump).trim()}` : ''),
+        )
       }
       line(
         `${sort}: last page (read backwards)`,
@@ -180,16 +218,33 @@ function benchSize(patients: number): void {
        WHERE p.id IN (SELECT rowid FROM patient_search WHERE patient_search MATCH ?)
        ORDER BY coalesce(f.override_due_from, f.due_from) NULLS LAST, p.id LIMIT ${PAGE}`,
     )
-    for (const search of ['c', 'cu', 'curie ada 12']) {
+    // 1-3 letters of a name word, of the MRN and of the number in the name; longer words (of 5
+    // and 6 letters, read as their own prefix; of 8 and 10, checked against the 6-letter rows;
+    // matching many patients or few); several words.
+    const searches = ['c', 'cu', 'cur', 'm', 'mr', 'mrn', '1', '12', '123', 'curie', 'lovelace', 'mrn001']
+    searches.push('mrn00012', 'mrn0001234')
+    searches.push('curie ada', 'c a', 'curie ada 12')
+    for (const search of searches) {
       const size = worklistSize(db, { bucket: 'all', search }, DATES)
       const shown = `${size.total.toLocaleString('en')}${size.exact ? '' : '+'} matches`
-      line(
-        `type-ahead "${search}": first page`,
-        time(() => page({ search })),
-        5,
-        time(() => rawSearch.all(`"${search.split(' ').join('"* "')}"*`)),
-        shown,
-      )
+      for (const variant of [undefined, 'untreated-surveillance' as const]) {
+        const bySort = WORKLIST_SORTS.map((sort) => {
+          const descending = sort === 'dose'
+          return [
+            sort,
+            time(() => page({ search, sort, descending, ...(variant ? { variant } : {}) })),
+          ] as const
+        })
+        const worst = Math.max(...bySort.map(([, ms]) => ms))
+        const label = `type-ahead "${search}"${variant ? ' + variant' : ''}`
+        line(
+          `${label}: first page`,
+          worst,
+          5,
+          variant ? undefined : time(() => rawSearch.all(`"${search.split(' ').join('"* "')}"*`)),
+          `(slowest sort; ${bySort.map(([s, ms]) => `${s} ${f(ms).trim()}`).join(', ')}) ${variant ? '' : shown}`,
+        )
+      }
       line(
         `type-ahead "${search}": count`,
         time(() => worklistSize(db, { bucket: 'all', search }, DATES)),

@@ -100,8 +100,9 @@ export interface WorklistSize {
  * number: scrolling (or End) reads only the pages that come into view, in any order, and a page
  * already read is served from the cache. A page is read as a seek from a page beside it already in
  * the cache (after the last row of the one above, or before the first row of the one below), the
- * last page backwards from the end; only a page with neither (a jump with the scrollbar) is read
- * by its offset from the start.
+ * last page backwards from the end; only a page with neither (a jump with the scrollbar) is asked
+ * for by its position, which the back end finds in the list's sparse key index and reads by cursor
+ * (no OFFSET: it costs what the first page costs), and the pages beside it are then read from it.
  */
 export function useWorklistPages(filter: WorklistFilter, pages: readonly number[], size: WorklistSize) {
   const client = useQueryClient()

@@ -9,6 +9,7 @@ import { DbError } from '../../../db/errors'
 import { anchorFileOf, keyFileOf, lockFileOf } from '../../../db/integrity-files'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
 import { openDatabase } from '../../../db/open'
+import { registerSearchFunctions } from '../../../db/queries/search'
 import { openBackend } from '../../../electron/backend/backend'
 import { createHash } from 'node:crypto'
 import { patientInput, tempDir } from '../../helpers/db'
@@ -41,9 +42,13 @@ async function reopen() {
   return b
 }
 
-/** A raw connection that can change anything, as another program would. */
+/**
+ * A raw connection that can change anything, as another program would (with the function the
+ * word-prefix table's triggers call, db/queries/search.ts, as a program changing names must).
+ */
 function raw<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(file)
+  registerSearchFunctions(db)
   try {
     return fn(db)
   } finally {
@@ -207,6 +212,33 @@ describe('tampering behind the app’s back is found at the next open', () => {
         .run(),
     )
     await expectReadOnly('RECORD_CHANGED')
+  })
+
+  it('the worklist tally the tabs are counted from changed, named as such', async () => {
+    const changed = raw((db) => db.prepare('UPDATE worklist_tally SET n = n + 1').run().changes)
+    expect(changed).toBeGreaterThan(0)
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /tab counts no longer match its open steps \(\d+ counts? differs?; changed outside the app\)/,
+      ),
+    )
+    b.close()
+  })
+
+  it('a row of the type-ahead index deleted, named with its patient', async () => {
+    const id = raw((db) => {
+      const pid = db.prepare("SELECT id FROM patient WHERE mrn = 'P-1'").pluck().get() as number
+      db.prepare("DELETE FROM patient_prefix WHERE patient_id = ? AND prefix = 'p'").run(pid)
+      return pid
+    })
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContain(
+      `The type-ahead index no longer matches patient ${id}'s name, MRN or sort keys (changed outside the app).`,
+    )
+    b.close()
   })
 
   it('a kept state of an undo entry edited (an undo would write it back)', async () => {

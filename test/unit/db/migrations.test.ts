@@ -7,6 +7,7 @@ import { ITEM_KINDS_V20 } from '../../../db/migrations/0020-item-kind'
 import { migration0068 } from '../../../db/migrations/0068-derived-result'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
 import { openDatabase } from '../../../db/open'
+import { worklistPage } from '../../../db/queries/worklist'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
 import { openBackend } from '../../../electron/backend/backend'
 import type { ResultOf } from '../../../electron/contract/contract'
@@ -210,6 +211,10 @@ describe('migration 20: follow-up item kind', () => {
         // migration 40: the study a result step waits for
         'followup_subject_study',
         'followup_item',
+        // migration 115: the due key of the word-prefix table
+        'patient_prefix_due_delete',
+        'patient_prefix_due_insert',
+        'patient_prefix_due_update',
         // migration 95: the worklist's tally of open steps per variant and window
         'worklist_tally_item_delete',
         'worklist_tally_item_insert',
@@ -324,6 +329,62 @@ describe('migration 68: a derived last result is said as such', () => {
         { id: ids[0], last_result: 'progression', last_result_derived: 1 },
         { id: ids[1], last_result: 'stable', last_result_derived: 0 },
       ])
+    } finally {
+      db.close()
+    }
+  })
+})
+
+describe('migration 115 (the type-ahead prefix table)', () => {
+  it('builds the table for the patients of an existing log in place, and type-ahead finds them in every sort', () => {
+    const before = MIGRATIONS.filter((m) => m.version < 115)
+    const old = openDatabase(file, { migrations: before })
+    const insP = old.prepare(
+      `INSERT INTO patient (id, mrn, name, created_at, updated_at, last_result, cumulative_msv)
+       VALUES (?, ?, ?, 'x', 'x', ?, ?)`,
+    )
+    insP.run(1, 'MRN-0001', 'Émile Borel', 'stable', 2.5)
+    insP.run(2, 'MRN-0002', 'Ada Lovelace', null, null)
+    insP.run(3, 'XY-77', 'Adam Zed', 'progression', 9)
+    old
+      .prepare(
+        `INSERT INTO followup_item (patient_id, kind, due_from, due_to, override_due_from, override_due_to,
+           override_reason_code, reason, status, created_at, updated_at)
+         VALUES (1, 'imaging', '2026-07-01', '2026-08-01', '2026-06-10', '2026-06-20', 'clinician-decision', 'x', 'scheduled', 'x', 'x')`,
+      )
+      .run()
+    old.close()
+
+    const db = openDatabase(file)
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+      const rows = db
+        .prepare(
+          `SELECT prefix, words, eff_from, last_result FROM patient_prefix WHERE patient_id = 1 ORDER BY prefix`,
+        )
+        .all()
+      const row = (prefix: string) => ({ prefix, words: null, eff_from: '2026-06-10', last_result: 'stable' })
+      expect(rows).toEqual(
+        ['0', '00', '000', '0001', 'b', 'bo', 'bor', 'bore', 'borel', 'e', 'em', 'emi', 'emil', 'emile']
+          .concat(['m', 'mr', 'mrn'])
+          .map(row),
+      )
+      expect(
+        db
+          .prepare(`SELECT prefix, words FROM patient_prefix WHERE patient_id = 2 AND words IS NOT NULL`)
+          .all(),
+      ).toEqual([{ prefix: 'lovela', words: ' lovelace' }])
+      const dates = { today: '2026-06-01', in30Days: '2026-07-01', in90Days: '2026-08-30' }
+      for (const sort of ['due', 'name', 'mrn', 'result', 'dose'] as const) {
+        const found = (search: string) =>
+          worklistPage(db, { bucket: 'all', search, sort, descending: false, limit: 10 }, dates).map(
+            (r) => r.patientId,
+          )
+        expect(found('e').sort()).toEqual([1])
+        expect(found('ad').sort()).toEqual([2, 3])
+        expect(found('mrn').sort()).toEqual([1, 2])
+        expect(found('lovel')).toEqual([2])
+      }
     } finally {
       db.close()
     }

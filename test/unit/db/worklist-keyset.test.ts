@@ -4,12 +4,19 @@
 // only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
 // page is read from the filter or by walking the sort's index. And the tally the tabs are counted
 // from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
-// error marks and deletions.
+// error marks and deletions; and the word-prefix table type-ahead reads (migration 115) stays equal
+// to a rebuild from the patients through renames, results, doses and new steps as well.
 import fc from 'fast-check'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type DB } from '../../../db/open'
-import { worklistCounts, worklistPage, worklistSize, worklistTotal } from '../../../db/queries/worklist'
+import {
+  WALK_ABOVE,
+  worklistCounts,
+  worklistPage,
+  worklistSize,
+  worklistTotal,
+} from '../../../db/queries/worklist'
 import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
 import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
@@ -17,7 +24,7 @@ import { tempDir } from '../../helpers/db'
 const DATES = { today: '2026-11-24', in30Days: '2026-12-24', in90Days: '2027-02-22' }
 const AT = '2026-11-24T10:00:00.000Z'
 const VARIANTS = ['follow-up-liver-dominant', 'untreated-surveillance'] as const
-const NAMES = ['Ada Byron', 'ada byron', 'Émile Borel', 'Zoe Adams', 'Adam Zed']
+const NAMES = ['Ada Byron', 'ada byron', 'Émile Borel', 'Zoe Adams', 'Adam Zed', 'Rosalind Franklin']
 const DAYS = ['2026-01-10', '2026-11-24', '2026-12-01', '2027-01-15', '2027-06-01']
 
 interface Spec {
@@ -110,7 +117,21 @@ type Filter = Omit<WorklistQuery, 'limit' | 'offset' | 'cursor'>
 const filter: fc.Arbitrary<Filter> = fc.record(
   {
     bucket: fc.constantFrom(...WORKLIST_BUCKETS),
-    search: fc.constantFrom('ada', 'a', 'b', 'M0', 'byron ada', 'zz'),
+    search: fc.constantFrom(
+      ...['ada', 'a', 'b', 'M0', 'byron ada', 'zz', 'byro', 'emile', 'É', 'adams', 'M00', 'm001', 'zo ad'],
+      ...[
+        'borel e',
+        'ada, byron',
+        '1',
+        'Ada-B',
+        'zedd',
+        'franklin',
+        'rosali',
+        'rosal',
+        'franklinx',
+        'fr ros',
+      ],
+    ),
     variant: fc.constantFrom(...VARIANTS),
     sort: fc.constantFrom(...WORKLIST_SORTS),
     descending: fc.boolean(),
@@ -132,7 +153,7 @@ describe('worklist keyset paging', () => {
         fc.array(spec, { minLength: 0, maxLength: 40 }),
         filter,
         fc.integer({ min: 1, max: 7 }),
-        fc.constantFrom(0, 1_000_000),
+        fc.constantFrom(0, WALK_ABOVE, 1_000_000),
         (specs, f, limit, walkAbove) => {
           load(specs)
           const expected = ids(worklistPage(db, { ...f, limit: 500, offset: 1 }, DATES, walkAbove))
@@ -171,7 +192,63 @@ describe('worklist keyset paging', () => {
     )
   })
 
-  it('keeps the tally the tabs are counted from equal to a count of the open steps', () => {
+  it('reads a jump to any position from the sparse key index exactly as OFFSET does, and only whole runs of the list once the log changed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(spec, { minLength: 0, maxLength: 40 }),
+        filter,
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(spec, { maxLength: 6 }),
+        (specs, f, stride, limit, added) => {
+          load(specs)
+          const exact = { above: Number.POSITIVE_INFINITY, stride, ttlMs: 0 }
+          // Built afresh for this log (it changed since the last run), then kept while it changes.
+          const fresh = { above: 0, stride, ttlMs: 0 }
+          const sparse = { above: 0, stride, ttlMs: 60_000 }
+          const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          for (let offset = 1; offset <= all.length; offset++) {
+            const jumped = worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, fresh)
+            expect(ids(jumped)).toEqual(all.slice(offset, offset + limit))
+          }
+          // Patients added after the index was built (kept: it is younger than ttlMs): a jump may
+          // land a few rows off, but reads a run of the list as it is now.
+          const insP = db.prepare(
+            `INSERT INTO patient (mrn, name, created_at, updated_at, variant, last_result, cumulative_msv)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          const insF = db.prepare(
+            `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, reason, status, created_at, updated_at)
+             VALUES (?, 'imaging', NULL, ?, ?, 'x', 'scheduled', ?, ?)`,
+          )
+          added.forEach((a, i) => {
+            const id = insP.run(
+              `N${i}`,
+              NAMES[a.name],
+              AT,
+              AT,
+              a.variant === null ? null : VARIANTS[a.variant],
+              a.result,
+              a.msv,
+            ).lastInsertRowid
+            const from = DAYS[a.item?.from ?? 1]!
+            insF.run(id, from, addDays(from, a.item?.span ?? 40), AT, AT)
+          })
+          const now = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          for (let offset = 1; offset <= all.length; offset++) {
+            const jumped = ids(worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, sparse))
+            if (jumped.length === 0) continue
+            const at = now.indexOf(jumped[0]!)
+            expect(jumped).toEqual(now.slice(at, at + jumped.length))
+            expect(Math.abs(at - offset)).toBeLessThanOrEqual(added.length)
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('keeps the tally equal to a count of the open steps, and the prefix table equal to a rebuild', () => {
     const ops = fc.array(
       fc.oneof(
         fc.record({ op: fc.constant('move' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
@@ -181,6 +258,9 @@ describe('worklist keyset paging', () => {
         fc.record({ op: fc.constant('variant' as const), id: fc.nat(29), v: fc.option(fc.nat(1)) }),
         fc.record({ op: fc.constant('error' as const), id: fc.nat(29), on: fc.boolean() }),
         fc.record({ op: fc.constant('delete' as const), id: fc.nat(29) }),
+        fc.record({ op: fc.constant('rename' as const), id: fc.nat(29), name: fc.nat(NAMES.length - 1) }),
+        fc.record({ op: fc.constant('result' as const), id: fc.nat(29), msv: fc.option(fc.nat(9)) }),
+        fc.record({ op: fc.constant('new-step' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
       ),
       { maxLength: 25 },
     )
@@ -211,6 +291,21 @@ describe('worklist keyset paging', () => {
           if (c.op === 'error')
             db.prepare(`UPDATE patient SET entered_in_error_at = ? WHERE id = ?`).run(c.on ? AT : null, id)
           if (c.op === 'delete') db.prepare(`DELETE FROM patient WHERE id = ?`).run(id)
+          if (c.op === 'rename')
+            db.prepare(`UPDATE patient SET name = ?, mrn = ? WHERE id = ?`).run(NAMES[c.name], `R${id}`, id)
+          if (c.op === 'result')
+            db.prepare(`UPDATE patient SET last_result = ?, cumulative_msv = ? WHERE id = ?`).run(
+              c.msv === null ? null : 'progression',
+              c.msv,
+              id,
+            )
+          if (c.op === 'new-step') {
+            db.prepare(`DELETE FROM followup_item WHERE patient_id = ?`).run(id)
+            db.prepare(
+              `INSERT INTO followup_item (patient_id, kind, procedure, due_from, due_to, reason, status, created_at, updated_at)
+               SELECT id, 'imaging', NULL, ?, ?, 'x', 'scheduled', ?, ? FROM patient WHERE id = ?`,
+            ).run(DAYS[c.day], addDays(DAYS[c.day]!, 30), AT, AT, id)
+          }
         }
         const counted = (where: string, variant?: string) =>
           db
@@ -235,6 +330,14 @@ describe('worklist keyset paging', () => {
           )
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
+        // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
+        const table = `SELECT prefix, patient_id, words, name, mrn, eff_from, last_result, cumulative_msv
+          FROM patient_prefix ORDER BY prefix, patient_id`
+        const rebuilt = `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, j.value ->> 1 AS words, p.name, p.mrn,
+            (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
+             WHERE f.patient_id = p.id AND f.status = 'scheduled') AS eff_from, p.last_result, p.cumulative_msv
+          FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j ORDER BY 1, 2`
+        expect(db.prepare(table).all()).toEqual(db.prepare(rebuilt).all())
       }),
       { numRuns: 150 },
     )
