@@ -78,6 +78,7 @@ export const migration0115: Migration = {
       BEGIN DELETE FROM patient_prefix WHERE patient_id = old.id; END;
 
       CREATE TRIGGER patient_prefix_rename AFTER UPDATE OF name, mrn ON patient
+        WHEN old.name IS NOT new.name OR old.mrn IS NOT new.mrn
       BEGIN
         DELETE FROM patient_prefix WHERE patient_id = old.id;
         ${insertRows('new')}

@@ -57,6 +57,24 @@ let scratch: { put: Database.Statement; terms: Database.Statement; clear: Databa
 /** Each character as the tokenizer folds it ('' for one that separates words), once per process. */
 const folded = new Map<string, string>()
 
+/** The words the log's tokenizer (`unicode61`, migration 40) reads in `text`, in their order. */
+function tokenize(text: string): string[] {
+  if (!scratch) {
+    const mem = new Database(':memory:')
+    mem.exec(`CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61');
+              CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');`)
+    scratch = {
+      put: mem.prepare('INSERT INTO t (rowid, x) VALUES (1, ?)'),
+      terms: mem.prepare('SELECT term FROM v ORDER BY offset').pluck(),
+      clear: mem.prepare('DELETE FROM t'),
+    }
+  }
+  scratch.put.run(text)
+  const terms = scratch.terms.all() as string[]
+  scratch.clear.run()
+  return terms
+}
+
 /**
  * A character as `patient_search`'s tokenizer (`unicode61`, migration 40) reads it: its folded form
  * (lower case, a Latin letter's single diacritic removed, "É" is "e"), or '' when it separates
@@ -66,26 +84,23 @@ const folded = new Map<string, string>()
 function foldChar(c: string): string {
   const known = folded.get(c)
   if (known !== undefined) return known
-  if (!scratch) {
-    const mem = new Database(':memory:')
-    mem.exec(`CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61');
-              CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');`)
-    scratch = {
-      put: mem.prepare('INSERT INTO t (rowid, x) VALUES (1, ?)'),
-      terms: mem.prepare('SELECT term FROM v').pluck(),
-      clear: mem.prepare('DELETE FROM t'),
-    }
-  }
-  scratch.put.run(c)
-  const terms = scratch.terms.all() as string[]
-  scratch.clear.run()
+  const terms = tokenize(c)
   const f = terms.length === 1 ? terms[0]! : ''
   folded.set(c, f)
   return f
 }
 
-/** A text's words as the full-text index's tokenizer reads them (`foldChar`, per character). */
+/** A combining mark (an accent typed or pasted as its own character, as macOS writes "é" in NFD). */
+const COMBINING = /\p{M}/u
+
+/**
+ * A text's words as the full-text index's tokenizer reads them: character by character
+ * (`foldChar`, cached), or the whole text at once when it holds a combining mark — alone, a mark
+ * reads as a word break, while the tokenizer removes it from the letter before it ("Ame\u0301lie"
+ * is one word, "amelie").
+ */
 export function searchTokens(text: string): string[] {
+  if (COMBINING.test(text)) return tokenize(text)
   const words: string[] = []
   let word = ''
   for (const c of text) {

@@ -270,7 +270,13 @@ function changesOf(db: ReadableDb): string {
 }
 
 /** The list's sparse key index: every `stride`-th row's key, in one pass over the sort's index. */
-function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: JumpOptions): KeyIndex {
+function keyIndex(
+  db: ReadableDb,
+  q: WorklistQuery,
+  dates: WorklistDates,
+  jump: JumpOptions,
+  fresh = false,
+): KeyIndex {
   let byList = keyIndexes.get(db)
   if (!byList) {
     byList = new Map()
@@ -281,7 +287,7 @@ function keyIndex(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: 
   const changes = changesOf(db)
   const had = byList.get(id)
   byList.delete(id)
-  if (had && (had.changes === changes || Date.now() - had.builtAt <= jump.ttlMs)) {
+  if (had && (had.changes === changes || (!fresh && Date.now() - had.builtAt <= jump.ttlMs))) {
     byList.set(id, had)
     return had
   }
@@ -321,9 +327,15 @@ function jumpRows(
   jump: JumpOptions,
 ): Row[] {
   // Within the first stride the rows before are read and dropped; no index is needed.
-  const index = q.offset < jump.stride ? null : keyIndex(db, q, dates, jump)
-  const block = index ? Math.min(Math.floor(q.offset / jump.stride), index.samples.length) : 0
-  const skip = q.offset - block * jump.stride
+  let index = q.offset < jump.stride ? null : keyIndex(db, q, dates, jump)
+  const at = (i: KeyIndex | null) => {
+    const block = i ? Math.min(Math.floor(q.offset / jump.stride), i.samples.length) : 0
+    return { block, skip: q.offset - block * jump.stride }
+  }
+  // An index kept after a change serves only positions it covers (the list may have grown past
+  // it): past its last sample it is built again, so no call reads more than a stride of rows to drop.
+  if (index && at(index).skip >= jump.stride) index = keyIndex(db, q, dates, jump, true)
+  const { block, skip } = at(index)
   const sample = index && block > 0 ? index.samples[block - 1]! : null
   const cursor: WorklistCursor | null = sample ? { at: 'after', key: sample[0], patientId: sample[1] } : null
   return keysetRows(db, { ...q, limit: q.limit + skip }, cursor, dates, walkAbove).slice(skip)

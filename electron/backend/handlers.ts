@@ -214,15 +214,24 @@ const GATE_FREE = new Set<string>([
 
 /**
  * Every call that may touch the log waits while an exclusive job (a CSV import holding its write
- * transaction across steps) runs, so it never reads or writes inside that transaction.
+ * transaction across steps) runs, so it never reads or writes inside that transaction. A call that
+ * waited while its session signed out, locked or changed hands is refused (SIGNED_OUT, nothing
+ * done): it would otherwise run, and be audited, under whoever is signed in when the job ends.
  */
-function withGate(handlers: Handlers, jobs: Jobs): Handlers {
+function withGate(handlers: Handlers, jobs: Jobs, session: UserSession | undefined): Handlers {
   const wrapped: Record<string, (req: never) => unknown> = {}
   for (const [name, handler] of Object.entries(handlers) as [string, (req: never) => unknown][]) {
     wrapped[name] = GATE_FREE.has(name)
       ? handler
       : async (req: never) => {
+          const epoch = session?.epoch
           await jobs.waitForGate()
+          if (session && session.epoch !== epoch)
+            throw new ApiFailure({
+              code: 'SIGNED_OUT',
+              message:
+                'The session ended (signed out or locked) while this waited for an import to finish; nothing was read or changed.',
+            })
           return handler(req)
         }
   }
@@ -231,7 +240,7 @@ function withGate(handlers: Handlers, jobs: Jobs): Handlers {
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const jobs = ctx.jobs ?? new Jobs(ctx.actor.now)
-  return withPublicErrors(withGate(buildHandlers(ctx, jobs, ctx.uploads ?? new Uploads()), jobs))
+  return withPublicErrors(withGate(buildHandlers(ctx, jobs, ctx.uploads ?? new Uploads()), jobs, ctx.session))
 }
 
 function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handlers {

@@ -77,6 +77,11 @@ export class Jobs {
       return
     }
     void this.waitForGate().then(() => {
+      // Another exclusive job may have taken the connection in between: wait for it too.
+      if (this.gate) {
+        this.whenFree(write, failed)
+        return
+      }
       try {
         write()
       } catch (e) {

@@ -75,11 +75,20 @@ export class UserSession {
   private locked: { name: string; initials: string } | null = null
   private lastUse = 0
   private decoy: Promise<string> | null = null
+  private changes = 0
 
   constructor(readonly opts: SessionOptions) {}
 
   get enforced(): boolean {
     return this.opts.enforce
+  }
+
+  /**
+   * Moves on at every sign-in, sign-out and lock: a call that waited (behind a CSV import) while
+   * it moved was made by a session that has ended, and is refused rather than run as someone else.
+   */
+  get epoch(): number {
+    return this.changes
   }
 
   /** The audit actor of this connection's calls: the signed-in account, else the OS account. */
@@ -143,6 +152,7 @@ export class UserSession {
     if (!current || !current.active) {
       this.user = null
       this.locked = null
+      this.changes++
       throw new ApiFailure({
         code: 'SIGNED_OUT',
         message: 'This account has been disabled (nothing was read or changed).',
@@ -181,6 +191,7 @@ export class UserSession {
   start(db: ReadableDb, user: UserRecord, action: 'session.signIn' | 'session.firstAccount'): void {
     if (this.user && this.user.id !== user.id) this.end(db, 'session.signOut')
     this.user = user
+    this.changes++
     this.locked = null
     this.lastUse = this.opts.now().getTime()
     this.audit(db, action, user.id, { transport: this.opts.transport })
@@ -223,6 +234,7 @@ export class UserSession {
     if (!was) return
     this.audit(db, action, was.id, { transport: this.opts.transport })
     this.user = null
+    this.changes++
   }
 
   /**

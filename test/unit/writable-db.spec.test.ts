@@ -189,7 +189,11 @@ describe('a write needs a WritableDb (db/tx.ts)', () => {
     const files = sourceFiles('db').filter((f) => !f.startsWith('db/migrations/'))
     const found = files.flatMap((f) => writingFunctions(f).map((w) => ({ file: f, ...w })))
     expect(found.length).toBeGreaterThan(10)
-    expect(found.filter((w) => w.firstParam !== 'WritableDb')).toEqual([])
+    // The one exception: the type-ahead's tokenizer writes to a scratch in-memory database of its
+    // own (to ask SQLite how it splits a text), never to the log.
+    const scratch = (w: { file: string; name: string }) =>
+      w.file === 'db/queries/search.ts' && w.name === 'tokenize'
+    expect(found.filter((w) => w.firstParam !== 'WritableDb' && !scratch(w))).toEqual([])
   })
 
   it('only db/tx.ts turns a connection into a WritableDb', () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { auditValues } from '../../../db/audit'
 import type { Handlers, JobStatus } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { tempDir } from '../../helpers/db'
+import { patientInput, tempDir } from '../../helpers/db'
 import { ok, resultOf, settle, uploadText } from '../../helpers/jobs'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import { backupOk, FIRST_ACCOUNT, signedIn, TEST_SCRYPT_COST } from '../../helpers/logfiles'
@@ -122,6 +122,17 @@ describe('an exclusive job and the session', () => {
     expect(rows.filter((r) => r.action === 'patient.create')).toHaveLength(0)
     expect(rows.filter((r) => r.action === 'session.lock')).toHaveLength(1)
     expect(b.db.prepare('SELECT count(*) FROM patient').pluck().get()).toBe(0)
+  })
+
+  it('a change that waited behind the import is refused once its session locked meanwhile, not made as someone else', async () => {
+    await b.checked
+    const h = await signedIn(b)
+    const job = await startImport(h, 400)
+    const waiting = call(h, 'patients.create', patientInput({ mrn: 'WAIT-1' }))
+    expect(await call(h, 'session.lock', {})).toMatchObject({ ok: true })
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'SIGNED_OUT' } })
+    expect((await settle(b.handlers, job)).state).toBe('done')
+    expect(b.db.prepare("SELECT count(*) FROM patient WHERE mrn = 'WAIT-1'").pluck().get()).toBe(0)
   })
 
   it('signs out and back in while an import runs, without waiting for it', async () => {

@@ -70,7 +70,7 @@ export function recordedIndices(study: StudyRecord | undefined, modality: Modali
 
 /** The back end's working of one of the view's estimates (`dose.working` follows `dose.ledger.studies`). */
 export function workingOf(dose: DoseView, e: StudyDoseEstimate): EstimateWorking | undefined {
-  return dose.working[dose.ledger.studies.indexOf(e)]
+  return dose.working[dose.ledger.studies.findIndex((s) => s.index === e.index)]
 }
 
 function kSetOf(e: StudyDoseEstimate, kSet: KFactorSet): KFactorSet {
