@@ -106,6 +106,8 @@ export function fulfilledSteps(
   db: ReadableDb,
   q: { from: IsoDate; to: IsoDate; patientId?: number },
 ): FulfilledStep[] {
+  // One patient's steps are read by the patient's index: the statement names the patient only when
+  // there is one (an ":patientId IS NULL OR …" condition made SQLite read every step of the log).
   const rows = cached(
     db,
     `SELECT f.id AS item_id, f.patient_id, p.name, p.mrn,
@@ -118,9 +120,13 @@ export function fulfilledSteps(
        AND f.kind IN ('imaging', 'imaging-now', 'treatment-response')
        AND s.entered_in_error_at IS NULL AND p.entered_in_error_at IS NULL
        AND s.date >= :from AND s.date <= :to
-       AND (:patientId IS NULL OR f.patient_id = :patientId)
+       ${q.patientId === undefined ? '' : 'AND f.patient_id = :patientId'}
      ORDER BY s.date DESC, f.id DESC`,
-  ).all({ from: q.from, to: q.to, patientId: q.patientId ?? null }) as Array<{
+  ).all(
+    q.patientId === undefined
+      ? { from: q.from, to: q.to }
+      : { from: q.from, to: q.to, patientId: q.patientId },
+  ) as Array<{
     item_id: number
     patient_id: number
     name: string
