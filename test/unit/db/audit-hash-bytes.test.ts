@@ -6,9 +6,8 @@ import { fullCheck } from '../../../db/integrity'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
 import { migration0120 } from '../../../db/migrations/0120-audit-hash-bytes'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { CallName, RequestOf, ResultOf } from '../../../electron/contract/contract'
-import { dispatch } from '../../../electron/contract/dispatch'
 import { localNoon, patientInput, tempDir } from '../../helpers/db'
+import { ok } from '../../helpers/logfiles'
 
 // Schema 120 (issue 10): an audit row's hash is stored as its 32 bytes. A log of schema 110 (hash
 // as 64 hexadecimal characters) is converted in place: every row reads the same (texts and hash),
@@ -42,12 +41,6 @@ function open(file: string): Backend {
   })
   backends.push(b)
   return b
-}
-
-async function ok<K extends CallName>(b: Backend, name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
-  const r = await dispatch(b.handlers, name, req, () => undefined)
-  if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
-  return r.value as ResultOf<K>
 }
 
 async function buildLog(b: Backend): Promise<number> {
