@@ -8,7 +8,8 @@ import type { ScryptCost } from '../../electron/backend/passwords'
 import { dispatch } from '../../electron/contract/dispatch'
 import type { Result } from '../../electron/contract/result'
 import type { StudyRequest } from '../../electron/contract/schemas'
-import { patientInput } from './db'
+import { afterEach, beforeEach } from 'vitest'
+import { localNoon, patientInput, tempDir } from './db'
 
 /** The log, its -wal and -shm: name -> sha256 (absent files are left out). */
 export function hashLogFiles(file: string): Record<string, string> {
@@ -156,4 +157,47 @@ export function dumpContent(db: Database.Database, opts: { auditUpTo?: number } 
       h.update(JSON.stringify(row))
   }
   return h.digest('hex')
+}
+
+/**
+ * For a test file whose tests convert logs in place: each test gets a temporary folder (`file`
+ * names a path in it) and opens back ends on files there (a clock from 2026-11-24 noon, a second a
+ * reading; no background check), all closed after the test. `forget` drops the ones a test has
+ * closed itself.
+ */
+export function backendsPerTest(): {
+  file: (name: string) => string
+  open: (file: string) => Backend
+  forget: () => void
+} {
+  let dir = ''
+  let cleanup: () => void = () => undefined
+  let now = localNoon('2026-11-24')
+  const backends: Backend[] = []
+  beforeEach(() => {
+    const t = tempDir()
+    dir = t.dir
+    cleanup = t.cleanup
+    now = localNoon('2026-11-24')
+  })
+  afterEach(() => {
+    for (const b of backends.splice(0)) b.close()
+    cleanup()
+  })
+  return {
+    file: (name) => path.join(dir, name),
+    open: (file) => {
+      const b = openBackend({
+        dataFile: file,
+        transport: 'web',
+        version: 'test',
+        now: () => (now = new Date(now.getTime() + 1000)),
+        user: 'dr.test',
+        backgroundCheck: false,
+      })
+      backends.push(b)
+      return b
+    },
+    forget: () => void backends.splice(0),
+  }
 }

@@ -1,47 +1,19 @@
-import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { auditTexts, checkAuditChain, hashText, verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
 import { migration0120 } from '../../../db/migrations/0120-audit-hash-bytes'
-import { openBackend, type Backend } from '../../../electron/backend/backend'
-import { localNoon, patientInput, tempDir } from '../../helpers/db'
-import { ok } from '../../helpers/logfiles'
+import type { Backend } from '../../../electron/backend/backend'
+import { patientInput } from '../../helpers/db'
+import { backendsPerTest, ok } from '../../helpers/logfiles'
 
 // Schema 120 (issue 10): an audit row's hash is stored as its 32 bytes. A log of schema 110 (hash
 // as 64 hexadecimal characters) is converted in place: every row reads the same (texts and hash),
 // the chain and the full check pass, the anchor still matches, and a hash that was not one the app
 // writes (a damaged log) stays as it was, so the check still names its row.
 
-let dir: string
-let cleanup: () => void
-let now = localNoon('2026-11-24')
-const backends: Backend[] = []
-
-beforeEach(() => {
-  const t = tempDir()
-  dir = t.dir
-  cleanup = t.cleanup
-  now = localNoon('2026-11-24')
-})
-afterEach(() => {
-  for (const b of backends.splice(0)) b.close()
-  cleanup()
-})
-
-function open(file: string): Backend {
-  const b = openBackend({
-    dataFile: file,
-    transport: 'web',
-    version: 'test',
-    now: () => (now = new Date(now.getTime() + 1000)),
-    user: 'dr.test',
-    backgroundCheck: false,
-  })
-  backends.push(b)
-  return b
-}
+const { file: inDir, open, forget } = backendsPerTest()
 
 async function buildLog(b: Backend): Promise<number> {
   const p = await ok(b, 'patients.create', patientInput())
@@ -132,12 +104,12 @@ function rowsOf(db: Database.Database): unknown[] {
 
 describe('audit hashes as bytes (schema 120)', () => {
   it('converts a log of schema 110 in place: every row reads the same, the chain, the anchor and the full check pass, and the log writes on', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     let b = open(file)
     const patientId = await buildLog(b)
     const trail = await ok(b, 'audit.list', { patientId, limit: 200 })
     b.close()
-    backends.splice(0)
+    forget()
     downgradeTo110(file)
     const old = new Database(file, { readonly: true })
     const before = rowsOf(old)
@@ -165,7 +137,7 @@ describe('audit hashes as bytes (schema 120)', () => {
     })
     expect(verifyAuditChain(b.db)).toBeNull()
     b.close()
-    backends.splice(0)
+    forget()
     b = open(file)
     expect(b.status().mode).toBe('writable')
     expect(fullCheck(b.db)).toEqual([])
@@ -174,11 +146,11 @@ describe('audit hashes as bytes (schema 120)', () => {
   it('keeps a hash that is not one the app writes as it was, so the check still names its row', async () => {
     // (The app takes a checked copy before migrating, so it never migrates a damaged log; the
     // migration itself still keeps what such a row holds.)
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     const b = open(file)
     await buildLog(b)
     b.close()
-    backends.splice(0)
+    forget()
     downgradeTo110(file, { id: 5, hash: 'not a hash' })
     const raw = new Database(file)
     raw.transaction(() => migration0120.up(raw))()

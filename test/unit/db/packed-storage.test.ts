@@ -1,6 +1,5 @@
-import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { auditTexts, verifyAuditChain } from '../../../db/audit'
 import { encodeTexts, readTexts } from '../../../db/delta'
 import { fullCheck } from '../../../db/integrity'
@@ -11,10 +10,11 @@ import { storedTexts } from '../../../db/queries/recommendations'
 import { registerSearchFunctions } from '../../../db/queries/search'
 import { snapshotText } from '../../../db/queries/undo'
 import type { ReadableDb } from '../../../db/tx'
-import { openBackend, type Backend } from '../../../electron/backend/backend'
-import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
+import type { Backend } from '../../../electron/backend/backend'
+import type { StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
-import { localNoon, patientInput, tempDir } from '../../helpers/db'
+import { patientInput } from '../../helpers/db'
+import { backendsPerTest, ok } from '../../helpers/logfiles'
 
 // Storage that grows with what changed (issue 10): recommendations and undo entries were stored as
 // shared parts (db/packed.ts, schema 90) and are since schema 110 stored as deltas against the
@@ -22,40 +22,7 @@ import { localNoon, patientInput, tempDir } from '../../helpers/db'
 // in place (through both) with every recommendation shown identically and undo still working, a
 // changed byte is found, and a patient's page does not grow with the history of recommendations.
 
-let dir: string
-let cleanup: () => void
-let now = localNoon('2026-11-24')
-const backends: Backend[] = []
-
-beforeEach(() => {
-  const t = tempDir()
-  dir = t.dir
-  cleanup = t.cleanup
-  now = localNoon('2026-11-24')
-})
-afterEach(() => {
-  for (const b of backends.splice(0)) b.close()
-  cleanup()
-})
-
-function open(file: string): Backend {
-  const b = openBackend({
-    dataFile: file,
-    transport: 'web',
-    version: 'test',
-    now: () => (now = new Date(now.getTime() + 1000)),
-    user: 'dr.test',
-    backgroundCheck: false,
-  })
-  backends.push(b)
-  return b
-}
-
-async function ok<K extends CallName>(b: Backend, name: K, req: RequestOf<K>): Promise<ResultOf<K>> {
-  const r = await dispatch(b.handlers, name, req, () => undefined)
-  if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`)
-  return r.value as ResultOf<K>
-}
+const { file: inDir, open, forget } = backendsPerTest()
 
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
 const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
@@ -269,12 +236,12 @@ const bodyBytes = (db: Database.Database, table: 'recommendation' | 'undo_entry'
 
 describe('delta storage (schema 110; shared parts of schema 90 before it)', () => {
   it('converts a log of schema 80 in place through schema 90: every recommendation, page and export reads the same, undo still works, the audit chain and the full check still pass', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     let b = open(file)
     const ids = await buildLog(b)
     const before = await shown(b, ids)
     b.close()
-    backends.splice(0)
+    forget()
     downgradeTo80(file)
     const plain = new Database(file, { readonly: true })
     const plainRecBytes = plain
@@ -313,12 +280,12 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
   })
 
   it('reports its progress while converting, and converts a log of schema 90 (shared parts) the same', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     const b = open(file)
     const ids = await buildLog(b)
     const before = await shown(b, ids)
     b.close()
-    backends.splice(0)
+    forget()
     downgradeTo80(file)
     const raw = new Database(file)
     registerSearchFunctions(raw)
@@ -343,7 +310,7 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
   })
 
   it('finds a changed body: the recommendation that holds it, and every later one stored as a delta of it, no longer match their audit rows', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     const b = open(file)
     const [id] = await buildLog(b)
     const db = b.db as unknown as Database.Database
@@ -377,7 +344,7 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
   })
 
   it('finds a kept state whose body was changed, before an undo writes it back', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     const b = open(file)
     const [id] = await buildLog(b)
     const db = b.db as unknown as Database.Database
@@ -399,7 +366,7 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
   })
 
   it('adds about as much per recommendation at the 70th study as at the 10th, and keeps the patient page small at 70 studies (summaries, the current one whole, older ones on request)', async () => {
-    const file = path.join(dir, 'log.sqlite')
+    const file = inDir('log.sqlite')
     const b = open(file)
     const p = await ok(b, 'patients.create', { ...patientInput({ mrn: 'LONG-1' }), treatments: [] })
     const db = b.db as unknown as Database.Database
