@@ -417,13 +417,26 @@ export function auditPatientOf(
  * implicitly (schema 110), the hash as bytes (schema 120).
  */
 function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } {
+  // Read once per schema: SQLite's schema cookie moves with every change of any table's shape (a
+  // migration on this very connection included), and reading it costs a few microseconds where
+  // the table's columns cost tens (once per audit row, so a bulk import paid it thousands of times).
+  const cookie = cached(db, 'PRAGMA schema_version').pluck().get() as number
+  const known = SHAPES.get(db)
+  if (known && known.cookie === cookie) return known.shape
   const r = cached(
     db,
     `SELECT (SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash') AS p,
             (SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash') AS h`,
   ).get() as { p: number; h: string }
-  return { schema110: r.p === 0, schema120: r.h === 'ANY' }
+  const shape = { schema110: r.p === 0, schema120: r.h === 'ANY' }
+  SHAPES.set(db, { cookie, shape })
+  return shape
 }
+
+const SHAPES = new WeakMap<
+  ReadableDb,
+  { cookie: number; shape: { schema110: boolean; schema120: boolean } }
+>()
 
 // ---- How before and after are stored (schema 110) -------------------------------------------------
 //

@@ -107,7 +107,7 @@ export interface NewRecommendation {
 export function insertRecommendation(
   db: WritableDb,
   r: NewRecommendation,
-): { id: number; superseded: number | null; digest: string; record: RecommendationRecord } {
+): { id: number; superseded: number | null; digest: string; record: () => RecommendationRecord } {
   const previous = cached(
     db,
     'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
@@ -155,29 +155,31 @@ export function insertRecommendation(
   // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
-  // The record as it now reads back (it is the current one: nothing supersedes it yet).
-  const record = recordOf(
-    {
-      id,
-      patient_id: r.patientId,
-      created_at: r.createdAt,
-      as_of: r.asOf,
-      trigger: r.trigger,
-      pack_id: r.packId,
-      pack_version: r.packVersion,
-      variant: r.variant,
-      action: r.action,
-      procedure: r.procedure,
-      interval_min: values.intervalMin,
-      interval_max: values.intervalMax,
-      due_from: values.dueFrom,
-      due_to: values.dueTo,
-      superseded_by: null,
-      superseded_at: null,
-    },
-    inputs,
-    output,
-  )
+  // The record as it now reads back (it is the current one: nothing supersedes it yet), parsed
+  // only when asked for (a bulk import needs the id alone).
+  const record = (): RecommendationRecord =>
+    recordOf(
+      {
+        id,
+        patient_id: r.patientId,
+        created_at: r.createdAt,
+        as_of: r.asOf,
+        trigger: r.trigger,
+        pack_id: r.packId,
+        pack_version: r.packVersion,
+        variant: r.variant,
+        action: r.action,
+        procedure: r.procedure,
+        interval_min: values.intervalMin,
+        interval_max: values.intervalMax,
+        due_from: values.dueFrom,
+        due_to: values.dueTo,
+        superseded_by: null,
+        superseded_at: null,
+      },
+      inputs,
+      output,
+    )
   return { id, superseded: previous ?? null, digest, record }
 }
 

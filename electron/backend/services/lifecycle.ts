@@ -124,7 +124,13 @@ export function storePlan(
   evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
   // The recommendation as it reads back, from the texts just written (not decoded again).
-  const recommendation = storedRecommendation(ctx, tx, patientId, trigger, evaluated) as StoredRecommendation
+  const recommendation = storedRecommendation(
+    ctx,
+    tx,
+    patientId,
+    trigger,
+    evaluated,
+  ).record() as StoredRecommendation
   const { e, studies, wanted } = evaluated
   return { evaluation: e, studies, wanted, recommendationId: recommendation.id, recommendation }
 }
@@ -140,14 +146,17 @@ function storeRecommendation(
   return storedRecommendation(ctx, tx, patientId, trigger, evaluated).id
 }
 
-/** Stores the engine's answer as the patient's current recommendation (audited); returns it. */
+/**
+ * Stores the engine's answer as the patient's current recommendation (audited); returns its id and
+ * the record as it reads back (parsed when asked for).
+ */
 function storedRecommendation(
   ctx: FollowUpContext,
   tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
   evaluated: Evaluated,
-): RecommendationRecord {
+): { id: number; record: () => RecommendationRecord } {
   const { actor } = ctx
   const { input, e, pack, last } = evaluated
   const at = actor.now().toISOString()
@@ -190,7 +199,7 @@ function storedRecommendation(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  return record
+  return { id: recId, record }
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */

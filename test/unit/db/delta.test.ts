@@ -39,6 +39,11 @@ describe('delta storage', () => {
         expect(applyText(base, ops, inserted)).toBe(text)
         expect(decodeTexts(encodeTexts([text, base], [base, text]), [base, text])).toEqual([text, base])
         expect(decodeTexts(encodeTexts([text], null), null)).toEqual([text])
+        // Deflated with the base as dictionary only (another patient's row as the base).
+        expect(decodeTexts(encodeTexts([text, base], [base, text], 'dictionary'), [base, text])).toEqual([
+          text,
+          base,
+        ])
       }),
       { numRuns: 300 },
     )
@@ -58,6 +63,23 @@ describe('delta storage', () => {
     expect(cost(10)).toBeLessThan(200)
     expect(cost(70)).toBeLessThan(cost(10) * 1.5)
     expect(encodeTexts([doc(71)], null).length).toBeGreaterThan(cost(70) * 5)
+  })
+
+  it("costs what differs from another patient's row when deflated with it as the dictionary", () => {
+    const first = (name: string, mrn: string, date: string) =>
+      JSON.stringify({
+        patient: { name, mrn, birthDate: '1950-02-11', grade: 'G2' },
+        studies: [{ date, procedure: 'mri-abdomen-pelvis-wo-w', result: 'stable' }],
+        rationale: Array.from({ length: 12 }, (_, i) => ({
+          rule: `rule-${i}`,
+          text: `a reason written out ${i}`,
+        })),
+      })
+    const keyframe = first('Ada Lovelace', 'A-0000001', '2025-03-15')
+    const next = first('Grace Hopper', 'B-0000932', '2025-11-15')
+    const alone = encodeTexts([next], null).length
+    const shared = encodeTexts([next], [keyframe], 'dictionary').length
+    expect(shared).toBeLessThan(alone / 2)
   })
 })
 
