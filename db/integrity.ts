@@ -885,7 +885,7 @@ function tallyProblems(db: ReadableDb): Problem[] {
 }
 
 /**
- * `patient_prefix` (migration 115) for the patients with id > `after` (up to `limit`) against a
+ * `patient_prefix` (migrations 115, 130) for the patients with id > `after` (up to `limit`) against a
  * rebuild from their names, MRNs, sort keys and open steps: a row missing would hide a patient
  * from type-ahead, a row too many would show one under a wrong prefix or order.
  */
@@ -902,9 +902,9 @@ function prefixProblems(
     .pluck()
     .get({ after, limit }) as number | null
   if (last === null) return { problems: [], last: null }
-  const kept = `SELECT patient_id, prefix, words, name, mrn, eff_from, last_result, cumulative_msv
+  const kept = `SELECT patient_id, prefix, name, mrn, eff_from, last_result, cumulative_msv
     FROM patient_prefix WHERE patient_id > @after AND patient_id <= @last`
-  const rebuilt = `SELECT p.id AS patient_id, j.value ->> 0, j.value ->> 1, p.name, p.mrn,
+  const rebuilt = `SELECT p.id AS patient_id, j.value ->> 0, p.name, p.mrn,
       (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
        WHERE f.patient_id = p.id AND f.status = 'scheduled'), p.last_result, p.cumulative_msv
     FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j WHERE p.id > @after AND p.id <= @last`

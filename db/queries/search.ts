@@ -3,6 +3,7 @@
 // the whole text may also begin the MRN. Served by the full-text index `patient_search`
 // (migration 40, kept by triggers), so it stays fast on a large log.
 import Database from 'better-sqlite3-multiple-ciphers'
+import type { WritableDb } from '../tx'
 
 /** Words of the query that can be searched (each holds a letter or a digit). */
 export function searchWords(query: string): string[] {
@@ -42,15 +43,17 @@ export function searchCondition(
   }
 }
 
-// The word-prefix table `patient_prefix` (migration 115): for every patient, one row per distinct
-// beginning of 1 to 6 letters of a word of the name or the MRN, with the patient's sort keys,
-// so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
+// The word-prefix table `patient_prefix` (migrations 115 and 130): for every patient, one row per
+// distinct beginning of 1 to 3 letters of a word of the name or the MRN, with the patient's sort
+// keys, so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
 // prefix matches most of a large log, and the full-text index can only hand those back in patient
-// id order). The rows are made by `pnet_prefixes(name, mrn)`, a function every connection has
-// (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers.
+// id order). A longer word is read by the rows of its first 3 letters, each checked against the
+// patient's words (`pnet_has_word`). The rows are made by `pnet_prefixes(name, mrn)`, a function
+// every connection has (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers
+// while `pnet_prefix_live` says so (`withPrefixesDeferred`).
 
-/** The longest word beginning the table holds; a longer word is checked against `words`. */
-export const PREFIX_MAX = 6
+/** The longest word beginning the table holds; a longer word is checked against the patient's words. */
+export const PREFIX_MAX = 3
 
 /** A scratch full-text table with the log's tokenizer, to read how it folds each character. */
 let scratch: { put: Database.Statement; terms: Database.Statement; clear: Database.Statement } | null = null
@@ -115,48 +118,123 @@ export function searchTokens(text: string): string[] {
 }
 
 /**
- * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix, words]` for every
- * distinct beginning of 1 to PREFIX_MAX letters of a word; `words` (for a beginning of PREFIX_MAX
- * letters) holds the patient's words that begin with it, each after a space (" lovelace
- * lovelock"), so a longer typed word is checked with `instr(words, ' ' || word)`.
+ * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix]` for every distinct
+ * beginning of 1 to PREFIX_MAX letters of a word.
  */
 export function prefixRows(name: string, mrn: string): string {
-  const rows = new Map<string, string[]>()
+  const rows = new Set<string>()
   for (const w of new Set([...searchTokens(name), ...searchTokens(mrn)])) {
     const chars = [...w]
-    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) {
-      const p = chars.slice(0, n).join('')
-      const list = rows.get(p) ?? []
-      if (n === PREFIX_MAX) list.push(w)
-      rows.set(p, list)
-    }
+    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) rows.add(chars.slice(0, n).join(''))
   }
-  return JSON.stringify(
-    [...rows].map(([p, ws]) => [p, ws.length > 0 ? ws.map((w) => ` ${w}`).join('') : null]),
+  return JSON.stringify([...rows].map((p) => [p]))
+}
+
+/** Whether a (folded) word begins a word of the name or of the MRN, as the full-text index reads them. */
+export function hasWord(name: string, mrn: string, word: string): boolean {
+  return (
+    searchTokens(name).some((w) => w.startsWith(word)) || searchTokens(mrn).some((w) => w.startsWith(word))
   )
 }
 
 /**
  * Where a typed (folded) word is read in `patient_prefix`: the rows of its longest beginning the
- * table holds, and whether the rows must also be checked against their `words` (the word is longer
- * than that beginning).
+ * table holds, and whether the rows must also be checked against the patient's words (the word is
+ * longer than that beginning: `pnet_has_word(name, mrn, word)`).
  */
 export function prefixOf(word: string): { prefix: string; checked: boolean } {
   const chars = [...word]
   return { prefix: chars.slice(0, PREFIX_MAX).join(''), checked: chars.length > PREFIX_MAX }
 }
 
-/** Registers the SQL functions the search tables' triggers call (on every connection). */
-export function registerSearchFunctions(db: {
-  function(
-    name: string,
-    options: { deterministic: boolean },
-    fn: (a: unknown, b: unknown) => unknown,
-  ): unknown
-}): void {
-  db.function('pnet_prefixes', { deterministic: true }, (name, mrn) =>
-    prefixRows(typeof name === 'string' ? name : '', typeof mrn === 'string' ? mrn : ''),
+/** Per connection: null while the prefix triggers are live, else the patients they skipped. */
+const deferred = new WeakMap<object, Set<number> | null>()
+
+/**
+ * Registers the SQL functions the search tables' triggers and reads call (on every connection):
+ * `pnet_prefixes(name, mrn)` (the rows), `pnet_has_word(name, mrn, word)` (a longer word's check),
+ * and `pnet_prefix_live(patient id)`, which the triggers ask before they write: 1, or, while the
+ * connection defers them (`deferPrefixes`), 0 after noting the patient for the fill at the end.
+ */
+export function registerSearchFunctions(db: Pick<Database.Database, 'function'>): void {
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+  if (!deferred.has(db)) deferred.set(db, null)
+  db.function('pnet_prefixes', { deterministic: true }, (name, mrn) => prefixRows(str(name), str(mrn)))
+  db.function('pnet_has_word', { deterministic: true }, (name, mrn, word) =>
+    hasWord(str(name), str(mrn), str(word)) ? 1 : 0,
   )
+  db.function('pnet_prefix_live', { deterministic: false }, (id) => {
+    const skipped = deferred.get(db)
+    if (!skipped) return 1
+    if (typeof id === 'number' || typeof id === 'bigint') skipped.add(Number(id))
+    return 0
+  })
+}
+
+/**
+ * Sets the type-ahead triggers of `tx`'s connection aside for a bulk write (the CSV import): until
+ * the function returned is called, a write to a patient or an open step no longer touches
+ * `patient_prefix` (each row inserted, then updated again for its due date, result and dose, would
+ * rewrite the same rows); the patients written are noted instead. The function returned puts the
+ * triggers back and (unless called with `false`) fills those patients' rows from their final names, MRNs and sort keys, in one
+ * set-based statement (their old rows removed first). It must be called in the same transaction,
+ * which the caller owns: a rollback undoes the fill with the rest.
+ *
+ * Meanwhile no other write may run on that connection (every write of the app goes through it):
+ * the import holds the job gate exclusively, so the yields of its long transaction (`longWriteTx`,
+ * `job.breathe()`) let reads in, never another write. If the work fails, call it with `false` (or let
+ * `withPrefixesDeferred` do it): the triggers are live again and nothing is filled.
+ */
+export function deferPrefixes(tx: WritableDb): (fill?: boolean) => void {
+  if (!deferred.has(tx)) throw new Error('The type-ahead functions are not registered on this connection')
+  if (deferred.get(tx)) throw new Error('The type-ahead triggers are already set aside on this connection')
+  const skipped = new Set<number>()
+  deferred.set(tx, skipped)
+  return (fill = true) => {
+    if (deferred.get(tx) !== skipped) throw new Error('The type-ahead triggers were already put back')
+    deferred.set(tx, null)
+    if (fill) fillPrefixRows(tx, [...skipped])
+  }
+}
+
+/**
+ * Runs `fn` (synchronous, inside the caller's write transaction) with the type-ahead triggers set
+ * aside (`deferPrefixes`), then fills the rows of the patients it wrote. If `fn` throws, the
+ * triggers are live again, nothing is filled, and the error goes on (the rollback is the caller's).
+ */
+export function withPrefixesDeferred<T>(tx: WritableDb, fn: () => T): T {
+  const finish = deferPrefixes(tx)
+  let result: T
+  try {
+    result = fn()
+  } catch (e) {
+    finish(false)
+    throw e
+  }
+  finish()
+  return result
+}
+
+/** The columns of `patient_prefix` (migration 130) a patient's rows are made of, on `patient p`. */
+export const PREFIX_ROW_SQL = {
+  columns: 'prefix, patient_id, name, mrn, eff_from, last_result, cumulative_msv',
+  /** The SELECT list, with `f` the patient's open step (or none) and `j` `json_each(pnet_prefixes(...))`. */
+  select: `j.value ->> 0, p.id, p.name, p.mrn, coalesce(f.override_due_from, f.due_from), p.last_result, p.cumulative_msv`,
+  /** FROM patient p, its rows and its open step (the WHERE and ORDER BY are the caller's). */
+  from: `patient p CROSS JOIN json_each(pnet_prefixes(p.name, p.mrn)) j
+    LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
+} as const
+
+/** Replaces the `patient_prefix` rows of the patients `ids` by rows made from their current values. */
+function fillPrefixRows(tx: WritableDb, ids: readonly number[]): void {
+  if (ids.length === 0) return
+  const list = JSON.stringify(ids)
+  tx.prepare(`DELETE FROM patient_prefix WHERE patient_id IN (SELECT value FROM json_each(?))`).run(list)
+  tx.prepare(
+    `INSERT INTO patient_prefix (${PREFIX_ROW_SQL.columns})
+       SELECT ${PREFIX_ROW_SQL.select} FROM ${PREFIX_ROW_SQL.from}
+       WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY 2, 1`,
+  ).run(list)
 }
 
 /**

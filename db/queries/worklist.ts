@@ -443,7 +443,7 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
 /**
  * The segments a page is read from. A search of letters and digits only (`prefixWords`) is read
  * from the word-prefix table (migration 115) in the sort's order, by its driving (longest) word's
- * rows: always when that is the only word and has at most 6 letters (the table's rows are then
+ * rows: always when that is the only word and has at most 3 letters (migration 130) (the table's rows are then
  * exactly its matches); otherwise when the first `SAMPLE` rows of that word's beginning hold at
  * least one match in `DENSE` (so a page walks at most about DENSE pages of rows), else its matches
  * are read from the full-text index and sorted (few, or scattered among many rows). Any other
@@ -480,12 +480,11 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
   const conds = words.map((w, i) => {
     const { prefix, checked } = prefixOf(w)
     params[`p${i}`] = prefix
-    if (checked) params[`w${i}`] = ` ${w}`
-    const row = i === 0 ? 'x' : `x${i}`
-    const check = checked ? ` AND instr(${row}.words, :w${i}) > 0` : ''
+    if (checked) params[`w${i}`] = w
+    const check = checked ? ` AND pnet_has_word(p.name, p.mrn, :w${i})` : ''
     return i === 0
       ? `x.prefix = :p0${check}`
-      : `EXISTS (SELECT 1 FROM patient_prefix ${row} WHERE ${row}.patient_id = x.patient_id AND ${row}.prefix = :p${i}${check})`
+      : `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.patient_id = x.patient_id AND x${i}.prefix = :p${i})${check}`
   })
   conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
   return { where: conds.join(' AND '), params }
@@ -502,8 +501,8 @@ const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
 
 /**
  * A search's segments (words folded, longest first), read from `patient_prefix` (`prefix`): the
- * rows of the first word's beginning in the sort's index, checked against the row's `words` when
- * the word is longer, every other word by a lookup of its own row for the same patient; or from
+ * rows of the first word's beginning in the sort's index, checked against the patient's words
+ * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the same patient; or from
  * the full-text index (`fts`), its matches joined to their patients and sorted.
  */
 function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {

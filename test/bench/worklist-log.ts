@@ -3,7 +3,7 @@
 // patient keep the file's shape). Shared by `bench:worklist` and `bench:ui`.
 import type Database from 'better-sqlite3-multiple-ciphers'
 import { writeSummary } from '../../db/queries/summary'
-import { fillPrefixTable } from '../../db/migrations/0115-prefix-search'
+import { fillPrefixTable } from '../../db/migrations/0130-prefix-short'
 import { writeTx, type ReadableDb } from '../../db/tx'
 import { addDays } from '../../engine/dates'
 import type { VariantId } from '../../engine/types'
@@ -35,7 +35,7 @@ export function buildWorklistLog(
   studiesPerPatient: number,
   startId = 1,
 ): { prefixTableMs: number } {
-  // The word-prefix table (migration 115) is filled after the rows, as the migration fills it for
+  // The word-prefix table (migration 130) is filled after the rows, as the migration fills it for
   // an existing log: its indexes and triggers are set aside meanwhile and put back as they were.
   const aside = db
     .prepare(

@@ -331,9 +331,9 @@ describe('worklist keyset paging', () => {
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
         // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
-        const table = `SELECT prefix, patient_id, words, name, mrn, eff_from, last_result, cumulative_msv
+        const table = `SELECT prefix, patient_id, name, mrn, eff_from, last_result, cumulative_msv
           FROM patient_prefix ORDER BY prefix, patient_id`
-        const rebuilt = `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, j.value ->> 1 AS words, p.name, p.mrn,
+        const rebuilt = `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, p.name, p.mrn,
             (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
              WHERE f.patient_id = p.id AND f.status = 'scheduled') AS eff_from, p.last_result, p.cumulative_msv
           FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j ORDER BY 1, 2`
