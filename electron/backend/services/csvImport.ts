@@ -1,5 +1,6 @@
 import { atCall, auditedInterop } from './audited'
 import { auditHead } from '../../../db/audit'
+import { withPrefixesDeferred } from '../../../db/queries/search'
 import { cached } from '../../../db/stmt'
 import { longWriteTx, type WritableDb } from '../../../db/tx'
 import { CSV_IMPORT_FIELDS, type CsvImportField } from '../../../engine'
@@ -149,8 +150,10 @@ export function commitCsv(
 
 /**
  * Every patient of the plan with their studies (`createPatientWithStudiesInTx`), then the import's
- * own audit row, in the import's transaction; progress and a chance to cancel every 50 patients.
+ * own audit row, in the import's transaction; progress and a chance to cancel every BATCH patients.
  */
+const BATCH = 50
+
 async function storeAll(
   ctx: ImportContext,
   job: JobHandle,
@@ -170,19 +173,26 @@ async function storeAll(
   }
   const total = plan.patients.length
   let studies = 0
-  for (let i = 0; i < total; i++) {
-    const p = plan.patients[i]!
-    createPatientWithStudiesInTx(
-      fu,
-      tx,
-      p.input,
-      p.studies.map((s) => s.input),
-    )
-    studies += p.studies.length
-    if (i % 50 === 49) {
-      job.progress('importing', i + 1, total)
-      await job.breathe()
-    }
+  // A batch at a time, then progress and a chance for other calls (and a cancel). Within a batch the
+  // type-ahead triggers are set aside and its patients' rows written once at its end, from their
+  // final sort keys (each patient's insert, then its due date, result and dose would each rewrite
+  // them). The gate is held exclusively: nothing else writes on this connection meanwhile.
+  for (let from = 0; from < total; from += BATCH) {
+    const to = Math.min(total, from + BATCH)
+    withPrefixesDeferred(tx, () => {
+      for (let i = from; i < to; i++) {
+        const p = plan.patients[i]!
+        createPatientWithStudiesInTx(
+          fu,
+          tx,
+          p.input,
+          p.studies.map((s) => s.input),
+        )
+        studies += p.studies.length
+      }
+    })
+    job.progress('importing', to, total)
+    await job.breathe()
   }
   job.checkCancelled()
   const summary = { patients: total, studies, skipped: plan.skipped.length }

@@ -6,7 +6,7 @@ import { fullCheck } from '../../../db/integrity'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
 import { readCsv, suggestMapping, headersOf } from '../../../electron/backend/interop/csvImport'
 import type { Handlers } from '../../../electron/contract/contract'
-import { tempDir } from '../../helpers/db'
+import { patientInput, tempDir } from '../../helpers/db'
 import { ok, resultOf, settle, uploadText } from '../../helpers/jobs'
 
 // The CSV import's bulk path (electron/backend/services/csvImport.ts: each patient created with all
@@ -205,6 +205,17 @@ describe('CSV import, bulk path', () => {
     const b = await stored(typed)
     expect(a).toHaveLength(48)
     for (let i = 0; i < a.length; i++) expect(a[i], a[i]!.mrn).toEqual(b[i])
+    // The type-ahead rows (written once per batch by the import, by triggers on the typed path) are
+    // the same, sort keys included.
+    const prefixRows = (o: Opened) =>
+      o.backend.db
+        .prepare(
+          `SELECT p.mrn AS patient, pp.prefix, pp.name, pp.mrn, pp.eff_from, pp.last_result, pp.cumulative_msv
+             FROM patient_prefix pp JOIN patient p ON p.id = pp.patient_id ORDER BY 1, 2`,
+        )
+        .all()
+    expect(prefixRows(bulk).length).toBeGreaterThan(48)
+    expect(prefixRows(bulk)).toEqual(prefixRows(typed))
     // The import is one audited change per created record, and the log passes its full check.
     const count = (sql: string) => bulk.backend.db.prepare(sql).pluck().get() as number
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'patient.create'")).toBe(48)
@@ -310,6 +321,10 @@ describe('CSV import, bulk path', () => {
       expect(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get(), t).toBe(0)
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(before)
     expect(fullCheck(db)).toEqual([])
+    // The type-ahead triggers the import set aside are live again: a patient typed in now is found.
+    db.exec('DROP TRIGGER temp.refuse_one')
+    await ok(o.h, 'patients.create', patientInput({ mrn: 'T-1', name: 'Zelda Quartermaine' }))
+    expect(db.prepare("SELECT count(*) FROM patient_prefix WHERE prefix = 'qua'").pluck().get()).toBe(1)
   })
 
   it('a bad row in the middle of a large file: the import is refused and stores nothing', async () => {
