@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
@@ -105,13 +105,16 @@ export function backupTo(
   now: Date = new Date(),
   opts: BackupOptions = {},
 ): BackupMade {
-  const tmp = `${target}.partial`
+  // A temporary name of this attempt's own: an app that was closed while its background worker was
+  // still copying (a long statement outlasts the close's wait, db/background.ts) may still be
+  // writing its temporary when the next start backs up to the same target, and the two must not
+  // write, check or remove each other's file.
+  const tmp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.partial`
   const stopIfCancelled = (): void => {
     if (opts.cancelled?.()) throw new DbError('CANCELLED', 'The backup was cancelled; nothing was kept.')
   }
   try {
     ensurePrivateDir(path.dirname(target))
-    fs.rmSync(tmp, { force: true })
     createPrivateFile(tmp)
     opts.onPhase?.('copying the log')
     db.prepare('VACUUM INTO ?').run(tmp)
@@ -119,7 +122,7 @@ export function backupTo(
     opts.onPhase?.('checking the copy')
     const manifest = checkCopy(db, tmp, now)
     stopIfCancelled()
-    fs.renameSync(tmp, target)
+    keepUnder(tmp, target)
     writeFileAtomic(manifestFileOf(target), `${JSON.stringify(manifest, null, 2)}\n`)
     return { file: target, bytes: manifest.bytes, manifest }
   } catch (e) {
@@ -142,6 +145,49 @@ export function backupTo(
       )
     throw e
   }
+}
+
+/**
+ * Gives the checked copy its final name, never over a file there: a backup another writer finished
+ * first under that name (with its own manifest) is kept, and this copy is dropped (DB_BUSY). A hard
+ * link is the atomic "create if absent"; where the file system has none (FAT, exFAT), a rename after
+ * a check for the name.
+ */
+function keepUnder(tmp: string, target: string): void {
+  const taken = (): never => {
+    throw new DbError(
+      'DB_BUSY',
+      `The backup was not kept: ${path.basename(target)} was written at the same time by another run of the app, and that one was kept.`,
+    )
+  }
+  try {
+    fs.linkSync(tmp, target)
+    fs.rmSync(tmp, { force: true })
+    return
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') taken()
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e
+  }
+  if (fs.existsSync(target)) taken()
+  fs.renameSync(tmp, target)
+}
+
+/**
+ * Removes what killed backups to `target` left (their `<target>.<attempt>.partial` temporaries, and
+ * `<target>.partial` of versions before attempts had names of their own).
+ */
+export function removePartialsOf(target: string): void {
+  const dir = path.dirname(target)
+  const base = `${path.basename(target)}.`
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const f of names)
+    if (f.startsWith(base) && f.endsWith('.partial')) fs.rmSync(path.join(dir, f), { force: true })
 }
 
 function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {

@@ -11,7 +11,7 @@ import {
   type Actor,
   type AuditHead,
 } from './audit'
-import { backupTo, recordBackup, type BackupMade } from './backup'
+import { backupTo, recordBackup, removePartialsOf, type BackupMade } from './backup'
 import { cipherKeyOf, isPlainSqlite, openDb, type LogKey } from './cipher'
 import { encryptPlainLog } from './encrypt-plain'
 import { DbError, type DbErrorCode } from './errors'
@@ -255,7 +255,7 @@ const MIGRATION_COPY = new WeakMap<DB, { made: BackupMade; from: number; to: num
 
 function backupBeforeMigration(db: DB, file: string, from: number, to: number): void {
   const target = `${file}.before-v${to}-from-v${from}.sqlite`
-  fs.rmSync(`${target}.partial`, { force: true })
+  removePartialsOf(target)
   if (!fs.existsSync(target)) MIGRATION_COPY.set(db, { made: backupTo(db, target), from, to })
 }
 
