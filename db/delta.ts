@@ -172,9 +172,18 @@ function diffMiddle(
   return { ops, inserted: inserted.join('') }
 }
 
+/**
+ * One text's stored form: its copies and insertions from `base` (or the whole text), deflated. The
+ * copies are checked to rebuild the text exactly before it is deflated (deflate itself is
+ * lossless): one that would not (it never has) is stored whole instead, so a row always reads back
+ * as written without being inflated again here.
+ */
 function encodeOne(text: string, base: string | null): Buffer {
-  const { ops, inserted } =
-    base === null ? { ops: [text.length, 0, 0], inserted: text } : diffText(text, base)
+  let { ops, inserted } = base === null ? { ops: [text.length, 0, 0], inserted: text } : diffText(text, base)
+  if (base !== null && applyText(base, ops, inserted) !== text) {
+    ops = [text.length, 0, 0]
+    inserted = text
+  }
   return deflateRawSync(Buffer.from(`${JSON.stringify(ops)}\n${inserted}`, 'utf8'), dictionaryOf(base))
 }
 
@@ -216,9 +225,7 @@ export function applyText(base: string | null, ops: readonly number[], inserted:
 export function encodeTexts(texts: readonly string[], base: readonly string[] | null): Buffer {
   const parts: Buffer[] = []
   texts.forEach((t, i) => {
-    let z = encodeOne(t, base?.[i] ?? null)
-    // Exact by construction; a text that would not read back is stored whole all the same.
-    if (decodeOne(z, base?.[i] ?? null) !== t) z = encodeOne(t, null)
+    const z = encodeOne(t, base?.[i] ?? null)
     const len = Buffer.alloc(4)
     len.writeUInt32BE(z.length)
     parts.push(len, z)

@@ -70,8 +70,17 @@ function recordOf(
   inputs: string,
   output: string,
 ): RecommendationRecord {
+  return recordWith(r, JSON.parse(inputs), JSON.parse(output))
+}
+
+/** The record of a row with its case and evaluation as values. */
+function recordWith(
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'body'>,
+  inputs: unknown,
+  output: unknown,
+): RecommendationRecord {
   const { supersededBy, supersededAt, ...decision } = toSummary(r)
-  return { ...decision, inputs: JSON.parse(inputs), output: JSON.parse(output), supersededBy, supersededAt }
+  return { ...decision, inputs, output, supersededBy, supersededAt }
 }
 
 /** The case and evaluation texts as they were written, for the record and the digest of the row. */
@@ -155,8 +164,10 @@ export function insertRecommendation(
   // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
-  // The record as it now reads back (it is the current one: nothing supersedes it yet).
-  const record = recordOf(
+  // The record as it now reads back (it is the current one: nothing supersedes it yet): the case
+  // and evaluation are plain data (JSON values: the engine's answer, the case built from rows), so
+  // the values given are what parsing the texts just written would give, without parsing them.
+  const record = recordWith(
     {
       id,
       patient_id: r.patientId,
@@ -175,8 +186,8 @@ export function insertRecommendation(
       superseded_by: null,
       superseded_at: null,
     },
-    inputs,
-    output,
+    r.inputs,
+    r.output,
   )
   return { id, superseded: previous ?? null, digest, record }
 }

@@ -82,13 +82,13 @@ describe("a patient's history", () => {
     try {
       for (let n = 0; n < 24; n++) {
         const recorded = await ok('studies.record', { patientId: p.id, study: study(n) })
-        expect(recorded.recommendation).toEqual(getRecommendation(reader, recorded.recommendation.id))
+        expect(recorded.recommendation).toStrictEqual(getRecommendation(reader, recorded.recommendation.id))
         const read = await ok('studies.setResult', {
           studyId: recorded.study.id,
           version: recorded.study.version,
           result: n % 7 === 6 ? 'progression' : 'stable',
         })
-        expect(read.recommendation).toEqual(getRecommendation(reader, read.recommendation.id))
+        expect(read.recommendation).toStrictEqual(getRecommendation(reader, read.recommendation.id))
         expect(JSON.stringify(read.recommendation)).toBe(
           JSON.stringify(getRecommendation(reader, read.recommendation.id)),
         )
