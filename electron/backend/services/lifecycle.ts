@@ -15,7 +15,7 @@ import { requirePatient } from '../../../db/queries/patients'
 import { currentRecommendation, insertRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
-import { insertUndo, snapshotPatient } from '../../../db/queries/undo'
+import { insertUndo, keptStateText } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   FollowUpItem,
@@ -448,7 +448,7 @@ export function keepUndo(ctx: FollowUpContext, tx: WritableDb, patientId: number
     actor: ctx.actor.user,
     at: ctx.actor.now().toISOString(),
     command,
-    snapshot: snapshotPatient(tx, patientId),
+    state: keptStateText(tx, patientId),
   })
   auditUndoEntry(tx, ctx.actor, { action: 'undo.keep', id, patientId, command })
 }
