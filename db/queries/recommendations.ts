@@ -235,10 +235,24 @@ export function listRecommendations(db: ReadableDb, patientId: number): Recommen
   ).map((r) => toRecord(db, r))
 }
 
+/**
+ * The patient's current recommendation without its case (`inputs`), or null: what the patient page
+ * shows, without parsing the case (every study again) it does not show.
+ */
+export function currentDecision(
+  db: ReadableDb,
+  patientId: number,
+): Omit<RecommendationRecord, 'inputs'> | null {
+  const row = cached(db, CURRENT).get(patientId) as RecommendationRow | undefined
+  if (!row) return null
+  const { supersededBy, supersededAt, ...decision } = toSummary(row)
+  return { ...decision, output: JSON.parse(storedTexts(db, row).output), supersededBy, supersededAt }
+}
+
+const CURRENT =
+  'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1'
+
 export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
-  const row = cached(
-    db,
-    'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
-  ).get(patientId) as RecommendationRow | undefined
+  const row = cached(db, CURRENT).get(patientId) as RecommendationRow | undefined
   return row ? toRecord(db, row) : null
 }

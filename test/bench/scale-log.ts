@@ -558,7 +558,7 @@ export async function historyFigures(dir: string, patientsToAverage = 3): Promis
     row(
       `patient page payload at ${o.at} studies`,
       kb(o.payload),
-      'the studies whole, 20 recommendation summaries, the current one whole',
+      'the studies whole, 20 recommendation summaries, the current one without its case',
     )
   return out
 }

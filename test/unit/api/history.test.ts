@@ -95,6 +95,10 @@ describe("a patient's history", () => {
       }
       const detail = await ok('patients.detail', { id: p.id })
       expect(detail.studies).toEqual(listStudies(reader, p.id))
+      // The page's current recommendation is the stored one but for its case (every study again).
+      const { inputs: _case, ...shown } = getRecommendation(reader, detail.current!.id)!
+      expect(detail.current).toStrictEqual(shown)
+      expect(detail.current).not.toHaveProperty('inputs')
       const before = snapshotPatient(reader, p.id)
       await ok('studies.record', { patientId: p.id, study: study(30) })
       await ok('patients.undo', { patientId: p.id } as never)
