@@ -39,13 +39,13 @@ const MRI = 'mri-abdomen-pelvis-without-and-with-iv-contrast' as const
 const CT = 'ct-abdomen-pelvis-with-iv-contrast' as const
 const DOTATATE = 'dotatate-pet-ct-skull-base-to-mid-thigh' as const
 
-export function addMonths(iso: string, months: number, days = 0): string {
+function addMonths(iso: string, months: number, days = 0): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
   const t = new Date(Date.UTC(y, m - 1 + months, Math.min(d, 28) + days))
   return t.toISOString().slice(0, 10)
 }
 
-export function patientFor(i: number, r: () => number): PatientInput {
+function patientFor(i: number, r: () => number): PatientInput {
   const first = addMonths('2021-01-10', Math.floor(r() * 6), Math.floor(r() * 20))
   const diagnosis = addMonths(first, -2)
   const kind = r()
@@ -85,7 +85,7 @@ export function patientFor(i: number, r: () => number): PatientInput {
 
 type StudyResult = 'stable' | 'response' | 'progression' | 'indeterminate'
 
-export function studyFor(
+function studyFor(
   date: string,
   n: number,
   r: () => number,
