@@ -173,17 +173,28 @@ function diffMiddle(
 }
 
 /**
+/**
  * How a text is encoded against its base: `diff` (copies and insertions, then deflated with the
  * base as dictionary) or `dictionary` (the whole text deflated with the base as dictionary, no
  * copies). Both read back the same way (`decodeOne`).
  */
 export type Encoding = 'diff' | 'dictionary'
 
+/**
+ * One text's stored form: its copies and insertions from `base` (or the whole text), deflated. The
+ * copies are checked to rebuild the text exactly before it is deflated (deflate itself is
+ * lossless): one that would not (it never has) is stored whole instead, so a row always reads back
+ * as written without being inflated again here.
+ */
 function encodeOne(text: string, base: string | null, encoding: Encoding = 'diff'): Buffer {
-  const { ops, inserted } =
+  let { ops, inserted } =
     base === null || encoding === 'dictionary'
       ? { ops: [text.length, 0, 0], inserted: text }
       : diffText(text, base)
+  if (base !== null && applyText(base, ops, inserted) !== text) {
+    ops = [text.length, 0, 0]
+    inserted = text
+  }
   return deflateRawSync(Buffer.from(`${JSON.stringify(ops)}\n${inserted}`, 'utf8'), dictionaryOf(base))
 }
 
@@ -232,9 +243,7 @@ export function encodeTexts(
 ): Buffer {
   const parts: Buffer[] = []
   texts.forEach((t, i) => {
-    let z = encodeOne(t, base?.[i] ?? null, encoding)
-    // Exact by construction; a text that would not read back is stored whole all the same.
-    if (decodeOne(z, base?.[i] ?? null) !== t) z = encodeOne(t, null)
+    const z = encodeOne(t, base?.[i] ?? null, encoding)
     const len = Buffer.alloc(4)
     len.writeUInt32BE(z.length)
     parts.push(len, z)

@@ -21,6 +21,23 @@ const rawCaches = new WeakMap<DB, Map<string, { stmt: Database.Statement; names:
  * patient's whole history is read (their studies, the state an undo keeps).
  */
 export function allRows<T = Record<string, unknown>>(db: DB, sql: string, ...params: unknown[]): T[] {
+  const { columns, rows } = rawRows(db, sql, ...params)
+  return rows.map((r) => {
+    const o: Record<string, unknown> = {}
+    for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i]
+    return o as T
+  })
+}
+
+/**
+ * The rows of `sql` as better-sqlite3's raw rows (each row's values in column order) with the
+ * column names once: what `allRows` makes its objects from.
+ */
+export function rawRows(
+  db: DB,
+  sql: string,
+  ...params: unknown[]
+): { columns: readonly string[]; rows: unknown[][] } {
   let cache = rawCaches.get(db)
   if (!cache) rawCaches.set(db, (cache = new Map()))
   let c = cache.get(sql)
@@ -28,10 +45,5 @@ export function allRows<T = Record<string, unknown>>(db: DB, sql: string, ...par
     const stmt = db.prepare(sql).raw(true)
     cache.set(sql, (c = { stmt, names: stmt.columns().map((col) => col.name) }))
   }
-  const { names } = c
-  return (c.stmt.all(...params) as unknown[][]).map((r) => {
-    const o: Record<string, unknown> = {}
-    for (let i = 0; i < names.length; i++) o[names[i]!] = r[i]
-    return o as T
-  })
+  return { columns: c.names, rows: c.stmt.all(...params) as unknown[][] }
 }

@@ -70,8 +70,17 @@ function recordOf(
   inputs: string,
   output: string,
 ): RecommendationRecord {
+  return recordWith(r, JSON.parse(inputs), JSON.parse(output))
+}
+
+/** The record of a row with its case and evaluation as values. */
+function recordWith(
+  r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'body'>,
+  inputs: unknown,
+  output: unknown,
+): RecommendationRecord {
   const { supersededBy, supersededAt, ...decision } = toSummary(r)
-  return { ...decision, inputs: JSON.parse(inputs), output: JSON.parse(output), supersededBy, supersededAt }
+  return { ...decision, inputs, output, supersededBy, supersededAt }
 }
 
 /** The case and evaluation texts as they were written, for the record and the digest of the row. */
@@ -107,7 +116,7 @@ export interface NewRecommendation {
 export function insertRecommendation(
   db: WritableDb,
   r: NewRecommendation,
-): { id: number; superseded: number | null; digest: string; record: () => RecommendationRecord } {
+): { id: number; superseded: number | null; digest: string; record: RecommendationRecord } {
   const previous = cached(
     db,
     'SELECT id FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
@@ -155,31 +164,31 @@ export function insertRecommendation(
   // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
-  // The record as it now reads back (it is the current one: nothing supersedes it yet), parsed
-  // only when asked for (a bulk import needs the id alone).
-  const record = (): RecommendationRecord =>
-    recordOf(
-      {
-        id,
-        patient_id: r.patientId,
-        created_at: r.createdAt,
-        as_of: r.asOf,
-        trigger: r.trigger,
-        pack_id: r.packId,
-        pack_version: r.packVersion,
-        variant: r.variant,
-        action: r.action,
-        procedure: r.procedure,
-        interval_min: values.intervalMin,
-        interval_max: values.intervalMax,
-        due_from: values.dueFrom,
-        due_to: values.dueTo,
-        superseded_by: null,
-        superseded_at: null,
-      },
-      inputs,
-      output,
-    )
+  // The record as it now reads back (it is the current one: nothing supersedes it yet): the case
+  // and evaluation are plain data (JSON values: the engine's answer, the case built from rows), so
+  // the values given are what parsing the texts just written would give, without parsing them.
+  const record = recordWith(
+    {
+      id,
+      patient_id: r.patientId,
+      created_at: r.createdAt,
+      as_of: r.asOf,
+      trigger: r.trigger,
+      pack_id: r.packId,
+      pack_version: r.packVersion,
+      variant: r.variant,
+      action: r.action,
+      procedure: r.procedure,
+      interval_min: values.intervalMin,
+      interval_max: values.intervalMax,
+      due_from: values.dueFrom,
+      due_to: values.dueTo,
+      superseded_by: null,
+      superseded_at: null,
+    },
+    r.inputs,
+    r.output,
+  )
   return { id, superseded: previous ?? null, digest, record }
 }
 
@@ -226,10 +235,24 @@ export function listRecommendations(db: ReadableDb, patientId: number): Recommen
   ).map((r) => toRecord(db, r))
 }
 
+/**
+ * The patient's current recommendation without its case (`inputs`), or null: what the patient page
+ * shows, without parsing the case (every study again) it does not show.
+ */
+export function currentDecision(
+  db: ReadableDb,
+  patientId: number,
+): Omit<RecommendationRecord, 'inputs'> | null {
+  const row = cached(db, CURRENT).get(patientId) as RecommendationRow | undefined
+  if (!row) return null
+  const { supersededBy, supersededAt, ...decision } = toSummary(row)
+  return { ...decision, output: JSON.parse(storedTexts(db, row).output), supersededBy, supersededAt }
+}
+
+const CURRENT =
+  'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1'
+
 export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
-  const row = cached(
-    db,
-    'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1',
-  ).get(patientId) as RecommendationRow | undefined
+  const row = cached(db, CURRENT).get(patientId) as RecommendationRow | undefined
   return row ? toRecord(db, row) : null
 }

@@ -1,5 +1,5 @@
 import { newBody, readTexts, remember } from '../delta'
-import { allRows, cached } from '../stmt'
+import { allRows, cached, rawRows } from '../stmt'
 import type { ReadableDb, WritableDb } from '../tx'
 import { NEXT_VERSION } from '../audit'
 
@@ -73,6 +73,49 @@ export function snapshotPatient(db: ReadableDb, patientId: number): PatientSnaps
   const tables = {} as PatientSnapshot['tables']
   for (const t of CHILD_TABLES) tables[t] = allRows(db, SELECT[t], patientId)
   return { patient, tables }
+}
+
+/**
+ * A table's rows as an undo entry keeps them (issue 10): the column names once, then each row's
+ * values in that order. A table without rows is kept as `[]`, as in the first form.
+ */
+interface KeptRows {
+  columns: string[]
+  rows: unknown[][]
+}
+
+/**
+ * The text an undo entry keeps of the patient's state: the patient's row, and each child table's
+ * rows as `KeptRows` (the same rows `snapshotPatient` reads, with the same values in the same
+ * column order, without each row's column names: a third of the text, so writing it and taking its
+ * digest cost a third as much). Entries kept before hold each table as a list of rows whole;
+ * `lastUndo` reads both.
+ */
+export function keptStateText(db: ReadableDb, patientId: number): string {
+  const patient = cached(db, 'SELECT * FROM patient WHERE id = ?').get(patientId) as Row
+  const tables: Partial<Record<ChildTable, KeptRows | []>> = {}
+  for (const t of CHILD_TABLES) {
+    const { columns, rows } = rawRows(db, SELECT[t], patientId)
+    tables[t] = rows.length === 0 ? [] : { columns: [...columns], rows }
+  }
+  return JSON.stringify({ patient, tables })
+}
+
+/** A kept state as `restorePatient` takes it, from its text in either form. */
+export function keptState(text: string): PatientSnapshot {
+  const kept = JSON.parse(text) as { patient: Row; tables: Record<string, Row[] | KeptRows | undefined> }
+  const tables = {} as PatientSnapshot['tables']
+  for (const [t, v] of Object.entries(kept.tables))
+    tables[t as ChildTable] = v === undefined || Array.isArray(v) ? (v as Row[]) : rowsOf(v)
+  return { patient: kept.patient, tables }
+}
+
+function rowsOf({ columns, rows }: KeptRows): Row[] {
+  return rows.map((r) => {
+    const o: Row = {}
+    for (let i = 0; i < columns.length; i++) o[columns[i]!] = r[i]
+    return o
+  })
 }
 
 /**
@@ -177,18 +220,19 @@ interface UndoRow {
 }
 
 /**
- * Keeps the state before a change (call before making it, in the same transaction). The state is
+ * Keeps the state before a change (call before making it, in the same transaction): `state` is
+ * its text (`keptStateText`). The state is
  * stored as a delta (db/delta.ts, schema 110) against the patient's previous entry: what it repeats
  * of that one is not stored again.
  */
 export function insertUndo(
   db: WritableDb,
-  e: { patientId: number; actor: string; at: string; command: string; snapshot: PatientSnapshot },
+  e: { patientId: number; actor: string; at: string; command: string; state: string },
 ): number {
   const previous = cached(db, 'SELECT max(id) FROM undo_entry WHERE patient_id = ?')
     .pluck()
     .get(e.patientId) as number | null
-  const stored = newBody(db, 'undo_entry', previous, [JSON.stringify(e.snapshot)])
+  const stored = newBody(db, 'undo_entry', previous, [e.state])
   const { body, base } = stored
   const id = Number(
     cached(
@@ -233,7 +277,7 @@ export function lastUndo(db: ReadableDb, patientId: number): UndoEntry | null {
         actor: r.actor,
         at: r.at,
         command: r.command,
-        snapshot: JSON.parse(snapshotText(db, r)) as PatientSnapshot,
+        snapshot: keptState(snapshotText(db, r)),
       }
     : null
 }

@@ -11,7 +11,7 @@ import { listItems } from '../../db/queries/followups'
 import { getPatient, listPatients, requirePatient } from '../../db/queries/patients'
 import {
   countRecommendations,
-  currentRecommendation,
+  currentDecision,
   getRecommendation,
   listRecommendationSummaries,
 } from '../../db/queries/recommendations'
@@ -22,6 +22,7 @@ import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
 import {
   RECOMMENDATION_PAGE,
+  type CurrentRecommendation,
   type Handlers,
   type LogStatusView,
   type StoredRecommendation,
@@ -343,7 +344,7 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       const patient = requirePatient(db, req.id)
       recordRead(access, 'read.patient', patient.id)
       const studies = listStudies(db, req.id)
-      const current = currentRecommendation(db, req.id) as StoredRecommendation | null
+      const current = currentDecision(db, req.id) as CurrentRecommendation | null
       const undo = lastUndoHead(db, req.id)
       return {
         patient,

@@ -155,6 +155,12 @@ export interface BackupView {
  */
 export type StoredEvaluation = Evaluation & { sources: Record<string, SourceEntry> }
 export type StoredRecommendation = RecommendationRecord<StoredEvaluation>
+/**
+ * The current recommendation as the patient page gets it: whole but for the case it was evaluated
+ * on (`inputs`: the patient's facts and every study again, which the page has already); the case
+ * comes with it from `recommendations.get`.
+ */
+export type CurrentRecommendation = Omit<StoredRecommendation, 'inputs'>
 
 /** Recommendations the patient page gets with the patient (summaries), newest first. */
 export const RECOMMENDATION_PAGE = 20
@@ -166,8 +172,11 @@ export interface PatientDetail {
   patient: PatientRecord
   /** Oldest first. */
   studies: StudyRecord[]
-  /** The current recommendation whole (case, evaluation, cited sources), or null before the first. */
-  current: StoredRecommendation | null
+  /**
+   * The current recommendation (evaluation with its cited sources; without the case, which
+   * `recommendations.get` answers with), or null before the first.
+   */
+  current: CurrentRecommendation | null
   /**
    * The newest recommendations (at most RECOMMENDATION_PAGE), without case and evaluation, newest
    * first; the first one is the current one unless superseded. Older ones: `recommendations.page`;

@@ -7,7 +7,7 @@ import { allPatientIds, patientCount, patientIdsAfter, writeDoseSummary } from '
 import { doseAvoided, doseLedger, estimateWorking, projectDose } from '../../../engine'
 import type { DoseLedger, EngineSettings, IsoDate, LoadedPack, ProcedureId } from '../../../engine'
 import type { PatientRecord, StudyRecord } from '../../../db/types'
-import type { DoseView, JobStatus, Settings, StoredRecommendation } from '../../contract/contract'
+import type { CurrentRecommendation, DoseView, JobStatus, Settings } from '../../contract/contract'
 import type { Jobs } from '../jobs'
 import { engineSettingsOf } from './settings'
 
@@ -157,7 +157,7 @@ const PROJECTION_YEARS = 5
 export function doseViewFor(
   patient: PatientRecord,
   studies: readonly StudyRecord[],
-  current: StoredRecommendation | null,
+  current: CurrentRecommendation | null,
   settings: Settings,
   asOf: IsoDate,
   pack: LoadedPack,

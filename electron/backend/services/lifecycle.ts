@@ -15,7 +15,7 @@ import { requirePatient } from '../../../db/queries/patients'
 import { currentRecommendation, insertRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
 import { writeSummary } from '../../../db/queries/summary'
-import { insertUndo, snapshotPatient } from '../../../db/queries/undo'
+import { insertUndo, keptStateText } from '../../../db/queries/undo'
 import type { ReadableDb, WritableDb } from '../../../db/tx'
 import type {
   FollowUpItem,
@@ -124,13 +124,7 @@ export function storePlan(
   evaluated: Evaluated = evaluateNow(ctx, tx, patientId),
 ): Plan {
   // The recommendation as it reads back, from the texts just written (not decoded again).
-  const recommendation = storedRecommendation(
-    ctx,
-    tx,
-    patientId,
-    trigger,
-    evaluated,
-  ).record() as StoredRecommendation
+  const recommendation = storedRecommendation(ctx, tx, patientId, trigger, evaluated) as StoredRecommendation
   const { e, studies, wanted } = evaluated
   return { evaluation: e, studies, wanted, recommendationId: recommendation.id, recommendation }
 }
@@ -146,17 +140,14 @@ function storeRecommendation(
   return storedRecommendation(ctx, tx, patientId, trigger, evaluated).id
 }
 
-/**
- * Stores the engine's answer as the patient's current recommendation (audited); returns its id and
- * the record as it reads back (parsed when asked for).
- */
+/** Stores the engine's answer as the patient's current recommendation (audited); returns it. */
 function storedRecommendation(
   ctx: FollowUpContext,
   tx: WritableDb,
   patientId: number,
   trigger: RecommendationTrigger,
   evaluated: Evaluated,
-): { id: number; record: () => RecommendationRecord } {
+): RecommendationRecord {
   const { actor } = ctx
   const { input, e, pack, last } = evaluated
   const at = actor.now().toISOString()
@@ -199,7 +190,7 @@ function storedRecommendation(
     doseEstimated: e.dose.estimated,
     doseIncomplete: e.dose.unknownStudies.length > 0 || e.dose.incompleteStudies.length > 0,
   })
-  return { id: recId, record }
+  return record
 }
 
 /** The plan without storing a recommendation (facts unchanged: a command on the open step). */
@@ -457,7 +448,7 @@ export function keepUndo(ctx: FollowUpContext, tx: WritableDb, patientId: number
     actor: ctx.actor.user,
     at: ctx.actor.now().toISOString(),
     command,
-    snapshot: snapshotPatient(tx, patientId),
+    state: keptStateText(tx, patientId),
   })
   auditUndoEntry(tx, ctx.actor, { action: 'undo.keep', id, patientId, command })
 }

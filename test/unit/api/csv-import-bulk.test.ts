@@ -169,7 +169,8 @@ function stored(o: Opened) {
              dose_incomplete FROM patient WHERE id = ?`,
         )
         .get(id)
-      const cur = d.current!
+      // The current recommendation whole, its case included (the patient page gets it without).
+      const cur = await ok(o.h, 'recommendations.get', { id: d.current!.id })
       return {
         mrn,
         patient: strip(d.patient),

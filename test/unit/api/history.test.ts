@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../../db/audit'
 import { getRecommendation } from '../../../db/queries/recommendations'
 import { listStudies } from '../../../db/queries/studies'
-import { snapshotPatient } from '../../../db/queries/undo'
+import { keptState, keptStateText, lastUndo, snapshotPatient } from '../../../db/queries/undo'
 import { allRows } from '../../../db/stmt'
 import type { ReadableDb } from '../../../db/tx'
 import { openBackend, type Backend } from '../../../electron/backend/backend'
@@ -82,19 +82,23 @@ describe("a patient's history", () => {
     try {
       for (let n = 0; n < 24; n++) {
         const recorded = await ok('studies.record', { patientId: p.id, study: study(n) })
-        expect(recorded.recommendation).toEqual(getRecommendation(reader, recorded.recommendation.id))
+        expect(recorded.recommendation).toStrictEqual(getRecommendation(reader, recorded.recommendation.id))
         const read = await ok('studies.setResult', {
           studyId: recorded.study.id,
           version: recorded.study.version,
           result: n % 7 === 6 ? 'progression' : 'stable',
         })
-        expect(read.recommendation).toEqual(getRecommendation(reader, read.recommendation.id))
+        expect(read.recommendation).toStrictEqual(getRecommendation(reader, read.recommendation.id))
         expect(JSON.stringify(read.recommendation)).toBe(
           JSON.stringify(getRecommendation(reader, read.recommendation.id)),
         )
       }
       const detail = await ok('patients.detail', { id: p.id })
       expect(detail.studies).toEqual(listStudies(reader, p.id))
+      // The page's current recommendation is the stored one but for its case (every study again).
+      const { inputs: _case, ...shown } = getRecommendation(reader, detail.current!.id)!
+      expect(detail.current).toStrictEqual(shown)
+      expect(detail.current).not.toHaveProperty('inputs')
       const before = snapshotPatient(reader, p.id)
       await ok('studies.record', { patientId: p.id, study: study(30) })
       await ok('patients.undo', { patientId: p.id } as never)
@@ -106,6 +110,30 @@ describe("a patient's history", () => {
     } finally {
       ;(reader as unknown as Database.Database).close()
     }
+  })
+
+  it("keeps the state an undo writes back with each table's column names once, and reads entries kept the first way too", async () => {
+    const p = await ok('patients.create', patientInput())
+    for (let n = 0; n < 24; n++)
+      await ok('studies.record', { patientId: p.id, study: { ...study(n), result: 'stable' } })
+    const state = snapshotPatient(backend.db, p.id)
+    const text = keptStateText(backend.db, p.id)
+    // The same rows, values and column order as the rows read whole, in under half the text.
+    expect(keptState(text)).toStrictEqual(state)
+    expect(JSON.stringify(keptState(text))).toBe(JSON.stringify(state))
+    expect(text.length).toBeLessThan(JSON.stringify(state).length / 2)
+    // An entry kept before (each table's rows whole) reads back as it did.
+    expect(keptState(JSON.stringify(state))).toStrictEqual(state)
+    // A state kept before schema 80 has no dose events: still none to write back.
+    const { dose_event: _none, ...before80 } = state.tables
+    expect(keptState(JSON.stringify({ ...state, tables: before80 })).tables.dose_event).toBeUndefined()
+    // The entry kept before the last study is that state as it was, and undo writes it back.
+    const kept = lastUndo(backend.db, p.id)!
+    await ok('patients.undo', { patientId: p.id } as never)
+    expect(snapshotPatient(backend.db, p.id).tables.study).toEqual(
+      kept.snapshot.tables.study.map((s) => ({ ...s, version: expect.any(Number) as unknown })),
+    )
+    expect(verifyAuditChain(backend.db)).toBeNull()
   })
 
   it('reads rows the fast way exactly as better-sqlite3 gives them: the same keys, order and values', async () => {

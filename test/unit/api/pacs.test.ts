@@ -149,7 +149,7 @@ describe('finding and importing from a real Orthanc (DICOMweb)', () => {
       msv: 6.9,
     })
     // The engine ran on all three, as after typed studies (these are history: the open step stays).
-    const current = d.current!
+    const current = await ok(h, 'recommendations.get', { id: d.current!.id })
     expect((current.inputs as { studies: unknown[] }).studies).toHaveLength(3)
     expect(d.items.filter((i) => i.status === 'scheduled')).toHaveLength(1)
     expect(count("SELECT count(*) FROM audit_log WHERE action = 'study.import'")).toBe(3)

@@ -365,7 +365,7 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
     expect(!r.ok && r.error.code).toBe('LOG_READ_ONLY')
   })
 
-  it('adds about as much per recommendation at the 70th study as at the 10th, and keeps the patient page small at 70 studies (summaries, the current one whole, older ones on request)', async () => {
+  it('adds about as much per recommendation at the 70th study as at the 10th, and keeps the patient page small at 70 studies (summaries, the current one without its case, older ones on request)', async () => {
     const file = inDir('log.sqlite')
     const b = open(file)
     const p = await ok(b, 'patients.create', { ...patientInput({ mrn: 'LONG-1' }), treatments: [] })
@@ -389,7 +389,7 @@ describe('delta storage (schema 110; shared parts of schema 90 before it)', () =
     expect(delta(10)).toBeLessThan(1024)
     expect(delta(69)).toBeLessThan(delta(10) * 1.5)
     // The page holds every study (they grow by one each) but the recommendations only as the newest
-    // summaries and the current one whole: at 70 studies it stays far below the 1.9 MB of before.
+    // summaries and the current one without its case: at 70 studies it stays far below the 1.9 MB of before.
     expect((payload[70]! - payload[20]!) / 50).toBeLessThan(2048)
     expect(payload[70]!).toBeLessThan(160 * 1024)
     const d = await ok(b, 'patients.detail', { id: p.id })

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type {
   PatientDetail,
-  StoredRecommendation,
+  CurrentRecommendation,
   TreatmentRecord,
 } from '../../../../electron/contract/contract'
 import { useShortcut } from '../../app/shortcuts'
@@ -115,7 +115,7 @@ export function PatientPage({
   if (error) return <p role="alert">{errorText(error)}</p>
   if (!detail) return <p className="muted">Loading…</p>
   const { patient } = detail
-  const current: StoredRecommendation | null = detail.current
+  const current: CurrentRecommendation | null = detail.current
 
   return (
     <div className="patient">

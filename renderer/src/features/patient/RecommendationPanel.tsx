@@ -1,4 +1,4 @@
-import type { StoredEvaluation, StoredRecommendation } from '../../../../electron/contract/contract'
+import type { CurrentRecommendation, StoredEvaluation } from '../../../../electron/contract/contract'
 import { NEXT_ACTION_LABELS } from '../../../../engine'
 import { alertsOf } from '../../domain/alerts'
 import {
@@ -45,7 +45,7 @@ function Source({
 }
 
 /** The current recommendation: variant, next step, alerts, ratings, RECIST and every reason with its source. */
-export function RecommendationPanel({ rec, today }: { rec: StoredRecommendation; today: string }) {
+export function RecommendationPanel({ rec, today }: { rec: CurrentRecommendation; today: string }) {
   const e = rec.output
   const status = e.next.due ? windowStatus(e.next.due, today) : null
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { PatientDetail, StoredRecommendation } from '../../../../electron/contract/contract'
+import type { CurrentRecommendation, PatientDetail } from '../../../../electron/contract/contract'
 import { assessRecist, NEXT_ACTION_LABELS, type RecistTimepoint } from '../../../../engine'
 import { call } from '../../api'
 import { errorText } from '../../data/fetch'
@@ -120,7 +120,7 @@ function Plan({
   today,
 }: {
   detail: PatientDetail
-  rec: StoredRecommendation | null
+  rec: CurrentRecommendation | null
   today: string
 }) {
   const item = detail.items.find((i) => i.status === 'scheduled') ?? null
@@ -174,7 +174,7 @@ function Plan({
   )
 }
 
-function Reasons({ rec }: { rec: StoredRecommendation }) {
+function Reasons({ rec }: { rec: CurrentRecommendation }) {
   const e = rec.output
   return (
     <section className="sheet__section" aria-labelledby="sheet-reasons">
