@@ -24,6 +24,8 @@ test('the due-status tabs move with the arrow keys, Home and End, and show the c
   // The list below is the selected tab's panel.
   const panel = page.getByRole('tabpanel')
   await expect(panel).toHaveAttribute('aria-labelledby', (await overdue.getAttribute('id'))!)
+  // ...and the panel the selected tab says it controls.
+  await expect(panel).toHaveAttribute('id', (await overdue.getAttribute('aria-controls'))!)
   await expect(panel.getByTestId('worklist')).toBeVisible()
 
   await page.keyboard.press('End')

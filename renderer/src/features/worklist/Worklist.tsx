@@ -3,12 +3,15 @@ import {
   memo,
   useCallback,
   useContext,
+  useLayoutEffect,
+  useRef,
   useState,
   type Dispatch,
   type ReactNode,
+  type RefObject,
   type SetStateAction,
 } from 'react'
-import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components'
+import { Tab, TabList, Tabs } from 'react-aria-components'
 import type {
   VariantId,
   WorklistBucket,
@@ -56,9 +59,8 @@ const isBucket = (k: unknown): k is WorklistBucket => BUCKETS.some((b) => b.id =
 
 /**
  * The tab panel's contents (the search note, the grid, the empty state). They change with every key
- * and answer; passed by context, they re-render alone, while the tabs and the panel itself (whose
- * React Aria hook looks for a focusable child on every render) render only when a tab, a count or
- * the search's presence changes.
+ * and answer; passed by context, they re-render alone, while the tabs and the panel itself render
+ * only when a tab, a count or the search's presence changes.
  */
 const PanelContext = createContext<ReactNode>(null)
 function PanelContents() {
@@ -73,6 +75,7 @@ interface TabsProps {
   onView: (patch: Partial<WorklistView>) => void
 }
 const WorklistTabs = memo(function WorklistTabs({ bucket, counts, searching, onView }: TabsProps) {
+  const tabList = useRef<HTMLDivElement>(null)
   return (
     <Tabs
       selectedKey={bucket}
@@ -81,7 +84,7 @@ const WorklistTabs = memo(function WorklistTabs({ bucket, counts, searching, onV
         onView({ bucket: key, searchText: '', active: 0 })
       }}
     >
-      <TabList className="tabs" aria-label="Due status">
+      <TabList ref={tabList} className="tabs" aria-label="Due status">
         {BUCKETS.map((b) => (
           <Tab
             key={b.id}
@@ -96,14 +99,40 @@ const WorklistTabs = memo(function WorklistTabs({ bucket, counts, searching, onV
           </Tab>
         ))}
       </TabList>
-      {/* Keyed by the bucket: React Aria names a panel once, so each tab gets its own (the
-          tab's aria-controls then points at the panel on screen). */}
-      <TabPanel key={bucket} id={bucket} className="worklist__panel">
-        <PanelContents />
-      </TabPanel>
+      {/* Keyed by the bucket: each tab's list starts at its top. */}
+      <SelectedPanel key={bucket} tabList={tabList} />
     </Tabs>
   )
 }, sameTabs)
+
+/**
+ * The selected tab's panel: role tabpanel, under the id the selected tab's `aria-controls` names,
+ * labelled by that tab. Not React Aria's TabPanel: that one watches every change below it for a
+ * focusable child (a MutationObserver whose check forces a style recalculation), and with the
+ * virtual grid inside it took about a fifth of the main thread while the list scrolled, and more
+ * on every key typed. This panel always holds the focusable grid, so it needs no tab stop itself.
+ */
+function SelectedPanel({ tabList }: { tabList: RefObject<HTMLDivElement | null> }) {
+  const panel = useRef<HTMLDivElement>(null)
+  // After each render (the panel renders when a tab or a count changes, not with the list): the
+  // ids are React Aria's, which it gives the tabs as it renders them, so they are copied from the
+  // selected tab (React does not set these two attributes).
+  useLayoutEffect(() => {
+    const tab = tabList.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+    const el = panel.current
+    if (!el) return
+    const id = tab?.getAttribute('aria-controls')
+    if (id) el.id = id
+    else el.removeAttribute('id')
+    if (tab?.id) el.setAttribute('aria-labelledby', tab.id)
+    else el.removeAttribute('aria-labelledby')
+  })
+  return (
+    <div ref={panel} role="tabpanel" className="worklist__panel">
+      <PanelContents />
+    </div>
+  )
+}
 
 /** The tabs show the same: a new answer with the same counts does not render them again. */
 function sameTabs(a: TabsProps, b: TabsProps): boolean {
