@@ -1,5 +1,14 @@
 import type Database from 'better-sqlite3-multiple-ciphers'
-import { PREFIX_ROW_SQL } from '../queries/search'
+import type { WorklistSort } from '../types'
+import {
+  NO_KEY,
+  PATIENT_FROM,
+  PATIENT_SOURCE,
+  PREFIX_COLUMNS,
+  PREFIX_SORT,
+  prefixRowsSql,
+  type PrefixSource,
+} from '../queries/search'
 import type { Migration } from './types'
 
 // A smaller type-ahead table (issue 10, db/queries/search.ts, db/queries/worklist.ts).
@@ -28,102 +37,150 @@ import type { Migration } from './types'
 
 const EFF_FROM = (r: string): string => `coalesce(${r}.override_due_from, ${r}.due_from)`
 
-const openFrom = (id: string): string =>
-  `(SELECT ${EFF_FROM('f')} FROM followup_item f WHERE f.patient_id = ${id} AND f.status = 'scheduled')`
+/** The effective start of the open step of patient `id`, leaving out the step `except` (NULL: none). */
+const openFrom = (id: string, except?: string): string =>
+  `(SELECT ${EFF_FROM('f')} FROM followup_item f WHERE f.patient_id = ${id} AND f.status = 'scheduled'${except ? ` AND f.id <> ${except}` : ''})`
 
-const insertRows = (r: string): string =>
-  `INSERT INTO patient_prefix (${PREFIX_ROW_SQL.columns})
-     SELECT j.value ->> 0, ${r}.id, ${r}.name, ${r}.mrn, ${openFrom(`${r}.id`)}, ${r}.last_result, ${r}.cumulative_msv
-     FROM json_each(pnet_prefixes(${r}.name, ${r}.mrn)) j;`
+/** A patient row of a trigger (`new` or `old`) as the source of its rows, its open step as it stands. */
+const rowSource = (r: 'new' | 'old'): PrefixSource => ({
+  id: `${r}.id`,
+  name: `${r}.name`,
+  mrn: `${r}.mrn`,
+  due: openFrom(`${r}.id`),
+  result: `${r}.last_result`,
+  dose: `${r}.cumulative_msv`,
+})
 
-/** Sets the due key of the patient `id` from its open step (none: NULL). */
-const setDue = (id: string): string =>
-  `UPDATE patient_prefix SET eff_from = ${openFrom(id)} WHERE patient_id = ${id};`
+/** The trigger's question (`pnet_prefix_live`), with the values the patient's rows were made from. */
+const live = (v: PrefixSource): string =>
+  `pnet_prefix_live(${v.id}, ${v.name}, ${v.mrn}, ${v.due}, ${v.result}, ${v.dose})`
 
-/** Patients a chunk of the fill covers. */
-const CHUNK = 5000
+const insertRows = (v: PrefixSource, only?: WorklistSort, when = ''): string =>
+  `INSERT INTO patient_prefix (${PREFIX_COLUMNS}) ${prefixRowsSql(v, '', only)}${when ? ` WHERE ${when}` : ''};`
+
+const deleteRows = (v: PrefixSource, only?: WorklistSort, when = ''): string =>
+  `DELETE FROM patient_prefix WHERE (${PREFIX_COLUMNS}) IN (${prefixRowsSql(v, '', only)}${when ? ` WHERE ${when}` : ''});`
+
+/** Patient `id` (of a step's trigger) as it stands, with `due` for its open step. */
+const patientSource = (id: string, due: string): PrefixSource => ({
+  id,
+  name: `(SELECT name FROM patient WHERE id = ${id})`,
+  mrn: `(SELECT mrn FROM patient WHERE id = ${id})`,
+  due,
+  result: `(SELECT last_result FROM patient WHERE id = ${id})`,
+  dose: `(SELECT cumulative_msv FROM patient WHERE id = ${id})`,
+})
 
 /**
- * Fills the empty `patient_prefix` for every patient, in patient order and by chunks (progress
- * after each) — before its indexes and triggers exist, as this migration does for an existing log
- * (and the benchmarks for the logs they insert directly) — and checks the number of rows made.
+ * Moves the due rows of patient `id` from its open step's start before the change (`before`) to
+ * the one after (none: NO_KEY), when they differ (and `when`).
+ */
+const moveDue = (id: string, before: string, when = '1'): string => {
+  const after = openFrom(id)
+  const from = `patient p`
+  const rows = (due: string) =>
+    `SELECT ${PREFIX_SORT.due}, j.value ->> 0, coalesce(${due}, ${NO_KEY}), p.id
+     FROM ${from} CROSS JOIN json_each(pnet_prefixes(p.name, p.mrn)) j
+     WHERE p.id = ${id} AND (${before}) IS NOT (${after}) AND ${when}`
+  return `DELETE FROM patient_prefix WHERE (${PREFIX_COLUMNS}) IN (${rows(before)});
+    INSERT INTO patient_prefix (${PREFIX_COLUMNS}) ${rows(after)};`
+}
+
+/**
+ * Fills the empty `patient_prefix` for every patient, a sort at a time in the table's order (so
+ * its pages are filled densely; progress after each) — before its triggers exist, as this
+ * migration does for an existing log (and the benchmarks for the logs they insert directly) — and
+ * checks the number of rows made.
  */
 export function fillPrefixTable(
   db: Pick<Database.Database, 'prepare'>,
   progress?: (done: number, total: number) => void,
 ): void {
   const total = db.prepare('SELECT count(*) FROM patient').pluck().get() as number
-  const bound = db
-    .prepare(`SELECT id FROM patient WHERE id > ? ORDER BY id LIMIT 1 OFFSET ${CHUNK - 1}`)
-    .pluck()
-  const fill = db.prepare(
-    `INSERT INTO patient_prefix (${PREFIX_ROW_SQL.columns})
-       SELECT ${PREFIX_ROW_SQL.select} FROM ${PREFIX_ROW_SQL.from}
-       WHERE p.id > ? AND p.id <= ? ORDER BY 2, 1`,
-  )
-  let done = 0
-  for (let after = Number.MIN_SAFE_INTEGER; done < total;) {
-    const last = (bound.get(after) as number | undefined) ?? Number.MAX_SAFE_INTEGER
-    fill.run(after, last)
-    done = Math.min(total, done + CHUNK)
-    progress?.(done, total)
-    after = last
-    if (last === Number.MAX_SAFE_INTEGER) break
-  }
+  const sorts = Object.keys(PREFIX_SORT) as WorklistSort[]
+  sorts.forEach((sort, i) => {
+    db.prepare(
+      `INSERT INTO patient_prefix (${PREFIX_COLUMNS})
+         ${prefixRowsSql(PATIENT_SOURCE, PATIENT_FROM, sort)} ORDER BY 2, 3 COLLATE NOCASE, 4`,
+    ).run()
+    progress?.(Math.round((total * (i + 1)) / sorts.length), total)
+  })
   const made = db.prepare('SELECT count(*) FROM patient_prefix').pluck().get() as number
   const expected = db
     .prepare('SELECT coalesce(sum(json_array_length(pnet_prefixes(name, mrn))), 0) FROM patient')
     .pluck()
     .get() as number
-  if (made !== expected)
-    throw new Error(`type-ahead index: ${made} of ${expected} rows made; the log was not changed`)
+  if (made !== expected * sorts.length)
+    throw new Error(
+      `type-ahead index: ${made} of ${expected * sorts.length} rows made; the log was not changed`,
+    )
 }
 
-/** The indexes and triggers of `patient_prefix` (after its rows are filled). */
-export const PREFIX_INDEXES_AND_TRIGGERS = `
-  CREATE INDEX patient_prefix_name ON patient_prefix(prefix, name COLLATE NOCASE, patient_id);
-  CREATE INDEX patient_prefix_mrn ON patient_prefix(prefix, mrn COLLATE NOCASE, patient_id);
-  CREATE INDEX patient_prefix_due ON patient_prefix(prefix, eff_from, patient_id);
-  CREATE INDEX patient_prefix_result ON patient_prefix(prefix, last_result, patient_id);
-  CREATE INDEX patient_prefix_dose ON patient_prefix(prefix, cumulative_msv, patient_id);
+/** The table `patient_prefix` (empty). */
+export const PREFIX_TABLE = `
+  CREATE TABLE patient_prefix (
+    k INTEGER NOT NULL,
+    prefix TEXT NOT NULL,
+    key ANY NOT NULL COLLATE NOCASE,
+    patient_id INTEGER NOT NULL,
+    PRIMARY KEY (k, prefix, key, patient_id)
+  ) STRICT, WITHOUT ROWID;
+`
 
+const NEW = rowSource('new')
+const OLD = rowSource('old')
+
+/** The triggers that keep `patient_prefix` (after its rows are filled). */
+export const PREFIX_TRIGGERS = `
   CREATE TRIGGER patient_prefix_insert AFTER INSERT ON patient
     WHEN pnet_prefix_live(new.id)
-  BEGIN ${insertRows('new')} END;
+  BEGIN ${insertRows(NEW)} END;
 
-  CREATE TRIGGER patient_prefix_delete AFTER DELETE ON patient
-    WHEN pnet_prefix_live(old.id)
-  BEGIN DELETE FROM patient_prefix WHERE patient_id = old.id; END;
+  -- Before: the patient's open step is still there to say which due rows it has.
+  CREATE TRIGGER patient_prefix_delete BEFORE DELETE ON patient
+    WHEN ${live(OLD)}
+  BEGIN ${deleteRows(OLD)} END;
 
   CREATE TRIGGER patient_prefix_rename AFTER UPDATE OF name, mrn ON patient
-    WHEN (old.name IS NOT new.name OR old.mrn IS NOT new.mrn) AND pnet_prefix_live(new.id)
-  BEGIN
-    DELETE FROM patient_prefix WHERE patient_id = old.id;
-    ${insertRows('new')}
-  END;
+    WHEN (old.name IS NOT new.name OR old.mrn IS NOT new.mrn) AND ${live(OLD)}
+  BEGIN ${deleteRows(OLD)} ${insertRows(NEW)} END;
 
   CREATE TRIGGER patient_prefix_keys AFTER UPDATE OF last_result, cumulative_msv ON patient
-    WHEN (old.last_result IS NOT new.last_result OR old.cumulative_msv IS NOT new.cumulative_msv)
-      AND pnet_prefix_live(new.id)
+    WHEN old.name IS new.name AND old.mrn IS new.mrn
+      AND (old.last_result IS NOT new.last_result OR old.cumulative_msv IS NOT new.cumulative_msv)
+      AND ${live(OLD)}
   BEGIN
-    UPDATE patient_prefix SET last_result = new.last_result, cumulative_msv = new.cumulative_msv
-      WHERE patient_id = new.id;
+    ${deleteRows(OLD, 'result', 'old.last_result IS NOT new.last_result')}
+    ${insertRows(NEW, 'result', 'old.last_result IS NOT new.last_result')}
+    ${deleteRows(OLD, 'dose', 'old.cumulative_msv IS NOT new.cumulative_msv')}
+    ${insertRows(NEW, 'dose', 'old.cumulative_msv IS NOT new.cumulative_msv')}
   END;
 
   CREATE TRIGGER patient_prefix_due_insert AFTER INSERT ON followup_item
-    WHEN new.status = 'scheduled' AND pnet_prefix_live(new.patient_id)
-  BEGIN ${setDue('new.patient_id')} END;
+    WHEN new.status = 'scheduled'
+      AND ${live(patientSource('new.patient_id', openFrom('new.patient_id', 'new.id')))}
+  BEGIN ${moveDue('new.patient_id', openFrom('new.patient_id', 'new.id'))} END;
 
   CREATE TRIGGER patient_prefix_due_delete AFTER DELETE ON followup_item
-    WHEN old.status = 'scheduled' AND pnet_prefix_live(old.patient_id)
-  BEGIN ${setDue('old.patient_id')} END;
+    WHEN old.status = 'scheduled' AND ${live(patientSource('old.patient_id', EFF_FROM('old')))}
+  BEGIN ${moveDue('old.patient_id', EFF_FROM('old'))} END;
 
   CREATE TRIGGER patient_prefix_due_update AFTER UPDATE OF status, patient_id, due_from, override_due_from
     ON followup_item
     WHEN (old.status = 'scheduled' OR new.status = 'scheduled')
-      AND pnet_prefix_live(old.patient_id) + pnet_prefix_live(new.patient_id) > 0
-  BEGIN ${setDue('old.patient_id')} ${setDue('new.patient_id')} END;
+      AND ${live(patientSource('old.patient_id', dueBefore('old.patient_id')))}
+        + ${live(patientSource('new.patient_id', dueBefore('new.patient_id')))} > 0
+  BEGIN
+    ${moveDue('old.patient_id', dueBefore('old.patient_id'))}
+    ${moveDue('new.patient_id', dueBefore('new.patient_id'), 'old.patient_id IS NOT new.patient_id')}
+  END;
 `
+
+/** In a step's update trigger: the start of patient `id`'s open step before the change. */
+function dueBefore(id: string): string {
+  return `CASE WHEN old.patient_id = ${id} AND old.status = 'scheduled' THEN ${EFF_FROM('old')}
+    ELSE ${openFrom(id, 'new.id')} END`
+}
 
 export const migration0130: Migration = {
   version: 130,
@@ -138,18 +195,9 @@ export const migration0130: Migration = {
       DROP TRIGGER patient_prefix_due_delete;
       DROP TRIGGER patient_prefix_due_update;
       DROP TABLE patient_prefix;
-      CREATE TABLE patient_prefix (
-        prefix TEXT NOT NULL,
-        patient_id INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        mrn TEXT NOT NULL,
-        eff_from TEXT,
-        last_result TEXT,
-        cumulative_msv REAL,
-        PRIMARY KEY (patient_id, prefix)
-      ) STRICT, WITHOUT ROWID;
+      ${PREFIX_TABLE}
     `)
     fillPrefixTable(db, progress)
-    db.exec(PREFIX_INDEXES_AND_TRIGGERS)
+    db.exec(PREFIX_TRIGGERS)
   },
 }

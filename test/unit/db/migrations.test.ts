@@ -358,14 +358,15 @@ describe('migrations 115 and 130 (the type-ahead prefix table)', () => {
     const db = openDatabase(file)
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
-      // Migration 130 keeps the beginnings of 1 to 3 letters only.
-      const rows = db
-        .prepare(
-          `SELECT prefix, eff_from, last_result FROM patient_prefix WHERE patient_id = 1 ORDER BY prefix`,
-        )
-        .all()
-      const row = (prefix: string) => ({ prefix, eff_from: '2026-06-10', last_result: 'stable' })
-      expect(rows).toEqual(['0', '00', '000', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn'].map(row))
+      // Migration 130 keeps the beginnings of 1 to 3 letters only, a row for each sort.
+      const keys = (k: number) =>
+        db
+          .prepare(`SELECT prefix, key FROM patient_prefix WHERE patient_id = 1 AND k = ? ORDER BY prefix`)
+          .all(k)
+      const prefixes = ['0', '00', '000', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn']
+      expect(keys(0)).toEqual(prefixes.map((prefix) => ({ prefix, key: '2026-06-10' })))
+      expect(keys(3)).toEqual(prefixes.map((prefix) => ({ prefix, key: 'stable' })))
+      expect(keys(4)).toEqual(prefixes.map((prefix) => ({ prefix, key: 2.5 })))
       const dates = { today: '2026-06-01', in30Days: '2026-07-01', in90Days: '2026-08-30' }
       for (const sort of ['due', 'name', 'mrn', 'result', 'dose'] as const) {
         const found = (search: string) =>
