@@ -14,26 +14,35 @@ import type { Migration } from './types'
 // A smaller type-ahead table (issue 10, db/queries/search.ts, db/queries/worklist.ts).
 //
 // `patient_prefix` (migration 115) held a row for every beginning of 1 to 6 letters of each word
-// of a patient's name and MRN: about 23 rows, 4 KB a patient on the write-path logs (a name of
-// three words and an MRN). A row costs its copies of the five sort keys, once in the table and
-// once in each sort's index, so what can shrink is the number of rows. Now only the beginnings
-// of 1 to 3 letters are kept (about 12 rows a patient, half the bytes), and the column `words`
-// (the words of a 6-letter beginning) is gone.
+// of a patient's name and MRN (about 23 rows for a name of three words and an MRN), each row with
+// copies of the five sort keys in the table and again in each sort's index: 4 KB a patient, a
+// tenth of a log with 10 studies a patient. Two changes, measured on the 100k-patient worklist
+// log (`npm run bench:worklist`, "bytes a patient"): 3.97 KB, then 2.16, then 1.56.
 //
-// Why 3: a short prefix (1 to 3 letters) matches a large share of a large log, which only an
-// ordered seek in the sort's index can page through quickly, so those keep their exact rows. A
-// longer word is read by the rows of its first 3 letters in the sort's order, each checked
-// against the patient's words (`pnet_has_word`), when the sample of those rows the worklist takes
-// finds it dense among them (one match in 20 or more: a page walks at most about 20 pages of
-// rows); else by the full-text index, its matches sorted (few among many rows). Measured at 1M
-// patients (`npm run bench:worklist` with BENCH_1M=1; figures in the commit that added this).
-// Every sort the worklist offers with a search (the contract's `WORKLIST_SORTS`: due, name, MRN,
-// result, dose) keeps its index; each is needed for its ordered seek.
+// - Only the beginnings of 1 to 3 letters are kept (about 12 rows a patient instead of 23), and
+//   no `words`. A short prefix (1 to 3 letters) matches a large share of a large log, which only
+//   an ordered seek in the sort's order can page through quickly, so those keep their exact rows.
+//   A longer word is read by the rows of its first 3 letters in the sort's order, each checked
+//   against the patient's words (`pnet_has_word`), when the sample the worklist takes of those
+//   rows finds it dense among them (one match in 20 or more: a page then walks at most about 20
+//   pages of rows); else by the full-text index, its matches sorted (few among many rows).
+// - No table beside the indexes: one `WITHOUT ROWID` table whose primary key is the index, a row
+//   per sort (`k`: due, name, MRN, result, dose — every sort the contract's `WORKLIST_SORTS`
+//   offers with a search, each needing its ordered seek), prefix, that sort's key and patient id.
+//   A patient without a key for a sort (no open step, result or dose) holds an empty blob, which
+//   sorts after every number and text (the worklist's "no key" range, in patient id order). The
+//   key column compares without letter case (the name and MRN sorts; dates, result codes and
+//   doses have no letters that differ by case). A row is found, and removed, by its values: the
+//   triggers compute the rows a patient had from the values before the change (an open step's
+//   trigger, the patient's open step before it), the delete trigger runs before the delete, so
+//   the open step is still there.
 //
-// The table is built again in place, patients in id order, by chunks with progress; its row count
-// is checked against the rows `pnet_prefixes` makes for every patient. The triggers now ask
-// `pnet_prefix_live(patient id)` first, so the CSV import can set them aside for its transaction
-// and fill its patients' rows once at the end (`withPrefixesDeferred`, db/queries/search.ts).
+// The table is built again in place, a sort at a time in the table's order (its pages filled
+// densely), with progress, and its row count is checked against the rows `pnet_prefixes` makes
+// for every patient. The triggers now ask `pnet_prefix_live(patient id, its values before)` first,
+// so the CSV import can set them aside for its transaction and fill its patients' rows once at the
+// end (`withPrefixesDeferred`, db/queries/search.ts). The full check (db/integrity.ts) looks up
+// every row a rebuild from the patients makes, and counts the table against them.
 
 const EFF_FROM = (r: string): string => `coalesce(${r}.override_due_from, ${r}.due_from)`
 

@@ -44,9 +44,9 @@ export function searchCondition(
   }
 }
 
-// The word-prefix table `patient_prefix` (migrations 115 and 130): for every patient, one row per
-// distinct beginning of 1 to 3 letters of a word of the name or the MRN, with the patient's sort
-// keys, so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
+// The word-prefix table `patient_prefix` (migrations 115 and 130): for every patient, sort the
+// worklist offers and distinct beginning of 1 to 3 letters of a word of the name or the MRN, a row
+// holding that sort's key, so a type-ahead prefix is read as an ordered seek in every sort (a short
 // prefix matches most of a large log, and the full-text index can only hand those back in patient
 // id order). A longer word is read by the rows of its first 3 letters, each checked against the
 // patient's words (`pnet_has_word`). The rows are made by `pnet_prefixes(name, mrn)`, a function
