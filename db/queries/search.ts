@@ -53,8 +53,20 @@ export function searchCondition(
 // every connection has (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers
 // while `pnet_prefix_live` says so (`withPrefixesDeferred`).
 
-/** The longest word beginning the table holds; a longer word is checked against the patient's words. */
+/**
+ * The longest word beginning the table holds: 3 letters, or 6 for a word with a digit (an MRN or
+ * a number shares its first characters with many others: "mrn0012" or "W000123"); a longer word
+ * is checked against the patient's words.
+ */
 export const PREFIX_MAX = 3
+export const PREFIX_MAX_DIGITS = 6
+
+const DIGIT = /\p{N}/u
+
+/** How many of a word's first characters the table holds (`chars` its characters). */
+function heldOf(chars: readonly string[]): number {
+  return Math.min(chars.length, DIGIT.test(chars.join('')) ? PREFIX_MAX_DIGITS : PREFIX_MAX)
+}
 
 /** A scratch full-text table with the log's tokenizer, to read how it folds each character. */
 let scratch: { put: Database.Statement; terms: Database.Statement; clear: Database.Statement } | null = null
@@ -94,6 +106,9 @@ function foldChar(c: string): string {
   return f
 }
 
+/** A text of ASCII characters only (most names and MRNs), split without asking the tokenizer. */
+const ASCII = /^\p{ASCII}*$/u
+
 /** A combining mark (an accent typed or pasted as its own character, as macOS writes "é" in NFD). */
 const COMBINING = /\p{M}/u
 
@@ -104,6 +119,12 @@ const COMBINING = /\p{M}/u
  * is one word, "amelie").
  */
 export function searchTokens(text: string): string[] {
+  // ASCII alone: letters and digits are the word characters, everything else separates words.
+  if (ASCII.test(text))
+    return text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w !== '')
   if (COMBINING.test(text)) return tokenize(text)
   const words: string[] = []
   let word = ''
@@ -120,13 +141,13 @@ export function searchTokens(text: string): string[] {
 
 /**
  * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix]` for every distinct
- * beginning of 1 to PREFIX_MAX letters of a word.
+ * beginning of a word the table holds (`heldOf`).
  */
 export function prefixRows(name: string, mrn: string): string {
   const rows = new Set<string>()
   for (const w of new Set([...searchTokens(name), ...searchTokens(mrn)])) {
     const chars = [...w]
-    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) rows.add(chars.slice(0, n).join(''))
+    for (let n = 1; n <= heldOf(chars); n++) rows.add(chars.slice(0, n).join(''))
   }
   return JSON.stringify([...rows].map((p) => [p]))
 }
@@ -144,8 +165,10 @@ export function hasWord(name: string, mrn: string, word: string): boolean {
  * longer than that beginning: `pnet_has_word(name, mrn, word)`).
  */
 export function prefixOf(word: string): { prefix: string; checked: boolean } {
+  // A word with a digit in its first 6 characters begins only words with a digit, which hold 6.
   const chars = [...word]
-  return { prefix: chars.slice(0, PREFIX_MAX).join(''), checked: chars.length > PREFIX_MAX }
+  const held = heldOf(chars.slice(0, PREFIX_MAX_DIGITS))
+  return { prefix: chars.slice(0, held).join(''), checked: chars.length > held }
 }
 
 /** The sort each row of `patient_prefix` serves (its column `k`), and so the key it holds. */

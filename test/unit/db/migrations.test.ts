@@ -361,12 +361,12 @@ describe('migrations 115 and 130 (the type-ahead prefix table)', () => {
     const db = openDatabase(file)
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
-      // Migration 130 keeps the beginnings of 1 to 3 letters only, a row for each sort.
+      // Migration 130 keeps the beginnings of 1 to 3 letters (6 for a word with a digit), a row for each sort.
       const keys = (k: number) =>
         db
           .prepare(`SELECT prefix, key FROM patient_prefix WHERE patient_id = 1 AND k = ? ORDER BY prefix`)
           .all(k)
-      const prefixes = ['0', '00', '000', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn']
+      const prefixes = ['0', '00', '000', '0001', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn']
       expect(keys(0)).toEqual(prefixes.map((prefix) => ({ prefix, key: '2026-06-10' })))
       expect(keys(3)).toEqual(prefixes.map((prefix) => ({ prefix, key: 'stable' })))
       expect(keys(4)).toEqual(prefixes.map((prefix) => ({ prefix, key: 2.5 })))
