@@ -17,15 +17,21 @@ import type { Migration } from './types'
 // of a patient's name and MRN (about 23 rows for a name of three words and an MRN), each row with
 // copies of the five sort keys in the table and again in each sort's index: 4 KB a patient, a
 // tenth of a log with 10 studies a patient. Two changes, measured on the 100k-patient worklist
-// log (`npm run bench:worklist`, "bytes a patient"): 3.97 KB, then 2.16, then 1.56.
+// log (`npm run bench:worklist`, "bytes a patient"): 3.97 KB, then 2.16 (1 to 3 letters), then 1.56
+// (no base table), 1.6 KB at 1M; with 6 characters for words with a digit, see below.
 //
-// - Only the beginnings of 1 to 3 letters are kept (about 12 rows a patient instead of 23), and
-//   no `words`. A short prefix (1 to 3 letters) matches a large share of a large log, which only
-//   an ordered seek in the sort's order can page through quickly, so those keep their exact rows.
-//   A longer word is read by the rows of its first 3 letters in the sort's order, each checked
-//   against the patient's words (`pnet_has_word`), when the sample the worklist takes of those
-//   rows finds it dense among them (one match in 20 or more: a page then walks at most about 20
-//   pages of rows); else by the full-text index, its matches sorted (few among many rows).
+// - Only the beginnings of 1 to 3 letters are kept, and of up to 6 characters for a word with a
+//   digit (an MRN or a number), and no `words`: about 16 rows a patient instead of 23. A short
+//   prefix (1 to 3 letters) matches a large share of a large log, which only an ordered seek in
+//   the sort's order can page through quickly, so those keep their exact rows. So do an MRN's
+//   first 6 characters: MRNs share their first characters ("MRN00…", "W000…"), so "mrn001" is
+//   one patient in a hundred of the rows of "mrn" — too many to sort from the full-text index
+//   (21 ms at 1M with 3 characters only) and too few to walk. A longer word is read by the rows of
+//   its longest beginning held in the sort's order, each checked against the patient's words
+//   (`pnet_has_word`), when the sample the worklist takes of those rows finds it dense among them
+//   (one match in 20 or more: a page then walks at most about 20 pages of rows); else by the
+//   full-text index, its matches sorted (few among many rows). A name's words branch quickly
+//   after 3 letters ("lovelace" is most of "lov"), so they need no more.
 // - No table beside the indexes: one `WITHOUT ROWID` table whose primary key is the index, a row
 //   per sort (`k`: due, name, MRN, result, dose — every sort the contract's `WORKLIST_SORTS`
 //   offers with a search, each needing its ordered seek), prefix, that sort's key and patient id.
