@@ -25,7 +25,7 @@ import { getItem } from './queries/followups'
 import { getExit } from './queries/lifecycle'
 import { getPatient } from './queries/patients'
 import { readSetting } from './queries/settings'
-import { registerSearchFunctions } from './queries/search'
+import { PATIENT_FROM, PATIENT_SOURCE, prefixRowsSql, registerSearchFunctions } from './queries/search'
 import { getStudy } from './queries/studies'
 import type { ReadableDb } from './tx'
 
@@ -662,8 +662,8 @@ export function* fullCheckSteps(
   yield tally.ok
     ? tally.value
     : [{ code: 'CORRUPT', message: `The worklist's counts cannot be read (${tally.error}).`, since: null }]
-  for (let after = 0; ;) {
-    const r = safely(() => prefixProblems(db, after, batch * 4))
+  for (let after = 0, rows = 0; ;) {
+    const r = safely(() => prefixProblems(db, after, batch * 4, rows))
     if (!r.ok) {
       yield [{ code: 'CORRUPT', message: `The type-ahead index cannot be read (${r.error}).`, since: null }]
       break
@@ -671,6 +671,7 @@ export function* fullCheckSteps(
     yield r.value.problems
     if (r.value.problems.length > 0 || r.value.last === null) break
     after = r.value.last
+    rows += r.value.rows
   }
   const s = safely(() => settingsAgainstAudit(db))
   yield s.ok
@@ -885,48 +886,51 @@ function tallyProblems(db: ReadableDb): Problem[] {
 }
 
 /**
- * `patient_prefix` (migrations 115, 130) for the patients with id > `after` (up to `limit`) against a
+ * `patient_prefix` (migration 130) for the patients with id > `after` (up to `limit`) against a
  * rebuild from their names, MRNs, sort keys and open steps: a row missing would hide a patient
- * from type-ahead, a row too many would show one under a wrong prefix or order.
+ * from type-ahead (each row the rebuild makes is looked up). After the last patient, the table's
+ * rows are counted against those made for every patient (`rows` so far): a row too many would
+ * show a patient under a wrong prefix or order.
  */
 function prefixProblems(
   db: ReadableDb,
   after: number,
   limit: number,
-): { problems: Problem[]; last: number | null } {
+  rows: number,
+): { problems: Problem[]; last: number | null; rows: number } {
+  const changed = (what: string): Problem[] => [
+    {
+      code: 'RECORD_CHANGED',
+      message: `The type-ahead index ${what} (changed outside the app).`,
+      since: null,
+    },
+  ]
   const last = db
-    .prepare(
-      `SELECT max(id) FROM (SELECT id FROM (SELECT id FROM patient WHERE id > @after
-         UNION SELECT patient_id AS id FROM patient_prefix WHERE patient_id > @after) ORDER BY id LIMIT @limit)`,
-    )
+    .prepare(`SELECT max(id) FROM (SELECT id FROM patient WHERE id > @after ORDER BY id LIMIT @limit)`)
     .pluck()
     .get({ after, limit }) as number | null
-  if (last === null) return { problems: [], last: null }
-  const kept = `SELECT patient_id, prefix, name, mrn, eff_from, last_result, cumulative_msv
-    FROM patient_prefix WHERE patient_id > @after AND patient_id <= @last`
-  const rebuilt = `SELECT p.id AS patient_id, j.value ->> 0, p.name, p.mrn,
-      (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
-       WHERE f.patient_id = p.id AND f.status = 'scheduled'), p.last_result, p.cumulative_msv
-    FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j WHERE p.id > @after AND p.id <= @last`
-  const bad = db
+  if (last === null) {
+    const held = db.prepare('SELECT count(*) FROM patient_prefix').pluck().get() as number
+    return {
+      last,
+      rows: 0,
+      problems: held === rows ? [] : changed(`holds ${held} rows where its patients make ${rows}`),
+    }
+  }
+  const r = db
     .prepare(
-      `SELECT patient_id FROM (${kept} EXCEPT ${rebuilt})
-       UNION ALL SELECT patient_id FROM (${rebuilt} EXCEPT ${kept}) LIMIT 1`,
+      `WITH r(k, prefix, key, patient_id) AS (
+         ${prefixRowsSql(PATIENT_SOURCE, PATIENT_FROM)} WHERE p.id > @after AND p.id <= @last)
+       SELECT count(*) AS made,
+         (SELECT r.patient_id FROM r WHERE NOT EXISTS (SELECT 1 FROM patient_prefix x
+            WHERE x.k = r.k AND x.prefix = r.prefix AND x.key = r.key AND x.patient_id = r.patient_id) LIMIT 1) AS bad
+       FROM r`,
     )
-    .pluck()
-    .get({ after, last }) as number | undefined
+    .get({ after, last }) as { made: number; bad: number | null }
   return {
     last,
-    problems:
-      bad === undefined
-        ? []
-        : [
-            {
-              code: 'RECORD_CHANGED',
-              message: `The type-ahead index no longer matches patient ${bad}'s name, MRN or sort keys (changed outside the app).`,
-              since: null,
-            },
-          ],
+    rows: r.made,
+    problems: r.bad === null ? [] : changed(`no longer matches patient ${r.bad}'s name, MRN or sort keys`),
   }
 }
 

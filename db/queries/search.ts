@@ -3,6 +3,7 @@
 // the whole text may also begin the MRN. Served by the full-text index `patient_search`
 // (migration 40, kept by triggers), so it stays fast on a large log.
 import Database from 'better-sqlite3-multiple-ciphers'
+import type { WorklistSort } from '../types'
 import type { WritableDb } from '../tx'
 
 /** Words of the query that can be searched (each holds a letter or a digit). */
@@ -43,17 +44,29 @@ export function searchCondition(
   }
 }
 
-// The word-prefix table `patient_prefix` (migrations 115 and 130): for every patient, one row per
-// distinct beginning of 1 to 3 letters of a word of the name or the MRN, with the patient's sort
-// keys, so a type-ahead prefix is read as an ordered seek for every sort the worklist offers (a short
+// The word-prefix table `patient_prefix` (migrations 115 and 130): for every patient, sort the
+// worklist offers and distinct beginning of 1 to 3 letters of a word of the name or the MRN, a row
+// holding that sort's key, so a type-ahead prefix is read as an ordered seek in every sort (a short
 // prefix matches most of a large log, and the full-text index can only hand those back in patient
 // id order). A longer word is read by the rows of its first 3 letters, each checked against the
 // patient's words (`pnet_has_word`). The rows are made by `pnet_prefixes(name, mrn)`, a function
 // every connection has (`registerSearchFunctions`, db/cipher.ts), called by the table's triggers
 // while `pnet_prefix_live` says so (`withPrefixesDeferred`).
 
-/** The longest word beginning the table holds; a longer word is checked against the patient's words. */
+/**
+ * The longest word beginning the table holds: 3 letters, or 6 for a word with a digit (an MRN or
+ * a number shares its first characters with many others: "mrn0012" or "W000123"); a longer word
+ * is checked against the patient's words.
+ */
 export const PREFIX_MAX = 3
+export const PREFIX_MAX_DIGITS = 6
+
+const DIGIT = /\p{N}/u
+
+/** How many of a word's first characters the table holds (`chars` its characters). */
+function heldOf(chars: readonly string[]): number {
+  return Math.min(chars.length, DIGIT.test(chars.join('')) ? PREFIX_MAX_DIGITS : PREFIX_MAX)
+}
 
 /** A scratch full-text table with the log's tokenizer, to read how it folds each character. */
 let scratch: { put: Database.Statement; terms: Database.Statement; clear: Database.Statement } | null = null
@@ -93,6 +106,9 @@ function foldChar(c: string): string {
   return f
 }
 
+/** A text of ASCII characters only (most names and MRNs), split without asking the tokenizer. */
+const ASCII = /^\p{ASCII}*$/u
+
 /** A combining mark (an accent typed or pasted as its own character, as macOS writes "é" in NFD). */
 const COMBINING = /\p{M}/u
 
@@ -103,6 +119,12 @@ const COMBINING = /\p{M}/u
  * is one word, "amelie").
  */
 export function searchTokens(text: string): string[] {
+  // ASCII alone: letters and digits are the word characters, everything else separates words.
+  if (ASCII.test(text))
+    return text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w !== '')
   if (COMBINING.test(text)) return tokenize(text)
   const words: string[] = []
   let word = ''
@@ -119,13 +141,13 @@ export function searchTokens(text: string): string[] {
 
 /**
  * The rows of `patient_prefix` for a name and an MRN, as JSON: `[prefix]` for every distinct
- * beginning of 1 to PREFIX_MAX letters of a word.
+ * beginning of a word the table holds (`heldOf`).
  */
 export function prefixRows(name: string, mrn: string): string {
   const rows = new Set<string>()
   for (const w of new Set([...searchTokens(name), ...searchTokens(mrn)])) {
     const chars = [...w]
-    for (let n = 1; n <= Math.min(PREFIX_MAX, chars.length); n++) rows.add(chars.slice(0, n).join(''))
+    for (let n = 1; n <= heldOf(chars); n++) rows.add(chars.slice(0, n).join(''))
   }
   return JSON.stringify([...rows].map((p) => [p]))
 }
@@ -143,18 +165,83 @@ export function hasWord(name: string, mrn: string, word: string): boolean {
  * longer than that beginning: `pnet_has_word(name, mrn, word)`).
  */
 export function prefixOf(word: string): { prefix: string; checked: boolean } {
+  // A word with a digit in its first 6 characters begins only words with a digit, which hold 6.
   const chars = [...word]
-  return { prefix: chars.slice(0, PREFIX_MAX).join(''), checked: chars.length > PREFIX_MAX }
+  const held = heldOf(chars.slice(0, PREFIX_MAX_DIGITS))
+  return { prefix: chars.slice(0, held).join(''), checked: chars.length > held }
 }
 
+/** The sort each row of `patient_prefix` serves (its column `k`), and so the key it holds. */
+export const PREFIX_SORT: Readonly<Record<WorklistSort, number>> = {
+  due: 0,
+  name: 1,
+  mrn: 2,
+  result: 3,
+  dose: 4,
+}
+
+/** The key a row holds for a patient without one (no open step, result or dose): after every text and number. */
+export const NO_KEY = "X''"
+
+/** A patient's values as SQL expressions, which its rows of `patient_prefix` are made from. */
+export interface PrefixSource {
+  id: string
+  name: string
+  mrn: string
+  /** The effective start of its open step (NULL: none). */
+  due: string
+  result: string
+  dose: string
+}
+
+/** The columns of `patient_prefix`, in the order `prefixRowsSql` selects them. */
+export const PREFIX_COLUMNS = 'k, prefix, key, patient_id'
+
+/**
+ * The SELECT of a patient's rows of `patient_prefix` from its values (`from` joins what they are
+ * read from: '' in a trigger, which reads `new.` or `old.`), for every sort or only `only`.
+ */
+export function prefixRowsSql(v: PrefixSource, from = '', only?: WorklistSort): string {
+  const key = (k: WorklistSort): string =>
+    k === 'name'
+      ? v.name
+      : k === 'mrn'
+        ? v.mrn
+        : `coalesce(${k === 'due' ? v.due : k === 'result' ? v.result : v.dose}, ${NO_KEY})`
+  const j = `json_each(pnet_prefixes(${v.name}, ${v.mrn})) j`
+  if (only)
+    return `SELECT ${PREFIX_SORT[only]}, j.value ->> 0, ${key(only)}, ${v.id} FROM ${from ? `${from} CROSS JOIN ` : ''}${j}`
+  const keys = (Object.keys(PREFIX_SORT) as WorklistSort[]).map(
+    (k) => `WHEN ${PREFIX_SORT[k]} THEN ${key(k)}`,
+  )
+  return `SELECT s.column1, j.value ->> 0, CASE s.column1 ${keys.join(' ')} END, ${v.id}
+    FROM ${from ? `${from} CROSS JOIN ` : ''}${j} CROSS JOIN (VALUES (0), (1), (2), (3), (4)) s`
+}
+
+/** A patient `p` and its open step `f` as the source of its rows (`prefixRowsSql`). */
+export const PATIENT_SOURCE: PrefixSource = {
+  id: 'p.id',
+  name: 'p.name',
+  mrn: 'p.mrn',
+  due: 'coalesce(f.override_due_from, f.due_from)',
+  result: 'p.last_result',
+  dose: 'p.cumulative_msv',
+}
+/** The FROM of `PATIENT_SOURCE`. */
+export const PATIENT_FROM = `patient p LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
+
+/** A patient's values when the prefix triggers were first set aside for it: null for a new patient (no rows yet). */
+type Snapshot = { name: string; mrn: string; due: unknown; result: unknown; dose: unknown } | null
+
 /** Per connection: null while the prefix triggers are live, else the patients they skipped. */
-const deferred = new WeakMap<object, Set<number> | null>()
+const deferred = new WeakMap<object, Map<number, Snapshot> | null>()
 
 /**
  * Registers the SQL functions the search tables' triggers and reads call (on every connection):
  * `pnet_prefixes(name, mrn)` (the rows), `pnet_has_word(name, mrn, word)` (a longer word's check),
- * and `pnet_prefix_live(patient id)`, which the triggers ask before they write: 1, or, while the
- * connection defers them (`deferPrefixes`), 0 after noting the patient for the fill at the end.
+ * and `pnet_prefix_live(patient id[, name, mrn, due, result, dose])`, which the triggers ask
+ * before they write: 1, or, while the connection defers them (`deferPrefixes`), 0 after noting
+ * the patient and, the first time, the values its rows were made from (none given: a new patient).
  */
 export function registerSearchFunctions(db: Pick<Database.Database, 'function'>): void {
   const str = (v: unknown): string => (typeof v === 'string' ? v : '')
@@ -163,10 +250,17 @@ export function registerSearchFunctions(db: Pick<Database.Database, 'function'>)
   db.function('pnet_has_word', { deterministic: true }, (name, mrn, word) =>
     hasWord(str(name), str(mrn), str(word)) ? 1 : 0,
   )
-  db.function('pnet_prefix_live', { deterministic: false }, (id) => {
+  db.function('pnet_prefix_live', { deterministic: false, varargs: true }, (id, ...was) => {
     const skipped = deferred.get(db)
     if (!skipped) return 1
-    if (typeof id === 'number' || typeof id === 'bigint') skipped.add(Number(id))
+    const n = Number(id)
+    if (!skipped.has(n))
+      skipped.set(
+        n,
+        was.length === 0
+          ? null
+          : { name: str(was[0]), mrn: str(was[1]), due: was[2], result: was[3], dose: was[4] },
+      )
     return 0
   })
 }
@@ -174,26 +268,27 @@ export function registerSearchFunctions(db: Pick<Database.Database, 'function'>)
 /**
  * Sets the type-ahead triggers of `tx`'s connection aside for a bulk write (the CSV import): until
  * the function returned is called, a write to a patient or an open step no longer touches
- * `patient_prefix` (each row inserted, then updated again for its due date, result and dose, would
- * rewrite the same rows); the patients written are noted instead. The function returned puts the
- * triggers back and (unless called with `false`) fills those patients' rows from their final names, MRNs and sort keys, in one
- * set-based statement (their old rows removed first). It must be called in the same transaction,
- * which the caller owns: a rollback undoes the fill with the rest.
+ * `patient_prefix` (each patient inserted, then updated for its due date, result and dose, would
+ * rewrite the same rows again and again); the patients written are noted instead, with the values
+ * their rows were made from. The function returned puts the triggers back and (unless called with
+ * `false`) fills those patients' rows from their final names, MRNs and sort keys in one set-based
+ * statement, after removing the rows they had. It must be called in the same transaction, which
+ * the caller owns: a rollback undoes the fill with the rest.
  *
  * Meanwhile no other write may run on that connection (every write of the app goes through it):
  * the import holds the job gate exclusively, so the yields of its long transaction (`longWriteTx`,
- * `job.breathe()`) let reads in, never another write. If the work fails, call it with `false` (or let
- * `withPrefixesDeferred` do it): the triggers are live again and nothing is filled.
+ * `job.breathe()`) let reads in, never another write. If the work fails, call it with `false` (or
+ * let `withPrefixesDeferred` do it): the triggers are live again and nothing is filled.
  */
 export function deferPrefixes(tx: WritableDb): (fill?: boolean) => void {
   if (!deferred.has(tx)) throw new Error('The type-ahead functions are not registered on this connection')
   if (deferred.get(tx)) throw new Error('The type-ahead triggers are already set aside on this connection')
-  const skipped = new Set<number>()
+  const skipped = new Map<number, Snapshot>()
   deferred.set(tx, skipped)
   return (fill = true) => {
     if (deferred.get(tx) !== skipped) throw new Error('The type-ahead triggers were already put back')
     deferred.set(tx, null)
-    if (fill) fillPrefixRows(tx, [...skipped])
+    if (fill) fillPrefixRows(tx, skipped)
   }
 }
 
@@ -215,26 +310,28 @@ export function withPrefixesDeferred<T>(tx: WritableDb, fn: () => T): T {
   return result
 }
 
-/** The columns of `patient_prefix` (migration 130) a patient's rows are made of, on `patient p`. */
-export const PREFIX_ROW_SQL = {
-  columns: 'prefix, patient_id, name, mrn, eff_from, last_result, cumulative_msv',
-  /** The SELECT list, with `f` the patient's open step (or none) and `j` `json_each(pnet_prefixes(...))`. */
-  select: `j.value ->> 0, p.id, p.name, p.mrn, coalesce(f.override_due_from, f.due_from), p.last_result, p.cumulative_msv`,
-  /** FROM patient p, its rows and its open step (the WHERE and ORDER BY are the caller's). */
-  from: `patient p CROSS JOIN json_each(pnet_prefixes(p.name, p.mrn)) j
-    LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`,
-} as const
-
-/** Replaces the `patient_prefix` rows of the patients `ids` by rows made from their current values. */
-function fillPrefixRows(tx: WritableDb, ids: readonly number[]): void {
-  if (ids.length === 0) return
-  const list = JSON.stringify(ids)
-  tx.prepare(`DELETE FROM patient_prefix WHERE patient_id IN (SELECT value FROM json_each(?))`).run(list)
+/** Replaces the `patient_prefix` rows of the patients noted while the triggers were set aside. */
+function fillPrefixRows(tx: WritableDb, skipped: ReadonlyMap<number, Snapshot>): void {
+  if (skipped.size === 0) return
+  const had = [...skipped].filter(([, was]) => was !== null)
+  if (had.length > 0) {
+    const drop = tx.prepare(
+      `DELETE FROM patient_prefix WHERE (${PREFIX_COLUMNS}) IN (${prefixRowsSql({
+        id: '@id',
+        name: '@name',
+        mrn: '@mrn',
+        due: '@due',
+        result: '@result',
+        dose: '@dose',
+      })})`,
+    )
+    for (const [id, was] of had) drop.run({ id, ...was })
+  }
   tx.prepare(
-    `INSERT INTO patient_prefix (${PREFIX_ROW_SQL.columns})
-       SELECT ${PREFIX_ROW_SQL.select} FROM ${PREFIX_ROW_SQL.from}
-       WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY 2, 1`,
-  ).run(list)
+    `INSERT INTO patient_prefix (${PREFIX_COLUMNS})
+       ${prefixRowsSql(PATIENT_SOURCE, PATIENT_FROM)}
+       WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, 3, 4`,
+  ).run(JSON.stringify([...skipped.keys()]))
 }
 
 /**

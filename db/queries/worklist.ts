@@ -11,7 +11,15 @@ import type {
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
-import { matchExpression, prefixOf, prefixWords, searchCondition, searchWords } from './search'
+import {
+  matchExpression,
+  NO_KEY,
+  PREFIX_SORT,
+  prefixOf,
+  prefixWords,
+  searchCondition,
+  searchWords,
+} from './search'
 import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
@@ -463,7 +471,7 @@ function chooseSegments(
   const sample = cached(
     db,
     `SELECT count(*) AS seen, coalesce(sum(${f.where}), 0) AS hits
-     FROM (SELECT * FROM patient_prefix INDEXED BY patient_prefix_due WHERE prefix = :p0 LIMIT ${SAMPLE}) x
+     FROM (SELECT * FROM patient_prefix WHERE k = ${PREFIX_SORT.due} AND prefix = :p0 LIMIT ${SAMPLE}) x
      JOIN patient p ON p.id = x.patient_id`,
   ).get(f.params) as { seen: number; hits: number }
   return prefixSegments(q, words, sample.seen < SAMPLE || sample.hits * DENSE >= SAMPLE ? 'prefix' : 'fts')
@@ -484,19 +492,11 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
     const check = checked ? ` AND pnet_has_word(p.name, p.mrn, :w${i})` : ''
     return i === 0
       ? `x.prefix = :p0${check}`
-      : `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.patient_id = x.patient_id AND x${i}.prefix = :p${i})${check}`
+      : `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = ${PREFIX_SORT.name} AND x${i}.prefix = :p${i}
+           AND x${i}.key = p.name AND x${i}.patient_id = x.patient_id)${check}`
   })
   conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
   return { where: conds.join(' AND '), params }
-}
-
-/** The key each sort is read by from `patient_prefix`, and the index that holds it. */
-const PREFIX_KEY: Record<WorklistSort, { key: string; index: string }> = {
-  due: { key: 'x.eff_from', index: 'patient_prefix_due' },
-  name: { key: 'x.name COLLATE NOCASE', index: 'patient_prefix_name' },
-  mrn: { key: 'x.mrn COLLATE NOCASE', index: 'patient_prefix_mrn' },
-  result: { key: 'x.last_result', index: 'patient_prefix_result' },
-  dose: { key: 'x.cumulative_msv', index: 'patient_prefix_dose' },
 }
 
 /**
@@ -521,16 +521,20 @@ function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefi
     }
     return keyAndNull(seg, q.sort)
   }
-  const k = PREFIX_KEY[q.sort]
   const f = prefixFilter(q, words)
   const seg: Segment = {
-    from: `patient_prefix x INDEXED BY ${k.index} CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
-    where: f.where,
+    from: `patient_prefix x CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
+    where: `x.k = ${PREFIX_SORT[q.sort]} AND ${f.where}`,
     params: f.params,
-    key: k.key,
+    key: 'x.key',
     tie: 'x.patient_id',
   }
-  return keyAndNull(seg, q.sort)
+  // The rows without a key hold NO_KEY, after every key.
+  if (q.sort === 'name' || q.sort === 'mrn') return [seg]
+  return [
+    { ...seg, where: `x.key < ${NO_KEY} AND ${seg.where}` },
+    { ...seg, where: `x.key = ${NO_KEY} AND ${seg.where}`, key: null },
+  ]
 }
 
 /** The segment of rows with the sort key set and, where the key can be empty, the one without. */

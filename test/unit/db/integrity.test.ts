@@ -241,6 +241,23 @@ describe('tampering behind the app’s back is found at the next open', () => {
     b.close()
   })
 
+  it('a row too many in the type-ahead index (a patient under a prefix it does not have), counted', async () => {
+    raw((db) => {
+      const pid = db.prepare("SELECT id FROM patient WHERE mrn = 'P-1'").pluck().get() as number
+      db.prepare("INSERT INTO patient_prefix (k, prefix, key, patient_id) VALUES (1, 'zzz', 'Zed', ?)").run(
+        pid,
+      )
+    })
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /^The type-ahead index holds \d+ rows where its patients make \d+ \(changed outside the app\)\.$/,
+      ),
+    )
+    b.close()
+  })
+
   it('a kept state of an undo entry edited (an undo would write it back)', async () => {
     raw((db) =>
       db

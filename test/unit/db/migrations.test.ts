@@ -6,6 +6,8 @@ import { migration0010 } from '../../../db/migrations/0010-domain'
 import { ITEM_KINDS_V20 } from '../../../db/migrations/0020-item-kind'
 import { migration0068 } from '../../../db/migrations/0068-derived-result'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
+import { fullCheck } from '../../../db/integrity'
+import { migration0130 } from '../../../db/migrations/0130-prefix-short'
 import { openDatabase } from '../../../db/open'
 import { worklistPage } from '../../../db/queries/worklist'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
@@ -13,6 +15,7 @@ import { openBackend } from '../../../electron/backend/backend'
 import type { ResultOf } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { patientInput, tempDir } from '../../helpers/db'
+import { prefixTableAndRebuild } from '../../helpers/prefix'
 
 let dir: string
 let cleanup: () => void
@@ -358,14 +361,15 @@ describe('migrations 115 and 130 (the type-ahead prefix table)', () => {
     const db = openDatabase(file)
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
-      // Migration 130 keeps the beginnings of 1 to 3 letters only.
-      const rows = db
-        .prepare(
-          `SELECT prefix, eff_from, last_result FROM patient_prefix WHERE patient_id = 1 ORDER BY prefix`,
-        )
-        .all()
-      const row = (prefix: string) => ({ prefix, eff_from: '2026-06-10', last_result: 'stable' })
-      expect(rows).toEqual(['0', '00', '000', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn'].map(row))
+      // Migration 130 keeps the beginnings of 1 to 3 letters (6 for a word with a digit), a row for each sort.
+      const keys = (k: number) =>
+        db
+          .prepare(`SELECT prefix, key FROM patient_prefix WHERE patient_id = 1 AND k = ? ORDER BY prefix`)
+          .all(k)
+      const prefixes = ['0', '00', '000', '0001', 'b', 'bo', 'bor', 'e', 'em', 'emi', 'm', 'mr', 'mrn']
+      expect(keys(0)).toEqual(prefixes.map((prefix) => ({ prefix, key: '2026-06-10' })))
+      expect(keys(3)).toEqual(prefixes.map((prefix) => ({ prefix, key: 'stable' })))
+      expect(keys(4)).toEqual(prefixes.map((prefix) => ({ prefix, key: 2.5 })))
       const dates = { today: '2026-06-01', in30Days: '2026-07-01', in90Days: '2026-08-30' }
       for (const sort of ['due', 'name', 'mrn', 'result', 'dose'] as const) {
         const found = (search: string) =>
@@ -380,5 +384,52 @@ describe('migrations 115 and 130 (the type-ahead prefix table)', () => {
     } finally {
       db.close()
     }
+  })
+})
+
+describe('migration 130 (the smaller type-ahead table)', () => {
+  it('builds the table of a schema-120 log again in place, with progress, and the full check finds it whole', () => {
+    const file = path.join(dir, 'log130.sqlite')
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 130) })
+    const insP = old.prepare(
+      `INSERT INTO patient (id, mrn, name, created_at, updated_at, last_result, cumulative_msv)
+       VALUES (?, ?, ?, 'x', 'x', ?, ?)`,
+    )
+    for (let i = 1; i <= 40; i++)
+      insP.run(
+        i,
+        `MRN-${i}`,
+        `${i % 2 ? 'Ada Lovelace' : 'Émile Borel'} ${i}`,
+        i % 3 ? 'stable' : null,
+        i % 4 ? i : null,
+      )
+    const insF = old.prepare(
+      `INSERT INTO followup_item (patient_id, kind, due_from, due_to, reason, status, created_at, updated_at)
+       VALUES (?, 'imaging', '2026-07-01', '2026-08-01', 'x', 'scheduled', 'x', 'x')`,
+    )
+    for (let i = 1; i <= 40; i += 2) insF.run(i)
+    // The table of schema 115: a row per patient and prefix, with copies of the sort keys.
+    expect(
+      old
+        .prepare("SELECT count(*) FROM pragma_table_info('patient_prefix') WHERE name = 'words'")
+        .pluck()
+        .get(),
+    ).toBe(1)
+    const heard: Array<[number, number]> = []
+    old.transaction(() => {
+      migration0130.up(old as unknown as Database.Database, (done, total) => heard.push([done, total]))
+      old.pragma('user_version = 130')
+    })()
+    expect(heard.at(-1)).toEqual([40, 40])
+    expect(heard.length).toBe(5)
+    const [table, rebuilt] = prefixTableAndRebuild(old)
+    expect(table).toEqual(rebuilt)
+    // (The patients were written here without audit rows; only the type-ahead part of the check applies.)
+    expect(fullCheck(old).filter((p) => /type-ahead/.test(p.message))).toEqual([])
+    // And the triggers keep it: a rename, a new step, a result.
+    old.prepare(`UPDATE patient SET name = 'Marie Curie', last_result = 'progression' WHERE id = 2`).run()
+    insF.run(2)
+    expect(prefixTableAndRebuild(old)[0]).toEqual(prefixTableAndRebuild(old)[1])
+    old.close()
   })
 })

@@ -12,6 +12,7 @@ import { worklistPage } from '../../../db/queries/worklist'
 import { writeTx, type WritableDb } from '../../../db/tx'
 import { WORKLIST_SORTS } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
+import { prefixTableAndRebuild } from '../../helpers/prefix'
 
 const AT = '2026-11-24T10:00:00.000Z'
 const DATES = { today: '2026-11-24', in30Days: '2026-12-24', in90Days: '2027-02-22' }
@@ -70,25 +71,6 @@ function write(tx: WritableDb, id: number, s: Spec): void {
   }
 }
 
-/** Every row of the table, and the rows a rebuild from the patients makes. */
-function tableAndRebuild(): [unknown[], unknown[]] {
-  const table = db
-    .prepare(
-      `SELECT prefix, patient_id, name, mrn, eff_from, last_result, cumulative_msv
-       FROM patient_prefix ORDER BY prefix, patient_id`,
-    )
-    .all()
-  const rebuilt = db
-    .prepare(
-      `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, p.name, p.mrn,
-         (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
-          WHERE f.patient_id = p.id AND f.status = 'scheduled') AS eff_from, p.last_result, p.cumulative_msv
-       FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j ORDER BY 1, 2`,
-    )
-    .all()
-  return [table, rebuilt]
-}
-
 const found = (search: string, sort: (typeof WORKLIST_SORTS)[number], descending: boolean): number[] =>
   worklistPage(db, { bucket: 'all', search, sort, descending, limit: 1000 }, DATES).map((r) => r.patientId)
 
@@ -114,7 +96,7 @@ describe('type-ahead rows of a bulk write', () => {
             })
           }),
         )
-        const [table, rebuilt] = tableAndRebuild()
+        const [table, rebuilt] = prefixTableAndRebuild(db)
         expect(table).toEqual(rebuilt)
         // Every patient of each name is found by type-ahead, in every sort and direction.
         const named = (word: string) =>

@@ -49,6 +49,24 @@ describe('type-ahead words', () => {
     expect([has.get('amelie'), has.get('dupont'), has.get('lie')]).toEqual([1, 1, 0])
   })
 
+  it('holds 3 letters of a word, 6 characters of a word with a digit (an MRN or a number)', () => {
+    db.exec('DELETE FROM patient')
+    db.prepare('INSERT INTO patient (id, mrn, name, created_at, updated_at) VALUES (1, ?, ?, ?, ?)').run(
+      'MRN0012345',
+      'Lovelace, Ada',
+      AT,
+      AT,
+    )
+    const rows = db.prepare('SELECT DISTINCT prefix FROM patient_prefix WHERE patient_id = 1').pluck().all()
+    expect(rows).toEqual(expect.arrayContaining(['lov', 'ada', 'mrn', 'mrn0', 'mrn001']))
+    expect(rows).not.toContain('love')
+    expect(rows).not.toContain('mrn0012')
+    expect(prefixOf('mrn001')).toEqual({ prefix: 'mrn001', checked: false })
+    expect(prefixOf('mrn0012')).toEqual({ prefix: 'mrn001', checked: true })
+    expect(prefixOf('lovel')).toEqual({ prefix: 'lov', checked: true })
+    expect(prefixOf('mrna')).toEqual({ prefix: 'mrn', checked: true })
+  })
+
   it('the prefix table finds exactly the patients the full-text index finds', () => {
     fc.assert(
       fc.property(

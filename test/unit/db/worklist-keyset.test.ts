@@ -4,7 +4,7 @@
 // only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
 // page is read from the filter or by walking the sort's index. And the tally the tabs are counted
 // from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
-// error marks and deletions; and the word-prefix table type-ahead reads (migration 115) stays equal
+// error marks and deletions; and the word-prefix table type-ahead reads (migrations 115, 130) stays equal
 // to a rebuild from the patients through renames, results, doses and new steps as well.
 import fc from 'fast-check'
 import path from 'node:path'
@@ -20,6 +20,7 @@ import {
 import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
 import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
+import { prefixTableAndRebuild } from '../../helpers/prefix'
 
 const DATES = { today: '2026-11-24', in30Days: '2026-12-24', in90Days: '2027-02-22' }
 const AT = '2026-11-24T10:00:00.000Z'
@@ -331,13 +332,8 @@ describe('worklist keyset paging', () => {
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
         // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
-        const table = `SELECT prefix, patient_id, name, mrn, eff_from, last_result, cumulative_msv
-          FROM patient_prefix ORDER BY prefix, patient_id`
-        const rebuilt = `SELECT j.value ->> 0 AS prefix, p.id AS patient_id, p.name, p.mrn,
-            (SELECT coalesce(f.override_due_from, f.due_from) FROM followup_item f
-             WHERE f.patient_id = p.id AND f.status = 'scheduled') AS eff_from, p.last_result, p.cumulative_msv
-          FROM patient p, json_each(pnet_prefixes(p.name, p.mrn)) j ORDER BY 1, 2`
-        expect(db.prepare(table).all()).toEqual(db.prepare(rebuilt).all())
+        const [table, rebuilt] = prefixTableAndRebuild(db)
+        expect(table).toEqual(rebuilt)
       }),
       { numRuns: 150 },
     )
