@@ -15,6 +15,7 @@ import { migration0105 } from './0105-audit-reading'
 import { migration0110 } from './0110-delta-storage'
 import { migration0115 } from './0115-prefix-search'
 import { migration0120 } from './0120-audit-hash-bytes'
+import { migration0125 } from './0125-worklist-counts'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0110,
   migration0115,
   migration0120,
+  migration0125,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

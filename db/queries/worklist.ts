@@ -12,7 +12,6 @@ import type {
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
 import { matchExpression, prefixOf, prefixWords, searchCondition, searchWords } from './search'
-import { leftCount } from './surveillance'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -664,9 +663,12 @@ export function worklistTotal(
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): number {
-  if (!q.search?.trim() && q.bucket !== 'attention') {
-    // A tab's length, with or without the variant filter: a sum over the tally (migration 95).
-    return tallySums(db, dates, q.variant ?? null)[TALLY_OF[q.bucket]]
+  if (!q.search?.trim()) {
+    // A tab's length, with or without the variant filter: a sum over the tally (migration 95), or
+    // for the attention list over the counts (migration 125).
+    return q.bucket === 'attention'
+      ? countSums(db, q.variant ?? null).attention
+      : tallySums(db, dates, q.variant ?? null)[TALLY_OF[q.bucket]]
   }
   const p = plan(q, dates)
   return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
@@ -708,46 +710,38 @@ function tallySums(
 }
 
 /**
- * How many scheduled items are in each tab on `dates.today` (sums over the tally), the attention
- * list's (read from its own indexes, the patients entered in error taken off through their partial
- * index), and the patients.
+ * The attention list's length, the patients who left surveillance and the patients (not entered
+ * in error; of one variant, or all): sums over `worklist_count`, kept by triggers (migration 125),
+ * one row per variant.
+ */
+function countSums(
+  db: ReadableDb,
+  variant: string | null,
+): { attention: number; left: number; patients: number } {
+  return cached(
+    db,
+    `SELECT coalesce(sum(attention), 0) AS attention, coalesce(sum(left_surveillance), 0) AS left,
+       coalesce(sum(patients), 0) AS patients
+     FROM worklist_count WHERE ${variant === null ? ':variant IS NULL' : 'variant = :variant'}`,
+  ).get({ variant }) as { attention: number; left: number; patients: number }
+}
+
+/**
+ * How many scheduled items are in each tab on `dates.today` (sums over `worklist_tally`), how many
+ * need attention, how many patients left surveillance and how many patients there are (sums over
+ * `worklist_count`): a handful of rows read, whatever the size of the log.
  */
 export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
   const t = tallySums(db, dates, null)
-  const inError = cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
-    .pluck()
-    .get() as number
-  // The kinds and the overrides are open steps already; only a patient with symptoms is looked
-  // up for one.
-  const attention =
-    (cached(
-      db,
-      `SELECT count(*) FROM (${ATTENTION_PATIENTS.replace(
-        'UNION SELECT ps.patient_id FROM patient_symptom ps',
-        `UNION SELECT ps.patient_id FROM patient_symptom ps
-           JOIN followup_item f INDEXED BY followup_one_open ON f.patient_id = ps.patient_id AND f.status = 'scheduled'`,
-      )})`,
-    )
-      .pluck()
-      .get() as number) -
-    (inError === 0
-      ? 0
-      : (cached(
-          db,
-          `SELECT count(*) FROM patient p INDEXED BY patient_in_error
-         CROSS JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
-       WHERE p.entered_in_error_at IS NOT NULL AND ${NEEDS_ATTENTION}`,
-        )
-          .pluck()
-          .get() as number))
+  const c = countSums(db, null)
   return {
     overdue: t.overdue,
     due: t.due,
     upcoming30: t.upcoming30,
     upcoming90: t.upcoming90,
     scheduled: t.scheduled,
-    attention,
-    left: leftCount(db),
-    patients: (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) - inError,
+    attention: c.attention,
+    left: c.left,
+    patients: c.patients,
   }
 }
