@@ -15,13 +15,13 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { openDatabase, type DB } from '../../db/open'
 import {
-  JUMP,
   WALK_ABOVE,
   worklistCounts,
   worklistPage,
   worklistSize,
   type WorklistDates,
 } from '../../db/queries/worklist'
+import { JUMP } from '../../db/queries/worklist-jump'
 import type { WorklistQuery, WorklistRow } from '../../db/types'
 import { addDays } from '../../engine/dates'
 import { WORKLIST_SORTS, worklistSortKey, type WorklistSort } from '../../engine/codes'
