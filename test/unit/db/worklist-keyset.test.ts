@@ -4,7 +4,8 @@
 // only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
 // page is read from the filter or by walking the sort's index. And the tally the tabs are counted
 // from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
-// error marks and deletions; and the word-prefix table type-ahead reads (migration 115) stays equal
+// error marks and deletions (and the attention list's length and the patients, counted by
+// migration 125, equal to their lists, through symptoms recorded and removed too); and the word-prefix table type-ahead reads (migration 115) stays equal
 // to a rebuild from the patients through renames, results, doses and new steps as well. A first
 // jump's key index built in steps (db/queries/worklist-jump.ts) lets other reads and writes through
 // between them and still reads what OFFSET reads.
@@ -315,7 +316,7 @@ describe('worklist keyset paging', () => {
     )
   })
 
-  it('keeps the tally equal to a count of the open steps, and the prefix table equal to a rebuild', () => {
+  it('keeps the tally equal to a count of the open steps, the attention and patient counts equal to their lists, and the prefix table equal to a rebuild', () => {
     const ops = fc.array(
       fc.oneof(
         fc.record({ op: fc.constant('move' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
@@ -328,6 +329,12 @@ describe('worklist keyset paging', () => {
         fc.record({ op: fc.constant('rename' as const), id: fc.nat(29), name: fc.nat(NAMES.length - 1) }),
         fc.record({ op: fc.constant('result' as const), id: fc.nat(29), msv: fc.option(fc.nat(9)) }),
         fc.record({ op: fc.constant('new-step' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
+        fc.record({
+          op: fc.constant('symptom' as const),
+          id: fc.nat(29),
+          code: fc.constantFrom('flushing', 'pain'),
+          on: fc.boolean(),
+        }),
       ),
       { maxLength: 25 },
     )
@@ -366,6 +373,12 @@ describe('worklist keyset paging', () => {
               c.msv,
               id,
             )
+          if (c.op === 'symptom')
+            db.prepare(
+              c.on
+                ? `INSERT OR IGNORE INTO patient_symptom (patient_id, code) SELECT id, ? FROM patient WHERE id = ?`
+                : `DELETE FROM patient_symptom WHERE code = ? AND patient_id = ?`,
+            ).run(c.code, id)
           if (c.op === 'new-step') {
             db.prepare(`DELETE FROM followup_item WHERE patient_id = ?`).run(id)
             db.prepare(
@@ -397,6 +410,25 @@ describe('worklist keyset paging', () => {
           )
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
+        // The attention list's length and the patients (migration 125), against the lists.
+        const listed = (variant?: (typeof VARIANTS)[number]) =>
+          worklistPage(
+            db,
+            {
+              bucket: 'attention',
+              sort: 'due',
+              descending: false,
+              limit: 500,
+              ...(variant ? { variant } : {}),
+            },
+            DATES,
+          ).length
+        expect(c.attention).toBe(listed())
+        for (const v of VARIANTS)
+          expect(worklistTotal(db, { bucket: 'attention', variant: v }, DATES)).toBe(listed(v))
+        expect(c.patients).toBe(
+          db.prepare('SELECT count(*) FROM patient WHERE entered_in_error_at IS NULL').pluck().get(),
+        )
         // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
         const table = `SELECT prefix, patient_id, words, name, mrn, eff_from, last_result, cumulative_msv
           FROM patient_prefix ORDER BY prefix, patient_id`
