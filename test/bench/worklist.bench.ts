@@ -195,7 +195,7 @@ async function benchSize(patients: number): Promise<void> {
             longest,
             100,
             undefined,
-            `the key index built in ${f(firstJump).trim()}, ${steps + 1} steps (the longest any other call waits)`,
+            `the key index built in ${f(firstJump).trim()}, ${steps + 1} step${steps === 0 ? '' : 's'} (the longest any other call waits)`,
           )
         const offsetT0 = performance.now()
         const expected = byOffset(at, PAGE)
