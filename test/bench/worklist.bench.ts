@@ -176,26 +176,25 @@ async function benchSize(patients: number): Promise<void> {
         // The first jump builds the list's key index in steps, as the back end's handler does
         // (other calls are answered between them): its longest step is the longest any other
         // call waits behind it.
-        let steps = 0
-        let longest = 0
+        const stepMs: number[] = []
         let stepStart = performance.now()
         const t0 = performance.now()
         await prepareWorklistPage(db, { bucket: 'all', ...q, limit: PAGE, offset: at }, DATES, async () => {
-          steps++
-          longest = Math.max(longest, performance.now() - stepStart)
+          stepMs.push(performance.now() - stepStart)
           await new Promise<void>((resolve) => setImmediate(resolve))
           stepStart = performance.now()
         })
         const jumped = page({ ...q, offset: at })
         const firstJump = performance.now() - t0
-        longest = Math.max(longest, performance.now() - stepStart)
+        stepMs.push(performance.now() - stepStart)
         if (depth === 0.1)
           line(
             `${sort}: first jump, longest step`,
-            longest,
+            Math.max(...stepMs),
             100,
             undefined,
-            `the key index built in ${f(firstJump).trim()}, ${steps + 1} step${steps === 0 ? '' : 's'} (the longest any other call waits)`,
+            `the key index built in ${f(firstJump).trim()}, ${stepMs.length} step${stepMs.length === 1 ? '' : 's'}, ` +
+              `median ${f(median(stepMs)).trim()} (the longest any other call waits)`,
           )
         const offsetT0 = performance.now()
         const expected = byOffset(at, PAGE)
