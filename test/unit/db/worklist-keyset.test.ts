@@ -267,7 +267,8 @@ describe('worklist keyset paging', () => {
         async (specs, f, stride, stepRows, pick, writes) => {
           load(specs)
           const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride }
-          const steps = { ...JUMP, stride, ttlMs: 60_000, stepRows }
+          // Steps of `stepRows` rows, whatever the clock says (a loaded machine would add pauses).
+          const steps = { ...JUMP, stride, ttlMs: 60_000, stepRows, stepMs: Number.POSITIVE_INFINITY }
           const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
           const offset = all.length === 0 ? 0 : pick % all.length
           const q = { ...f, limit: 3, offset }
