@@ -27,6 +27,7 @@ import { getPatient } from './queries/patients'
 import { readSetting } from './queries/settings'
 import { PATIENT_FROM, PATIENT_SOURCE, prefixRowsSql, registerSearchFunctions } from './queries/search'
 import { getStudy } from './queries/studies'
+import { NEEDS_ATTENTION } from './queries/worklist'
 import type { ReadableDb } from './tx'
 
 // What is checked before a log may be written, and after (docs/data.md, "Integrity").
@@ -875,11 +876,47 @@ function tallyProblems(db: ReadableDb): Problem[] {
     .pluck()
     .get() as number
   return differ === 0
-    ? []
+    ? countProblems(db)
     : [
         {
           code: 'RECORD_CHANGED',
           message: `The worklist's tab counts no longer match its open steps (${differ} ${differ === 1 ? 'count differs' : 'counts differ'}; changed outside the app).`,
+          since: null,
+        },
+        ...countProblems(db),
+      ]
+}
+
+/**
+ * `worklist_count` (migration 125) against a count, per variant, of the patients, of the open
+ * steps on the attention list (by the list's own condition) and of the patients who left
+ * surveillance, each among the patients not entered in error.
+ */
+function countProblems(db: ReadableDb): Problem[] {
+  // (A compound SELECT takes a WITH only at its start: the recount is a subquery.)
+  const counted = `SELECT * FROM (WITH
+      pts AS (SELECT coalesce(variant, '') AS v, count(*) AS n FROM patient
+              WHERE entered_in_error_at IS NULL GROUP BY 1),
+      att AS (SELECT coalesce(p.variant, '') AS v, count(*) AS n FROM followup_item f JOIN patient p ON p.id = f.patient_id
+              WHERE f.status = 'scheduled' AND p.entered_in_error_at IS NULL AND ${NEEDS_ATTENTION} GROUP BY 1),
+      lft AS (SELECT coalesce(p.variant, '') AS v, count(*) AS n FROM surveillance_exit e JOIN patient p ON p.id = e.patient_id
+              WHERE e.reopened_at IS NULL AND p.entered_in_error_at IS NULL GROUP BY 1)
+    SELECT pts.v AS variant, pts.n AS patients, coalesce(att.n, 0) AS attention, coalesce(lft.n, 0) AS left_surveillance
+    FROM pts LEFT JOIN att ON att.v = pts.v LEFT JOIN lft ON lft.v = pts.v)`
+  const kept = `SELECT variant, patients, attention, left_surveillance FROM worklist_count
+    WHERE patients <> 0 OR attention <> 0 OR left_surveillance <> 0`
+  const differ = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM (${counted} EXCEPT ${kept})) + (SELECT count(*) FROM (${kept} EXCEPT ${counted}))`,
+    )
+    .pluck()
+    .get() as number
+  return differ === 0
+    ? []
+    : [
+        {
+          code: 'RECORD_CHANGED',
+          message: `The worklist's counts of patients, of steps needing attention or of patients who left surveillance no longer match the records (${differ} ${differ === 1 ? 'variant differs' : 'variants differ'}; changed outside the app).`,
           since: null,
         },
       ]

@@ -15,6 +15,7 @@ import { migration0105 } from './0105-audit-reading'
 import { migration0110 } from './0110-delta-storage'
 import { migration0115 } from './0115-prefix-search'
 import { migration0120 } from './0120-audit-hash-bytes'
+import { migration0125 } from './0125-worklist-counts'
 import { migration0130 } from './0130-prefix-short'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0110,
   migration0115,
   migration0120,
+  migration0125,
   migration0130,
 ]
 

@@ -74,17 +74,6 @@ export function leftPage(
   }
 }
 
-/** How many patients have left surveillance (and are not entered in error). */
-export function leftCount(db: ReadableDb): number {
-  return cached(
-    db,
-    `SELECT count(*) FROM surveillance_exit e JOIN patient p ON p.id = e.patient_id
-     WHERE e.reopened_at IS NULL AND p.entered_in_error_at IS NULL`,
-  )
-    .pluck()
-    .get() as number
-}
-
 export interface FulfilledStep {
   itemId: number
   patientId: number

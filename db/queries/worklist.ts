@@ -7,7 +7,6 @@ import type {
   WorklistQuery,
   WorklistRow,
   WorklistSort,
-  WorklistSortKey,
 } from '../types'
 import { cached } from '../stmt'
 import { IS_DEMO } from './patients'
@@ -20,7 +19,15 @@ import {
   searchCondition,
   searchWords,
 } from './search'
-import { leftCount } from './surveillance'
+import {
+  JUMP,
+  keyIndex,
+  prepareKeyIndex,
+  type JumpOptions,
+  type KeyIndex,
+  type KeyList,
+  type Segment,
+} from './worklist-jump'
 
 // The effective window of an item: the radiologist's override when there is one, else the
 // suggestion. The expressions match the partial index `followup_open_due` exactly.
@@ -140,7 +147,7 @@ export interface WorklistDates {
   in90Days: IsoDate
 }
 
-type Params = Record<string, string | number>
+type Params = Segment['params']
 
 /** The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones). */
 function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: string; params: Params } {
@@ -248,78 +255,46 @@ export function worklistPage(
   return rows.map((r) => toRow(r, flags.get(r.patient_id)))
 }
 
+/** The list a query reads, as its sparse key index is built (db/queries/worklist-jump.ts). */
+function keyList(db: ReadableDb, q: WorklistQuery, dates: WorklistDates, jump: JumpOptions): KeyList {
+  const search = q.search?.trim() ?? ''
+  return {
+    id: JSON.stringify([q.bucket, search, q.variant ?? null, q.sort, q.descending, dates, jump.stride]),
+    descending: q.descending,
+    segments: () => (search ? chooseSegments(db, q, dates, WALK_ABOVE) : segments(q, dates, true)),
+    // A search lists at most SEARCH_CAP rows (and a page past them): only those are indexed.
+    most: search ? SEARCH_CAP + 500 : Number.POSITIVE_INFINITY,
+  }
+}
+
+/** Whether the page is a jump read from the list's key index (see `worklistPage`). */
+function isJump(q: WorklistQuery, jump: JumpOptions): q is WorklistQuery & { offset: number } {
+  return !q.cursor && !!q.offset && q.offset > jump.above && q.offset >= jump.stride
+}
+
+/** Where the page at `offset` is read from: after the sample of block `block`, `skip` rows dropped. */
+function blockOf(index: KeyIndex | null, offset: number, jump: JumpOptions): { block: number; skip: number } {
+  const block = index ? Math.min(Math.floor(offset / jump.stride), index.samples.length) : 0
+  return { block, skip: offset - block * jump.stride }
+}
+
 /**
- * How a jump deep into the list is read: past `above` rows, from every `stride`-th row's sort key
- * (the list's sparse key index), which is built once per filter and sort by one pass over the
- * sort's index and rebuilt when the log has changed since and it is older than `ttlMs`.
+ * Readies what `worklistPage` needs for `q` that takes more than a moment: a jump's key index,
+ * built in steps with `pause` awaited between them, so the back end answers other calls while a
+ * first jump into a long list waits for it (every other query is ready at once). Built again as
+ * `jumpRows` would build it when the one kept no longer covers the position.
  */
-export interface JumpOptions {
-  above: number
-  stride: number
-  ttlMs: number
-}
-export const JUMP: JumpOptions = { above: 0, stride: 100, ttlMs: 60_000 }
-
-/** Lists whose key index is kept, per connection (the least recently used is dropped). */
-const KEY_INDEXES_KEPT = 8
-
-interface KeyIndex {
-  /** The sort key and patient id of the rows at positions stride - 1, 2·stride - 1, … */
-  samples: Array<readonly [WorklistSortKey, number]>
-  /** The connection's count of changes and the file's data version when it was built. */
-  changes: string
-  builtAt: number
-}
-const keyIndexes = new WeakMap<ReadableDb, Map<string, KeyIndex>>()
-
-function changesOf(db: ReadableDb): string {
-  const n = cached(db, 'SELECT total_changes()').pluck().get() as number
-  return `${n}/${cached(db, 'PRAGMA data_version').pluck().get() as number}`
-}
-
-/** The list's sparse key index: every `stride`-th row's key, in one pass over the sort's index. */
-function keyIndex(
+export async function prepareWorklistPage(
   db: ReadableDb,
   q: WorklistQuery,
   dates: WorklistDates,
-  jump: JumpOptions,
-  fresh = false,
-): KeyIndex {
-  let byList = keyIndexes.get(db)
-  if (!byList) {
-    byList = new Map()
-    keyIndexes.set(db, byList)
-  }
-  const search = q.search?.trim() ?? ''
-  const id = JSON.stringify([q.bucket, search, q.variant ?? null, q.sort, q.descending, dates, jump.stride])
-  const changes = changesOf(db)
-  const had = byList.get(id)
-  byList.delete(id)
-  if (had && (had.changes === changes || (!fresh && Date.now() - had.builtAt <= jump.ttlMs))) {
-    byList.set(id, had)
-    return had
-  }
-  const dir = q.descending ? 'DESC' : 'ASC'
-  const samples: Array<readonly [WorklistSortKey, number]> = []
-  // A search lists at most SEARCH_CAP rows (and a page past them): only those are indexed.
-  const most = search ? SEARCH_CAP + 500 : Number.POSITIVE_INFINITY
-  let n = 0
-  for (const seg of search ? chooseSegments(db, q, dates, WALK_ABOVE) : segments(q, dates, true)) {
-    if (n >= most) break
-    const order = seg.key === null ? `${seg.tie} ${dir}` : `${seg.key} ${dir}, ${seg.tie} ${dir}`
-    const stmt = cached(
-      db,
-      `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE ${seg.where} ORDER BY ${order}`,
-    ).raw()
-    for (const row of stmt.iterate(seg.params) as Iterable<[WorklistSortKey, number]>) {
-      if (++n % jump.stride === 0) samples.push(row)
-      if (n >= most) break
-    }
-  }
-  const made: KeyIndex = { samples, changes, builtAt: Date.now() }
-  byList.set(id, made)
-  while (byList.size > KEY_INDEXES_KEPT) byList.delete(byList.keys().next().value!)
-  return made
+  pause: () => Promise<void>,
+  jump: JumpOptions = JUMP,
+): Promise<void> {
+  if (!isJump(q, jump)) return
+  const list = keyList(db, q, dates, jump)
+  const index = await prepareKeyIndex(db, list, jump, pause)
+  if (blockOf(index, q.offset, jump).skip >= jump.stride) await prepareKeyIndex(db, list, jump, pause, true)
 }
 
 /**
@@ -335,15 +310,12 @@ function jumpRows(
   jump: JumpOptions,
 ): Row[] {
   // Within the first stride the rows before are read and dropped; no index is needed.
-  let index = q.offset < jump.stride ? null : keyIndex(db, q, dates, jump)
-  const at = (i: KeyIndex | null) => {
-    const block = i ? Math.min(Math.floor(q.offset / jump.stride), i.samples.length) : 0
-    return { block, skip: q.offset - block * jump.stride }
-  }
+  const list = keyList(db, q, dates, jump)
+  let index = q.offset < jump.stride ? null : keyIndex(db, list, jump)
   // An index kept after a change serves only positions it covers (the list may have grown past
   // it): past its last sample it is built again, so no call reads more than a stride of rows to drop.
-  if (index && at(index).skip >= jump.stride) index = keyIndex(db, q, dates, jump, true)
-  const { block, skip } = at(index)
+  if (index && blockOf(index, q.offset, jump).skip >= jump.stride) index = keyIndex(db, list, jump, true)
+  const { block, skip } = blockOf(index, q.offset, jump)
   const sample = index && block > 0 ? index.samples[block - 1]! : null
   const cursor: WorklistCursor | null = sample ? { at: 'after', key: sample[0], patientId: sample[1] } : null
   return keysetRows(db, { ...q, limit: q.limit + skip }, cursor, dates, walkAbove).slice(skip)
@@ -385,15 +357,6 @@ const SORT_INDEX: Record<Exclude<WorklistSort, 'due'>, string> = {
  * (`worklistPage` takes another threshold only in tests, to read small logs both ways.)
  */
 export const WALK_ABOVE = 2000
-
-interface Segment {
-  from: string
-  where: string
-  params: Params
-  /** The sort key; null for the segment of rows without one (ordered by the tie-breaker alone). */
-  key: string | null
-  tie: string
-}
 
 function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segment[] {
   const search = searchCondition(q.search)
@@ -667,9 +630,12 @@ export function worklistTotal(
   q: Omit<WorklistQuery, 'limit' | 'offset' | 'sort' | 'descending'>,
   dates: WorklistDates,
 ): number {
-  if (!q.search?.trim() && q.bucket !== 'attention') {
-    // A tab's length, with or without the variant filter: a sum over the tally (migration 95).
-    return tallySums(db, dates, q.variant ?? null)[TALLY_OF[q.bucket]]
+  if (!q.search?.trim()) {
+    // A tab's length, with or without the variant filter: a sum over the tally (migration 95), or
+    // for the attention list over the counts (migration 125).
+    return q.bucket === 'attention'
+      ? countSums(db, q.variant ?? null).attention
+      : tallySums(db, dates, q.variant ?? null)[TALLY_OF[q.bucket]]
   }
   const p = plan(q, dates)
   return cached(db, `SELECT count(*) FROM ${p.from} WHERE ${p.where}`).pluck().get(p.params) as number
@@ -711,46 +677,38 @@ function tallySums(
 }
 
 /**
- * How many scheduled items are in each tab on `dates.today` (sums over the tally), the attention
- * list's (read from its own indexes, the patients entered in error taken off through their partial
- * index), and the patients.
+ * The attention list's length, the patients who left surveillance and the patients (not entered
+ * in error; of one variant, or all): sums over `worklist_count`, kept by triggers (migration 125),
+ * one row per variant.
+ */
+function countSums(
+  db: ReadableDb,
+  variant: string | null,
+): { attention: number; left: number; patients: number } {
+  return cached(
+    db,
+    `SELECT coalesce(sum(attention), 0) AS attention, coalesce(sum(left_surveillance), 0) AS left,
+       coalesce(sum(patients), 0) AS patients
+     FROM worklist_count WHERE ${variant === null ? ':variant IS NULL' : 'variant = :variant'}`,
+  ).get({ variant }) as { attention: number; left: number; patients: number }
+}
+
+/**
+ * How many scheduled items are in each tab on `dates.today` (sums over `worklist_tally`), how many
+ * need attention, how many patients left surveillance and how many patients there are (sums over
+ * `worklist_count`): a handful of rows read, whatever the size of the log.
  */
 export function worklistCounts(db: ReadableDb, dates: WorklistDates): WorklistCounts {
   const t = tallySums(db, dates, null)
-  const inError = cached(db, 'SELECT count(*) FROM patient WHERE entered_in_error_at IS NOT NULL')
-    .pluck()
-    .get() as number
-  // The kinds and the overrides are open steps already; only a patient with symptoms is looked
-  // up for one.
-  const attention =
-    (cached(
-      db,
-      `SELECT count(*) FROM (${ATTENTION_PATIENTS.replace(
-        'UNION SELECT ps.patient_id FROM patient_symptom ps',
-        `UNION SELECT ps.patient_id FROM patient_symptom ps
-           JOIN followup_item f INDEXED BY followup_one_open ON f.patient_id = ps.patient_id AND f.status = 'scheduled'`,
-      )})`,
-    )
-      .pluck()
-      .get() as number) -
-    (inError === 0
-      ? 0
-      : (cached(
-          db,
-          `SELECT count(*) FROM patient p INDEXED BY patient_in_error
-         CROSS JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'
-       WHERE p.entered_in_error_at IS NOT NULL AND ${NEEDS_ATTENTION}`,
-        )
-          .pluck()
-          .get() as number))
+  const c = countSums(db, null)
   return {
     overdue: t.overdue,
     due: t.due,
     upcoming30: t.upcoming30,
     upcoming90: t.upcoming90,
     scheduled: t.scheduled,
-    attention,
-    left: leftCount(db),
-    patients: (cached(db, 'SELECT count(*) FROM patient').pluck().get() as number) - inError,
+    attention: c.attention,
+    left: c.left,
+    patients: c.patients,
   }
 }

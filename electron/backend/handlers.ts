@@ -16,7 +16,13 @@ import {
   listRecommendationSummaries,
 } from '../../db/queries/recommendations'
 import { listStudies, listWithdrawnStudies } from '../../db/queries/studies'
-import { worklistCounts, worklistPage, worklistSize, type WorklistDates } from '../../db/queries/worklist'
+import {
+  prepareWorklistPage,
+  worklistCounts,
+  worklistPage,
+  worklistSize,
+  type WorklistDates,
+} from '../../db/queries/worklist'
 import { readOnlyReason, type ReadableDb } from '../../db/tx'
 import type { PatientInput } from '../../db/types'
 import { addDays } from '../../engine'
@@ -413,7 +419,12 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
         reasonCode: req.reasonCode,
         text: req.text,
       }),
-    'worklist.page': (req) => worklistPage(db, req, worklistDates()),
+    'worklist.page': async (req) => {
+      const dates = worklistDates()
+      // A first jump into a long list builds its key index in steps, other calls answered between them.
+      await prepareWorklistPage(db, req, dates, () => jobs.letCallsThrough())
+      return worklistPage(db, req, dates)
+    },
     'worklist.summary': (req) => {
       const dates = worklistDates()
       return { counts: worklistCounts(db, dates), ...worklistSize(db, req, dates) }

@@ -62,6 +62,15 @@ export class Jobs {
     while (this.gate) await this.gate
   }
 
+  /**
+   * For a call that works in steps (a first scrollbar jump into a long list builds its key index):
+   * lets the calls waiting meanwhile run, then resolves once no exclusive job holds the connection.
+   */
+  async letCallsThrough(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    await this.waitForGate()
+  }
+
   /** Whether an exclusive job holds the connection now. */
   get held(): boolean {
     return this.gate !== null

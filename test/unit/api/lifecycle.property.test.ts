@@ -3,6 +3,8 @@
 // per sequence, and after every step checks that each patient in the log is in exactly one of:
 //   - one open next step, and no current exit from surveillance; or
 //   - no open step, and a current exit with its reason, the person who recorded it and the date.
+// And that every count the worklist's summary shows (kept by triggers, migrations 95 and 125)
+// equals the length of the list it counts, as the same calls read it.
 // Every answer is either a value or a refusal a person can act on: never an internal error.
 import fs from 'node:fs'
 import os from 'node:os'
@@ -397,6 +399,43 @@ function checkInvariant(w: World, after: Command): void {
   }
 }
 
+/** The summary's counts, each against the length of the list it counts (every list read whole). */
+async function checkCounts(w: World, after: Command): Promise<void> {
+  const summary = await call(w, 'worklist.summary', { bucket: 'all' })
+  const length = async (bucket: (typeof TABS)[keyof typeof TABS], variant?: 'untreated-surveillance') => {
+    const page = await call(w, 'worklist.page', {
+      bucket,
+      sort: 'due',
+      descending: false,
+      limit: 500,
+      ...(variant ? { variant } : {}),
+    })
+    return page!.length
+  }
+  const lists: Record<string, number> = {}
+  for (const [count, bucket] of Object.entries(TABS)) lists[count] = await length(bucket)
+  lists['left'] = (await call(w, 'worklist.left', { limit: 500, offset: 0 }))!.items.length
+  lists['patients'] = (await call(w, 'patients.list', { limit: 500, offset: 0 }))!.items.length
+  expect(summary!.counts, `after ${JSON.stringify(after)}`).toEqual(lists)
+  expect(summary!.total).toBe(lists['scheduled'])
+  // The attention list's length with the variant filter is a sum over the same rows.
+  const attention = await call(w, 'worklist.summary', {
+    bucket: 'attention',
+    variant: 'untreated-surveillance',
+  })
+  expect(attention!.total, `after ${JSON.stringify(after)}`).toBe(
+    await length('attention', 'untreated-surveillance'),
+  )
+}
+const TABS = {
+  overdue: 'overdue',
+  due: 'due',
+  upcoming30: 'upcoming-30',
+  upcoming90: 'upcoming-90',
+  scheduled: 'all',
+  attention: 'attention',
+} as const
+
 let steps = 0
 let sequences = 0
 let elapsed = 0
@@ -449,6 +488,7 @@ describe('the follow-up invariant (property, real handlers, SQLite)', () => {
           for (const c of cmds) {
             await run(w, c)
             checkInvariant(w, c)
+            await checkCounts(w, c)
             steps++
           }
           expect(verifyAuditChain(db)).toBeNull()

@@ -45,16 +45,19 @@ async function buildLog(b: Backend): Promise<number> {
 function downgradeTo110(file: string, tamper?: { id: number; hash: string }): void {
   const db = new Database(file)
   try {
-    // Schema 110 had no type-ahead table (migration 115): its triggers and table go first.
+    // Schema 110 had no type-ahead table (migration 115) nor the worklist's counts (125): their
+    // triggers and tables go first.
     for (const t of db
       .prepare(
-        `SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'patient\\_prefix\\_%' ESCAPE '\\'`,
+        `SELECT name FROM sqlite_schema WHERE type = 'trigger'
+           AND (name LIKE 'patient\\_prefix\\_%' ESCAPE '\\' OR name LIKE 'worklist\\_count\\_%' ESCAPE '\\')`,
       )
       .pluck()
       .all() as string[])
       db.exec(`DROP TRIGGER ${t}`)
     db.exec(`
       DROP TABLE patient_prefix;
+      DROP TABLE worklist_count;
       CREATE TABLE audit_copy AS SELECT * FROM audit_log;
       DROP TABLE audit_log;
       CREATE TABLE audit_log (

@@ -227,6 +227,21 @@ describe('tampering behind the app’s back is found at the next open', () => {
     b.close()
   })
 
+  it("the worklist's counts of patients, attention and patients who left changed, named as such", async () => {
+    const changed = raw(
+      (db) => db.prepare('UPDATE worklist_count SET attention = attention + 1').run().changes,
+    )
+    expect(changed).toBeGreaterThan(0)
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /counts of patients, of steps needing attention or of patients who left surveillance no longer match the records \(\d+ variants? differs?; changed outside the app\)/,
+      ),
+    )
+    b.close()
+  })
+
   it('a row of the type-ahead index deleted, named with its patient', async () => {
     const id = raw((db) => {
       const pid = db.prepare("SELECT id FROM patient WHERE mrn = 'P-1'").pluck().get() as number

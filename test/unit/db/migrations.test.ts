@@ -218,6 +218,10 @@ describe('migration 20: follow-up item kind', () => {
         'patient_prefix_due_delete',
         'patient_prefix_due_insert',
         'patient_prefix_due_update',
+        // migration 125: the worklist's counts of steps needing attention
+        'worklist_count_item_delete',
+        'worklist_count_item_insert',
+        'worklist_count_item_update',
         // migration 95: the worklist's tally of open steps per variant and window
         'worklist_tally_item_delete',
         'worklist_tally_item_insert',

@@ -194,16 +194,19 @@ function downgradeTo80(file: string): void {
         ALTER TABLE undo_entry DROP COLUMN body_base;
       `)
       // What other migrations after 80 added (the worklist's keyset indexes and tally: 95; accounts:
-      // 100; the audit trail's indexes: 105, then on the column 110 adds; the type-ahead table: 115).
+      // 100; the audit trail's indexes: 105, then on the column 110 adds; the type-ahead table: 115;
+      // the worklist's other counts: 125).
       for (const t of db
         .prepare(
-          `SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'patient\\_prefix\\_%' ESCAPE '\\'`,
+          `SELECT name FROM sqlite_schema WHERE type = 'trigger'
+             AND (name LIKE 'patient\\_prefix\\_%' ESCAPE '\\' OR name LIKE 'worklist\\_count\\_%' ESCAPE '\\')`,
         )
         .pluck()
         .all() as string[])
         db.exec(`DROP TRIGGER ${t}`)
       db.exec(`
         DROP TABLE IF EXISTS patient_prefix;
+        DROP TABLE IF EXISTS worklist_count;
         DROP TRIGGER IF EXISTS worklist_tally_item_insert;
         DROP TRIGGER IF EXISTS worklist_tally_item_delete;
         DROP TRIGGER IF EXISTS worklist_tally_item_update_old;

@@ -4,19 +4,25 @@
 // only in letter case, and rows with no sort key (no result, no dose, no open step) — whether the
 // page is read from the filter or by walking the sort's index. And the tally the tabs are counted
 // from stays equal to a count of the open steps through inserts, moves, closes, variant changes,
-// error marks and deletions; and the word-prefix table type-ahead reads (migrations 115, 130) stays equal
-// to a rebuild from the patients through renames, results, doses and new steps as well.
+// error marks and deletions (and the attention list's length and the patients, counted by
+// migration 125, equal to their lists, through symptoms recorded and removed too); and the
+// word-prefix table type-ahead reads (migrations 115, 130) stays equal to a rebuild from the
+// patients through renames, results, doses and new steps as well. A first jump's key index built
+// in steps (db/queries/worklist-jump.ts) lets other reads and writes through between them and
+// still reads what OFFSET reads.
 import fc from 'fast-check'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type DB } from '../../../db/open'
 import {
+  prepareWorklistPage,
   WALK_ABOVE,
   worklistCounts,
   worklistPage,
   worklistSize,
   worklistTotal,
 } from '../../../db/queries/worklist'
+import { JUMP } from '../../../db/queries/worklist-jump'
 import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
 import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
@@ -201,12 +207,14 @@ describe('worklist keyset paging', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 6 }),
         fc.array(spec, { maxLength: 6 }),
-        (specs, f, stride, limit, added) => {
+        fc.constantFrom(1, 2, 7, Number.POSITIVE_INFINITY),
+        (specs, f, stride, limit, added, stepRows) => {
           load(specs)
-          const exact = { above: Number.POSITIVE_INFINITY, stride, ttlMs: 0 }
-          // Built afresh for this log (it changed since the last run), then kept while it changes.
-          const fresh = { above: 0, stride, ttlMs: 0 }
-          const sparse = { above: 0, stride, ttlMs: 60_000 }
+          const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride, ttlMs: 0 }
+          // Built afresh for this log (it changed since the last run), in steps of `stepRows` rows
+          // each read on from the last, then kept while it changes.
+          const fresh = { ...JUMP, above: 0, stride, ttlMs: 0, stepRows }
+          const sparse = { ...JUMP, above: 0, stride, ttlMs: 60_000, stepRows }
           const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
           for (let offset = 1; offset <= all.length; offset++) {
             const jumped = worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, fresh)
@@ -249,7 +257,69 @@ describe('worklist keyset paging', () => {
     )
   })
 
-  it('keeps the tally equal to a count of the open steps, and the prefix table equal to a rebuild', () => {
+  it("builds a first jump's key index in steps with other reads and writes answered between them, and reads what OFFSET reads", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(spec, { minLength: 1, maxLength: 40 }),
+        filter,
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom(1, 2, 3, 7),
+        fc.nat(),
+        fc.boolean(),
+        async (specs, f, stride, stepRows, pick, writes) => {
+          load(specs)
+          const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride }
+          // Steps of `stepRows` rows, whatever the clock says (a loaded machine would add pauses).
+          const steps = { ...JUMP, stride, ttlMs: 60_000, stepRows, stepMs: Number.POSITIVE_INFINITY }
+          const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          const offset = all.length === 0 ? 0 : pick % all.length
+          const q = { ...f, limit: 3, offset }
+          let pauses = 0
+          let added = 0
+          const pause = async () => {
+            pauses++
+            await new Promise<void>((resolve) => setImmediate(resolve))
+            // Another call answered meanwhile: the tabs' counts, and (some runs) a new patient
+            // with an open step.
+            worklistCounts(db, DATES)
+            if (writes) {
+              const id = db
+                .prepare(
+                  `INSERT INTO patient (mrn, name, created_at, updated_at) VALUES (?, 'Ada Byron', ?, ?)`,
+                )
+                .run(`W${++added}`, AT, AT).lastInsertRowid
+              db.prepare(
+                `INSERT INTO followup_item (patient_id, kind, due_from, due_to, reason, status, created_at, updated_at)
+                 VALUES (?, 'imaging', '2026-11-24', '2026-12-24', 'x', 'scheduled', ?, ?)`,
+              ).run(id, AT, AT)
+            }
+          }
+          // Two jumps into the same list at once share one build.
+          await Promise.all([
+            prepareWorklistPage(db, q, DATES, pause, steps),
+            prepareWorklistPage(db, q, DATES, pause, steps),
+          ])
+          // One pause after every `stepRows` rows of the pass (a jump within the first stride needs no index).
+          expect(pauses).toBe(offset >= stride ? Math.floor(all.length / stepRows) : 0)
+          const jumped = ids(worklistPage(db, q, DATES, WALK_ABOVE, steps))
+          if (!writes) {
+            expect(jumped).toEqual(all.slice(offset, offset + 3))
+            return
+          }
+          // Rows added during the build: the jump lands at most that many rows off, on a run of the
+          // list as it is now.
+          const now = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          if (jumped.length === 0) return
+          const at = now.indexOf(jumped[0]!)
+          expect(jumped).toEqual(now.slice(at, at + jumped.length))
+          expect(Math.abs(at - offset)).toBeLessThanOrEqual(added)
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('keeps the tally equal to a count of the open steps, the attention and patient counts equal to their lists, and the prefix table equal to a rebuild', () => {
     const ops = fc.array(
       fc.oneof(
         fc.record({ op: fc.constant('move' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
@@ -262,6 +332,12 @@ describe('worklist keyset paging', () => {
         fc.record({ op: fc.constant('rename' as const), id: fc.nat(29), name: fc.nat(NAMES.length - 1) }),
         fc.record({ op: fc.constant('result' as const), id: fc.nat(29), msv: fc.option(fc.nat(9)) }),
         fc.record({ op: fc.constant('new-step' as const), id: fc.nat(29), day: fc.nat(DAYS.length - 1) }),
+        fc.record({
+          op: fc.constant('symptom' as const),
+          id: fc.nat(29),
+          code: fc.constantFrom('flushing', 'pain'),
+          on: fc.boolean(),
+        }),
       ),
       { maxLength: 25 },
     )
@@ -300,6 +376,12 @@ describe('worklist keyset paging', () => {
               c.msv,
               id,
             )
+          if (c.op === 'symptom')
+            db.prepare(
+              c.on
+                ? `INSERT OR IGNORE INTO patient_symptom (patient_id, code) SELECT id, ? FROM patient WHERE id = ?`
+                : `DELETE FROM patient_symptom WHERE code = ? AND patient_id = ?`,
+            ).run(c.code, id)
           if (c.op === 'new-step') {
             db.prepare(`DELETE FROM followup_item WHERE patient_id = ?`).run(id)
             db.prepare(
@@ -331,6 +413,25 @@ describe('worklist keyset paging', () => {
           )
         }
         expect(db.prepare('SELECT count(*) FROM worklist_tally WHERE n <= 0').pluck().get()).toBe(0)
+        // The attention list's length and the patients (migration 125), against the lists.
+        const listed = (variant?: (typeof VARIANTS)[number]) =>
+          worklistPage(
+            db,
+            {
+              bucket: 'attention',
+              sort: 'due',
+              descending: false,
+              limit: 500,
+              ...(variant ? { variant } : {}),
+            },
+            DATES,
+          ).length
+        expect(c.attention).toBe(listed())
+        for (const v of VARIANTS)
+          expect(worklistTotal(db, { bucket: 'attention', variant: v }, DATES)).toBe(listed(v))
+        expect(c.patients).toBe(
+          db.prepare('SELECT count(*) FROM patient WHERE entered_in_error_at IS NULL').pluck().get(),
+        )
         // The word-prefix table type-ahead reads holds what a rebuild from the patients would.
         const [table, rebuilt] = prefixTableAndRebuild(db)
         expect(table).toEqual(rebuilt)
