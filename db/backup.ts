@@ -165,12 +165,30 @@ function keepUnder(tmp: string, target: string): void {
     fs.rmSync(tmp, { force: true })
     return
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') taken()
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e
+    // Any other refusal (no links on this file system or share, whatever code it gives): rename.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') taken()
   }
   if (fs.existsSync(target)) taken()
   fs.renameSync(tmp, target)
+}
+
+/**
+ * Whether a `*.partial` in a backup folder is what a killed backup left: one of the versions before
+ * attempts had names of their own, this process's own (no backup of this process runs while the
+ * log is opened), or one whose process has ended. An attempt of another running process (an app
+ * closed while its worker was still copying) is left to finish or fail on its own.
+ */
+function leftByKilledBackup(name: string): boolean {
+  const m = /\.(\d+)-[0-9a-f]{8}\.partial$/.exec(name)
+  if (!m) return true
+  const pid = Number(m[1])
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH'
+  }
 }
 
 /**
@@ -187,7 +205,8 @@ export function removePartialsOf(target: string): void {
     return
   }
   for (const f of names)
-    if (f.startsWith(base) && f.endsWith('.partial')) fs.rmSync(path.join(dir, f), { force: true })
+    if (f.startsWith(base) && f.endsWith('.partial') && leftByKilledBackup(f))
+      fs.rmSync(path.join(dir, f), { force: true })
 }
 
 function checkCopy(source: DB, copyFile: string, now: Date): BackupManifest {
@@ -254,7 +273,10 @@ function sameAsSource(source: DB, counts: BackupCounts, head: AuditHead | null):
 const DAILY = /^pnet-followup-(\d{4}-\d{2}-\d{2})\.sqlite$/
 const MANUAL = /^pnet-followup-manual-.+\.sqlite$/
 
-/** Removes `*.partial` temporaries a killed backup left in `dir` (and their manifests' temporaries). */
+/**
+ * Removes `*.partial` temporaries killed backups left in `dir` (`leftByKilledBackup`) and their
+ * manifests' temporaries.
+ */
 export function removePartialBackups(dir: string): string[] {
   let names: string[]
   try {
@@ -262,7 +284,9 @@ export function removePartialBackups(dir: string): string[] {
   } catch {
     return []
   }
-  const gone = names.filter((f) => f.endsWith('.partial') || f.endsWith('.manifest.json.tmp'))
+  const gone = names.filter(
+    (f) => (f.endsWith('.partial') && leftByKilledBackup(f)) || f.endsWith('.manifest.json.tmp'),
+  )
   for (const f of gone) fs.rmSync(path.join(dir, f), { force: true })
   return gone
 }

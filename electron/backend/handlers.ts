@@ -421,8 +421,17 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       }),
     'worklist.page': async (req) => {
       const dates = worklistDates()
-      // A first jump into a long list builds its key index in steps, other calls answered between them.
+      // A first jump into a long list builds its key index in steps, other calls answered between
+      // them (and it may wait behind an import): a session that ended or changed hands meanwhile
+      // gets no rows, as for any call that waited (withGate).
+      const epoch = session.epoch
       await prepareWorklistPage(db, req, dates, () => jobs.letCallsThrough())
+      if (session.epoch !== epoch)
+        throw new ApiFailure({
+          code: 'SIGNED_OUT',
+          message:
+            'The session ended (signed out or locked) while this list was being read; nothing was shown.',
+        })
       return worklistPage(db, req, dates)
     },
     'worklist.summary': (req) => {

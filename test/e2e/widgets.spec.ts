@@ -51,6 +51,22 @@ test('the due-status tabs move with the arrow keys, Home and End, and show the c
   await expect(page.getByLabel('Variant')).toBeFocused()
 })
 
+test('back from a patient, the list is still the panel the selected tab names and is labelled by', async ({
+  page,
+  log,
+}) => {
+  const host = await log.start()
+  await startEmpty(page, host.url)
+  await addPatient(page, { mrn: 'TAB-1', name: 'Tabitha Panel' })
+  // The counts are known already: the tabs render once and are not rendered again.
+  await page.getByRole('button', { name: 'pNET Follow-up' }).click()
+  const tab = page.getByRole('tab', { selected: true })
+  const panel = page.getByRole('tabpanel')
+  await expect(panel.getByTestId('worklist')).toBeVisible()
+  await expect(panel).toHaveAttribute('id', (await tab.getAttribute('aria-controls'))!)
+  await expect(panel).toHaveAttribute('aria-labelledby', (await tab.getAttribute('id'))!)
+})
+
 test('closing a half-filled form asks first; Esc cancels the question and changes nothing', async ({
   page,
   log,

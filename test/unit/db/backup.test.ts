@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { backupTo, dailyBackup, removePartialsOf } from '../../../db/backup'
+import { backupTo, dailyBackup, removePartialBackups, removePartialsOf } from '../../../db/backup'
 import { DbError } from '../../../db/errors'
 import { openDatabase, type DB } from '../../../db/open'
 import { addPatient, patientInput, tempDir, testActor } from '../../helpers/db'
@@ -75,9 +75,28 @@ describe('backups', () => {
     expect(fs.readdirSync(path.dirname(target)).sort()).toEqual(['copy.sqlite'])
   })
 
+  it("at open, removes what killed backups left, and leaves a running app's attempt alone", () => {
+    const backups = path.join(dir, 'backups')
+    fs.mkdirSync(backups)
+    const dead = 2 ** 22 + 12345 // above Linux's largest process id: no such process
+    const names = {
+      old: 'pnet-followup-2026-11-01.sqlite.partial',
+      ours: `pnet-followup-2026-11-02.sqlite.${process.pid}-00000001.partial`,
+      ended: `pnet-followup-2026-11-03.sqlite.${dead}-00000002.partial`,
+      running: `pnet-followup-2026-11-04.sqlite.${process.ppid}-00000003.partial`,
+    }
+    for (const f of Object.values(names)) fs.writeFileSync(path.join(backups, f), 'x')
+    removePartialBackups(backups)
+    expect(fs.readdirSync(backups)).toEqual([names.running])
+  })
+
   it('removes what killed backups to a file left, in both names, and nothing else', () => {
     const target = path.join(dir, 'log.sqlite.before-v2-from-v1.sqlite')
-    for (const f of [`${target}.partial`, `${target}.77-00ff00ff.partial`, 'other.sqlite.1-2.partial'])
+    for (const f of [
+      `${target}.partial`,
+      `${target}.${2 ** 22 + 77}-00ff00ff.partial`,
+      'other.sqlite.1-2.partial',
+    ])
       fs.writeFileSync(path.join(dir, path.basename(f)), 'x')
     removePartialsOf(target)
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual(['other.sqlite.1-2.partial'])

@@ -269,8 +269,9 @@ describe('worklist keyset paging', () => {
         async (specs, f, stride, stepRows, pick, writes) => {
           load(specs)
           const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride }
-          // Steps of `stepRows` rows, whatever the clock says (a loaded machine would add pauses).
-          const steps = { ...JUMP, stride, ttlMs: 60_000, stepRows, stepMs: Number.POSITIVE_INFINITY }
+          // Steps of `stepRows` rows, whatever the clock says (a loaded machine would add pauses);
+          // no index of an earlier run is kept (ttlMs 0): each run builds its own.
+          const steps = { ...JUMP, stride, ttlMs: 0, stepRows, stepMs: Number.POSITIVE_INFINITY }
           const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
           const offset = all.length === 0 ? 0 : pick % all.length
           const q = { ...f, limit: 3, offset }

@@ -112,21 +112,33 @@ const WorklistTabs = memo(function WorklistTabs({ bucket, counts, searching, onV
  * virtual grid inside it took about a fifth of the main thread while the list scrolled, and more
  * on every key typed. This panel always holds the focusable grid, so it needs no tab stop itself.
  */
-function SelectedPanel({ tabList }: { tabList: RefObject<HTMLDivElement | null> }) {
+export function SelectedPanel({ tabList }: { tabList: RefObject<HTMLDivElement | null> }) {
   const panel = useRef<HTMLDivElement>(null)
-  // After each render (the panel renders when a tab or a count changes, not with the list): the
-  // ids are React Aria's, which it gives the tabs as it renders them, so they are copied from the
-  // selected tab (React does not set these two attributes).
+  // The ids are React Aria's, which it gives the tabs a commit after they mount: they are copied
+  // from the selected tab now and whenever a tab's selection or ids change (the tab list's few
+  // nodes and attributes are watched, not the list below; React does not set these two attributes).
   useLayoutEffect(() => {
-    const tab = tabList.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+    const list = tabList.current
     const el = panel.current
-    if (!el) return
-    const id = tab?.getAttribute('aria-controls')
-    if (id) el.id = id
-    else el.removeAttribute('id')
-    if (tab?.id) el.setAttribute('aria-labelledby', tab.id)
-    else el.removeAttribute('aria-labelledby')
-  })
+    if (!list || !el) return
+    const copy = () => {
+      const tab = list.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+      const id = tab?.getAttribute('aria-controls')
+      if (id) el.id = id
+      else el.removeAttribute('id')
+      if (tab?.id) el.setAttribute('aria-labelledby', tab.id)
+      else el.removeAttribute('aria-labelledby')
+    }
+    copy()
+    const watch = new MutationObserver(copy)
+    watch.observe(list, {
+      subtree: true,
+      attributes: true,
+      childList: true,
+      attributeFilter: ['aria-selected', 'aria-controls', 'id'],
+    })
+    return () => watch.disconnect()
+  }, [tabList])
   return (
     <div ref={panel} role="tabpanel" className="worklist__panel">
       <PanelContents />
