@@ -213,16 +213,17 @@ export async function prepareKeyIndex(
   const under = byList.get(list.id)
   if (under) return under
   const build = (async () => {
-    // A change between steps leaves the index marked as of before it: kept for `ttlMs`, then rebuilt.
+    // A change between steps leaves the index marked as of before it: kept for `ttlMs` from the
+    // build's end (from its start, a build longer than that, waiting behind an import say, would be
+    // stale at once and built again in one blocking pass by the page read that follows), then rebuilt.
     const changes = changesOf(db)
-    const builtFrom = Date.now()
     const steps = keyIndexSteps(db, list, jump)
     let r = steps.next()
     while (!r.done) {
       await pause()
       r = steps.next()
     }
-    return keep(db, list, { samples: r.value, changes, builtAt: builtFrom })
+    return keep(db, list, { samples: r.value, changes, builtAt: Date.now() })
   })()
   byList.set(list.id, build)
   try {

@@ -437,3 +437,27 @@ describe('migration 130 (the smaller type-ahead table)', () => {
     old.close()
   })
 })
+
+describe('the schema a new log gets', () => {
+  it('is the one pinned here: a shipped migration never writes other SQL than it did', async () => {
+    // Logs already migrated keep the SQL their migrations wrote, and the open compares the stored
+    // schema with the one these migrations make now: SQL that changed in a shipped migration (say
+    // through a helper it shares with the queries, as migration 130 does) would turn every such
+    // log read-only as changed outside the app. A change of schema is a new migration, and then
+    // this snapshot is updated with it (`npx vitest run -u` on this file).
+    const db = openDatabase(file)
+    const schema = (
+      db
+        .prepare(
+          'SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name',
+        )
+        .all() as Array<{ type: string; name: string; tbl_name: string; sql: string }>
+    )
+      .map((r) => `-- ${r.type} ${r.name} on ${r.tbl_name}\n${r.sql};\n`)
+      .join('\n')
+    db.close()
+    await expect(`-- schema ${LATEST_SCHEMA_VERSION}\n\n${schema}`).toMatchFileSnapshot(
+      './__snapshots__/schema-head.sql',
+    )
+  })
+})
