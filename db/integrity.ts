@@ -869,12 +869,7 @@ function tallyProblems(db: ReadableDb): Problem[] {
     FROM followup_item f JOIN patient p ON p.id = f.patient_id
     WHERE f.status = 'scheduled' AND p.entered_in_error_at IS NULL GROUP BY 1, 2, 3`
   const kept = 'SELECT variant, eff_from, eff_to, n FROM worklist_tally'
-  const differ = db
-    .prepare(
-      `SELECT (SELECT count(*) FROM (${counted} EXCEPT ${kept})) + (SELECT count(*) FROM (${kept} EXCEPT ${counted}))`,
-    )
-    .pluck()
-    .get() as number
+  const differ = rowsDiffering(db, counted, kept)
   return differ === 0
     ? countProblems(db)
     : [
@@ -885,6 +880,16 @@ function tallyProblems(db: ReadableDb): Problem[] {
         },
         ...countProblems(db),
       ]
+}
+
+/** How many rows one of the two queries gives that the other does not (either way). */
+function rowsDiffering(db: ReadableDb, counted: string, kept: string): number {
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM (${counted} EXCEPT ${kept})) + (SELECT count(*) FROM (${kept} EXCEPT ${counted}))`,
+    )
+    .pluck()
+    .get() as number
 }
 
 /**
@@ -905,12 +910,7 @@ function countProblems(db: ReadableDb): Problem[] {
     FROM pts LEFT JOIN att ON att.v = pts.v LEFT JOIN lft ON lft.v = pts.v)`
   const kept = `SELECT variant, patients, attention, left_surveillance FROM worklist_count
     WHERE patients <> 0 OR attention <> 0 OR left_surveillance <> 0`
-  const differ = db
-    .prepare(
-      `SELECT (SELECT count(*) FROM (${counted} EXCEPT ${kept})) + (SELECT count(*) FROM (${kept} EXCEPT ${counted}))`,
-    )
-    .pluck()
-    .get() as number
+  const differ = rowsDiffering(db, counted, kept)
   return differ === 0
     ? []
     : [
