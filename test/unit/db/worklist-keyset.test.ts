@@ -316,7 +316,24 @@ describe('worklist keyset paging', () => {
           expect(Math.abs(at - offset)).toBeLessThanOrEqual(added)
         },
       ),
-      { numRuns: 150 },
+      {
+        numRuns: 150,
+        // A list that grew ahead of the walk at every pause (new patients matching the search, due
+        // after the cursor) kept the build going: patients created after it began are passed over.
+        examples: [
+          [
+            [
+              { name: 0, variant: null, result: 'stable', msv: 0, item: null, inError: false },
+              { name: 0, variant: null, result: 'stable', msv: 0, item: null, inError: false },
+            ],
+            { bucket: 'now', search: 'ada', sort: 'name', descending: true },
+            1,
+            1,
+            747719895,
+            true,
+          ],
+        ],
+      },
     )
   })
 
