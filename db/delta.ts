@@ -173,7 +173,6 @@ function diffMiddle(
 }
 
 /**
-/**
  * How a text is encoded against its base: `diff` (copies and insertions, then deflated with the
  * base as dictionary) or `dictionary` (the whole text deflated with the base as dictionary, no
  * copies). Both read back the same way (`decodeOne`).

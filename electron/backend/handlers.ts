@@ -219,6 +219,11 @@ const GATE_FREE = new Set<string>([
   'session.touch',
 ])
 
+/** Refuses (SIGNED_OUT) a call whose session signed out, locked or changed hands since `epoch`. */
+function sameSession(session: UserSession | undefined, epoch: number | undefined, message: string): void {
+  if (session && session.epoch !== epoch) throw new ApiFailure({ code: 'SIGNED_OUT', message })
+}
+
 /**
  * Every call that may touch the log waits while an exclusive job (a CSV import holding its write
  * transaction across steps) runs, so it never reads or writes inside that transaction. A call that
@@ -233,12 +238,11 @@ function withGate(handlers: Handlers, jobs: Jobs, session: UserSession | undefin
       : async (req: never) => {
           const epoch = session?.epoch
           await jobs.waitForGate()
-          if (session && session.epoch !== epoch)
-            throw new ApiFailure({
-              code: 'SIGNED_OUT',
-              message:
-                'The session ended (signed out or locked) while this waited for an import to finish; nothing was read or changed.',
-            })
+          sameSession(
+            session,
+            epoch,
+            'The session ended (signed out or locked) while this waited for an import to finish; nothing was read or changed.',
+          )
           return handler(req)
         }
   }
@@ -426,12 +430,11 @@ function buildHandlers(ctx: HandlerContext, jobs: Jobs, uploads: Uploads): Handl
       // gets no rows, as for any call that waited (withGate).
       const epoch = session.epoch
       await prepareWorklistPage(db, req, dates, () => jobs.letCallsThrough())
-      if (session.epoch !== epoch)
-        throw new ApiFailure({
-          code: 'SIGNED_OUT',
-          message:
-            'The session ended (signed out or locked) while this list was being read; nothing was shown.',
-        })
+      sameSession(
+        session,
+        epoch,
+        'The session ended (signed out or locked) while this list was being read; nothing was shown.',
+      )
       return worklistPage(db, req, dates)
     },
     'worklist.summary': (req) => {

@@ -148,12 +148,13 @@ export function commitCsv(
   )
 }
 
+/** Patients stored between two chances for other calls, progress and a cancel. */
+const BATCH = 50
+
 /**
  * Every patient of the plan with their studies (`createPatientWithStudiesInTx`), then the import's
  * own audit row, in the import's transaction; progress and a chance to cancel every BATCH patients.
  */
-const BATCH = 50
-
 async function storeAll(
   ctx: ImportContext,
   job: JobHandle,
