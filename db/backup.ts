@@ -74,7 +74,8 @@ export function countsOf(db: ReadableDb): BackupCounts {
   }
 }
 
-function sha256Of(file: string): string {
+/** The SHA-256 of a file, read a MB at a time (a backup can be larger than any buffer). */
+export function sha256Of(file: string): string {
   const h = createHash('sha256')
   const fd = fs.openSync(file, 'r')
   try {

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { setAuditKey } from './audit'
-import { countsOf, manifestFileOf, readManifest } from './backup'
+import { countsOf, manifestFileOf, readManifest, sha256Of } from './backup'
 import { isPlainSqlite, openDb, shredFile, type LogKey } from './cipher'
 import { DbError } from './errors'
 import { fullCheck } from './integrity'
@@ -11,9 +10,11 @@ import { createPrivateFile, writeFileAtomic } from './integrity-files'
 
 // Encrypting a plain log from before encryption (docs/privacy.md, "An existing plain log").
 //
-// 1. The plain log (with its -wal) is read through a READ-ONLY connection into memory
-//    (`serialize`): nothing is written to it, and no plain temporary is made elsewhere.
-// 2. That image is written to `<log>.encrypting` (0600, same folder) and encrypted IN PLACE with
+// 1. The plain log's row counts are read through a READ-ONLY connection: nothing is written to it.
+// 2. The closed log's files (the database and its -wal) are copied to `<log>.encrypting` (0600, same
+//    folder: no plain temporary is made elsewhere), streamed from disk to disk, so a log of any
+//    size is encrypted in a few MB of memory (an image in memory could not hold a 100k-patient log).
+//    The copy's -wal is folded into it (`journal_mode = DELETE`), then it is encrypted IN PLACE with
 //    SQLite3MultipleCiphers' `PRAGMA rekey` (journal off, so no rollback journal keeps plain pages):
 //    each page is overwritten by its ciphertext.
 // 3. The encrypted copy is checked with the key: integrity_check, cipher_integrity_check (every
@@ -81,7 +82,7 @@ function plainBackups(file: string, backupDir: string | undefined): string[] {
 function rewriteManifest(backup: string): void {
   const m = readManifest(backup)
   if (!m) return
-  const sha256 = createHash('sha256').update(fs.readFileSync(backup)).digest('hex')
+  const sha256 = sha256Of(backup)
   writeFileAtomic(
     manifestFileOf(backup),
     `${JSON.stringify({ ...m, bytes: fs.statSync(backup).size, sha256 }, null, 2)}\n`,
@@ -96,31 +97,25 @@ function encryptFile(
   isLog: boolean,
 ): ReturnType<typeof countsOf> {
   const tmp = encryptingOf(file)
-  // 1. The plain content, read-only, into memory.
-  let image: Buffer
+  // 1. The plain log's counts, read-only.
   let counts: ReturnType<typeof countsOf>
   const sides = ['-wal', '-shm'].filter((s) => !fs.existsSync(`${file}${s}`))
   const src = new Database(file, { readonly: true, fileMustExist: true })
   try {
     counts = countsOf(src)
-    image = src.serialize()
   } finally {
     src.close()
     // A read-only connection to a WAL file leaves the -wal/-shm it had to make: not ours to keep.
     for (const s of sides) fs.rmSync(`${file}${s}`, { force: true })
   }
-  // 2. Written beside it, then encrypted in place.
-  shredFile(tmp)
-  createPrivateFile(tmp)
+  // 2. The closed log's files copied beside it (private), its -wal folded in, then encrypted in place.
+  const shredCopy = (): void => {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) shredFile(f)
+  }
+  shredCopy()
   try {
-    const fd = fs.openSync(tmp, 'r+')
-    try {
-      fs.writeSync(fd, image)
-      fs.fsyncSync(fd)
-    } finally {
-      fs.closeSync(fd)
-    }
-    image.fill(0)
+    copyPrivate(file, tmp)
+    if (fs.existsSync(`${file}-wal`)) copyPrivate(`${file}-wal`, `${tmp}-wal`)
     const w = new Database(tmp, { fileMustExist: true })
     try {
       w.pragma('journal_mode = DELETE')
@@ -151,7 +146,7 @@ function encryptFile(
     }
     fsyncFile(tmp)
   } catch (e) {
-    shredFile(tmp)
+    shredCopy()
     throw new DbError(
       'DB_CORRUPT',
       `${path.basename(file)} was not encrypted: the encrypted copy failed its check (${e instanceof Error ? e.message : String(e)}). The plain file is unchanged.`,
@@ -161,6 +156,30 @@ function encryptFile(
   writeFileAtomic(okOf(file), `${JSON.stringify({ counts, isLog })}\n`)
   swapIn(file)
   return counts
+}
+
+/**
+ * Copies `from` into a new private (0600) file `to`, a few MB at a time (never readable by others,
+ * whatever the mode of `from`), and flushes it.
+ */
+function copyPrivate(from: string, to: string): void {
+  createPrivateFile(to)
+  const src = fs.openSync(from, 'r')
+  const dst = fs.openSync(to, 'r+')
+  try {
+    const chunk = Buffer.allocUnsafe(8 * 1024 * 1024)
+    for (let at = 0; ;) {
+      const n = fs.readSync(src, chunk, 0, chunk.length, at)
+      if (n === 0) break
+      for (let w = 0; w < n;) w += fs.writeSync(dst, chunk, w, n - w, at + w)
+      at += n
+    }
+    chunk.fill(0)
+    fs.fsyncSync(dst)
+  } finally {
+    fs.closeSync(src)
+    fs.closeSync(dst)
+  }
 }
 
 function fsyncFile(file: string): void {

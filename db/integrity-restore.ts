@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type Database from 'better-sqlite3-multiple-ciphers'
 import { isPlainSqlite, openDb, type LogKey } from './cipher'
 import { appendAudit, auditHead, keyedFrom, keyIdOf, setAuditKey, type Actor, type AuditHead } from './audit'
-import { readManifest } from './backup'
+import { readManifest, sha256Of } from './backup'
 import { DbError } from './errors'
 import { copyForCheck, discardCopy, fullCheck, schemaDifference } from './integrity'
 import { anchorFileOf, createPrivateFile, makeAnchor, writeAnchor } from './integrity-files'
@@ -23,10 +22,6 @@ export interface RestoreDone {
   readonly head: AuditHead | null
 }
 
-function sha256(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex')
-}
-
 /** Checks a backup in full, on a copy; throws DB_CORRUPT naming what failed. */
 export function checkBackup(
   backup: string,
@@ -38,7 +33,7 @@ export function checkBackup(
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0
   const manifest = readManifest(backup)
   const name = path.basename(backup)
-  if (manifest && manifest.sha256 !== sha256(backup))
+  if (manifest && manifest.sha256 !== sha256Of(backup))
     throw new DbError(
       'DB_CORRUPT',
       `The backup ${name} changed since it was taken (its checksum does not match); it was not restored.`,

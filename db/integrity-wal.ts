@@ -7,6 +7,8 @@
 // consistent (its checksum matches when seeded from the frame before it) after a bad one therefore
 // means damage: changes that were committed, and acknowledged, would be lost without a word.
 
+import fs from 'node:fs'
+
 const MAGIC_LE = 0x377f0682
 const MAGIC_BE = 0x377f0683
 const WAL_HEADER = 32
@@ -39,13 +41,50 @@ function checksum(
   return [s0, s1]
 }
 
-export function scanWal(buf: Buffer): WalScan {
-  if (buf.length === 0) return { validFrames: 0, frames: 0, problem: null }
-  if (buf.length < WAL_HEADER) {
+/** A WAL's bytes, read where they are needed (a WAL can be larger than any buffer). */
+export interface WalBytes {
+  readonly length: number
+  /** `length` bytes from `offset`; valid until the next read. */
+  read(offset: number, length: number): Buffer
+}
+
+/** A WAL held in memory. */
+export function walOfBuffer(buf: Buffer): WalBytes {
+  return { length: buf.length, read: (offset, length) => buf.subarray(offset, offset + length) }
+}
+
+/** A WAL file read a window of a few MB at a time (the open's check of a WAL of any size). */
+export function scanWalFile(file: string): WalScan {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const window = Buffer.alloc(4 * 1024 * 1024)
+    let from = 0
+    let held = 0
+    return scanWal({
+      length: fs.fstatSync(fd).size,
+      read(offset, length) {
+        if (offset < from || offset + length > from + held) {
+          from = offset
+          held = 0
+          for (let n = -1; n !== 0 && held < window.length; held += n)
+            n = fs.readSync(fd, window, held, window.length - held, from + held)
+        }
+        return window.subarray(offset - from, offset - from + length)
+      },
+    })
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+export function scanWal(wal: WalBytes): WalScan {
+  if (wal.length === 0) return { validFrames: 0, frames: 0, problem: null }
+  if (wal.length < WAL_HEADER) {
     // SQLite ignores a WAL shorter than its header; it can only be a torn first write.
     return { validFrames: 0, frames: 0, problem: null }
   }
-  const magic = buf.readUInt32BE(0)
+  const head = Buffer.from(wal.read(0, WAL_HEADER))
+  const magic = head.readUInt32BE(0)
   if (magic !== MAGIC_LE && magic !== MAGIC_BE) {
     return {
       validFrames: 0,
@@ -54,12 +93,12 @@ export function scanWal(buf: Buffer): WalScan {
     }
   }
   const bigEndian = magic === MAGIC_BE
-  const pageSize = buf.readUInt32BE(8)
+  const pageSize = head.readUInt32BE(8)
   const validSize = pageSize >= 512 && pageSize <= 65536 && (pageSize & (pageSize - 1)) === 0
-  const headerSum = checksum(buf, 0, 24, [0, 0], bigEndian)
-  if (!validSize || headerSum[0] !== buf.readUInt32BE(24) || headerSum[1] !== buf.readUInt32BE(28)) {
+  const headerSum = checksum(head, 0, 24, [0, 0], bigEndian)
+  if (!validSize || headerSum[0] !== head.readUInt32BE(24) || headerSum[1] !== head.readUInt32BE(28)) {
     // A damaged header hides every frame. Only a WAL that holds frames loses anything.
-    return buf.length > WAL_HEADER
+    return wal.length > WAL_HEADER
       ? {
           validFrames: 0,
           frames: 0,
@@ -67,24 +106,24 @@ export function scanWal(buf: Buffer): WalScan {
         }
       : { validFrames: 0, frames: 0, problem: null }
   }
-  const salt1 = buf.readUInt32BE(16)
-  const salt2 = buf.readUInt32BE(20)
+  const salt1 = head.readUInt32BE(16)
+  const salt2 = head.readUInt32BE(20)
   const frameSize = FRAME_HEADER + pageSize
-  const count = Math.floor((buf.length - WAL_HEADER) / frameSize)
+  const count = Math.floor((wal.length - WAL_HEADER) / frameSize)
   let running: [number, number] = headerSum
   let validFrames = 0
   let firstBad = -1
   for (let i = 0; i < count; i++) {
-    const off = WAL_HEADER + i * frameSize
-    const sameGeneration = buf.readUInt32BE(off + 8) === salt1 && buf.readUInt32BE(off + 12) === salt2
-    const s1 = checksum(buf, off, off + 8, running, bigEndian)
-    const sum = checksum(buf, off + FRAME_HEADER, off + frameSize, s1, bigEndian)
-    if (!sameGeneration || sum[0] !== buf.readUInt32BE(off + 16) || sum[1] !== buf.readUInt32BE(off + 20)) {
+    const f = wal.read(WAL_HEADER + i * frameSize, frameSize)
+    const sameGeneration = f.readUInt32BE(8) === salt1 && f.readUInt32BE(12) === salt2
+    const s1 = checksum(f, 0, 8, running, bigEndian)
+    const sum = checksum(f, FRAME_HEADER, frameSize, s1, bigEndian)
+    if (!sameGeneration || sum[0] !== f.readUInt32BE(16) || sum[1] !== f.readUInt32BE(20)) {
       firstBad = i
       break
     }
     running = sum
-    if (buf.readUInt32BE(off + 4) !== 0) validFrames = i + 1
+    if (f.readUInt32BE(4) !== 0) validFrames = i + 1
   }
   if (firstBad < 0) return { validFrames, frames: count, problem: null }
 
@@ -92,13 +131,14 @@ export function scanWal(buf: Buffer): WalScan {
   // (seeded from the stored checksum of the frame before it), is a change SQLite would drop.
   for (let j = Math.max(firstBad + 1, 1); j < count; j++) {
     const off = WAL_HEADER + j * frameSize
-    if (buf.readUInt32BE(off + 8) !== salt1 || buf.readUInt32BE(off + 12) !== salt2) continue
-    const prevOff = off - frameSize
-    const seed: [number, number] = [buf.readUInt32BE(prevOff + 16), buf.readUInt32BE(prevOff + 20)]
-    const s1 = checksum(buf, off, off + 8, seed, bigEndian)
-    const sum = checksum(buf, off + FRAME_HEADER, off + frameSize, s1, bigEndian)
-    const consistent = sum[0] === buf.readUInt32BE(off + 16) && sum[1] === buf.readUInt32BE(off + 20)
-    if (consistent && buf.readUInt32BE(off + 4) !== 0) {
+    const before = wal.read(off - frameSize + 16, 8)
+    const seed: [number, number] = [before.readUInt32BE(0), before.readUInt32BE(4)]
+    const f = wal.read(off, frameSize)
+    if (f.readUInt32BE(8) !== salt1 || f.readUInt32BE(12) !== salt2) continue
+    const s1 = checksum(f, 0, 8, seed, bigEndian)
+    const sum = checksum(f, FRAME_HEADER, frameSize, s1, bigEndian)
+    const consistent = sum[0] === f.readUInt32BE(16) && sum[1] === f.readUInt32BE(20)
+    if (consistent && f.readUInt32BE(4) !== 0) {
       return {
         validFrames,
         frames: count,

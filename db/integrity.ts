@@ -17,7 +17,7 @@ import {
   type AuditHead,
 } from './audit'
 import { anchorSigned, PRIVATE_DIR, readAnchor, readKey, type Anchor } from './integrity-files'
-import { scanWal } from './integrity-wal'
+import { scanWalFile } from './integrity-wal'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import type { Migration } from './migrations/types'
 import { getBiomarker, getNote } from './queries/biomarkers'
@@ -269,7 +269,7 @@ export function probeLog(
 
   // The WAL as it is on disk: committed frames SQLite would drop after a damaged one.
   if (fs.existsSync(`${file}-wal`)) {
-    const wal = scanWal(fs.readFileSync(`${file}-wal`))
+    const wal = scanWalFile(`${file}-wal`)
     if (wal.problem)
       problems.push({
         code: 'WAL_DAMAGED',
