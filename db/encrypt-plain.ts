@@ -118,8 +118,7 @@ function encryptFile(
     if (fs.existsSync(`${file}-wal`)) copyPrivate(`${file}-wal`, `${tmp}-wal`)
     const w = new Database(tmp, { fileMustExist: true })
     try {
-      w.pragma('journal_mode = DELETE')
-      w.pragma('journal_mode = OFF')
+      forRekey(w)
       w.pragma(`cipher = 'sqlcipher'`)
       w.pragma('legacy = 4')
       w.pragma(`rekey = "x'${key.toString('hex')}'"`)
@@ -156,6 +155,24 @@ function encryptFile(
   writeFileAtomic(okOf(file), `${JSON.stringify({ counts, isLog })}\n`)
   swapIn(file)
   return counts
+}
+
+/**
+ * Sets up the connection that encrypts the plain copy in place so that no plain page is written
+ * anywhere else. `rekey` rebuilds the file (SQLCipher's pages keep 80 bytes a plain page has not,
+ * so it runs a VACUUM): that VACUUM's temporary database is kept in memory (else SQLite writes a
+ * plain copy of the whole log to /var/tmp or the system's temp folder), and its rollback journal
+ * is off (else the plain pages go to `<copy>-journal`). `journal_mode = OFF` is refused by
+ * better-sqlite3's defensive mode unless the connection is in unsafe mode; the copy is thrown
+ * away on any failure, so it needs no rollback. Memory: about the size of the log, once.
+ */
+export function forRekey(w: Database.Database): void {
+  w.pragma('journal_mode = DELETE')
+  w.unsafeMode(true)
+  const mode = w.pragma('journal_mode = OFF', { simple: true }) as string
+  w.pragma('temp_store = MEMORY')
+  if (mode !== 'off' || (w.pragma('temp_store', { simple: true }) as number) !== 2)
+    throw new DbError('DB_SETTINGS', `the copy could not be set up for encryption (journal ${mode})`)
 }
 
 /**

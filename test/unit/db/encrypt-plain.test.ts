@@ -1,8 +1,10 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3-multiple-ciphers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isPlainSqlite, newLogKey, openDb } from '../../../db/cipher'
-import { encryptPlainLog, finishEncryption } from '../../../db/encrypt-plain'
+import { encryptPlainLog, finishEncryption, forRekey } from '../../../db/encrypt-plain'
 import { DbError } from '../../../db/errors'
 import { readKey } from '../../../db/integrity-files'
 import { openLogSession } from '../../../db/open'
@@ -115,5 +117,22 @@ describe('a crash while encrypting', () => {
     expect(isPlainSqlite(file)).toBe(false)
     expect(patients(file, key)).toBe(3)
     expect(fs.readdirSync(path.dirname(file)).filter((f) => /encrypting|plain-old/.test(f))).toEqual([])
+  })
+})
+
+describe('the connection that encrypts the copy', () => {
+  it('writes no plain page anywhere else: no rollback journal, its VACUUM in memory', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-rekey-'))
+    try {
+      const db = new Database(path.join(dir, 'copy.sqlite'))
+      db.pragma('journal_mode = WAL')
+      db.exec('CREATE TABLE t (v TEXT)')
+      forRekey(db)
+      expect(db.pragma('journal_mode', { simple: true })).toBe('off')
+      expect(db.pragma('temp_store', { simple: true })).toBe(2)
+      db.close()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
