@@ -51,6 +51,9 @@ export function cipherKeyOf(db: Database.Database): LogKey | null {
   return keys.get(db) ?? null
 }
 
+/** The page cache of every connection the app opens, in KiB (64 MiB). */
+export const PAGE_CACHE_KIB = 64 * 1024
+
 /**
  * Opens `file` with `key` (null: plain) and reads its schema once, so a wrong key is found here:
  * KEY_WRONG, nothing written. `:memory:` databases are never keyed.
@@ -60,6 +63,11 @@ export function openDb(file: string, key: LogKey | null, options?: Database.Opti
   try {
     registerSearchFunctions(db)
     if (file !== ':memory:') applyCipher(db, key)
+    // SQLite's default page cache is 2 MB. Each page read past it is read from the file again and,
+    // in an encrypted log, decrypted and its HMAC checked again: with 64 MiB, a check of a large
+    // log reads each page far fewer times (integrity_check of a 33 MB encrypted log: 1.8 s with
+    // 2 MB, 0.9 s with 64 MiB) and the worklist's indexes stay decrypted between calls.
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`)
     if (key && file !== ':memory:') db.prepare('SELECT count(*) FROM sqlite_schema').get()
     return db
   } catch (e) {
