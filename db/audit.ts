@@ -1,4 +1,4 @@
-import { applyText, diffText, readTexts } from './delta'
+import { applyText, diffText, readTexts, type DecodedPass } from './delta'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
 import type { ReadableDb, WritableDb } from './tx'
@@ -220,7 +220,7 @@ const RECOMMENDATION_COLUMNS = [
  * of the stored form still matches after a migration converted it, and a changed byte of a body
  * (or of the base it is a delta of) is found. The body is read from the file every time.
  */
-export function recommendationDigest(db: ReadableDb, id: number): string | null {
+export function recommendationDigest(db: ReadableDb, id: number, pass?: DecodedPass): string | null {
   const row = cached(
     db,
     `SELECT ${RECOMMENDATION_COLUMNS.join(', ')}, body IS NOT NULL FROM recommendation WHERE id = ?`,
@@ -229,7 +229,7 @@ export function recommendationDigest(db: ReadableDb, id: number): string | null 
     .get(id) as unknown[] | undefined
   if (!row) return null
   if (row.pop() === 1)
-    fromBody(db, 'recommendation', id, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS)
+    fromBody(db, 'recommendation', id, row, ['inputs_json', 'output_json'], RECOMMENDATION_COLUMNS, pass)
   return recommendationDigestOf(row)
 }
 
@@ -254,11 +254,12 @@ function fromBody(
   row: unknown[],
   names: readonly string[],
   columns: readonly string[],
+  pass?: DecodedPass,
 ): void {
   let texts: readonly string[]
   let inline: string | null
   try {
-    texts = readTexts(db, table, id)!
+    texts = readTexts(db, table, id, pass)!
     inline = names.includes('output_json') ? inlineOfTexts(texts, names.indexOf('output_json')) : null
   } catch {
     // A body that no longer inflates to JSON (it, or the base it is a delta of, was changed): the
@@ -295,12 +296,12 @@ function inlineOfTexts(texts: readonly string[], i: number): string {
 const UNDO_COLUMNS = ['patient_id', 'actor', 'at', 'command', 'snapshot_json', 'undone_at'] as const
 
 /** Digest of a stored undo entry, or null when there is no such row (the kept state as written). */
-export function undoEntryDigest(db: ReadableDb, id: number): string | null {
+export function undoEntryDigest(db: ReadableDb, id: number, pass?: DecodedPass): string | null {
   const row = cached(db, `SELECT ${UNDO_COLUMNS.join(', ')}, body IS NOT NULL FROM undo_entry WHERE id = ?`)
     .raw()
     .get(id) as unknown[] | undefined
   if (!row) return null
-  if (row.pop() === 1) fromBody(db, 'undo_entry', id, row, ['snapshot_json'], UNDO_COLUMNS)
+  if (row.pop() === 1) fromBody(db, 'undo_entry', id, row, ['snapshot_json'], UNDO_COLUMNS, pass)
   return createHash('sha256').update(JSON.stringify(row)).digest('hex')
 }
 
@@ -625,6 +626,9 @@ function expandStored(
     const s = cached(db, 'SELECT after_json FROM audit_log WHERE id = ?').pluck().get(d.$b) as
       string | null | undefined
     base = s === undefined ? null : expandStored(db, s, known, depth + 1)
+    // Another row whose text refers to the same base (most of a patient's rows of an action do)
+    // takes it from `known` instead of expanding its chain again.
+    if (base !== null) known?.set(d.$b, base)
   }
   if (base === null) throw new Error(`an audit row refers to row ${d.$b}, which has no after text`)
   return ops ? applyText(base, ops, d.$s ?? '') : base
@@ -828,6 +832,8 @@ export function lastAuditAbout(
   db: ReadableDb,
   entity: AuditEntity,
   entityId: number | null,
+  /** After texts expanded before in the same pass (the full check), by row id; filled as it goes. */
+  known?: Map<number, string>,
 ): { id: number; at: string; action: string; after: unknown } | null {
   const r = (
     entityId === null
@@ -841,7 +847,7 @@ export function lastAuditAbout(
         ).get(entity, entityId)
   ) as { id: number; at: string; action: string; after_json: string | null } | undefined
   if (!r) return null
-  const after = expandStored(db, r.after_json, undefined, 0)
+  const after = expandStored(db, r.after_json, known, 0)
   return { id: r.id, at: r.at, action: r.action, after: after === null ? null : JSON.parse(after) }
 }
 

@@ -273,6 +273,14 @@ interface Decoded {
 const MEMO = new WeakMap<ReadableDb, Map<string, Decoded>>()
 const MEMO_MAX = 256
 
+/**
+ * The texts of the rows of one table decoded in one pass over it, by id (newest kept: a row's base
+ * is its patient's previous row, usually read shortly before). Each row is decoded once in a pass
+ * instead of once for every row whose chain passes through it (up to KEYFRAME times).
+ */
+export type DecodedPass = Map<number, readonly string[]>
+const PASS_MAX = 2048
+
 function memoOf(db: ReadableDb): Map<string, Decoded> {
   let m = MEMO.get(db)
   if (!m) MEMO.set(db, (m = new Map()))
@@ -283,14 +291,27 @@ function memoOf(db: ReadableDb): Map<string, Decoded> {
  * The texts of a delta-stored row (`body` not NULL), or null when the row is missing or stored
  * another way. Inflates the row and, unless cached, its base chain (at most KEYFRAME rows).
  */
-export function readTexts(db: ReadableDb, table: DeltaTable, id: number): readonly string[] | null {
+export function readTexts(
+  db: ReadableDb,
+  table: DeltaTable,
+  id: number,
+  pass?: DecodedPass,
+): readonly string[] | null {
   const row = cached(db, `SELECT body, body_base FROM ${table} WHERE id = ?`).get(id) as
     { body: Buffer | null; body_base: number | null } | undefined
   if (!row || row.body === null) return null
   let base: readonly string[] | null = null
   if (row.body_base !== null) {
-    base = readTexts(db, table, row.body_base)
+    base = pass?.get(row.body_base) ?? readTexts(db, table, row.body_base, pass)
     if (base === null) throw new Error(`${table} ${id}: its base row ${row.body_base} is missing`)
+  }
+  if (pass) {
+    // One pass over a table (the full check): this row's own body is decoded (that is its check),
+    // against a base decoded earlier in the same pass, not read again down its chain.
+    const texts = decodeTexts(row.body, base)
+    if (pass.size >= PASS_MAX) pass.delete(pass.keys().next().value!)
+    pass.set(id, texts)
+    return texts
   }
   const memo = memoOf(db)
   const key = `${table}:${id}`

@@ -18,6 +18,7 @@ import {
 } from './audit'
 import { anchorSigned, PRIVATE_DIR, readAnchor, readKey, type Anchor } from './integrity-files'
 import { scanWalFile } from './integrity-wal'
+import type { DecodedPass } from './delta'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import type { Migration } from './migrations/types'
 import { getBiomarker, getNote } from './queries/biomarkers'
@@ -635,8 +636,9 @@ export function* fullCheckSteps(
   if (db.pragma('user_version', { simple: true }) !== LATEST_SCHEMA_VERSION) return
   for (const entity of Object.keys(TABLE) as (keyof typeof TABLE)[]) {
     let after = 0
+    const pass: CheckPass = { texts: new Map(), audit: new Map() }
     for (;;) {
-      const r = safely(() => recordsAgainstAudit(db, entity, after, batch))
+      const r = safely(() => recordsAgainstAudit(db, entity, after, batch, pass))
       if (!r.ok) {
         yield [
           { code: 'CORRUPT', message: `The ${entity} records cannot be read (${r.error}).`, since: null },
@@ -719,7 +721,7 @@ const LABEL: Record<keyof typeof TABLE, string> = {
   guideline_pack: 'Guideline pack',
 }
 
-function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unknown {
+function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number, pass?: DecodedPass): unknown {
   switch (entity) {
     case 'patient':
       return getPatient(db, id)
@@ -736,7 +738,7 @@ function readRecord(db: ReadableDb, entity: keyof typeof TABLE, id: number): unk
     case 'recommendation':
     case 'undo_entry':
       // The stored body read from the file (db/delta.ts decodes anew any bytes it did not decode).
-      return DIGESTED[entity](db, id)
+      return DIGESTED[entity](db, id, pass)
     case 'guideline_pack':
       return getPack(db, id)
   }
@@ -755,11 +757,23 @@ function patientDeleted(db: ReadableDb, audited: unknown): boolean {
  * against its newest audit row: present with the audited content, or absent after an audited
  * deletion (its own, or its patient's).
  */
+/**
+ * What one pass over a table's records has read already: the texts of delta-stored rows (a row's
+ * base is decoded once, not again for every row after it in its chain) and audit rows' after texts
+ * (a base most of a patient's rows refer to is expanded once). Only for this pass: the next check
+ * reads everything from the file again.
+ */
+interface CheckPass {
+  texts: DecodedPass
+  audit: Map<number, string>
+}
+
 function recordsAgainstAudit(
   db: ReadableDb,
   entity: keyof typeof TABLE,
   after: number,
   limit: number,
+  pass: CheckPass,
 ): { problems: Problem[]; last: number | null } {
   const ids = db
     .prepare(
@@ -771,8 +785,9 @@ function recordsAgainstAudit(
     .all({ after, entity, limit }) as number[]
   const problems: Problem[] = []
   for (const id of ids) {
-    const audit = lastAuditAbout(db, entity as AuditEntity, id)
-    const current = readRecord(db, entity, id)
+    if (pass.audit.size >= 20_000) pass.audit.clear()
+    const audit = lastAuditAbout(db, entity as AuditEntity, id, pass.audit)
+    const current = readRecord(db, entity, id, pass.texts)
     const label = `${LABEL[entity]} ${id}`
     if (!audit) {
       if (current !== null)
