@@ -149,26 +149,42 @@ export interface WorklistDates {
 
 type Params = Segment['params']
 
-/** The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones). */
-function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: string; params: Params } {
+/**
+ * The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones),
+ * and the part of it that is a range of the open steps' due index (`followup_open_due`).
+ */
+function bucketWhere(
+  bucket: WorklistQuery['bucket'],
+  d: WorklistDates,
+): { sql: string; params: Params; range: { sql: string; params: Params } } {
   const today = d.today
+  const all = { sql: '1', params: {} }
+  const untilToday = { sql: `${EFF_FROM} <= :today`, params: { today } }
+  const upcoming = (until: IsoDate) => {
+    const r = { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until } }
+    return { ...r, range: r }
+  }
   switch (bucket) {
     case 'now':
-      return { sql: `${EFF_FROM} <= :today`, params: { today } }
+      return { ...untilToday, range: untilToday }
     case 'overdue':
-      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} < :today`, params: { today } }
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} < :today`, params: { today }, range: untilToday }
     case 'due':
-      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today } }
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today }, range: untilToday }
     case 'upcoming-30':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in30Days } }
+      return upcoming(d.in30Days)
     case 'upcoming-90':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in90Days } }
+      return upcoming(d.in90Days)
     case 'all':
-      return { sql: '1', params: {} }
+      return { ...all, range: all }
     case 'attention':
-      return { sql: NEEDS_ATTENTION, params: {} }
+      return { sql: NEEDS_ATTENTION, params: {}, range: all }
   }
 }
+
+/** The open steps' due index read alone, as a segment's `walk`. */
+const DUE_WALK = `followup_item f INDEXED BY followup_open_due`
+const OPEN_STEP = `f.status = 'scheduled'`
 
 /**
  * The open step needs a person, not just a booking: a result to enter, a tumour board or a
@@ -372,12 +388,13 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
       return [
         {
           from: walk
-            ? `followup_item f INDEXED BY followup_open_due JOIN patient p ON p.id = f.patient_id`
+            ? `${DUE_WALK} JOIN patient p ON p.id = f.patient_id`
             : `patient p JOIN followup_item f ON ${open}`,
           where: `f.status = 'scheduled' AND ${where}`,
           params,
           key: EFF_FROM,
           tie: walk ? 'f.patient_id' : 'p.id',
+          ...(walk ? { walk: { from: DUE_WALK, where: OPEN_STEP, params: {} } } : {}),
         },
         {
           from: `patient p LEFT JOIN followup_item f ON ${open}`,
@@ -385,11 +402,15 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
           params,
           key: null,
           tie: 'p.id',
+          ...(walk ? { walk: { from: 'patient p', where: '1', params: {} } } : {}),
         },
       ]
     }
     const from = `patient p${walk ? ` INDEXED BY ${SORT_INDEX[q.sort]}` : ''} LEFT JOIN followup_item f ON ${open}`
-    return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+    return keyAndNull(
+      { from, where, params, key: SORT_SQL[q.sort], tie: 'p.id', ...sortWalk(q.sort, walk) },
+      q.sort,
+    )
   }
   const bucket = bucketWhere(q.bucket, dates)
   const where = `f.status = 'scheduled' AND ${bucket.sql} AND ${patientWhere}`
@@ -402,13 +423,30 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
         params,
         key: EFF_FROM,
         tie: 'f.patient_id',
+        ...(walk
+          ? {
+              walk: {
+                from: DUE_WALK,
+                where: `${OPEN_STEP} AND ${bucket.range.sql}`,
+                params: bucket.range.params,
+              },
+            }
+          : {}),
       },
     ]
   }
   const from = walk
     ? `patient p INDEXED BY ${SORT_INDEX[q.sort]} CROSS JOIN followup_item f ON ${open}`
     : `followup_item f CROSS JOIN patient p ON p.id = f.patient_id`
-  return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+  return keyAndNull(
+    { from, where, params, key: SORT_SQL[q.sort], tie: 'p.id', ...sortWalk(q.sort, walk) },
+    q.sort,
+  )
+}
+
+/** A sort's patient index read alone, as the `walk` of the segments read in its order (none unless `walk`). */
+function sortWalk(sort: Exclude<WorklistSort, 'due'>, walk: boolean): Pick<Segment, 'walk'> {
+  return walk ? { walk: { from: `patient p INDEXED BY ${SORT_INDEX[sort]}`, where: '1', params: {} } } : {}
 }
 
 /**
@@ -455,8 +493,10 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
     const check = checked ? ` AND pnet_has_word(p.name, p.mrn, :w${i})` : ''
     return i === 0
       ? `x.prefix = :p0${check}`
-      : `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = ${PREFIX_SORT.name} AND x${i}.prefix = :p${i}
-           AND x${i}.key = p.name AND x${i}.patient_id = x.patient_id)${check}`
+      : // The word's row for the same patient in the same sort holds the same key: one lookup in the
+        // table's own order, near the last one (the walk reads in that order), and no patient read.
+        `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = x.k AND x${i}.prefix = :p${i}
+           AND x${i}.key = x.key AND x${i}.patient_id = x.patient_id)${check}`
   })
   conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
   return { where: conds.join(' AND '), params }
@@ -485,27 +525,39 @@ function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefi
     return keyAndNull(seg, q.sort)
   }
   const f = prefixFilter(q, words)
+  const own = `x.k = ${PREFIX_SORT[q.sort]} AND x.prefix = :p0`
   const seg: Segment = {
     from: `patient_prefix x CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
     where: `x.k = ${PREFIX_SORT[q.sort]} AND ${f.where}`,
     params: f.params,
     key: 'x.key',
     tie: 'x.patient_id',
+    walk: { from: 'patient_prefix x', where: own, params: { p0: f.params['p0']! } },
   }
   // The rows without a key hold NO_KEY, after every key.
   if (q.sort === 'name' || q.sort === 'mrn') return [seg]
   return [
-    { ...seg, where: `x.key < ${NO_KEY} AND ${seg.where}` },
-    { ...seg, where: `x.key = ${NO_KEY} AND ${seg.where}`, key: null },
+    {
+      ...seg,
+      where: `x.key < ${NO_KEY} AND ${seg.where}`,
+      walk: { ...seg.walk!, where: `x.key < ${NO_KEY} AND ${own}` },
+    },
+    {
+      ...seg,
+      where: `x.key = ${NO_KEY} AND ${seg.where}`,
+      key: null,
+      walk: { ...seg.walk!, where: `x.key = ${NO_KEY} AND ${own}` },
+    },
   ]
 }
 
 /** The segment of rows with the sort key set and, where the key can be empty, the one without. */
 function keyAndNull(s: Segment, sort: WorklistSort): Segment[] {
   if (sort === 'name' || sort === 'mrn') return [s]
+  const walk = (cond: string) => (s.walk ? { walk: { ...s.walk, where: `${cond} AND ${s.walk.where}` } } : {})
   return [
-    { ...s, where: `${s.key} IS NOT NULL AND ${s.where}` },
-    { ...s, where: `${s.key} IS NULL AND ${s.where}`, key: null },
+    { ...s, where: `${s.key} IS NOT NULL AND ${s.where}`, ...walk(`${s.key} IS NOT NULL`) },
+    { ...s, where: `${s.key} IS NULL AND ${s.where}`, key: null, ...walk(`${s.key} IS NULL`) },
   ]
 }
 
