@@ -468,6 +468,28 @@ function chooseSegments(
   if (!words) return segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
   if (words.length === 1 && !prefixOf(words[0]!).checked) return prefixSegments(q, words, 'prefix')
   if (walkAbove <= 0 || walkAbove >= 1e6) return prefixSegments(q, words, walkAbove <= 0 ? 'prefix' : 'fts')
+  if (words.length > 1) {
+    // Several words: the walk is taken when the other words' rows are found for at least one in
+    // DENSE of the first SAMPLE_WORDS rows of the driving word's beginning (looked up in the
+    // table alone, no patient read); else their matches, read from the full-text index up to
+    // FEW + 1, are the list when they are few (sorted), or all of them are read and sorted.
+    const others = otherWords(words)
+    // (A `walkAbove` below it samples fewer: tests read small logs every way.)
+    const size = Math.min(SAMPLE_WORDS, walkAbove)
+    const sample = cached(
+      db,
+      `SELECT count(*) AS seen, coalesce(sum(${others.where}), 0) AS hits
+       FROM (SELECT * FROM patient_prefix WHERE k = ${PREFIX_SORT.due} AND prefix = :p0 LIMIT :size) x`,
+    ).get({ ...others.params, p0: prefixOf(words[0]!).prefix, size }) as { seen: number; hits: number }
+    if (sample.seen < size || sample.hits * DENSE >= sample.seen) return prefixSegments(q, words, 'prefix')
+    const matches = cached(
+      db,
+      `SELECT rowid FROM patient_search WHERE patient_search MATCH :match LIMIT ${FEW + 1}`,
+    )
+      .pluck()
+      .all({ match: matchExpression(searchWords(q.search ?? '')) }) as number[]
+    return prefixSegments(q, words, matches.length <= FEW ? matches : 'fts')
+  }
   const f = prefixFilter(q, words)
   const sample = cached(
     db,
@@ -478,25 +500,44 @@ function chooseSegments(
   return prefixSegments(q, words, sample.seen < SAMPLE || sample.hits * DENSE >= SAMPLE ? 'prefix' : 'fts')
 }
 
+/** Rows of the driving word's beginning sampled for a search of several words (no patient read). */
+const SAMPLE_WORDS = 1000
+/** A sparse search of several words with at most this many matches has them listed from the full-text index. */
+const FEW = 300
 /** Rows of the driving word's beginning sampled to choose between the walk and the full-text index. */
 const SAMPLE = 200
 /** The walk is taken when at least one sampled row in this many matches. */
 const DENSE = 20
 
+/**
+ * The condition (on `patient_prefix x` alone) that the words after the first have their rows for
+ * the same patient: in the same sort they hold the same key, so each is one lookup in the table's
+ * own order, near the last one as a walk reads in that order, made before the patient is read (a
+ * scalar subquery: SQLite would turn an EXISTS into a join after it). A longer word is checked
+ * against the patient's words besides (`prefixFilter`).
+ */
+function otherWords(words: readonly string[]): { where: string; params: Params } {
+  const params: Params = {}
+  const conds = words.slice(1).map((w, j) => {
+    const i = j + 1
+    params[`p${i}`] = prefixOf(w).prefix
+    return `(SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = x.k AND x${i}.prefix = :p${i}
+       AND x${i}.key = x.key AND x${i}.patient_id = x.patient_id) IS NOT NULL`
+  })
+  return { where: conds.length ? conds.join(' AND ') : '1', params }
+}
+
 /** The condition (on `patient_prefix x` joined to `patient p`) of a search's words, and its parameters. */
 function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: string; params: Params } {
   const params: Params = q.variant ? { variant: q.variant } : {}
-  const conds = words.map((w, i) => {
-    const { prefix, checked } = prefixOf(w)
-    params[`p${i}`] = prefix
-    if (checked) params[`w${i}`] = w
-    const check = checked ? ` AND pnet_has_word(p.name, p.mrn, :w${i})` : ''
-    return i === 0
-      ? `x.prefix = :p0${check}`
-      : // The word's row for the same patient in the same sort holds the same key: one lookup in the
-        // table's own order, near the last one (the walk reads in that order), and no patient read.
-        `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = x.k AND x${i}.prefix = :p${i}
-           AND x${i}.key = x.key AND x${i}.patient_id = x.patient_id)${check}`
+  const others = otherWords(words)
+  Object.assign(params, others.params)
+  params['p0'] = prefixOf(words[0]!).prefix
+  const conds = ['x.prefix = :p0', others.where]
+  words.forEach((w, i) => {
+    if (!prefixOf(w).checked) return
+    params[`w${i}`] = w
+    conds.push(`pnet_has_word(p.name, p.mrn, :w${i})`)
   })
   conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
   return { where: conds.join(' AND '), params }
@@ -508,8 +549,22 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
  * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the same patient; or from
  * the full-text index (`fts`), its matches joined to their patients and sorted.
  */
-function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {
+function prefixSegments(
+  q: WorklistQuery,
+  words: readonly string[],
+  from: 'prefix' | 'fts' | readonly number[],
+): Segment[] {
   const open = `LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
+  if (typeof from !== 'string') {
+    const seg: Segment = {
+      from: `patient p ${open}`,
+      where: `p.id IN (SELECT value FROM json_each(:matches)) AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
+      params: { ...(q.variant ? { variant: q.variant } : {}), matches: JSON.stringify(from) },
+      key: SORT_SQL[q.sort],
+      tie: 'p.id',
+    }
+    return keyAndNull(seg, q.sort)
+  }
   if (from === 'fts') {
     const seg: Segment = {
       from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,

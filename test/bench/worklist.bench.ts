@@ -159,6 +159,61 @@ async function benchSize(patients: number): Promise<void> {
       worklistPage(db, { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q }, DATES)
     const total = worklistSize(db, { bucket: 'all' }, DATES).total
 
+    /**
+     * A first jump into the list of `q` (its key index not built yet), built in steps as the back
+     * end's handler builds it, with another call (the tab counts) asked every 5 ms meanwhile:
+     * prints (unless `label` is null) the longest step and the longest any of those calls waited.
+     */
+    const firstJump = async (q: Partial<WorklistQuery> & { offset: number }, label: string | null) => {
+      const stepMs: number[] = []
+      const waits: number[] = []
+      let other: NodeJS.Timeout | null = null
+      const ask = () => {
+        const due = performance.now() + 5
+        other = setTimeout(() => {
+          waits.push(performance.now() - due)
+          worklistCounts(db, DATES)
+          ask()
+        }, 5)
+      }
+      ask()
+      let stepStart = performance.now()
+      const t0 = performance.now()
+      await prepareWorklistPage(
+        db,
+        { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q },
+        DATES,
+        async () => {
+          stepMs.push(performance.now() - stepStart)
+          // As the handler's pause (Jobs.letCallsThrough) lets the calls waiting meanwhile run.
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          stepStart = performance.now()
+        },
+      )
+      const jumped = page(q)
+      const firstMs = performance.now() - t0
+      stepMs.push(performance.now() - stepStart)
+      clearTimeout(other!)
+      if (label !== null) {
+        line(
+          `${label}: first jump, longest step`,
+          Math.max(...stepMs),
+          100,
+          undefined,
+          `the key index built in ${f(firstMs).trim()}, ${stepMs.length} step${stepMs.length === 1 ? '' : 's'}, ` +
+            `median ${f(median(stepMs)).trim()}`,
+        )
+        line(
+          `${label}: first jump, longest wait`,
+          Math.max(0, ...waits),
+          100,
+          undefined,
+          `of ${waits.length} tab counts asked every 5 ms meanwhile (median ${f(median(waits.length ? waits : [0])).trim()})`,
+        )
+      }
+      return jumped
+    }
+
     for (const sort of PART === 'typeahead' ? [] : WORKLIST_SORTS) {
       const descending = sort === 'dose'
       const q = { sort, descending }
@@ -187,50 +242,8 @@ async function benchSize(patients: number): Promise<void> {
       for (const depth of [0.1, 0.4, 0.9]) {
         const at = Math.floor(total * depth)
         // The first jump builds the list's key index in steps, as the back end's handler does
-        // (other calls are answered between them): its longest step is the longest any other
-        // call waits behind it.
-        const stepMs: number[] = []
-        // Another call (the tab counts) asked every 5 ms meanwhile: how long each waits to be run.
-        const waits: number[] = []
-        let other: NodeJS.Timeout | null = null
-        const ask = () => {
-          const due = performance.now() + 5
-          other = setTimeout(() => {
-            waits.push(performance.now() - due)
-            worklistCounts(db, DATES)
-            ask()
-          }, 5)
-        }
-        ask()
-        let stepStart = performance.now()
-        const t0 = performance.now()
-        await prepareWorklistPage(db, { bucket: 'all', ...q, limit: PAGE, offset: at }, DATES, async () => {
-          stepMs.push(performance.now() - stepStart)
-          // As the handler's pause (Jobs.letCallsThrough) lets the calls waiting meanwhile run.
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          stepStart = performance.now()
-        })
-        const jumped = page({ ...q, offset: at })
-        const firstJump = performance.now() - t0
-        stepMs.push(performance.now() - stepStart)
-        clearTimeout(other!)
-        if (depth === 0.1) {
-          line(
-            `${sort}: first jump, longest step`,
-            Math.max(...stepMs),
-            100,
-            undefined,
-            `the key index built in ${f(firstJump).trim()}, ${stepMs.length} step${stepMs.length === 1 ? '' : 's'}, ` +
-              `median ${f(median(stepMs)).trim()}`,
-          )
-          line(
-            `${sort}: first jump, longest wait`,
-            Math.max(0, ...waits),
-            100,
-            undefined,
-            `of ${waits.length} tab counts asked every 5 ms meanwhile (median ${f(median(waits.length ? waits : [0])).trim()})`,
-          )
-        }
+        // (other calls are answered between them).
+        const jumped = await firstJump({ ...q, offset: at }, depth === 0.1 ? `${sort}` : null)
         const offsetT0 = performance.now()
         const expected = byOffset(at, PAGE)
         const offsetMs = performance.now() - offsetT0
@@ -251,6 +264,30 @@ async function benchSize(patients: number): Promise<void> {
         time(() => page({ ...q, cursor: { at: 'end' } })),
         2,
       )
+    }
+
+    // First jumps into lists whose filter passes over long runs of the sort's index: the overdue
+    // tab by due (the steps due in the last 180 days, a quarter of the log, lie between the overdue
+    // ones and the end of the range read), and one variant's overdue steps by result.
+    for (const [label, q] of PART === 'typeahead'
+      ? []
+      : ([
+          ['overdue by due', { bucket: 'overdue', sort: 'due', descending: false }],
+          [
+            'overdue + variant by result',
+            { bucket: 'overdue', variant: 'untreated-surveillance', sort: 'result', descending: false },
+          ],
+        ] as const)) {
+      const size = worklistSize(
+        db,
+        { bucket: q.bucket, ...('variant' in q ? { variant: q.variant } : {}) },
+        DATES,
+      ).total
+      const at = Math.floor(size * 0.1)
+      const jumped = await firstJump({ ...q, offset: at }, label)
+      const expected = worklistPage(db, { ...q, offset: at, limit: PAGE }, DATES, WALK_ABOVE, EXACT)
+      if (JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId)))
+        throw new Error(`${label}: the jump to 10 % does not read the rows OFFSET reads`)
     }
 
     for (const sort of ['name', 'dose'] as const) {
