@@ -205,7 +205,7 @@ function stepEnd(
   const cols = `${seg.key ?? 'NULL'}, ${seg.tie}`
   let left = entries
   for (const [i, r] of ranges(walk, from, null, descending).entries()) {
-    const sql = `FROM ${walk.from} WHERE ${walk.where}${r.where} ORDER BY ${r.order}`
+    const sql = `FROM ${walk.from} WHERE 1${r.where} AND ${walk.where} ORDER BY ${r.order}`
     const params = { ...walk.params, ...r.params }
     const at = cached(db, `SELECT ${cols} ${sql} LIMIT 1 OFFSET :skip`)
       .raw()
@@ -252,7 +252,9 @@ export function* keyIndexSteps(
       for (const read of ranges(seg, last, end, list.descending)) {
         const rows = cached(
           db,
-          `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE ${seg.where}${read.where} ORDER BY ${read.order}`,
+          // The step's own bounds come first: SQLite seeks by the first of two bounds on the same
+          // side of the key, and the list's (the tab's due range) would make the step read from it.
+          `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE 1${read.where} AND ${seg.where} ORDER BY ${read.order}`,
         )
           .raw()
           .iterate({ ...seg.params, ...read.params }) as Iterable<[WorklistSortKey, number]>

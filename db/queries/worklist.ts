@@ -694,7 +694,9 @@ function keysetRows(
     if (out.length >= q.limit) return
     const rows = cached(
       db,
-      `SELECT ${COLUMNS} FROM ${seg.from} WHERE ${seg.where}${seek} ORDER BY ${orderBy} LIMIT :limit`,
+      // The seek first: SQLite seeks by the first of two bounds on the same side of the key, and
+      // the tab's own due range would make a page read from the start of the tab.
+      `SELECT ${COLUMNS} FROM ${seg.from} WHERE 1${seek} AND ${seg.where} ORDER BY ${orderBy} LIMIT :limit`,
     ).all({ ...params, limit: q.limit - out.length }) as Row[]
     out.push(...rows)
   }
