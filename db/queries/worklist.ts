@@ -455,8 +455,11 @@ function sortWalk(sort: Exclude<WorklistSort, 'due'>, walk: boolean): Pick<Segme
  * rows: always when that is the only word and has at most 3 letters (migration 130) (the table's rows are then
  * exactly its matches); otherwise when the first `SAMPLE` rows of that word's beginning hold at
  * least one match in `DENSE` (so a page walks at most about DENSE pages of rows), else its matches
- * are read from the full-text index and sorted (few, or scattered among many rows). Any other
- * search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more never.)
+ * are read from the full-text index and sorted (few, or scattered among many rows). Several words
+ * alike, with a sample of `SAMPLE_WORDS` rows read in the table alone, and their matches, when
+ * sparse and at most `FEW`, read once from the full-text index and listed by patient id. Any
+ * other search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more
+ * never, and a small one samples as many rows.)
  */
 function chooseSegments(
   db: ReadableDb,
@@ -546,8 +549,9 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
 /**
  * A search's segments (words folded, longest first), read from `patient_prefix` (`prefix`): the
  * rows of the first word's beginning in the sort's index, checked against the patient's words
- * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the same patient; or from
- * the full-text index (`fts`), its matches joined to their patients and sorted.
+ * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the
+ * same patient (`otherWords`); or from the full-text index (`fts`), its matches joined to their
+ * patients and sorted; or from the matches given (patient ids read from it), sorted.
  */
 function prefixSegments(
   q: WorklistQuery,

@@ -122,7 +122,10 @@ function rawSeek(db: DB, sort: WorklistSort, descending: boolean) {
 
 /** BENCH_KEEP=<folder>: each size's log is kept there and read again by the next run (not rebuilt). */
 const KEEP = process.env['BENCH_KEEP'] ?? ''
-/** BENCH_PART=jump or typeahead: only the scrollbar jumps, or only the type-ahead (and what follows it). */
+/**
+ * BENCH_PART=jump, run or typeahead: only the scrollbar jumps, only the first jumps past a long run
+ * of patients entered in error, or only the type-ahead (and what follows it).
+ */
 const PART = process.env['BENCH_PART'] ?? ''
 
 async function benchSize(patients: number): Promise<void> {
@@ -214,7 +217,7 @@ async function benchSize(patients: number): Promise<void> {
       return jumped
     }
 
-    for (const sort of PART === 'typeahead' ? [] : WORKLIST_SORTS) {
+    for (const sort of PART === 'typeahead' || PART === 'run' ? [] : WORKLIST_SORTS) {
       const descending = sort === 'dose'
       const q = { sort, descending }
       const raw = rawSeek(db, sort, descending)
@@ -269,7 +272,7 @@ async function benchSize(patients: number): Promise<void> {
     // First jumps into lists whose filter passes over long runs of the sort's index: the overdue
     // tab by due (the steps due in the last 180 days, a quarter of the log, lie between the overdue
     // ones and the end of the range read), and one variant's overdue steps by result.
-    for (const [label, q] of PART === 'typeahead'
+    for (const [label, q] of PART === 'typeahead' || PART === 'run'
       ? []
       : ([
           ['overdue by due', { bucket: 'overdue', sort: 'due', descending: false }],
@@ -288,6 +291,29 @@ async function benchSize(patients: number): Promise<void> {
       const expected = worklistPage(db, { ...q, offset: at, limit: PAGE }, DATES, WALK_ABOVE, EXACT)
       if (JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId)))
         throw new Error(`${label}: the jump to 10 % does not read the rows OFFSET reads`)
+    }
+    // And a long run of index entries each read from the patient to be passed over: every
+    // "Bohr …" patient (the first twelfth of the log by name) marked entered in error, in a
+    // transaction rolled back after the jump.
+    if (PART !== 'typeahead') {
+      db.exec('BEGIN')
+      try {
+        db.prepare(`UPDATE patient SET entered_in_error_at = ? WHERE name LIKE 'Bohr %'`).run(
+          `${BENCH_TODAY}T09:00:00.000Z`,
+        )
+        const q = { bucket: 'all', sort: 'name', descending: false } as const
+        const at = Math.floor(worklistSize(db, q, DATES).total * 0.1)
+        const jumped = await firstJump({ ...q, offset: at }, 'by name, 1/12 in error first')
+        const expected = worklistPage(db, { ...q, offset: at, limit: PAGE }, DATES, WALK_ABOVE, EXACT)
+        if (
+          JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId))
+        )
+          throw new Error(
+            'by name, 1/12 in error first: the jump to 10 % does not read the rows OFFSET reads',
+          )
+      } finally {
+        db.exec('ROLLBACK')
+      }
     }
 
     for (const sort of ['name', 'dose'] as const) {
