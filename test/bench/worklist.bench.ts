@@ -11,7 +11,12 @@
 // sort, with and without the variant filter, and their counts; the attention list's length and the
 // bucket counts (kept by triggers: migrations 95 and 125). Prints medians
 // of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes; BENCH_TYPEAHEAD=0 leaves the
-// type-ahead figures out (at 1M their raw full-text reads take most of the run).
+// type-ahead figures out (at 1M their raw full-text reads take most of the run); BENCH_KEEP=<folder>
+// keeps each size's log there and reads it again on the next run instead of building it (the
+// folder's logs are the benchmark's own: never point it at a real log); BENCH_PART=jump, run or
+// typeahead and BENCH_SEARCHES=a,b narrow the run. The first jumps print their longest step and
+// the longest wait of the tab counts asked every 5 ms meanwhile, into every sort's list, the
+// overdue tab, and past a run of patients entered in error (set in a transaction rolled back).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
