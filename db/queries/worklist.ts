@@ -504,7 +504,7 @@ function chooseSegments(
 }
 
 /** Rows of the driving word's beginning sampled for a search of several words (no patient read). */
-const SAMPLE_WORDS = 1000
+const SAMPLE_WORDS = 500
 /** A sparse search of several words with at most this many matches has them listed from the full-text index. */
 const FEW = 300
 /** Rows of the driving word's beginning sampled to choose between the walk and the full-text index. */
