@@ -24,13 +24,21 @@ export interface Segment {
   /** The sort key; null for the segment of rows without one (ordered by the tie-breaker alone). */
   key: string | null
   tie: string
+  /**
+   * The index the segment is read in the order of, alone (no join, no filter: `from` one table
+   * with its alias, `where` only the conditions that bound its range), whose entries in the order
+   * of `key` and `tie` hold every row of the segment: a step of a key index's build visits a
+   * bounded number of them (`JumpOptions.stepEntries`). Absent, a step is bounded by the rows it
+   * returns only (a full-text read, whose statement sorts its matches at once).
+   */
+  walk?: { from: string; where: string; params: Record<string, string | number> }
 }
 
 /**
  * How a jump deep into the list is read: past `above` rows, from every `stride`-th row's sort key
  * (the list's sparse key index), which is built once per filter and sort by one pass over the
- * sort's index, in steps that end after `stepRows` rows or about `stepMs`, whichever comes first,
- * and rebuilt when the log has changed since and it is older than `ttlMs`.
+ * sort's index, in steps that end after `stepRows` rows, about `stepMs` or `stepEntries` entries
+ * of the index visited (returned or passed over), whichever comes first, and rebuilt when the log has changed since and it is older than `ttlMs`.
  */
 export interface JumpOptions {
   above: number
@@ -38,6 +46,7 @@ export interface JumpOptions {
   ttlMs: number
   stepMs: number
   stepRows: number
+  stepEntries: number
 }
 export const JUMP: JumpOptions = {
   above: 0,
@@ -45,6 +54,7 @@ export const JUMP: JumpOptions = {
   ttlMs: 60_000,
   stepMs: 20,
   stepRows: Number.POSITIVE_INFINITY,
+  stepEntries: 4096,
 }
 
 /** A list whose key index is built: its identity, its segments in order, and where it stops. */
@@ -109,46 +119,119 @@ function keep(db: ReadableDb, list: KeyList, made: KeyIndex): KeyIndex {
   return made
 }
 
+/** A position in a segment's order: a sort key and patient id (the id alone in a segment without key). */
+type Position = readonly [WorklistSortKey, number]
+
+type Params = Record<string, string | number>
+
+/** A plain range of a segment's index: its condition, the parameters it names, and its order. */
+interface Range {
+  where: string
+  params: Record<string, string | number>
+  order: string
+}
+
 /**
- * The reads that continue `seg` after the row `last` (the whole segment when null), in the list's
- * direction: the rest of the rows sharing its key, then the rows past it — each a plain range of
- * the index, as a keyset page reads them.
+ * The plain ranges of `seg`'s index (each read as a keyset page reads it) that hold, in the list's
+ * direction, the rows after `from` (from the start when null) up to and including `to` (to the end
+ * when null). `to.pastKey` says that `to` lies past the key of `from` (else it shares it); a segment
+ * without key is one range of patient ids.
  */
-function readsAfter(
-  seg: Segment,
-  last: readonly [WorklistSortKey, number] | null,
-  descending: boolean,
-): Array<{ sql: string; params: Record<string, string | number> }> {
+function ranges(seg: Segment, from: Position | null, to: StepEnd | null, descending: boolean): Range[] {
   const dir = descending ? 'DESC' : 'ASC'
-  const cmp = descending ? '<' : '>'
-  const cols = `${seg.key ?? 'NULL'}, ${seg.tie}`
+  const past = descending ? '<' : '>'
+  const before = descending ? '>' : '<'
+  const upTo = descending ? '>=' : '<='
   const byTie = `${seg.tie} ${dir}`
   const byKey = seg.key === null ? byTie : `${seg.key} ${dir}, ${byTie}`
-  const select = (where: string, order: string) =>
-    `SELECT ${cols} FROM ${seg.from} WHERE ${seg.where}${where} ORDER BY ${order}`
-  if (last === null) return [{ sql: select('', byKey), params: seg.params }]
-  const id = { ...seg.params, lastId: last[1] }
-  if (seg.key === null) return [{ sql: select(` AND ${seg.tie} ${cmp} :lastId`, byTie), params: id }]
-  const key = { lastKey: last[0] as string | number }
-  return [
-    {
-      sql: select(` AND ${seg.key} = :lastKey AND ${seg.tie} ${cmp} :lastId`, byTie),
-      params: { ...id, ...key },
-    },
-    { sql: select(` AND ${seg.key} ${cmp} :lastKey`, byKey), params: { ...seg.params, ...key } },
-  ]
+  const fromId: Params = from === null ? {} : { fromId: from[1] }
+  const toId: Params = to === null ? {} : { toId: to.at[1] }
+  if (seg.key === null) {
+    const where = `${from ? ` AND ${seg.tie} ${past} :fromId` : ''}${to ? ` AND ${seg.tie} ${upTo} :toId` : ''}`
+    return [{ where, params: { ...fromId, ...toId }, order: byTie }]
+  }
+  const fromKey: Params = from === null ? {} : { fromKey: from[0] as string | number }
+  const toKey: Params = to === null ? {} : { toKey: to.at[0] as string | number }
+  const out: Range[] = []
+  if (from !== null && to !== null && !to.pastKey)
+    return [
+      {
+        where: ` AND ${seg.key} = :fromKey AND ${seg.tie} ${past} :fromId AND ${seg.tie} ${upTo} :toId`,
+        params: { ...fromKey, ...fromId, ...toId },
+        order: byTie,
+      },
+    ]
+  // The rest of the rows sharing `from`'s key, the keys between, and the rows of `to`'s key up to it.
+  if (from !== null)
+    out.push({
+      where: ` AND ${seg.key} = :fromKey AND ${seg.tie} ${past} :fromId`,
+      params: { ...fromKey, ...fromId },
+      order: byTie,
+    })
+  out.push({
+    where: `${from ? ` AND ${seg.key} ${past} :fromKey` : ''}${to ? ` AND ${seg.key} ${before} :toKey` : ''}`,
+    params: { ...fromKey, ...toKey },
+    order: byKey,
+  })
+  if (to !== null)
+    out.push({
+      where: ` AND ${seg.key} = :toKey AND ${seg.tie} ${upTo} :toId`,
+      params: { ...toKey, ...toId },
+      order: byTie,
+    })
+  return out
+}
+
+/** Where a step ends: a position, and whether it lies past the key of the one the step began after. */
+interface StepEnd {
+  at: Position
+  pastKey: boolean
+}
+
+/**
+ * Where a step that begins after `from` must end so it visits at most `entries` entries of the
+ * segment's index (`seg.walk`, read alone, key and patient id only): the `entries`-th entry after
+ * `from`, and whether it lies past `from`'s key; null when fewer are left (the step may read to
+ * the segment's end).
+ */
+function stepEnd(
+  db: ReadableDb,
+  seg: Segment & { walk: NonNullable<Segment['walk']> },
+  from: Position | null,
+  entries: number,
+  descending: boolean,
+): StepEnd | null {
+  const walk: Segment = { ...seg, ...seg.walk }
+  const cols = `${seg.key ?? 'NULL'}, ${seg.tie}`
+  let left = entries
+  for (const [i, r] of ranges(walk, from, null, descending).entries()) {
+    const sql = `FROM ${walk.from} WHERE 1${r.where} AND ${walk.where} ORDER BY ${r.order}`
+    const params = { ...walk.params, ...r.params }
+    const at = cached(db, `SELECT ${cols} ${sql} LIMIT 1 OFFSET :skip`)
+      .raw()
+      .get({ ...params, skip: left - 1 }) as [WorklistSortKey, number] | undefined
+    // The first range (after a position) is the rest of its key; the second goes past it.
+    if (at) return { at, pastKey: from === null || i > 0 }
+    left -= cached(db, `SELECT count(*) FROM (SELECT 1 ${sql} LIMIT :left)`)
+      .pluck()
+      .get({ ...params, left }) as number
+  }
+  return null
 }
 
 /**
  * The pass that builds a list's key index, cut into steps: it yields once a step has read
- * `stepRows` rows or for `stepMs` (the clock read every 16 rows: on a log larger than the memory
- * that caches it, a row of a sort read by patient may wait for the disk), and continues from the last row
- * read when resumed; it returns the samples.
+ * `stepRows` rows, for `stepMs` (the clock read every 16 rows: on a log larger than the memory
+ * that caches it, a row of a sort read by patient may wait for the disk), or, in a segment whose
+ * index is named (`walk`), once it has visited `stepEntries` of its entries, however many of them
+ * the segment's condition passes over (patients with no open step, of another variant, past a
+ * search's words: a run of them would otherwise be read in one step, returning no row to end it).
+ * It continues from where it stopped when resumed, and returns the samples.
  */
 export function* keyIndexSteps(
   db: ReadableDb,
   list: KeyList,
-  jump: Pick<JumpOptions, 'stride' | 'stepMs' | 'stepRows'>,
+  jump: Pick<JumpOptions, 'stride' | 'stepMs' | 'stepRows' | 'stepEntries'>,
 ): Generator<void, Array<readonly [WorklistSortKey, number]>> {
   const samples: Array<readonly [WorklistSortKey, number]> = []
   // Patients created after the pass began are passed over (every row's tie is a patient id): a
@@ -160,11 +243,21 @@ export function* keyIndexSteps(
   let stepStart = performance.now()
   let stepRead = 0
   for (const seg of list.segments()) {
-    let last: readonly [WorklistSortKey, number] | null = null
+    let last: Position | null = null
     for (;;) {
+      const end: StepEnd | null = seg.walk
+        ? stepEnd(db, { ...seg, walk: seg.walk }, last, jump.stepEntries, list.descending)
+        : null
       let paused = false
-      for (const read of readsAfter(seg, last, list.descending)) {
-        const rows = cached(db, read.sql).raw().iterate(read.params) as Iterable<[WorklistSortKey, number]>
+      for (const read of ranges(seg, last, end, list.descending)) {
+        const rows = cached(
+          db,
+          // The step's own bounds come first: SQLite seeks by the first of two bounds on the same
+          // side of the key, and the list's (the tab's due range) would make the step read from it.
+          `SELECT ${seg.key ?? 'NULL'}, ${seg.tie} FROM ${seg.from} WHERE 1${read.where} AND ${seg.where} ORDER BY ${read.order}`,
+        )
+          .raw()
+          .iterate({ ...seg.params, ...read.params }) as Iterable<[WorklistSortKey, number]>
         for (const row of rows) {
           last = row
           if (row[1] > newest) continue
@@ -177,6 +270,11 @@ export function* keyIndexSteps(
           }
         }
         if (paused) break
+      }
+      if (!paused && end !== null) {
+        // The step's entries are visited: the next one goes on after the last of them.
+        last = end.at
+        paused = true
       }
       if (!paused) break
       yield

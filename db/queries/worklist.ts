@@ -149,26 +149,42 @@ export interface WorklistDates {
 
 type Params = Segment['params']
 
-/** The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones). */
-function bucketWhere(bucket: WorklistQuery['bucket'], d: WorklistDates): { sql: string; params: Params } {
+/**
+ * The SQL condition of a bucket and the parameters it names (better-sqlite3 refuses unused ones),
+ * and the part of it that is a range of the open steps' due index (`followup_open_due`).
+ */
+function bucketWhere(
+  bucket: WorklistQuery['bucket'],
+  d: WorklistDates,
+): { sql: string; params: Params; range: { sql: string; params: Params } } {
   const today = d.today
+  const all = { sql: '1', params: {} }
+  const untilToday = { sql: `${EFF_FROM} <= :today`, params: { today } }
+  const upcoming = (until: IsoDate) => {
+    const r = { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until } }
+    return { ...r, range: r }
+  }
   switch (bucket) {
     case 'now':
-      return { sql: `${EFF_FROM} <= :today`, params: { today } }
+      return { ...untilToday, range: untilToday }
     case 'overdue':
-      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} < :today`, params: { today } }
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} < :today`, params: { today }, range: untilToday }
     case 'due':
-      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today } }
+      return { sql: `${EFF_FROM} <= :today AND ${EFF_TO} >= :today`, params: { today }, range: untilToday }
     case 'upcoming-30':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in30Days } }
+      return upcoming(d.in30Days)
     case 'upcoming-90':
-      return { sql: `${EFF_FROM} > :today AND ${EFF_FROM} <= :until`, params: { today, until: d.in90Days } }
+      return upcoming(d.in90Days)
     case 'all':
-      return { sql: '1', params: {} }
+      return { ...all, range: all }
     case 'attention':
-      return { sql: NEEDS_ATTENTION, params: {} }
+      return { sql: NEEDS_ATTENTION, params: {}, range: all }
   }
 }
+
+/** The open steps' due index read alone, as a segment's `walk`. */
+const DUE_WALK = `followup_item f INDEXED BY followup_open_due`
+const OPEN_STEP = `f.status = 'scheduled'`
 
 /**
  * The open step needs a person, not just a booking: a result to enter, a tumour board or a
@@ -372,12 +388,13 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
       return [
         {
           from: walk
-            ? `followup_item f INDEXED BY followup_open_due JOIN patient p ON p.id = f.patient_id`
+            ? `${DUE_WALK} JOIN patient p ON p.id = f.patient_id`
             : `patient p JOIN followup_item f ON ${open}`,
           where: `f.status = 'scheduled' AND ${where}`,
           params,
           key: EFF_FROM,
           tie: walk ? 'f.patient_id' : 'p.id',
+          ...(walk ? { walk: { from: DUE_WALK, where: OPEN_STEP, params: {} } } : {}),
         },
         {
           from: `patient p LEFT JOIN followup_item f ON ${open}`,
@@ -385,11 +402,15 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
           params,
           key: null,
           tie: 'p.id',
+          ...(walk ? { walk: { from: 'patient p', where: '1', params: {} } } : {}),
         },
       ]
     }
     const from = `patient p${walk ? ` INDEXED BY ${SORT_INDEX[q.sort]}` : ''} LEFT JOIN followup_item f ON ${open}`
-    return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+    return keyAndNull(
+      { from, where, params, key: SORT_SQL[q.sort], tie: 'p.id', ...sortWalk(q.sort, walk) },
+      q.sort,
+    )
   }
   const bucket = bucketWhere(q.bucket, dates)
   const where = `f.status = 'scheduled' AND ${bucket.sql} AND ${patientWhere}`
@@ -402,13 +423,30 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
         params,
         key: EFF_FROM,
         tie: 'f.patient_id',
+        ...(walk
+          ? {
+              walk: {
+                from: DUE_WALK,
+                where: `${OPEN_STEP} AND ${bucket.range.sql}`,
+                params: bucket.range.params,
+              },
+            }
+          : {}),
       },
     ]
   }
   const from = walk
     ? `patient p INDEXED BY ${SORT_INDEX[q.sort]} CROSS JOIN followup_item f ON ${open}`
     : `followup_item f CROSS JOIN patient p ON p.id = f.patient_id`
-  return keyAndNull({ from, where, params, key: SORT_SQL[q.sort], tie: 'p.id' }, q.sort)
+  return keyAndNull(
+    { from, where, params, key: SORT_SQL[q.sort], tie: 'p.id', ...sortWalk(q.sort, walk) },
+    q.sort,
+  )
+}
+
+/** A sort's patient index read alone, as the `walk` of the segments read in its order (none unless `walk`). */
+function sortWalk(sort: Exclude<WorklistSort, 'due'>, walk: boolean): Pick<Segment, 'walk'> {
+  return walk ? { walk: { from: `patient p INDEXED BY ${SORT_INDEX[sort]}`, where: '1', params: {} } } : {}
 }
 
 /**
@@ -417,8 +455,11 @@ function segments(q: WorklistQuery, dates: WorklistDates, walk: boolean): Segmen
  * rows: always when that is the only word and has at most 3 letters (migration 130) (the table's rows are then
  * exactly its matches); otherwise when the first `SAMPLE` rows of that word's beginning hold at
  * least one match in `DENSE` (so a page walks at most about DENSE pages of rows), else its matches
- * are read from the full-text index and sorted (few, or scattered among many rows). Any other
- * search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more never.)
+ * are read from the full-text index and sorted (few, or scattered among many rows). Several words
+ * alike, with a sample of `SAMPLE_WORDS` rows read in the table alone, and their matches, when
+ * sparse and at most `FEW`, read once from the full-text index and listed by patient id. Any
+ * other search, and a tab, as before. (In tests a `walkAbove` of 0 always walks, 1e6 or more
+ * never, and a small one samples as many rows.)
  */
 function chooseSegments(
   db: ReadableDb,
@@ -430,6 +471,28 @@ function chooseSegments(
   if (!words) return segments(q, dates, countUpTo(db, q, dates, walkAbove) > walkAbove)
   if (words.length === 1 && !prefixOf(words[0]!).checked) return prefixSegments(q, words, 'prefix')
   if (walkAbove <= 0 || walkAbove >= 1e6) return prefixSegments(q, words, walkAbove <= 0 ? 'prefix' : 'fts')
+  if (words.length > 1) {
+    // Several words: the walk is taken when the other words' rows are found for at least one in
+    // DENSE of the first SAMPLE_WORDS rows of the driving word's beginning (looked up in the
+    // table alone, no patient read); else their matches, read from the full-text index up to
+    // FEW + 1, are the list when they are few (sorted), or all of them are read and sorted.
+    const others = otherWords(words)
+    // (A `walkAbove` below it samples fewer: tests read small logs every way.)
+    const size = Math.min(SAMPLE_WORDS, walkAbove)
+    const sample = cached(
+      db,
+      `SELECT count(*) AS seen, coalesce(sum(${others.where}), 0) AS hits
+       FROM (SELECT * FROM patient_prefix WHERE k = ${PREFIX_SORT.due} AND prefix = :p0 LIMIT :size) x`,
+    ).get({ ...others.params, p0: prefixOf(words[0]!).prefix, size }) as { seen: number; hits: number }
+    if (sample.seen < size || sample.hits * DENSE >= sample.seen) return prefixSegments(q, words, 'prefix')
+    const matches = cached(
+      db,
+      `SELECT rowid FROM patient_search WHERE patient_search MATCH :match LIMIT ${FEW + 1}`,
+    )
+      .pluck()
+      .all({ match: matchExpression(searchWords(q.search ?? '')) }) as number[]
+    return prefixSegments(q, words, matches.length <= FEW ? matches : 'fts')
+  }
   const f = prefixFilter(q, words)
   const sample = cached(
     db,
@@ -440,23 +503,44 @@ function chooseSegments(
   return prefixSegments(q, words, sample.seen < SAMPLE || sample.hits * DENSE >= SAMPLE ? 'prefix' : 'fts')
 }
 
+/** Rows of the driving word's beginning sampled for a search of several words (no patient read). */
+const SAMPLE_WORDS = 500
+/** A sparse search of several words with at most this many matches has them listed from the full-text index. */
+const FEW = 300
 /** Rows of the driving word's beginning sampled to choose between the walk and the full-text index. */
 const SAMPLE = 200
 /** The walk is taken when at least one sampled row in this many matches. */
 const DENSE = 20
 
+/**
+ * The condition (on `patient_prefix x` alone) that the words after the first have their rows for
+ * the same patient: in the same sort they hold the same key, so each is one lookup in the table's
+ * own order, near the last one as a walk reads in that order, made before the patient is read (a
+ * scalar subquery: SQLite would turn an EXISTS into a join after it). A longer word is checked
+ * against the patient's words besides (`prefixFilter`).
+ */
+function otherWords(words: readonly string[]): { where: string; params: Params } {
+  const params: Params = {}
+  const conds = words.slice(1).map((w, j) => {
+    const i = j + 1
+    params[`p${i}`] = prefixOf(w).prefix
+    return `(SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = x.k AND x${i}.prefix = :p${i}
+       AND x${i}.key = x.key AND x${i}.patient_id = x.patient_id) IS NOT NULL`
+  })
+  return { where: conds.length ? conds.join(' AND ') : '1', params }
+}
+
 /** The condition (on `patient_prefix x` joined to `patient p`) of a search's words, and its parameters. */
 function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: string; params: Params } {
   const params: Params = q.variant ? { variant: q.variant } : {}
-  const conds = words.map((w, i) => {
-    const { prefix, checked } = prefixOf(w)
-    params[`p${i}`] = prefix
-    if (checked) params[`w${i}`] = w
-    const check = checked ? ` AND pnet_has_word(p.name, p.mrn, :w${i})` : ''
-    return i === 0
-      ? `x.prefix = :p0${check}`
-      : `EXISTS (SELECT 1 FROM patient_prefix x${i} WHERE x${i}.k = ${PREFIX_SORT.name} AND x${i}.prefix = :p${i}
-           AND x${i}.key = p.name AND x${i}.patient_id = x.patient_id)${check}`
+  const others = otherWords(words)
+  Object.assign(params, others.params)
+  params['p0'] = prefixOf(words[0]!).prefix
+  const conds = ['x.prefix = :p0', others.where]
+  words.forEach((w, i) => {
+    if (!prefixOf(w).checked) return
+    params[`w${i}`] = w
+    conds.push(`pnet_has_word(p.name, p.mrn, :w${i})`)
   })
   conds.push(`p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`)
   return { where: conds.join(' AND '), params }
@@ -465,11 +549,26 @@ function prefixFilter(q: WorklistQuery, words: readonly string[]): { where: stri
 /**
  * A search's segments (words folded, longest first), read from `patient_prefix` (`prefix`): the
  * rows of the first word's beginning in the sort's index, checked against the patient's words
- * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the same patient; or from
- * the full-text index (`fts`), its matches joined to their patients and sorted.
+ * (`pnet_has_word`) when the word is longer, every other word by a lookup of its own row for the
+ * same patient (`otherWords`); or from the full-text index (`fts`), its matches joined to their
+ * patients and sorted; or from the matches given (patient ids read from it), sorted.
  */
-function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefix' | 'fts'): Segment[] {
+function prefixSegments(
+  q: WorklistQuery,
+  words: readonly string[],
+  from: 'prefix' | 'fts' | readonly number[],
+): Segment[] {
   const open = `LEFT JOIN followup_item f ON f.patient_id = p.id AND f.status = 'scheduled'`
+  if (typeof from !== 'string') {
+    const seg: Segment = {
+      from: `patient p ${open}`,
+      where: `p.id IN (SELECT value FROM json_each(:matches)) AND p.entered_in_error_at IS NULL${q.variant ? ' AND p.variant = :variant' : ''}`,
+      params: { ...(q.variant ? { variant: q.variant } : {}), matches: JSON.stringify(from) },
+      key: SORT_SQL[q.sort],
+      tie: 'p.id',
+    }
+    return keyAndNull(seg, q.sort)
+  }
   if (from === 'fts') {
     const seg: Segment = {
       from: `patient_search s CROSS JOIN patient p ON p.id = s.rowid ${open}`,
@@ -485,27 +584,39 @@ function prefixSegments(q: WorklistQuery, words: readonly string[], from: 'prefi
     return keyAndNull(seg, q.sort)
   }
   const f = prefixFilter(q, words)
+  const own = `x.k = ${PREFIX_SORT[q.sort]} AND x.prefix = :p0`
   const seg: Segment = {
     from: `patient_prefix x CROSS JOIN patient p ON p.id = x.patient_id ${open}`,
     where: `x.k = ${PREFIX_SORT[q.sort]} AND ${f.where}`,
     params: f.params,
     key: 'x.key',
     tie: 'x.patient_id',
+    walk: { from: 'patient_prefix x', where: own, params: { p0: f.params['p0']! } },
   }
   // The rows without a key hold NO_KEY, after every key.
   if (q.sort === 'name' || q.sort === 'mrn') return [seg]
   return [
-    { ...seg, where: `x.key < ${NO_KEY} AND ${seg.where}` },
-    { ...seg, where: `x.key = ${NO_KEY} AND ${seg.where}`, key: null },
+    {
+      ...seg,
+      where: `x.key < ${NO_KEY} AND ${seg.where}`,
+      walk: { ...seg.walk!, where: `x.key < ${NO_KEY} AND ${own}` },
+    },
+    {
+      ...seg,
+      where: `x.key = ${NO_KEY} AND ${seg.where}`,
+      key: null,
+      walk: { ...seg.walk!, where: `x.key = ${NO_KEY} AND ${own}` },
+    },
   ]
 }
 
 /** The segment of rows with the sort key set and, where the key can be empty, the one without. */
 function keyAndNull(s: Segment, sort: WorklistSort): Segment[] {
   if (sort === 'name' || sort === 'mrn') return [s]
+  const walk = (cond: string) => (s.walk ? { walk: { ...s.walk, where: `${cond} AND ${s.walk.where}` } } : {})
   return [
-    { ...s, where: `${s.key} IS NOT NULL AND ${s.where}` },
-    { ...s, where: `${s.key} IS NULL AND ${s.where}`, key: null },
+    { ...s, where: `${s.key} IS NOT NULL AND ${s.where}`, ...walk(`${s.key} IS NOT NULL`) },
+    { ...s, where: `${s.key} IS NULL AND ${s.where}`, key: null, ...walk(`${s.key} IS NULL`) },
   ]
 }
 
@@ -587,7 +698,9 @@ function keysetRows(
     if (out.length >= q.limit) return
     const rows = cached(
       db,
-      `SELECT ${COLUMNS} FROM ${seg.from} WHERE ${seg.where}${seek} ORDER BY ${orderBy} LIMIT :limit`,
+      // The seek first: SQLite seeks by the first of two bounds on the same side of the key, and
+      // the tab's own due range would make a page read from the start of the tab.
+      `SELECT ${COLUMNS} FROM ${seg.from} WHERE 1${seek} AND ${seg.where} ORDER BY ${orderBy} LIMIT :limit`,
     ).all({ ...params, limit: q.limit - out.length }) as Row[]
     out.push(...rows)
   }

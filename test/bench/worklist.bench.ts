@@ -11,7 +11,12 @@
 // sort, with and without the variant filter, and their counts; the attention list's length and the
 // bucket counts (kept by triggers: migrations 95 and 125). Prints medians
 // of repeated runs. BENCH_SIZES=10000,100000 chooses the sizes; BENCH_TYPEAHEAD=0 leaves the
-// type-ahead figures out (at 1M their raw full-text reads take most of the run).
+// type-ahead figures out (at 1M their raw full-text reads take most of the run); BENCH_KEEP=<folder>
+// keeps each size's log there and reads it again on the next run instead of building it (the
+// folder's logs are the benchmark's own: never point it at a real log); BENCH_PART=jump, run or
+// typeahead and BENCH_SEARCHES=a,b narrow the run. The first jumps print their longest step and
+// the longest wait of the tab counts asked every 5 ms meanwhile, into every sort's list, the
+// overdue tab, and past a run of patients entered in error (set in a transaction rolled back).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -120,19 +125,34 @@ function rawSeek(db: DB, sort: WorklistSort, descending: boolean) {
   return (key: string | number | null, id: number) => stmt.all({ k: key ?? (descending ? '\uffff' : ''), id })
 }
 
+/** BENCH_KEEP=<folder>: each size's log is kept there and read again by the next run (not rebuilt). */
+const KEEP = process.env['BENCH_KEEP'] ?? ''
+/**
+ * BENCH_PART=jump, run or typeahead: only the scrollbar jumps, only the first jumps past a long run
+ * of patients entered in error, or only the type-ahead (and what follows it).
+ */
+const PART = process.env['BENCH_PART'] ?? ''
+
 async function benchSize(patients: number): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-bench-'))
-  const file = path.join(dir, 'bench.sqlite')
+  const dir = KEEP || fs.mkdtempSync(path.join(os.tmpdir(), 'pnet-bench-'))
+  const file = path.join(dir, KEEP ? `worklist-${patients}.sqlite` : 'bench.sqlite')
+  const reuse = KEEP !== '' && fs.existsSync(`${file}.built`)
   try {
+    if (KEEP && !reuse) for (const x of ['', '-wal', '-shm']) fs.rmSync(file + x, { force: true })
     const db = openDatabase(file)
     db.pragma('synchronous = OFF') // building only; the reads do not write
     const t0 = performance.now()
-    const { prefixTableMs } = buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3)
+    let prefixTableMs = Number.NaN
+    if (reuse) prefixTableMs = Number(fs.readFileSync(`${file}.built`, 'utf8'))
+    else {
+      prefixTableMs = buildWorklistLog(db, patients, patients > 100_000 ? 0 : 3).prefixTableMs
+      if (KEEP) fs.writeFileSync(`${file}.built`, String(prefixTableMs))
+    }
     const buildS = (performance.now() - t0) / 1000
     const studies = db.prepare('SELECT count(*) FROM study').pluck().get() as number
     console.log(
       `\n== ${patients.toLocaleString('en')} patients, ${studies.toLocaleString('en')} studies, ` +
-        `${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB; built in ${buildS.toFixed(1)} s`,
+        `${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB; ${reuse ? `kept from an earlier run (${file})` : `built in ${buildS.toFixed(1)} s`}`,
     )
     const prefixBytes = db
       .prepare(`SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'patient\\_prefix%' ESCAPE '\\'`)
@@ -147,7 +167,62 @@ async function benchSize(patients: number): Promise<void> {
       worklistPage(db, { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q }, DATES)
     const total = worklistSize(db, { bucket: 'all' }, DATES).total
 
-    for (const sort of WORKLIST_SORTS) {
+    /**
+     * A first jump into the list of `q` (its key index not built yet), built in steps as the back
+     * end's handler builds it, with another call (the tab counts) asked every 5 ms meanwhile:
+     * prints (unless `label` is null) the longest step and the longest any of those calls waited.
+     */
+    const firstJump = async (q: Partial<WorklistQuery> & { offset: number }, label: string | null) => {
+      const stepMs: number[] = []
+      const waits: number[] = []
+      let other: NodeJS.Timeout | null = null
+      const ask = () => {
+        const due = performance.now() + 5
+        other = setTimeout(() => {
+          waits.push(performance.now() - due)
+          worklistCounts(db, DATES)
+          ask()
+        }, 5)
+      }
+      ask()
+      let stepStart = performance.now()
+      const t0 = performance.now()
+      await prepareWorklistPage(
+        db,
+        { bucket: 'all', sort: 'due', descending: false, limit: PAGE, ...q },
+        DATES,
+        async () => {
+          stepMs.push(performance.now() - stepStart)
+          // As the handler's pause (Jobs.letCallsThrough) lets the calls waiting meanwhile run.
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          stepStart = performance.now()
+        },
+      )
+      const jumped = page(q)
+      const firstMs = performance.now() - t0
+      stepMs.push(performance.now() - stepStart)
+      clearTimeout(other!)
+      if (label !== null) {
+        line(
+          `${label}: first jump, longest step`,
+          Math.max(...stepMs),
+          100,
+          undefined,
+          `the key index built in ${f(firstMs).trim()}, ${stepMs.length} step${stepMs.length === 1 ? '' : 's'}, ` +
+            `median ${f(median(stepMs)).trim()}`,
+        )
+        line(
+          `${label}: first jump, longest wait`,
+          Math.max(0, ...waits),
+          100,
+          undefined,
+          `of ${waits.length} tab counts asked every 5 ms meanwhile (median ${f(median(waits.length ? waits : [0])).trim()})`,
+        )
+      }
+      return jumped
+    }
+
+    for (const sort of PART === 'typeahead' || PART === 'run' ? [] : WORKLIST_SORTS) {
       const descending = sort === 'dose'
       const q = { sort, descending }
       const raw = rawSeek(db, sort, descending)
@@ -175,28 +250,8 @@ async function benchSize(patients: number): Promise<void> {
       for (const depth of [0.1, 0.4, 0.9]) {
         const at = Math.floor(total * depth)
         // The first jump builds the list's key index in steps, as the back end's handler does
-        // (other calls are answered between them): its longest step is the longest any other
-        // call waits behind it.
-        const stepMs: number[] = []
-        let stepStart = performance.now()
-        const t0 = performance.now()
-        await prepareWorklistPage(db, { bucket: 'all', ...q, limit: PAGE, offset: at }, DATES, async () => {
-          stepMs.push(performance.now() - stepStart)
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          stepStart = performance.now()
-        })
-        const jumped = page({ ...q, offset: at })
-        const firstJump = performance.now() - t0
-        stepMs.push(performance.now() - stepStart)
-        if (depth === 0.1)
-          line(
-            `${sort}: first jump, longest step`,
-            Math.max(...stepMs),
-            100,
-            undefined,
-            `the key index built in ${f(firstJump).trim()}, ${stepMs.length} step${stepMs.length === 1 ? '' : 's'}, ` +
-              `median ${f(median(stepMs)).trim()} (the longest any other call waits)`,
-          )
+        // (other calls are answered between them).
+        const jumped = await firstJump({ ...q, offset: at }, depth === 0.1 ? `${sort}` : null)
         const offsetT0 = performance.now()
         const expected = byOffset(at, PAGE)
         const offsetMs = performance.now() - offsetT0
@@ -217,6 +272,53 @@ async function benchSize(patients: number): Promise<void> {
         time(() => page({ ...q, cursor: { at: 'end' } })),
         2,
       )
+    }
+
+    // First jumps into lists whose filter passes over long runs of the sort's index: the overdue
+    // tab by due (the steps due in the last 180 days, a quarter of the log, lie between the overdue
+    // ones and the end of the range read), and one variant's overdue steps by result.
+    for (const [label, q] of PART === 'typeahead' || PART === 'run'
+      ? []
+      : ([
+          ['overdue by due', { bucket: 'overdue', sort: 'due', descending: false }],
+          [
+            'overdue + variant by result',
+            { bucket: 'overdue', variant: 'untreated-surveillance', sort: 'result', descending: false },
+          ],
+        ] as const)) {
+      const size = worklistSize(
+        db,
+        { bucket: q.bucket, ...('variant' in q ? { variant: q.variant } : {}) },
+        DATES,
+      ).total
+      const at = Math.floor(size * 0.1)
+      const jumped = await firstJump({ ...q, offset: at }, label)
+      const expected = worklistPage(db, { ...q, offset: at, limit: PAGE }, DATES, WALK_ABOVE, EXACT)
+      if (JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId)))
+        throw new Error(`${label}: the jump to 10 % does not read the rows OFFSET reads`)
+    }
+    // And a long run of index entries each read from the patient to be passed over: every
+    // "Bohr …" patient (the first twelfth of the log by name) marked entered in error, in a
+    // transaction rolled back after the jump.
+    if (PART !== 'typeahead') {
+      db.exec('BEGIN')
+      try {
+        db.prepare(`UPDATE patient SET entered_in_error_at = ? WHERE name LIKE 'Bohr %'`).run(
+          `${BENCH_TODAY}T09:00:00.000Z`,
+        )
+        const q = { bucket: 'all', sort: 'name', descending: false } as const
+        const at = Math.floor(worklistSize(db, q, DATES).total * 0.1)
+        const jumped = await firstJump({ ...q, offset: at }, 'by name, 1/12 in error first')
+        const expected = worklistPage(db, { ...q, offset: at, limit: PAGE }, DATES, WALK_ABOVE, EXACT)
+        if (
+          JSON.stringify(jumped.map((r) => r.patientId)) !== JSON.stringify(expected.map((r) => r.patientId))
+        )
+          throw new Error(
+            'by name, 1/12 in error first: the jump to 10 % does not read the rows OFFSET reads',
+          )
+      } finally {
+        db.exec('ROLLBACK')
+      }
     }
 
     for (const sort of ['name', 'dose'] as const) {
@@ -249,7 +351,10 @@ async function benchSize(patients: number): Promise<void> {
     const searches = ['c', 'cu', 'cur', 'm', 'mr', 'mrn', '1', '12', '123', 'curie', 'lovelace', 'mrn001']
     searches.push('mrn00012', 'mrn0001234')
     searches.push('curie ada', 'c a', 'curie ada 12')
-    for (const search of process.env['BENCH_TYPEAHEAD'] === '0' ? [] : searches) {
+    const only = process.env['BENCH_SEARCHES']?.split(',')
+    for (const search of process.env['BENCH_TYPEAHEAD'] === '0' || PART === 'jump'
+      ? []
+      : searches.filter((s) => !only || only.includes(s))) {
       const size = worklistSize(db, { bucket: 'all', search }, DATES)
       const shown = `${size.total.toLocaleString('en')}${size.exact ? '' : '+'} matches`
       for (const variant of [undefined, 'untreated-surveillance' as const]) {
@@ -290,7 +395,7 @@ async function benchSize(patients: number): Promise<void> {
     )
     db.close()
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
+    if (!KEEP) fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 

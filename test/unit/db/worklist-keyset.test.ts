@@ -22,7 +22,7 @@ import {
   worklistSize,
   worklistTotal,
 } from '../../../db/queries/worklist'
-import { JUMP } from '../../../db/queries/worklist-jump'
+import { JUMP, keyIndexSteps, type KeyList } from '../../../db/queries/worklist-jump'
 import type { WorklistCursor, WorklistQuery, WorklistRow } from '../../../db/types'
 import { WORKLIST_BUCKETS, WORKLIST_SORTS, worklistSortKey } from '../../../engine/codes'
 import { tempDir } from '../../helpers/db'
@@ -160,7 +160,7 @@ describe('worklist keyset paging', () => {
         fc.array(spec, { minLength: 0, maxLength: 40 }),
         filter,
         fc.integer({ min: 1, max: 7 }),
-        fc.constantFrom(0, WALK_ABOVE, 1_000_000),
+        fc.constantFrom(0, 1, WALK_ABOVE, 1_000_000),
         (specs, f, limit, walkAbove) => {
           load(specs)
           const expected = ids(worklistPage(db, { ...f, limit: 500, offset: 1 }, DATES, walkAbove))
@@ -208,13 +208,15 @@ describe('worklist keyset paging', () => {
         fc.integer({ min: 1, max: 6 }),
         fc.array(spec, { maxLength: 6 }),
         fc.constantFrom(1, 2, 7, Number.POSITIVE_INFINITY),
-        (specs, f, stride, limit, added, stepRows) => {
+        fc.constantFrom(1, 2, 3, JUMP.stepEntries),
+        (specs, f, stride, limit, added, stepRows, stepEntries) => {
           load(specs)
           const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride, ttlMs: 0 }
           // Built afresh for this log (it changed since the last run), in steps of `stepRows` rows
-          // each read on from the last, then kept while it changes.
-          const fresh = { ...JUMP, above: 0, stride, ttlMs: 0, stepRows }
-          const sparse = { ...JUMP, above: 0, stride, ttlMs: 60_000, stepRows }
+          // or `stepEntries` entries of the sort's index each read on from the last, then kept
+          // while it changes.
+          const fresh = { ...JUMP, above: 0, stride, ttlMs: 0, stepRows, stepEntries }
+          const sparse = { ...JUMP, above: 0, stride, ttlMs: 60_000, stepRows, stepEntries }
           const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
           for (let offset = 1; offset <= all.length; offset++) {
             const jumped = worklistPage(db, { ...f, limit, offset }, DATES, WALK_ABOVE, fresh)
@@ -334,6 +336,131 @@ describe('worklist keyset paging', () => {
           ],
         ],
       },
+    )
+  })
+
+  it("ends every step of a key index's build after a bounded number of the sort index's entries, however many of them the list's filter passes over", () => {
+    // A long run of index entries the list's condition skips (here, patients of another variant
+    // between the few listed): a step used to end only when a row came back, so it read the whole
+    // run at once. Each entry the segment's statement visits calls `visited()`.
+    let visits = 0
+    db.function('test_visited', { deterministic: false }, () => {
+      visits++
+      return 1
+    })
+    fc.assert(
+      fc.property(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 120 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom(1, 2, 3),
+        fc.boolean(),
+        (listed, runAt, stepEntries, stride, descending) => {
+          // Listed patients (variant 0) with a run of 60 unlisted ones (variant 1) at `runAt`.
+          const variants: Array<0 | 1> = listed.map((l) => (l ? 0 : 1))
+          variants.splice(Math.min(runAt, variants.length), 0, ...Array<1>(60).fill(1))
+          load(
+            variants.map((v) => ({
+              name: 0,
+              variant: v,
+              result: null,
+              msv: null,
+              item: null,
+              inError: false,
+            })),
+          )
+          const list: KeyList = {
+            id: 'visits',
+            descending,
+            most: Number.POSITIVE_INFINITY,
+            segments: () => [
+              {
+                from: 'patient p INDEXED BY patient_name',
+                where: `test_visited() AND p.variant = :v`,
+                params: { v: VARIANTS[0] },
+                key: 'p.name COLLATE NOCASE',
+                tie: 'p.id',
+                walk: { from: 'patient p INDEXED BY patient_name', where: '1', params: {} },
+              },
+            ],
+          }
+          const jump = {
+            stride,
+            stepEntries,
+            stepRows: Number.POSITIVE_INFINITY,
+            stepMs: Number.POSITIVE_INFINITY,
+          }
+          const steps = keyIndexSteps(db, list, jump)
+          const perStep: number[] = []
+          visits = 0
+          let r = steps.next()
+          for (; !r.done; r = steps.next()) {
+            perStep.push(visits)
+            visits = 0
+          }
+          perStep.push(visits)
+          expect(Math.max(...perStep)).toBeLessThanOrEqual(stepEntries)
+          // And still every stride-th listed row, in the list's order.
+          const rows = db
+            .prepare(
+              `SELECT p.name COLLATE NOCASE, p.id FROM patient p WHERE p.variant = ?
+               ORDER BY p.name COLLATE NOCASE ${descending ? 'DESC' : 'ASC'}, p.id ${descending ? 'DESC' : 'ASC'}`,
+            )
+            .raw()
+            .all(VARIANTS[0]) as Array<[string, number]>
+          expect(r.value).toEqual(rows.filter((_, i) => (i + 1) % stride === 0))
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it("builds a first jump's key index in steps of a bounded number of the sort index's entries when most of them are not listed, and reads what OFFSET reads", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.nat(9).map((n) => n < 3),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.constantFrom(...WORKLIST_SORTS),
+        fc.boolean(),
+        fc.constantFrom(...(['all', 'now', 'overdue', 'upcoming-90'] as const)),
+        fc.integer({ min: 2, max: 9 }),
+        fc.nat(),
+        async (listed, sort, descending, bucket, stepEntries, pick) => {
+          // Every patient has an open step; only a few are of the variant asked for, after a run of
+          // 60 that are not.
+          const item = { from: 0, span: 40, override: false, kind: 'imaging' as const }
+          load(
+            [...Array<boolean>(60).fill(false), ...listed].map((l, i) => ({
+              name: i % NAMES.length,
+              variant: l ? 0 : 1,
+              result: 'stable',
+              msv: 1.5,
+              item: { ...item, from: i % DAYS.length },
+              inError: false,
+            })),
+          )
+          const f = { bucket, variant: VARIANTS[0], sort, descending }
+          const stride = 1
+          const exact = { ...JUMP, above: Number.POSITIVE_INFINITY, stride }
+          // Steps bounded by the index's entries only (no row count, no clock).
+          const steps = { ...JUMP, stride, ttlMs: 0, stepEntries, stepMs: Number.POSITIVE_INFINITY }
+          const all = ids(worklistPage(db, { ...f, limit: 500 }, DATES, WALK_ABOVE, exact))
+          if (all.length === 0) return
+          const q = { ...f, limit: 3, offset: pick % all.length }
+          let pauses = 0
+          await prepareWorklistPage(db, q, DATES, async () => void pauses++, steps)
+          // The walk's range of the sort's index holds at least the 60 unlisted patients (the due
+          // sort reads only the bucket's range of due dates, the other sorts every patient).
+          const walked = sort === 'due' ? (bucket === 'all' ? 60 + listed.length : 0) : 60 + listed.length
+          if (q.offset >= stride) expect(pauses).toBeGreaterThanOrEqual(Math.floor(walked / stepEntries) - 1)
+          expect(ids(worklistPage(db, q, DATES, WALK_ABOVE, steps))).toEqual(
+            all.slice(q.offset, q.offset + 3),
+          )
+        },
+      ),
+      { numRuns: 100 },
     )
   })
 
