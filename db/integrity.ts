@@ -761,10 +761,14 @@ function recordsAgainstAudit(
   after: number,
   limit: number,
 ): { problems: Problem[]; last: number | null } {
+  // An undo entry kept since schema 145 is named by the row of the change that carried it (this
+  // step runs on a log at the latest schema only).
+  const carried =
+    entity === 'undo_entry' ? ' UNION SELECT kept_undo AS id FROM audit_log WHERE kept_undo > @after' : ''
   const ids = db
     .prepare(
       `SELECT id FROM (SELECT id FROM (${TABLE[entity]}) WHERE id > @after
-         UNION SELECT entity_id AS id FROM audit_log WHERE entity = @entity AND entity_id > @after)
+         UNION SELECT entity_id AS id FROM audit_log WHERE entity = @entity AND entity_id > @after${carried})
        ORDER BY id LIMIT @limit`,
     )
     .pluck()

@@ -1,7 +1,10 @@
--- schema 130
+-- schema 145
 
 -- index audit_entity on audit_log
 CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+
+-- index audit_kept_undo on audit_log
+CREATE INDEX audit_kept_undo ON audit_log (kept_undo) WHERE kept_undo IS NOT NULL;
 
 -- index audit_log_actor on audit_log
 CREATE INDEX audit_log_actor ON audit_log (actor, id);
@@ -118,7 +121,7 @@ CREATE TABLE audit_log (
         prev_hash TEXT CHECK (prev_hash IS NULL OR length(prev_hash) = 64),
         hash ANY NOT NULL CHECK (typeof(hash) = 'text' OR length(hash) = 32),
         patient_id INTEGER
-      ) STRICT;
+      , kept_undo INTEGER, kept_digest BLOB CHECK (kept_digest IS NULL OR length(kept_digest) = 32)) STRICT;
 
 -- table biomarker on biomarker
 CREATE TABLE biomarker (
