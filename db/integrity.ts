@@ -835,9 +835,10 @@ function recordsAgainstAudit(
 }
 
 /**
- * A patient's recommendations form one line: each is superseded by the patient's next one, at that
- * one's creation time, and only the newest is current (db/queries/recommendations.ts). The
- * superseded_* columns change after the row's audit, so they are checked by this rule.
+ * A patient's recommendations form one line: each is superseded by the patient's next one (at that
+ * one's creation time, read from it), and only the newest is current (db/queries/recommendations.ts).
+ * `superseded_by` changes after the row's audit, so it is checked by this rule; `superseded_at` is
+ * no longer stored (schema 150: NULL, the time being the next one's `created_at`).
  */
 function supersessionProblems(db: ReadableDb): Problem[] {
   const bad = db
@@ -845,8 +846,7 @@ function supersessionProblems(db: ReadableDb): Problem[] {
       `SELECT r.id FROM recommendation r
        LEFT JOIN recommendation n ON n.id = (
          SELECT min(x.id) FROM recommendation x WHERE x.patient_id = r.patient_id AND x.id > r.id)
-       WHERE NOT ((n.id IS NULL AND r.superseded_by IS NULL AND r.superseded_at IS NULL)
-              OR (r.superseded_by IS n.id AND r.superseded_at IS n.created_at))
+       WHERE NOT (r.superseded_by IS n.id AND r.superseded_at IS NULL)
        LIMIT 1`,
     )
     .pluck()

@@ -8,6 +8,7 @@ import { migration0068 } from '../../../db/migrations/0068-derived-result'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
 import { fullCheck } from '../../../db/integrity'
 import { migration0130 } from '../../../db/migrations/0130-prefix-short'
+import { migration0150 } from '../../../db/migrations/0150-superseded-at-derived'
 import { openDatabase } from '../../../db/open'
 import { worklistPage } from '../../../db/queries/worklist'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
@@ -459,5 +460,47 @@ describe('the schema a new log gets', () => {
     await expect(`-- schema ${LATEST_SCHEMA_VERSION}\n\n${schema}`).toMatchFileSnapshot(
       './__snapshots__/schema-head.sql',
     )
+  })
+})
+
+describe('migration 150 (when a recommendation was superseded, read from the row that superseded it)', () => {
+  it('clears the stored times that repeat the next row’s, with progress; a time changed behind the app’s back stays and is named', () => {
+    const file = path.join(dir, 'log150.sqlite')
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 150) })
+    old
+      .prepare(`INSERT INTO patient (id, mrn, name, created_at, updated_at) VALUES (1, 'M-1', 'A', 'x', 'x')`)
+      .run()
+    const ins = old.prepare(
+      `INSERT INTO recommendation (id, patient_id, created_at, as_of, trigger, pack_id, pack_version, action,
+         inputs_json, output_json)
+       VALUES (?, 1, ?, '2026-01-01', 'manual', 'p', '1', 'a', '{}', '{}')`,
+    )
+    const supersede = old.prepare(
+      'UPDATE recommendation SET superseded_by = ?, superseded_at = ? WHERE id = ?',
+    )
+    // Three in a line (1 → 2 → 3), then a fourth whose time was changed (4 → 5 says 2020).
+    ins.run(1, '2026-01-01T00:00:01.000Z')
+    ins.run(2, '2026-01-01T00:00:02.000Z')
+    ins.run(3, '2026-01-01T00:00:03.000Z')
+    ins.run(4, '2026-01-01T00:00:04.000Z')
+    ins.run(5, '2026-01-01T00:00:05.000Z')
+    supersede.run(2, '2026-01-01T00:00:02.000Z', 1)
+    supersede.run(3, '2026-01-01T00:00:03.000Z', 2)
+    supersede.run(4, '2026-01-01T00:00:04.000Z', 3)
+    supersede.run(5, '2020-01-01T00:00:00.000Z', 4)
+    const heard: Array<[number, number]> = []
+    old.transaction(() => {
+      migration0150.up(old as unknown as Database.Database, (done, total) => heard.push([done, total]))
+      old.pragma('user_version = 150')
+    })()
+    expect(heard.at(-1)).toEqual([3, 4])
+    expect(
+      old.prepare('SELECT id, superseded_at FROM recommendation WHERE superseded_at IS NOT NULL').all(),
+    ).toEqual([{ id: 4, superseded_at: '2020-01-01T00:00:00.000Z' }])
+    old.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`)
+    expect(fullCheck(old).map((p) => p.message)).toContain(
+      "Recommendation 4 no longer fits the patient's line of recommendations (changed outside the app).",
+    )
+    old.close()
   })
 })

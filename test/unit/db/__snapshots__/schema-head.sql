@@ -1,4 +1,4 @@
--- schema 145
+-- schema 150
 
 -- index audit_entity on audit_log
 CREATE INDEX audit_entity ON audit_log(entity, entity_id);
