@@ -19,6 +19,7 @@ import {
 import { anchorSigned, PRIVATE_DIR, readAnchor, readKey, type Anchor } from './integrity-files'
 import { scanWal } from './integrity-wal'
 import { LATEST_SCHEMA_VERSION } from './migrations'
+import { firstRowOffRun, firstRunOutOfLine } from './migrations/0155-audit-actor-runs'
 import type { Migration } from './migrations/types'
 import { getBiomarker, getNote } from './queries/biomarkers'
 import { getItem } from './queries/followups'
@@ -674,6 +675,23 @@ export function* fullCheckSteps(
     after = r.value.last
     rows += r.value.rows
   }
+  // The audit trail's runs by person (migration 155): in line, then every row in its run, a batch
+  // of ids at a time.
+  const runs = safely(() => ({
+    outOfLine: firstRunOutOfLine(db),
+    last: db.prepare('SELECT coalesce(max(id), 0) FROM audit_log').pluck().get() as number,
+  }))
+  if (!runs.ok || runs.value.outOfLine !== null)
+    yield [actorRunProblem(runs.ok ? `its run from audit row ${runs.value.outOfLine}` : `(${runs.error})`)]
+  else
+    for (let after = 0, step = batch * 20; after < runs.value.last; after += step) {
+      const off = safely(() => firstRowOffRun(db, after, after + step))
+      if (!off.ok || off.value !== null) {
+        yield [actorRunProblem(off.ok ? `audit row ${off.value}` : `(${off.error})`)]
+        break
+      }
+      yield []
+    }
   const s = safely(() => settingsAgainstAudit(db))
   yield s.ok
     ? s.value
@@ -860,6 +878,15 @@ function supersessionProblems(db: ReadableDb): Problem[] {
           since: null,
         },
       ]
+}
+
+/** The audit trail's runs by person (`audit_actor_run`) do not match `what`. */
+function actorRunProblem(what: string): Problem {
+  return {
+    code: 'RECORD_CHANGED',
+    message: `The audit trail's index by person no longer matches ${what} (changed outside the app).`,
+    since: null,
+  }
 }
 
 /**

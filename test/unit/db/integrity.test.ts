@@ -358,6 +358,27 @@ describe('tampering behind the app’s back is found at the next open', () => {
     await expectReadOnly('AUDIT_BROKEN')
   })
 
+  it("the audit trail's runs by person changed: a run given to someone else, named", async () => {
+    raw((db) => db.prepare("UPDATE audit_actor_run SET actor = 'someone.else' WHERE first_id = 1").run())
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /^The audit trail's index by person no longer matches audit row \d+ \(changed outside the app\)\.$/,
+      ),
+    )
+    b.close()
+  })
+
+  it("the audit trail's runs by person with one deleted, named", async () => {
+    raw((db) =>
+      db
+        .prepare('DELETE FROM audit_actor_run WHERE first_id = (SELECT max(first_id) FROM audit_actor_run)')
+        .run(),
+    )
+    await expectReadOnly('RECORD_CHANGED')
+  })
+
   it('the last audit rows deleted (the append-only triggers dropped and put back)', async () => {
     raw((db) => {
       const max = db.prepare('SELECT max(id) FROM audit_log').pluck().get() as number
