@@ -60,9 +60,14 @@ function downgradeTo110(file: string, tamper?: { id: number; hash: string }): vo
       .pluck()
       .all() as string[])
       db.exec(`DROP TRIGGER ${t}`)
+    // Nor the runs by person (155; the index by person below instead), and a superseded
+    // recommendation held the time it was superseded (before 150).
     db.exec(`
       DROP TABLE patient_prefix;
       DROP TABLE worklist_count;
+      DROP TABLE audit_actor_run;
+      UPDATE recommendation SET superseded_at =
+        (SELECT n.created_at FROM recommendation n WHERE n.id = recommendation.superseded_by);
       CREATE TABLE audit_copy AS SELECT * FROM audit_log;
       DROP TABLE audit_log;
       CREATE TABLE audit_log (

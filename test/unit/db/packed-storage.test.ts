@@ -200,7 +200,7 @@ function downgradeTo80(file: string): void {
       `)
       // What other migrations after 80 added (the worklist's keyset indexes and tally: 95; accounts:
       // 100; the audit trail's indexes: 105, then on the column 110 adds; the type-ahead table: 115;
-      // the worklist's other counts: 125).
+      // the worklist's other counts: 125; the audit trail's runs by person: 155).
       for (const t of db
         .prepare(
           `SELECT name FROM sqlite_schema WHERE type = 'trigger'
@@ -211,6 +211,7 @@ function downgradeTo80(file: string): void {
         db.exec(`DROP TRIGGER ${t}`)
       db.exec(`
         DROP TABLE IF EXISTS patient_prefix;
+        DROP TABLE IF EXISTS audit_actor_run;
         DROP TABLE IF EXISTS worklist_count;
         DROP TRIGGER IF EXISTS worklist_tally_item_insert;
         DROP TRIGGER IF EXISTS worklist_tally_item_delete;
