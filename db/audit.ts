@@ -1,7 +1,7 @@
 import { applyText, diffText, readTexts, type DecodedPass } from './delta'
 import { cached } from './stmt'
 import { createHash, createHmac } from 'node:crypto'
-import type { ReadableDb, WritableDb } from './tx'
+import { beforeCommit, currentTx, type ReadableDb, type WritableDb } from './tx'
 
 /** Who is acting and when. Handlers build it per call; tests pass a fixed clock. */
 export interface Actor {
@@ -121,12 +121,34 @@ export interface HashInput {
   readonly entityId: number | null
   readonly before: string | null
   readonly after: string | null
+  /**
+   * The undo entry kept just before the change this row records (schema 145, `keptUndoOf`): its id
+   * and digest (hexadecimal; null for a stored one that is not 32 bytes). Absent or null: none.
+   */
+  readonly kept?: { readonly id: number | null; readonly digest: string | null } | null
+}
+
+/** The fields a kept undo entry adds to a row's hashed list (none when it carries none). */
+function keptFields(r: HashInput): unknown[] {
+  return r.kept ? [r.kept.id, r.kept.digest] : []
 }
 
 /** Schema-10 rows: sha256 over the row's fields (no key, no id). */
 function plainHash(r: HashInput): string {
   return createHash('sha256')
-    .update(JSON.stringify([r.prev, r.at, r.actor, r.action, r.entity, r.entityId, r.before, r.after]))
+    .update(
+      JSON.stringify([
+        r.prev,
+        r.at,
+        r.actor,
+        r.action,
+        r.entity,
+        r.entityId,
+        r.before,
+        r.after,
+        ...keptFields(r),
+      ]),
+    )
     .digest('hex')
 }
 
@@ -145,6 +167,7 @@ function keyedHash(key: Buffer, r: HashInput): string {
         r.entityId,
         r.before,
         r.after,
+        ...keptFields(r),
       ]),
     )
     .digest('hex')
@@ -306,6 +329,98 @@ export function undoEntryDigest(db: ReadableDb, id: number, pass?: DecodedPass):
 }
 
 /**
+ * The audit row of an undo entry of its own: kept (`undo.keep`, the form before schema 145, and
+ * still the form when no row of the change carries it) or used (`undo.done`).
+ */
+export function undoEntryAudit(c: {
+  action: 'undo.keep' | 'undo.done'
+  id: number
+  patientId: number
+  command: string
+}): AuditEntry {
+  const record = { patientId: c.patientId, command: c.command }
+  return {
+    action: c.action,
+    entity: 'undo_entry',
+    entityId: c.id,
+    before: c.action === 'undo.keep' ? null : { ...record, undone: false },
+    after: { ...record, undone: c.action === 'undo.done' },
+  }
+}
+
+// ---- An undo entry kept with the change it precedes (schema 145) -----------------------------------
+//
+// Before a change the patient's state is kept as an undo entry (db/queries/undo.ts). Until schema
+// 145 each kept entry had an audit row of its own (`undo.keep`: about 270 bytes with its index
+// entries, 13 of the 56 rows of a patient with 10 studies). Now the entry's id and digest ride on
+// the first audit row about the same patient that the change writes after it, in the same
+// transaction (`audit_log.kept_undo`, `kept_digest`), and that row's hash covers them
+// (`keptFields`); the row is found by the entry's id (index `audit_kept_undo`). A transaction that
+// keeps an entry and writes no such row after it (or keeps another first) still gives it an
+// `undo.keep` row of its own, so every kept entry is audited. Old logs' `undo.keep` rows stay as they
+// are and are read as before: an entry's last audit row is the newer of its own rows and the row
+// that carried it (`lastAuditAbout`).
+
+interface KeptUndo {
+  readonly id: number
+  readonly patientId: number
+  readonly command: string
+  readonly digest: string
+  readonly actor: Actor
+  /** The transaction that kept it (`currentTx`): one that failed leaves it to no other. */
+  readonly tx: object | null
+}
+
+/** By connection: the undo entry kept in the transaction under way that no row has carried yet. */
+const KEPT = new WeakMap<ReadableDb, KeptUndo>()
+
+/** The entry kept in the transaction under way that no row has carried yet, if any. */
+function keptNow(db: ReadableDb): KeptUndo | null {
+  const k = KEPT.get(db)
+  if (k && k.tx !== null && k.tx === currentTx(db)) return k
+  KEPT.delete(db)
+  return null
+}
+
+/** Gives the kept entry no row has carried its own `undo.keep` row (the form before schema 145). */
+function keepOnItsOwn(tx: WritableDb, k: KeptUndo): void {
+  if (KEPT.get(tx) === k) KEPT.delete(tx)
+  appendAudit(tx, k.actor, { ...undoEntryAudit({ action: 'undo.keep', ...k }), storedDigest: k.digest })
+}
+
+/**
+ * Audits an undo entry just kept (call right after storing it, before the change it precedes): the
+ * change's first audit row about the patient carries its id and digest (schema 145).
+ */
+export function keepUndoEntry(
+  tx: WritableDb,
+  actor: Actor,
+  c: { id: number; patientId: number; command: string },
+): void {
+  const digest = undoEntryDigest(tx, c.id)
+  if (digest === null) throw new Error(`undo entry ${c.id} is not stored`)
+  const k: KeptUndo = { ...c, digest, actor: { user: actor.user, now: actor.now }, tx: currentTx(tx) }
+  const earlier = keptNow(tx)
+  if (earlier) keepOnItsOwn(tx, earlier)
+  if (!auditShape(tx).schema145 || k.tx === null) return keepOnItsOwn(tx, k)
+  KEPT.set(tx, k)
+  beforeCommit(tx, (t) => {
+    if (keptNow(t) === k) keepOnItsOwn(t, k)
+  })
+}
+
+/** The undo entry a stored row carries (schema 145), as its hash covers it; null: none. */
+function keptOfRow(r: {
+  kept_undo?: number | null
+  kept_digest?: Buffer | Uint8Array | null
+}): { id: number | null; digest: string | null } | null {
+  const id = r.kept_undo ?? null
+  const d = r.kept_digest ?? null
+  if (id === null && d === null) return null
+  return { id, digest: d !== null && d.length === 32 ? Buffer.from(d).toString('hex') : null }
+}
+
+/**
  * A digest as an audit row keeps it (`storedDigest`): since schema 120 its 32 bytes in base64url
  * (43 characters; rows before kept the 64 hexadecimal characters, and still match).
  */
@@ -367,22 +482,31 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   if (key && entry.action !== KEYED_MARKER && keyedFrom(db) === null)
     throw new Error('the keyed audit chain has not been started on this log (startKeyedChain)')
   const stored = storedForms(db, input, hintsOf(db))
-  const { schema110, schema120 } = auditShape(db)
-  const hash = key ? keyedHash(key, input) : plainHash(input)
-  cached(
-    db,
-    schema110
-      ? `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, patient_id)
-         VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash, @patientId)`
-      : `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-         VALUES (@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash)`,
-  ).run({
+  const { schema110, schema120, schema145 } = auditShape(db)
+  const patientId = auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue)
+  // The undo entry kept just before this change rides on its first row about the same patient.
+  const kept = keptNow(db)
+  const carried = kept && schema145 && entry.action !== KEYED_MARKER && patientId === kept.patientId
+  if (carried) KEPT.delete(db)
+  const hashed: HashInput = carried ? { ...input, kept: { id: kept.id, digest: kept.digest } } : input
+  const hash = key ? keyedHash(key, hashed) : plainHash(hashed)
+  const columns = `id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash${
+    schema110 ? ', patient_id' : ''
+  }${schema145 ? ', kept_undo, kept_digest' : ''}`
+  const values = `@id, @at, @actor, @action, @entity, @entityId, @before, @after, @prev, @hash${
+    schema110 ? ', @patientId' : ''
+  }${schema145 ? ', @keptUndo, @keptDigest' : ''}`
+  cached(db, `INSERT INTO audit_log (${columns}) VALUES (${values})`).run({
     ...input,
     ...stored,
     prev: schema110 ? null : prev,
     hash: schema120 ? hashBytes(hash) : hash,
-    ...(schema110
-      ? { patientId: auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue) }
+    ...(schema110 ? { patientId } : {}),
+    ...(schema145
+      ? {
+          keptUndo: carried ? kept.id : null,
+          keptDigest: carried ? Buffer.from(kept.digest, 'hex') : null,
+        }
       : {}),
   })
 }
@@ -413,11 +537,22 @@ export function auditPatientOf(
   return null
 }
 
+/** How the log stores a row (`auditShape`). */
+interface AuditShape {
+  /** `prev_hash` implicitly, `patient_id` kept. */
+  readonly schema110: boolean
+  /** The hash as its bytes. */
+  readonly schema120: boolean
+  /** `kept_undo`, `kept_digest`: the undo entry kept before a change, on the change's row. */
+  readonly schema145: boolean
+}
+
 /**
  * How the log stores a row (a migration before the latest may append rows): `prev_hash`
- * implicitly (schema 110), the hash as bytes (schema 120).
+ * implicitly (schema 110), the hash as bytes (schema 120), a kept undo entry on its change's row
+ * (schema 145).
  */
-function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } {
+function auditShape(db: ReadableDb): AuditShape {
   // Read once per schema: SQLite's schema cookie moves with every change of any table's shape (a
   // migration on this very connection included), and reading it costs a few microseconds where
   // the table's columns cost tens (once per audit row, so a bulk import paid it thousands of times).
@@ -427,17 +562,15 @@ function auditShape(db: ReadableDb): { schema110: boolean; schema120: boolean } 
   const r = cached(
     db,
     `SELECT (SELECT "notnull" FROM pragma_table_info('audit_log') WHERE name = 'prev_hash') AS p,
-            (SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash') AS h`,
-  ).get() as { p: number; h: string }
-  const shape = { schema110: r.p === 0, schema120: r.h === 'ANY' }
+            (SELECT type FROM pragma_table_info('audit_log') WHERE name = 'hash') AS h,
+            (SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'kept_undo') AS k`,
+  ).get() as { p: number; h: string; k: number }
+  const shape = { schema110: r.p === 0, schema120: r.h === 'ANY', schema145: r.k === 1 }
   SHAPES.set(db, { cookie, shape })
   return shape
 }
 
-const SHAPES = new WeakMap<
-  ReadableDb,
-  { cookie: number; shape: { schema110: boolean; schema120: boolean } }
->()
+const SHAPES = new WeakMap<ReadableDb, { cookie: number; shape: AuditShape }>()
 
 // ---- How before and after are stored (schema 110) -------------------------------------------------
 //
@@ -696,6 +829,9 @@ export interface RawAuditRow {
   prev_hash: string | null
   /** Its 32 bytes (schema 120; read it with `hashText`), before that its hexadecimal text. */
   hash: Buffer | string
+  /** The undo entry kept before the change (schema 145): its id and digest (32 bytes), or NULL. */
+  kept_undo?: number | null
+  kept_digest?: Buffer | null
 }
 
 /** The hash a row is chained to: its stored `prev_hash`, else the row before's hash. */
@@ -799,6 +935,7 @@ export function checkAuditChain(db: ReadableDb, opts: ChainOptions = {}): ChainC
         entityId: r.entity_id,
         before: texts.before,
         after: texts.after,
+        kept: keptOfRow(r),
       }
       const keyed = start !== null && r.id >= start
       if (keyed && !key) return { ok: false, rowId: r.id, at: r.at, problem: 'key-missing' }
@@ -827,7 +964,11 @@ export function verifyAuditChain(db: ReadableDb, key?: Buffer | null): number | 
   return r.ok ? null : r.rowId
 }
 
-/** The newest audit row about a record (entity and id), as stored. */
+/**
+ * The newest audit row about a record (entity and id), as stored. For an undo entry, the newer of
+ * its own rows and the row of the change that carried it (schema 145), whose after is then
+ * `{ patientId, storedDigest }` (the digest in hexadecimal; null when the stored one is not 32 bytes).
+ */
 export function lastAuditAbout(
   db: ReadableDb,
   entity: AuditEntity,
@@ -846,6 +987,26 @@ export function lastAuditAbout(
           'SELECT id, at, action, after_json FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1',
         ).get(entity, entityId)
   ) as { id: number; at: string; action: string; after_json: string | null } | undefined
+  if (entity === 'undo_entry' && entityId !== null && auditShape(db).schema145) {
+    const k = cached(
+      db,
+      `SELECT id, at, action, entity, entity_id, before_json, after_json, kept_undo, kept_digest
+         FROM audit_log WHERE kept_undo = ? ORDER BY id DESC LIMIT 1`,
+    ).get(entityId) as (RawAuditRow & { kept_digest: Buffer | null }) | undefined
+    if (k && (!r || k.id > r.id)) {
+      // The row that carried the entry (schema 145): the patient as its hashed texts name them.
+      const v = auditValues(db, k)
+      return {
+        id: k.id,
+        at: k.at,
+        action: k.action,
+        after: {
+          patientId: auditPatientOf(k.entity, k.entity_id, v.before, v.after),
+          storedDigest: keptOfRow(k)?.digest ?? null,
+        },
+      }
+    }
+  }
   if (!r) return null
   const after = expandStored(db, r.after_json, known, 0)
   return { id: r.id, at: r.at, action: r.action, after: after === null ? null : JSON.parse(after) }

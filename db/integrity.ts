@@ -20,6 +20,7 @@ import { anchorSigned, PRIVATE_DIR, readAnchor, readKey, type Anchor } from './i
 import { scanWalFile } from './integrity-wal'
 import type { DecodedPass } from './delta'
 import { LATEST_SCHEMA_VERSION } from './migrations'
+import { firstRowOffRun, firstRunOutOfLine } from './migrations/0155-audit-actor-runs'
 import type { Migration } from './migrations/types'
 import { getBiomarker, getNote } from './queries/biomarkers'
 import { getItem } from './queries/followups'
@@ -676,6 +677,23 @@ export function* fullCheckSteps(
     after = r.value.last
     rows += r.value.rows
   }
+  // The audit trail's runs by person (migration 155): in line, then every row in its run, a batch
+  // of ids at a time.
+  const runs = safely(() => ({
+    outOfLine: firstRunOutOfLine(db),
+    last: db.prepare('SELECT coalesce(max(id), 0) FROM audit_log').pluck().get() as number,
+  }))
+  if (!runs.ok || runs.value.outOfLine !== null)
+    yield [actorRunProblem(runs.ok ? `its run from audit row ${runs.value.outOfLine}` : `(${runs.error})`)]
+  else
+    for (let after = 0, step = batch * 20; after < runs.value.last; after += step) {
+      const off = safely(() => firstRowOffRun(db, after, after + step))
+      if (!off.ok || off.value !== null) {
+        yield [actorRunProblem(off.ok ? `audit row ${off.value}` : `(${off.error})`)]
+        break
+      }
+      yield []
+    }
   const s = safely(() => settingsAgainstAudit(db))
   yield s.ok
     ? s.value
@@ -775,10 +793,14 @@ function recordsAgainstAudit(
   limit: number,
   pass: CheckPass,
 ): { problems: Problem[]; last: number | null } {
+  // An undo entry kept since schema 145 is named by the row of the change that carried it (this
+  // step runs on a log at the latest schema only).
+  const carried =
+    entity === 'undo_entry' ? ' UNION SELECT kept_undo AS id FROM audit_log WHERE kept_undo > @after' : ''
   const ids = db
     .prepare(
       `SELECT id FROM (SELECT id FROM (${TABLE[entity]}) WHERE id > @after
-         UNION SELECT entity_id AS id FROM audit_log WHERE entity = @entity AND entity_id > @after)
+         UNION SELECT entity_id AS id FROM audit_log WHERE entity = @entity AND entity_id > @after${carried})
        ORDER BY id LIMIT @limit`,
     )
     .pluck()
@@ -846,9 +868,10 @@ function recordsAgainstAudit(
 }
 
 /**
- * A patient's recommendations form one line: each is superseded by the patient's next one, at that
- * one's creation time, and only the newest is current (db/queries/recommendations.ts). The
- * superseded_* columns change after the row's audit, so they are checked by this rule.
+ * A patient's recommendations form one line: each is superseded by the patient's next one (at that
+ * one's creation time, read from it), and only the newest is current (db/queries/recommendations.ts).
+ * `superseded_by` changes after the row's audit, so it is checked by this rule; `superseded_at` is
+ * no longer stored (schema 150: NULL, the time being the next one's `created_at`).
  */
 function supersessionProblems(db: ReadableDb): Problem[] {
   const bad = db
@@ -856,8 +879,7 @@ function supersessionProblems(db: ReadableDb): Problem[] {
       `SELECT r.id FROM recommendation r
        LEFT JOIN recommendation n ON n.id = (
          SELECT min(x.id) FROM recommendation x WHERE x.patient_id = r.patient_id AND x.id > r.id)
-       WHERE NOT ((n.id IS NULL AND r.superseded_by IS NULL AND r.superseded_at IS NULL)
-              OR (r.superseded_by IS n.id AND r.superseded_at IS n.created_at))
+       WHERE NOT (r.superseded_by IS n.id AND r.superseded_at IS NULL)
        LIMIT 1`,
     )
     .pluck()
@@ -871,6 +893,15 @@ function supersessionProblems(db: ReadableDb): Problem[] {
           since: null,
         },
       ]
+}
+
+/** The audit trail's runs by person (`audit_actor_run`) do not match `what`. */
+function actorRunProblem(what: string): Problem {
+  return {
+    code: 'RECORD_CHANGED',
+    message: `The audit trail's index by person no longer matches ${what} (changed outside the app).`,
+    since: null,
+  }
 }
 
 /**

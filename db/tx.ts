@@ -31,6 +31,8 @@ interface ConnectionState {
   readonly afterCommit: Array<(db: ReadableDb) => void>
   /** The log file as opened: a write first checks the path still names it. */
   identity: { file: string; dev: number; ino: number } | null
+  /** What the outermost transaction under way keeps for its commit (`beforeCommit`), else null. */
+  pending: Array<(tx: WritableDb) => void> | null
 }
 
 const STATE = new WeakMap<ReadableDb, ConnectionState>()
@@ -38,7 +40,7 @@ const STATE = new WeakMap<ReadableDb, ConnectionState>()
 function stateOf(db: ReadableDb): ConnectionState {
   let s = STATE.get(db)
   if (!s) {
-    s = { readOnly: null, afterCommit: [], identity: null }
+    s = { readOnly: null, afterCommit: [], identity: null, pending: null }
     STATE.set(db, s)
   }
   return s
@@ -85,6 +87,26 @@ export function onCommit(db: ReadableDb, fn: (db: ReadableDb) => void): void {
 }
 
 /**
+ * Registers `fn` to run at the end of the outermost transaction under way, inside it, before it
+ * commits (a write the transaction owes, e.g. an audit row no later row of it carried). Only in a
+ * `writeTx`; a transaction that fails runs none.
+ */
+export function beforeCommit(tx: WritableDb, fn: (tx: WritableDb) => void): void {
+  const pending = STATE.get(tx)?.pending
+  if (!pending) throw new Error('beforeCommit runs only inside writeTx')
+  pending.push(fn)
+}
+
+/**
+ * A token of the outermost `writeTx` under way on the connection (a new one for each), or null
+ * outside one: what a transaction leaves for its own later writes is told apart from what a failed
+ * one left.
+ */
+export function currentTx(db: ReadableDb): object | null {
+  return STATE.get(db)?.pending ?? null
+}
+
+/**
  * Runs `fn` in one IMMEDIATE transaction (the write lock is taken up front, so a busy database
  * fails at the start, before any work) and turns SQLite's failure codes into DbErrors with
  * messages a user can act on. Either everything in `fn` is stored or nothing is.
@@ -101,10 +123,21 @@ export function writeTx<T>(db: ReadableDb, fn: (tx: WritableDb) => T): T {
   const outermost = !db.inTransaction
   if (outermost && state?.identity) assertUnmoved(state.identity)
   let result: T
+  const st = outermost ? stateOf(db) : null
   try {
-    result = db.transaction(() => fn(db as WritableDb)).immediate()
+    result = db
+      .transaction(() => {
+        if (st) st.pending = []
+        const r = fn(db as WritableDb)
+        // The last writes of the transaction (`beforeCommit`), in order; one may add another.
+        for (let i = 0; st?.pending && i < st.pending.length; i++) st.pending[i]!(db as WritableDb)
+        return r
+      })
+      .immediate()
   } catch (e) {
     throw translateSqliteError(e, db.name)
+  } finally {
+    if (st) st.pending = null
   }
   if (outermost && state) for (const hook of state.afterCommit) hook(db)
   return result

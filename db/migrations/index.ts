@@ -17,6 +17,9 @@ import { migration0115 } from './0115-prefix-search'
 import { migration0120 } from './0120-audit-hash-bytes'
 import { migration0125 } from './0125-worklist-counts'
 import { migration0130 } from './0130-prefix-short'
+import { migration0145 } from './0145-undo-kept-on-change'
+import { migration0150 } from './0150-superseded-at-derived'
+import { migration0155 } from './0155-audit-actor-runs'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,6 +41,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0120,
   migration0125,
   migration0130,
+  migration0145,
+  migration0150,
+  migration0155,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

@@ -156,6 +156,23 @@ type RawEntry = Omit<RawAuditRow, 'prev_hash' | 'hash'> & {
   mrn: string | null
 }
 
+/**
+ * Where the rows of a filter are read from. A filter by person (and not by patient) reads the
+ * person's runs of rows (`audit_actor_run`, migration 155), newest first, and in each the rows by
+ * id: no index entry per row is needed, and a person with few entries in a long trail is as quick
+ * as one with many. Otherwise the audit log itself (a patient's rows by `audit_log_patient`, with
+ * the person compared on each).
+ */
+function source(f: AuditFilter): { from: string; byRuns: boolean } {
+  const byRuns = Boolean(f.actor) && (f.patientId === undefined || f.patientId === null)
+  return byRuns
+    ? {
+        from: `audit_actor_run r JOIN audit_log ON audit_log.id BETWEEN r.first_id AND r.last_id`,
+        byRuns,
+      }
+    : { from: 'audit_log', byRuns }
+}
+
 function where(f: AuditFilter): { sql: string; params: Record<string, unknown> } {
   const conds: string[] = []
   const params: Record<string, unknown> = {}
@@ -164,7 +181,7 @@ function where(f: AuditFilter): { sql: string; params: Record<string, unknown> }
     params.patientId = f.patientId
   }
   if (f.actor) {
-    conds.push('actor = @actor')
+    conds.push(source(f).byRuns ? 'r.actor = @actor' : 'audit_log.actor = @actor')
     params.actor = f.actor
   }
   if (f.fromAt) {
@@ -205,12 +222,14 @@ export function auditPage(
   page: { beforeId: number | null; limit: number },
 ): { entries: AuditListEntry[]; next: number | null } {
   const w = where(filter)
+  const s = source(filter)
   const rows = cached(
     db,
     `SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.before_json, a.after_json,
             a.patient_id, p.name, p.mrn
-       FROM (SELECT * FROM audit_log
-              WHERE ${w.sql} AND id < @beforeId ORDER BY id DESC LIMIT @limit) a
+       FROM (SELECT audit_log.* FROM ${s.from}
+              WHERE ${w.sql} AND audit_log.id < @beforeId${s.byRuns ? ' AND r.first_id < @beforeId' : ''}
+              ORDER BY ${s.byRuns ? 'r.first_id DESC, ' : ''}audit_log.id DESC LIMIT @limit) a
        LEFT JOIN patient p ON p.id = a.patient_id
       ORDER BY a.id DESC`,
   ).all({
@@ -230,7 +249,10 @@ export function auditCount(
   cap: number,
 ): { total: number; capped: boolean } {
   const w = where(filter)
-  const n = cached(db, `SELECT count(*) FROM (SELECT 1 FROM audit_log WHERE ${w.sql} LIMIT @cap)`)
+  const n = cached(
+    db,
+    `SELECT count(*) FROM (SELECT 1 FROM ${source(filter).from} WHERE ${w.sql} LIMIT @cap)`,
+  )
     .pluck()
     .get({ ...w.params, cap: cap + 1 }) as number
   return n > cap ? { total: cap, capped: true } : { total: n, capped: false }
@@ -238,7 +260,7 @@ export function auditCount(
 
 /** Everyone who has an entry, as recorded (the filter by person offers these). */
 export function auditActors(db: ReadableDb): string[] {
-  return cached(db, 'SELECT DISTINCT actor FROM audit_log ORDER BY actor').pluck().all() as string[]
+  return cached(db, 'SELECT DISTINCT actor FROM audit_actor_run ORDER BY actor').pluck().all() as string[]
 }
 
 /** The newest entry about a patient with this action by this person (reads are written once per window). */

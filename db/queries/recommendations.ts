@@ -32,8 +32,18 @@ interface RecommendationRow {
   superseded_at: string | null
 }
 
+/**
+ * When a recommendation was superseded: the creation time of the one that superseded it. Since
+ * schema 150 it is read from that row, not stored twice (`recommendation.superseded_at` stays NULL;
+ * migration 150). Read of a row of `recommendation` named as such (not aliased).
+ */
+const SUPERSEDED_AT = `(SELECT n.created_at FROM recommendation n WHERE n.id = recommendation.superseded_by) AS superseded_at`
+
+/** Every stored column of a row, with when it was superseded. */
+const ROW_COLUMNS = `*, ${SUPERSEDED_AT}`
+
 const SUMMARY_COLUMNS = `id, patient_id, created_at, as_of, trigger, pack_id, pack_version, variant, action,
-  procedure, interval_min, interval_max, due_from, due_to, superseded_by, superseded_at`
+  procedure, interval_min, interval_max, due_from, due_to, superseded_by, ${SUPERSEDED_AT}`
 
 function toSummary(
   r: Omit<RecommendationRow, 'inputs_json' | 'output_json' | 'body'>,
@@ -158,9 +168,9 @@ export function insertRecommendation(
   remember(db, 'recommendation', id, stored)
   cached(
     db,
-    `UPDATE recommendation SET superseded_by = @id, superseded_at = @at
+    `UPDATE recommendation SET superseded_by = @id
      WHERE patient_id = @patientId AND superseded_by IS NULL AND id <> @id`,
-  ).run({ id, at: r.createdAt, patientId: r.patientId })
+  ).run({ id, patientId: r.patientId })
   // The row's digest (db/audit.ts `recommendationDigest`) from the values just written, in its
   // columns' order; the packed texts unpack to exactly `inputs` and `output`.
   const digest = recommendationDigestOf([...Object.values(values), inputs, output])
@@ -222,14 +232,15 @@ export function countRecommendations(db: ReadableDb, patientId: number): number 
 
 /** One recommendation whole (case and evaluation), or null. */
 export function getRecommendation(db: ReadableDb, id: number): RecommendationRecord | null {
-  const row = cached(db, 'SELECT * FROM recommendation WHERE id = ?').get(id) as RecommendationRow | undefined
+  const row = cached(db, `SELECT ${ROW_COLUMNS} FROM recommendation WHERE id = ?`).get(id) as
+    RecommendationRow | undefined
   return row ? toRecord(db, row) : null
 }
 
 /** Newest first, every one whole: for a test or an export of one patient's history. */
 export function listRecommendations(db: ReadableDb, patientId: number): RecommendationRecord[] {
   return (
-    cached(db, 'SELECT * FROM recommendation WHERE patient_id = ? ORDER BY id DESC').all(
+    cached(db, `SELECT ${ROW_COLUMNS} FROM recommendation WHERE patient_id = ? ORDER BY id DESC`).all(
       patientId,
     ) as RecommendationRow[]
   ).map((r) => toRecord(db, r))
@@ -249,8 +260,9 @@ export function currentDecision(
   return { ...decision, output: JSON.parse(storedTexts(db, row).output), supersededBy, supersededAt }
 }
 
+// The current one is superseded by none: its `superseded_at` is NULL (SUPERSEDED_AT).
 const CURRENT =
-  'SELECT * FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1'
+  'SELECT *, NULL AS superseded_at FROM recommendation WHERE patient_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1'
 
 export function currentRecommendation(db: ReadableDb, patientId: number): RecommendationRecord | null {
   const row = cached(db, CURRENT).get(patientId) as RecommendationRow | undefined

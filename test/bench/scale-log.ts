@@ -394,8 +394,15 @@ export async function perCallFigures(file: string, patients: number, runs = 101)
       await c.call('studies.setResult', { studyId: s.study.id, version: s.study.version, result: 'stable' })
       void p
     }
-    // The audit trail (issue 13): one patient's history, the whole trail, one kind over all of it.
-    const auditTimes = { patient: [] as number[], all: [] as number[], kind: [] as number[] }
+    // The audit trail (issue 13): one patient's history, the whole trail, one kind over all of it,
+    // one person's entries (the build's: every row but the app's own), a person with none.
+    const auditTimes = {
+      patient: [] as number[],
+      all: [] as number[],
+      kind: [] as number[],
+      user: [] as number[],
+      nobody: [] as number[],
+    }
     for (const id of ids) {
       let t0 = performance.now()
       await c.call('audit.list', { patientId: id, limit: 50 })
@@ -406,6 +413,12 @@ export async function perCallFigures(file: string, patients: number, runs = 101)
       t0 = performance.now()
       await c.call('audit.list', { kinds: ['result'], limit: 50 })
       auditTimes.kind.push(performance.now() - t0)
+      t0 = performance.now()
+      await c.call('audit.list', { actor: 'bench', limit: 50 })
+      auditTimes.user.push(performance.now() - t0)
+      t0 = performance.now()
+      await c.call('audit.list', { actor: 'someone.else', limit: 50 })
+      auditTimes.nobody.push(performance.now() - t0)
     }
     const t = (n: string) => median(c.times.get(n) ?? [])
     row(
@@ -428,6 +441,12 @@ export async function perCallFigures(file: string, patients: number, runs = 101)
       ms(median(auditTimes.kind)),
       'goal < 50 ms, count capped at 10 000',
     )
+    row(
+      '  one person’s entries (audit.list, 50)',
+      ms(median(auditTimes.user)),
+      'goal < 50 ms, count capped at 10 000',
+    )
+    row('  a person with none (audit.list, 50)', ms(median(auditTimes.nobody)), 'goal < 50 ms')
     row('  its payload', kb(median(payloads)), 'median, 10-study patients')
     row('create patient (patients.create)', ms(t('patients.create')), '')
     row('record study (studies.record)', ms(t('studies.record')), 'measured before: 3.0 ms')

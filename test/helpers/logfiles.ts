@@ -152,9 +152,18 @@ export function dumpContent(db: Database.Database, opts: { auditUpTo?: number } 
   const h = createHash('sha256')
   for (const t of tables) {
     h.update(`\n${t}\n`)
-    const upTo = t === 'audit_log' && opts.auditUpTo !== undefined ? ` WHERE id <= ${opts.auditUpTo}` : ''
-    for (const row of db.prepare(`SELECT * FROM "${t}"${upTo}`).raw().iterate() as Iterable<unknown[]>)
-      h.update(JSON.stringify(row))
+    const upTo = opts.auditUpTo
+    // Up to an audit row: the audit log's rows, and its runs by person (migration 155) as they stood
+    // at that row.
+    const sql =
+      upTo === undefined
+        ? `SELECT * FROM "${t}"`
+        : t === 'audit_log'
+          ? `SELECT * FROM audit_log WHERE id <= ${upTo}`
+          : t === 'audit_actor_run'
+            ? `SELECT first_id, min(last_id, ${upTo}), actor FROM audit_actor_run WHERE first_id <= ${upTo}`
+            : `SELECT * FROM "${t}"`
+    for (const row of db.prepare(sql).raw().iterate() as Iterable<unknown[]>) h.update(JSON.stringify(row))
   }
   return h.digest('hex')
 }

@@ -1,4 +1,11 @@
-import { appendAudit, lastAuditAbout, undoEntryDigest, type Actor } from '../../../db/audit'
+import {
+  appendAudit,
+  keepUndoEntry,
+  lastAuditAbout,
+  undoEntryAudit,
+  undoEntryDigest,
+  type Actor,
+} from '../../../db/audit'
 import { DbError } from '../../../db/errors'
 import { guardRecord } from '../../../db/integrity-guard'
 import { getNote, requireBiomarker } from '../../../db/queries/biomarkers'
@@ -224,23 +231,19 @@ export function auditedRestore(
 }
 
 /**
- * An undo entry was kept (`undo.keep`, before a change) or used (`undo.done`): audited with a digest
- * of the row as stored (db/audit.ts), so a kept state damaged or changed behind the app's back is
- * found by the log check, and an undo never writes one back (it is guarded first: `guardUndoEntry`).
+ * An undo entry was kept (before a change) or used (`undo.done`): audited with a digest of the row
+ * as stored (db/audit.ts), so a kept state damaged or changed behind the app's back is found by the
+ * log check, and an undo never writes one back (it is guarded first: `guardUndoEntry`). A kept
+ * entry's id and digest ride on the change's first audit row (`keepUndoEntry`, schema 145); a used
+ * one has a row of its own.
  */
 export function auditUndoEntry(
   tx: WritableDb,
   actor: Actor,
   c: { action: 'undo.keep' | 'undo.done'; id: number; patientId: number; command: string },
 ): void {
-  const record = { patientId: c.patientId, command: c.command }
-  appendAudit(tx, actor, {
-    action: c.action,
-    entity: 'undo_entry',
-    entityId: c.id,
-    before: c.action === 'undo.keep' ? null : { ...record, undone: false },
-    after: { ...record, undone: c.action === 'undo.done' },
-  })
+  if (c.action === 'undo.keep') keepUndoEntry(tx, actor, c)
+  else appendAudit(tx, actor, undoEntryAudit(c))
 }
 
 /** Before an undo writes a kept state back: the entry must be as its last audit row recorded it. */

@@ -33,16 +33,20 @@ function snapshot(): string {
     .pluck()
     .all() as string[]
   // A read or an export that was accepted is recorded (audit rows with entity `access`, issue 13):
-  // that is the only row an arbitrary payload may add, and it changes no record.
+  // that is the only row an arbitrary payload may add, and it changes no record. The audit trail's
+  // runs by person (`audit_actor_run`, migration 155) follow every audit row, those included, so they
+  // are left out here (the full check compares them with the rows).
   return JSON.stringify(
-    tables.map((t) => [
-      t,
-      backend.db
-        .prepare(
-          t === 'audit_log' ? "SELECT * FROM audit_log WHERE entity <> 'access'" : `SELECT * FROM "${t}"`,
-        )
-        .all(),
-    ]),
+    tables
+      .filter((t) => t !== 'audit_actor_run')
+      .map((t) => [
+        t,
+        backend.db
+          .prepare(
+            t === 'audit_log' ? "SELECT * FROM audit_log WHERE entity <> 'access'" : `SELECT * FROM "${t}"`,
+          )
+          .all(),
+      ]),
   )
 }
 

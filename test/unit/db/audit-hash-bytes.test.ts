@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { auditTexts, checkAuditChain, hashText, verifyAuditChain } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
 import { LATEST_SCHEMA_VERSION } from '../../../db/migrations'
@@ -12,6 +12,11 @@ import { backendsPerTest, ok } from '../../helpers/logfiles'
 // as 64 hexadecimal characters) is converted in place: every row reads the same (texts and hash),
 // the chain and the full check pass, the anchor still matches, and a hash that was not one the app
 // writes (a damaged log) stays as it was, so the check still names its row.
+
+// The log is turned into one of an older schema, whose rows carry no kept undo entry (schema 145).
+vi.mock('../../../db/audit', async (importOriginal) =>
+  (await import('../../helpers/undo-keep-rows')).keptOnTheirOwn(importOriginal),
+)
 
 const { file: inDir, open, forget } = backendsPerTest()
 
@@ -55,9 +60,14 @@ function downgradeTo110(file: string, tamper?: { id: number; hash: string }): vo
       .pluck()
       .all() as string[])
       db.exec(`DROP TRIGGER ${t}`)
+    // Nor the runs by person (155; the index by person below instead), and a superseded
+    // recommendation held the time it was superseded (before 150).
     db.exec(`
       DROP TABLE patient_prefix;
       DROP TABLE worklist_count;
+      DROP TABLE audit_actor_run;
+      UPDATE recommendation SET superseded_at =
+        (SELECT n.created_at FROM recommendation n WHERE n.id = recommendation.superseded_by);
       CREATE TABLE audit_copy AS SELECT * FROM audit_log;
       DROP TABLE audit_log;
       CREATE TABLE audit_log (

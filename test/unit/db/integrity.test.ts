@@ -284,6 +284,101 @@ describe('tampering behind the app’s back is found at the next open', () => {
     await expectReadOnly('RECORD_CHANGED')
   })
 
+  // Since schema 145 a kept undo entry's id and digest ride on the audit row of the change it
+  // precedes (db/audit.ts): no `undo.keep` row of its own.
+  it('every kept undo entry rides on a row of its change, none has a row of its own', () => {
+    raw((db) => {
+      expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = 'undo.keep'").pluck().get()).toBe(0)
+      const entries = db.prepare('SELECT id FROM undo_entry ORDER BY id').pluck().all()
+      expect(entries.length).toBeGreaterThan(0)
+      expect(
+        db
+          .prepare('SELECT kept_undo FROM audit_log WHERE kept_undo IS NOT NULL ORDER BY kept_undo')
+          .pluck()
+          .all(),
+      ).toEqual(entries)
+    })
+  })
+
+  it('an undo entry deleted, named (its audit is on the row of its change)', async () => {
+    const id = raw((db) => {
+      const id = db.prepare('SELECT max(id) FROM undo_entry').pluck().get() as number
+      db.prepare('DELETE FROM undo_entry WHERE id = ?').run(id)
+      return id
+    })
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContain(
+      `Undo entry ${id} was deleted outside the app.`,
+    )
+    b.close()
+  })
+
+  it("two undo entries' contents swapped, named", async () => {
+    const ids = raw((db) => {
+      const [x, y] = db.prepare('SELECT id, at, command FROM undo_entry ORDER BY id LIMIT 2').all() as {
+        id: number
+        at: string
+        command: string
+      }[]
+      const set = db.prepare('UPDATE undo_entry SET at = ?, command = ? WHERE id = ?')
+      set.run(y!.at, 'study.update', x!.id)
+      set.run(x!.at, x!.command, y!.id)
+      return [x!.id, y!.id]
+    })
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContain(
+      `Undo entry ${ids[0]} was changed outside the app.`,
+    )
+    b.close()
+  })
+
+  it('the digest of a kept undo entry changed on the row that carries it (chain broken)', async () => {
+    raw((db) => {
+      db.exec('DROP TRIGGER audit_log_no_update')
+      db.prepare(
+        'UPDATE audit_log SET kept_digest = zeroblob(32) WHERE id = (SELECT max(id) FROM audit_log WHERE kept_undo IS NOT NULL)',
+      ).run()
+      db.exec(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`)
+    })
+    await expectReadOnly('AUDIT_BROKEN')
+  })
+
+  it('a kept undo entry taken off the row that carries it (chain broken)', async () => {
+    raw((db) => {
+      db.exec('DROP TRIGGER audit_log_no_update')
+      db.prepare(
+        'UPDATE audit_log SET kept_undo = NULL, kept_digest = NULL WHERE id = (SELECT max(id) FROM audit_log WHERE kept_undo IS NOT NULL)',
+      ).run()
+      db.exec(`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`)
+    })
+    await expectReadOnly('AUDIT_BROKEN')
+  })
+
+  it("the audit trail's runs by person changed: a run given to someone else, named", async () => {
+    raw((db) => db.prepare("UPDATE audit_actor_run SET actor = 'someone.else' WHERE first_id = 1").run())
+    await expectReadOnly('RECORD_CHANGED')
+    const b = await reopen()
+    expect(b.status().problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /^The audit trail's index by person no longer matches audit row \d+ \(changed outside the app\)\.$/,
+      ),
+    )
+    b.close()
+  })
+
+  it("the audit trail's runs by person with one deleted, named", async () => {
+    raw((db) =>
+      db
+        .prepare('DELETE FROM audit_actor_run WHERE first_id = (SELECT max(first_id) FROM audit_actor_run)')
+        .run(),
+    )
+    await expectReadOnly('RECORD_CHANGED')
+  })
+
   it('the last audit rows deleted (the append-only triggers dropped and put back)', async () => {
     raw((db) => {
       const max = db.prepare('SELECT max(id) FROM audit_log').pluck().get() as number
@@ -416,6 +511,42 @@ describe('recovery mode and restore', () => {
     expect(b.status()).toMatchObject({ mode: 'read-only', problems: [{ code: 'RECORD_CHANGED' }] })
     expect(await backupNow(b)).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
     b.close()
+  })
+})
+
+describe('an undo entry changed while the app runs', () => {
+  it('is refused before the undo writes it back, and the log goes read-only', async () => {
+    const b = open(file)
+    await b.checked
+    await populate(b, 1)
+    const p = (await ok(b, 'patients.list', { limit: 1, offset: 0 })).items[0]!
+    raw((db) =>
+      db
+        .prepare("UPDATE undo_entry SET command = 'study.result' WHERE id = (SELECT max(id) FROM undo_entry)")
+        .run(),
+    )
+    const r = await call(b, 'patients.undo', { patientId: p.id })
+    expect(r).toMatchObject({ ok: false, error: { code: 'LOG_READ_ONLY' } })
+    if (!r.ok) expect(r.error.message).toMatch(/Undo entry \d+ differs from what the app last recorded/)
+    expect(b.status()).toMatchObject({ mode: 'read-only', problems: [{ code: 'RECORD_CHANGED' }] })
+    b.close()
+  })
+
+  it('deleted under the running app: the undo has nothing to write back, the check names it', async () => {
+    const b = open(file)
+    await b.checked
+    await populate(b, 1)
+    const id = raw((db) => {
+      const id = db.prepare('SELECT max(id) FROM undo_entry').pluck().get() as number
+      db.prepare('DELETE FROM undo_entry WHERE id = ?').run(id)
+      return id
+    })
+    b.close()
+    const again = await reopen()
+    expect(again.status().problems.map((x) => x.message)).toContain(
+      `Undo entry ${id} was deleted outside the app.`,
+    )
+    again.close()
   })
 })
 

@@ -8,6 +8,9 @@ import { migration0068 } from '../../../db/migrations/0068-derived-result'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../db/migrations/index'
 import { fullCheck } from '../../../db/integrity'
 import { migration0130 } from '../../../db/migrations/0130-prefix-short'
+import { migration0150 } from '../../../db/migrations/0150-superseded-at-derived'
+import { migration0155 } from '../../../db/migrations/0155-audit-actor-runs'
+import { auditActors, auditCount, auditPage } from '../../../db/queries/audit'
 import { openDatabase } from '../../../db/open'
 import { worklistPage } from '../../../db/queries/worklist'
 import { FOLLOW_UP_ITEM_KINDS } from '../../../engine/codes'
@@ -459,5 +462,105 @@ describe('the schema a new log gets', () => {
     await expect(`-- schema ${LATEST_SCHEMA_VERSION}\n\n${schema}`).toMatchFileSnapshot(
       './__snapshots__/schema-head.sql',
     )
+  })
+})
+
+describe('migration 150 (when a recommendation was superseded, read from the row that superseded it)', () => {
+  it('clears the stored times that repeat the next row’s, with progress; a time changed behind the app’s back stays and is named', () => {
+    const file = path.join(dir, 'log150.sqlite')
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 150) })
+    old
+      .prepare(`INSERT INTO patient (id, mrn, name, created_at, updated_at) VALUES (1, 'M-1', 'A', 'x', 'x')`)
+      .run()
+    const ins = old.prepare(
+      `INSERT INTO recommendation (id, patient_id, created_at, as_of, trigger, pack_id, pack_version, action,
+         inputs_json, output_json)
+       VALUES (?, 1, ?, '2026-01-01', 'manual', 'p', '1', 'a', '{}', '{}')`,
+    )
+    const supersede = old.prepare(
+      'UPDATE recommendation SET superseded_by = ?, superseded_at = ? WHERE id = ?',
+    )
+    // Three in a line (1 → 2 → 3), then a fourth whose time was changed (4 → 5 says 2020).
+    ins.run(1, '2026-01-01T00:00:01.000Z')
+    ins.run(2, '2026-01-01T00:00:02.000Z')
+    ins.run(3, '2026-01-01T00:00:03.000Z')
+    ins.run(4, '2026-01-01T00:00:04.000Z')
+    ins.run(5, '2026-01-01T00:00:05.000Z')
+    supersede.run(2, '2026-01-01T00:00:02.000Z', 1)
+    supersede.run(3, '2026-01-01T00:00:03.000Z', 2)
+    supersede.run(4, '2026-01-01T00:00:04.000Z', 3)
+    supersede.run(5, '2020-01-01T00:00:00.000Z', 4)
+    const heard: Array<[number, number]> = []
+    old.transaction(() => {
+      migration0150.up(old as unknown as Database.Database, (done, total) => heard.push([done, total]))
+      old.pragma('user_version = 150')
+    })()
+    expect(heard.at(-1)).toEqual([3, 4])
+    expect(
+      old.prepare('SELECT id, superseded_at FROM recommendation WHERE superseded_at IS NOT NULL').all(),
+    ).toEqual([{ id: 4, superseded_at: '2020-01-01T00:00:00.000Z' }])
+    old.pragma(`user_version = ${LATEST_SCHEMA_VERSION}`)
+    expect(fullCheck(old).map((p) => p.message)).toContain(
+      "Recommendation 4 no longer fits the patient's line of recommendations (changed outside the app).",
+    )
+    old.close()
+  })
+})
+
+describe('migration 155 (the audit trail by person from runs of rows)', () => {
+  it('builds the runs of an existing log with progress, drops the index by person, and the filter reads the same', () => {
+    const file = path.join(dir, 'log155.sqlite')
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 155) })
+    const ins = old.prepare(
+      `INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+       VALUES (?, ?, ?, 'read.worklist', 'access', NULL, NULL, '{}', NULL, randomblob(32))`,
+    )
+    // Runs: ada 1–3, bob 4, ada 5–6, cy 7–30.
+    const actors = ['ada', 'ada', 'ada', 'bob', 'ada', 'ada', ...Array<string>(24).fill('cy')]
+    actors.forEach((a, i) => ins.run(i + 1, `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, a))
+    const heard: Array<[number, number]> = []
+    old.transaction(() => {
+      migration0155.up(old as unknown as Database.Database, (done, total) => heard.push([done, total]))
+      old.pragma('user_version = 155')
+    })()
+    expect(heard.at(-1)).toEqual([30, 30])
+    expect(
+      old.prepare('SELECT first_id, last_id, actor FROM audit_actor_run ORDER BY first_id').all(),
+    ).toEqual([
+      { first_id: 1, last_id: 3, actor: 'ada' },
+      { first_id: 4, last_id: 4, actor: 'bob' },
+      { first_id: 5, last_id: 6, actor: 'ada' },
+      { first_id: 7, last_id: 30, actor: 'cy' },
+    ])
+    expect(
+      old.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'audit_log_actor'").pluck().get(),
+    ).toBe(0)
+    // The filter by person answers what the rows say, newest first, paged and counted.
+    const ids = (actor: string, beforeId: number | null = null, limit = 100) =>
+      auditPage(old, { actor }, { beforeId, limit }).entries.map((e) => e.id)
+    for (const actor of ['ada', 'bob', 'cy', 'nobody'])
+      expect(ids(actor)).toEqual(
+        old.prepare('SELECT id FROM audit_log WHERE actor = ? ORDER BY id DESC').pluck().all(actor),
+      )
+    expect(ids('ada')).toEqual([6, 5, 3, 2, 1])
+    expect(auditPage(old, { actor: 'ada' }, { beforeId: 6, limit: 2 })).toMatchObject({ next: 3 })
+    expect(ids('ada', 3, 2)).toEqual([2, 1])
+    expect(auditCount(old, { actor: 'ada' }, 10)).toEqual({ total: 5, capped: false })
+    expect(auditCount(old, { actor: 'cy' }, 10)).toEqual({ total: 10, capped: true })
+    expect(auditCount(old, { actor: 'ada', kinds: ['read'] }, 10)).toEqual({ total: 5, capped: false })
+    expect(auditActors(old)).toEqual(['ada', 'bob', 'cy'])
+    // The trigger keeps them: a row of cy's extends cy's run, then one of bob's starts another.
+    ins.run(31, '2026-01-01T00:01:00.000Z', 'cy')
+    ins.run(32, '2026-01-01T00:01:01.000Z', 'bob')
+    expect(
+      old.prepare('SELECT first_id, last_id, actor FROM audit_actor_run WHERE first_id >= 7').all(),
+    ).toEqual([
+      { first_id: 7, last_id: 31, actor: 'cy' },
+      { first_id: 32, last_id: 32, actor: 'bob' },
+    ])
+    expect(auditPage(old, { actor: 'bob' }, { beforeId: null, limit: 10 }).entries.map((e) => e.id)).toEqual([
+      32, 4,
+    ])
+    old.close()
   })
 })

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { auditTexts, verifyAuditChain } from '../../../db/audit'
 import { encodeTexts, readTexts } from '../../../db/delta'
 import { fullCheck } from '../../../db/integrity'
@@ -21,6 +21,11 @@ import { backendsPerTest, ok } from '../../helpers/logfiles'
 // patient's previous row (db/delta.ts). The API answers as before, a log of schema 80 is converted
 // in place (through both) with every recommendation shown identically and undo still working, a
 // changed byte is found, and a patient's page does not grow with the history of recommendations.
+
+// The log is turned into one of an older schema, whose rows carry no kept undo entry (schema 145).
+vi.mock('../../../db/audit', async (importOriginal) =>
+  (await import('../../helpers/undo-keep-rows')).keptOnTheirOwn(importOriginal),
+)
 
 const { file: inDir, open, forget } = backendsPerTest()
 
@@ -195,7 +200,7 @@ function downgradeTo80(file: string): void {
       `)
       // What other migrations after 80 added (the worklist's keyset indexes and tally: 95; accounts:
       // 100; the audit trail's indexes: 105, then on the column 110 adds; the type-ahead table: 115;
-      // the worklist's other counts: 125).
+      // the worklist's other counts: 125; the audit trail's runs by person: 155).
       for (const t of db
         .prepare(
           `SELECT name FROM sqlite_schema WHERE type = 'trigger'
@@ -206,6 +211,7 @@ function downgradeTo80(file: string): void {
         db.exec(`DROP TRIGGER ${t}`)
       db.exec(`
         DROP TABLE IF EXISTS patient_prefix;
+        DROP TABLE IF EXISTS audit_actor_run;
         DROP TABLE IF EXISTS worklist_count;
         DROP TRIGGER IF EXISTS worklist_tally_item_insert;
         DROP TRIGGER IF EXISTS worklist_tally_item_delete;
@@ -220,6 +226,9 @@ function downgradeTo80(file: string): void {
         DROP INDEX IF EXISTS audit_log_patient;
         DROP INDEX IF EXISTS audit_log_actor;
       `)
+      // Before schema 150 a superseded recommendation held the time it was superseded.
+      db.exec(`UPDATE recommendation SET superseded_at =
+        (SELECT n.created_at FROM recommendation n WHERE n.id = recommendation.superseded_by)`)
       db.pragma('user_version = 80')
     })()
   } finally {

@@ -1,10 +1,13 @@
--- schema 130
+-- schema 155
+
+-- index audit_actor_run_actor on audit_actor_run
+CREATE INDEX audit_actor_run_actor ON audit_actor_run (actor, first_id);
 
 -- index audit_entity on audit_log
 CREATE INDEX audit_entity ON audit_log(entity, entity_id);
 
--- index audit_log_actor on audit_log
-CREATE INDEX audit_log_actor ON audit_log (actor, id);
+-- index audit_kept_undo on audit_log
+CREATE INDEX audit_kept_undo ON audit_log (kept_undo) WHERE kept_undo IS NOT NULL;
 
 -- index audit_log_patient on audit_log
 CREATE INDEX audit_log_patient ON audit_log (patient_id, id);
@@ -105,6 +108,14 @@ CREATE TABLE app_user (
         changed_at TEXT NOT NULL
       ) STRICT;
 
+-- table audit_actor_run on audit_actor_run
+CREATE TABLE audit_actor_run (
+        first_id INTEGER PRIMARY KEY,
+        last_id INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        CHECK (last_id >= first_id)
+      ) STRICT;
+
 -- table audit_log on audit_log
 CREATE TABLE audit_log (
         id INTEGER PRIMARY KEY,
@@ -118,7 +129,7 @@ CREATE TABLE audit_log (
         prev_hash TEXT CHECK (prev_hash IS NULL OR length(prev_hash) = 64),
         hash ANY NOT NULL CHECK (typeof(hash) = 'text' OR length(hash) = 32),
         patient_id INTEGER
-      ) STRICT;
+      , kept_undo INTEGER, kept_digest BLOB CHECK (kept_digest IS NULL OR length(kept_digest) = 32)) STRICT;
 
 -- table biomarker on biomarker
 CREATE TABLE biomarker (
@@ -443,6 +454,18 @@ CREATE TABLE worklist_tally (
 -- trigger app_user_no_delete on app_user
 CREATE TRIGGER app_user_no_delete BEFORE DELETE ON app_user
         BEGIN SELECT RAISE(ABORT, 'accounts are never deleted: disable them instead'); END;
+
+-- trigger audit_actor_run_append on audit_log
+CREATE TRIGGER audit_actor_run_append AFTER INSERT ON audit_log
+  BEGIN
+    UPDATE audit_actor_run SET last_id = new.id
+     WHERE first_id = (SELECT max(first_id) FROM audit_actor_run)
+       AND actor = new.actor AND last_id = new.id - 1;
+    INSERT INTO audit_actor_run (first_id, last_id, actor)
+      SELECT new.id, new.id, new.actor
+       WHERE NOT EXISTS (SELECT 1 FROM audit_actor_run
+                          WHERE first_id = (SELECT max(first_id) FROM audit_actor_run) AND last_id = new.id);
+  END;
 
 -- trigger audit_log_no_delete on audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
