@@ -382,6 +382,15 @@ function keptNow(db: ReadableDb): KeptUndo | null {
   return null
 }
 
+/**
+ * Whether the kept entry is still stored as it was kept. A `writeTx` inside another one is a
+ * savepoint: when it fails and its caller carries on, the entry it kept is rolled back while the
+ * outer transaction goes on, and no later row may carry it (or give it a row of its own).
+ */
+function stillStored(db: ReadableDb, k: KeptUndo): boolean {
+  return undoEntryDigest(db, k.id) === k.digest
+}
+
 /** Gives the kept entry no row has carried its own `undo.keep` row (the form before schema 145). */
 function keepOnItsOwn(tx: WritableDb, k: KeptUndo): void {
   if (KEPT.get(tx) === k) KEPT.delete(tx)
@@ -401,11 +410,14 @@ export function keepUndoEntry(
   if (digest === null) throw new Error(`undo entry ${c.id} is not stored`)
   const k: KeptUndo = { ...c, digest, actor: { user: actor.user, now: actor.now }, tx: currentTx(tx) }
   const earlier = keptNow(tx)
-  if (earlier) keepOnItsOwn(tx, earlier)
+  if (earlier && stillStored(tx, earlier)) keepOnItsOwn(tx, earlier)
+  else if (earlier) KEPT.delete(tx)
   if (!auditShape(tx).schema145 || k.tx === null) return keepOnItsOwn(tx, k)
   KEPT.set(tx, k)
   beforeCommit(tx, (t) => {
-    if (keptNow(t) === k) keepOnItsOwn(t, k)
+    if (keptNow(t) !== k) return
+    if (stillStored(t, k)) keepOnItsOwn(t, k)
+    else KEPT.delete(t)
   })
 }
 
@@ -485,10 +497,13 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
   const { schema110, schema120, schema145 } = auditShape(db)
   const patientId = auditPatientOf(entry.entity, entry.entityId, entry.before, afterValue)
   // The undo entry kept just before this change rides on its first row about the same patient.
-  const kept = keptNow(db)
-  const carried = kept && schema145 && entry.action !== KEYED_MARKER && patientId === kept.patientId
+  const pending = keptNow(db)
+  const kept = pending && stillStored(db, pending) ? pending : null
+  if (pending && !kept) KEPT.delete(db)
+  const carried =
+    kept && schema145 && entry.action !== KEYED_MARKER && patientId === kept.patientId ? kept : null
   if (carried) KEPT.delete(db)
-  const hashed: HashInput = carried ? { ...input, kept: { id: kept.id, digest: kept.digest } } : input
+  const hashed: HashInput = carried ? { ...input, kept: { id: carried.id, digest: carried.digest } } : input
   const hash = key ? keyedHash(key, hashed) : plainHash(hashed)
   const columns = `id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash${
     schema110 ? ', patient_id' : ''
@@ -504,8 +519,8 @@ export function appendAudit(db: WritableDb, actor: Actor, entry: AuditEntry): vo
     ...(schema110 ? { patientId } : {}),
     ...(schema145
       ? {
-          keptUndo: carried ? kept.id : null,
-          keptDigest: carried ? Buffer.from(kept.digest, 'hex') : null,
+          keptUndo: carried ? carried.id : null,
+          keptDigest: carried ? Buffer.from(carried.digest, 'hex') : null,
         }
       : {}),
   })

@@ -1041,7 +1041,7 @@ function settingsAgainstAudit(db: ReadableDb): Problem[] {
  * The write-time guard: before a change builds on a record, the record must still be what its last
  * audit row says (an undo entry: its digest, `current` being `undoEntryDigest`). Returns the problem,
  * or null. (A record with no audit row yet, e.g. created by a
- * migration, passes.)
+ * migration, passes; an undo entry never does.)
  */
 export function recordProblem(
   db: ReadableDb,
@@ -1050,6 +1050,15 @@ export function recordProblem(
   current: unknown,
 ): Problem | null {
   const audit = lastAuditAbout(db, entity, id)
+  // Every undo entry the app keeps is audited in the transaction that keeps it (its own undo.keep
+  // row, or since schema 145 on its change's row): one without is not the app's, and an undo must
+  // not write it back.
+  if (!audit && entity === 'undo_entry')
+    return {
+      code: 'RECORD_CHANGED',
+      message: `${LABEL[entity]} ${id} was added outside the app (it has no audit row).`,
+      since: null,
+    }
   if (!audit || audit.after === null) return null
   const diff =
     entity === 'undo_entry'

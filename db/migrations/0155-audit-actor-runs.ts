@@ -14,7 +14,7 @@ import type { Migration } from './types'
 // Audit rows are only appended, their ids consecutive (the chain check names a gap), so a new row
 // either extends the newest run (same person) or starts one. The run table is not part of the
 // hash chain (as `audit_log.patient_id` is not): the full check (db/integrity.ts
-// `actorRunProblems`) checks every row is in the one run that covers its id, with its person,
+// `actorRunProblem`) checks every row is in the one run that covers its id, with its person,
 // and that the runs follow each other without gap or overlap.
 //
 // The runs of an existing log are built from its rows in steps of 20 000, with progress, and

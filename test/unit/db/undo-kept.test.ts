@@ -108,6 +108,25 @@ describe('a kept undo entry on the row of its change', () => {
     expect(fullCheck(db, { pages: false })).toEqual([])
   })
 
+  it('an entry kept in an inner transaction that failed is carried by no later row of the outer one', () => {
+    db = openDatabase(file())
+    const p = addPatient(db, actor, patientInput({ mrn: 'MRN-1' }))
+    writeTx(db, (tx) => {
+      // A savepoint: its entry is rolled back, the outer transaction carries on.
+      expect(() =>
+        writeTx(tx, (inner) => {
+          keep(inner, p.id)
+          throw new Error('refused')
+        }),
+      ).toThrow('refused')
+      updatePatientInTx(tx, actor, p.id, patientInput({ mrn: 'MRN-1', weightKg: 81 }))
+    })
+    expect(rows('SELECT count(*) AS n FROM audit_log WHERE kept_undo IS NOT NULL')).toEqual([{ n: 0 }])
+    expect(rows("SELECT count(*) AS n FROM audit_log WHERE action = 'undo.keep'")).toEqual([{ n: 0 }])
+    expect(rows('SELECT count(*) AS n FROM undo_entry')).toEqual([{ n: 0 }])
+    expect(fullCheck(db, { pages: false })).toEqual([])
+  })
+
   it('a transaction that failed after keeping leaves nothing for the next one to carry', () => {
     db = openDatabase(file())
     const p = addPatient(db, actor, patientInput({ mrn: 'MRN-1' }))
@@ -169,5 +188,31 @@ describe('a log kept before schema 145 (undo.keep rows) and migrated', () => {
     expect(fullCheck(db, { pages: false }).map((p) => p.message)).toContain(
       `Undo entry ${id} was deleted outside the app.`,
     )
+  })
+
+  it('an entry added behind the app’s back (no audit row): named, and refused before an undo writes it back', () => {
+    mixedLog()
+    db.close()
+    let added = 0
+    raw((d) => {
+      const last = d
+        .prepare(
+          'SELECT patient_id, actor, at, command, snapshot_json, body, body_base FROM undo_entry ORDER BY id DESC LIMIT 1',
+        )
+        .get() as Record<string, unknown>
+      added = Number(
+        d
+          .prepare(
+            `INSERT INTO undo_entry (patient_id, actor, at, command, snapshot_json, body, body_base)
+             VALUES (@patient_id, @actor, @at, @command, @snapshot_json, @body, @body_base)`,
+          )
+          .run(last).lastInsertRowid,
+      )
+    })
+    db = openDatabase(file())
+    expect(fullCheck(db, { pages: false }).map((p) => p.message)).toContain(
+      `Undo entry ${added} was added outside the app (it has no audit row).`,
+    )
+    expect(() => guardUndoEntry(db, added)).toThrow(/Undo entry \d+ was added outside the app/)
   })
 })
