@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3-multiple-ciphers'
 import { setAuditKey } from './audit'
@@ -12,11 +13,12 @@ import { createPrivateFile, writeFileAtomic } from './integrity-files'
 //
 // 1. The plain log's row counts are read through a READ-ONLY connection: nothing is written to it.
 // 2. The closed log's files (the database and its -wal) are copied to `<log>.encrypting` (0600, same
-//    folder: no plain temporary is made elsewhere), streamed from disk to disk, so a log of any
-//    size is encrypted in a few MB of memory (an image in memory could not hold a 100k-patient log).
-//    The copy's -wal is folded into it (`journal_mode = DELETE`), then it is encrypted IN PLACE with
-//    SQLite3MultipleCiphers' `PRAGMA rekey` (journal off, so no rollback journal keeps plain pages):
-//    each page is overwritten by its ciphertext.
+//    folder: no plain temporary is made elsewhere), streamed from disk to disk (no image of the log
+//    in one buffer: a 100k-patient log is larger than any). The copy's -wal is folded into it
+//    (`journal_mode = DELETE`), then it is encrypted IN PLACE with SQLite3MultipleCiphers'
+//    `PRAGMA rekey`, which rebuilds the file with a VACUUM whose temporary database is kept in
+//    memory and whose journal is off (`forRekey`): no plain page is written anywhere else. That
+//    needs free memory about the size of the log, checked first (`needsMemory`).
 // 3. The encrypted copy is checked with the key: integrity_check, cipher_integrity_check (every
 //    page's HMAC), the same row counts as the plain log, and the full check of db/integrity.ts (the
 //    whole audit chain, every record against its last audit row, foreign keys). Anything else:
@@ -108,6 +110,7 @@ function encryptFile(
     // A read-only connection to a WAL file leaves the -wal/-shm it had to make: not ours to keep.
     for (const s of sides) fs.rmSync(`${file}${s}`, { force: true })
   }
+  needsMemory(file)
   // 2. The closed log's files copied beside it (private), its -wal folded in, then encrypted in place.
   const shredCopy = (): void => {
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) shredFile(f)
@@ -176,6 +179,24 @@ export function forRekey(w: Database.Database): void {
 }
 
 /**
+ * Refuses, before anything is written, a log whose encryption would need more memory than is free
+ * (`forRekey`: the rebuild's temporary database is held in memory, about the size of the log and
+ * its -wal), with what to do instead of running the computer out of memory halfway.
+ */
+function needsMemory(file: string): void {
+  const size = [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0)
+  const need = size + 256 * 1024 * 1024
+  const free = typeof process.availableMemory === 'function' ? process.availableMemory() : os.freemem()
+  if (need > free) {
+    const gb = (n: number): string => `${(n / 1e9).toFixed(1)} GB`
+    throw new DbError(
+      'CONFLICT',
+      `Encrypting ${path.basename(file)} needs about ${gb(need)} of free memory and ${gb(free)} is free. Close other programs (or start the app on a computer with more memory) and set up the passphrase again; the log has not been changed.`,
+    )
+  }
+}
+
+/**
  * Copies `from` into a new private (0600) file `to`, a few MB at a time (never readable by others,
  * whatever the mode of `from`), and flushes it.
  */
@@ -215,6 +236,9 @@ function swapIn(file: string): void {
   for (const side of ['-wal', '-shm'])
     if (fs.existsSync(`${file}${side}`)) fs.renameSync(`${file}${side}`, `${old}${side}`)
   fs.renameSync(encryptingOf(file), file)
+  // The copy was switched to a rollback journal before it was encrypted: a -wal or -shm of it still
+  // here (a crash before that switch was checked) is not part of the encrypted log.
+  for (const f of [`${encryptingOf(file)}-wal`, `${encryptingOf(file)}-shm`]) shredFile(f)
   fs.rmSync(okOf(file), { force: true })
   for (const f of [old, `${old}-wal`, `${old}-shm`]) shredFile(f)
 }
@@ -229,7 +253,9 @@ export function finishEncryption(file: string): void {
   const old = plainOldOf(file)
   if (fs.existsSync(okOf(file)) && fs.existsSync(tmp)) return swapIn(file)
   fs.rmSync(okOf(file), { force: true })
-  if (fs.existsSync(tmp)) shredFile(tmp)
+  // The unchecked copy and its -wal/-shm (a plain copy of the log's last changes) are overwritten
+  // and removed, whether or not the copy itself is still there.
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) shredFile(f)
   if (fs.existsSync(old)) {
     if (isPlainSqlite(file) && fs.statSync(old).ino === fs.statSync(file).ino) {
       // Crashed right after the hard link: the log is still the plain original. Undo the aside.

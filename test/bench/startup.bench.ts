@@ -112,7 +112,18 @@ async function main(): Promise<void> {
       for (const f of [from, anchorFileOf(from), keyFileOf(from)])
         fs.copyFileSync(f, path.join(dir, path.basename(f).replace(path.basename(from), 'log.sqlite')))
     }
-    if (kept && keptKey && fs.existsSync(kept) && fs.existsSync(keptKey) && PAD_MIB === 0) {
+    const stamp = keep ? path.join(keep, 'startup-bench.json') : null
+    const want = JSON.stringify({ patients: PATIENTS, source: built.file })
+    if (
+      kept &&
+      keptKey &&
+      stamp &&
+      fs.existsSync(kept) &&
+      fs.existsSync(keptKey) &&
+      fs.existsSync(stamp) &&
+      fs.readFileSync(stamp, 'utf8') === want &&
+      PAD_MIB === 0
+    ) {
       copyLog(kept)
       key = Buffer.from(fs.readFileSync(keptKey, 'utf8').trim(), 'hex')
     } else {
@@ -136,6 +147,7 @@ async function main(): Promise<void> {
         for (const f of [file, anchorFileOf(file), keyFileOf(file)])
           fs.copyFileSync(f, path.join(keep!, path.basename(f)))
         fs.writeFileSync(keptKey, key.toString('hex'))
+        fs.writeFileSync(stamp!, want)
       }
     }
     const bytes = fs.statSync(file).size

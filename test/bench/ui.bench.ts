@@ -115,6 +115,9 @@ async function main(): Promise<void> {
     }
     let built: Awaited<ReturnType<typeof scaleLog>> | null = null
     if (!ready) {
+      // Only a folder this bench set up (its stamp) or an empty one is emptied.
+      if (keep && !fs.existsSync(stampFile) && fs.readdirSync(dir).length > 0)
+        throw new Error(`BENCH_UI_KEEP=${dir} holds files this bench did not write; give it an empty folder`)
       for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { recursive: true, force: true })
       // Through the calls, so every row has its audit row (the host's set-up encrypts the log and
       // checks the copy; a log of rows inserted directly would fail that check, rightly).

@@ -104,6 +104,16 @@ describe('a crash while encrypting', () => {
     expect(patients(file, null)).toBe(3)
   })
 
+  it('with the copy of its -wal left (a crash while copying, or after the copy was removed): the plain copies are overwritten and removed', () => {
+    for (const left of [['.encrypting', '.encrypting-wal', '.encrypting-shm'], ['.encrypting-wal']]) {
+      const file = plainLog()
+      for (const f of left) fs.writeFileSync(`${file}${f}`, 'MARKER patient data')
+      finishEncryption(file)
+      expect(fs.readdirSync(path.dirname(file)).filter((f) => /encrypting/.test(f))).toEqual([])
+      expect(patients(file, null)).toBe(3)
+    }
+  })
+
   it('with a checked copy: it is swapped in and the plain files are removed', () => {
     const file = plainLog()
     const key = newLogKey()
