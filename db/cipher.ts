@@ -52,7 +52,7 @@ export function cipherKeyOf(db: Database.Database): LogKey | null {
 }
 
 /** The page cache of every connection the app opens, in KiB (64 MiB). */
-export const PAGE_CACHE_KIB = 64 * 1024
+const PAGE_CACHE_KIB = 64 * 1024
 
 /**
  * Opens `file` with `key` (null: plain) and reads its schema once, so a wrong key is found here:

@@ -198,7 +198,8 @@ function needsMemory(file: string): void {
 
 /**
  * Copies `from` into a new private (0600) file `to`, a few MB at a time (never readable by others,
- * whatever the mode of `from`), and flushes it.
+ * whatever the mode of `from`). Not flushed: a crash before the encrypted copy is checked and
+ * flushed (`fsyncFile` after step 3) throws the copy away anyway (`finishEncryption`).
  */
 function copyPrivate(from: string, to: string): void {
   createPrivateFile(to)
@@ -213,7 +214,6 @@ function copyPrivate(from: string, to: string): void {
       at += n
     }
     chunk.fill(0)
-    fs.fsyncSync(dst)
   } finally {
     fs.closeSync(src)
     fs.closeSync(dst)
