@@ -20,6 +20,7 @@ import { migration0130 } from './0130-prefix-short'
 import { migration0145 } from './0145-undo-kept-on-change'
 import { migration0150 } from './0150-superseded-at-derived'
 import { migration0155 } from './0155-audit-actor-runs'
+import { migration0175 } from './0175-study-by-date'
 
 /** Every migration in order. Never edit one that has shipped; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0145,
   migration0150,
   migration0155,
+  migration0175,
 ]
 
 for (let i = 1; i < MIGRATIONS.length; i++) {

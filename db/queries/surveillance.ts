@@ -86,36 +86,64 @@ export interface FulfilledStep {
   studyDate: IsoDate
 }
 
-/**
- * Imaging steps closed by their study (recorded, or done elsewhere) whose study is dated in
- * [from, to], of one patient or of all, newest study first; a study or patient entered in error is
- * not counted.
- */
-export function fulfilledSteps(
-  db: ReadableDb,
-  q: { from: IsoDate; to: IsoDate; patientId?: number },
-): FulfilledStep[] {
-  // One patient's steps are read by the patient's index: the statement names the patient only when
-  // there is one (an ":patientId IS NULL OR …" condition made SQLite read every step of the log).
+// The closed imaging steps of a period: the steps closed by their study (recorded, or done
+// elsewhere) whose study is dated in [from, to], of one patient or of all, newest study first; a
+// study or patient entered in error is not counted. Read by the studies' date (`study_by_date`,
+// migration 175; one patient's by `study_patient_date`), so the cost is the period's, not the log's.
+// The statement names the patient only when there is one (an ":patientId IS NULL OR …" condition
+// made SQLite read every step of the log).
+const periodSteps = (columns: string, patient: boolean, limit: boolean) => `
+  SELECT ${columns}
+    FROM study s
+    JOIN followup_item f ON f.fulfilled_by_study_id = s.id
+    JOIN patient p ON p.id = f.patient_id
+   WHERE s.date >= :from AND s.date <= :to AND s.entered_in_error_at IS NULL
+     ${patient ? 'AND s.patient_id = :patientId' : ''}
+     AND f.status = 'done' AND f.status_reason_code IN ('study-recorded', 'done-elsewhere')
+     AND f.kind IN ('imaging', 'imaging-now', 'treatment-response')
+     AND p.entered_in_error_at IS NULL
+   ORDER BY s.date DESC, f.id DESC
+   ${limit ? 'LIMIT :limit' : ''}`
+
+type Period = { from: IsoDate; to: IsoDate; patientId?: number }
+const paramsOf = (q: Period) =>
+  q.patientId === undefined ? { from: q.from, to: q.to } : { from: q.from, to: q.to, patientId: q.patientId }
+
+/** A closed step's window (the override in force, else the suggestion) and its study's date. */
+export interface StepTimes {
+  window: { from: IsoDate; to: IsoDate }
+  studyDate: IsoDate
+}
+
+/** The window and study date of every closed imaging step of the period: what its summary needs. */
+export function fulfilledStepTimes(db: ReadableDb, q: Period): StepTimes[] {
+  const out: StepTimes[] = []
   const rows = cached(
     db,
-    `SELECT f.id AS item_id, f.patient_id, p.name, p.mrn,
+    periodSteps(
+      `coalesce(f.override_due_from, f.due_from), coalesce(f.override_due_to, f.due_to), s.date`,
+      q.patientId !== undefined,
+      false,
+    ),
+  )
+    .raw()
+    .iterate(paramsOf(q)) as IterableIterator<[IsoDate, IsoDate, IsoDate]>
+  for (const [from, to, studyDate] of rows) out.push({ window: { from, to }, studyDate })
+  return out
+}
+
+/** The first `limit` closed imaging steps of the period, newest study first, with their patient. */
+export function fulfilledSteps(db: ReadableDb, q: Period, limit: number): FulfilledStep[] {
+  const rows = cached(
+    db,
+    periodSteps(
+      `f.id AS item_id, f.patient_id, p.name, p.mrn,
        coalesce(f.override_due_from, f.due_from) AS due_from, coalesce(f.override_due_to, f.due_to) AS due_to,
-       s.id AS study_id, s.date AS study_date
-     FROM followup_item f
-     JOIN study s ON s.id = f.fulfilled_by_study_id
-     JOIN patient p ON p.id = f.patient_id
-     WHERE f.status = 'done' AND f.status_reason_code IN ('study-recorded', 'done-elsewhere')
-       AND f.kind IN ('imaging', 'imaging-now', 'treatment-response')
-       AND s.entered_in_error_at IS NULL AND p.entered_in_error_at IS NULL
-       AND s.date >= :from AND s.date <= :to
-       ${q.patientId === undefined ? '' : 'AND f.patient_id = :patientId'}
-     ORDER BY s.date DESC, f.id DESC`,
-  ).all(
-    q.patientId === undefined
-      ? { from: q.from, to: q.to }
-      : { from: q.from, to: q.to, patientId: q.patientId },
-  ) as Array<{
+       s.id AS study_id, s.date AS study_date`,
+      q.patientId !== undefined,
+      true,
+    ),
+  ).all({ ...paramsOf(q), limit }) as Array<{
     item_id: number
     patient_id: number
     name: string

@@ -84,9 +84,16 @@ export async function startHost(
   /** `unlock: false` leaves the log locked; `signIn: false` unlocks it but signs nobody in. */
   opts: { unlock?: boolean; signIn?: boolean } = {},
 ): Promise<RunningHost> {
+  // HOST_NODE_ARGS: Node flags for the host process, e.g. "--cpu-prof --cpu-prof-dir=DIR" to
+  // profile it under a bench (NODE_OPTIONS refuses --cpu-prof).
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.resolve('out/main/webhost.js'), `--data=${dataFile}`, '--port=0'],
+    [
+      ...(process.env['HOST_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
+      path.resolve('out/main/webhost.js'),
+      `--data=${dataFile}`,
+      '--port=0',
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

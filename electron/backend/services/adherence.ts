@@ -1,4 +1,4 @@
-import { fulfilledSteps } from '../../../db/queries/surveillance'
+import { fulfilledSteps, fulfilledStepTimes } from '../../../db/queries/surveillance'
 import type { ReadableDb } from '../../../db/tx'
 import { CALENDAR_RANGE, stepTiming, summarizeAdherence, type IsoDate } from '../../../engine'
 import type { AdherenceReport } from '../../contract/contract'
@@ -13,15 +13,16 @@ export const ADHERENCE_ITEMS_LISTED = 500
 export function adherenceReport(
   db: ReadableDb,
   q: { from: IsoDate; to: IsoDate; patientId?: number },
+  listed = ADHERENCE_ITEMS_LISTED,
 ): AdherenceReport {
-  const steps = fulfilledSteps(db, q)
   return {
     from: q.from,
     to: q.to,
-    summary: summarizeAdherence(steps),
-    items: steps
-      .slice(0, ADHERENCE_ITEMS_LISTED)
-      .map((s) => ({ ...s, timing: stepTiming(s.window, s.studyDate) })),
+    summary: summarizeAdherence(fulfilledStepTimes(db, q)),
+    items: fulfilledSteps(db, q, listed).map((s) => ({
+      ...s,
+      timing: stepTiming(s.window, s.studyDate),
+    })),
   }
 }
 

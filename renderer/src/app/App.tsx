@@ -1,25 +1,28 @@
-import { useQueryClient } from '@tanstack/react-query'
-import { useEffect, useRef, useState } from 'react'
+import { useIsFetching, useQueryClient } from '@tanstack/react-query'
+import { Suspense, useEffect, useRef, useState } from 'react'
 import type { Settings } from '../../../electron/contract/contract'
 import { isConnected } from '../api'
 import { queryKeys } from '../data/keys'
 import { useBackup, useLoadDemo, useRemoveDemo, useUpdateSettings } from '../data/mutations'
 import { useAppInfo, useDemoStatus, useSettings } from '../data/queries'
-import { AuditPage } from '../features/audit/AuditPage'
-import { PacksPage } from '../features/packs/PacksPage'
-import { PatientPage } from '../features/patient/PatientPage'
-import { PatientForm } from '../features/patients/PatientForm'
 import { RecoveryBanner, RecoveryScreen } from '../features/recovery/Recovery'
-import { SettingsPage } from '../features/settings/SettingsPage'
-import { FollowUpSheet } from '../features/sheet/FollowUpSheet'
-import { CsvImport } from '../features/import/CsvImport'
 import { BackgroundJobs } from '../features/jobs/BackgroundJobs'
 import { Worklist } from '../features/worklist/Worklist'
 import { INITIAL_WORKLIST_VIEW, type WorklistView } from '../features/worklist/worklistView'
 import { SignedInUser, useCan } from '../features/signin/SignIn'
-import { UsersPage } from '../features/users/UsersPage'
 import { useLock } from '../data/mutations'
 import { FirstRun } from './FirstRun'
+import {
+  AuditPage,
+  CsvImport,
+  FollowUpSheet,
+  PacksPage,
+  PatientForm,
+  PatientPage,
+  preloadScreens,
+  SettingsPage,
+  UsersPage,
+} from './screens'
 import { useShortcut } from './shortcuts'
 
 type View =
@@ -70,6 +73,12 @@ export function App() {
   useEffect(() => {
     if (settings) document.documentElement.dataset['theme'] = settings.theme
   }, [settings])
+
+  // The other screens' chunks, once the first screen has what it reads (app/screens.ts).
+  const idle = useIsFetching() === 0
+  useEffect(() => {
+    if (idle && info && settings) preloadScreens()
+  }, [idle, info, settings])
 
   if (!connected) {
     return (
@@ -283,64 +292,66 @@ export function App() {
         )}
       </header>
       <main className="content" id={MAIN_ID} tabIndex={-1}>
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {view.name === 'worklist' && (
-          <Worklist
-            today={info.today}
-            view={worklistView}
-            onView={setWorklistView}
-            onOpen={(id) => openPatient(id)}
-            onRecord={(id) => openPatient(id, true)}
-            onAddPatient={addPatient}
-            onLoadDemo={startDemo}
-          />
-        )}
-        {view.name === 'new-patient' && (
-          <PatientForm
-            key={view.form}
-            onCancel={toWorklist}
-            onSaved={(p) => openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)}
-          />
-        )}
-        {view.name === 'patient' && (
-          <PatientPage
-            key={view.id}
-            patientId={view.id}
-            today={info.today}
-            startRecording={view.record}
-            initialNotice={view.notice ?? null}
-            onBack={toWorklist}
-            onOpenSettings={openSettings}
-            onOpenSheet={() => setView({ name: 'sheet', id: view.id })}
-          />
-        )}
-        {view.name === 'import' && (
-          <CsvImport
-            onBack={toWorklist}
-            onDone={(m) => {
-              setView({ name: 'worklist' })
-              setNotice(m)
-            }}
-          />
-        )}
-        {view.name === 'sheet' && (
-          <FollowUpSheet
-            patientId={view.id}
-            today={info.today}
-            transport={info.transport}
-            onBack={() => setView({ name: 'patient', id: view.id, record: false })}
-          />
-        )}
-        {view.name === 'audit' && <AuditPage today={info.today} onBack={toWorklist} />}
-        {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
-        {view.name === 'users' && <UsersPage onBack={toWorklist} />}
-        {view.name === 'settings' && (
-          <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
-        )}
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          {notice && (
+            <p className="notice" role="status">
+              {notice}
+            </p>
+          )}
+          {view.name === 'worklist' && (
+            <Worklist
+              today={info.today}
+              view={worklistView}
+              onView={setWorklistView}
+              onOpen={(id) => openPatient(id)}
+              onRecord={(id) => openPatient(id, true)}
+              onAddPatient={addPatient}
+              onLoadDemo={startDemo}
+            />
+          )}
+          {view.name === 'new-patient' && (
+            <PatientForm
+              key={view.form}
+              onCancel={toWorklist}
+              onSaved={(p) => openPatient(p.id, false, `Added ${p.name} (MRN ${p.mrn}).`)}
+            />
+          )}
+          {view.name === 'patient' && (
+            <PatientPage
+              key={view.id}
+              patientId={view.id}
+              today={info.today}
+              startRecording={view.record}
+              initialNotice={view.notice ?? null}
+              onBack={toWorklist}
+              onOpenSettings={openSettings}
+              onOpenSheet={() => setView({ name: 'sheet', id: view.id })}
+            />
+          )}
+          {view.name === 'import' && (
+            <CsvImport
+              onBack={toWorklist}
+              onDone={(m) => {
+                setView({ name: 'worklist' })
+                setNotice(m)
+              }}
+            />
+          )}
+          {view.name === 'sheet' && (
+            <FollowUpSheet
+              patientId={view.id}
+              today={info.today}
+              transport={info.transport}
+              onBack={() => setView({ name: 'patient', id: view.id, record: false })}
+            />
+          )}
+          {view.name === 'audit' && <AuditPage today={info.today} onBack={toWorklist} />}
+          {view.name === 'packs' && <PacksPage onBack={toWorklist} onOpenPatient={(id) => openPatient(id)} />}
+          {view.name === 'users' && <UsersPage onBack={toWorklist} />}
+          {view.name === 'settings' && (
+            <SettingsPage settings={settings} info={info} onSaved={(m) => setNotice(m)} onBack={toWorklist} />
+          )}
+        </Suspense>
       </main>
     </div>
   )

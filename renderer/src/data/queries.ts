@@ -1,5 +1,6 @@
 import {
   keepPreviousData,
+  queryOptions,
   useInfiniteQuery,
   useQueries,
   useQuery,
@@ -12,10 +13,27 @@ import { queryKeys, type WorklistFilter, type WorklistSummaryFilter } from './ke
 
 // Every read of the renderer: a keyed query per call (keys in data/keys.ts).
 
+// The reads the first screen needs have their options here, shared by their hooks and by the reads
+// sent together as the page loads (app/startup.ts), so both land in the same cache entries.
+
+export const appInfoQuery = queryOptions({
+  queryKey: queryKeys.appInfo,
+  queryFn: () => fetchValue('app.info', {}),
+})
+
+export const settingsQuery = queryOptions({
+  queryKey: queryKeys.settings,
+  queryFn: () => fetchValue('settings.get', {}),
+})
+
+export const sessionQuery = queryOptions({
+  queryKey: queryKeys.session,
+  queryFn: () => fetchValue('session.status', {}),
+})
+
 export function useAppInfo(enabled: boolean) {
   return useQuery({
-    queryKey: queryKeys.appInfo,
-    queryFn: () => fetchValue('app.info', {}),
+    ...appInfoQuery,
     enabled,
     // The calendar day moves on while the app stays open: re-read it every minute and when the
     // window regains focus (App invalidates the day-dependent lists when it changes).
@@ -26,12 +44,12 @@ export function useAppInfo(enabled: boolean) {
 }
 
 export function useSettings(enabled: boolean) {
-  return useQuery({ queryKey: queryKeys.settings, queryFn: () => fetchValue('settings.get', {}), enabled })
+  return useQuery({ ...settingsQuery, enabled })
 }
 
 /** Who is signed in at this window; read again when a call answers SIGNED_OUT (api.ts). */
 export function useSession(enabled: boolean) {
-  return useQuery({ queryKey: queryKeys.session, queryFn: () => fetchValue('session.status', {}), enabled })
+  return useQuery({ ...sessionQuery, enabled })
 }
 
 /** The accounts (a radiologist's Users screen). */
@@ -82,12 +100,21 @@ export const WORKLIST_PAGE = 100
  * list length do not flicker; what is said about the figures names the filter they are for.
  */
 export function useWorklistSummary(filter: WorklistSummaryFilter) {
-  return useQuery({
+  return useQuery({ ...worklistSummaryQuery(filter), placeholderData: keepPreviousData })
+}
+
+export const worklistSummaryQuery = (filter: WorklistSummaryFilter) =>
+  queryOptions({
     queryKey: queryKeys.worklist.summary(filter),
     queryFn: async () => ({ ...(await fetchValue('worklist.summary', filter)), filter }),
-    placeholderData: keepPreviousData,
   })
-}
+
+/** The first page of the list for a filter (`useWorklistPages` reads page 0 under the same key). */
+export const worklistFirstPageQuery = (filter: WorklistFilter) =>
+  queryOptions({
+    queryKey: queryKeys.worklist.page(filter, 0),
+    queryFn: () => fetchValue('worklist.page', { ...filter, limit: WORKLIST_PAGE }),
+  })
 
 /** The list's length as the summary gives it: exact, or the first rows of a larger search. */
 export interface WorklistSize {

@@ -4,6 +4,7 @@ import { openBackend, type Backend } from '../../../electron/backend/backend'
 import type { CallName, RequestOf, ResultOf, StudyRequest } from '../../../electron/contract/contract'
 import { dispatch } from '../../../electron/contract/dispatch'
 import { createHandlers } from '../../../electron/backend/handlers'
+import { adherenceReport } from '../../../electron/backend/services/adherence'
 import { auditTexts } from '../../../db/audit'
 import { fullCheck } from '../../../db/integrity'
 import { localNoon, patientInput, tempDir, TREATMENT_UNDATED } from '../../helpers/db'
@@ -398,6 +399,38 @@ describe('adherence', () => {
       shareWithinHealthWindow: null,
     })
     expect(report.items).toEqual([])
+  })
+
+  it('counts the studies dated on the period’s first and last days, and none outside it', async () => {
+    for (const [mrn, date] of [
+      ['D-1', '2026-11-09'],
+      ['D-2', '2026-11-10'],
+      ['D-3', '2026-11-20'],
+      ['D-4', '2026-11-21'],
+    ] as const) {
+      const p = await ok('patients.create', patientInput({ ...TREATMENT_UNDATED, mrn }))
+      await ok('studies.record', { patientId: p.id, study: study(date, 'stable') })
+    }
+    const report = await ok('followup.adherence', { from: '2026-11-10', to: '2026-11-20' })
+    expect(report.summary.steps).toBe(2)
+    expect(report.items.map((i) => [i.mrn, i.studyDate])).toEqual([
+      ['D-3', '2026-11-20'],
+      ['D-2', '2026-11-10'],
+    ])
+  })
+
+  it('sums every step of the period while listing only the newest ones', async () => {
+    const dates = ['2026-11-01', '2026-11-05', '2026-11-20', '2026-11-21']
+    for (const [i, date] of dates.entries()) {
+      const p = await ok('patients.create', patientInput({ ...TREATMENT_UNDATED, mrn: `L-${i}` }))
+      await ok('studies.record', { patientId: p.id, study: study(date, 'stable') })
+    }
+    const report = adherenceReport(backend.db, { from: '2026-01-01', to: '2026-12-31' }, 2)
+    expect(report.summary.steps).toBe(4)
+    expect(report.summary.early + report.summary.onTime + report.summary.late).toBe(4)
+    expect(report.items.map((i) => i.studyDate)).toEqual(['2026-11-21', '2026-11-20'])
+    // Through the call, the list holds up to ADHERENCE_ITEMS_LISTED.
+    expect((await ok('followup.adherence', { from: '2026-01-01', to: '2026-12-31' })).items).toHaveLength(4)
   })
 
   it('the patient page times each of that patient’s steps, newest first, with the fulfilling study', async () => {

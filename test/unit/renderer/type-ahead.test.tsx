@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import '@testing-library/jest-dom/vitest'
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
+import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PnetApi } from '../../../electron/contract/contract'
-import { useWorklistSummary } from '../../../renderer/src/data/queries'
+import { useWorklistSummary, worklistSummaryQuery } from '../../../renderer/src/data/queries'
 import { useTypeAhead } from '../../../renderer/src/features/worklist/useTypeAhead'
 import { render } from '../../helpers/render'
 
@@ -15,17 +16,22 @@ import { render } from '../../helpers/render'
 interface Pending {
   search: string
   answer: () => void
+  /** How many times the search had rendered when this read reached the back end. */
+  renders: number
 }
 let reads: Pending[]
+let renders = 0
 
 beforeEach(() => {
   reads = []
+  renders = 0
   window.pnet = new Proxy({} as PnetApi, {
     get: (_t, name: string) => (req: { search?: string }) =>
       name === 'worklist.summary'
         ? new Promise((resolve) =>
             reads.push({
               search: req.search ?? '',
+              renders,
               answer: () =>
                 resolve({
                   ok: true,
@@ -46,12 +52,22 @@ afterEach(() => {
 })
 
 function Search() {
+  renders++
+  const qc = useQueryClient()
   const [text, setText] = useState('')
-  const search = useTypeAhead(text)
-  const summary = useWorklistSummary({ bucket: 'now', ...(search ? { search } : {}) })
+  const filter = (search: string) => ({ bucket: 'now' as const, ...(search ? { search } : {}) })
+  const { search, typed } = useTypeAhead(text, (s) => void qc.prefetchQuery(worklistSummaryQuery(filter(s))))
+  const summary = useWorklistSummary(filter(search))
   return (
     <>
-      <input aria-label="find" value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        aria-label="find"
+        value={text}
+        onChange={(e) => {
+          typed(e.target.value)
+          setText(e.target.value)
+        }}
+      />
       <p data-testid="note">
         {summary.data ? `${summary.data.total} matching “${summary.data.filter.search ?? ''}”` : 'reading'}
       </p>
@@ -87,6 +103,21 @@ describe('type-ahead', () => {
     expect(screen.getByTestId('note')).toHaveTextContent('1 matching “c”')
     await answerNext()
     await waitFor(() => expect(screen.getByTestId('note')).toHaveTextContent('3 matching “cur”'))
+    expect(reads).toEqual([])
+  })
+
+  it('sends the read of a key typed while nothing is read before the list renders again', async () => {
+    render(<Search />)
+    await waitFor(() => expect(reads).toHaveLength(1))
+    await answerNext()
+    const before = renders
+    type('cu')
+    await waitFor(() => expect(reads.map((r) => r.search)).toEqual(['cu']))
+    // Sent from the change handler: the search had not rendered again for "cu" yet.
+    expect(reads[0]!.renders).toBe(before)
+    // One read, not a second one from the render that follows.
+    await answerNext()
+    await waitFor(() => expect(screen.getByTestId('note')).toHaveTextContent('2 matching “cu”'))
     expect(reads).toEqual([])
   })
 

@@ -9,12 +9,21 @@ import { call, isConnected } from '../../api'
 
 type Mode = 'passphrase' | 'recovery'
 
+let atStart: ReturnType<typeof readVaultStatus> | null = null
+const readVaultStatus = () => call('vault.status', {})
+
+/** The lock's state as the page loads: read once, first of the start-up reads (app/startup.ts). */
+export function vaultStatusAtStart(): ReturnType<typeof readVaultStatus> {
+  atStart ??= readVaultStatus()
+  return atStart
+}
+
 export function UnlockGate({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<VaultStatusView | null>(null)
   const [failure, setFailure] = useState<string | null>(null)
   useEffect(() => {
     if (!isConnected()) return
-    void call('vault.status', {}).then((r) => (r.ok ? setStatus(r.value) : setFailure(r.error.message)))
+    void vaultStatusAtStart().then((r) => (r.ok ? setStatus(r.value) : setFailure(r.error.message)))
   }, [])
   if (!isConnected()) return <>{children}</>
   if (failure)

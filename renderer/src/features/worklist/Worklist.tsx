@@ -12,6 +12,7 @@ import {
   type SetStateAction,
 } from 'react'
 import { Tab, TabList, Tabs } from 'react-aria-components'
+import { useQueryClient } from '@tanstack/react-query'
 import type {
   VariantId,
   WorklistBucket,
@@ -21,8 +22,12 @@ import type {
 import { WORKLIST_BUCKETS } from '../../../../engine'
 import { useShortcut } from '../../app/shortcuts'
 import { errorText } from '../../data/fetch'
-import type { WorklistFilter, WorklistSummaryFilter } from '../../data/keys'
-import { useWorklistPages, useWorklistSummary } from '../../data/queries'
+import {
+  useWorklistPages,
+  useWorklistSummary,
+  worklistFirstPageQuery,
+  worklistSummaryQuery,
+} from '../../data/queries'
 import { BUCKET_LABELS, VARIANT_OPTIONS } from '../../domain/labels'
 import { Adherence } from './Adherence'
 import { EmptyState } from './EmptyState'
@@ -30,7 +35,7 @@ import { LeftSurveillance } from './LeftSurveillance'
 import { WorklistExports } from './WorklistExports'
 import { useTypeAhead } from './useTypeAhead'
 import { WorklistGrid } from './WorklistGrid'
-import type { WorklistView } from './worklistView'
+import { worklistFilters, type WorklistView } from './worklistView'
 
 interface Props {
   today: string
@@ -166,13 +171,13 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
   const set = useCallback((patch: Partial<WorklistView>) => onView((v) => ({ ...v, ...patch })), [onView])
   // Type-ahead: a key is read at once; keys typed while a search is being read wait for its answer
   // and are then read together (at most one search in flight).
-  const search = useTypeAhead(searchText.trim())
-  const summaryFilter: WorklistSummaryFilter = {
-    bucket,
-    ...(search ? { search } : {}),
-    ...(variant ? { variant } : {}),
-  }
-  const filter: WorklistFilter = { ...summaryFilter, sort, descending }
+  const qc = useQueryClient()
+  const { search, typed } = useTypeAhead(searchText.trim(), (text) => {
+    const next = worklistFilters(view, text)
+    void qc.prefetchQuery(worklistSummaryQuery(next.summary))
+    void qc.prefetchQuery(worklistFirstPageQuery(next.rows))
+  })
+  const { summary: summaryFilter, rows: filter } = worklistFilters(view, search)
   const summary = useWorklistSummary(summaryFilter)
   const counts = summary.data?.counts ?? null
   const total = summary.data?.total ?? 0
@@ -252,7 +257,10 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
               aria-label="Find a patient by name or MRN"
               placeholder="Find name or MRN  ( / )"
               value={searchText}
-              onChange={(e) => set({ searchText: e.target.value, active: 0 })}
+              onChange={(e) => {
+                typed(e.target.value)
+                set({ searchText: e.target.value, active: 0 })
+              }}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowDown' || e.key === 'Enter') {
                   e.preventDefault()

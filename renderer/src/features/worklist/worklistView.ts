@@ -1,4 +1,5 @@
 import type { VariantId, WorklistBucket, WorklistSort } from '../../../../electron/contract/contract'
+import type { WorklistFilter, WorklistSummaryFilter } from '../../data/keys'
 import type { AdherencePeriod } from '../../domain/adherence'
 
 /**
@@ -27,4 +28,20 @@ export const INITIAL_WORKLIST_VIEW: WorklistView = {
   active: 0,
   leftOpen: false,
   period: '12m',
+}
+
+/**
+ * What the list reads for a view and the search being read (the typed one may still wait): the
+ * filter of its counts and total, and the same with the sort for its rows.
+ */
+export function worklistFilters(
+  view: Pick<WorklistView, 'bucket' | 'variant' | 'sort' | 'descending'>,
+  search: string,
+): { summary: WorklistSummaryFilter; rows: WorklistFilter } {
+  const summary: WorklistSummaryFilter = {
+    bucket: view.bucket,
+    ...(search ? { search } : {}),
+    ...(view.variant ? { variant: view.variant } : {}),
+  }
+  return { summary, rows: { ...summary, sort: view.sort, descending: view.descending } }
 }

@@ -1,4 +1,4 @@
--- schema 155
+-- schema 175
 
 -- index audit_actor_run_actor on audit_actor_run
 CREATE INDEX audit_actor_run_actor ON audit_actor_run (actor, first_id);
@@ -74,6 +74,9 @@ CREATE INDEX recommendation_patient ON recommendation(patient_id, id);
 
 -- index recommendation_superseded_by on recommendation
 CREATE INDEX recommendation_superseded_by ON recommendation(superseded_by);
+
+-- index study_by_date on study
+CREATE INDEX study_by_date ON study(date) WHERE entered_in_error_at IS NULL;
 
 -- index study_instance_uid_unique on study
 CREATE UNIQUE INDEX study_instance_uid_unique ON study(study_instance_uid)
