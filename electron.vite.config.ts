@@ -22,7 +22,17 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    build: { minify: true, rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } } },
+    build: {
+      minify: true,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'renderer/index.html') },
+        // The engine is pure (eslint's engine rules: no clock, no I/O, no randomness), so a module
+        // of it whose exports the renderer does not use is left out, top-level schemas included:
+        // the first screen's script then holds no case or pack schema (they come with the forms'
+        // chunks, renderer/src/app/screens.ts).
+        treeshake: { moduleSideEffects: (id: string) => !id.startsWith(resolve(__dirname, 'engine') + '/') },
+      },
+    },
     plugins: [react()],
   },
 })
