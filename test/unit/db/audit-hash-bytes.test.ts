@@ -64,6 +64,7 @@ function downgradeTo110(file: string, tamper?: { id: number; hash: string }): vo
     // recommendation held the time it was superseded (before 150).
     db.exec(`
       DROP TABLE patient_prefix;
+      DROP INDEX study_by_date;
       DROP TABLE worklist_count;
       DROP TABLE audit_actor_run;
       UPDATE recommendation SET superseded_at =

@@ -221,6 +221,7 @@ function downgradeTo80(file: string): void {
         DROP TRIGGER IF EXISTS worklist_tally_patient_delete;
         DROP TABLE IF EXISTS worklist_tally;
         DROP INDEX IF EXISTS patient_last_result;
+        DROP INDEX IF EXISTS study_by_date;
         DROP INDEX IF EXISTS patient_cumulative_msv;
         DROP TABLE IF EXISTS app_user;
         DROP INDEX IF EXISTS audit_log_patient;
