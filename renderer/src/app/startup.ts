@@ -1,12 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { isConnected } from '../api'
-import {
-  appInfoQuery,
-  sessionQuery,
-  settingsQuery,
-  worklistFirstPageQuery,
-  worklistSummaryQuery,
-} from '../data/queries'
+import { appInfoQuery, readWorklistAhead, sessionQuery, settingsQuery } from '../data/queries'
 import { vaultStatusAtStart } from '../features/unlock/Unlock'
 import { INITIAL_WORKLIST_VIEW, worklistFilters } from '../features/worklist/worklistView'
 
@@ -21,10 +15,8 @@ import { INITIAL_WORKLIST_VIEW, worklistFilters } from '../features/worklist/wor
 export function readFirstScreen(client: QueryClient): void {
   if (!isConnected()) return
   void vaultStatusAtStart()
-  const { summary, rows } = worklistFilters(INITIAL_WORKLIST_VIEW, '')
   void client.prefetchQuery(sessionQuery)
   void client.prefetchQuery(appInfoQuery)
   void client.prefetchQuery(settingsQuery)
-  void client.prefetchQuery(worklistSummaryQuery(summary))
-  void client.prefetchQuery(worklistFirstPageQuery(rows))
+  readWorklistAhead(client, worklistFilters(INITIAL_WORKLIST_VIEW, ''))
 }

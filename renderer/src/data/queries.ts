@@ -1,5 +1,6 @@
 import {
   keepPreviousData,
+  type QueryClient,
   queryOptions,
   useInfiniteQuery,
   useQueries,
@@ -115,6 +116,15 @@ export const worklistFirstPageQuery = (filter: WorklistFilter) =>
     queryKey: queryKeys.worklist.page(filter, 0),
     queryFn: () => fetchValue('worklist.page', { ...filter, limit: WORKLIST_PAGE }),
   })
+
+/** Sends the reads of a worklist's counts and first page ahead of the screen that shows them. */
+export function readWorklistAhead(
+  client: QueryClient,
+  filters: { summary: WorklistSummaryFilter; rows: WorklistFilter },
+): void {
+  void client.prefetchQuery(worklistSummaryQuery(filters.summary))
+  void client.prefetchQuery(worklistFirstPageQuery(filters.rows))
+}
 
 /** The list's length as the summary gives it: exact, or the first rows of a larger search. */
 export interface WorklistSize {

@@ -22,12 +22,7 @@ import type {
 import { WORKLIST_BUCKETS } from '../../../../engine'
 import { useShortcut } from '../../app/shortcuts'
 import { errorText } from '../../data/fetch'
-import {
-  useWorklistPages,
-  useWorklistSummary,
-  worklistFirstPageQuery,
-  worklistSummaryQuery,
-} from '../../data/queries'
+import { readWorklistAhead, useWorklistPages, useWorklistSummary } from '../../data/queries'
 import { BUCKET_LABELS, VARIANT_OPTIONS } from '../../domain/labels'
 import { Adherence } from './Adherence'
 import { EmptyState } from './EmptyState'
@@ -172,11 +167,9 @@ export function Worklist({ today, view, onView, onOpen, onRecord, onAddPatient, 
   // Type-ahead: a key is read at once; keys typed while a search is being read wait for its answer
   // and are then read together (at most one search in flight).
   const qc = useQueryClient()
-  const { search, typed } = useTypeAhead(searchText.trim(), (text) => {
-    const next = worklistFilters(view, text)
-    void qc.prefetchQuery(worklistSummaryQuery(next.summary))
-    void qc.prefetchQuery(worklistFirstPageQuery(next.rows))
-  })
+  const { search, typed } = useTypeAhead(searchText.trim(), (text) =>
+    readWorklistAhead(qc, worklistFilters(view, text)),
+  )
   const { summary: summaryFilter, rows: filter } = worklistFilters(view, search)
   const summary = useWorklistSummary(summaryFilter)
   const counts = summary.data?.counts ?? null
